@@ -1,0 +1,55 @@
+"""Decoding HTML bytes: trust the declared charset, but verify it.
+
+Portals declare `gb2312` and send GBK, declare `utf-8` and send GBK, or declare nothing. A declared
+gb2312/gbk decodes as GB18030 (its superset); a declaration whose strict decode fails falls back to
+UTF-8, GB18030, then charset-normalizer's detection.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "ascii": "utf-8"}
+
+
+def declared_charset(body: bytes, header: str | None = None) -> str | None:
+    """The charset a page declares: HTTP header first, then `<meta charset>` in its first 4 KB.
+
+    >>> declared_charset(b'<meta charset="gb2312">')
+    'gb18030'
+    >>> declared_charset(b'<p>', 'text/html; charset=UTF-8')
+    'utf-8'
+    """
+    found = re.search(r"charset\s*=\s*[\"']?([\w-]+)", header or "", re.IGNORECASE)
+    name = found.group(1) if found else None
+    if name is None and (meta := _META_CHARSET.search(body[:4096])):
+        name = meta.group(1).decode("ascii", "replace")
+    if name is None:
+        return None
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(name, name)
+
+
+def decode_html(body: bytes, header: str | None = None) -> tuple[str, str, bool]:
+    """Decode `body`: returns (text, encoding used, repaired), where `repaired` says the declared
+    charset was missing or wrong.
+
+    >>> decode_html("财经".encode("gbk"), "text/html; charset=utf-8")[1:]
+    ('gb18030', True)
+    """
+    declared = declared_charset(body, header)
+    for encoding in filter(None, (declared, "utf-8", "gb18030")):
+        try:
+            return body.decode(encoding), encoding, encoding != declared
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(body).best()
+    encoding = best.encoding if best else "gb18030"
+    return body.decode(encoding, errors="replace"), encoding, True

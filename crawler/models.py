@@ -1,0 +1,144 @@
+"""SQLAlchemy 2.x typed models: the database users keep.
+
+Table and column names are meant to be read in the sqlite3 CLI or Datasette. Times are stored as
+Beijing wall time (UTC+8) in SQLite and MySQL, and as `timestamptz` in PostgreSQL; every datetime read
+back is aware (Asia/Shanghai).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class BeijingTime(TypeDecorator[datetime]):
+    """An aware datetime; dialects without time zones store Beijing wall time."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=SHANGHAI)
+        value = value.astimezone(SHANGHAI)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=SHANGHAI)
+        return value.astimezone(SHANGHAI)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: BeijingTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Site(Base):
+    """A portal that has been crawled (profile name, or host for profile-less crawls)."""
+
+    __tablename__ = "sites"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    site_name: Mapped[str | None] = mapped_column(String(200))
+    first_crawled_at: Mapped[datetime]
+
+
+class ArticleRow(Base):
+    """One story, stored once: the canonical copy of every reprint group."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(768), unique=True)
+    site: Mapped[str] = mapped_column(ForeignKey("sites.name"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    date_source: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str | None] = mapped_column(String(200), index=True)
+    source_raw: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(200))
+    editor: Mapped[str | None] = mapped_column(String(200))
+    views: Mapped[int | None]
+    views_lower_bound: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(Text)
+    images: Mapped[list[str]] = mapped_column(default=list)
+    category: Mapped[str | None] = mapped_column(String(200))
+    crawled_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    body_hash: Mapped[int] = mapped_column(BigInteger, index=True)
+    n_keys: Mapped[int] = mapped_column(Integer, default=0)
+
+    reprints: Mapped[list[ReprintRow]] = relationship(back_populates="article", order_by="ReprintRow.id")
+
+
+class ReprintRow(Base):
+    """A copy of an article seen on another page, dropped from the item stream."""
+
+    __tablename__ = "reprints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(768), unique=True)
+    site: Mapped[str] = mapped_column(String(100))
+    published_at: Mapped[datetime | None]
+    views: Mapped[int | None]
+    similarity: Mapped[float]
+    crawled_at: Mapped[datetime]
+
+    article: Mapped[ArticleRow] = relationship(back_populates="reprints")
+
+
+class FingerprintRow(Base):
+    """Paragraph keys of stored articles: the persistent index reprint detection looks up."""
+
+    __tablename__ = "fingerprints"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class ViewSnapshot(Base):
+    """The read count a crawl saw on a page (article or reprint) at a time."""
+
+    __tablename__ = "view_snapshots"
+    __table_args__ = (Index("ix_view_snapshots_url_time", "url", "crawled_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(768))
+    crawled_at: Mapped[datetime]
+    views: Mapped[int]
+
+
+class CrawlRun(Base):
+    """One `scrapy crawl`: when it ran and its closing stats."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spider: Mapped[str] = mapped_column(String(100))
+    sites: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    finish_reason: Mapped[str | None] = mapped_column(String(100))
+    stats: Mapped[dict[str, Any] | None]

@@ -1,0 +1,118 @@
+"""Portal profiles: one TOML file per portal, overriding only what the generic rules get wrong.
+
+A profile (``crawler/profiles/<name>.toml``)::
+
+    site_name = "天下金融网"                    # the portal's own name: stripped from titles, 来源 of itself -> null
+    start_urls = ["http://127.0.0.1:8603/"]
+    article_urls = ['/\\d{4}/\\d{4}/\\d+\\.html$']  # regexes searched in article URLs
+    listing_urls = ['/zixun/(\\d+/)?$']           # regexes searched in listing (and pagination) URLs
+    deny_urls = ['/private/']                   # never followed
+
+    [fields]                                    # CSS or XPath (starting with / or () per field
+    body = "div.article-body"
+
+Every key but ``start_urls`` is optional; see ``GENERIC`` for the defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROFILE_DIR = Path(__file__).parent
+
+#: Fields a profile may override with a CSS/XPath expression.
+FIELDS = frozenset({"title", "meta", "date", "source", "author", "editor", "views", "body", "category"})
+
+# Article URLs of the common CMS families: "/a/20240903/123.html", "/html/2024/finance_0903/123.html",
+# "/zixun/2024/0903/123.html", "/2024-09/03/c_123.htm", "/news/t20240903_123.html", "/article/123.html".
+GENERIC_ARTICLE_URLS = (
+    r"/20\d{2}[01]\d[0-3]\d/\d+\.s?html?$",
+    r"/20\d{2}/[a-z_]*[01]\d[0-3]\d/\d+\.s?html?$",
+    r"/20\d{2}-[01]\d/[0-3]\d/[^/]+\.s?html?$",
+    r"/t20\d{6}_\d+\.s?html?$",
+    r"/(?:article|content|show|detail|news)[/_-]\d+\.s?html?$",
+)
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    start_urls: tuple[str, ...]
+    site_name: str | None = None
+    article_urls: tuple[re.Pattern[str], ...] = ()
+    listing_urls: tuple[re.Pattern[str], ...] = ()
+    deny_urls: tuple[re.Pattern[str], ...] = ()
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def is_article(self, url: str) -> bool:
+        return any(p.search(url) for p in self.article_urls)
+
+    def is_listing(self, url: str) -> bool:
+        """Listing patterns when the profile has some; else every page of the site that is no article."""
+        return any(p.search(url) for p in self.listing_urls) if self.listing_urls else not self.is_article(url)
+
+    def is_denied(self, url: str) -> bool:
+        return any(p.search(url) for p in self.deny_urls)
+
+
+def available() -> list[str]:
+    """Names of the shipped profiles."""
+    return sorted(path.stem for path in PROFILE_DIR.glob("*.toml"))
+
+
+def load(name: str) -> Profile:
+    """The profile `name`, validated."""
+    path = PROFILE_DIR / f"{name}.toml"
+    if not path.exists():
+        raise ProfileError(f"no profile {name!r} (available: {', '.join(available())})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: {exc}") from exc
+    return from_dict(name, data)
+
+
+def generic(name: str, start_urls: list[str]) -> Profile:
+    """A profile for a portal known only by its start URLs."""
+    return from_dict(name, {"start_urls": start_urls})
+
+
+def from_dict(name: str, data: dict[str, Any]) -> Profile:
+    unknown = set(data) - {"site_name", "start_urls", "article_urls", "listing_urls", "deny_urls", "fields"}
+    if unknown:
+        raise ProfileError(f"profile {name}: unknown keys {sorted(unknown)}")
+    if not data.get("start_urls"):
+        raise ProfileError(f"profile {name}: start_urls is required")
+    fields = data.get("fields", {})
+    if bad := set(fields) - FIELDS:
+        raise ProfileError(f"profile {name}: unknown fields {sorted(bad)} (known: {sorted(FIELDS)})")
+    return Profile(
+        name=name,
+        start_urls=tuple(data["start_urls"]),
+        site_name=data.get("site_name"),
+        article_urls=_compile(name, data.get("article_urls", GENERIC_ARTICLE_URLS)),
+        listing_urls=_compile(name, data.get("listing_urls", ())),
+        deny_urls=_compile(name, data.get("deny_urls", ())),
+        fields=dict(fields),
+    )
+
+
+def _compile(name: str, patterns: Any) -> tuple[re.Pattern[str], ...]:
+    try:
+        return tuple(re.compile(p) for p in patterns)
+    except (re.error, TypeError) as exc:
+        raise ProfileError(f"profile {name}: bad URL pattern: {exc}") from exc
+
+
+def replace_start_urls(profile: Profile, start_urls: list[str]) -> Profile:
+    """The same profile, crawled from other start URLs (a mirror, a test server)."""
+    return dataclasses.replace(profile, start_urls=tuple(start_urls))

@@ -1,0 +1,194 @@
+"""The portal spider: listing -> pagination -> article -> extract.* -> Article item.
+
+scrapy crawl portal -a site=dede                  # one profile
+scrapy crawl portal -a site=all                   # every shipped profile
+scrapy crawl portal -a start_url=http://host/     # a portal without a profile (generic rules)
+scrapy crawl portal -a site=dede -a start_url=http://127.0.0.1:9000/   # a profile at another address
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
+
+from crawler import profiles
+from crawler.extract.article import extract_article, text_of
+from crawler.extract.charset import decode_html
+from crawler.items import Article
+from crawler.models import SHANGHAI
+
+logger = logging.getLogger(__name__)
+
+_SKIP_EXTENSIONS = frozenset(
+    [
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "zip",
+        "rar",
+        "7z",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "bmp",
+        "webp",
+        "svg",
+        "mp3",
+        "mp4",
+        "avi",
+        "flv",
+        "exe",
+        "apk",
+    ]
+)
+
+
+class PortalSpider(Spider):
+    name = "portal"
+
+    def __init__(self, site: str | None = None, start_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not site and not start_url:
+            raise ValueError("give -a site=NAME (or all) and/or -a start_url=URL[,URL...]")
+        self.site = site
+        self.profiles = _profiles(site, start_url)
+        self.listing_pages: dict[str, int] = {}
+
+    async def start(self) -> AsyncIterator[Any]:
+        for profile in self.profiles:
+            for url in profile.start_urls:
+                yield Request(url, callback=self.parse_listing, cb_kwargs={"profile": profile})
+
+    # --- listings ----------------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response, profile: profiles.Profile) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("finnews/skipped/non_html")
+            return
+        self.crawler.stats.inc_value("finnews/pages/listing")
+        for url, date_text in self._links(response, profile):
+            if profile.is_article(url):
+                yield self._article_request(url, profile, date_text)
+            elif profile.is_listing(url) and self._may_follow_listing(profile):
+                yield Request(url, callback=self.parse_listing, cb_kwargs={"profile": profile})
+
+    def _may_follow_listing(self, profile: profiles.Profile) -> bool:
+        limit = self.settings.getint("FINNEWS_MAX_LISTING_PAGES")
+        self.listing_pages[profile.name] = self.listing_pages.get(profile.name, 0) + 1
+        return not limit or self.listing_pages[profile.name] <= limit
+
+    def _links(self, response: TextResponse, profile: profiles.Profile) -> Iterator[tuple[str, str | None]]:
+        """(absolute URL, date text beside the link) of every followable link of the same site."""
+        host = urlsplit(response.url).netloc
+        for link in response.xpath("//a[@href]"):
+            url = urljoin(response.url, link.attrib["href"].strip())
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or parts.netloc != host or profile.is_denied(url):
+                continue
+            if parts.path.rsplit(".", 1)[-1].lower() in _SKIP_EXTENSIONS:
+                self.crawler.stats.inc_value("finnews/skipped/non_html_link")
+                continue
+            context = text_of(link.xpath(".."))
+            anchor = text_of(link)
+            yield canonicalize_url(url), (context.replace(anchor, "", 1).strip() or None)
+
+    # --- articles ----------------------------------------------------------------------------------
+
+    def _article_request(self, url: str, profile: profiles.Profile, date_text: str | None) -> Request:
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"profile": profile, "listing_date": date_text},
+        )
+
+    def parse_article(self, response: Response, profile: profiles.Profile, listing_date: str | None) -> Iterator[Any]:
+        stats = self.crawler.stats
+        if not isinstance(response, TextResponse):
+            stats.inc_value("finnews/skipped/non_html")
+            logger.warning("not an HTML page, skipped: %s", response.url)
+            return
+        stats.inc_value("finnews/pages/article")
+        selector = self._selector(response)
+        raw = extract_article(selector, response.url, profile.fields)
+        article = Article(
+            url=canonicalize_url(response.url),
+            site=profile.name,
+            site_name=profile.site_name,
+            title=raw.title,
+            date_raw=raw.date,
+            listing_date_raw=listing_date,
+            source_raw=raw.source,
+            author=raw.author,
+            editor=raw.editor,
+            views_raw=raw.views,
+            body="\n".join(raw.paragraphs),
+            images=raw.images,
+            category=raw.category,
+            crawled_at=datetime.now(SHANGHAI),
+        )
+        for url, date_text in self._links(response, profile):  # 相关推荐, 上一篇/下一篇 ...
+            if profile.is_article(url):
+                yield self._article_request(url, profile, date_text)
+        if raw.counter_url:
+            yield Request(
+                raw.counter_url,
+                callback=self.parse_counter,
+                errback=self.counter_failed,
+                cb_kwargs={"article": article},
+                dont_filter=True,
+            )
+        else:
+            yield article
+
+    def _selector(self, response: TextResponse) -> Selector:
+        """The page's selector, re-decoded when its declared charset was wrong."""
+        if "\ufffd" not in response.text:
+            return response.selector
+        text, encoding, repaired = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
+        if repaired:
+            self.crawler.stats.inc_value("finnews/charset_repaired")
+            logger.info("charset repaired (%s) on %s", encoding, response.url)
+        return Selector(text=text)
+
+    def parse_counter(self, response: Response, article: Article) -> Iterator[Article]:
+        """The read count a CMS counter script writes (`document.write('11003');`)."""
+        article.views_raw = response.text if isinstance(response, TextResponse) else None
+        yield article
+
+    def counter_failed(self, failure: Failure) -> Iterator[Article]:
+        article = failure.request.cb_kwargs["article"]  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value("finnews/counter_failed")
+        logger.warning("read counter failed for %s: %s", article.url, failure.getErrorMessage())
+        yield article
+
+    def article_failed(self, failure: Failure) -> None:
+        self.crawler.stats.inc_value("finnews/failed/article")
+        logger.error("article lost: %s (%s)", failure.request.url, failure.getErrorMessage())  # type: ignore[attr-defined]
+
+
+def _profiles(site: str | None, start_url: str | None) -> list[profiles.Profile]:
+    start_urls = [url.strip() for url in (start_url or "").split(",") if url.strip()]
+    if site is None:
+        return [profiles.generic(urlsplit(url).netloc, [url]) for url in start_urls]
+    names = profiles.available() if site == "all" else site.split(",")
+    loaded = [profiles.load(name) for name in names]
+    if start_urls:
+        if len(loaded) != 1:
+            raise ValueError("-a start_url with a profile needs exactly one -a site")
+        loaded = [profiles.replace_start_urls(loaded[0], start_urls)]
+    return loaded

@@ -1,0 +1,317 @@
+"""Engine and session helpers, the batched article writer, and the queries the CLI and pipelines share."""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, selectinload
+
+from crawler.models import (
+    SHANGHAI,
+    ArticleRow,
+    Base,
+    CrawlRun,
+    FingerprintRow,
+    ReprintRow,
+    Site,
+    ViewSnapshot,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DB_URL = "sqlite:///data/finnews.db"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: an explicit one, else `FINNEWS_DB_URL`, else the SQLite default."""
+    return url or os.environ.get("FINNEWS_DB_URL") or DEFAULT_DB_URL
+
+
+def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """An engine for `url`, with the schema created when `create` is set.
+
+    SQLite gets WAL, a busy timeout and foreign keys, and its directory is created if missing.
+    """
+    sa_url = make_url(database_url(url))
+    if sa_url.get_backend_name() == "sqlite":
+        path = sa_url.database
+        if path and path != ":memory:":
+            if create:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            elif not Path(path).exists():
+                raise FileNotFoundError(f"no database at {path}")
+        engine = create_engine(sa_url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(sa_url, pool_pre_ping=True)
+    if create:
+        Base.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReprintRecord:
+    """A copy to be recorded under the canonical article stored at `canonical_url`."""
+
+    canonical_url: str
+    url: str
+    site: str
+    published_at: datetime | None
+    views: int | None
+    similarity: float
+    crawled_at: datetime
+
+
+class ArticleWriter:
+    """Writes articles and reprints from one background thread, in batches (group commit).
+
+    `submit()` queues a row and returns a future that resolves once its transaction has committed:
+    the writer takes everything queued since its last commit (up to `batch_size`) into one
+    transaction, so batches grow with the load and a lone item waits for one commit only.
+    Writes are FIFO: a reprint submitted after its canonical article is written after it.
+    """
+
+    def __init__(self, engine: Engine, batch_size: int = 500) -> None:
+        self.engine = engine
+        self.batch_size = batch_size
+        self._queue: queue.Queue[tuple[Any, Future[None]] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="finnews-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, row: dict[str, Any] | ReprintRecord) -> Future[None]:
+        future: Future[None] = Future()
+        self._queue.put((row, future))
+        return future
+
+    def close(self) -> None:
+        """Write what is queued, then stop the thread."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            entry = self._queue.get()
+            batch = []
+            while entry is not None:
+                batch.append(entry)
+                if len(batch) >= self.batch_size:
+                    break
+                try:
+                    entry = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            stopping = entry is None
+            if batch:
+                self._write(batch)
+
+    def _write(self, batch: list[tuple[Any, Future[None]]]) -> None:
+        try:
+            with Session(self.engine) as session, session.begin():
+                for row, _ in batch:
+                    if isinstance(row, ReprintRecord):
+                        save_reprint(session, row)
+                    else:
+                        save_article(session, row)
+        except Exception as exc:
+            logger.exception("writing a batch of %d rows failed", len(batch))
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        for _, future in batch:
+            future.set_result(None)
+
+
+def ensure_site(session: Session, name: str, site_name: str | None, now: datetime) -> None:
+    if session.get(Site, name) is None:
+        session.add(Site(name=name, site_name=site_name, first_crawled_at=now))
+        session.flush()
+
+
+def save_article(session: Session, row: dict[str, Any]) -> None:
+    """Insert an article, or update the stored one with the same URL (a re-crawl).
+
+    A re-crawl that sees another read count adds a view snapshot; its fingerprints are kept.
+    """
+    keys = row.pop("keys")
+    ensure_site(session, row["site"], row.pop("site_name", None), row["crawled_at"])
+    stored = session.scalar(select(ArticleRow).where(ArticleRow.url == row["url"]))
+    if stored is None:
+        stored = ArticleRow(**row, updated_at=row["crawled_at"])
+        session.add(stored)
+        session.flush()
+        session.add_all(FingerprintRow(key=key, article_id=stored.id) for key in keys)
+    else:
+        for name, value in row.items():
+            if name != "crawled_at" and getattr(stored, name) != value:
+                setattr(stored, name, value)
+                stored.updated_at = row["crawled_at"]
+    if row["views"] is not None:
+        session.add(ViewSnapshot(url=row["url"], crawled_at=row["crawled_at"], views=row["views"]))
+
+
+def save_reprint(session: Session, record: ReprintRecord) -> None:
+    """Record a copy under its canonical article (updated in place when seen again)."""
+    article_id = session.scalar(select(ArticleRow.id).where(ArticleRow.url == record.canonical_url))
+    if article_id is None:
+        logger.error("reprint %s: canonical article %s is not stored", record.url, record.canonical_url)
+        return
+    stored = session.scalar(select(ReprintRow).where(ReprintRow.url == record.url))
+    values = {
+        "article_id": article_id,
+        "site": record.site,
+        "published_at": record.published_at,
+        "views": record.views,
+        "similarity": record.similarity,
+        "crawled_at": record.crawled_at,
+    }
+    if stored is None:
+        session.add(ReprintRow(url=record.url, **values))
+    else:
+        for name, value in values.items():
+            setattr(stored, name, value)
+    if record.views is not None:
+        session.add(ViewSnapshot(url=record.url, crawled_at=record.crawled_at, views=record.views))
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Match:
+    """A stored (or pending) article that a body matches."""
+
+    url: str
+    similarity: float
+
+
+def find_match(session: Session, keys: list[int], min_shared: int, threshold: float) -> Match | None:
+    """The stored article sharing the most paragraph keys with `keys`, if similar enough.
+
+    Similarity is containment: shared keys over the smaller key set, so a copy missing its last
+    paragraph (or with an extra editor line) still matches its original.
+    """
+    if len(keys) < min_shared:
+        return None
+    shared = func.count(FingerprintRow.key).label("shared")
+    query = (
+        select(ArticleRow.url, ArticleRow.n_keys, shared)
+        .join(FingerprintRow, FingerprintRow.article_id == ArticleRow.id)
+        .where(FingerprintRow.key.in_(keys))
+        .group_by(ArticleRow.id, ArticleRow.url, ArticleRow.n_keys)
+        .having(shared >= min_shared)
+        .order_by(shared.desc())
+        .limit(5)
+    )
+    best: Match | None = None
+    for url, n_keys, count in session.execute(query):
+        similarity = count / min(len(keys), n_keys)
+        if similarity >= threshold and (best is None or similarity > best.similarity):
+            best = Match(url, similarity)
+    return best
+
+
+def find_exact(session: Session, body_hash: int) -> str | None:
+    """The URL of a stored article with exactly this body (spacing and punctuation aside)."""
+    return session.scalar(select(ArticleRow.url).where(ArticleRow.body_hash == body_hash).limit(1))
+
+
+def known_reprint(session: Session, url: str) -> str | None:
+    """The canonical URL a page was recorded under as a reprint, if it was."""
+    return session.scalar(
+        select(ArticleRow.url).join(ReprintRow, ReprintRow.article_id == ArticleRow.id).where(ReprintRow.url == url)
+    )
+
+
+def is_stored(session: Session, url: str) -> bool:
+    return session.scalar(select(ArticleRow.id).where(ArticleRow.url == url)) is not None
+
+
+EXPORT_FIELDS = (
+    "url", "site", "title", "published_at", "source", "author", "editor", "views", "body",
+    "images", "category", "crawled_at",
+)  # fmt: skip
+
+
+def article_record(row: ArticleRow) -> dict[str, Any]:
+    """An article row as the Article contract's JSON object (plus provenance fields)."""
+    record: dict[str, Any] = {name: getattr(row, name) for name in EXPORT_FIELDS}
+    record["reprints"] = [
+        {"url": r.url, "site": r.site, "published_at": r.published_at, "views": r.views} for r in row.reprints
+    ]
+    record["date_source"] = row.date_source
+    record["source_raw"] = row.source_raw
+    record["views_lower_bound"] = row.views_lower_bound
+    return record
+
+
+def iter_articles(engine: Engine, chunk: int = 1000) -> Iterator[dict[str, Any]]:
+    """Every stored article as a contract record, in id order, streamed in chunks (constant memory)."""
+    last_id = 0
+    with Session(engine) as session:
+        while True:
+            rows = session.scalars(
+                select(ArticleRow)
+                .where(ArticleRow.id > last_id)
+                .order_by(ArticleRow.id)
+                .limit(chunk)
+                .options(selectinload(ArticleRow.reprints))
+            ).all()
+            if not rows:
+                return
+            yield from (article_record(row) for row in rows)
+            last_id = rows[-1].id
+            session.expunge_all()
+
+
+def start_run(engine: Engine, spider: str, sites: str | None) -> int:
+    """Record the start of a crawl; returns the run's id."""
+    with Session(engine) as session, session.begin():
+        run = CrawlRun(spider=spider, sites=sites, started_at=datetime.now(SHANGHAI))
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(engine: Engine, run_id: int, reason: str | None, stats: dict[str, Any]) -> None:
+    """Record the end of a crawl with its closing stats."""
+    with Session(engine) as session, session.begin():
+        run = session.get_one(CrawlRun, run_id)
+        run.finished_at = datetime.now(SHANGHAI)
+        run.finish_reason = reason
+        run.stats = {key: value if isinstance(value, int | float | str) else str(value) for key, value in stats.items()}
+
+
+def summary(engine: Engine) -> dict[str, Any]:
+    """Counts for a crawl summary: articles, reprints, articles per site."""
+    with Session(engine) as session:
+        per_site = dict(
+            session.execute(
+                select(ArticleRow.site, func.count()).group_by(ArticleRow.site).order_by(ArticleRow.site)
+            ).all()
+        )
+        reprints = session.scalar(select(func.count()).select_from(ReprintRow)) or 0
+    return {"articles": sum(per_site.values()), "reprints": reprints, "per_site": per_site}

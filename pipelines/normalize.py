@@ -1,0 +1,85 @@
+"""NormalizePipeline: every field of an Article cleaned and typed, through the pure functions of `text`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from crawler.items import Article
+from pipelines import text
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+
+def normalize_article(article: Article, now: datetime) -> list[str]:
+    """Clean `article` in place (raw values in, contract values out).
+
+    Returns the names of the fields whose raw text was present but could not be parsed.
+    """
+    unparsed: list[str] = []
+    own_names = [name for name in (article.site_name, article.site) if name]
+    article.title = text.clean_title(article.title, own_names)
+    article.editor = text.clean_person(article.editor) or _editor_in_body(article.body)
+    article.body = text.clean_body((article.body or "").split("\n"))
+    article.author = text.clean_person(article.author)
+    article.source = text.clean_source(article.source_raw, own_names)
+    article.published_at, article.date_source = _published_at(article, now)
+    if article.published_at is None and (article.date_raw or article.listing_date_raw):
+        unparsed.append("published_at")
+    article.views, article.views_lower_bound = text.parse_views(article.views_raw)
+    if article.views is None and article.views_raw:
+        unparsed.append("views")
+    return unparsed
+
+
+def _editor_in_body(body: str | None) -> str | None:
+    lines = (body or "").strip().split("\n")
+    return next(filter(None, map(text.find_editor, reversed(lines[-3:]))), None)
+
+
+def _published_at(article: Article, now: datetime) -> tuple[datetime | None, str | None]:
+    for raw, origin in ((article.date_raw, "page"), (article.listing_date_raw, "listing")):
+        value = text.parse_published_at(raw, now=now, url=article.url)
+        if value is not None:
+            return value, origin
+    day = text.date_from_url(article.url)
+    if day is None:
+        return None, None
+    return datetime(day.year, day.month, day.day, tzinfo=text.SHANGHAI), "url"
+
+
+class NormalizePipeline:
+    """Cleans every field; drops items left without a title or a body (with a reason and a stat)."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+        self._logged: set[tuple[str, str]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        article = ItemAdapter(item).item
+        if not isinstance(article, Article):
+            return item
+        now = article.crawled_at or datetime.now(text.SHANGHAI)
+        for field in normalize_article(article, now):
+            self.stats.inc_value(f"finnews/unparsed/{field}")
+            if (article.site, field) not in self._logged:
+                self._logged.add((article.site, field))
+                logger.warning("%s: cannot parse %s on %s (logged once per site)", article.site, field, article.url)
+        for field in ("title", "body"):
+            if not getattr(article, field):
+                self.stats.inc_value(f"finnews/dropped/no_{field}")
+                raise DropItem(f"no {field} after cleaning: {article.url}")
+        return item

@@ -1,0 +1,94 @@
+"""StoragePipeline: articles into the database through SQLAlchemy, batched off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy import Spider, signals
+from sqlalchemy import Engine
+
+from crawler import store
+from crawler.items import Article
+from pipelines.fingerprint import body_hash, paragraph_keys
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+_ROW_FIELDS = (
+    "url", "site", "site_name", "title", "published_at", "date_source", "source", "source_raw", "author",
+    "editor", "views", "views_lower_bound", "body", "images", "category", "crawled_at",
+)  # fmt: skip
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    """The values `store.save_article` writes for a normalised article."""
+    row = {name: getattr(article, name) for name in _ROW_FIELDS}
+    keys = paragraph_keys(article.body)
+    row.update(keys=keys, n_keys=len(keys), body_hash=body_hash(article.body))
+    return row
+
+
+class StoragePipeline:
+    """Stores each article; an item leaves this pipeline only once its transaction has committed.
+
+    Rows go to a background writer thread that commits in batches (group commit), so the event
+    loop never waits on the database and batches grow with the crawl's rate. Everything queued is
+    written on spider close, which Scrapy also reaches on SIGINT/SIGTERM. Each crawl is recorded
+    in `crawl_runs` with its closing stats.
+    """
+
+    def __init__(self, db_url: str | None, batch_size: int, stats: StatsCollector) -> None:
+        self.db_url = store.database_url(db_url)
+        self.batch_size = batch_size
+        self.stats = stats
+        self.engine: Engine | None = None
+        self.writer: store.ArticleWriter | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
+        assert crawler.stats is not None
+        pipeline = cls(
+            crawler.settings.get("FINNEWS_DB_URL"), crawler.settings.getint("FINNEWS_DB_BATCH_SIZE"), crawler.stats
+        )
+        crawler.signals.connect(pipeline.spider_opened, signals.spider_opened)
+        crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.engine = store.make_engine(self.db_url)
+        self.writer = store.ArticleWriter(self.engine, self.batch_size)
+        logger.info("storing articles in %s", self.engine.url.render_as_string())
+
+    def spider_opened(self, spider: Spider) -> None:
+        assert self.engine is not None
+        self.run_id = store.start_run(self.engine, spider.name, getattr(spider, "site", None))
+
+    async def process_item(self, item: Any) -> Any:
+        article = ItemAdapter(item).item
+        if not isinstance(article, Article):
+            return item
+        await self.submit(article_row(article))
+        self.stats.inc_value("finnews/stored")
+        return item
+
+    def submit(self, row: dict[str, Any] | store.ReprintRecord) -> asyncio.Future[None]:
+        """Queue a row; the future resolves once it is committed (FIFO with everything queued before)."""
+        assert self.writer is not None
+        return asyncio.wrap_future(self.writer.submit(row))
+
+    def close_spider(self) -> None:
+        assert self.writer is not None
+        self.writer.close()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert self.engine is not None
+        if self.run_id is not None:
+            store.finish_run(self.engine, self.run_id, reason, self.stats.get_stats())
+        self.engine.dispose()
