@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import gzip
 import json
 import os
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +19,7 @@ from typing import IO, Any
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from crawler import store
+from crawler.models import SHANGHAI
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,17 +39,84 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
+def write_csv(records: Iterable[dict[str, Any]], columns: Sequence[str], out: IO[str]) -> int:
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    count = 0
+    for record in records:
+        writer.writerow([_cell(record.get(name)) for name in columns])
+        count += 1
+    return count
+
+
+def write_table(records: Iterable[dict[str, Any]], columns: Sequence[str], out: IO[str]) -> int:
+    """A plain-text table, padded by display width (a CJK character is two columns)."""
+    rows = [[_cell(record.get(name)) for name in columns] for record in records]
+    widths = [min(40, max([_width(name)] + [_width(row[i]) for row in rows])) for i, name in enumerate(columns)]
+    for row in [list(columns), ["-" * w for w in widths], *rows]:
+        out.write("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n")
+    return len(rows)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    while _width(text) > width:
+        text = text[:-2] + "…"
+    return text + " " * (width - _width(text))
+
+
+def parse_time(text: str) -> datetime:
+    """A --since/--until value: `2024-09-03` or `2024-09-03T11:54[:03][+08:00]`, Beijing time if naive."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use 2024-09-03 or 2024-09-03T11:54)") from None
+    return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+
+
+def filters_of(args: argparse.Namespace) -> store.Filters:
+    return store.Filters(
+        site=args.site, source=args.source, since=args.since, until=args.until, search=args.search,
+        min_views=args.min_views,
+    )  # fmt: skip
+
+
 # --- commands ------------------------------------------------------------------------------------
+
+QUERY_COLUMNS = ("published_at", "site", "source", "views", "title")
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    engine = store.make_engine(args.db, create=False)
+    records = store.iter_articles(engine, filters_of(args), limit=args.limit)
+    if args.format == "jsonl":
+        write_jsonl(records, sys.stdout)
+    elif args.format == "csv":
+        write_csv(records, ("url", *QUERY_COLUMNS), sys.stdout)
+    else:
+        write_table(records, QUERY_COLUMNS, sys.stdout)
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     engine = store.make_engine(args.db, create=False)
+    records = store.iter_articles(engine, filters_of(args), limit=args.limit)
     if args.output in (None, "-"):
-        count = write_jsonl(store.iter_articles(engine), sys.stdout)
+        count = write_jsonl(records, sys.stdout)
     else:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        with open(args.output, "w", encoding="utf-8") as out:
-            count = write_jsonl(store.iter_articles(engine), out)
+        opener = gzip.open if args.output.endswith(".gz") else open
+        with opener(args.output, "wt", encoding="utf-8") as out:
+            count = write_jsonl(records, out)
     print(f"exported {count} articles", file=sys.stderr)
     return 0
 
@@ -106,9 +177,23 @@ def build_parser() -> argparse.ArgumentParser:
     def db_option(command: argparse.ArgumentParser) -> None:
         command.add_argument("--db", help=f"database URL (default: $FINNEWS_DB_URL or {store.DEFAULT_DB_URL})")
 
+    def filter_options(command: argparse.ArgumentParser, limit: int | None) -> None:
+        db_option(command)
+        command.add_argument("--site", help="only this portal (profile name)")
+        command.add_argument("--source", help="only this 来源 outlet (exact)")
+        command.add_argument("--since", type=parse_time, help="published at or after (2024-09-03[T11:54])")
+        command.add_argument("--until", type=parse_time, help="published before")
+        command.add_argument("--search", help="text in the title or body")
+        command.add_argument("--min-views", type=int, help="at least this many views")
+        command.add_argument("--limit", type=int, default=limit, help=f"at most N articles (default: {limit or 'all'})")
+
+    query = add("query", cmd_query, "List stored articles matching filters (a table, JSON lines or CSV).")
+    filter_options(query, limit=20)
+    query.add_argument("--format", choices=("table", "jsonl", "csv"), default="table", help="output format")
+
     export = add("export", cmd_export, "Write the stored articles as JSON lines (the Article contract).")
-    db_option(export)
-    export.add_argument("-o", "--output", help="output file (default: stdout)")
+    filter_options(export, limit=None)
+    export.add_argument("-o", "--output", help="output file; .gz compresses (default: stdout)")
 
     portals = add("sample-portals", cmd_sample_portals, "Serve the local sample portal network until Ctrl-C.")
     portals.add_argument("--port", type=int, default=8601, help="port of the first portal (portal i on PORT+i)")

@@ -17,7 +17,6 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
@@ -122,10 +121,9 @@ class ViewSnapshot(Base):
     """The read count a crawl saw on a page (article or reprint) at a time."""
 
     __tablename__ = "view_snapshots"
-    __table_args__ = (Index("ix_view_snapshots_url_time", "url", "crawled_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(String(768))
+    url: Mapped[str] = mapped_column(String(768), index=True)
     crawled_at: Mapped[datetime]
     views: Mapped[int]
 

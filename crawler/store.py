@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, Select, create_engine, event, func, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
 
@@ -268,22 +268,51 @@ def article_record(row: ArticleRow) -> dict[str, Any]:
     return record
 
 
-def iter_articles(engine: Engine, chunk: int = 1000) -> Iterator[dict[str, Any]]:
-    """Every stored article as a contract record, in id order, streamed in chunks (constant memory)."""
-    last_id = 0
+@dataclass(frozen=True)
+class Filters:
+    """What `finnews query` / `export` select: every filter is optional and they combine with AND."""
+
+    site: str | None = None
+    source: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+    min_views: int | None = None
+
+    def apply(self, query: Select[Any]) -> Select[Any]:
+        if self.site:
+            query = query.where(ArticleRow.site == self.site)
+        if self.source:
+            query = query.where(ArticleRow.source == self.source)
+        if self.since:
+            query = query.where(ArticleRow.published_at >= self.since)
+        if self.until:
+            query = query.where(ArticleRow.published_at < self.until)
+        if self.min_views is not None:
+            query = query.where(ArticleRow.views >= self.min_views)
+        if self.search:
+            pattern = "%" + self.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(
+                or_(ArticleRow.title.like(pattern, escape="\\"), ArticleRow.body.like(pattern, escape="\\"))
+            )
+        return query
+
+
+def iter_articles(
+    engine: Engine, filters: Filters = Filters(), limit: int | None = None, chunk: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """Stored articles as contract records, in id order, streamed in chunks (constant memory)."""
+    last_id, left = 0, limit
     with Session(engine) as session:
-        while True:
-            rows = session.scalars(
-                select(ArticleRow)
-                .where(ArticleRow.id > last_id)
-                .order_by(ArticleRow.id)
-                .limit(chunk)
-                .options(selectinload(ArticleRow.reprints))
-            ).all()
+        while left is None or left > 0:
+            size = chunk if left is None else min(chunk, left)
+            query = select(ArticleRow).where(ArticleRow.id > last_id).order_by(ArticleRow.id).limit(size)
+            rows = session.scalars(filters.apply(query).options(selectinload(ArticleRow.reprints))).all()
             if not rows:
                 return
             yield from (article_record(row) for row in rows)
             last_id = rows[-1].id
+            left = None if left is None else left - len(rows)
             session.expunge_all()
 
 

@@ -20,9 +20,10 @@ MIN_KEY_CHARS = 12
 _NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 
 # A news-agency dateline at the start of a body: "中新网9月3日电 ", "新华社北京9月3日电(记者 王磊)",
-# "本报讯 ", "(中国证券报记者 张三)" is left alone: it is part of the text everywhere it runs.
+# "本报讯 ". Not "公司于9月3日电话会议中..." (电话, 电视, 电力... are words, not a dateline).
 _DATELINE = re.compile(
-    r"^\s*(?:[\u4e00-\u9fff·]{1,12}?\d{1,2}月\d{1,2}日(?:电|讯|消息)(?:[(（][^)）]{0,30}[)）])?|本报讯|据[\u4e00-\u9fff]{2,8}报道)[\s,，:：]*"
+    r"^\s*(?:[\u4e00-\u9fff·]{1,12}?\d{1,2}月\d{1,2}日(?:电(?![话视脑力影商池子网信器厂费价量站动气])|讯|消息)"
+    r"(?:[(（][^)）]{0,30}[)）])?|本报讯|据[\u4e00-\u9fff]{2,8}报道)[\s,，:：]*"
 )
 
 

@@ -4,6 +4,7 @@ scrapy crawl portal -a site=dede                  # one profile
 scrapy crawl portal -a site=all                   # every shipped profile
 scrapy crawl portal -a start_url=http://host/     # a portal without a profile (generic rules)
 scrapy crawl portal -a site=dede -a start_url=http://127.0.0.1:9000/   # a profile at another address
+scrapy crawl portal -a site=dede,txjr -a start_url=http://h1/,http://h2/   # one start URL per profile
 """
 
 from __future__ import annotations
@@ -188,7 +189,9 @@ def _profiles(site: str | None, start_url: str | None) -> list[profiles.Profile]
     names = profiles.available() if site == "all" else site.split(",")
     loaded = [profiles.load(name) for name in names]
     if start_urls:
-        if len(loaded) != 1:
-            raise ValueError("-a start_url with a profile needs exactly one -a site")
-        loaded = [profiles.replace_start_urls(loaded[0], start_urls)]
+        if len(loaded) == 1:
+            return [profiles.replace_start_urls(loaded[0], start_urls)]
+        if len(loaded) != len(start_urls):
+            raise ValueError("-a start_url with several profiles needs one URL per profile, in order")
+        return [profiles.replace_start_urls(p, [url]) for p, url in zip(loaded, start_urls, strict=True)]
     return loaded

@@ -1,0 +1,29 @@
+# The two set-up commands of the README: `make demo` (the main job) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint install clean
+
+$(BIN)/finnews: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/finnews
+
+## Start the sample portals, crawl them all into data/finnews.db, print a summary.
+demo: install
+	$(BIN)/finnews demo
+
+## Lint, type-check and run every test (service-backed tests need PostgreSQL/MariaDB/Redis on loopback).
+test: install lint
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check crawler pipelines tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) data/*.db data/*.db-* data/*.jsonl

@@ -1,0 +1,115 @@
+"""End to end: `scrapy crawl` of the local sample portals into SQLite, then `finnews export`.
+
+Every truth story must come out exactly once, with every field equal to the truth, and its other
+copies listed as reprints.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler import store
+from crawler.models import CrawlRun
+
+pytestmark = pytest.mark.e2e
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIELDS = ("site", "title", "published_at", "source", "author", "editor", "views", "body", "images", "category")
+
+
+def crawl(network: Any, db_url: str, *extra: str) -> None:
+    names = list(network.start_urls)
+    subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={','.join(names)}",
+         "-a", f"start_url={','.join(network.start_urls[n] for n in names)}",
+         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", *extra],
+        cwd=PROJECT, check=True, timeout=300,
+    )  # fmt: skip
+
+
+def export(db_url: str) -> list[dict[str, Any]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "export", "--db", db_url],
+        cwd=PROJECT, check=True, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def crawled(sample_network: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("crawl")
+    db_url = f"sqlite:///{tmp}/finnews.db"
+    crawl(sample_network, db_url, "-O", str(tmp / "items.jsonl"))
+    feed = [json.loads(line) for line in (tmp / "items.jsonl").read_text(encoding="utf-8").splitlines()]
+    return {"db_url": db_url, "records": export(db_url), "feed": feed, "truth": sample_network.truth()}
+
+
+def mismatches(record: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    return [
+        f"{record['url']} {name}: got {record.get(name)!r}, truth {expected[name]!r}"
+        for name in FIELDS
+        if record.get(name) != expected[name]
+    ]
+
+
+def test_every_story_is_exported_once_with_every_field_equal_to_the_truth(crawled: dict[str, Any]) -> None:
+    truth = {page["url"]: page for page in crawled["truth"]}
+    groups = defaultdict(set)
+    for page in crawled["truth"]:
+        groups[page["group"]].add(page["url"])
+    exported_groups = defaultdict(list)
+    problems = []
+    for record in crawled["records"]:
+        if record["url"] not in truth:
+            problems.append(f"{record['url']}: not a truth article")
+            continue
+        exported_groups[truth[record["url"]]["group"]].append(record["url"])
+        problems += mismatches(record, truth[record["url"]])
+    problems += [f"group {g}: exported {len(urls)} times {urls}" for g, urls in exported_groups.items() if len(urls) > 1]
+    problems += [f"group {g}: never exported ({sorted(groups[g])})" for g in groups.keys() - exported_groups.keys()]
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+
+
+def test_other_copies_are_listed_as_reprints_of_their_story(crawled: dict[str, Any]) -> None:
+    truth = {page["url"]: page for page in crawled["truth"]}
+    groups = defaultdict(set)
+    for page in crawled["truth"]:
+        groups[page["group"]].add(page["url"])
+    assert any(len(urls) > 1 for urls in groups.values()), "the sample network has reprints"
+    for record in crawled["records"]:
+        copies = groups[truth[record["url"]]["group"]] - {record["url"]}
+        assert {r["url"] for r in record["reprints"]} == copies, record["url"]
+        for reprint in record["reprints"]:
+            expected = truth[reprint["url"]]
+            assert (reprint["site"], reprint["published_at"], reprint["views"]) == (
+                expected["site"], expected["published_at"], expected["views"],
+            )  # fmt: skip
+
+
+def test_scrapy_feed_export_works_alongside_the_database(crawled: dict[str, Any]) -> None:
+    assert sorted(item["url"] for item in crawled["feed"]) == sorted(r["url"] for r in crawled["records"])
+
+
+def test_crawl_run_is_recorded_with_its_stats(crawled: dict[str, Any]) -> None:
+    with Session(store.make_engine(crawled["db_url"], create=False)) as session:
+        [run] = session.scalars(select(CrawlRun)).all()
+    assert run.finish_reason == "finished" and run.finished_at is not None
+    assert run.stats["finnews/stored"] == len(crawled["records"])
+    assert run.stats["finnews/dropped/reprint"] == len(crawled["truth"]) - len(crawled["records"])
+    assert "finnews/failed/article" not in run.stats
+
+
+def test_a_recrawl_stores_nothing_new(crawled: dict[str, Any], sample_network: Any) -> None:
+    crawl(sample_network, crawled["db_url"])
+    again = export(crawled["db_url"])
+    assert [r["url"] for r in again] == [r["url"] for r in crawled["records"]]
+    assert [len(r["reprints"]) for r in again] == [len(r["reprints"]) for r in crawled["records"]]

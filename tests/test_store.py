@@ -1,0 +1,100 @@
+"""The store against real databases: SQLite always, the machine's PostgreSQL and MariaDB when present."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from crawler import store
+from crawler.models import SHANGHAI, Base
+from tests.services import service_url
+
+NOW = datetime(2026, 11, 29, 20, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mysql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
+    url = f"sqlite:///{tmp_path}/sub/finnews.db" if request.param == "sqlite" else service_url(request.param)
+    engine = store.make_engine(url, create=False) if request.param != "sqlite" else None
+    if engine is not None:
+        Base.metadata.drop_all(engine)
+        engine.dispose()
+    engine = store.make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def row(url: str = "http://p1/a/1.html", **changes: Any) -> dict[str, Any]:
+    values: dict[str, Any] = dict(
+        url=url, site="dede", site_name="财经快讯网", title="央行开展逆回购", date_source="page",
+        published_at=datetime(2024, 9, 3, 11, 54, tzinfo=SHANGHAI), source="千龙网", source_raw="来源:千龙网",
+        author="张三", editor=None, views=11003, views_lower_bound=False, body="第一段。\n第二段。",
+        images=["http://p1/1.jpg"], category="财经", crawled_at=NOW, keys=[11, 12, 13], n_keys=3, body_hash=99,
+    )  # fmt: skip
+    values.update(changes)
+    return values
+
+
+def test_sqlite_file_directory_is_created(tmp_path: Any) -> None:
+    engine = store.make_engine(f"sqlite:///{tmp_path}/new/dir/x.db")
+    assert (tmp_path / "new/dir/x.db").exists()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_missing_sqlite_database_is_an_error(tmp_path: Any) -> None:
+    with pytest.raises(FileNotFoundError, match="no database"):
+        store.make_engine(f"sqlite:///{tmp_path}/absent.db", create=False)
+
+
+def test_article_round_trip_with_reprint(engine: Any) -> None:
+    writer = store.ArticleWriter(engine)
+    writer.submit(row()).result()
+    later = NOW + timedelta(hours=1)
+    writer.submit(store.ReprintRecord("http://p1/a/1.html", "http://p2/b/7.html", "txjr", later, 42, 0.8, later))
+    writer.close()
+    [record] = store.iter_articles(engine)
+    assert record["title"] == "央行开展逆回购"
+    assert record["published_at"] == datetime(2024, 9, 3, 11, 54, tzinfo=SHANGHAI)
+    assert record["published_at"].isoformat() == "2024-09-03T11:54:00+08:00"
+    assert record["images"] == ["http://p1/1.jpg"]
+    assert record["reprints"] == [{"url": "http://p2/b/7.html", "site": "txjr", "published_at": later, "views": 42}]
+
+
+def test_recrawl_updates_in_place_and_snapshots_views(engine: Any) -> None:
+    writer = store.ArticleWriter(engine)
+    writer.submit(row()).result()
+    writer.submit(row(views=12000, crawled_at=NOW + timedelta(days=1))).result()
+    writer.close()
+    [record] = store.iter_articles(engine)
+    assert record["views"] == 12000
+    with Session(engine) as session:
+        snapshots = session.execute(store.select(store.ViewSnapshot.views).order_by(store.ViewSnapshot.id))
+        assert [v for (v,) in snapshots] == [11003, 12000]
+    assert store.summary(engine) == {"articles": 1, "reprints": 0, "per_site": {"dede": 1}}
+
+
+def test_find_match_by_containment(engine: Any) -> None:
+    writer = store.ArticleWriter(engine)
+    writer.submit(row(keys=[1, 2, 3, 4, 5], n_keys=5)).result()
+    writer.close()
+    with Session(engine) as session:
+        assert store.find_match(session, [1, 2, 3, 4], min_shared=2, threshold=0.6).similarity == 1.0
+        assert store.find_match(session, [1, 7, 8, 9], min_shared=2, threshold=0.6) is None  # 1 shared
+        assert store.find_match(session, [1, 2, 7, 8, 9], min_shared=2, threshold=0.6) is None  # 2/5 < 0.6
+        assert store.find_exact(session, 99) == "http://p1/a/1.html"
+        assert store.find_exact(session, 98) is None
+
+
+def test_a_failed_batch_fails_its_futures_and_the_writer_goes_on(engine: Any) -> None:
+    writer = store.ArticleWriter(engine)
+    bad = writer.submit(row(title=None))  # NOT NULL violation
+    with pytest.raises(Exception, match=r"(?i)null"):
+        bad.result()
+    writer.submit(row(url="http://p1/a/2.html")).result()
+    writer.close()
+    assert [r["url"] for r in store.iter_articles(engine)] == ["http://p1/a/2.html"]
