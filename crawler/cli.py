@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -121,6 +121,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = store.statistics(store.make_engine(args.db, create=False), top=args.top)
+    if args.format == "json":
+        print(json.dumps(stats, ensure_ascii=False, default=_json_default, indent=2))
+        return 0
+    print(f"articles: {stats['articles']}  reprints: {stats['reprints']}  views: {stats['views_total']}")
+    sections = (
+        ("articles per site", list(stats["per_site"].items()), ("site", "articles")),
+        ("articles per source", stats["per_source"], ("source", "articles")),
+        ("articles per day (latest)", stats["per_day"], ("day", "articles")),
+        ("most reprinted", stats["reprinted_most"], ("title", "copies")),
+    )
+    for title, rows, columns in sections:
+        print(f"\n{title}")
+        write_table([dict(zip(columns, row, strict=True)) for row in rows], columns, sys.stdout)
+    print("\nlast crawl runs")
+    write_table(
+        stats["runs"], ("id", "sites", "started_at", "finished_at", "finish_reason", "stored", "reprints"), sys.stdout
+    )
+    return 0
+
+
 def cmd_sample_portals(args: argparse.Namespace) -> int:
     from crawler.sampleportals import serve_forever
 
@@ -165,8 +187,15 @@ def print_summary(engine: Any, elapsed: float, pages: int) -> None:
 # --- parser --------------------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (`finnews query: error: ...`); `-h` still shows the full usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} -h)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="finnews", description=__doc__)
+    parser = _Parser(prog="finnews", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
@@ -194,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = add("export", cmd_export, "Write the stored articles as JSON lines (the Article contract).")
     filter_options(export, limit=None)
     export.add_argument("-o", "--output", help="output file; .gz compresses (default: stdout)")
+
+    stats = add("stats", cmd_stats, "Articles per site / source / day, reprints, views, last crawl runs.")
+    db_option(stats)
+    stats.add_argument("--top", type=int, default=20, help="rows per section")
+    stats.add_argument("--format", choices=("table", "json"), default="table", help="output format")
 
     portals = add("sample-portals", cmd_sample_portals, "Serve the local sample portal network until Ctrl-C.")
     portals.add_argument("--port", type=int, default=8601, help="port of the first portal (portal i on PORT+i)")

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, create_engine, event, func, or_, select
+from sqlalchemy import Engine, Select, String, create_engine, event, func, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
 
@@ -53,6 +53,9 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
                 raise FileNotFoundError(f"no database at {path}")
         engine = create_engine(sa_url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif sa_url.get_backend_name() == "postgresql":
+        # Server-side date arithmetic (articles per day) in Beijing time, like the stored values.
+        engine = create_engine(sa_url, pool_pre_ping=True, connect_args={"options": "-c timezone=Asia/Shanghai"})
     else:
         engine = create_engine(sa_url, pool_pre_ping=True)
     if create:
@@ -344,3 +347,45 @@ def summary(engine: Engine) -> dict[str, Any]:
         )
         reprints = session.scalar(select(func.count()).select_from(ReprintRow)) or 0
     return {"articles": sum(per_site.values()), "reprints": reprints, "per_site": per_site}
+
+
+def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
+    """What `finnews stats` shows: articles per site / source / day, reprints, views, last crawl runs."""
+    day = func.substr(func.cast(ArticleRow.published_at, String), 1, 10)
+    with Session(engine) as session:
+
+        def counts(column: Any, order_by_count: bool = True) -> list[tuple[Any, int]]:
+            count = func.count(ArticleRow.id)
+            order = count.desc() if order_by_count else column.desc()
+            query = select(column, count).group_by(column).order_by(order).limit(top)
+            return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+        runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(5)).all()
+        return {
+            **summary(engine),
+            "views_total": session.scalar(select(func.coalesce(func.sum(ArticleRow.views), 0))),
+            "per_source": counts(ArticleRow.source),
+            "per_day": counts(day, order_by_count=False),
+            "reprinted_most": [
+                tuple(row)
+                for row in session.execute(
+                    select(ArticleRow.title, func.count(ReprintRow.id).label("copies"))
+                    .join(ReprintRow)
+                    .group_by(ArticleRow.id, ArticleRow.title)
+                    .order_by(func.count(ReprintRow.id).desc())
+                    .limit(5)
+                )
+            ],
+            "runs": [
+                {
+                    "id": run.id,
+                    "sites": run.sites,
+                    "started_at": run.started_at,
+                    "finished_at": run.finished_at,
+                    "finish_reason": run.finish_reason,
+                    "stored": (run.stats or {}).get("finnews/stored", 0),
+                    "reprints": (run.stats or {}).get("finnews/dropped/reprint", 0),
+                }
+                for run in runs
+            ],
+        }

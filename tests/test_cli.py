@@ -1,0 +1,118 @@
+"""`finnews query / export / stats` through the installed console script, on a real SQLite database."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler import store
+from crawler.models import SHANGHAI
+from tests.test_store import row
+
+FINNEWS = str(Path(sys.executable).with_name("finnews"))
+
+
+def finnews(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([FINNEWS, *args], capture_output=True, text=True, timeout=60)
+    assert (result.returncode == 0) == ok, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli')}/finnews.db"
+    writer = store.ArticleWriter(store.make_engine(url))
+    base = datetime(2024, 9, 1, 9, 30, tzinfo=SHANGHAI)
+    for i in range(30):
+        writer.submit(
+            row(
+                f"http://p1/a/{i}.html", title=f"第{i}条:央行开展逆回购" if i % 3 else f"第{i}条:基金净值公告",
+                site="dede" if i % 2 else "txjr", published_at=base + timedelta(days=i), views=i * 100,
+                source="千龙网" if i < 10 else "新华网", keys=[i * 10 + k for k in range(3)], body_hash=i,
+            )
+        )  # fmt: skip
+    writer.submit(store.ReprintRecord("http://p1/a/3.html", "http://p2/x.html", "phpcms", None, 7, 0.9, base)).result()
+    writer.close()
+    return url
+
+
+def test_query_table_is_readable(db: str) -> None:
+    out = finnews("query", "--db", db, "--site", "dede", "--limit", "3").stdout.splitlines()
+    assert out[0].split() == ["published_at", "site", "source", "views", "title"]
+    assert len(out) == 2 + 3
+    assert out[2].split()[:5] == ["2024-09-02", "09:30", "dede", "千龙网", "100"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (["--source", "新华网"], list(range(10, 30))),
+        (["--since", "2024-09-25"], list(range(24, 30))),
+        (["--until", "2024-09-03"], [0, 1]),
+        (["--since", "2024-09-03T09:30", "--until", "2024-09-05T09:30+08:00"], [2, 3]),
+        (["--search", "基金净值", "--min-views", "1500"], [15, 18, 21, 24, 27]),
+        (["--search", "100%"], []),
+    ],
+)
+def test_query_filters(db: str, filters: list[str], expected: list[int]) -> None:
+    out = finnews("query", "--db", db, "--format", "jsonl", "--limit", "100", *filters).stdout
+    assert [json.loads(line)["url"] for line in out.splitlines()] == [f"http://p1/a/{i}.html" for i in expected]
+
+
+def test_query_csv(db: str) -> None:
+    out = finnews("query", "--db", db, "--format", "csv", "--limit", "2").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["url"] for r in rows] == ["http://p1/a/0.html", "http://p1/a/1.html"]
+    assert rows[1]["source"] == "千龙网" and rows[1]["views"] == "100"
+
+
+def test_export_is_the_article_contract_in_utf8(db: str, tmp_path: Path) -> None:
+    out = finnews("export", "--db", db).stdout
+    assert "\\u" not in out and "央行" in out
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 30
+    assert records[3]["reprints"] == [{"url": "http://p2/x.html", "site": "phpcms", "published_at": None, "views": 7}]
+    assert records[0]["published_at"] == "2024-09-01T09:30:00+08:00"
+    assert set(records[0]) >= {
+        "url", "site", "title", "published_at", "source", "author", "editor", "views", "body", "images",
+        "category", "crawled_at", "reprints",
+    }  # fmt: skip
+    target = tmp_path / "out/articles.jsonl.gz"
+    result = finnews("export", "--db", db, "--site", "txjr", "-o", str(target))
+    assert "exported 15 articles" in result.stderr
+    with gzip.open(target, "rt", encoding="utf-8") as lines:
+        assert [json.loads(line)["site"] for line in lines] == ["txjr"] * 15
+
+
+def test_stats(db: str) -> None:
+    stats = json.loads(finnews("stats", "--db", db, "--format", "json").stdout)
+    assert (stats["articles"], stats["reprints"], stats["views_total"]) == (30, 1, sum(i * 100 for i in range(30)))
+    assert stats["per_site"] == {"dede": 15, "txjr": 15}
+    assert stats["per_source"] == [["新华网", 20], ["千龙网", 10]]
+    assert stats["per_day"][0] == ["2024-09-30", 1]
+    table = finnews("stats", "--db", db).stdout
+    assert "articles: 30  reprints: 1" in table and "most reprinted" in table
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "--db", "sqlite:////nonexistent/dir/x.db"], "no database at"),
+        (["query", "--db", "notaurl"], "error"),
+        (["query", "--since", "yesterday"], "not a date"),
+        (["stats", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x"], "error"),
+    ],
+)
+def test_errors_are_one_clear_line(args: list[str], message: str) -> None:
+    result = finnews(*args, ok=False)
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
