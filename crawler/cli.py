@@ -143,6 +143,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    engine = store.make_engine(args.db, create=False)
+    if args.action == "upgrade":
+        store.upgrade(engine, args.revision)
+    print(f"schema revision: {store.schema_revision(engine)} (this finnews: {store.head_revision()})")
+    return 0
+
+
 def cmd_sample_portals(args: argparse.Namespace) -> int:
     from crawler.sampleportals import serve_forever
 
@@ -229,6 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--top", type=int, default=20, help="rows per section")
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format")
 
+    db = add("db", cmd_db, "Database schema: `upgrade` applies the migrations, `current` shows the revision.")
+    db.add_argument("action", choices=("upgrade", "current"), help="what to do")
+    db.add_argument("revision", nargs="?", default="head", help="target revision of `upgrade` (default: head)")
+    db_option(db)
+
     portals = add("sample-portals", cmd_sample_portals, "Serve the local sample portal network until Ctrl-C.")
     portals.add_argument("--port", type=int, default=8601, help="port of the first portal (portal i on PORT+i)")
     portals.add_argument("--articles", type=int, default=300, help="distinct stories to generate")
@@ -249,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (FileNotFoundError, ArgumentError, OperationalError, ValueError) as exc:
+    except (FileNotFoundError, ArgumentError, OperationalError, ValueError, store.SchemaError) as exc:
         print(f"finnews: error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

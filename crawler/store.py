@@ -38,10 +38,15 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("FINNEWS_DB_URL") or DEFAULT_DB_URL
 
 
+class SchemaError(RuntimeError):
+    """The database's schema is not the one this version of finnews uses."""
+
+
 def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
-    """An engine for `url`, with the schema created when `create` is set.
+    """An engine for `url`; with `create`, a new database gets the schema (through the migrations).
 
     SQLite gets WAL, a busy timeout and foreign keys, and its directory is created if missing.
+    An existing database whose schema is behind raises `SchemaError` (run `finnews db upgrade`).
     """
     sa_url = make_url(database_url(url))
     if sa_url.get_backend_name() == "sqlite":
@@ -59,8 +64,44 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
     else:
         engine = create_engine(sa_url, pool_pre_ping=True)
     if create:
-        Base.metadata.create_all(engine)
+        revision = schema_revision(engine)
+        if revision is None:
+            upgrade(engine)
+        elif revision != head_revision():
+            raise SchemaError(f"the database schema is at revision {revision}, not {head_revision()}: run `finnews db upgrade`")
     return engine
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "crawler:migrations")
+    return config
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at; None for a database without the finnews schema."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the schema migrations up to `revision` (the first one creates the schema)."""
+    from alembic import command
+
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -18,12 +18,19 @@ NOW = datetime(2026, 11, 29, 20, 0, tzinfo=SHANGHAI)
 @pytest.fixture(params=["sqlite", "postgresql", "mysql"])
 def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
     url = f"sqlite:///{tmp_path}/sub/finnews.db" if request.param == "sqlite" else service_url(request.param)
-    engine = store.make_engine(url, create=False) if request.param != "sqlite" else None
-    if engine is not None:
-        Base.metadata.drop_all(engine)
-        engine.dispose()
+    if request.param != "sqlite":
+        drop_schema(url)
     engine = store.make_engine(url)
     yield engine
+    engine.dispose()
+
+
+def drop_schema(url: str) -> None:
+    """Empty a server database of the finnews schema (tables and the migration stamp)."""
+    engine = store.make_engine(url, create=False)
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     engine.dispose()
 
 
