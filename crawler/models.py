@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -49,8 +50,12 @@ class BeijingTime(TypeDecorator[datetime]):
         return value.astimezone(SHANGHAI)
 
 
+# JSONB on PostgreSQL: plain `json` has no equality operator, which re-crawl upserts compare with.
+_JSON = JSON().with_variant(JSONB(), "postgresql")
+
+
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: BeijingTime, dict[str, Any]: JSON, list[str]: JSON}
+    type_annotation_map = {datetime: BeijingTime, dict[str, Any]: _JSON, list[str]: _JSON}
 
 
 class Site(Base):

@@ -6,14 +6,15 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, String, create_engine, event, func, or_, select
+from sqlalchemy import Connection, Engine, Select, String, case, create_engine, event, func, insert, or_, select
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
 
@@ -68,7 +69,9 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
         if revision is None:
             upgrade(engine)
         elif revision != head_revision():
-            raise SchemaError(f"the database schema is at revision {revision}, not {head_revision()}: run `finnews db upgrade`")
+            raise SchemaError(
+                f"the database schema is at revision {revision}, not {head_revision()}: run `finnews db upgrade`"
+            )
     return engine
 
 
@@ -173,13 +176,11 @@ class ArticleWriter:
                 self._write(batch)
 
     def _write(self, batch: list[tuple[Any, Future[None]]]) -> None:
+        articles = [row for row, _ in batch if not isinstance(row, ReprintRecord)]
+        reprints = [row for row, _ in batch if isinstance(row, ReprintRecord)]
         try:
-            with Session(self.engine) as session, session.begin():
-                for row, _ in batch:
-                    if isinstance(row, ReprintRecord):
-                        save_reprint(session, row)
-                    else:
-                        save_article(session, row)
+            with self.engine.begin() as connection:
+                write_batch(connection, articles, reprints)
         except Exception as exc:
             logger.exception("writing a batch of %d rows failed", len(batch))
             for _, future in batch:
@@ -189,56 +190,118 @@ class ArticleWriter:
             future.set_result(None)
 
 
-def ensure_site(session: Session, name: str, site_name: str | None, now: datetime) -> None:
-    if session.get(Site, name) is None:
-        session.add(Site(name=name, site_name=site_name, first_crawled_at=now))
-        session.flush()
+_ARTICLE_UPDATES = (
+    "site", "title", "published_at", "date_source", "source", "source_raw", "author", "editor", "views",
+    "views_lower_bound", "body", "images", "category", "body_hash", "n_keys",
+)  # fmt: skip
+_REPRINT_UPDATES = ("article_id", "site", "published_at", "views", "similarity", "crawled_at")
 
 
-def save_article(session: Session, row: dict[str, Any]) -> None:
-    """Insert an article, or update the stored one with the same URL (a re-crawl).
+def write_batch(connection: Connection, articles: list[dict[str, Any]], reprints: list[ReprintRecord]) -> None:
+    """Write a batch in one transaction: sites, articles (upserted by URL), their paragraph keys,
+    reprints (upserted by URL, after the articles they belong to) and view snapshots.
 
-    A re-crawl that sees another read count adds a view snapshot; its fingerprints are kept.
+    A re-crawled article is updated in place; `updated_at` moves only when a value changed.
     """
-    keys = row.pop("keys")
-    ensure_site(session, row["site"], row.pop("site_name", None), row["crawled_at"])
-    stored = session.scalar(select(ArticleRow).where(ArticleRow.url == row["url"]))
-    if stored is None:
-        stored = ArticleRow(**row, updated_at=row["crawled_at"])
-        session.add(stored)
-        session.flush()
-        session.add_all(FingerprintRow(key=key, article_id=stored.id) for key in keys)
-    else:
-        for name, value in row.items():
-            if name != "crawled_at" and getattr(stored, name) != value:
-                setattr(stored, name, value)
-                stored.updated_at = row["crawled_at"]
-    if row["views"] is not None:
-        session.add(ViewSnapshot(url=row["url"], crawled_at=row["crawled_at"], views=row["views"]))
+    if articles:
+        sites = {row["site"]: row.get("site_name") for row in articles}
+        now = articles[0]["crawled_at"]
+        _insert_ignore(
+            connection, Site, [{"name": n, "site_name": s, "first_crawled_at": now} for n, s in sites.items()]
+        )
+        rows = [
+            {name: value for name, value in row.items() if name not in ("keys", "site_name")}
+            | {"updated_at": row["crawled_at"]}
+            for row in articles
+        ]
+        _upsert_articles(connection, rows)
+        ids = _ids_by_url(connection, [row["url"] for row in articles])
+        keys = [{"key": key, "article_id": ids[row["url"]]} for row in articles for key in row["keys"]]
+        _insert_ignore(connection, FingerprintRow, keys)
+    if reprints:
+        ids = _ids_by_url(connection, [record.canonical_url for record in reprints])
+        rows = []
+        for record in reprints:
+            if record.canonical_url not in ids:
+                logger.error("reprint %s: canonical article %s is not stored", record.url, record.canonical_url)
+                continue
+            rows.append({
+                "url": record.url, "article_id": ids[record.canonical_url], "site": record.site,
+                "published_at": record.published_at, "views": record.views, "similarity": record.similarity,
+                "crawled_at": record.crawled_at,
+            })  # fmt: skip
+        _upsert(connection, ReprintRow, rows, _REPRINT_UPDATES)
+    snapshots = [
+        {"url": page["url"], "crawled_at": page["crawled_at"], "views": page["views"]}
+        for page in [*articles, *(vars(record) for record in reprints)]
+        if page["views"] is not None
+    ]
+    if snapshots:
+        connection.execute(insert(ViewSnapshot), snapshots)
 
 
-def save_reprint(session: Session, record: ReprintRecord) -> None:
-    """Record a copy under its canonical article (updated in place when seen again)."""
-    article_id = session.scalar(select(ArticleRow.id).where(ArticleRow.url == record.canonical_url))
-    if article_id is None:
-        logger.error("reprint %s: canonical article %s is not stored", record.url, record.canonical_url)
+def _ids_by_url(connection: Connection, urls: list[str]) -> dict[str, int]:
+    query = select(ArticleRow.url, ArticleRow.id).where(ArticleRow.url.in_(set(urls)))
+    return {url: id_ for url, id_ in connection.execute(query)}
+
+
+def _dialect_insert(connection: Connection, model: type[Base]) -> Any:
+    table = model.__table__
+    name = connection.dialect.name
+    if name == "sqlite":
+        return sqlite.insert(table)
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name in ("mysql", "mariadb"):
+        return mysql.insert(table)
+    raise NotImplementedError(f"finnews does not support {name} databases (SQLite, PostgreSQL, MySQL/MariaDB)")
+
+
+def _insert_ignore(connection: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    if not rows:
         return
-    stored = session.scalar(select(ReprintRow).where(ReprintRow.url == record.url))
-    values = {
-        "article_id": article_id,
-        "site": record.site,
-        "published_at": record.published_at,
-        "views": record.views,
-        "similarity": record.similarity,
-        "crawled_at": record.crawled_at,
-    }
-    if stored is None:
-        session.add(ReprintRow(url=record.url, **values))
+    statement = _dialect_insert(connection, model)
+    if connection.dialect.name in ("mysql", "mariadb"):
+        statement = statement.prefix_with("IGNORE")
     else:
-        for name, value in values.items():
-            setattr(stored, name, value)
-    if record.views is not None:
-        session.add(ViewSnapshot(url=record.url, crawled_at=record.crawled_at, views=record.views))
+        statement = statement.on_conflict_do_nothing()
+    connection.execute(statement, rows)
+
+
+def _upsert(
+    connection: Connection,
+    model: type[Base],
+    rows: list[dict[str, Any]],
+    updates: Sequence[str],
+    first: Callable[[Any], list[tuple[str, Any]]] = lambda new: [],
+) -> None:
+    """INSERT ... ON CONFLICT (url) DO UPDATE / ON DUPLICATE KEY UPDATE, executemany.
+
+    `first(new)` gives extra (column, expression) assignments made before `updates`, where `new`
+    holds the proposed row's values (MySQL evaluates assignments in order, each seeing the ones before).
+    """
+    if not rows:
+        return
+    statement = _dialect_insert(connection, model)
+    if connection.dialect.name in ("mysql", "mariadb"):
+        new = statement.inserted
+        statement = statement.on_duplicate_key_update([*first(new), *((name, new[name]) for name in updates)])
+    else:
+        new = statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=["url"], set_=dict([*first(new), *((name, new[name]) for name in updates)])
+        )
+    connection.execute(statement, rows)
+
+
+def _upsert_articles(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    table = ArticleRow.__table__
+
+    def updated_at(new: Any) -> list[tuple[str, Any]]:
+        changed = or_(*(table.c[name].is_distinct_from(new[name]) for name in _ARTICLE_UPDATES))
+        return [("updated_at", case((changed, new["crawled_at"]), else_=table.c.updated_at))]
+
+    _upsert(connection, ArticleRow, rows, (*_ARTICLE_UPDATES, "crawled_at"), first=updated_at)
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from crawler import store
-from crawler.models import SHANGHAI, Base
+from crawler.models import SHANGHAI, ArticleRow, Base
 from tests.services import service_url
 
 NOW = datetime(2026, 11, 29, 20, 0, tzinfo=SHANGHAI)
@@ -73,15 +73,20 @@ def test_article_round_trip_with_reprint(engine: Any) -> None:
 
 
 def test_recrawl_updates_in_place_and_snapshots_views(engine: Any) -> None:
+    day = timedelta(days=1)
     writer = store.ArticleWriter(engine)
     writer.submit(row()).result()
-    writer.submit(row(views=12000, crawled_at=NOW + timedelta(days=1))).result()
+    writer.submit(row(crawled_at=NOW + day)).result()  # nothing changed
+    with Session(engine) as session:
+        assert session.scalar(store.select(ArticleRow.updated_at)) == NOW
+    writer.submit(row(views=12000, crawled_at=NOW + 2 * day)).result()
     writer.close()
     [record] = store.iter_articles(engine)
-    assert record["views"] == 12000
+    assert record["views"] == 12000 and record["crawled_at"] == NOW + 2 * day
     with Session(engine) as session:
+        assert session.scalar(store.select(ArticleRow.updated_at)) == NOW + 2 * day
         snapshots = session.execute(store.select(store.ViewSnapshot.views).order_by(store.ViewSnapshot.id))
-        assert [v for (v,) in snapshots] == [11003, 12000]
+        assert [v for (v,) in snapshots] == [11003, 11003, 12000]
     assert store.summary(engine) == {"articles": 1, "reprints": 0, "per_site": {"dede": 1}}
 
 

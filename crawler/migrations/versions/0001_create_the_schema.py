@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0001"
 down_revision = None
@@ -26,7 +27,7 @@ def upgrade() -> None:
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finish_reason", sa.String(length=100), nullable=True),
-        sa.Column("stats", sa.JSON(), nullable=True),
+        sa.Column("stats", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -62,7 +63,7 @@ def upgrade() -> None:
         sa.Column("views", sa.Integer(), nullable=True),
         sa.Column("views_lower_bound", sa.Boolean(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("images", sa.JSON(), nullable=False),
+        sa.Column("images", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
         sa.Column("category", sa.String(length=200), nullable=True),
         sa.Column("crawled_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

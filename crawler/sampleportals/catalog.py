@@ -1,0 +1,127 @@
+"""Which story sits where: per-portal newest-first order, channels and listing pages.
+
+The index holds a few integers per copy (story id, time, channel), built once from the cheap
+`story_head`s; texts and pages are derived on demand by `StoryBook` with bounded caches.
+Listing page `p` of a channel is plain arithmetic over the channel's member list.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+from functools import lru_cache
+
+from crawler.sampleportals.copies import Copy, Slot, make_copy
+from crawler.sampleportals.sites import SPECS, PortalSpec
+from crawler.sampleportals.stories import (
+    Headline,
+    StoryHead,
+    StoryText,
+    story_head,
+    story_headline,
+    story_text,
+)
+
+CACHE_SIZE = 4096
+
+
+class PortalIndex:
+    """The copies of one portal, newest first (local index 0 is the newest)."""
+
+    def __init__(self, spec: PortalSpec, entries: list[tuple[int, int]]) -> None:
+        """`entries`: (publication time, story id) of every copy on this portal, any order."""
+        self.spec = spec
+        entries.sort(key=lambda entry: (-entry[0], entry[1]))
+        self.sids = array("q", (sid for _, sid in entries))
+        self.times = array("q", (time for time, _ in entries))
+        self.channels = array("b")
+        self.members: list[array[int]] = [array("q") for _ in spec.channels]
+        self.positions = array("q")
+
+    def __len__(self) -> int:
+        return len(self.sids)
+
+    def assign_channels(self, topics: list[str]) -> None:
+        """File local copy `i` in the channel of `topics[i]`."""
+        for local, topic in enumerate(topics):
+            channel = self.spec.channel_of(topic)
+            self.channels.append(channel)
+            self.positions.append(len(self.members[channel]))
+            self.members[channel].append(local)
+
+    def aid(self, local: int) -> int:
+        """The CMS id of local copy `local` (older copies have smaller ids)."""
+        return self.spec.aid_base + len(self.sids) - 1 - local
+
+    def local_of_aid(self, aid: int) -> int | None:
+        """Inverse of `aid`; None for ids this portal never issued."""
+        local = self.spec.aid_base + len(self.sids) - 1 - aid
+        return local if 0 <= local < len(self.sids) else None
+
+    def slot(self, local: int) -> Slot:
+        """Where local copy `local` sits."""
+        return Slot(self.spec, local, self.aid(local), self.channels[local], self.times[local])
+
+    def page_count(self, channel: int) -> int:
+        """Listing pages of `channel` (at least 1, even when empty)."""
+        return max(1, -(-len(self.members[channel]) // self.spec.page_size))
+
+    def listing(self, channel: int, page: int) -> array[int]:
+        """Local indices on listing page `page` (1-based) of `channel`."""
+        start = (page - 1) * self.spec.page_size
+        return self.members[channel][start : start + self.spec.page_size]
+
+    def neighbour(self, local: int, step: int) -> int | None:
+        """The copy `step` positions further down the same channel (older for step > 0), if any."""
+        members = self.members[self.channels[local]]
+        position = self.positions[local] + step
+        return members[position] if 0 <= position < len(members) else None
+
+
+class StoryBook:
+    """All stories of one network, with bounded caches of what pages need repeatedly."""
+
+    def __init__(self, seed: int, articles: int) -> None:
+        """Build every portal's index from `articles` story heads."""
+        self.seed = seed
+        self.articles = articles
+        self.head = lru_cache(maxsize=CACHE_SIZE)(self._head)
+        self.headline = lru_cache(maxsize=CACHE_SIZE * 4)(self._headline)
+        self.text = lru_cache(maxsize=CACHE_SIZE)(self._text)
+        self.copy = lru_cache(maxsize=CACHE_SIZE)(self._copy)
+        self.indexes = self._build_indexes()
+
+    def _build_indexes(self) -> dict[str, PortalIndex]:
+        entries: dict[str, list[tuple[int, int]]] = {name: [] for name in SPECS}
+        topics: dict[int, str] = {}
+        for sid in range(self.articles):
+            head = story_head(self.seed, sid)
+            topics[sid] = head.topic
+            for portal, time in zip(head.portals, head.times, strict=True):
+                entries[portal].append((time, sid))
+        indexes = {name: PortalIndex(SPECS[name], entries[name]) for name in SPECS}
+        for index in indexes.values():
+            index.assign_channels([topics[sid] for sid in index.sids])
+        return indexes
+
+    def _head(self, sid: int) -> StoryHead:
+        return story_head(self.seed, sid)
+
+    def _headline(self, sid: int) -> Headline:
+        return story_headline(self.seed, self.head(sid))
+
+    def _text(self, sid: int) -> StoryText:
+        return story_text(self.seed, self.head(sid), self.headline(sid))
+
+    def _copy(self, portal: str, local: int) -> Copy:
+        index = self.indexes[portal]
+        sid = index.sids[local]
+        return make_copy(self.seed, self.head(sid), self.text(sid), index.slot(local))
+
+    def copies(self, portal: str) -> Iterator[Copy]:
+        """Every copy on `portal`, newest first (uncached: for truth files of any size)."""
+        index = self.indexes[portal]
+        for local, sid in enumerate(index.sids):
+            head = story_head(self.seed, sid)
+            text = story_text(self.seed, head, story_headline(self.seed, head))
+            yield make_copy(self.seed, head, text, index.slot(local))
