@@ -44,3 +44,4 @@ CONCURRENT_ITEMS = 1
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.FinnewsLogFormatter"

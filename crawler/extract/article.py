@@ -87,8 +87,18 @@ def _search(pattern: re.Pattern[str], text: str, group: int = 1) -> str | None:
 
 
 def _title(sel: Selector, rules: Mapping[str, str]) -> str | None:
-    for query in (rules.get("title"), "//h1", "//meta[@property='og:title']/@content", "//title"):
-        if query and (value := text_of(select(sel, query))):
+    if query := rules.get("title"):
+        return text_of(select(sel, query)) or None
+    for h1 in sel.xpath("//h1")[:1]:
+        # PHPCMS puts the meta line inside the headline: <h1>标题<br/><span>2024年09月03日 ...</span></h1>
+        meta = [text_of(e) for e in h1.xpath(".//*") if patterns.DATE_TEXT.search(text_of(e))]
+        value = text_of(h1)
+        for text in meta:
+            value = value.replace(text, "")
+        if value.strip():
+            return value.strip()
+    for query in ("//meta[@property='og:title']/@content", "//title"):
+        if value := text_of(select(sel, query)):
             return value
     return None
 
@@ -100,7 +110,8 @@ def _meta_text(sel: Selector, rules: Mapping[str, str]) -> str:
     """
     if query := rules.get("meta"):
         return text_of(select(sel, query))
-    for element in sel.xpath("//h1[1]/following::*[not(self::script or self::style)][position() <= 40]"):
+    following = "(//h1)[1]//*[not(self::script)] | (//h1)[1]/following::*[not(self::script or self::style)]"
+    for element in sel.xpath(following)[:40]:
         value = text_of(element)
         if len(value) <= 300 and patterns.DATE_TEXT.search(value):
             return value

@@ -1,0 +1,306 @@
+"""Pattern tables for `pipelines.text`, compiled once at import.
+
+Each pattern is commented with real text it matches (and, where it matters, text it must not).
+Patterns that read numbers use `re.ASCII` so `\\d` is `[0-9]` and `\\s` is ASCII whitespace: the
+callers fold full-width characters and normalise whitespace before matching.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------------------------------
+# Character tables
+# --------------------------------------------------------------------------------------------------
+
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space -> half-width: "２０２４－０９－０３　１１：５４"
+WIDTH_TABLE: dict[int, int] = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+
+# Invisible characters deleted before collapsing whitespace: zero-width space/joiners, word joiner,
+# BOM, soft hyphen, bidi marks and embeddings, Mongolian vowel separator, C0/C1 controls that are not
+# whitespace (str.split() already treats \t \n \v \f \r \x1c-\x1f \x85 as whitespace).
+INVISIBLE_CHARS: str = (
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u180e"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    + "".join(map(chr, range(0x00, 0x09)))
+    + "".join(map(chr, range(0x0E, 0x1C)))
+    + "\x7f"
+    + "".join(chr(c) for c in range(0x80, 0xA0) if c != 0x85)
+)
+INVISIBLE_TABLE: dict[int, None] = dict.fromkeys(map(ord, INVISIBLE_CHARS))
+# Any one whitespace character (Unicode): "\u3000", "\xa0", "\t" -> " " where runs must be kept
+ANY_SPACE = re.compile(r"\s")
+# Cheap presence checks: str.translate with a dict is slow on CJK text, so translate only when needed.
+HAS_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+HAS_INVISIBLE = re.compile("[" + re.escape(INVISIBLE_CHARS) + "]")
+
+# --------------------------------------------------------------------------------------------------
+# HTML entities, with or without their "&"
+# --------------------------------------------------------------------------------------------------
+
+# "&mdash;", "mdash;mdash;", "&amp;nbsp;" / "&#38;mdash;" (double-escaped), "amp;quot;", "&#8212;", "#8212;", "&#x2014;".
+# The bare form (no "&") must not follow an ASCII letter, so "salt;" is never read as "lt;" and
+# "camp;" never as "amp;"; "nbsp" without ";" and "a;b" (one letter) never match. A digit may precede
+# it: "9nbsp;月" is "9&nbsp;月" that lost its "&".
+ENTITY = re.compile(
+    r"(?:(?P<amp>&(?:amp;|\#0*38;|\#[xX]0*26;)*)|(?<![A-Za-z&#])(?:amp;)*)"
+    r"(?:(?P<name>[A-Za-z][A-Za-z0-9]{1,31})|\#(?P<dec>[0-9]{1,7})|\#[xX](?P<hex>[0-9A-Fa-f]{1,6}));"
+)
+
+# A bare entity glued to a Latin letter: "Anbsp;股" is "A&nbsp;股", "Hnbsp;股" is "H&nbsp;股". Only names
+# no English word ends with (so not "amp" as in "camp;", not "quot" as in "aliquot;").
+GLUED_ENTITY = re.compile(r"(?<=[A-Za-z])(nbsp|ensp|emsp|thinsp|mdash|ndash|hellip|ldquo|rdquo|lsquo|rsquo|middot);")
+
+# Entity names repaired without their "&" (the CMS ate the "&"). Deliberately not: lt/gt (would turn
+# text into markup), and names that are English words before a ";" ("copy; ", "times; ", "bull; ").
+BARE_ENTITIES: dict[str, str] = {
+    "mdash": "\u2014",
+    "ndash": "\u2013",
+    "hellip": "\u2026",
+    "ldquo": "\u201c",
+    "rdquo": "\u201d",
+    "lsquo": "\u2018",
+    "rsquo": "\u2019",
+    "laquo": "\u00ab",
+    "raquo": "\u00bb",
+    "middot": "\u00b7",
+    "amp": "&",
+    "quot": '"',
+    "apos": "'",
+    "permil": "\u2030",
+    "nbsp": " ",
+    "ensp": " ",
+    "emsp": " ",
+    "thinsp": " ",
+}
+# Entities that decode to a space of some width: all become one ASCII space.
+SPACE_ENTITIES: frozenset[str] = frozenset({"nbsp", "ensp", "emsp", "thinsp", "emsp13", "emsp14", "numsp"})
+
+# --------------------------------------------------------------------------------------------------
+# Dates (input already width-folded and whitespace-normalised)
+# --------------------------------------------------------------------------------------------------
+
+# "2024-09-03", "2024/9/3", "2024.09.03", "2024-09-03T03:54:03Z" (the date part; the separator repeats).
+# Not: "1.2.3", "0755-8888-1234" (year must be 19xx/20xx), "2024-09/03" (mixed separators).
+DATE_NUMERIC = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)", re.ASCII
+)
+
+# "2024年9月3日", "2024年09月03日11时54分", "2024 年 9 月 3 号". Not: "2024年" alone, "2024年报".
+DATE_CJK = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})(?:\s*[日号]|(?!\d))", re.ASCII
+)
+
+# A time right after a date: " 11:54:03", "T03:54:03.000Z", "T11:54:03+08:00", "11时54分", " 9点30分",
+# " 星期二 11:54", "11时54分03秒". The offset only counts after "T" (the caller checks), so the range
+# in "2024-09-03 09:00-10:00" is not read as UTC-10.
+TIME_AFTER = re.compile(
+    r"(?P<t>T|\s*(?:(?:星期|周)[一二三四五六日天]\s*)?)"
+    r"(?P<H>\d{1,2})\s*[:时点]\s*(?P<M>\d{1,2})(?:\s*分)?"
+    r"(?:\s*:\s*(?P<S>\d{1,2})|\s*(?P<S2>\d{1,2})\s*秒)?"
+    r"(?P<frac>\.\d{1,9})?"
+    r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?"
+    r"(?!\d)",
+    re.ASCII,
+)
+
+# Year-less "09-03 11:54", "9/3 08:00" (a time is required by the caller: "3-1" alone is a score).
+# Not inside a full date ("2024-09-03": preceded by "-"), not in "010-65123456".
+MONTH_DAY_NUMERIC = re.compile(r"(?<![\d/.:年-])(?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?![\d/.:-])", re.ASCII)
+
+# Year-less "9月3日", "09月03日 11:54". Not the tail of "2024年9月3日".
+MONTH_DAY_CJK = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]", re.ASCII)
+
+# "刚刚", "刚才"
+JUST_NOW = re.compile(r"刚刚|刚才")
+
+# "5分钟前", "3 小时前", "2天前", "30秒前", "半小时前", "1周前". Not: "5分钟" (no 前), "前天".
+AGO = re.compile(
+    r"(?<!\d)(?P<n>\d{1,5}|半)\s*(?P<unit>秒钟?|分钟|分鐘|分|个?小时|小時|个?钟头|天|日|周|星期)\s*之?前", re.ASCII
+)
+AGO_SECONDS: dict[str, int] = {
+    "秒": 1, "秒钟": 1, "分": 60, "分钟": 60, "分鐘": 60, "小时": 3600, "个小时": 3600, "小時": 3600,
+    "钟头": 3600, "个钟头": 3600, "天": 86400, "日": 86400, "周": 604800, "星期": 604800,
+}  # fmt: skip
+
+# "今天 09:30", "昨天 14:20", "前天 08:00", "昨日"
+DAY_WORD = re.compile(r"今天|今日|昨天|昨日|前天")
+DAY_WORD_OFFSET: dict[str, int] = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+
+# --------------------------------------------------------------------------------------------------
+# Dates in URLs (scheme and host removed first)
+# --------------------------------------------------------------------------------------------------
+
+# "https://www.example.com" / "//example.com" before the path
+URL_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*")
+
+URL_DATES: tuple[re.Pattern[str], ...] = (
+    # "/20240903/", "/t20240903_123.html", "/art_20240903-1.html". Not "/a/123456789.html".
+    re.compile(r"(?:^|[/_=t-])(?P<y>(?:19|20)\d\d)(?P<m>\d\d)(?P<d>\d\d)(?=[/_.?#-]|$)", re.ASCII),
+    # "/n1/2024/0903/c1004-123.html"
+    re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>\d\d)(?P<d>\d\d)(?=[/_.?#]|$)", re.ASCII),
+    # "/2024-09/03/123.html", "/202409/03/123.html"
+    re.compile(r"/(?P<y>(?:19|20)\d\d)-?(?P<m>\d\d)/(?P<d>\d\d)/", re.ASCII),
+    # "/2024/09/03/", "/2024/9/3/", "/2024-09-03/", "/2024_09_03.html"
+    re.compile(r"/(?P<y>(?:19|20)\d\d)([/_-])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?=[/_.?#]|$)", re.ASCII),
+    # "/html/2024/finance_0903/123.html": a 4-digit year segment, then a "<word>_MMDD" segment
+    re.compile(r"/(?P<y>(?:19|20)\d\d)/(?:[\w-]{1,40}/){0,3}?[\w-]{0,40}?_(?P<m>\d\d)(?P<d>\d\d)/", re.ASCII),
+)
+
+# --------------------------------------------------------------------------------------------------
+# View counts (input already width-folded)
+# --------------------------------------------------------------------------------------------------
+
+# A count: "11003", "11,003", "1.2万", "3.5w", "1.1亿", "10万+", "-5" (negative: rejected by the caller).
+# Not a percentage: "点击率 35%".
+_NUM = (
+    r"(?<![\d.,])(?P<neg>-\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?!\s*[%‰])"
+    r"\s*(?P<unit>万|亿|千|[wWkK](?![A-Za-z]))?\s*(?P<plus>\+)?"
+)
+VIEWS_PATTERNS: tuple[re.Pattern[str], ...] = (
+    # CMS counter scripts: "document.write('11003');", "$('#hits').html('11003');", "el.innerHTML='45'"
+    re.compile(
+        r"(?:write|html|text|innerHTML|innerText|textContent)\s*(?:\(|=)\s*['\"]?\s*(?:<[^<>]*>\s*)*" + _NUM,
+        re.ASCII,
+    ),
+    # Labelled: "阅读量:11003", "阅读(123)", "点击：123", "浏览次数: 45", "人气:9", "views: 12".
+    # Not: "阅读全文", "点击查看".
+    re.compile(
+        r"(?:阅读|浏览|点击|访问|观看|播放|围观|人气|热度|\b(?:views?|hits?|clicks?|reads?|pv)\b)"
+        r"\s*(?:量|数|次数|人数)?\s*[:(\[]?\s*" + _NUM,
+        re.ASCII | re.IGNORECASE,
+    ),
+    # Counted: "123次", "10万+阅读", "1.2万人阅读", "45 views"
+    re.compile(_NUM + r"\s*(?:次|人次|人(?:阅读|浏览|看过)|阅读|浏览|\b(?:views?|hits?)\b)", re.ASCII | re.IGNORECASE),
+    # The whole text is the number: "11003", "1.2万", "10万+"
+    re.compile(r"^\s*" + _NUM + r"\s*$", re.ASCII),
+)
+VIEWS_UNITS: dict[str, int] = {"": 1, "千": 1000, "k": 1000, "万": 10_000, "w": 10_000, "亿": 100_000_000}
+
+# --------------------------------------------------------------------------------------------------
+# Inline residue shared by source / person fields
+# --------------------------------------------------------------------------------------------------
+
+# '<a href="http://www.qianlong.com/">' , "</a>", "<br/>", and an unclosed '<a href="...' at the end
+TAG = re.compile(r"</?[A-Za-z][^<>]*>|</?[A-Za-z][^<>]*$")
+
+# Brackets with nothing inside, left when a link was dropped: "[ ]", "【】", "()", "（ ）"
+EMPTY_BRACKETS = re.compile(r"[(\[【（〔「『]\s*[)\]】）〕」』]")
+
+# --------------------------------------------------------------------------------------------------
+# Source (来源) field
+# --------------------------------------------------------------------------------------------------
+
+# "来源:千龙网", "来源：千龙网" (folded), "来源 :", "文章来源:", "稿源:", "转自:", "出处:", "来源于新华社", "Source: Reuters",
+# and stuttering labels at once: "来源:来源:千龙网"
+SOURCE_LABEL = re.compile(
+    r"(?:(?:(?:文章|新闻|信息|稿件|本文|内容)?来源(?:于|自)?|稿源|转载自|转自|出处|\bsource\b)\s*:?\s*)+", re.IGNORECASE
+)
+
+# Where a source ends: "千龙网 作者:张三", "千龙网 编辑:孙悦", "新华社记者 王磊", "千龙网   阅读量:11003",
+# "千龙网 2024-09-03", "千龙网 时间:...", "千龙网|...", "中新网 文/孙杰", "中国经济网文/冯雪".
+# Not "编辑" without colon ("人民日报编辑部" stays whole).
+SOURCE_STOP = re.compile(
+    r"\s{2,}|[|｜丨]|(?:责任)?编辑\s*:|责编|作者|记者|通讯员|[文图]\s*/"
+    r"|(?:阅读|点击|浏览)(?:量|数|次数)?\s*(?:[:(\[]|\d|$)|人气"
+    r"|(?:发布|更新)?时间|日期\s*:|发布于"
+    r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|(?<!\d)\d{1,2}:\d\d"
+)
+
+# Whole-value "no external source" markers (compared case-folded).
+NULL_SOURCES: frozenset[str] = frozenset(
+    {"网络", "本站", "本网", "互联网", "佚名", "未知", "原创", "本站原创", "本网原创", "网络整理", "网络转载",
+     "本站整理", "转载", "不详", "综合", "网友", "admin", "匿名", "未署名", "无", "暂无", "其他", "none", "null"}
+)  # fmt: skip
+
+# --------------------------------------------------------------------------------------------------
+# Person (author / editor) fields
+# --------------------------------------------------------------------------------------------------
+
+# Role labels removed from person fields (replaced by a name separator):
+# "本报记者 张三", "新华社记者王磊", "通讯员 李四", "作者:张三", "文/王磊", "文：王磊", "图/李四",
+# "(责任编辑:孙悦)", "责编：孙悦", "编辑:孙悦". "文" / "图" / "摄" count only with "/" or ":".
+PERSON_LABEL = re.compile(
+    r"[^\s、,，;；/|:：()（）【】\[\]]{0,10}?(?:记者|通讯员|实习生|特约撰稿人?|撰稿人?)\s*:?"
+    r"|(?:作者|撰文|采写|口述|整理|编译|译者)\s*:?"
+    r"|(?:文图|图文|文|图|摄影?|译)\s*[/:]"
+    r"|(?:责任|值班|本文|文字)?编辑\s*:?|责编\s*:?|主编\s*:?"
+)
+# The text is an editor mention: "(责任编辑:孙悦)", "【责任编辑：孙悦】", "编辑:孙悦"
+EDITOR_LEAD = re.compile(r"^[\s(\[【（〔]*(?:(?:责任|值班|本文|文字)?编辑|责编|主编)")
+# Where an author list ends (an editor label follows): "张三 (责任编辑:孙悦)", "作者:张三 编辑:李四"
+EDITOR_MARK = re.compile(r"(?:责任|值班|本文|文字)?编辑|责编|主编")
+# Where an editor list ends (an author label follows): "责任编辑:孙悦 记者:王磊"
+AUTHOR_MARK = re.compile(r"记者|通讯员|作者|撰文|文\s*/")
+# Where any person list ends: other roles ("审核:王五", "校对:李六", "监制"), 来源/时间/阅读/点击 labels, dates.
+PERSON_STOP = re.compile(
+    r"审核|审校|校对|终审|监制|美编|编审|出品人?|策划"
+    r"|来源|稿源|出处|转自|(?:发布|更新)?时间|日期|发布于|阅读|点击|浏览|人气"
+    r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d\d"
+)
+# Brackets around names become separators: "(责任编辑:孙悦)", "【孙悦】"
+PERSON_BRACKETS = re.compile(r"[()（）【】\[\]〔〕<>《》「」『』]")
+# Name separators (kept in the split so only space-separated Latin words are re-joined): "张三,李四",
+# "张三、李四", "张三 李四", "张三/李四", "张三;李四"
+NAME_SPLIT = re.compile(r"([\s、,，;；/|]+)")
+# Tokens that are not names: "张三 摄", "北京报道", "发自北京", "综合报道"
+NAME_DROP = re.compile(r"^(?:摄|摄影|供图|图|文|实习|实习生|特约|综合|联合|编译|整理|报道)$|报道$|^发自")
+# "John", "O'Neil", "J.-P." : Latin words that are re-joined with a space when only spaces separated them
+LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z.'-]*$")
+NULL_PERSONS: frozenset[str] = frozenset(
+    {"佚名", "未知", "admin", "administrator", "本站", "本网", "网络", "匿名", "管理员", "小编", "编辑部",
+     "本报", "本刊", "不详", "无", "暂无", "未署名", "网友", "转载", "原创", "综合", "记者", "作者", "编辑",
+     "责任编辑", "none", "null", "unknown"}
+)  # fmt: skip
+
+# 责任编辑 mentions anywhere: "(责任编辑:孙悦)", "【责任编辑:孙悦】", "责任编辑：孙悦", "责编 孙悦"
+EDITOR_MENTION = re.compile(r"(?:责任编辑|责编)\s*:?\s*(?P<name>[^()（）【】\[\]<>\n]{1,40})")
+# The weaker label, only with its colon: "编辑:孙悦". Not "编辑部" or "编辑孙悦".
+EDITOR_PLAIN = re.compile(r"编辑\s*:\s*(?P<name>[^()（）【】\[\]<>\n]{1,40})")
+
+# --------------------------------------------------------------------------------------------------
+# Titles
+# --------------------------------------------------------------------------------------------------
+
+# Characters that separate a headline from a site-name suffix: "标题_站名", "标题-站名", "标题|站名",
+# "标题—站名", "标题–站名", "标题 - 站名", "标题丨站名", "标题｜站名".
+TITLE_SEPARATORS = "_-|｜丨—–－"
+# A separator run inside a <title>, where a site suffix may start: "_天下金融网", " - 新浪财经", "——千龙网"
+TITLE_SEPARATOR_RUN = re.compile(r"\s*[_|｜丨—–－]+\s*|\s+-+\s*|-+")
+
+# --------------------------------------------------------------------------------------------------
+# Body lines (input already width-folded and whitespace-normalised)
+# --------------------------------------------------------------------------------------------------
+
+# Lines that are page furniture, anchored at the line start:
+# "声明:以上内容为本网站转自其它媒体...", "免责声明：...", "版权声明:", "(责任编辑:孙悦)", "责任编辑:孙悦",
+# "编辑:孙悦", "上一篇:...", "下一篇:返回列表", "扫一扫分享本页", "分享到:", "点击进入专题:...",
+# "本文来源:千龙网", "来源:千龙网", "【字体:大 中 小】".
+# Not: "公司发布声明称将回购股份。" (声明 not at the start), "声明称..." (no colon), label lines that go on
+# as a sentence ("来源：记者从...获悉，..." has sentence punctuation after the label).
+BOILERPLATE_LINE = re.compile(
+    r"^[(\[【]?\s*(?:"
+    r"(?:免责|版权|特别|郑重)?声明\s*:|免责声明|版权声明"
+    r"|(?:责任编辑|责编)\s*:?[^,，。!！?？]{0,40}$|编辑\s*:[^,，。!！?？]{0,20}$"
+    r"|上一篇|下一篇|上一条|下一条|扫一扫|分享到|点击进入专题"
+    r"|(?:本文|文章|新闻)?来源\s*:[^,，。!！?？]{0,40}$"
+    r"|(?:字体|字号)\s*:"
+    r")"
+)
+# Lines made only of navigation words: "【打印】【关闭】", "返回列表", "相关推荐", "关注我们", "栏目排行".
+NAV_SPLIT = re.compile(r"[\s【】\[\]()|｜:,，、·/]+")
+NAV_WORDS: frozenset[str] = frozenset(
+    {"相关推荐", "相关阅读", "相关新闻", "相关文章", "相关链接", "推荐阅读", "热点推荐", "猜你喜欢",
+     "返回列表", "返回首页", "返回顶部", "关注我们", "栏目排行", "栏目热点", "热门排行", "热点排行",
+     "打印", "打印本页", "打印此文", "关闭", "关闭窗口", "收藏", "加入收藏", "设为首页", "分享", "分享到",
+     "扫一扫", "我要纠错", "纠错", "发表评论", "网友评论", "查看评论", "顶部", "TOP"}
+)  # fmt: skip
+NAV_LINE_MAX = 40  # navigation lines are short; longer lines skip the word check
+# The page footer starts: nothing after it is article text. "上一篇:...", "下一篇:...", "栏目排行"
+FOOTER_START = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)|^(?:栏目排行|栏目热点|热门排行|热点排行)$")
+# A 责任编辑 mark closing a paragraph: "……照亮新天地。(责任编辑:孙悦)", "…新天地。（编辑：孙悦）"
+BRACKET_CLOSERS = (")", "）", "】", "]")  # a line can only end with such a mark if it ends with one of these
+TRAILING_EDITOR = re.compile(r"(?:\s*[(（【\[]\s*(?:责任编辑|责编|编辑)\s*[:：][^()（）【】\[\]]{0,40}[)）】\]])+\s*$")
+
+# A digit anywhere (cheap pre-check)
+DIGIT = re.compile(r"\d", re.ASCII)
