@@ -13,7 +13,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, String, case, create_engine, event, func, insert, or_, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    String,
+    case,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
@@ -315,16 +329,33 @@ class Match:
     similarity: float
 
 
-def find_match(session: Session, keys: list[int], min_shared: int, threshold: float) -> Match | None:
-    """The stored article sharing the most paragraph keys with `keys`, if similar enough.
+def find_canonical(
+    connection: Connection, url: str, body_hash: int, keys: list[int], min_shared: int, threshold: float
+) -> Match | None:
+    """The stored story a page at `url` with this body is a copy of; None if it is new or is itself
+    the stored copy (a re-crawl).
 
-    Similarity is containment: shared keys over the smaller key set, so a copy missing its last
-    paragraph (or with an extra editor line) still matches its original.
+    In order: the page itself stored (None), the page recorded as a reprint before, a stored body
+    equal to this one, then the stored article sharing the most paragraph keys, if its containment
+    (shared keys over the smaller key set) reaches `threshold` with at least `min_shared` keys, so a
+    copy missing its last paragraph or carrying an extra editor line still matches its original.
     """
+    known = union_all(
+        select(literal(0).label("kind"), ArticleRow.url).where(ArticleRow.url == url),
+        select(literal(1), ArticleRow.url)
+        .join(ReprintRow, ReprintRow.article_id == ArticleRow.id)
+        .where(ReprintRow.url == url),
+        select(literal(2), ArticleRow.url).where(ArticleRow.body_hash == body_hash),
+    )
+    found = {kind: stored_url for kind, stored_url in connection.execute(known)}
+    if 0 in found:
+        return None
+    if (stored_url := found.get(1, found.get(2))) is not None:
+        return Match(stored_url, 1.0)
     if len(keys) < min_shared:
         return None
     shared = func.count(FingerprintRow.key).label("shared")
-    query = (
+    candidates = (
         select(ArticleRow.url, ArticleRow.n_keys, shared)
         .join(FingerprintRow, FingerprintRow.article_id == ArticleRow.id)
         .where(FingerprintRow.key.in_(keys))
@@ -334,27 +365,11 @@ def find_match(session: Session, keys: list[int], min_shared: int, threshold: fl
         .limit(5)
     )
     best: Match | None = None
-    for url, n_keys, count in session.execute(query):
+    for stored_url, n_keys, count in connection.execute(candidates):
         similarity = count / min(len(keys), n_keys)
         if similarity >= threshold and (best is None or similarity > best.similarity):
-            best = Match(url, similarity)
+            best = Match(stored_url, similarity)
     return best
-
-
-def find_exact(session: Session, body_hash: int) -> str | None:
-    """The URL of a stored article with exactly this body (spacing and punctuation aside)."""
-    return session.scalar(select(ArticleRow.url).where(ArticleRow.body_hash == body_hash).limit(1))
-
-
-def known_reprint(session: Session, url: str) -> str | None:
-    """The canonical URL a page was recorded under as a reprint, if it was."""
-    return session.scalar(
-        select(ArticleRow.url).join(ReprintRow, ReprintRow.article_id == ArticleRow.id).where(ReprintRow.url == url)
-    )
-
-
-def is_stored(session: Session, url: str) -> bool:
-    return session.scalar(select(ArticleRow.id).where(ArticleRow.url == url)) is not None
 
 
 EXPORT_FIELDS = (

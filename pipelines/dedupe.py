@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from crawler import store
 from crawler.items import Article
@@ -51,6 +51,7 @@ class DedupePipeline:
         self.stats = stats
         self.storage: StoragePipeline | None = None
         self.pending: dict[str, _Pending] = {}
+        self.connection: Connection | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -66,10 +67,19 @@ class DedupePipeline:
         crawler.signals.connect(pipeline._not_stored, signals.item_error)
         return pipeline
 
-    def open_spider(self) -> None:
-        self.storage = self.crawler.get_item_pipeline(StoragePipeline)
-        if self.storage is None:
-            raise RuntimeError("DedupePipeline needs StoragePipeline (its index is the database)")
+    def _connect(self) -> Connection:
+        """The read connection of lookups, opened on first use (after StoragePipeline opened the database)."""
+        if self.connection is None:
+            self.storage = self.crawler.get_item_pipeline(StoragePipeline)
+            if self.storage is None or self.storage.engine is None:
+                raise RuntimeError("DedupePipeline needs StoragePipeline (its index is the database)")
+            # Lookups must see what the writer thread commits: no transaction may hold an old snapshot.
+            self.connection = self.storage.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self.connection
+
+    def close_spider(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
 
     async def process_item(self, item: Any) -> Any:
         article = ItemAdapter(item).item
@@ -90,24 +100,15 @@ class DedupePipeline:
 
     def _match(self, article: Article) -> tuple[str, float] | None:
         """The canonical URL and similarity of the story `article` reprints, or None if it is new."""
-        assert self.storage is not None and self.storage.engine is not None
         keys, exact = paragraph_keys(article.body), body_hash(article.body)
         for url, pending in self.pending.items():
             if url == article.url:
                 continue
-            similarity = containment(keys, pending.keys)
+            similarity = 1.0 if pending.body_hash == exact else containment(keys, pending.keys)
             shared = similarity * min(len(keys), len(pending.keys))
             if pending.body_hash == exact or (shared >= self.min_shared and similarity >= self.threshold):
-                return url, 1.0 if pending.body_hash == exact else similarity
-        with Session(self.storage.engine) as session:
-            if store.is_stored(session, article.url):
-                return None  # a re-crawl of a stored article: storage updates it
-            canonical = store.known_reprint(session, article.url)
-            if canonical is not None:
-                return canonical, 1.0
-            if (url := store.find_exact(session, exact)) is not None:
-                return url, 1.0
-            match = store.find_match(session, keys, self.min_shared, self.threshold)
+                return url, similarity
+        match = store.find_canonical(self._connect(), article.url, exact, keys, self.min_shared, self.threshold)
         return (match.url, match.similarity) if match else None
 
     async def _record(self, article: Article, canonical_url: str, similarity: float) -> None:

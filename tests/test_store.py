@@ -90,16 +90,25 @@ def test_recrawl_updates_in_place_and_snapshots_views(engine: Any) -> None:
     assert store.summary(engine) == {"articles": 1, "reprints": 0, "per_site": {"dede": 1}}
 
 
-def test_find_match_by_containment(engine: Any) -> None:
+def test_find_canonical(engine: Any) -> None:
     writer = store.ArticleWriter(engine)
-    writer.submit(row(keys=[1, 2, 3, 4, 5], n_keys=5)).result()
+    writer.submit(row(keys=[1, 2, 3, 4, 5], n_keys=5, body_hash=99)).result()
+    later = NOW + timedelta(hours=1)
+    writer.submit(store.ReprintRecord("http://p1/a/1.html", "http://p2/b/7.html", "txjr", later, 42, 0.8, later))
     writer.close()
-    with Session(engine) as session:
-        assert store.find_match(session, [1, 2, 3, 4], min_shared=2, threshold=0.6).similarity == 1.0
-        assert store.find_match(session, [1, 7, 8, 9], min_shared=2, threshold=0.6) is None  # 1 shared
-        assert store.find_match(session, [1, 2, 7, 8, 9], min_shared=2, threshold=0.6) is None  # 2/5 < 0.6
-        assert store.find_exact(session, 99) == "http://p1/a/1.html"
-        assert store.find_exact(session, 98) is None
+
+    def canonical(url: str = "http://p3/new.html", body_hash: int = 1, keys: tuple[int, ...] = ()) -> Any:
+        with engine.connect() as connection:
+            return store.find_canonical(connection, url, body_hash, list(keys), min_shared=2, threshold=0.6)
+
+    assert canonical("http://p1/a/1.html", body_hash=99) is None  # the stored page itself: a re-crawl
+    assert canonical("http://p2/b/7.html") == store.Match("http://p1/a/1.html", 1.0)  # a known reprint
+    assert canonical(body_hash=99) == store.Match("http://p1/a/1.html", 1.0)  # the same body
+    assert canonical(keys=(1, 2, 3, 4)) == store.Match("http://p1/a/1.html", 1.0)  # contained
+    assert canonical(keys=(1, 2, 3, 7)).similarity == 0.75
+    assert canonical(keys=(1, 7, 8, 9)) is None  # 1 shared < min_shared
+    assert canonical(keys=(1, 2, 7, 8, 9)) is None  # 2/5 < threshold
+    assert canonical(keys=(1,)) is None  # too short for keys, and no equal body
 
 
 def test_a_failed_batch_fails_its_futures_and_the_writer_goes_on(engine: Any) -> None:
