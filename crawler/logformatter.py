@@ -8,12 +8,13 @@ from typing import Any
 from scrapy import Spider
 from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
+from twisted.python.failure import Failure
 
 
 class FinnewsLogFormatter(LogFormatter):
     """Reprints are expected: their drop reason (with both URLs) says all, at INFO."""
 
     def dropped(
-        self, item: Any, exception: BaseException, response: Response | None, spider: Spider | None = None
+        self, item: Any, exception: BaseException, response: Response | Failure | None, spider: Spider
     ) -> LogFormatterResult:
         return {"level": logging.INFO, "msg": "Dropped: %(reason)s", "args": {"reason": exception}}

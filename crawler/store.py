@@ -260,14 +260,14 @@ def _ids_by_url(connection: Connection, urls: list[str]) -> dict[str, int]:
 
 
 def _dialect_insert(connection: Connection, model: type[Base]) -> Any:
-    table = model.__table__
+    table = model.__table__  # the dialects' insert() accept any table; mypy knows it only as a FromClause
     name = connection.dialect.name
     if name == "sqlite":
-        return sqlite.insert(table)
+        return sqlite.insert(table)  # type: ignore[arg-type]
     if name == "postgresql":
-        return postgresql.insert(table)
+        return postgresql.insert(table)  # type: ignore[arg-type]
     if name in ("mysql", "mariadb"):
-        return mysql.insert(table)
+        return mysql.insert(table)  # type: ignore[arg-type]
     raise NotImplementedError(f"finnews does not support {name} databases (SQLite, PostgreSQL, MySQL/MariaDB)")
 
 
@@ -477,7 +477,7 @@ def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
             count = func.count(ArticleRow.id)
             order = count.desc() if order_by_count else column.desc()
             query = select(column, count).group_by(column).order_by(order).limit(top)
-            return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+            return [tuple(row) for row in session.execute(query)]
 
         runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(5)).all()
         return {

@@ -45,7 +45,8 @@ class DedupePipeline:
     exactly. The first stored copy is canonical.
     """
 
-    def __init__(self, threshold: float, min_shared: int, stats: StatsCollector) -> None:
+    def __init__(self, threshold: float, min_shared: int, stats: StatsCollector, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.threshold = threshold
         self.min_shared = min_shared
         self.stats = stats
@@ -60,8 +61,8 @@ class DedupePipeline:
             crawler.settings.getfloat("FINNEWS_REPRINT_THRESHOLD"),
             crawler.settings.getint("FINNEWS_REPRINT_MIN_SHARED"),
             crawler.stats,
+            crawler,
         )
-        pipeline.crawler = crawler
         crawler.signals.connect(pipeline._stored, signals.item_scraped)
         crawler.signals.connect(pipeline._not_stored, signals.item_dropped)
         crawler.signals.connect(pipeline._not_stored, signals.item_error)

@@ -1,0 +1,20 @@
+"""The local sample portal network: three imitated Chinese finance portals on 127.0.0.1 with known truth.
+
+    from crawler.sampleportals import SampleNetwork, PORTALS
+    net = SampleNetwork(articles=300, seed=1, faults=False, port=0).start()
+    net.start_urls   # {"dede": "http://127.0.0.1:.../", "phpcms": ..., "txjr": ...}
+    net.truth()      # one dict per article page (docs/contract.md clean values)
+    net.stop()
+
+Everything is derived from the seed on demand (no page is stored). See `stories.py` for the
+content, `copies.py` for reprint drift and page damage, `faults.py` for misbehaviour, and the portal
+modules (`dede.py`, `phpcms.py`, `txjr.py`) for URL schemes and markup.
+"""
+
+from __future__ import annotations
+
+from crawler.sampleportals.faults import HEALTHY, FaultRates
+from crawler.sampleportals.network import SampleNetwork, serve_forever
+from crawler.sampleportals.sites import PORTALS
+
+__all__ = ["HEALTHY", "PORTALS", "FaultRates", "SampleNetwork", "serve_forever"]

@@ -21,7 +21,7 @@ PDF = (
     b"trailer<</Root 1 0 R/Size 4>>\n%%EOF\n"
 )
 
-CSS = b"body{margin:0;font:12px/1.8 \"Microsoft YaHei\",SimSun,sans-serif;color:#333}a{color:#333;text-decoration:none}\n"
+CSS = b'body{margin:0;font:12px/1.8 "Microsoft YaHei",SimSun,sans-serif;color:#333}a{color:#333;text-decoration:none}\n'
 JS = b"/* site script */\nfunction AddFavorite(u,t){return false}function SetHome(o,u){return false}\n"
 
 STATIC_TYPES: dict[str, tuple[str, bytes]] = {
@@ -36,9 +36,9 @@ STATIC_TYPES: dict[str, tuple[str, bytes]] = {
 @lru_cache(maxsize=2)
 def oversized_page(size: int) -> bytes:
     """An HTML page of exactly `size` bytes (a 专题 page far too large to be an article)."""
-    head = b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>zhuanti</title></head><body>\n"
+    head = b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>zhuanti</title></head><body>\n'
     tail = b"</body></html>\n"
-    filler = b"<p>" + b"x" * 1000 + b"</p>\n"
+    filler = "<p>2024金融街论坛年会图文直播。</p>\n".encode()
     room = max(0, size - len(head) - len(tail))
-    body = (filler * (room // len(filler) + 1))[:room]
-    return head + body + tail
+    body = filler * (room // len(filler))
+    return head + body + b" " * (room - len(body)) + tail

@@ -7,6 +7,7 @@ Listing page `p` of a channel is plain arithmetic over the channel's member list
 
 from __future__ import annotations
 
+import threading
 from array import array
 from collections.abc import Iterator
 from functools import lru_cache
@@ -20,9 +21,11 @@ from crawler.sampleportals.stories import (
     story_head,
     story_headline,
     story_text,
+    story_title,
 )
 
 CACHE_SIZE = 4096
+TITLE_CACHE_SIZE = 65536
 
 
 class PortalIndex:
@@ -86,6 +89,8 @@ class StoryBook:
         self.seed = seed
         self.articles = articles
         self.head = lru_cache(maxsize=CACHE_SIZE)(self._head)
+        self._titles: dict[int, str] = {}
+        self._titles_lock = threading.Lock()
         self.headline = lru_cache(maxsize=CACHE_SIZE * 4)(self._headline)
         self.text = lru_cache(maxsize=CACHE_SIZE)(self._text)
         self.copy = lru_cache(maxsize=CACHE_SIZE)(self._copy)
@@ -93,10 +98,10 @@ class StoryBook:
 
     def _build_indexes(self) -> dict[str, PortalIndex]:
         entries: dict[str, list[tuple[int, int]]] = {name: [] for name in SPECS}
-        topics: dict[int, str] = {}
+        topics: list[str] = []
         for sid in range(self.articles):
             head = story_head(self.seed, sid)
-            topics[sid] = head.topic
+            topics.append(head.topic)
             for portal, time in zip(head.portals, head.times, strict=True):
                 entries[portal].append((time, sid))
         indexes = {name: PortalIndex(SPECS[name], entries[name]) for name in SPECS}
@@ -107,8 +112,24 @@ class StoryBook:
     def _head(self, sid: int) -> StoryHead:
         return story_head(self.seed, sid)
 
+    def title(self, sid: int) -> str:
+        """The title of story `sid`: from a headline already made, else drawn alone (cheaper)."""
+        title = self._titles.get(sid)
+        if title is None:
+            title = story_title(self.seed, self.head(sid))
+            self._remember_title(sid, title)
+        return title
+
+    def _remember_title(self, sid: int, title: str) -> None:
+        with self._titles_lock:  # tests read the book while the server thread serves from it
+            if len(self._titles) >= TITLE_CACHE_SIZE:
+                del self._titles[next(iter(self._titles))]  # the oldest entry
+            self._titles[sid] = title
+
     def _headline(self, sid: int) -> Headline:
-        return story_headline(self.seed, self.head(sid))
+        headline = story_headline(self.seed, self.head(sid))
+        self._remember_title(sid, headline.title)
+        return headline
 
     def _text(self, sid: int) -> StoryText:
         return story_text(self.seed, self.head(sid), self.headline(sid))

@@ -7,21 +7,27 @@ them as docs/contract.md defines them. Nothing here ever parses HTML.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
+from statistics import NormalDist
 from typing import Any
 
 from crawler.sampleportals import vocab
+from crawler.sampleportals.seeding import unit
 from crawler.sampleportals.sites import PortalSpec
 from crawler.sampleportals.stories import CST, StoryHead, StoryText
 
-_ASCII_PUNCTUATION = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?"})
+_ASCII_PUNCTUATION: tuple[tuple[str, str], ...] = (
+    ("，", ","), ("：", ":"), ("；", ";"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"),
+)  # fmt: skip
 # A single ASCII space between CJK and Latin/digits, the way some editors "fix" reprints:
 # "增长5.2%" -> "增长 5.2%", "A股" -> "A 股".
 _CJK_THEN_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])")
 _LATIN_THEN_CJK = re.compile(r"(?<=[A-Za-z0-9%])(?=[\u4e00-\u9fff])")
+_VIEWS = NormalDist(7.5, 1.3)  # read counts: median ~1,800, a long tail to six figures
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ class Copy:
     title: str
     paragraphs: tuple[str, ...]  # clean body, drift included
     shown_source: str | None  # the 来源 value printed (None: no 来源 at all)
-    source_style: str  # "plain" | "link" | "gaoyuan" | "glued" (来源:千龙网作者:张三)
+    source_style: str  # "plain" | "link" | "gaoyuan" | "glued" (来源:千龙网作者:张三, only with 作者:)
     authors: tuple[str, ...]  # the names printed (empty: no author)
     author_style: str  # "作者" | "记者" | "文/"
     author_separator: str  # between several names: "、" or " "
@@ -92,7 +98,7 @@ class Copy:
     def editor_text(self) -> str:
         """The appended editor line, in the copy's punctuation: (责任编辑:孙悦)."""
         line = f"（责任编辑：{self.editor}）"
-        return line.translate(_ASCII_PUNCTUATION) if self.ascii_punctuation else line
+        return to_ascii_punctuation(line) if self.ascii_punctuation else line
 
     def truth(self, base_url: str, article_path: str, image_path: str) -> dict[str, Any]:
         """The ground-truth record of this page (docs/contract.md field by field)."""
@@ -114,8 +120,7 @@ class Copy:
 
 def views_of(seed: int, portal: str, sid: int) -> int:
     """The read count of story `sid` on `portal` (what the count script answers)."""
-    rng = Random(f"{seed}:{sid}:{portal}:views")
-    return int(rng.lognormvariate(7.5, 1.3)) + 1
+    return int(math.exp(_VIEWS.inv_cdf(max(unit(seed, portal, "views", sid), 1e-9)))) + 1
 
 
 def make_copy(seed: int, head: StoryHead, text: StoryText, slot: Slot) -> Copy:
@@ -126,7 +131,8 @@ def make_copy(seed: int, head: StoryHead, text: StoryText, slot: Slot) -> Copy:
     ascii_punctuation = rng.random() < 0.35
     paragraphs = _drifted_paragraphs(rng, text, is_origin, ascii_punctuation)
     authors = text.headline.authors if rng.random() >= 0.2 else ()
-    shown_source, source_style = _source(rng, text.headline.outlet, spec, bool(authors))
+    author_style = rng.choice(("作者", "作者", "记者", "文/"))
+    shown_source, source_style = _source(rng, text.headline.outlet, spec, bool(authors) and author_style == "作者")
     editor = rng.choice(vocab.EDITORS)
     editor_line, editor_meta = rng.random() < 0.35, rng.random() < 0.15
     return Copy(
@@ -138,7 +144,7 @@ def make_copy(seed: int, head: StoryHead, text: StoryText, slot: Slot) -> Copy:
         shown_source=shown_source,
         source_style=source_style,
         authors=authors,
-        author_style=rng.choice(("作者", "作者", "记者", "文/")),
+        author_style=author_style,
         author_separator=rng.choice(("、", " ")),
         editor=editor,
         editor_line=editor_line,
@@ -157,12 +163,23 @@ def _drifted_paragraphs(rng: Random, text: StoryText, is_origin: bool, ascii_pun
     if not is_origin and len(paragraphs) > 4 and rng.random() < 0.3:
         paragraphs.pop()
     if ascii_punctuation:
-        paragraphs = [p.translate(_ASCII_PUNCTUATION) for p in paragraphs]
+        paragraphs = [to_ascii_punctuation(p) for p in paragraphs]
     if rng.random() < 0.2:
         paragraphs = [space_cjk_latin(p) for p in paragraphs]
     if rng.random() < 0.3:
         paragraphs[0] = text.headline.dateline + paragraphs[0]
     return tuple(paragraphs)
+
+
+def to_ascii_punctuation(text: str) -> str:
+    """Full-width commas, colons, semicolons, brackets, ! and ? as ASCII (。、“” stay).
+
+    >>> to_ascii_punctuation("据悉，A股（沪市）：涨。")
+    '据悉,A股(沪市):涨。'
+    """
+    for full, ascii_ in _ASCII_PUNCTUATION:
+        text = text.replace(full, ascii_)
+    return text
 
 
 def space_cjk_latin(text: str) -> str:
@@ -174,8 +191,8 @@ def space_cjk_latin(text: str) -> str:
     return _LATIN_THEN_CJK.sub(" ", _CJK_THEN_LATIN.sub(" ", text))
 
 
-def _source(rng: Random, outlet: str, spec: PortalSpec, has_authors: bool) -> tuple[str | None, str]:
-    """What the 来源 label shows and how it is written."""
+def _source(rng: Random, outlet: str, spec: PortalSpec, can_glue: bool) -> tuple[str | None, str]:
+    """What the 来源 label shows and how it is written ("glued" only before an `作者:` label)."""
     roll = rng.random()
     if roll < 0.07:
         return rng.choice(vocab.ANONYMOUS_SOURCES), "plain"
@@ -183,7 +200,7 @@ def _source(rng: Random, outlet: str, spec: PortalSpec, has_authors: bool) -> tu
         return spec.site_name, "plain"
     if roll < 0.15:
         return None, "plain"
-    style = rng.choice(("plain", "plain", "plain", "link", "gaoyuan", "glued" if has_authors else "plain"))
+    style = rng.choice(("plain", "plain", "plain", "link", "gaoyuan", "glued" if can_glue else "plain"))
     return outlet, style
 
 

@@ -7,8 +7,9 @@ pages that are not articles: 404s, attachments, robots-disallowed paths and one 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+
+from crawler.sampleportals.seeding import unit
 
 TRANSIENT_KINDS: tuple[str, ...] = ("server_error", "slow", "reset", "truncated")
 
@@ -34,16 +35,6 @@ class FaultRates:
 
 
 HEALTHY = FaultRates(0, 0, 0, 0, 0, 0, 0, 0, 0, oversized=False)
-
-
-def unit(*parts: object) -> float:
-    """A deterministic number in [0, 1) for `parts`.
-
-    >>> unit(1, "dede", "/a/1.html") == unit(1, "dede", "/a/1.html")
-    True
-    """
-    digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") / 2**64
 
 
 class FaultPlan:

@@ -13,10 +13,18 @@ from crawler.sampleportals.stories import CST, NOW
 
 # Entities as a CMS that lost the `&` writes them ("mdash;mdash;"), and as a correct page does.
 _LOST_ENTITIES: tuple[tuple[str, str], ...] = (
-    ("——", "mdash;mdash;"), ("……", "hellip;hellip;"), ("“", "ldquo;"), ("”", "rdquo;"), (" ", "nbsp;"),
+    ("——", "mdash;mdash;"),
+    ("……", "hellip;hellip;"),
+    ("“", "ldquo;"),
+    ("”", "rdquo;"),
+    (" ", "nbsp;"),
 )
 _ESCAPED_ENTITIES: tuple[tuple[str, str], ...] = (
-    ("——", "&mdash;&mdash;"), ("……", "&hellip;&hellip;"), ("“", "&ldquo;"), ("”", "&rdquo;"), (" ", "&nbsp;"),
+    ("——", "&mdash;&mdash;"),
+    ("……", "&hellip;&hellip;"),
+    ("“", "&ldquo;"),
+    ("”", "&rdquo;"),
+    (" ", "&nbsp;"),
 )
 _FULL_WIDTH_PUNCT = str.maketrans({"-": "－", ":": "："})
 _FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -28,7 +36,9 @@ def esc(text: str) -> str:
     >>> esc("A&B<1>")
     'A&amp;B&lt;1&gt;'
     """
-    return html.escape(text)
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return html.escape(text)
+    return text
 
 
 def damaged_text(text: str, entities: str) -> str:
@@ -164,3 +174,13 @@ def truncate(text: str, length: int) -> str:
     '一二三'
     """
     return text[:length]
+
+
+def page_window(page: int, total: int, width: int = 5) -> range:
+    """The page numbers a pagination block shows around `page`.
+
+    >>> list(page_window(1, 12)), list(page_window(7, 12)), list(page_window(12, 12))
+    ([1, 2, 3, 4, 5], [5, 6, 7, 8, 9], [8, 9, 10, 11, 12])
+    """
+    first = max(1, min(page - width // 2, total - width + 1))
+    return range(first, min(total, first + width - 1) + 1)

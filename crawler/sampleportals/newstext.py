@@ -9,12 +9,13 @@ switch to ASCII later (see `drift.py`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from random import Random
 
 from crawler.sampleportals import vocab
+from crawler.sampleportals.vocab import words
 
-TOPICS: tuple[str, ...] = ("bank", "fund", "stock", "energy", "consumer", "policy", "company", "insurance")
+TOPICS: tuple[str, ...] = words("bank fund stock energy consumer policy company insurance")
 
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -52,15 +53,15 @@ _NUMBERS: dict[str, Callable[[Random], str]] = {
     "pct1": lambda r: f"{r.uniform(0.1, 3):.1f}",
     "amount": lambda r: f"{r.uniform(1, 999):.2f}亿元",
     "bigamount": lambda r: f"{r.uniform(1, 30):.2f}万亿元",
-    "n": lambda r: str(r.randint(2, 60)),
-    "bign": lambda r: str(r.randint(120, 9800)),
-    "bp": lambda r: str(r.choice((5, 10, 15, 20, 25, 30, 35, 50))),
+    "n": lambda r: str(2 + int(r.random() * 59)),
+    "bign": lambda r: str(120 + int(r.random() * 9681)),
+    "bp": lambda r: pick(r, ("5", "10", "15", "20", "25", "30", "35", "50")),
     "rate": lambda r: f"{r.uniform(1.2, 4.2):.2f}%",
-    "mw": lambda r: str(r.choice((50, 100, 200, 300, 500, 800, 1000, 1500))),
-    "period": lambda r: r.choice(("上半年", "前三季度", "一季度", "今年前7个月")),
-    "year": lambda r: r.choice(("2023", "2024", "2025")),
+    "mw": lambda r: pick(r, ("50", "100", "200", "300", "500", "800", "1000", "1500")),
+    "period": lambda r: pick(r, ("上半年", "前三季度", "一季度", "今年前7个月")),
+    "year": lambda r: pick(r, ("2023", "2024", "2025")),
     "price": lambda r: f"{r.uniform(3, 260):.2f}",
-    "cover": lambda r: str(r.randint(150, 420)),
+    "cover": lambda r: str(150 + int(r.random() * 271)),
 }
 
 TITLES: dict[str, tuple[str, ...]] = {
@@ -262,7 +263,7 @@ FRAMES: tuple[str, ...] = (
     "从{dimension}看，{observation}。",
     "{expert}{say}，{claim}，{claim}。",
     "{data_opener}，{place}{metric}{change}{pct}%，其中{sector_f}领域{change}{pct1}%。",
-    "在{place}，{scene}。",
+    "在{city_f}，{scene}。",
     "{meeting}提出，{plan}。",
     "{expert}建议，{advice}。",
     "{timeword_f}，{place}{metric}{change}{pct}%，{observation}。",
@@ -270,66 +271,100 @@ FRAMES: tuple[str, ...] = (
 )
 
 PHRASES: dict[str, tuple[str, ...]] = {
-    "say": ("表示", "认为", "指出", "分析称", "坦言", "介绍", "强调", "预计", "提到"),
+    "say": words("表示 认为 指出 分析称 坦言 介绍 强调 预计 提到"),
     "expert": (
         "{org_f}{role_f}{person}",
         "{institute}{role_f}{person}",
         "{institute}研究员{person}",
     ),
     "org_f": vocab.ANALYST_ORGS,
-    "institute": (
-        "中国社会科学院金融研究所", "清华大学五道口金融学院", "国务院发展研究中心", "中国银行研究院",
-        "交通银行金融研究中心", "中国人民大学财政金融学院", "上海交通大学上海高级金融学院", "中国宏观经济研究院",
-        "北京大学光华管理学院", "中央财经大学", "复旦大学经济学院", "中国国际经济交流中心",
+    "institute": words(
+        "中国社会科学院金融研究所 清华大学五道口金融学院 国务院发展研究中心 中国银行研究院 "
+        "交通银行金融研究中心 中国人民大学财政金融学院 上海交通大学上海高级金融学院 "
+        "中国宏观经济研究院 北京大学光华管理学院 中央财经大学 复旦大学经济学院 "
+        "中国国际经济交流中心"
     ),
-    "role_f": ("首席经济学家", "首席策略分析师", "宏观分析师", "副所长", "高级研究员", "副院长", "教授", "资深分析师"),
+    "role_f": words("首席经济学家 首席策略分析师 宏观分析师 副所长 高级研究员 副院长 教授 资深分析师"),
     "person": ("{surname}{given}",),
-    "surname": (
-        "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭",
-        "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅",
+    "surname": words(
+        "王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 胡 朱 高 林 何 郭 马 罗 梁 宋 郑 谢 韩 唐 冯 于 董 萧 程 曹 袁 邓 许 傅"
     ),
-    "given": (
-        "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英",
-        "华", "慧", "建国", "志强", "晓东", "海燕", "雪梅", "文博", "子涵", "思远", "振华", "立新", "宏伟",
-        "嘉怡", "晨阳", "一鸣", "宇航", "佳琪", "国庆", "春生", "雅琴", "德明", "少华",
+    "given": words(
+        "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 涛 明 超 秀英 华 慧 建国 志强 "
+        "晓东 海燕 雪梅 文博 子涵 思远 振华 立新 宏伟 嘉怡 晨阳 一鸣 宇航 佳琪 国庆 "
+        "春生 雅琴 德明 少华"
     ),
-    "data_opener": ("数据显示", "据统计", "从数据看", "公开信息显示", "据不完全统计", "最新统计显示", "监测数据显示"),
+    "data_opener": words("数据显示 据统计 从数据看 公开信息显示 据不完全统计 最新统计显示 监测数据显示"),
     "timeword_f": vocab.TIME_WORDS,
-    "place": ("{city_f}", "{province_f}", "{province_f}省内", "全国", "{city_f}市", "长三角地区", "粤港澳大湾区", "京津冀地区"),
+    "place": (
+        "{city_f}",
+        "{province_f}",
+        "{province_f}省内",
+        "全国",
+        "{city_f}市",
+        "长三角地区",
+        "粤港澳大湾区",
+        "京津冀地区",
+    ),
     "city_f": vocab.CITIES,
     "province_f": vocab.PROVINCES,
     "sector_f": vocab.SECTORS,
-    "metric": (
-        "规模以上工业增加值", "固定资产投资", "新增人民币贷款", "出口额", "全社会用电量", "社会融资规模增量",
-        "新设经营主体数量", "网上零售额", "制造业贷款余额", "绿色贷款余额", "跨境人民币结算量", "高技术产业投资",
-        "居民存款余额", "服务业增加值", "进出口总值", "充电桩保有量", "快递业务量", "民间投资",
-        "工业企业利润", "科技型企业贷款余额", "基础设施投资", "港口集装箱吞吐量",
+    "metric": words(
+        "规模以上工业增加值 固定资产投资 新增人民币贷款 出口额 全社会用电量 社会融资规模增量 "
+        "新设经营主体数量 网上零售额 制造业贷款余额 绿色贷款余额 跨境人民币结算量 "
+        "高技术产业投资 居民存款余额 服务业增加值 进出口总值 充电桩保有量 快递业务量 "
+        "民间投资 工业企业利润 科技型企业贷款余额 基础设施投资 港口集装箱吞吐量"
     ),
-    "change": ("同比增长", "同比下降", "环比增长", "较上年同期提高", "较年初增长", "同比增加"),
+    "change": words("同比增长 同比下降 环比增长 较上年同期提高 较年初增长 同比增加"),
     "comparison": (
-        "增速较上月加快{pct1}个百分点", "高于全国平均水平{pct1}个百分点", "创下近{n}个月新高",
-        "连续{n}个月保持增长", "好于市场普遍预期", "继续位居全国前列", "增幅比一季度扩大{pct1}个百分点",
-        "占全国比重达到{pct1}成", "规模再创历史新高",
+        "增速较上月加快{pct1}个百分点",
+        "高于全国平均水平{pct1}个百分点",
+        "创下近{n}个月新高",
+        "连续{n}个月保持增长",
+        "好于市场普遍预期",
+        "继续位居全国前列",
+        "增幅比一季度扩大{pct1}个百分点",
+        "占全国比重达到{pct1}成",
+        "规模再创历史新高",
     ),
-    "dept": ("发展改革委", "商务局", "统计局", "金融办", "工业和信息化局", "地方金融管理局", "财政局", "国资委"),
+    "dept": words("发展改革委 商务局 统计局 金融办 工业和信息化局 地方金融管理局 财政局 国资委"),
     "plan": (
-        "下一步将{verb}{object}", "将围绕{object}出台{n}项配套措施", "力争到{year}年{object}取得明显成效",
-        "将{verb}{object}，持续优化营商环境", "将建立{object}工作台账，按月调度推进",
+        "下一步将{verb}{object}",
+        "将围绕{object}出台{n}项配套措施",
+        "力争到{year}年{object}取得明显成效",
+        "将{verb}{object}，持续优化营商环境",
+        "将建立{object}工作台账，按月调度推进",
         "将统筹用好各类资金，重点支持{object}",
     ),
-    "verb": ("加快推进", "持续深化", "全面落实", "进一步完善", "着力强化", "稳步扩大", "积极探索"),
+    "verb": words("加快推进 持续深化 全面落实 进一步完善 着力强化 稳步扩大 积极探索"),
     "object": (
-        "{buzz_f}相关工作", "重大项目建设", "中小企业融资服务", "{sector_f}产业链升级", "消费场景创新",
-        "跨境贸易便利化", "数字化转型", "产融对接机制", "首台套推广应用", "普惠金融服务体系", "绿色低碳转型",
-        "外资项目落地", "县域商业体系建设",
+        "{buzz_f}重点任务",
+        "重大项目建设",
+        "中小企业融资服务",
+        "{sector_f}产业链升级",
+        "消费场景创新",
+        "跨境贸易便利化",
+        "数字化转型",
+        "产融对接机制",
+        "首台套推广应用",
+        "普惠金融服务体系",
+        "绿色低碳转型",
+        "外资项目落地",
+        "县域商业体系建设",
     ),
     "buzz_f": vocab.BUZZWORDS,
-    "dimension": ("区域分布", "行业结构", "企业类型", "资金流向", "产品结构", "期限结构", "投资主体", "市场结构"),
+    "dimension": words("区域分布 行业结构 企业类型 资金流向 产品结构 期限结构 投资主体 市场结构"),
     "observation": (
-        "{place}增速领先，中西部地区追赶势头明显", "{sector_f}行业贡献最大，拉动整体增长{pct1}个百分点",
-        "民营企业占比提升至{pct}%", "中长期资金占比持续上升", "{sector_f}和{sector_f}领域成为新的增长点",
-        "头部机构集中度进一步提高", "新兴领域增速明显快于传统领域", "外资企业参与度有所提升",
-        "小微主体获得感持续增强", "{sector_f}板块资金净流入居前",
+        "{place}增速领先，中西部地区追赶势头明显",
+        "{sector_f}行业贡献最大，拉动整体增长{pct1}个百分点",
+        "民营企业占比提升至{pct}%",
+        "中长期资金占比持续上升",
+        "{sector_f}和{sector_f}领域成为新的增长点",
+        "头部机构集中度进一步提高",
+        "新兴领域增速明显快于传统领域",
+        "外资企业参与度有所提升",
+        "小微主体获得感持续增强",
+        "{sector_f}板块资金净流入居前",
     ),
     "scene": (
         "一家{sector_f}企业的生产车间里，工人们正在加紧赶制订单",
@@ -340,37 +375,72 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "goods_f": vocab.CONSUMER_GOODS,
     "meeting": (
-        "{province_f}近日召开的{buzz_f}推进会", "{year}年{city_f}经济工作座谈会", "{city_f}{dept}日前召开的专题会议",
+        "{province_f}近日召开的{buzz_f}推进会",
+        "{year}年{city_f}经济工作座谈会",
+        "{city_f}{dept}日前召开的工作推进会",
         "{regulator_f}近日召开的座谈会",
     ),
     "regulator_f": vocab.REGULATORS,
     "advice": (
-        "投资者关注{sector_f}等景气度较高的方向", "企业用好用足各项支持政策，加快技术改造",
-        "进一步降低{sector_f}企业综合融资成本", "加大对{object}的中长期资金支持",
-        "完善{sector_f}领域的风险分担机制", "引导更多社会资本投向{object}",
+        "投资者关注{sector_f}等景气度较高的方向",
+        "企业用好用足各项支持政策，加快技术改造",
+        "进一步降低{sector_f}企业综合融资成本",
+        "加大对{object}的中长期资金支持",
+        "完善{sector_f}领域的风险分担机制",
+        "引导更多社会资本投向{object}",
     ),
-    "claim_lead": (
-        "整体来看", "综合判断", "展望后市", "从中长期看", "业内普遍认为", "多方面因素叠加之下", "短期来看",
-    ),
+    "claim_lead": words("整体来看 综合判断 展望后市 从中长期看 业内普遍认为 多方面因素叠加之下 短期来看"),
     "claim": (
-        "{sector_f}行业景气度有望持续回升", "{buzz_f}将成为拉动增长的重要引擎", "政策效果将在{quarter}逐步显现",
-        "{metric}有望保持平稳增长", "市场信心正在稳步修复", "{sector_f}板块估值仍处于历史较低水平",
-        "稳增长政策仍有进一步发力的空间", "居民消费意愿正在逐步恢复", "外部环境的不确定性仍需密切关注",
-        "{quarter}经济运行有望延续回升向好态势", "结构性机会将多于系统性机会", "中长期资金入市步伐有望加快",
-        "{sector_f}领域的投资机会值得关注", "企业盈利有望在{quarter}迎来拐点", "金融支持实体经济的力度将进一步加大",
+        "{sector_f}行业景气度有望持续回升",
+        "{buzz_f}将成为拉动增长的重要引擎",
+        "政策效果将在{quarter}逐步显现",
+        "{metric}有望保持平稳增长",
+        "市场信心正在稳步修复",
+        "{sector_f}板块估值仍处于历史较低水平",
+        "稳增长政策仍有进一步发力的空间",
+        "居民消费意愿正在逐步恢复",
+        "外部环境的不确定性仍需密切关注",
+        "{quarter}经济运行有望延续回升向好态势",
+        "结构性机会将多于系统性机会",
+        "中长期资金入市步伐有望加快",
+        "{sector_f}领域的投资机会值得关注",
+        "企业盈利有望在{quarter}迎来拐点",
+        "金融支持实体经济的力度将进一步加大",
     ),
-    "quarter": ("四季度", "下半年", "明年一季度", "年内", "未来一段时间"),
+    "quarter": words("四季度 下半年 明年一季度 年内 未来一段时间"),
 }
+
+# Phrase lists without slots: picked directly, no recursion.
+_PLAIN_PHRASES = frozenset(slot for slot, items in PHRASES.items() if not any("{" in item for item in items))
 
 # Standalone paragraph some stories carry between sections (its HTML may lose its `&`).
 ELLIPSIS_PARAGRAPH = "……"
 
 
+def pick(rng: Random, items: Sequence[str]) -> str:
+    """`rng.choice` with one draw and no rejection loop (this is the generator's hot path)."""
+    return items[int(rng.random() * len(items))]
+
+
 def draw_cast(rng: Random, month: int, day: int) -> dict[str, str]:
     """The story's fixed actors plus its publication month/day (`{m}`, `{d}`)."""
-    cast = {slot: rng.choice(words) for slot, words in _CAST_LISTS.items()}
+    cast = {slot: pick(rng, items) for slot, items in _CAST_LISTS.items()}
+    for slot, items in _CAST_LISTS.items():
+        if slot.endswith("2") and cast[slot] == cast[slot[:-1]]:  # "京东方与京东方" never happens
+            cast[slot] = items[(items.index(cast[slot]) + 1) % len(items)]
     cast["m"], cast["d"] = str(month), str(day)
     return cast
+
+
+_SPLITS: dict[str, tuple[str, ...]] = {}
+
+
+def _split(template: str) -> tuple[str, ...]:
+    """Literal text and slot names, alternating: "a{x}b" -> ("a", "x", "b") (memoised)."""
+    parts = _SPLITS.get(template)
+    if parts is None:
+        parts = _SPLITS[template] = tuple(_SLOT.split(template))
+    return parts
 
 
 def fill(template: str, rng: Random, cast: Mapping[str, str]) -> str:
@@ -379,26 +449,38 @@ def fill(template: str, rng: Random, cast: Mapping[str, str]) -> str:
     >>> fill("{bank}降息{bp}个基点", Random(1), {"bank": "工商银行"})
     '工商银行降息10个基点'
     """
-
-    def value(match: re.Match[str]) -> str:
-        slot = match.group(1)
-        if slot in cast:
-            return cast[slot]
-        if slot in _NUMBERS:
-            return _NUMBERS[slot](rng)
-        return fill(rng.choice(PHRASES[slot]), rng, cast)
-
-    return _SLOT.sub(value, template)
+    parts = _split(template)
+    if len(parts) == 1:
+        return template
+    out = [parts[0]]
+    for index in range(1, len(parts), 2):
+        slot = parts[index]
+        value = cast.get(slot)
+        if value is None:
+            number = _NUMBERS.get(slot)
+            if number is not None:
+                value = number(rng)
+            else:
+                phrases = PHRASES[slot]
+                value = phrases[int(rng.random() * len(phrases))]
+                if slot not in _PLAIN_PHRASES:
+                    value = fill(value, rng, cast)
+        out.append(value)
+        out.append(parts[index + 1])
+    return "".join(out)
 
 
 def news_title(rng: Random, topic: str, cast: Mapping[str, str]) -> str:
     """A headline for `topic`."""
-    return fill(rng.choice(TITLES[topic]), rng, cast)
+    return fill(pick(rng, TITLES[topic]), rng, cast)
 
 
 def news_lead(rng: Random, topic: str, cast: Mapping[str, str]) -> str:
-    """The first paragraph: who did what, when."""
-    return fill(rng.choice(LEADS[topic]), rng, cast)
+    """The first paragraph: who did what, when (at least 40 characters)."""
+    lead = fill(pick(rng, LEADS[topic]), rng, cast)
+    while len(lead) < 40:
+        lead += fill(pick(rng, FRAMES), rng, cast)
+    return lead
 
 
 def news_paragraphs(rng: Random, topic: str, cast: Mapping[str, str], count: int) -> list[str]:
@@ -420,10 +502,10 @@ def news_paragraphs(rng: Random, topic: str, cast: Mapping[str, str], count: int
 def _paragraph(rng: Random, topical: list[str], cast: Mapping[str, str]) -> str:
     """Join sentences until the paragraph holds at least 40 characters (at most 200)."""
     text = ""
-    target = rng.randint(40, 150)
+    target = 40 + int(rng.random() * 110)
     while len(text) < target:
         use_topical = topical and rng.random() < 0.45
-        template = topical.pop() if use_topical else rng.choice(FRAMES)
+        template = topical.pop() if use_topical else pick(rng, FRAMES)
         sentence = fill(template, rng, cast)
         if len(text) + len(sentence) > 200:
             if len(text) >= 40:

@@ -85,8 +85,15 @@ TXJR = PortalSpec(
     shows_seconds=True,
     indent_rate=0.15,
     nav_only=(
-        ("caijing", "财经"), ("xiaofei", "消费"), ("chanye", "产业"), ("jijin", "基金"), ("gupiao", "股票"),
-        ("waihui", "外汇"), ("qihuo", "期货"), ("qiye", "企业"), ("hangqing", "行情"),
+        ("caijing", "财经"),
+        ("xiaofei", "消费"),
+        ("chanye", "产业"),
+        ("jijin", "基金"),
+        ("gupiao", "股票"),
+        ("waihui", "外汇"),
+        ("qihuo", "期货"),
+        ("qiye", "企业"),
+        ("hangqing", "行情"),
     ),
 )
 

@@ -96,21 +96,33 @@ def story_head(seed: int, sid: int) -> StoryHead:
     return StoryHead(sid, kind, topic, portals, times)
 
 
+def story_title(seed: int, head: StoryHead) -> str:
+    """Only the title (side lists need no more): the first draws of `story_headline`'s stream."""
+    return _begin(Random(f"{seed}:{head.sid}:text"), head)[0]
+
+
 def story_headline(seed: int, head: StoryHead) -> Headline:
     """Title, lead, outlet and authors of `head`'s story (from `Random(f"{seed}:{sid}:text")`)."""
     rng = Random(f"{seed}:{head.sid}:text")
+    title, cast, report = _begin(rng, head)
     published = datetime.fromtimestamp(head.times[0], CST)
-    if head.kind == "report":
-        title, paragraphs = reports.report_text(rng, _report_template(head.sid), market_day(published))
+    if report is not None:
         outlet = rng.choice(reports.REPORT_OUTLETS)
-        return Headline(title, paragraphs[0], outlet, (), _dateline(outlet, published), (), tuple(paragraphs[1:]))
-    cast = newstext.draw_cast(rng, published.month, published.day)
-    title = newstext.news_title(rng, head.topic, cast)
+        return Headline(title, report[0], outlet, (), _dateline(outlet, published), (), tuple(report[1:]))
     lead = newstext.news_lead(rng, head.topic, cast)
     outlet = rng.choice(vocab.OUTLETS)
     authors = tuple(rng.sample(vocab.REPORTERS, rng.choice((0, 1, 1, 1, 2, 2))))
-    dateline = _dateline(outlet, published)
-    return Headline(title, lead, outlet, authors, dateline, tuple(cast.items()), None)
+    return Headline(title, lead, outlet, authors, _dateline(outlet, published), tuple(cast.items()), None)
+
+
+def _begin(rng: Random, head: StoryHead) -> tuple[str, dict[str, str], list[str] | None]:
+    """The title, the cast of a news story, and a report's paragraphs (drawn together with its title)."""
+    published = datetime.fromtimestamp(head.times[0], CST)
+    if head.kind == "report":
+        title, paragraphs = reports.report_text(rng, _report_template(head.sid), market_day(published))
+        return title, {}, paragraphs
+    cast = newstext.draw_cast(rng, published.month, published.day)
+    return newstext.news_title(rng, head.topic, cast), cast, None
 
 
 def story_text(seed: int, head: StoryHead, headline: Headline) -> StoryText:

@@ -132,7 +132,9 @@ class PortalSpider(Spider):
         """The page's selector, re-decoded when its declared charset was wrong."""
         if "\ufffd" not in response.text:
             return response.selector
-        text, encoding, repaired = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
+        text, encoding, repaired = decode_html(
+            response.body, (response.headers.get("Content-Type") or b"").decode("latin-1")
+        )
         if repaired:
             self.crawler.stats.inc_value("finnews/charset_repaired")
             logger.info("charset repaired (%s) on %s", encoding, response.url)

@@ -1,0 +1,168 @@
+"""`SampleNetwork`: the three portals on 127.0.0.1 with their ground truth; `serve_forever` for the CLI."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from os import PathLike
+from types import TracebackType
+from typing import Any
+
+from crawler.sampleportals.catalog import StoryBook
+from crawler.sampleportals.dede import DedeSite
+from crawler.sampleportals.faults import HEALTHY, FaultPlan, FaultRates
+from crawler.sampleportals.phpcms import PhpcmsSite
+from crawler.sampleportals.server import PortalServer, ServerThread
+from crawler.sampleportals.site import Site
+from crawler.sampleportals.sites import PORTALS
+from crawler.sampleportals.stories import NOW
+from crawler.sampleportals.txjr import TxjrSite
+
+SITE_CLASSES: dict[str, type[Site]] = {"dede": DedeSite, "phpcms": PhpcmsSite, "txjr": TxjrSite}
+HOST = "127.0.0.1"
+FaultSetting = bool | FaultRates | Mapping[str, FaultRates]
+
+
+class SampleNetwork:
+    """The sample portals, deterministic by `seed`, serving from a background thread.
+
+    >>> net = SampleNetwork(articles=20, port=0).start()
+    >>> sorted(net.start_urls) == sorted(PORTALS)
+    True
+    >>> net.stop()
+    """
+
+    def __init__(
+        self,
+        articles: int = 300,
+        seed: int = 1,
+        faults: FaultSetting = False,
+        port: int = 0,
+        *,
+        slow_seconds: float = 5.0,
+        oversize_bytes: int = 12 * 1024 * 1024,
+    ) -> None:
+        """`articles` distinct stories; `port=0` binds free ports, `port=P` binds portal i to P+i.
+
+        `faults`: False (healthy), True (default `FaultRates` on every portal), one `FaultRates` for
+        all portals, or a mapping portal name -> `FaultRates` (missing portals stay healthy).
+        """
+        self.seed = seed
+        self.articles = articles
+        self.port = port
+        self.slow_seconds = slow_seconds
+        self.book = StoryBook(seed, articles)
+        self.sites: dict[str, Site] = {
+            name: SITE_CLASSES[name](self.book, FaultPlan(seed, name, _rates(faults, name)), oversize_bytes)
+            for name in PORTALS
+        }
+        self._servers = [PortalServer(self.sites[name], slow_seconds) for name in PORTALS]
+        self._thread: ServerThread | None = None
+        self.ports: dict[str, int] = {}
+        if port:
+            self.ports = {name: port + number for number, name in enumerate(PORTALS)}
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> SampleNetwork:
+        """Start serving in a background thread; returns once every portal is listening."""
+        if self._thread is not None:
+            return self
+        requested = [self.port + number if self.port else 0 for number in range(len(PORTALS))]
+        thread = ServerThread(self._servers, requested, HOST)
+        bound = thread.start()
+        self._thread = thread
+        self.ports = dict(zip(PORTALS, bound, strict=True))
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (idempotent)."""
+        if self._thread is not None:
+            self._thread.stop()
+            self._thread = None
+
+    def __enter__(self) -> SampleNetwork:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def reset_faults(self) -> None:
+        """Forget attempt counts: every transient fault fires again on its next first attempt."""
+        for server in self._servers:
+            server.attempts.clear()
+
+    # -- addresses --------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        """The network's fixed clock (listing dates such as `3小时前` are relative to it)."""
+        return NOW
+
+    def base_url(self, portal: str) -> str:
+        """`http://127.0.0.1:<port>` of `portal` (known once started, or when a fixed port was given)."""
+        if portal not in self.ports:
+            raise RuntimeError("ports are assigned by start() when port=0")
+        return f"http://{HOST}:{self.ports[portal]}"
+
+    @property
+    def start_urls(self) -> dict[str, str]:
+        """Portal name -> home page URL."""
+        return {name: self.base_url(name) + "/" for name in PORTALS}
+
+    # -- truth ------------------------------------------------------------------------------------
+
+    def iter_truth(self) -> Iterator[dict[str, Any]]:
+        """Ground truth of every article page reachable by crawling, portal by portal, newest first."""
+        for name in PORTALS:
+            yield from self.sites[name].iter_truth(self.base_url(name))
+
+    def truth(self) -> list[dict[str, Any]]:
+        """`iter_truth()` as a list."""
+        return list(self.iter_truth())
+
+    def write_truth(self, path: str | PathLike[str]) -> int:
+        """Write the truth as JSON lines (UTF-8, unescaped); returns the number of records."""
+        count = 0
+        with open(path, "w", encoding="utf-8") as out:
+            for record in self.iter_truth():
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+        return count
+
+
+def _rates(faults: FaultSetting, portal: str) -> FaultRates:
+    if faults is True:
+        return FaultRates()
+    if faults is False:
+        return HEALTHY
+    if isinstance(faults, FaultRates):
+        return faults
+    return faults.get(portal, HEALTHY)
+
+
+def serve_forever(
+    port: int = 8601,
+    articles: int = 300,
+    seed: int = 1,
+    faults: bool = False,
+    truth_path: str | PathLike[str] | None = None,
+) -> None:
+    """Serve the sample portals until Ctrl-C: print the start URLs, write the truth file if asked."""
+    network = SampleNetwork(articles=articles, seed=seed, faults=faults, port=port).start()
+    try:
+        for name, url in network.start_urls.items():
+            print(f"{name}\t{url}", flush=True)
+        if truth_path is not None:
+            count = network.write_truth(truth_path)
+            print(f"truth: {count} article pages -> {truth_path}", flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        network.stop()

@@ -1,0 +1,43 @@
+"""Shared fixtures: the local sample portal network (everything on 127.0.0.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from crawler.sampleportals import SampleNetwork
+
+
+@pytest.fixture(scope="session")
+def sample_network() -> Iterator[SampleNetwork]:
+    """A healthy network of 120 stories (~180 article pages) on free ports, shared by the session."""
+    network = SampleNetwork(articles=120, seed=1, faults=False, port=0).start()
+    yield network
+    network.stop()
+
+
+@pytest.fixture
+def make_sample_network() -> Iterator[Callable[..., SampleNetwork]]:
+    """Factory of started networks, stopped after the test: `make_sample_network(faults=True, slow_seconds=1)`.
+
+    Defaults: articles=120, seed=1, port=0; any `SampleNetwork` keyword can be overridden.
+    """
+    started: list[SampleNetwork] = []
+
+    def make(**options: Any) -> SampleNetwork:
+        settings: dict[str, Any] = {"articles": 120, "seed": 1, "port": 0, **options}
+        network = SampleNetwork(**settings).start()
+        started.append(network)
+        return network
+
+    yield make
+    for network in started:
+        network.stop()
+
+
+@pytest.fixture
+def faulty_network(make_sample_network: Callable[..., SampleNetwork]) -> SampleNetwork:
+    """A fresh network of 120 stories with every fault on at the default rates (slow answers take 5 s)."""
+    return make_sample_network(faults=True)
