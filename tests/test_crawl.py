@@ -53,6 +53,11 @@ def crawled(sample_network: Any, tmp_path_factory: pytest.TempPathFactory) -> di
     return {"db_url": db_url, "records": export(db_url), "feed": feed, "truth": sample_network.truth()}
 
 
+def run_stats(db_url: str) -> list[dict[str, Any]]:
+    with Session(store.make_engine(db_url, create=False)) as session:
+        return [run.stats or {} for run in session.scalars(select(CrawlRun).order_by(CrawlRun.id))]
+
+
 def mismatches(record: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     return [
         f"{record['url']} {name}: got {record.get(name)!r}, truth {expected[name]!r}"
@@ -61,14 +66,16 @@ def mismatches(record: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     ]
 
 
-def test_every_story_is_exported_once_with_every_field_equal_to_the_truth(crawled: dict[str, Any]) -> None:
-    truth = {page["url"]: page for page in crawled["truth"]}
+def truth_problems(records: list[dict[str, Any]], truth_pages: list[dict[str, Any]]) -> list[str]:
+    """Everything that differs between an export and the truth: stories missing or exported twice,
+    pages that are no truth article, and every field not equal to the truth."""
+    truth = {page["url"]: page for page in truth_pages}
     groups = defaultdict(set)
-    for page in crawled["truth"]:
+    for page in truth_pages:
         groups[page["group"]].add(page["url"])
     exported_groups = defaultdict(list)
     problems = []
-    for record in crawled["records"]:
+    for record in records:
         if record["url"] not in truth:
             problems.append(f"{record['url']}: not a truth article")
             continue
@@ -76,6 +83,11 @@ def test_every_story_is_exported_once_with_every_field_equal_to_the_truth(crawle
         problems += mismatches(record, truth[record["url"]])
     problems += [f"group {g}: exported {len(urls)} times {urls}" for g, urls in exported_groups.items() if len(urls) > 1]
     problems += [f"group {g}: never exported ({sorted(groups[g])})" for g in groups.keys() - exported_groups.keys()]
+    return problems
+
+
+def test_every_story_is_exported_once_with_every_field_equal_to_the_truth(crawled: dict[str, Any]) -> None:
+    problems = truth_problems(crawled["records"], crawled["truth"])
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
 
 
@@ -113,3 +125,18 @@ def test_a_recrawl_stores_nothing_new(crawled: dict[str, Any], sample_network: A
     again = export(crawled["db_url"])
     assert [r["url"] for r in again] == [r["url"] for r in crawled["records"]]
     assert [len(r["reprints"]) for r in again] == [len(r["reprints"]) for r in crawled["records"]]
+
+
+def test_faults_cost_no_article(faulty_network: Any, tmp_path: Path) -> None:
+    """5xx, timeouts, resets, truncated pages, wrong charsets, redirect chains, dead links, robots.txt and
+    binary links: every truth story still comes out once and right, and the stats say what happened."""
+    db_url = f"sqlite:///{tmp_path}/finnews.db"
+    crawl(faulty_network, db_url, "-s", "DOWNLOAD_TIMEOUT=2")
+    problems = truth_problems(export(db_url), faulty_network.truth())
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+    [stats] = run_stats(db_url)
+    assert "finnews/failed/article" not in stats
+    assert stats["finnews/dead_link"] > 0
+    assert stats["finnews/charset_repaired"] > 0
+    assert stats["retry/count"] > 0
+    assert stats["downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError"] > 0

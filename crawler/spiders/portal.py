@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from parsel import Selector
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
@@ -152,8 +153,15 @@ class PortalSpider(Spider):
         yield article
 
     def article_failed(self, failure: Failure) -> None:
+        """A dead link (404/410) is a warning; any other failure, after Scrapy's retries, loses an article."""
+        url = failure.request.url  # type: ignore[attr-defined]
+        error = failure.value
+        if isinstance(error, HttpError) and error.response.status in (404, 410):
+            self.crawler.stats.inc_value("finnews/dead_link")
+            logger.warning("dead article link (HTTP %s): %s", error.response.status, url)
+            return
         self.crawler.stats.inc_value("finnews/failed/article")
-        logger.error("article lost: %s (%s)", failure.request.url, failure.getErrorMessage())  # type: ignore[attr-defined]
+        logger.error("article lost: %s (%s)", url, failure.getErrorMessage())
 
 
 def _profiles(site: str | None, start_url: str | None) -> list[profiles.Profile]:
