@@ -97,7 +97,7 @@ QUERY_COLUMNS = ("published_at", "site", "source", "views", "title")
 
 def cmd_query(args: argparse.Namespace) -> int:
     engine = store.make_engine(args.db, create=False)
-    records = store.iter_articles(engine, filters_of(args), limit=args.limit)
+    records = store.latest_articles(engine, filters_of(args), limit=args.limit)
     if args.format == "jsonl":
         write_jsonl(records, sys.stdout)
     elif args.format == "csv":
@@ -159,33 +159,33 @@ def cmd_sample_portals(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Start the sample portals, crawl them all into the database, print a summary."""
+    """Start the sample portals, crawl them all into the database (one `scrapy crawl`), print a summary."""
     from crawler.sampleportals import SampleNetwork
 
-    network = SampleNetwork(articles=args.articles, seed=1, port=args.port)
-    network.start()
-    truth = Path(args.db_dir) / "sample-truth.jsonl"
-    network.write_truth(truth)
-    env = dict(os.environ, FINNEWS_DB_URL=store.database_url(args.db))
+    network = SampleNetwork(articles=args.articles, seed=1, port=args.port).start()
+    truth = Path(args.truth)
+    truth.parent.mkdir(parents=True, exist_ok=True)
+    pages = network.write_truth(truth)
+    names = list(network.start_urls)
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={','.join(names)}",
+        "-a", f"start_url={','.join(network.start_urls[name] for name in names)}",
+        "-s", f"FINNEWS_DB_URL={store.database_url(args.db)}", "-s", f"LOG_LEVEL={args.log_level}",
+    ]  # fmt: skip
+    print(f"sample portals: {', '.join(f'{n} {u}' for n, u in network.start_urls.items())}", file=sys.stderr)
     started = time.monotonic()
     try:
-        for name, url in network.start_urls.items():
-            print(f"crawling {name} at {url}", file=sys.stderr)
-            subprocess.run(
-                [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={name}", "-a", f"start_url={url}",
-                 "-s", f"LOG_LEVEL={args.log_level}"],
-                cwd=PROJECT_DIR, env=env, check=True,
-            )  # fmt: skip
+        subprocess.run(command, cwd=PROJECT_DIR, check=True)
     finally:
         network.stop()
-    elapsed = time.monotonic() - started
-    print_summary(store.make_engine(args.db, create=False), elapsed, len(network.truth()))
+    print_summary(store.make_engine(args.db, create=False), time.monotonic() - started, pages, truth)
     return 0
 
 
-def print_summary(engine: Any, elapsed: float, pages: int) -> None:
+def print_summary(engine: Any, elapsed: float, pages: int, truth: Path) -> None:
     summary = store.summary(engine)
     print(f"crawled {pages} sample article pages in {elapsed:.1f} s into {engine.url.render_as_string()}")
+    print(f"  ground truth of the sample portals: {truth}")
     print(f"  articles stored: {summary['articles']}  reprints recorded: {summary['reprints']}")
     for site, count in summary["per_site"].items():
         print(f"  {site:<10} {count:>6} articles")
@@ -224,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--min-views", type=int, help="at least this many views")
         command.add_argument("--limit", type=int, default=limit, help=f"at most N articles (default: {limit or 'all'})")
 
-    query = add("query", cmd_query, "List stored articles matching filters (a table, JSON lines or CSV).")
+    query = add("query", cmd_query, "The latest stored articles matching filters, newest first (table, JSON lines, CSV).")
     filter_options(query, limit=20)
     query.add_argument("--format", choices=("table", "jsonl", "csv"), default="table", help="output format")
 
@@ -253,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_option(demo)
     demo.add_argument("--port", type=int, default=8601, help="port of the first sample portal")
     demo.add_argument("--articles", type=int, default=300, help="distinct stories to generate")
-    demo.add_argument("--db-dir", default="data", help="where the truth file is written")
+    demo.add_argument("--truth", default="data/sample-truth.jsonl", help="where the ground truth is written")
     demo.add_argument("--log-level", default="WARNING", help="Scrapy log level of the crawls")
     return parser
 
@@ -267,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `finnews export | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
 
 
 if __name__ == "__main__":

@@ -438,6 +438,16 @@ def iter_articles(
             session.expunge_all()
 
 
+def latest_articles(engine: Engine, filters: Filters = Filters(), limit: int = 20) -> list[dict[str, Any]]:
+    """The `limit` most recently published articles matching `filters`, newest first (undated last)."""
+    with Session(engine) as session:
+        query = filters.apply(select(ArticleRow)).order_by(
+            ArticleRow.published_at.is_(None), ArticleRow.published_at.desc(), ArticleRow.id.desc()
+        )
+        rows = session.scalars(query.limit(limit).options(selectinload(ArticleRow.reprints))).all()
+        return [article_record(row) for row in rows]
+
+
 def start_run(engine: Engine, spider: str, sites: str | None) -> int:
     """Record the start of a crawl; returns the run's id."""
     with Session(engine) as session, session.begin():

@@ -48,7 +48,7 @@ def test_query_table_is_readable(db: str) -> None:
     out = finnews("query", "--db", db, "--site", "dede", "--limit", "3").stdout.splitlines()
     assert out[0].split() == ["published_at", "site", "source", "views", "title"]
     assert len(out) == 2 + 3
-    assert out[2].split()[:5] == ["2024-09-02", "09:30", "dede", "千龙网", "100"]
+    assert out[2].split()[:5] == ["2024-09-30", "09:30", "dede", "新华网", "2900"]  # newest first
 
 
 @pytest.mark.parametrize(
@@ -64,14 +64,15 @@ def test_query_table_is_readable(db: str) -> None:
 )
 def test_query_filters(db: str, filters: list[str], expected: list[int]) -> None:
     out = finnews("query", "--db", db, "--format", "jsonl", "--limit", "100", *filters).stdout
-    assert [json.loads(line)["url"] for line in out.splitlines()] == [f"http://p1/a/{i}.html" for i in expected]
+    newest_first = sorted(expected, reverse=True)
+    assert [json.loads(line)["url"] for line in out.splitlines()] == [f"http://p1/a/{i}.html" for i in newest_first]
 
 
 def test_query_csv(db: str) -> None:
     out = finnews("query", "--db", db, "--format", "csv", "--limit", "2").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["url"] for r in rows] == ["http://p1/a/0.html", "http://p1/a/1.html"]
-    assert rows[1]["source"] == "千龙网" and rows[1]["views"] == "100"
+    assert [r["url"] for r in rows] == ["http://p1/a/29.html", "http://p1/a/28.html"]
+    assert rows[1]["source"] == "新华网" and rows[1]["views"] == "2800"
 
 
 def test_export_is_the_article_contract_in_utf8(db: str, tmp_path: Path) -> None:
@@ -90,6 +91,12 @@ def test_export_is_the_article_contract_in_utf8(db: str, tmp_path: Path) -> None
     assert "exported 15 articles" in result.stderr
     with gzip.open(target, "rt", encoding="utf-8") as lines:
         assert [json.loads(line)["site"] for line in lines] == ["txjr"] * 15
+
+
+def test_export_into_a_closed_pipe_is_quiet(db: str) -> None:
+    result = subprocess.run(f"{FINNEWS} export --db {db} | head -1", shell=True, capture_output=True, text=True)
+    assert json.loads(result.stdout)["url"] == "http://p1/a/0.html"
+    assert "Error" not in result.stderr
 
 
 def test_stats(db: str) -> None:
