@@ -81,7 +81,9 @@ def truth_problems(records: list[dict[str, Any]], truth_pages: list[dict[str, An
             continue
         exported_groups[truth[record["url"]]["group"]].append(record["url"])
         problems += mismatches(record, truth[record["url"]])
-    problems += [f"group {g}: exported {len(urls)} times {urls}" for g, urls in exported_groups.items() if len(urls) > 1]
+    problems += [
+        f"group {g}: exported {len(urls)} times {urls}" for g, urls in exported_groups.items() if len(urls) > 1
+    ]
     problems += [f"group {g}: never exported ({sorted(groups[g])})" for g in groups.keys() - exported_groups.keys()]
     return problems
 
@@ -118,6 +120,15 @@ def test_crawl_run_is_recorded_with_its_stats(crawled: dict[str, Any]) -> None:
     assert run.stats["finnews/stored"] == len(crawled["records"])
     assert run.stats["finnews/dropped/reprint"] == len(crawled["truth"]) - len(crawled["records"])
     assert "finnews/failed/article" not in run.stats
+
+
+def test_listings_and_their_pagination_alone_reach_every_story(
+    crawled: dict[str, Any], sample_network: Any, tmp_path: Path
+) -> None:
+    db_url = f"sqlite:///{tmp_path}/listings-only.db"
+    crawl(sample_network, db_url, "-s", "FINNEWS_FOLLOW_RELATED=False")
+    problems = truth_problems(export(db_url), crawled["truth"])
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
 
 
 def test_a_recrawl_stores_nothing_new(crawled: dict[str, Any], sample_network: Any) -> None:

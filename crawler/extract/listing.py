@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
+from w3lib.url import canonicalize_url
 
 from crawler.extract.article import text_of
 
@@ -16,8 +17,20 @@ BINARY_EXTENSIONS = frozenset({
 })  # fmt: skip
 
 
+def canonical_url(url: str) -> str:
+    """The URL in one form (query sorted, escapes normalised, fragment dropped), so that patterns and
+    duplicate checks see one spelling; plain ASCII URLs without query or escape are already canonical.
+
+    >>> canonical_url("http://x.cn/index.php?m=content&c=index&a=show&id=5#top")
+    'http://x.cn/index.php?a=show&c=index&id=5&m=content'
+    """
+    if "?" in url or "%" in url or not url.isascii():
+        return canonicalize_url(url)
+    return url.partition("#")[0]
+
+
 def site_links(sel: Selector, page_url: str) -> Iterator[tuple[str, Selector]]:
-    """(absolute URL, `<a>` element) of every link to an HTML page of the same host, in page order.
+    """(canonical absolute URL, `<a>` element) of every link to an HTML page of the same host, in page order.
 
     >>> page = Selector(text='<a href="/a/1.html">x</a><a href="http://other/b">y</a><a href="f.pdf">z</a>')
     >>> [url for url, _ in site_links(page, "http://host/list/")]
@@ -32,7 +45,7 @@ def site_links(sel: Selector, page_url: str) -> Iterator[tuple[str, Selector]]:
         parts = urlsplit(url)
         extension = parts.path.rpartition(".")[2].lower()
         if parts.scheme in ("http", "https") and parts.netloc == host and extension not in BINARY_EXTENSIONS:
-            yield url.partition("#")[0], link
+            yield canonical_url(url), link
 
 
 def date_beside(link: Selector) -> str | None:

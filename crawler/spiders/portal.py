@@ -20,12 +20,11 @@ from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
-from w3lib.url import canonicalize_url
 
 from crawler import profiles
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.listing import date_beside, site_links
+from crawler.extract.listing import canonical_url, date_beside, site_links
 from crawler.items import Article
 from crawler.models import SHANGHAI
 
@@ -61,8 +60,8 @@ class PortalSpider(Spider):
         for url, link in site_links(response.selector, response.url):
             if profile.is_denied(url):
                 continue
-            if profile.is_article(url) and (request := self._article_request(url, profile, link)):
-                yield request
+            if profile.is_article(url):
+                yield from filter(None, [self._article_request(url, profile, link)])
             elif profile.is_listing(url) and self._may_follow_listing(profile):
                 yield Request(url, callback=self.parse_listing, cb_kwargs={"profile": profile})
 
@@ -75,7 +74,6 @@ class PortalSpider(Spider):
 
     def _article_request(self, url: str, profile: profiles.Profile, link: Selector | None = None) -> Request | None:
         """A request for an article page not requested before (with the listing's date beside `link`)."""
-        url = canonicalize_url(url)
         if url in self.requested:
             return None
         self.requested.add(url)
@@ -96,7 +94,7 @@ class PortalSpider(Spider):
         selector = self._selector(response)
         raw = extract_article(selector, response.url, profile.fields)
         article = Article(
-            url=canonicalize_url(response.url),
+            url=canonical_url(response.url),
             site=profile.name,
             site_name=profile.site_name,
             title=raw.title,
@@ -111,13 +109,10 @@ class PortalSpider(Spider):
             category=raw.category,
             crawled_at=datetime.now(SHANGHAI),
         )
-        for url, _ in site_links(selector, response.url):  # 相关推荐, 上一篇/下一篇 ...
-            if (
-                profile.is_article(url)
-                and not profile.is_denied(url)
-                and (request := self._article_request(url, profile))
-            ):
-                yield request
+        if self.settings.getbool("FINNEWS_FOLLOW_RELATED"):  # 相关推荐, 上一篇/下一篇, 栏目排行 ...
+            for url, _ in site_links(selector, response.url):
+                if profile.is_article(url) and not profile.is_denied(url):
+                    yield from filter(None, [self._article_request(url, profile)])
         if raw.counter_url:
             yield Request(
                 raw.counter_url,
