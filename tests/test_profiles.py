@@ -89,7 +89,7 @@ def test_bad_profiles_say_why(data: dict[str, Any], message: str) -> None:
 
 
 def test_missing_profile_lists_the_available_ones() -> None:
-    with pytest.raises(profiles.ProfileError, match="no profile 'nope'.*dede, phpcms, txjr"):
+    with pytest.raises(profiles.ProfileError, match=r"no profile 'nope'.*dede, phpcms, txjr"):
         profiles.load("nope")
 
 
