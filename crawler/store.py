@@ -14,20 +14,25 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
+    Integer,
     Select,
     String,
     case,
+    column,
     create_engine,
     event,
     func,
     insert,
+    inspect,
     literal,
     or_,
     select,
     union_all,
 )
+from sqlalchemy import text as text_clause
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
@@ -401,7 +406,8 @@ class Filters:
     search: str | None = None
     min_views: int | None = None
 
-    def apply(self, query: Select[Any]) -> Select[Any]:
+    def apply(self, query: Select[Any], index: str = "scan") -> Select[Any]:
+        """`query` narrowed by the filters; `index` is the database's search index (`search_index`)."""
         if self.site:
             query = query.where(ArticleRow.site == self.site)
         if self.source:
@@ -413,11 +419,37 @@ class Filters:
         if self.min_views is not None:
             query = query.where(ArticleRow.views >= self.min_views)
         if self.search:
-            pattern = "%" + self.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            query = query.where(
-                or_(ArticleRow.title.like(pattern, escape="\\"), ArticleRow.body.like(pattern, escape="\\"))
-            )
+            query = query.where(search_condition(self.search, index))
         return query
+
+
+def search_index(engine: Engine) -> str:
+    """How this database searches text: `fts5` (SQLite trigram table), `trgm` (PostgreSQL pg_trgm
+    indexes) or `scan` (LIKE over every row)."""
+    tables = inspect(engine).get_table_names()
+    if engine.dialect.name == "sqlite" and "articles_fts" in tables:
+        return "fts5"
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            if connection.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").first():
+                return "trgm"
+    return "scan"
+
+
+def search_condition(text: str, index: str) -> ColumnElement[bool]:
+    """Title or body contains `text` (a substring, CJK included).
+
+    FTS5's trigram index answers 3+ characters; 1-2 characters (and `scan`) fall back to LIKE. On
+    PostgreSQL, ILIKE is what the pg_trgm GIN indexes serve.
+    """
+    if index == "fts5" and len(text) >= 3:
+        phrase = '"' + text.replace('"', '""') + '"'
+        matching = text_clause("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :phrase")
+        return ArticleRow.id.in_(matching.bindparams(phrase=phrase).columns(column("rowid", Integer)))
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if index == "trgm":
+        return or_(ArticleRow.title.ilike(pattern, escape="\\"), ArticleRow.body.ilike(pattern, escape="\\"))
+    return or_(ArticleRow.title.like(pattern, escape="\\"), ArticleRow.body.like(pattern, escape="\\"))
 
 
 def iter_articles(
@@ -425,11 +457,12 @@ def iter_articles(
 ) -> Iterator[dict[str, Any]]:
     """Stored articles as contract records, in id order, streamed in chunks (constant memory)."""
     last_id, left = 0, limit
+    index = search_index(engine) if filters.search else "scan"
     with Session(engine) as session:
         while left is None or left > 0:
             size = chunk if left is None else min(chunk, left)
             query = select(ArticleRow).where(ArticleRow.id > last_id).order_by(ArticleRow.id).limit(size)
-            rows = session.scalars(filters.apply(query).options(selectinload(ArticleRow.reprints))).all()
+            rows = session.scalars(filters.apply(query, index).options(selectinload(ArticleRow.reprints))).all()
             if not rows:
                 return
             yield from (article_record(row) for row in rows)
@@ -441,7 +474,7 @@ def iter_articles(
 def latest_articles(engine: Engine, filters: Filters = Filters(), limit: int = 20) -> list[dict[str, Any]]:
     """The `limit` most recently published articles matching `filters`, newest first (undated last)."""
     with Session(engine) as session:
-        query = filters.apply(select(ArticleRow)).order_by(
+        query = filters.apply(select(ArticleRow), search_index(engine) if filters.search else "scan").order_by(
             ArticleRow.published_at.is_(None), ArticleRow.published_at.desc(), ArticleRow.id.desc()
         )
         rows = session.scalars(query.limit(limit).options(selectinload(ArticleRow.reprints))).all()

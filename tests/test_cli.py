@@ -122,3 +122,12 @@ def test_errors_are_one_clear_line(args: list[str], message: str) -> None:
     result = finnews(*args, ok=False)
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_db_upgrade_brings_an_old_database_to_the_current_schema(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/old.db"
+    (tmp_path / "old.db").touch()
+    store.upgrade(store.make_engine(url, create=False), "0001")
+    assert "schema revision: 0001" in finnews("db", "current", "--db", url).stdout
+    head = store.head_revision()
+    assert f"schema revision: {head} (this finnews: {head})" in finnews("db", "upgrade", "--db", url).stdout

@@ -119,3 +119,39 @@ def test_a_failed_batch_fails_its_futures_and_the_writer_goes_on(engine: Any) ->
     writer.submit(row(url="http://p1/a/2.html")).result()
     writer.close()
     assert [r["url"] for r in store.iter_articles(engine)] == ["http://p1/a/2.html"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("逆回购", ["http://p1/a/1.html"]),  # 3+ characters: the index (FTS5 trigram / pg_trgm)
+        ("央行开展", ["http://p1/a/1.html"]),
+        ("储能", ["http://p1/a/2.html"]),  # 2 characters: a scan
+        ("储", ["http://p1/a/2.html"]),
+        ("50%", ["http://p1/a/2.html"]),  # LIKE wildcards are literal
+        ('"引号"', ["http://p1/a/2.html"]),  # FTS5 query syntax is literal
+        ("不存在的词", []),
+    ],
+)
+def test_search_finds_chinese_substrings(engine: Any, text: str, expected: list[str]) -> None:
+    writer = store.ArticleWriter(engine)
+    writer.submit(row("http://p1/a/1.html", title="央行开展逆回购", body="第一段。", keys=[1], body_hash=1))
+    writer.submit(row("http://p1/a/2.html", title="电池", body='新型储能装机增长50%,"引号"。', keys=[2], body_hash=2))
+    writer.close()
+    assert store.search_index(engine) == {"sqlite": "fts5", "postgresql": "trgm"}.get(engine.dialect.name, "scan")
+    found = [r["url"] for r in store.iter_articles(engine, store.Filters(search=text))]
+    assert found == expected
+
+
+def test_a_database_of_the_previous_version_is_refused_then_upgraded(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path}/old.db"
+    (tmp_path / "old.db").touch()
+    old = store.make_engine(url, create=False)
+    store.upgrade(old, "0001")  # what the first release created: no full-text index
+    with old.begin() as connection:
+        store.write_batch(connection, [row(title="央行开展逆回购")], [])
+    with pytest.raises(store.SchemaError, match="finnews db upgrade"):
+        store.make_engine(url)
+    store.upgrade(old)
+    assert store.schema_revision(old) == store.head_revision()
+    assert [r["title"] for r in store.iter_articles(old, store.Filters(search="逆回购"))] == ["央行开展逆回购"]
