@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy import text as text_clause
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from crawler.models import (
     SHANGHAI,
@@ -379,20 +379,24 @@ def find_canonical(
 
 EXPORT_FIELDS = (
     "url", "site", "title", "published_at", "source", "author", "editor", "views", "body",
-    "images", "category", "crawled_at",
+    "images", "category", "crawled_at", "date_source", "source_raw", "views_lower_bound",
 )  # fmt: skip
+_ARTICLE_COLUMNS = [ArticleRow.id, *(getattr(ArticleRow, name) for name in EXPORT_FIELDS)]
+_REPRINT_COLUMNS = [ReprintRow.article_id, ReprintRow.url, ReprintRow.site, ReprintRow.published_at, ReprintRow.views]
 
 
-def article_record(row: ArticleRow) -> dict[str, Any]:
-    """An article row as the Article contract's JSON object (plus provenance fields)."""
-    record: dict[str, Any] = {name: getattr(row, name) for name in EXPORT_FIELDS}
-    record["reprints"] = [
-        {"url": r.url, "site": r.site, "published_at": r.published_at, "views": r.views} for r in row.reprints
+def _records(connection: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Article rows (`_ARTICLE_COLUMNS`) as contract records, with their reprints (one query)."""
+    reprints: dict[int, list[dict[str, Any]]] = {row.id: [] for row in rows}
+    if reprints:
+        query = select(*_REPRINT_COLUMNS).where(ReprintRow.article_id.in_(list(reprints))).order_by(ReprintRow.id)
+        for copy in connection.execute(query):
+            reprints[copy.article_id].append(
+                {"url": copy.url, "site": copy.site, "published_at": copy.published_at, "views": copy.views}
+            )
+    return [
+        {**{name: row[i + 1] for i, name in enumerate(EXPORT_FIELDS)}, "reprints": reprints[row.id]} for row in rows
     ]
-    record["date_source"] = row.date_source
-    record["source_raw"] = row.source_raw
-    record["views_lower_bound"] = row.views_lower_bound
-    return record
 
 
 @dataclass(frozen=True)
@@ -453,32 +457,44 @@ def search_condition(text: str, index: str) -> ColumnElement[bool]:
 
 
 def iter_articles(
-    engine: Engine, filters: Filters = Filters(), limit: int | None = None, chunk: int = 1000
+    engine: Engine, filters: Filters = Filters(), limit: int | None = None, chunk: int = 2000
 ) -> Iterator[dict[str, Any]]:
     """Stored articles as contract records, in id order, streamed in chunks (constant memory)."""
     last_id, left = 0, limit
     index = search_index(engine) if filters.search else "scan"
-    with Session(engine) as session:
+    with engine.connect() as connection:
         while left is None or left > 0:
             size = chunk if left is None else min(chunk, left)
-            query = select(ArticleRow).where(ArticleRow.id > last_id).order_by(ArticleRow.id).limit(size)
-            rows = session.scalars(filters.apply(query, index).options(selectinload(ArticleRow.reprints))).all()
+            query = select(*_ARTICLE_COLUMNS).where(ArticleRow.id > last_id).order_by(ArticleRow.id).limit(size)
+            rows = connection.execute(filters.apply(query, index)).all()
             if not rows:
                 return
-            yield from (article_record(row) for row in rows)
+            yield from _records(connection, rows)
             last_id = rows[-1].id
             left = None if left is None else left - len(rows)
-            session.expunge_all()
+
+
+def count_articles(engine: Engine, filters: Filters = Filters()) -> int:
+    """How many stored articles match `filters`."""
+    query = filters.apply(select(func.count(ArticleRow.id)), search_index(engine) if filters.search else "scan")
+    with engine.connect() as connection:
+        return connection.execute(query).scalar_one()
 
 
 def latest_articles(engine: Engine, filters: Filters = Filters(), limit: int = 20) -> list[dict[str, Any]]:
-    """The `limit` most recently published articles matching `filters`, newest first (undated last)."""
-    with Session(engine) as session:
-        query = filters.apply(select(ArticleRow), search_index(engine) if filters.search else "scan").order_by(
-            ArticleRow.published_at.is_(None), ArticleRow.published_at.desc(), ArticleRow.id.desc()
-        )
-        rows = session.scalars(query.limit(limit).options(selectinload(ArticleRow.reprints))).all()
-        return [article_record(row) for row in rows]
+    """The `limit` most recently published articles matching `filters`, newest first (undated last).
+
+    Ordered by the indexed `published_at` alone, so the database can walk its index newest first and
+    stop after `limit` matches (NULLS LAST is spelled out only where it is not the DESC default).
+    """
+    newest = ArticleRow.published_at.desc()
+    order: list[ColumnElement[Any]] = [
+        newest.nulls_last() if engine.dialect.name == "postgresql" else newest,
+        ArticleRow.id.desc(),
+    ]
+    query = filters.apply(select(*_ARTICLE_COLUMNS), search_index(engine) if filters.search else "scan")
+    with engine.connect() as connection:
+        return _records(connection, connection.execute(query.order_by(*order).limit(limit)).all())
 
 
 def start_run(engine: Engine, spider: str, sites: str | None) -> int:

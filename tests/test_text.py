@@ -5,8 +5,11 @@ reference page from /work/shared/reference."""
 from __future__ import annotations
 
 import doctest
+import logging
 import time
-from datetime import UTC, date, datetime, timedelta
+import tomllib
+from datetime import UTC, date, datetime, timedelta, timezone
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -14,8 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pipelines.text
+from pipelines import patterns as P
 from pipelines.text import (
     SHANGHAI,
+    TitleSuffixLearner,
+    canonical_source,
     clean_body,
     clean_person,
     clean_source,
@@ -23,13 +29,16 @@ from pipelines.text import (
     collapse_repeat,
     common_title_suffix,
     date_from_url,
+    dates_disagree,
     find_editor,
     fold_width,
     is_boilerplate,
+    load_source_aliases,
     normalize_space,
     parse_published_at,
     parse_views,
     repair_entities,
+    split_people,
 )
 
 NOW = datetime(2024, 9, 5, 12, 0, tzinfo=SHANGHAI)
@@ -227,6 +236,74 @@ def test_date_from_url_rejects(url: str) -> None:
     assert date_from_url(url) is None
 
 
+SEP3 = date(2024, 9, 3)
+
+
+@pytest.mark.parametrize(
+    ("page", "url_day", "tolerance", "expected"),
+    [
+        (sh(2024, 9, 3, 11, 54), SEP3, 1, False),  # same day
+        (sh(2024, 9, 4, 23, 59), SEP3, 1, False),  # exactly 1 day after: within tolerance
+        (sh(2024, 9, 2, 0, 0), SEP3, 1, False),  # exactly 1 day before
+        (sh(2024, 9, 5, 0, 0), SEP3, 1, True),  # 2 days after
+        (sh(2024, 9, 1, 23, 59), SEP3, 1, True),  # 2 days before
+        (sh(2024, 9, 4), SEP3, 0, True),  # tolerance 0: any other day
+        (sh(2024, 9, 3, 23, 59), SEP3, 0, False),
+        (sh(2024, 9, 6), SEP3, 3, False),
+        (sh(2024, 9, 7), SEP3, 3, True),
+        (sh(2024, 12, 31, 23, 0), date(2025, 1, 1), 1, False),  # across a year
+        (sh(2024, 2, 28), date(2024, 3, 1), 1, True),  # 2024 is a leap year: 2 days
+        (sh(2023, 2, 28), date(2023, 3, 1), 1, False),
+        # aware times are compared in Shanghai: 16:00 UTC is 00:00 the next day there
+        (datetime(2024, 9, 2, 16, 0, tzinfo=UTC), SEP3, 0, False),
+        (datetime(2024, 9, 2, 15, 59, tzinfo=UTC), SEP3, 0, True),
+        (datetime(2024, 9, 1, 16, 0, tzinfo=UTC), SEP3, 1, False),  # Shanghai 09-02 00:00
+        (datetime(2024, 9, 1, 15, 59, tzinfo=UTC), SEP3, 1, True),  # Shanghai 09-01 23:59
+        (datetime(2024, 9, 3, 20, 0, tzinfo=timezone(timedelta(hours=-5))), SEP3, 0, True),  # 09-04 09:00 Shanghai
+        (datetime(2024, 9, 1, 23, 59), SEP3, 1, True),  # naive is Shanghai time, not UTC
+        (datetime(2024, 9, 2, 0, 0), SEP3, 1, False),
+        (date(2024, 9, 5), SEP3, 1, True),  # a plain date is its own day
+        (sh(2024, 9, 3), datetime(2024, 9, 5, 1, 0, tzinfo=SHANGHAI), 1, True),  # a datetime url_day: its day
+        (sh(2024, 9, 3), SEP3 + timedelta(days=3650), 1, True),
+    ],
+)
+def test_dates_disagree(page: datetime, url_day: date, tolerance: int, expected: bool) -> None:
+    assert dates_disagree(page, url_day, tolerance_days=tolerance) is expected
+    assert dates_disagree(page, url_day, tolerance_days=tolerance + 9999) is False
+
+
+@pytest.mark.parametrize(
+    ("page", "url_day"),
+    [
+        (None, SEP3),
+        (sh(2024, 9, 3), None),
+        (None, None),
+        ("2024-09-30", SEP3),  # not parsed here: callers pass parse_published_at's result
+        (sh(2024, 9, 30), "20240903"),
+        (datetime.max.replace(tzinfo=UTC), SEP3),  # out of range in Shanghai
+    ],
+)
+def test_dates_disagree_unknown_means_agreement(page: object, url_day: object) -> None:
+    assert dates_disagree(page, url_day) is False  # type: ignore[arg-type]
+
+
+def test_dates_disagree_default_and_bad_tolerance() -> None:
+    assert dates_disagree(sh(2024, 9, 4), SEP3) is False
+    assert dates_disagree(sh(2024, 9, 5), SEP3) is True
+    assert dates_disagree(sh(2024, 9, 5), SEP3, tolerance_days="7") is True  # type: ignore[arg-type]
+    assert dates_disagree(sh(2024, 9, 5), SEP3, tolerance_days=None) is True  # type: ignore[arg-type]
+    assert dates_disagree(sh(2024, 9, 3), SEP3, tolerance_days=-5) is False  # negative counts as 0
+    assert dates_disagree(sh(2024, 9, 4), SEP3, tolerance_days=-5) is True
+    assert dates_disagree(sh(2024, 9, 5), SEP3, tolerance_days=1.5) is True  # type: ignore[arg-type]
+
+
+def test_dates_disagree_with_the_parsers() -> None:
+    url = "http://www.example.com/a/20240903/123.html"
+    assert not dates_disagree(parse_published_at("2024-09-03 11:54", now=NOW), date_from_url(url))
+    assert dates_disagree(parse_published_at("2024-08-03 11:54", now=NOW), date_from_url(url))
+    assert not dates_disagree(parse_published_at("2024-08-03 11:54", now=NOW), date_from_url("http://x.cn/a/1.html"))
+
+
 # --------------------------------------------------------------------------------------------------
 # parse_views
 # --------------------------------------------------------------------------------------------------
@@ -384,6 +461,180 @@ def test_clean_source_own_names_accepts_a_single_string_and_any_width() -> None:
 
 
 # --------------------------------------------------------------------------------------------------
+# canonical_source / load_source_aliases (pipelines/sources.toml)
+# --------------------------------------------------------------------------------------------------
+
+SHIPPED_OUTLETS: dict[str, list[str]] = tomllib.loads(
+    resources.files("pipelines").joinpath("sources.toml").read_text(encoding="utf-8")
+)["outlets"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("中证网", "中国证券报·中证网"),
+        ("中国证券报", "中国证券报·中证网"),
+        ("中国证券报·中证网", "中国证券报·中证网"),
+        ("中证网(中国证券报)", "中国证券报·中证网"),
+        ("中证网（中国证券报）", "中国证券报·中证网"),
+        ("中国证券报-中证网", "中国证券报·中证网"),  # any joiner between the two names
+        ("中国证券报 — 中证网", "中国证券报·中证网"),
+        ("中国证券报•中证网", "中国证券报·中证网"),
+        ("中国证券报・中证网", "中国证券报·中证网"),
+        ("新华社", "新华社"),
+        ("新华网", "新华社"),
+        ("新华社客户端", "新华社"),
+        ("新华财经", "新华社"),
+        ("人民网", "人民日报"),
+        ("人民日报", "人民日报"),
+        ("人民日报客户端", "人民日报"),
+        ("人民网-人民日报", "人民日报"),
+        ("中新网", "中国新闻社"),
+        ("中国新闻网", "中国新闻社"),
+        ("中新社", "中国新闻社"),
+        ("央广网", "中央广播电视总台"),
+        ("中国之声", "中央广播电视总台"),
+        ("央视新闻", "中央广播电视总台"),
+        ("央视财经", "中央广播电视总台"),
+        ("CCTV", "中央广播电视总台"),
+        ("cctv", "中央广播电视总台"),  # case
+        ("ＣＣＴＶ", "中央广播电视总台"),  # width
+        ("证券时报网", "证券时报"),
+        ("e公司", "证券时报"),
+        ("Ｅ公司", "证券时报"),
+        ("上证报", "上海证券报"),
+        ("中国证券网", "上海证券报"),
+        ("经济参考网", "经济参考报"),
+        ("一财网", "第一财经"),
+        ("21财经", "21世纪经济报道"),
+        ("２１世纪经济网", "21世纪经济报道"),
+        ("每经网", "每日经济新闻"),
+        ("财联社", "财联社"),
+        ("界面", "界面新闻"),
+        ("澎湃新闻客户端", "澎湃新闻"),
+        ("中国经济网", "经济日报"),
+        ("经济日报-中国经济网", "经济日报"),
+        ("中国金融新闻网", "金融时报"),
+        ("北京商报网", "北京商报"),
+        ("华夏时报网", "华夏时报"),
+        ("中国资本证券网", "证券日报"),
+        ("《证券日报》", "证券日报"),  # 《》 ignored
+        ("中国基金报", "中国基金报"),
+        ("贝壳财经", "新京报"),
+        ("千龙网·中国首都网", "千龙网"),
+        ("千龙网", "千龙网"),
+        ("  新华网  ", "新华社"),  # surrounding spaces
+        ("\u3000新华网\u3000", "新华社"),
+        ("新 华 网", "新华社"),  # spaces inside
+        ("the paper", "澎湃新闻"),
+        ("英国《金融时报》", "FT中文网"),
+    ],
+)
+def test_canonical_source(raw: str, expected: str) -> None:
+    assert canonical_source(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "某某财经网",  # unknown names map to themselves
+        "人民日报海外版",  # another edition, not an alias
+        "人民网(北京)",  # no rule cuts a bureau or channel: only listed names match
+        "新华",  # a prefix of an alias is not the alias
+        "新华网站",
+        "中国证券",
+        "金融时报",  # the People's Bank paper, not the Financial Times
+        "经济参考报",  # a 新华社 paper, but an outlet of its own
+        "中新经纬",  # a 中新社 brand, an outlet of its own
+        "网络",  # "no source" values are clean_source's business, not this table's
+        "ft.com",
+        "人民日报编辑部",
+    ],
+)
+def test_canonical_source_leaves_unlisted_names(raw: str) -> None:
+    assert canonical_source(raw) == raw
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", "\u3000", "\u200b"])
+def test_canonical_source_nothing(raw: str | None) -> None:
+    assert canonical_source(raw) is None
+
+
+def test_canonical_source_after_clean_source() -> None:
+    assert canonical_source(clean_source("来源：中证网（中国证券报） 作者:张三")) == "中国证券报·中证网"
+    assert canonical_source(clean_source("来源:新华社记者 王磊")) == "新华社"
+    assert canonical_source(clean_source("来源:网络")) is None
+
+
+def test_source_table_shape() -> None:
+    table = load_source_aliases()
+    outlets = set(table.values())
+    assert outlets == set(SHIPPED_OUTLETS)
+    assert len(outlets) >= 25
+    assert len(table) >= len(outlets) + 100  # canonical names and their aliases
+
+
+@pytest.mark.parametrize(("canonical", "aliases"), sorted(SHIPPED_OUTLETS.items()))
+def test_source_table_entries(canonical: str, aliases: list[str]) -> None:
+    for name in [canonical, *aliases]:
+        assert clean_source(name) == name  # written as clean_source leaves it
+        assert canonical_source(name) == canonical
+        assert canonical_source(" " + name.upper() + " ") == canonical
+
+
+def test_source_table_ships_as_package_data() -> None:
+    assert resources.files("pipelines").joinpath("sources.toml").is_file()
+
+
+def test_load_source_aliases_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text('[outlets]\n"示例报" = ["示例网", "示例报·示例网"]\n"空表" = []\n', encoding="utf-8")
+    table = load_source_aliases(path)
+    assert set(table.values()) == {"示例报", "空表"}
+    assert len(table) == 4
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[outlets]\n"甲报" = ["甲网"]\n"乙报" = ["甲网"]\n', "listed for both"),
+        ('[outlets]\n"甲报" = ["乙报"]\n"乙报" = []\n', "listed for both"),  # an alias is another outlet
+        ('[outlets]\n"甲报" = ["甲 网"]\n"乙报" = ["《甲网》"]\n', "listed for both"),  # equal once matched
+        ('[outlets]\n"甲报" = "甲网"\n', "list of strings"),
+        ('[outlets]\n"甲报" = ["甲网", 3]\n', "list of strings"),
+        ('[outlets]\n"甲报" = [" "]\n', "empty name"),
+        ('"甲报" = ["甲网"]\n', "no \\[outlets\\]"),
+        ("outlets = 3\n", "no \\[outlets\\]"),
+        ("[outlets\n", "not valid TOML"),
+    ],
+)
+def test_load_source_aliases_rejects(tmp_path: Path, toml: str, message: str) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_source_aliases(path)
+
+
+def test_unreadable_shipped_table_is_logged_and_maps_nothing(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(path: object = None) -> dict[str, str]:
+        raise ValueError("broken on purpose")
+
+    shipped = pipelines.text._shipped_source_aliases
+    monkeypatch.setattr(pipelines.text, "load_source_aliases", broken)
+    shipped.cache_clear()
+    try:
+        with caplog.at_level(logging.ERROR, logger="pipelines.text"):
+            assert canonical_source("中证网") == "中证网"
+        assert "broken on purpose" in caplog.text
+    finally:
+        shipped.cache_clear()
+    monkeypatch.undo()
+    assert canonical_source("中证网") == "中国证券报·中证网"
+
+
+# --------------------------------------------------------------------------------------------------
 # clean_person / find_editor
 # --------------------------------------------------------------------------------------------------
 
@@ -469,6 +720,35 @@ def test_find_editor_needs_a_label_and_a_name(raw: str) -> None:
     assert find_editor(raw) is None
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("张三、李四", ["张三", "李四"]),
+        ("张三", ["张三"]),
+        ("张三、李四、王五", ["张三", "李四", "王五"]),
+        ("John Smith、Mary Jones", ["John Smith", "Mary Jones"]),
+        ("买买提·艾力", ["买买提·艾力"]),
+        ("张三、张三", ["张三", "张三"]),  # as clean_person leaves it: no de-duplication
+        # raw fields are cleaned first
+        ("本报记者 张三 通讯员 李四", ["张三", "李四"]),
+        ("张三,李四", ["张三", "李四"]),
+        ("张三 李四", ["张三", "李四"]),
+        ("作者:张三 编辑:李四", ["张三"]),
+        ("(责任编辑:孙悦)", ["孙悦"]),
+        ("John Smith, Mary Jones", ["John Smith", "Mary Jones"]),
+    ],
+)
+def test_split_people(raw: str, expected: list[str]) -> None:
+    assert split_people(raw) == expected
+    assert split_people(clean_person(raw)) == expected
+    assert "、".join(expected) == clean_person(raw)
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", "、", "、、", "佚名", "记者", "作者:", "来源:新华社", "2024-09-03"])
+def test_split_people_nothing(raw: str | None) -> None:
+    assert split_people(raw) == []
+
+
 # --------------------------------------------------------------------------------------------------
 # clean_title / common_title_suffix
 # --------------------------------------------------------------------------------------------------
@@ -487,6 +767,7 @@ SITE = ["天下金融网"]
         ("标题–天下金融网", SITE, "标题"),
         ("标题 - 天下金融网", SITE, "标题"),
         ("标题丨天下金融网", SITE, "标题"),
+        ("标题＿天下金融网", SITE, "标题"),
         ("标题_资讯_天下金融网", SITE, "标题_资讯"),
         ("标题_资讯_天下金融网", ["_资讯_天下金融网"], "标题"),
         ("标题_天下金融网", ["_天下金融网"], "标题"),
@@ -557,6 +838,181 @@ def test_common_title_suffix(titles: list[str], expected: str) -> None:
 )
 def test_common_title_suffix_none(titles: list[str]) -> None:
     assert common_title_suffix(titles) is None
+
+
+# --------------------------------------------------------------------------------------------------
+# TitleSuffixLearner
+# --------------------------------------------------------------------------------------------------
+
+HEADLINES = [
+    "对口援藏30年|援藏路上的坚守与创新",
+    "C919承运旅客突破50万人次",
+    "巴黎残奥会:中国队再夺一金",
+    "A股三大指数集体收涨",
+    "央行:保持流动性合理充裕",
+    "国家能源集团西藏风储项目开工",
+    "前8个月全国铁路发送旅客31亿人次",
+    "【快讯】金价再创新高",
+]
+NEW_HEADLINE = "9月LPR维持不变"
+
+
+def learner_fed(titles: list[str], **options: float) -> TitleSuffixLearner:
+    learner = TitleSuffixLearner(**options)  # type: ignore[arg-type]
+    for title in titles:
+        learner.observe("site", title)
+    return learner
+
+
+@pytest.mark.parametrize(
+    ("titles", "expected"),
+    [
+        ([h + "-金融观察网" for h in HEADLINES[:5]], "-金融观察网"),
+        ([h + "_财经快讯网" for h in HEADLINES], "_财经快讯网"),
+        ([h + "|天下金融网" for h in HEADLINES], "|天下金融网"),
+        ([h + " - 新浪财经" for h in HEADLINES], "- 新浪财经"),
+        ([h + "——千龙网" for h in HEADLINES], "——千龙网"),
+        ([h + "_资讯_天下金融网" for h in HEADLINES], "_资讯_天下金融网"),  # the whole shared tail
+        ([h + c + "_天下金融网" for h, c in zip(HEADLINES, ["_资讯", "_基金"] * 4, strict=True)], "_天下金融网"),
+        ([h + "_天下金融网" for h in HEADLINES[:6]] + HEADLINES[6:], "_天下金融网"),  # 6 of 8 have it
+        ([h + "&nbsp;-&nbsp;新浪财经" for h in HEADLINES], "- 新浪财经"),  # titles are cleaned first
+        ([h + "＿财经快讯网" for h in HEADLINES], "＿财经快讯网"),  # a full-width separator
+    ],
+)
+def test_title_suffix_learner_learns(titles: list[str], expected: str) -> None:
+    learner = learner_fed(titles)
+    assert learner.suffix("site") == expected
+    assert learner.suffix("site") == common_title_suffix(titles)
+    for title in titles:
+        stripped = learner.strip("site", title)
+        assert stripped == clean_title(title, [expected])
+        assert stripped in HEADLINES or (stripped or "")[:-3] in HEADLINES  # "…_资讯" stays
+    assert learner.strip("site", NEW_HEADLINE + expected) == NEW_HEADLINE
+    assert learner.strip("site", NEW_HEADLINE) == NEW_HEADLINE
+
+
+def test_title_suffix_learner_learns_after_min_titles() -> None:
+    learner = TitleSuffixLearner()
+    for count, headline in enumerate(HEADLINES[:5], start=1):
+        learner.observe("site", headline + "-金融观察网")
+        assert learner.suffix("site") == ("-金融观察网" if count == 5 else None)
+    assert learner.strip("site", NEW_HEADLINE + "-金融观察网") == NEW_HEADLINE
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        [],
+        [h + "_天下金融网" for h in HEADLINES[:4]],  # fewer than 5 titles
+        [HEADLINES[0] + "_天下金融网"] * 20,  # one title seen many times counts once
+        ["A股收涨", "港股收涨", "美股收涨", "债市收涨", "黄金收涨", "原油收涨"],  # a shared last character/word
+        ["券商板块大涨利好股市", "央行降准利好股市", "减税降费利好股市", "外资流入利好股市", "降息落地利好股市"],
+        ["央行降准_利好", "央行降息-利好", "减税降费|利好", "外资流入—利好", "政策加码丨利好"],  # mixed separators
+        HEADLINES[:5] + [h + "-专家解读" for h in HEADLINES[5:8]],  # a common tail on 3 of 8
+        [h + "-专家解读" for h in HEADLINES[:4]] + HEADLINES[4:8],  # on half: not most
+        [h + "_2" for h in HEADLINES],  # page numbers of paginated articles are no site name
+        [h + "-A" for h in HEADLINES],  # nor is one letter
+        [h + "_" for h in HEADLINES],  # a dangling separator
+        HEADLINES,  # only separators inside the headlines
+    ],
+)
+def test_title_suffix_learner_learns_nothing(titles: list[str]) -> None:
+    learner = learner_fed(titles)
+    assert learner.suffix("site") is None
+    for title in titles:
+        assert learner.strip("site", title) == clean_title(title)
+
+
+def test_title_suffix_learner_never_strips_a_real_part_of_a_headline() -> None:
+    learner = learner_fed([h + "-金融观察网" for h in HEADLINES])
+    assert learner.suffix("site") == "-金融观察网"
+    for kept in [
+        "关于金融观察网的报道",  # the name without the separator
+        "对口援藏30年|援藏路上的坚守与创新",  # a separator inside the headline
+        "数字金融-观察",
+        "新三板-金融观察网研究院发布报告",  # the suffix not at the end
+        "评论_金融观察网",  # another separator than the learnt one
+        "金融观察网",  # never emptied
+    ]:
+        assert learner.strip("site", kept) == kept
+        assert learner.strip("site", kept + "-金融观察网") == kept
+
+
+def test_title_suffix_learner_sites_are_separate() -> None:
+    learner = TitleSuffixLearner()
+    for headline in HEADLINES:
+        learner.observe("a", headline + "_甲网")
+        learner.observe("b", headline + "_乙网")
+        learner.observe("c", headline)
+    assert (learner.suffix("a"), learner.suffix("b"), learner.suffix("c"), learner.suffix("d")) == (
+        "_甲网",
+        "_乙网",
+        None,
+        None,
+    )
+    assert learner.strip("a", "标题_乙网") == "标题_乙网"
+    assert learner.strip("b", "标题_乙网") == "标题"
+
+
+def test_title_suffix_learner_memory_is_bounded_and_follows_a_change() -> None:
+    learner = TitleSuffixLearner(max_titles=20)
+    for number in range(1000):
+        learner.observe("site", f"第{number}条新闻_旧站名")
+    assert learner.suffix("site") == "_旧站名"
+    assert len(learner._titles["site"]) == 20
+    assert sum(learner._counts["site"].values()) <= 20
+    for number in range(12):  # 12 of the 20 kept titles now end with the new name: 60% is not "more than"
+        learner.observe("site", f"新版第{number}条新闻_新站名")
+    assert learner.suffix("site") is None
+    learner.observe("site", "新版第12条新闻_新站名")
+    assert learner.suffix("site") == "_新站名"
+    assert learner.strip("site", "标题_旧站名") == "标题_旧站名"
+
+
+def test_title_suffix_learner_a_repeated_title_is_refreshed_not_recounted() -> None:
+    learner = TitleSuffixLearner(max_titles=5)
+    for headline in HEADLINES[:4]:
+        learner.observe("site", headline + "_甲网")
+    for _ in range(10):
+        learner.observe("site", HEADLINES[0] + "_甲网")
+    assert learner.suffix("site") is None  # 4 distinct titles
+    learner.observe("site", HEADLINES[4] + "_甲网")
+    assert learner.suffix("site") == "_甲网"
+
+
+def test_title_suffix_learner_strip_with_site_names() -> None:
+    learner = learner_fed([h + "_资讯_天下金融网" for h in HEADLINES])
+    assert learner.strip("site", "标题_天下金融网", site_names=["天下金融网"]) == "标题"
+    assert learner.strip("site", "标题_资讯_天下金融网", site_names="天下金融网") == "标题"
+    assert learner.strip("other", "标题|天下金融网", site_names=["天下金融网"]) == "标题"
+    assert learner.strip("site", "标题", site_names=3) == "标题"  # type: ignore[arg-type]
+
+
+def test_title_suffix_learner_garbage_never_raises() -> None:
+    learner = TitleSuffixLearner()
+    for site, title in [
+        (None, "标题_甲网"),
+        ("site", None),
+        ("site", 3),
+        (["site"], "标题"),
+        ("site", ""),
+        ("site", " "),
+    ]:
+        learner.observe(site, title)  # type: ignore[arg-type]
+    assert learner.suffix(None) is None  # type: ignore[arg-type]
+    assert learner.suffix(["site"]) is None  # type: ignore[arg-type]
+    assert learner.strip(None, "标题") == "标题"  # type: ignore[arg-type]
+    assert learner.strip("site", None) is None
+    assert learner.strip("site", 3) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"min_titles": 1}, {"min_titles": 10, "max_titles": 5}, {"min_share": 0.3}, {"min_share": 1.0}],
+)
+def test_title_suffix_learner_rejects_nonsense_settings(options: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="min_"):
+        TitleSuffixLearner(**options)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -810,6 +1266,11 @@ def test_garbage_never_raises(value: object) -> None:
     assert clean_body(v) is None  # type: ignore[arg-type]
     assert common_title_suffix(v) is None  # type: ignore[arg-type]
     assert isinstance(collapse_repeat(v), list)  # type: ignore[arg-type]
+    assert canonical_source(v) is None  # type: ignore[arg-type]
+    assert split_people(v) == []  # type: ignore[arg-type]
+    assert dates_disagree(v, SEP3) is False  # type: ignore[arg-type]
+    assert dates_disagree(NOW, v) is False  # type: ignore[arg-type]
+    assert dates_disagree(NOW, date(2024, 1, 1), tolerance_days=v) is True  # type: ignore[arg-type]
 
 
 def test_extreme_now_and_counts_never_raise() -> None:
@@ -847,6 +1308,12 @@ def test_pathological_input_stays_fast(raw: str) -> None:
     common_title_suffix([raw, raw])
     is_boilerplate(raw)
     clean_body([raw, raw])
+    canonical_source(raw)
+    split_people(raw)
+    learner = TitleSuffixLearner()
+    for _ in range(3):
+        learner.observe("site", raw)
+    learner.strip("site", raw)
     assert time.perf_counter() - started < 2.0
 
 
@@ -979,4 +1446,103 @@ def test_collapse_repeat_property(paragraphs: list[str]) -> None:
 @settings(max_examples=200)
 def test_common_title_suffix_property(titles: list[str]) -> None:
     suffix = common_title_suffix(titles)
-    assert suffix is None or suffix[0] in "_-|｜丨—–－"
+    assert suffix is None or suffix[0] in P.TITLE_SEPARATORS
+
+
+SOURCE_NAMES = sorted({name for canonical, aliases in SHIPPED_OUTLETS.items() for name in [canonical, *aliases]})
+source_text = st.one_of(
+    any_text,
+    st.sampled_from(SOURCE_NAMES),
+    st.tuples(
+        st.sampled_from(["", " ", "\u3000", "《"]), st.sampled_from(SOURCE_NAMES), st.sampled_from(["", " ", "》"])
+    ).map("".join),
+)
+
+
+@given(source_text)
+@settings(max_examples=400)
+def test_canonical_source_property(name: str) -> None:
+    canonical = canonical_source(name)
+    assert (canonical is None) == (normalize_space(name) == "")
+    if canonical is not None:
+        assert canonical_source(canonical) == canonical
+        assert canonical == normalize_space(name) or canonical in SHIPPED_OUTLETS
+
+
+@given(any_text)
+@settings(max_examples=400)
+def test_split_people_agrees_with_clean_person(text: str) -> None:
+    people = split_people(text)
+    cleaned = clean_person(text)
+    assert "、".join(people) == (cleaned or "")
+    assert split_people(cleaned) == people
+    assert all(name and name == name.strip() and "、" not in name for name in people)
+
+
+aware_or_naive = st.datetimes(timezones=st.one_of(st.none(), st.timezones(), st.just(UTC)))
+
+
+@given(st.one_of(st.none(), aware_or_naive), st.one_of(st.none(), st.dates()), st.integers(-3, 400))
+@settings(max_examples=400)
+def test_dates_disagree_property(page: datetime | None, url_day: date | None, tolerance: int) -> None:
+    disagree = dates_disagree(page, url_day, tolerance_days=tolerance)
+    assert isinstance(disagree, bool)
+    if page is None or url_day is None:
+        assert not disagree
+        return
+    try:
+        day = page.astimezone(SHANGHAI).date() if page.tzinfo else page.date()
+    except (OverflowError, ValueError):
+        assert not disagree
+        return
+    assert disagree == (abs((day - url_day).days) > max(tolerance, 0))
+    assert dates_disagree(page, day, tolerance_days=tolerance) is False  # a day agrees with itself
+
+
+# Titles a portal may serve: a headline (sometimes with inner separators), maybe a site suffix.
+headline_text = st.lists(st.sampled_from([*HEADLINES, "_", "-", "|", " - ", "甲", "2"]), min_size=1, max_size=3).map(
+    "".join
+)
+site_suffix = st.sampled_from(["", "", "_天下金融网", "-金融观察网", " - 新浪财经", "_资讯_天下金融网", "_2", "|快讯"])
+portal_titles = st.lists(st.tuples(headline_text, site_suffix).map("".join), max_size=40)
+
+
+@given(portal_titles, st.integers(5, 12))
+@settings(max_examples=300)
+def test_title_suffix_learner_property(titles: list[str], max_titles: int) -> None:
+    learner = TitleSuffixLearner(max_titles=max_titles)
+    twin = TitleSuffixLearner(max_titles=max_titles)
+    for title in titles:
+        learner.observe("site", title)
+        twin.observe("site", title)
+    learnt = learner.suffix("site")
+    assert learnt == twin.suffix("site")  # deterministic
+    kept: dict[str, None] = {}  # the distinct recent titles, as the learner keeps them
+    for title in titles:
+        clean = normalize_space(repair_entities(normalize_space(title)))
+        if clean:
+            kept.pop(clean, None)
+            kept[clean] = None
+    recent = list(kept)[-max_titles:]
+    found = common_title_suffix(recent, min_share=0.6)
+    if len(recent) < 5 or found is None:
+        assert learnt is None
+    elif learnt is not None:
+        assert sum(clean_title(t, [learnt]) != t for t in recent) > 0.6 * len(recent)
+        if pipelines.text._names_a_site(found):
+            assert learnt == found
+    for title in titles:
+        once = learner.strip("site", title)
+        assert once is None or learner.strip("site", once) == once
+
+
+@given(st.one_of(any_text, portal_titles.map("".join), st.text(alphabet="_-| 甲—", max_size=200)))
+@settings(max_examples=400)
+def test_suffix_candidates_scan_only_the_tail(text: str) -> None:
+    title = normalize_space(text)
+    naive = set()
+    for match in P.TITLE_SEPARATOR_RUN.finditer(title):
+        suffix = title[match.start() :].strip()
+        if match.start() > 0 and match.end() < len(title) and len(suffix) <= pipelines.text.MAX_SUFFIX_CHARS:
+            naive.add(suffix)
+    assert pipelines.text._suffix_candidates(title) == naive

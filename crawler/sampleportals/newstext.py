@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from random import Random
+from typing import Any
 
 from crawler.sampleportals import vocab
 from crawler.sampleportals.vocab import words
@@ -410,9 +412,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "quarter": words("四季度 下半年 明年一季度 年内 未来一段时间"),
 }
 
-# Phrase lists without slots: picked directly, no recursion.
-_PLAIN_PHRASES = frozenset(slot for slot, items in PHRASES.items() if not any("{" in item for item in items))
-
 # Standalone paragraph some stories carry between sections (its HTML may lose its `&`).
 ELLIPSIS_PARAGRAPH = "……"
 
@@ -422,25 +421,67 @@ def pick(rng: Random, items: Sequence[str]) -> str:
     return items[int(rng.random() * len(items))]
 
 
+_CAST_SLOTS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(_CAST_LISTS.items())
+# "bank2" and "bank" never name the same actor: (index of the "...2" slot, index of its first slot).
+_CAST_PAIRS: tuple[tuple[int, int], ...] = tuple(
+    (number, [slot for slot, _ in _CAST_SLOTS].index(slot[:-1]))
+    for number, (slot, _) in enumerate(_CAST_SLOTS)
+    if slot.endswith("2")
+)
+
+
 def draw_cast(rng: Random, month: int, day: int) -> dict[str, str]:
-    """The story's fixed actors plus its publication month/day (`{m}`, `{d}`)."""
-    cast = {slot: pick(rng, items) for slot, items in _CAST_LISTS.items()}
-    for slot, items in _CAST_LISTS.items():
-        if slot.endswith("2") and cast[slot] == cast[slot[:-1]]:  # "京东方与京东方" never happens
-            cast[slot] = items[(items.index(cast[slot]) + 1) % len(items)]
+    """The story's fixed actors plus its publication month/day (`{m}`, `{d}`): one draw per actor."""
+    draw = rng.random
+    actors = [items[int(draw() * len(items))] for _, items in _CAST_SLOTS]
+    for second, first in _CAST_PAIRS:
+        if actors[second] == actors[first]:  # "京东方与京东方" never happens
+            items = _CAST_SLOTS[second][1]
+            actors[second] = items[(items.index(actors[second]) + 1) % len(items)]
+    cast = {slot: actor for (slot, _), actor in zip(_CAST_SLOTS, actors, strict=True)}
     cast["m"], cast["d"] = str(month), str(day)
     return cast
 
 
-_SPLITS: dict[str, tuple[str, ...]] = {}
+# -- templates, compiled once ------------------------------------------------------------------------
+
+CAST_SLOT, NUMBER_SLOT, PHRASE_SLOT = 0, 1, 2
+CAST_KEYS = frozenset((*_CAST_LISTS, "m", "d"))
 
 
-def _split(template: str) -> tuple[str, ...]:
-    """Literal text and slot names, alternating: "a{x}b" -> ("a", "x", "b") (memoised)."""
-    parts = _SPLITS.get(template)
-    if parts is None:
-        parts = _SPLITS[template] = tuple(_SLOT.split(template))
-    return parts
+@dataclass(frozen=True)
+class Template:
+    """A template split once: `literals[0]`, slot 0, `literals[1]`, slot 1, ... `literals[-1]`.
+
+    Each slot is (kind, payload): (CAST_SLOT, name), (NUMBER_SLOT, draw function) or
+    (PHRASE_SLOT, tuple of phrase `Template`s).
+    """
+
+    text: str
+    literals: tuple[str, ...]
+    slots: tuple[tuple[int, Any], ...]
+
+
+_TEMPLATES: dict[str, Template] = {}
+
+
+def compiled(text: str) -> Template:
+    """The `Template` of `text` (memoised: every template string is compiled once)."""
+    template = _TEMPLATES.get(text)
+    if template is None:
+        parts = _SLOT.split(text)
+        slots = tuple(_slot(name) for name in parts[1::2])
+        template = _TEMPLATES[text] = Template(text, tuple(parts[0::2]), slots)
+    return template
+
+
+def _slot(name: str) -> tuple[int, Any]:
+    """How slot `name` is filled: from the cast, with a fresh figure, or with a (nested) phrase."""
+    if name in CAST_KEYS:
+        return CAST_SLOT, name
+    if name in _NUMBERS:
+        return NUMBER_SLOT, _NUMBERS[name]
+    return PHRASE_SLOT, tuple(compiled(phrase) for phrase in PHRASES[name])
 
 
 def fill(template: str, rng: Random, cast: Mapping[str, str]) -> str:
@@ -449,37 +490,50 @@ def fill(template: str, rng: Random, cast: Mapping[str, str]) -> str:
     >>> fill("{bank}降息{bp}个基点", Random(1), {"bank": "工商银行"})
     '工商银行降息10个基点'
     """
-    parts = _split(template)
-    if len(parts) == 1:
-        return template
-    out = [parts[0]]
-    for index in range(1, len(parts), 2):
-        slot = parts[index]
-        value = cast.get(slot)
-        if value is None:
-            number = _NUMBERS.get(slot)
-            if number is not None:
-                value = number(rng)
-            else:
-                phrases = PHRASES[slot]
-                value = phrases[int(rng.random() * len(phrases))]
-                if slot not in _PLAIN_PHRASES:
-                    value = fill(value, rng, cast)
+    return fill_compiled(compiled(template), rng, cast)
+
+
+def fill_compiled(template: Template, rng: Random, cast: Mapping[str, str]) -> str:
+    """`fill` for a compiled template (phrases are compiled too: no parsing on the hot path)."""
+    if not template.slots:
+        return template.text
+    literals = template.literals
+    out = [literals[0]]
+    for index, (kind, payload) in enumerate(template.slots, 1):
+        if kind == CAST_SLOT:
+            value = cast[payload]
+        elif kind == NUMBER_SLOT:
+            value = payload(rng)
+        else:
+            phrase = payload[int(rng.random() * len(payload))]
+            value = fill_compiled(phrase, rng, cast) if phrase.slots else phrase.text
         out.append(value)
-        out.append(parts[index + 1])
+        out.append(literals[index])
     return "".join(out)
+
+
+def _compile_all(lists: Mapping[str, Sequence[str]]) -> dict[str, tuple[Template, ...]]:
+    return {key: tuple(compiled(text) for text in items) for key, items in lists.items()}
+
+
+_TITLES = _compile_all(TITLES)
+_LEADS = _compile_all(LEADS)
+_SENTENCES = _compile_all(SENTENCES)
+_FRAMES = tuple(compiled(text) for text in FRAMES)
 
 
 def news_title(rng: Random, topic: str, cast: Mapping[str, str]) -> str:
     """A headline for `topic`."""
-    return fill(pick(rng, TITLES[topic]), rng, cast)
+    templates = _TITLES[topic]
+    return fill_compiled(templates[int(rng.random() * len(templates))], rng, cast)
 
 
 def news_lead(rng: Random, topic: str, cast: Mapping[str, str]) -> str:
     """The first paragraph: who did what, when (at least 40 characters)."""
-    lead = fill(pick(rng, LEADS[topic]), rng, cast)
+    templates = _LEADS[topic]
+    lead = fill_compiled(templates[int(rng.random() * len(templates))], rng, cast)
     while len(lead) < 40:
-        lead += fill(pick(rng, FRAMES), rng, cast)
+        lead += fill_compiled(_FRAMES[int(rng.random() * len(_FRAMES))], rng, cast)
     return lead
 
 
@@ -488,7 +542,7 @@ def news_paragraphs(rng: Random, topic: str, cast: Mapping[str, str], count: int
 
     Each topic sentence (about the story's cast) is used at most once; generic frames fill the rest.
     """
-    topical = list(SENTENCES[topic])
+    topical = list(_SENTENCES[topic])
     rng.shuffle(topical)
     paragraphs: list[str] = []
     while len(paragraphs) < count:
@@ -499,17 +553,21 @@ def news_paragraphs(rng: Random, topic: str, cast: Mapping[str, str], count: int
     return paragraphs
 
 
-def _paragraph(rng: Random, topical: list[str], cast: Mapping[str, str]) -> str:
+def _paragraph(rng: Random, topical: list[Template], cast: Mapping[str, str]) -> str:
     """Join sentences until the paragraph holds at least 40 characters (at most 200)."""
-    text = ""
-    target = 40 + int(rng.random() * 110)
-    while len(text) < target:
-        use_topical = topical and rng.random() < 0.45
-        template = topical.pop() if use_topical else pick(rng, FRAMES)
-        sentence = fill(template, rng, cast)
-        if len(text) + len(sentence) > 200:
-            if len(text) >= 40:
+    draw = rng.random
+    frames, frame_count = _FRAMES, len(_FRAMES)
+    sentences: list[str] = []
+    size = 0
+    target = 40 + int(draw() * 110)
+    while size < target:
+        use_topical = topical and draw() < 0.45
+        template = topical.pop() if use_topical else frames[int(draw() * frame_count)]
+        sentence = fill_compiled(template, rng, cast)
+        if size + len(sentence) > 200:
+            if size >= 40:
                 break
             continue
-        text += sentence
-    return text
+        sentences.append(sentence)
+        size += len(sentence)
+    return "".join(sentences)

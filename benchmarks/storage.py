@@ -1,0 +1,188 @@
+"""Storage benchmarks: finnews's writer vs plain sqlite3.executemany into the same schema; export and
+search over a large database.
+
+    .venv/bin/python benchmarks/storage.py write --rows 20000          # rows/s side by side, ratio
+    .venv/bin/python benchmarks/storage.py export --rows 1000000       # export rows/s, peak RSS; search time
+
+Rows are articles as the sample portals generate them (Chinese finance news, bodies of ~0.5-3 KB), with
+their paragraph keys, like a crawl's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from crawler import store
+from crawler.models import SHANGHAI
+from crawler.sampleportals.stories import story_head, story_headline, story_text
+from pipelines.fingerprint import body_hash, paragraph_keys
+
+WORDS = ["央行", "开展", "逆回购", "操作", "市场", "流动性", "合理", "充裕", "银行", "基金", "储能", "光伏", "消费", "政策", "投资", "增长", "同比", "企业", "利润", "指数"]
+BASE = datetime(2024, 9, 3, 11, 54, tzinfo=SHANGHAI)
+
+
+def rows(n: int, seed: int = 1, start: int = 0) -> Iterator[dict[str, Any]]:
+    rng = random.Random(seed)
+    for i in range(start, start + n):
+        head = story_head(seed, i)
+        story = story_text(seed, head, story_headline(seed, head))
+        body = "\n".join(story.paragraphs)
+        keys = paragraph_keys(body)
+        yield {
+            "url": f"http://127.0.0.1:8601/a/20240903/{i}.html", "site": "dede", "site_name": "财经快讯网",
+            "title": story.title, "published_at": BASE + timedelta(minutes=i),
+            "date_source": "page", "source": rng.choice(["新华社", "千龙网", None]), "source_raw": "来源:千龙网",
+            "author": "张三", "editor": None, "views": rng.randint(0, 50000), "views_lower_bound": False,
+            "body": body, "images": [], "category": "财经", "crawled_at": BASE + timedelta(days=800),
+            "keys": keys, "n_keys": len(keys), "body_hash": body_hash(body),
+        }  # fmt: skip
+
+
+def finnews_write(url: str, n: int, batch: int = 500) -> float:
+    """Seconds for finnews's ArticleWriter to commit `n` rows (group commit from another thread)."""
+    engine = store.make_engine(url)
+    writer = store.ArticleWriter(engine, batch)
+    started = time.perf_counter()
+    futures = [writer.submit(row) for row in rows(n)]
+    writer.close()
+    for future in futures:
+        future.result()
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed
+
+
+def plain_write(path: str, n: int, batch: int = 500) -> float:
+    """Seconds for sqlite3.executemany to insert the same rows into the same (migrated) schema."""
+    store.make_engine(f"sqlite:///{path}").dispose()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("INSERT INTO sites VALUES ('dede', '财经快讯网', '2026-11-29 20:00:00')")
+    columns = [
+        "url", "site", "title", "published_at", "date_source", "source", "source_raw", "author", "editor",
+        "views", "views_lower_bound", "body", "images", "category", "crawled_at", "updated_at", "body_hash", "n_keys",
+    ]  # fmt: skip
+    insert = f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    started = time.perf_counter()
+    pending: list[dict[str, Any]] = []
+    for row in rows(n):
+        pending.append(row)
+        if len(pending) == batch:
+            _plain_batch(db, insert, pending)
+            pending = []
+    if pending:
+        _plain_batch(db, insert, pending)
+    elapsed = time.perf_counter() - started
+    db.close()
+    return elapsed
+
+
+def _plain_batch(db: sqlite3.Connection, insert: str, batch: list[dict[str, Any]]) -> None:
+    def value(row: dict[str, Any], name: str) -> Any:
+        if name == "updated_at":
+            name = "crawled_at"
+        v = row[name]
+        if isinstance(v, datetime):
+            return v.replace(tzinfo=None).isoformat(" ")
+        return json.dumps(v) if isinstance(v, list) else v
+
+    names = insert.split("(", 1)[1].split(")", 1)[0].split(", ")
+    with db:
+        db.executemany(insert, [[value(row, name) for name in names] for row in batch])
+        ids = dict(db.execute(f"SELECT url, id FROM articles WHERE url IN ({','.join('?' * len(batch))})",
+                              [row["url"] for row in batch]).fetchall())  # fmt: skip
+        db.executemany("INSERT INTO fingerprints (key, article_id) VALUES (?, ?)",
+                       [(key, ids[row["url"]]) for row in batch for key in row["keys"]])  # fmt: skip
+        db.executemany("INSERT INTO view_snapshots (url, crawled_at, views) VALUES (?, ?, ?)",
+                       [(row["url"], value(row, "crawled_at"), row["views"]) for row in batch])  # fmt: skip
+
+
+def bench_write(n: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        results = []
+        for round_ in range(2):  # alternate, so neither side always runs on a warmer machine
+            plain = plain_write(f"{tmp}/plain{round_}.db", n)
+            ours = finnews_write(f"sqlite:///{tmp}/finnews{round_}.db", n)
+            results.append((plain, ours))
+    plain = min(p for p, _ in results)
+    ours = min(o for _, o in results)
+    print(f"{n} sample-portal articles, FTS5 trigram index kept in sync, paragraph keys and a view snapshot each")
+    print(f"{'writer':<28}{'rows/s':>10}")
+    print(f"{'sqlite3.executemany':<28}{n / plain:>10,.0f}")
+    print(f"{'finnews ArticleWriter':<28}{n / ours:>10,.0f}")
+    print(f"ratio finnews / executemany: {plain / ours:.2f}")
+
+
+def bench_export(n: int, keep: str | None) -> None:
+    path = keep or tempfile.mktemp(suffix=".db")
+    url = f"sqlite:///{path}"
+    if not Path(path).exists():
+        print(f"filling {n} rows into {path} ...", file=sys.stderr)
+        finnews_fill(url, n)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "export", "--db", url, "-o", "/dev/null"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(result.stderr.strip())
+    print(f"export of {n} articles: {elapsed:.1f} s = {n / elapsed:,.0f} rows/s, peak RSS {peak:.0f} MB")
+    engine = store.make_engine(url, create=False)
+    for text in ("招商银行", "新型储能", "储能", "光伏", "鲲龙AG600", "鲲龙"):  # the last two: absent
+        started = time.perf_counter()
+        found = store.latest_articles(engine, store.Filters(search=text), limit=20)
+        print(f"query --search {text!r} --limit 20 over {n} articles: {time.perf_counter() - started:.3f} s "
+              f"({len(found)} shown)")  # fmt: skip
+
+
+def finnews_fill(url: str, n: int, chunk: int = 50_000) -> None:
+    """Fill a database through the writer, with the FTS index built once at the end (faster than
+    keeping it in sync row by row; the result is the same database)."""
+    engine = store.make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TRIGGER articles_fts_insert")
+    writer = store.ArticleWriter(engine, 2000)
+    for start in range(0, n, chunk):
+        futures = [writer.submit(row) for row in rows(min(chunk, n - start), seed=start, start=start)]
+        for future in futures:
+            future.result()
+        print(f"  {start + len(futures)} rows", file=sys.stderr)
+    writer.close()
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+        connection.exec_driver_sql(
+            "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN "
+            "INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END"
+        )
+    print(f"  FTS index built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=("write", "export"))
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--keep", help="export: the SQLite file to fill (reused if it exists)")
+    args = parser.parse_args()
+    if args.what == "write":
+        bench_write(args.rows)
+    else:
+        bench_export(args.rows, args.keep)
+
+
+if __name__ == "__main__":
+    main()
