@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from crawler import store
 from crawler.models import CrawlRun
+from tests.services import service_url
+from tests.test_store import drop_schema
 
 pytestmark = pytest.mark.e2e
 
@@ -151,3 +153,15 @@ def test_faults_cost_no_article(faulty_network: Any, tmp_path: Path) -> None:
     assert stats["finnews/charset_repaired"] > 0
     assert stats["retry/count"] > 0
     assert stats["downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError"] > 0
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("backend", ["postgresql", "mysql"])
+def test_crawl_into_a_server_database(sample_network: Any, backend: str) -> None:
+    db_url = service_url(backend)
+    drop_schema(db_url)
+    crawl(sample_network, db_url)
+    problems = truth_problems(export(db_url), sample_network.truth())
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+    crawl(sample_network, db_url)  # a re-crawl: upserts, nothing new
+    assert len(export(db_url)) == len({page["group"] for page in sample_network.truth()})
