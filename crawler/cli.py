@@ -123,6 +123,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+REPRINT_COLUMNS = ("copies", "first_published", "last_published", "sites", "title")
+
+
+def cmd_reprints(args: argparse.Namespace) -> int:
+    engine = store.make_engine(args.db, create=False)
+    stories = store.reprinted_stories(engine, since=args.since, site=args.site, limit=args.limit)
+    if args.format == "jsonl":
+        write_jsonl(stories, sys.stdout.buffer)
+    else:
+        rows = [dict(story, sites=",".join(story["sites"])) for story in stories]
+        write_table(rows, REPRINT_COLUMNS, sys.stdout)
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     stats = store.statistics(store.make_engine(args.db, create=False), top=args.top)
     if args.format == "json":
@@ -226,13 +240,24 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--min-views", type=int, help="at least this many views")
         command.add_argument("--limit", type=int, default=limit, help=f"at most N articles (default: {limit or 'all'})")
 
-    query = add("query", cmd_query, "The latest stored articles matching filters, newest first (table, JSON lines, CSV).")
+    query = add(
+        "query", cmd_query, "The latest stored articles matching filters, newest first (table, JSON lines, CSV)."
+    )
     filter_options(query, limit=20)
     query.add_argument("--format", choices=("table", "jsonl", "csv"), default="table", help="output format")
 
     export = add("export", cmd_export, "Write the stored articles as JSON lines (the Article contract).")
     filter_options(export, limit=None)
     export.add_argument("-o", "--output", help="output file; .gz compresses (default: stdout)")
+
+    reprints = add(
+        "reprints", cmd_reprints, "Stories that ran on several pages: copies, portals, first and last publication."
+    )
+    db_option(reprints)
+    reprints.add_argument("--since", type=parse_time, help="first published at or after (2024-09-03[T11:54])")
+    reprints.add_argument("--site", help="only stories with a copy on this portal")
+    reprints.add_argument("--limit", type=int, help="at most N stories (default: all)")
+    reprints.add_argument("--format", choices=("table", "jsonl"), default="table", help="output format")
 
     stats = add("stats", cmd_stats, "Articles per site / source / day, reprints, views, last crawl runs.")
     db_option(stats)

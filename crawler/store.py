@@ -497,6 +497,55 @@ def latest_articles(engine: Engine, filters: Filters = Filters(), limit: int = 2
         return _records(connection, connection.execute(query.order_by(*order).limit(limit)).all())
 
 
+def reprinted_stories(
+    engine: Engine, since: datetime | None = None, site: str | None = None, limit: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """Stories that ran on more than one page: the stored article and where else it ran, most copies first.
+
+    `since` keeps stories whose first publication is at or after it; `site` those with a copy (the
+    stored one or a reprint) on that portal.
+    """
+    copies = func.count(ReprintRow.id).label("copies")
+    query = (
+        select(ArticleRow.id, copies)
+        .join(ReprintRow, ReprintRow.article_id == ArticleRow.id)
+        .group_by(ArticleRow.id)
+        .order_by(copies.desc(), ArticleRow.id)
+    )
+    if since is not None:
+        query = query.where(ArticleRow.published_at >= since)
+    if site is not None:
+        on_site = select(ReprintRow.article_id).where(ReprintRow.site == site)
+        query = query.where(or_(ArticleRow.site == site, ArticleRow.id.in_(on_site)))
+    with engine.connect() as connection:
+        ids = [row.id for row in connection.execute(query.limit(limit))]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = connection.execute(select(*_ARTICLE_COLUMNS).where(ArticleRow.id.in_(chunk))).all()
+            by_id = {
+                record_id: record
+                for record_id, record in zip((r.id for r in rows), _records(connection, rows), strict=True)
+            }
+            for article_id in chunk:
+                yield _story(by_id[article_id])
+
+
+def _story(record: dict[str, Any]) -> dict[str, Any]:
+    pages = [{"url": record["url"], "site": record["site"], "published_at": record["published_at"],
+              "views": record["views"]}, *record["reprints"]]  # fmt: skip
+    times = sorted(page["published_at"] for page in pages if page["published_at"] is not None)
+    return {
+        "title": record["title"],
+        "url": record["url"],
+        "source": record["source"],
+        "copies": len(pages),
+        "sites": sorted({page["site"] for page in pages}),
+        "first_published": times[0] if times else None,
+        "last_published": times[-1] if times else None,
+        "pages": pages,
+    }
+
+
 def start_run(engine: Engine, spider: str, sites: str | None) -> int:
     """Record the start of a crawl; returns the run's id."""
     with Session(engine) as session, session.begin():

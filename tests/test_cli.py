@@ -131,3 +131,15 @@ def test_db_upgrade_brings_an_old_database_to_the_current_schema(tmp_path: Path)
     assert "schema revision: 0001" in finnews("db", "current", "--db", url).stdout
     head = store.head_revision()
     assert f"schema revision: {head} (this finnews: {head})" in finnews("db", "upgrade", "--db", url).stdout
+
+
+def test_reprints_lists_stories_with_their_copies(db: str) -> None:
+    [story] = [json.loads(line) for line in finnews("reprints", "--db", db, "--format", "jsonl").stdout.splitlines()]
+    assert (story["url"], story["copies"], story["sites"]) == ("http://p1/a/3.html", 2, ["dede", "phpcms"])
+    assert [page["url"] for page in story["pages"]] == ["http://p1/a/3.html", "http://p2/x.html"]
+    assert story["first_published"] == story["last_published"] == "2024-09-04T09:30:00+08:00"  # the copy has no date
+    assert finnews("reprints", "--db", db, "--site", "txjr", "--format", "jsonl").stdout == ""
+    assert finnews("reprints", "--db", db, "--since", "2024-09-05", "--format", "jsonl").stdout == ""
+    table = finnews("reprints", "--db", db).stdout.splitlines()
+    assert table[0].split() == ["copies", "first_published", "last_published", "sites", "title"]
+    assert table[2].split()[0] == "2" and "dede,phpcms" in table[2]

@@ -11,13 +11,16 @@ import threading
 from array import array
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import permutations
 
 from crawler.sampleportals.copies import Copy, Slot, make_copy
-from crawler.sampleportals.sites import SPECS, PortalSpec
+from crawler.sampleportals.newstext import TOPICS
+from crawler.sampleportals.sites import PORTALS, SPECS, PortalSpec
 from crawler.sampleportals.stories import (
     Headline,
     StoryHead,
     StoryText,
+    is_report,
     story_head,
     story_headline,
     story_text,
@@ -26,6 +29,42 @@ from crawler.sampleportals.stories import (
 
 CACHE_SIZE = 4096
 TITLE_CACHE_SIZE = 65536
+MAX_COPIES = 3  # a story appears on one to three portals
+_TOPIC_CODES: tuple[str, ...] = (*TOPICS, "report")
+_PORTAL_ORDERS: tuple[tuple[str, ...], ...] = tuple(
+    order for count in range(1, MAX_COPIES + 1) for order in permutations(PORTALS, count)
+)
+
+
+class HeadTable:
+    """Every story's `StoryHead` as a few integers: topic, portal order, copy times.
+
+    Built once from `story_head`; afterwards a head costs a few array reads instead of a seeded `Random`.
+    """
+
+    def __init__(self) -> None:
+        """An empty table: `append` heads in story order."""
+        self.topics = array("b")
+        self.orders = array("b")
+        self.times = array("q")  # MAX_COPIES per story, unused ones 0
+
+    def __len__(self) -> int:
+        return len(self.topics)
+
+    def append(self, head: StoryHead) -> None:
+        """Record `head` (story ids must come in order: 0, 1, 2 ...)."""
+        assert head.sid == len(self.topics)
+        self.topics.append(_TOPIC_CODES.index(head.topic))
+        self.orders.append(_PORTAL_ORDERS.index(head.portals))
+        self.times.extend((*head.times, *(0,) * (MAX_COPIES - len(head.times))))
+
+    def __getitem__(self, sid: int) -> StoryHead:
+        """The head of story `sid`, equal to `story_head(seed, sid)`."""
+        portals = _PORTAL_ORDERS[self.orders[sid]]
+        start = sid * MAX_COPIES
+        times = tuple(self.times[start : start + len(portals)])
+        kind = "report" if is_report(sid) else "news"
+        return StoryHead(sid, kind, _TOPIC_CODES[self.topics[sid]], portals, times)
 
 
 class PortalIndex:
@@ -88,7 +127,8 @@ class StoryBook:
         """Build every portal's index from `articles` story heads."""
         self.seed = seed
         self.articles = articles
-        self.head = lru_cache(maxsize=CACHE_SIZE)(self._head)
+        self.heads = HeadTable()
+        self.head = lru_cache(maxsize=CACHE_SIZE)(self.heads.__getitem__)
         self._titles: dict[int, str] = {}
         self._titles_lock = threading.Lock()
         self.headline = lru_cache(maxsize=CACHE_SIZE * 4)(self._headline)
@@ -101,6 +141,7 @@ class StoryBook:
         topics: list[str] = []
         for sid in range(self.articles):
             head = story_head(self.seed, sid)
+            self.heads.append(head)
             topics.append(head.topic)
             for portal, time in zip(head.portals, head.times, strict=True):
                 entries[portal].append((time, sid))
@@ -108,9 +149,6 @@ class StoryBook:
         for index in indexes.values():
             index.assign_channels([topics[sid] for sid in index.sids])
         return indexes
-
-    def _head(self, sid: int) -> StoryHead:
-        return story_head(self.seed, sid)
 
     def title(self, sid: int) -> str:
         """The title of story `sid`: from a headline already made, else drawn alone (cheaper)."""
@@ -143,6 +181,6 @@ class StoryBook:
         """Every copy on `portal`, newest first (uncached: for truth files of any size)."""
         index = self.indexes[portal]
         for local, sid in enumerate(index.sids):
-            head = story_head(self.seed, sid)
+            head = self.heads[sid]
             text = story_text(self.seed, head, story_headline(self.seed, head))
             yield make_copy(self.seed, head, text, index.slot(local))
