@@ -6,27 +6,15 @@ from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
-from w3lib.url import canonicalize_url
 
 from crawler.extract.article import text_of
+from crawler.extract.urls import canonical_url
 
 # Links to files that are no web pages: "/uploads/report.pdf", "/uploads/allimg/240903/1-1.jpg".
 BINARY_EXTENSIONS = frozenset({
     "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "gz",
     "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "mp3", "mp4", "avi", "flv", "exe", "apk",
 })  # fmt: skip
-
-
-def canonical_url(url: str) -> str:
-    """The URL in one form (query sorted, escapes normalised, fragment dropped), so that patterns and
-    duplicate checks see one spelling; plain ASCII URLs without query or escape are already canonical.
-
-    >>> canonical_url("http://x.cn/index.php?m=content&c=index&a=show&id=5#top")
-    'http://x.cn/index.php?a=show&c=index&id=5&m=content'
-    """
-    if "?" in url or "%" in url or not url.isascii():
-        return canonicalize_url(url)
-    return url.partition("#")[0]
 
 
 def site_links(sel: Selector, page_url: str) -> Iterator[tuple[str, Selector]]:

@@ -24,7 +24,8 @@ from twisted.python.failure import Failure
 from crawler import profiles
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.listing import canonical_url, date_beside, site_links
+from crawler.extract.listing import date_beside, site_links
+from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
 from crawler.models import SHANGHAI
 
@@ -94,7 +95,7 @@ class PortalSpider(Spider):
         selector = self._selector(response)
         raw = extract_article(selector, response.url, profile.fields)
         article = Article(
-            url=canonical_url(response.url),
+            url=_page_url(response.url, raw.canonical_url, profile),
             site=profile.name,
             site_name=profile.site_name,
             title=raw.title,
@@ -157,6 +158,15 @@ class PortalSpider(Spider):
             return
         self.crawler.stats.inc_value("finnews/failed/article")
         logger.error("article lost: %s (%s)", url, failure.getErrorMessage())
+
+
+def _page_url(fetched: str, declared: str | None, profile: profiles.Profile) -> str:
+    """What identifies an article page: its `<link rel=canonical>` when that is an article URL of the
+    same site (CMSs that point every page's canonical at the home page exist), else the URL it was
+    fetched from (after redirects); both in canonical form."""
+    if declared and same_site(declared, fetched) and profile.is_article(canonical := canonical_url(declared)):
+        return canonical
+    return canonical_url(fetched)
 
 
 def _profiles(site: str | None, start_url: str | None) -> list[profiles.Profile]:
