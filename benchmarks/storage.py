@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from crawler import store
+from crawler import queries, store
 from crawler.models import SHANGHAI
 from crawler.sampleportals.stories import story_head, story_headline, story_text
 from pipelines.fingerprint import body_hash, paragraph_keys
@@ -144,7 +144,7 @@ def bench_export(n: int, keep: str | None) -> None:
     engine = store.make_engine(url, create=False)
     for text in ("招商银行", "新型储能", "储能", "光伏", "鲲龙AG600", "鲲龙"):  # the last two: absent
         started = time.perf_counter()
-        found = store.latest_articles(engine, store.Filters(search=text), limit=20)
+        found = queries.latest_articles(engine, queries.Filters(search=text), limit=20)
         print(f"query --search {text!r} --limit 20 over {n} articles: {time.perf_counter() - started:.3f} s "
               f"({len(found)} shown)")  # fmt: skip
 

@@ -19,7 +19,7 @@ import orjson
 from sqlalchemy.exc import ArgumentError, OperationalError
 from tqdm import tqdm
 
-from crawler import store
+from crawler import queries, store
 from crawler.models import SHANGHAI
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -81,8 +81,8 @@ def parse_time(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
 
 
-def filters_of(args: argparse.Namespace) -> store.Filters:
-    return store.Filters(
+def filters_of(args: argparse.Namespace) -> queries.Filters:
+    return queries.Filters(
         site=args.site, source=args.source, since=args.since, until=args.until, search=args.search,
         min_views=args.min_views,
     )  # fmt: skip
@@ -95,7 +95,7 @@ QUERY_COLUMNS = ("published_at", "site", "source", "views", "title")
 
 def cmd_query(args: argparse.Namespace) -> int:
     engine = store.make_engine(args.db, create=False)
-    records = store.latest_articles(engine, filters_of(args), limit=args.limit)
+    records = queries.latest_articles(engine, filters_of(args), limit=args.limit)
     if args.format == "jsonl":
         write_jsonl(records, sys.stdout.buffer)
     elif args.format == "csv":
@@ -108,12 +108,12 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     engine = store.make_engine(args.db, create=False)
     filters = filters_of(args)
-    records = store.iter_articles(engine, filters, limit=args.limit)
+    records = queries.iter_articles(engine, filters, limit=args.limit)
     if args.output in (None, "-"):
         count = write_jsonl(records, sys.stdout.buffer)
     else:
         if sys.stderr.isatty():  # a progress bar, where someone watches
-            total = store.count_articles(engine, filters)
+            total = queries.count_articles(engine, filters)
             records = tqdm(records, total=min(total, args.limit or total), unit=" articles", file=sys.stderr)
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         opener = gzip.open if args.output.endswith(".gz") else open
@@ -128,7 +128,7 @@ REPRINT_COLUMNS = ("copies", "first_published", "last_published", "sites", "titl
 
 def cmd_reprints(args: argparse.Namespace) -> int:
     engine = store.make_engine(args.db, create=False)
-    stories = store.reprinted_stories(engine, since=args.since, site=args.site, limit=args.limit)
+    stories = queries.reprinted_stories(engine, since=args.since, site=args.site, limit=args.limit)
     if args.format == "jsonl":
         write_jsonl(stories, sys.stdout.buffer)
     else:
@@ -138,7 +138,7 @@ def cmd_reprints(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = store.statistics(store.make_engine(args.db, create=False), top=args.top)
+    stats = queries.statistics(store.make_engine(args.db, create=False), top=args.top)
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(stats, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
         return 0
@@ -199,7 +199,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def print_summary(engine: Any, elapsed: float, pages: int, truth: Path) -> None:
-    summary = store.summary(engine)
+    summary = queries.summary(engine)
     print(f"crawled {pages} sample article pages in {elapsed:.1f} s into {engine.url.render_as_string()}")
     print(f"  ground truth of the sample portals: {truth}")
     print(f"  articles stored: {summary['articles']}  reprints recorded: {summary['reprints']}")

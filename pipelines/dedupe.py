@@ -17,7 +17,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from sqlalchemy import Connection
 
-from crawler import store
+from crawler import queries, store
 from crawler.items import Article
 from pipelines.fingerprint import body_hash, containment, paragraph_keys
 from pipelines.storage import StoragePipeline
@@ -109,7 +109,7 @@ class DedupePipeline:
             shared = similarity * min(len(keys), len(pending.keys))
             if pending.body_hash == exact or (shared >= self.min_shared and similarity >= self.threshold):
                 return url, similarity
-        match = store.find_canonical(self._connect(), article.url, exact, keys, self.min_shared, self.threshold)
+        match = queries.find_canonical(self._connect(), article.url, exact, keys, self.min_shared, self.threshold)
         return (match.url, match.similarity) if match else None
 
     async def _record(self, article: Article, canonical_url: str, similarity: float) -> None:

@@ -213,6 +213,14 @@ NULL_SOURCES: frozenset[str] = frozenset(
      "本站整理", "转载", "不详", "综合", "网友", "admin", "匿名", "未署名", "无", "暂无", "其他", "none", "null"}
 )  # fmt: skip
 
+# Canonical outlet keys (`canonical_source`; input already width-folded, whitespace-normalised and
+# case-folded). The joiner between two names of one outlet, read as "·": "中国证券报·中证网",
+# "中国证券报•中证网", "中国证券报・中证网" (katakana dot), "中国证券报-中证网", "中国证券报—中证网",
+# "经济日报 - 中国经济网". Not the "." of a domain ("ft.com" stays).
+SOURCE_KEY_JOINER = re.compile(r"\s*(?:[·•・‧∙⋅･]|[-‐‑–—―]+)\s*")
+# Dropped from the key: spaces and book-title marks: "《证券日报》" -> "证券日报", "The Paper" -> "thepaper".
+SOURCE_KEY_DROP = re.compile(r"[\s《》〈〉]+")
+
 # --------------------------------------------------------------------------------------------------
 # Person (author / editor) fields
 # --------------------------------------------------------------------------------------------------
@@ -263,10 +271,10 @@ EDITOR_PLAIN = re.compile(r"编辑\s*:\s*(?P<name>[^()（）【】\[\]<>\n]{1,40
 # --------------------------------------------------------------------------------------------------
 
 # Characters that separate a headline from a site-name suffix: "标题_站名", "标题-站名", "标题|站名",
-# "标题—站名", "标题–站名", "标题 - 站名", "标题丨站名", "标题｜站名".
-TITLE_SEPARATORS = "_-|｜丨—–－"
+# "标题—站名", "标题–站名", "标题 - 站名", "标题丨站名", "标题｜站名", "标题＿站名".
+TITLE_SEPARATORS = "_-|｜丨—–－＿"
 # A separator run inside a <title>, where a site suffix may start: "_天下金融网", " - 新浪财经", "——千龙网"
-TITLE_SEPARATOR_RUN = re.compile(r"\s*[_|｜丨—–－]+\s*|\s+-+\s*|-+")
+TITLE_SEPARATOR_RUN = re.compile(r"\s*[_|｜丨—–－＿]+\s*|\s+-+\s*|-+")
 
 # --------------------------------------------------------------------------------------------------
 # Body lines (input already width-folded and whitespace-normalised)

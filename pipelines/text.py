@@ -10,13 +10,18 @@ Nothing here imports Scrapy; `NormalizePipeline` calls these functions field by 
 
 from __future__ import annotations
 
+import functools
 import html
+import logging
+import os
+import tomllib
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from html.entities import html5
+from importlib import resources
 from re import Match
 from zoneinfo import ZoneInfo
 
@@ -24,6 +29,8 @@ from pipelines import patterns as P
 
 __all__ = [
     "SHANGHAI",
+    "TitleSuffixLearner",
+    "canonical_source",
     "clean_body",
     "clean_person",
     "clean_source",
@@ -31,20 +38,26 @@ __all__ = [
     "collapse_repeat",
     "common_title_suffix",
     "date_from_url",
+    "dates_disagree",
     "find_editor",
     "fold_width",
     "is_boilerplate",
+    "load_source_aliases",
     "normalize_space",
     "parse_published_at",
     "parse_views",
     "repair_entities",
+    "split_people",
 ]
+
+logger = logging.getLogger(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EARLIEST = datetime(1995, 1, 1, tzinfo=SHANGHAI)  # anything before is a parsing accident
 MAX_VIEWS = 1_000_000_000  # 10 亿: more is a counter bug, not an audience
 MIN_REPEAT_CHARS = 30  # a repeated block shorter than this may be legitimate (a repeated short line)
 _FIXPOINT_ROUNDS = 8
+MAX_SUFFIX_CHARS = 40  # a <title> site suffix ("_天下金融网", " - 新浪财经") is never longer than this
 
 
 # --------------------------------------------------------------------------------------------------
@@ -225,6 +238,40 @@ def date_from_url(url: str) -> date | None:
             if found.year >= EARLIEST.year:
                 return found
     return None
+
+
+def dates_disagree(page: datetime | None, url_day: date | None, *, tolerance_days: int = 1) -> bool:
+    """True when both dates are known and the page's publication day (in Asia/Shanghai) is more than
+    `tolerance_days` days away from the day in its URL ("/a/20240903/", see `date_from_url`).
+
+    A naive `page` is Shanghai time, an aware one is converted; unknown (None, garbage) means no
+    disagreement. Exactly `tolerance_days` apart is still agreement; a negative tolerance counts as 0.
+
+    >>> dates_disagree(datetime(2024, 9, 4, 23, 59, tzinfo=SHANGHAI), date(2024, 9, 3))
+    False
+    >>> dates_disagree(datetime(2024, 9, 5, 0, 0, tzinfo=SHANGHAI), date(2024, 9, 3))
+    True
+    >>> dates_disagree(datetime(2024, 9, 2, 16, 0, tzinfo=UTC), date(2024, 9, 3), tolerance_days=0)
+    False
+    >>> dates_disagree(None, date(2024, 9, 3))
+    False
+    """
+    page_day, url_date = _shanghai_day(page), _shanghai_day(url_day)
+    if page_day is None or url_date is None:
+        return False
+    if isinstance(tolerance_days, bool) or not isinstance(tolerance_days, int | float):
+        tolerance_days = 1
+    return abs((page_day - url_date).days) > max(tolerance_days, 0)
+
+
+def _shanghai_day(value: object) -> date | None:
+    """The Asia/Shanghai calendar day of a datetime (naive = Shanghai) or a date; None for anything else."""
+    if isinstance(value, datetime):
+        try:
+            return value.date() if value.utcoffset() is None else value.astimezone(SHANGHAI).date()
+        except (OverflowError, ValueError, TypeError):
+            return None
+    return value if isinstance(value, date) else None
 
 
 def _reference_now(now: object) -> datetime:
@@ -513,6 +560,21 @@ def _split_names(text: str) -> list[str]:
     return [name for name in joined if name.casefold() not in P.NULL_PERSONS]
 
 
+def split_people(text: str | None) -> list[str]:
+    """The names of a person field as a list: exactly the names `clean_person` joins with "、", in order
+    (so `"、".join(split_people(x)) == clean_person(x)`); raw fields are cleaned first. [] if none.
+
+    >>> split_people("张三、李四")
+    ['张三', '李四']
+    >>> split_people("本报记者 张三 通讯员 John Smith")
+    ['张三', 'John Smith']
+    >>> split_people(None)
+    []
+    """
+    people = clean_person(text)
+    return people.split("、") if people else []
+
+
 def find_editor(text: str | None) -> str | None:
     """The name in a 责任编辑 mention anywhere in `text` ("(责任编辑:孙悦)", "编辑:孙悦"), or None.
 
@@ -528,6 +590,88 @@ def find_editor(text: str | None) -> str | None:
     if not mention:
         return None
     return clean_person("责任编辑:" + mention["name"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Canonical outlets (alias table: pipelines/sources.toml)
+# --------------------------------------------------------------------------------------------------
+
+
+def canonical_source(name: str | None) -> str | None:
+    """The canonical outlet for a cleaned 来源 name, from the alias table `pipelines/sources.toml`
+    ("中证网" -> "中国证券报·中证网", "新华网" -> "新华社"). Unknown names come back as given (whitespace
+    normalised); None, empty or non-text gives None. Matching ignores width, case, spaces, 《》 marks
+    and the joiner between two names ("·", "•", "-", "—"). Idempotent.
+
+    >>> canonical_source("中证网（中国证券报）")
+    '中国证券报·中证网'
+    >>> canonical_source(" 新华社客户端 ")
+    '新华社'
+    >>> canonical_source("千龙网")
+    '千龙网'
+    >>> canonical_source("某某财经网")
+    '某某财经网'
+    """
+    if not isinstance(name, str):
+        return None
+    name = normalize_space(name)
+    if not name:
+        return None
+    return _shipped_source_aliases().get(_source_key(name), name)
+
+
+def load_source_aliases(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """The alias table of a sources TOML file (default: the shipped `pipelines/sources.toml`) as
+    {matching key: canonical name}. Raises ValueError (with the offending entry) for a file that is
+    not TOML, has no [outlets] table, a name that is not text or a name claimed by two outlets.
+
+    >>> table = load_source_aliases()
+    >>> table[_source_key("上证报")]
+    '上海证券报'
+    """
+    try:
+        if path is None:
+            text = resources.files("pipelines").joinpath("sources.toml").read_text(encoding="utf-8")
+        else:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
+        outlets = tomllib.loads(text).get("outlets")
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"sources file is not valid TOML: {exc}") from exc
+    if not isinstance(outlets, dict):
+        raise ValueError("sources file has no [outlets] table")
+    table: dict[str, str] = {}
+    for canonical, aliases in outlets.items():
+        if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
+            raise ValueError(f"outlet {canonical!r}: aliases must be a list of strings")
+        for alias in [canonical, *aliases]:
+            key = _source_key(normalize_space(alias))
+            if not key:
+                raise ValueError(f"outlet {canonical!r}: empty name {alias!r}")
+            if table.setdefault(key, canonical) != canonical:
+                raise ValueError(f"{alias!r} is listed for both {table[key]!r} and {canonical!r}")
+    return table
+
+
+@functools.cache
+def _shipped_source_aliases() -> Mapping[str, str]:
+    """The shipped alias table, read once; an unreadable table is logged and maps nothing."""
+    try:
+        return load_source_aliases()
+    except (OSError, ValueError) as exc:
+        logger.error("pipelines/sources.toml not loaded, sources stay as found: %s", exc)
+        return {}
+
+
+def _source_key(name: str) -> str:
+    """The matching key of an outlet name already whitespace-normalised: width folded, case folded,
+    joiners unified to "·", spaces and 《》 dropped.
+
+    >>> _source_key("中国证券报 — 中证网") == _source_key("《中国证券报》•中证网")
+    True
+    """
+    key = fold_width(name).casefold()
+    return P.SOURCE_KEY_DROP.sub("", P.SOURCE_KEY_JOINER.sub("·", key))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -618,20 +762,149 @@ def common_title_suffix(titles: Iterable[str], *, min_share: float = 0.5) -> str
             counts.update(_suffix_candidates(title))
     except TypeError:
         return None
-    ranked = sorted(counts.items(), key=lambda item: (item[1], len(item[0])), reverse=True)
-    for suffix, count in ranked:
-        if count >= 2 and count > total * min_share:
-            return suffix
-    return None
+    return _most_shared_suffix(counts.items(), total, min_share)
+
+
+def _most_shared_suffix(
+    counts: Iterable[tuple[str, int]], total: int, min_share: float, accept: Callable[[str], bool] | None = None
+) -> str | None:
+    """The suffix ending the most of `total` titles (at least two, more than `min_share` of them; the
+    longest among equals, then the last in code-point order) that `accept` allows, or None.
+    `counts` holds (suffix, number of titles ending with it) pairs."""
+    best: tuple[int, int, str] | None = None
+    for suffix, count in counts:
+        rank = (count, len(suffix), suffix)
+        qualifies = count >= 2 and count > total * min_share and (best is None or rank > best)
+        if qualifies and (accept is None or accept(suffix)):
+            best = rank
+    return best[2] if best else None
 
 
 def _suffix_candidates(title: str) -> set[str]:
+    """Every separator + tail of a clean `title` that could be a site suffix ("_天下金融网", "|冠军_天下金融网").
+
+    >>> sorted(_suffix_candidates("巴黎残奥会|冠军_天下金融网"))
+    ['_天下金融网', '|冠军_天下金融网']
+    """
     found = set()
-    for match in P.TITLE_SEPARATOR_RUN.finditer(title):
+    # A candidate starts at most MAX_SUFFIX_CHARS + 1 characters before the end: scan only the tail.
+    for match in P.TITLE_SEPARATOR_RUN.finditer(title, max(0, len(title) - 2 * MAX_SUFFIX_CHARS)):
         suffix = title[match.start() :].strip()
-        if match.start() > 0 and match.end() < len(title) and len(suffix) <= 40:
+        if match.start() > 0 and match.end() < len(title) and len(suffix) <= MAX_SUFFIX_CHARS:
             found.add(suffix)
     return found
+
+
+class TitleSuffixLearner:
+    """Learns each site's `<title>` suffix ("_天下金融网", "|天下金融网", " - 新浪财经") from its pages.
+
+    `observe` records the `<title>` texts of a site (cleaned; the `max_titles` most recent distinct
+    ones are kept, a title seen again only counts once). Once `min_titles` distinct titles were seen,
+    `suffix` is the separator + name that `common_title_suffix` finds on more than `min_share` of them,
+    provided its name has at least two characters and a letter (so "_2" of paginated titles is no site
+    name); `strip` removes it from titles with `clean_title`. Headlines without a shared separator +
+    name teach nothing: a shared last character ("A股收涨", "港股收涨") or a word after differing
+    separators ("降准_利好", "降息-利好") never makes a suffix. Pure and deterministic: no I/O, no clock.
+
+    >>> learner = TitleSuffixLearner()
+    >>> for headline in ["援藏30年", "C919承运旅客突破50万", "巴黎残奥会|冠军", "A股收涨", "金价新高"]:
+    ...     learner.observe("txjr", headline + "_天下金融网")
+    >>> learner.suffix("txjr")
+    '_天下金融网'
+    >>> learner.strip("txjr", "央行降准_天下金融网")
+    '央行降准'
+    >>> learner.strip("other", "央行降准_天下金融网")
+    '央行降准_天下金融网'
+    """
+
+    def __init__(self, *, min_titles: int = 5, max_titles: int = 200, min_share: float = 0.6) -> None:
+        if not 2 <= min_titles <= max_titles:
+            raise ValueError(f"need 2 <= min_titles <= max_titles, got {min_titles} and {max_titles}")
+        if not 0.5 <= min_share < 1:
+            raise ValueError(f"min_share must be in [0.5, 1), got {min_share}")
+        self.min_titles = min_titles
+        self.max_titles = max_titles
+        self.min_share = min_share
+        self._titles: dict[str, OrderedDict[str, frozenset[str]]] = {}  # site -> title key -> candidates
+        self._counts: dict[str, Counter[str]] = {}  # site -> candidate -> titles ending with it
+        self._shared: dict[str, set[str]] = {}  # site -> candidates of two titles or more (the only winners)
+        self._learnt: dict[str, str | None] = {}  # site -> suffix, until the next observe
+
+    def observe(self, site: str, title_tag: str | None) -> None:
+        """Record one `<title>` text of `site`; non-text or empty titles are ignored."""
+        if not isinstance(site, str) or not isinstance(title_tag, str):
+            return
+        title = _clean_line(title_tag)
+        if not title:
+            return
+        titles = self._titles.setdefault(site, OrderedDict())
+        key = _title_key(title)
+        if key in titles:
+            titles.move_to_end(key)
+            return
+        candidates = frozenset(_suffix_candidates(title))
+        titles[key] = candidates
+        counts = self._counts.setdefault(site, Counter())
+        shared = self._shared.setdefault(site, set())
+        for candidate in candidates:
+            counts[candidate] += 1
+            if counts[candidate] == 2:
+                shared.add(candidate)
+        if len(titles) > self.max_titles:
+            for old in titles.popitem(last=False)[1]:
+                counts[old] -= 1
+                if counts[old] < 2:
+                    shared.discard(old)
+                    if not counts[old]:
+                        del counts[old]
+        self._learnt.pop(site, None)
+
+    def suffix(self, site: str) -> str | None:
+        """The learnt suffix of `site` ("_天下金融网"), or None while there is no clear one."""
+        if not isinstance(site, str):
+            return None
+        if site not in self._learnt:
+            titles = self._titles.get(site)
+            learnt = None
+            if titles is not None and len(titles) >= self.min_titles:
+                counts = self._counts[site]
+                shared = ((candidate, counts[candidate]) for candidate in self._shared[site])
+                learnt = _most_shared_suffix(shared, len(titles), self.min_share, _names_a_site)
+            self._learnt[site] = learnt
+        return self._learnt[site]
+
+    def strip(self, site: str, title: str | None, site_names: Iterable[str] = ()) -> str | None:
+        """`clean_title(title, [learnt suffix, *site_names])`: the headline without the site's suffix.
+
+        The suffix is removed only with the separator it was learnt with ("_天下金融网" leaves
+        "标题-天下金融网" alone); `site_names` (e.g. the profile's site name) are removed as usual.
+        """
+        learnt = self.suffix(site)
+        if learnt is None:
+            return clean_title(title, site_names)
+        if isinstance(site_names, str):
+            site_names = [site_names]
+        try:
+            names = [learnt, *site_names]
+        except TypeError:
+            names = [learnt]
+        return clean_title(title, names)
+
+
+def _title_key(title: str) -> str:
+    """What tells two titles apart, in bounded memory: a long title keeps only its start and end."""
+    edge = 2 * MAX_SUFFIX_CHARS
+    return title if len(title) <= 2 * edge else title[:edge] + title[-edge:]
+
+
+def _names_a_site(suffix: str) -> bool:
+    """A learnt suffix must name something: two characters or more after the separator, one a letter.
+
+    >>> _names_a_site("-金融观察网"), _names_a_site("_2"), _names_a_site("-A")
+    (True, False, False)
+    """
+    name = suffix.lstrip(P.TITLE_SEPARATORS + " ")
+    return len(name) >= 2 and any(c.isalpha() for c in name)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from crawler import store
+from crawler import queries, store
 from crawler.models import SHANGHAI, ArticleRow, Base
 from tests.services import service_url
 
@@ -64,7 +64,7 @@ def test_article_round_trip_with_reprint(engine: Any) -> None:
     later = NOW + timedelta(hours=1)
     writer.submit(store.ReprintRecord("http://p1/a/1.html", "http://p2/b/7.html", "txjr", later, 42, 0.8, later))
     writer.close()
-    [record] = store.iter_articles(engine)
+    [record] = queries.iter_articles(engine)
     assert record["title"] == "央行开展逆回购"
     assert record["published_at"] == datetime(2024, 9, 3, 11, 54, tzinfo=SHANGHAI)
     assert record["published_at"].isoformat() == "2024-09-03T11:54:00+08:00"
@@ -81,13 +81,13 @@ def test_recrawl_updates_in_place_and_snapshots_views(engine: Any) -> None:
         assert session.scalar(store.select(ArticleRow.updated_at)) == NOW
     writer.submit(row(views=12000, crawled_at=NOW + 2 * day)).result()
     writer.close()
-    [record] = store.iter_articles(engine)
+    [record] = queries.iter_articles(engine)
     assert record["views"] == 12000 and record["crawled_at"] == NOW + 2 * day
     with Session(engine) as session:
         assert session.scalar(store.select(ArticleRow.updated_at)) == NOW + 2 * day
         snapshots = session.execute(store.select(store.ViewSnapshot.views).order_by(store.ViewSnapshot.id))
         assert [v for (v,) in snapshots] == [11003, 11003, 12000]
-    assert store.summary(engine) == {"articles": 1, "reprints": 0, "per_site": {"dede": 1}}
+    assert queries.summary(engine) == {"articles": 1, "reprints": 0, "per_site": {"dede": 1}}
 
 
 def test_find_canonical(engine: Any) -> None:
@@ -99,12 +99,12 @@ def test_find_canonical(engine: Any) -> None:
 
     def canonical(url: str = "http://p3/new.html", body_hash: int = 1, keys: tuple[int, ...] = ()) -> Any:
         with engine.connect() as connection:
-            return store.find_canonical(connection, url, body_hash, list(keys), min_shared=2, threshold=0.6)
+            return queries.find_canonical(connection, url, body_hash, list(keys), min_shared=2, threshold=0.6)
 
     assert canonical("http://p1/a/1.html", body_hash=99) is None  # the stored page itself: a re-crawl
-    assert canonical("http://p2/b/7.html") == store.Match("http://p1/a/1.html", 1.0)  # a known reprint
-    assert canonical(body_hash=99) == store.Match("http://p1/a/1.html", 1.0)  # the same body
-    assert canonical(keys=(1, 2, 3, 4)) == store.Match("http://p1/a/1.html", 1.0)  # contained
+    assert canonical("http://p2/b/7.html") == queries.Match("http://p1/a/1.html", 1.0)  # a known reprint
+    assert canonical(body_hash=99) == queries.Match("http://p1/a/1.html", 1.0)  # the same body
+    assert canonical(keys=(1, 2, 3, 4)) == queries.Match("http://p1/a/1.html", 1.0)  # contained
     assert canonical(keys=(1, 2, 3, 7)).similarity == 0.75
     assert canonical(keys=(1, 7, 8, 9)) is None  # 1 shared < min_shared
     assert canonical(keys=(1, 2, 7, 8, 9)) is None  # 2/5 < threshold
@@ -118,7 +118,7 @@ def test_a_failed_batch_fails_its_futures_and_the_writer_goes_on(engine: Any) ->
         bad.result()
     writer.submit(row(url="http://p1/a/2.html")).result()
     writer.close()
-    assert [r["url"] for r in store.iter_articles(engine)] == ["http://p1/a/2.html"]
+    assert [r["url"] for r in queries.iter_articles(engine)] == ["http://p1/a/2.html"]
 
 
 @pytest.mark.parametrize(
@@ -138,8 +138,8 @@ def test_search_finds_chinese_substrings(engine: Any, text: str, expected: list[
     writer.submit(row("http://p1/a/1.html", title="央行开展逆回购", body="第一段。", keys=[1], body_hash=1))
     writer.submit(row("http://p1/a/2.html", title="电池", body='新型储能装机增长50%,"引号"。', keys=[2], body_hash=2))
     writer.close()
-    assert store.search_index(engine) == {"sqlite": "fts5", "postgresql": "trgm"}.get(engine.dialect.name, "scan")
-    found = [r["url"] for r in store.iter_articles(engine, store.Filters(search=text))]
+    assert queries.search_index(engine) == {"sqlite": "fts5", "postgresql": "trgm"}.get(engine.dialect.name, "scan")
+    found = [r["url"] for r in queries.iter_articles(engine, queries.Filters(search=text))]
     assert found == expected
 
 
@@ -154,4 +154,4 @@ def test_a_database_of_the_previous_version_is_refused_then_upgraded(tmp_path: A
         store.make_engine(url)
     store.upgrade(old)
     assert store.schema_revision(old) == store.head_revision()
-    assert [r["title"] for r in store.iter_articles(old, store.Filters(search="逆回购"))] == ["央行开展逆回购"]
+    assert [r["title"] for r in queries.iter_articles(old, queries.Filters(search="逆回购"))] == ["央行开展逆回购"]

@@ -16,8 +16,8 @@ Article markup::
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
+from crawler.sampleportals import dates
 from crawler.sampleportals.copies import Copy, Slot
 from crawler.sampleportals.markup import (
     body_html,
@@ -32,7 +32,6 @@ from crawler.sampleportals.markup import (
 )
 from crawler.sampleportals.site import Entry, Page, Site
 from crawler.sampleportals.sites import DEDE
-from crawler.sampleportals.stories import CST
 
 _ARTICLE = re.compile(r"^/a/\d{8}/(\d+)\.html$")
 _LIST_PAGE = re.compile(r"^/(\w+)/list_(\d+)_(\d+)\.html$")
@@ -50,11 +49,11 @@ class DedeSite(Site):
 
     def article_path(self, slot: Slot) -> str:
         """`/a/20240903/1234.html`."""
-        return f"/a/{_day(slot):%Y%m%d}/{slot.aid}.html"
+        return f"/a/{dates.compact(slot.time)}/{slot.aid}.html"
 
     def image_path(self, slot: Slot) -> str:
         """`/uploads/allimg/240903/1234-1.jpg`."""
-        return f"/uploads/allimg/{_day(slot):%y%m%d}/{slot.aid}-1.jpg"
+        return f"/uploads/allimg/{dates.short(slot.time)}/{slot.aid}-1.jpg"
 
     def listing_path(self, channel: int, page: int) -> str:
         """`/news/` for page 1, `/news/list_5_2.html` after."""
@@ -177,7 +176,7 @@ class DedeSite(Site):
     def _meta(self, copy: Copy) -> str:
         width = copy.damage.meta_width
         parts = [
-            label("时间", width) + clock(copy.published, False, width),
+            label("时间", width) + clock(copy.slot.time, False, width),
             source_html(copy),
             meta_author_html(copy),
             editor_meta_html(copy),
@@ -208,6 +207,9 @@ class DedeSite(Site):
         return f'<dl class="tbox light"><dt class="light"><strong>推荐内容</strong></dt><dd><ul class="d4">{items}</ul></dd></dl>\n'
 
     def _hot_box(self, channel: int) -> str:
+        return self.fragment(self._build_hot_box, channel)
+
+    def _build_hot_box(self, channel: int) -> str:
         items = "".join(
             f'<li><a href="{entry.href}">{esc(truncate(entry.title, 16))}</a></li>'
             for entry in self.hot_entries(max(channel, 0), 10)
@@ -234,12 +236,15 @@ class DedeSite(Site):
         items.append(f'<li><span class="pageinfo">共 <strong>{total}</strong>页<strong>{count}</strong>条</span></li>')
         return '<div class="dede_pages"><ul class="pagelist">\n' + "\n".join(items) + "\n</ul></div>\n"
 
-    def _page(self, title: str, channel: int, body: str, charset: str | None = None, description: str = "") -> str:
-        """The full document: head, top bar, header with banner ad and nav, `body`, footer."""
-        nav = "".join(
+    def _nav(self, channel: int) -> str:
+        return "".join(
             f"<li{_HOVER if number == channel else ''}><a href='/{spec.key}/'><span>{spec.name}</span></a></li>"
             for number, spec in enumerate(self.spec.channels)
         )
+
+    def _page(self, title: str, channel: int, body: str, charset: str | None = None, description: str = "") -> str:
+        """The full document: head, top bar, header with banner ad and nav, `body`, footer."""
+        nav = self.fragment(self._nav, channel)
         return (
             "<!DOCTYPE html>\n<html>\n<head>\n"
             f'<meta http-equiv="Content-Type" content="text/html; charset={charset or self.spec.charset}" />\n'
@@ -271,10 +276,6 @@ class DedeSite(Site):
         )
 
 
-def _day(slot: Slot) -> datetime:
-    return datetime.fromtimestamp(slot.time, CST)
-
-
 def _md(timestamp: int) -> str:
     """DedeCMS's listing date: `MyDate('m-d')`."""
-    return datetime.fromtimestamp(timestamp, CST).strftime("%m-%d")
+    return dates.month_day(timestamp)

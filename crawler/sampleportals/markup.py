@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from datetime import datetime, timedelta
 
+from crawler.sampleportals import dates
 from crawler.sampleportals.copies import Copy
 from crawler.sampleportals.stories import CST, NOW
 
@@ -26,6 +27,7 @@ _ESCAPED_ENTITIES: tuple[tuple[str, str], ...] = (
     ("”", "&rdquo;"),
     (" ", "&nbsp;"),
 )
+_HOUR = timedelta(hours=1)
 _FULL_WIDTH_PUNCT = str.maketrans({"-": "－", ":": "："})
 _FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 
@@ -96,9 +98,9 @@ def widen(text: str, width: str) -> str:
     return text
 
 
-def clock(moment: datetime, seconds: bool, width: str = "") -> str:
-    """`2024-09-03 11:54` (or with `:03` seconds), maybe widened."""
-    return widen(moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"), width)
+def clock(timestamp: int, seconds: bool, width: str = "") -> str:
+    """`2024-09-03 11:54` (or with `:03` seconds) in Beijing time, maybe widened."""
+    return widen(f"{dates.ymd(timestamp)} {dates.hms(timestamp) if seconds else dates.hm(timestamp)}", width)
 
 
 def label(name: str, width: str) -> str:
@@ -154,17 +156,18 @@ def relative_date(timestamp: int, now: datetime = NOW) -> str:
     """
     moment = datetime.fromtimestamp(timestamp, CST)
     delta = now - moment
-    if delta < timedelta(hours=1):
+    if delta < _HOUR:
         return f"{max(1, delta.seconds // 60)}分钟前"
-    if moment.date() == now.date():
+    days_ago = now.toordinal() - moment.toordinal()  # calendar days, each in its own time zone
+    if days_ago == 0:
         return f"{delta.seconds // 3600}小时前"
-    if moment.date() == (now - timedelta(days=1)).date():
-        return moment.strftime("昨天 %H:%M")
-    if moment.date() == (now - timedelta(days=2)).date():
-        return moment.strftime("前天 %H:%M")
+    if days_ago == 1:
+        return "昨天 " + dates.hm(timestamp)
+    if days_ago == 2:
+        return "前天 " + dates.hm(timestamp)
     if moment.year == now.year:
-        return moment.strftime("%m-%d")
-    return moment.strftime("%Y-%m-%d")
+        return dates.month_day(timestamp)
+    return dates.ymd(timestamp)
 
 
 def truncate(text: str, length: int) -> str:

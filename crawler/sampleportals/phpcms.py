@@ -17,8 +17,8 @@ Article markup (as PHPCMS v9's default template, the meta line sits *inside* the
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
+from crawler.sampleportals import dates
 from crawler.sampleportals.copies import Copy, Slot
 from crawler.sampleportals.markup import (
     body_html,
@@ -33,7 +33,6 @@ from crawler.sampleportals.markup import (
 )
 from crawler.sampleportals.site import Entry, Page, Site
 from crawler.sampleportals.sites import PHPCMS
-from crawler.sampleportals.stories import CST
 
 _ARTICLE = re.compile(r"^/html/\d{4}/[a-z]+_\d{4}/(\d+)\.html$")
 _STATIC_LIST = re.compile(r"^/html/([a-z]+)/(?:index(?:_(\d+))?\.html)?$")
@@ -47,18 +46,20 @@ class PhpcmsSite(Site):
 
     spec = PHPCMS
     robots_disallow = ("/private/", "/caches/", "/phpsso_server/", "/phpcms/")
+    listing_summaries = False
 
     # -- URL scheme -------------------------------------------------------------------------------
 
     def article_path(self, slot: Slot) -> str:
         """`/html/2024/finance_0903/5123.html`."""
-        day = _day(slot)
-        return f"/html/{day:%Y}/{self.spec.channels[slot.channel].key}_{day:%m%d}/{slot.aid}.html"
+        year, month, day = dates.fields(slot.time)
+        return f"/html/{year}/{self.spec.channels[slot.channel].key}_{month}{day}/{slot.aid}.html"
 
     def image_path(self, slot: Slot) -> str:
         """`/uploadfile/2024/0903/20240903115403123.jpg`."""
-        day = _day(slot)
-        return f"/uploadfile/{day:%Y}/{day:%m%d}/{day:%Y%m%d%H%M%S}{slot.aid % 1000:03d}.jpg"
+        year, month, day = dates.fields(slot.time)
+        clock = dates.hms(slot.time).replace(":", "")
+        return f"/uploadfile/{year}/{month}{day}/{year}{month}{day}{clock}{slot.aid % 1000:03d}.jpg"
 
     def listing_path(self, channel: int, page: int) -> str:
         """`/html/finance/index_2.html` or `/list.php?catid=6&page=2` (page 1 without suffix)."""
@@ -181,7 +182,8 @@ class PhpcmsSite(Site):
 
     def _meta(self, copy: Copy) -> str:
         width = copy.damage.meta_width
-        stamp = widen(copy.published.strftime("%Y年%m月%d日 %H:%M"), width)
+        year, month, day = dates.fields(copy.slot.time)
+        stamp = widen(f"{year}年{month}月{day}日 {dates.hm(copy.slot.time)}", width)
         parts = [stamp, source_html(copy), meta_author_html(copy), editor_meta_html(copy)]
         if copy.views_shown:
             parts.append(
@@ -208,6 +210,9 @@ class PhpcmsSite(Site):
         return f'<a href="{entry.href}">{esc(entry.title)}</a>'
 
     def _rank_box(self, channel: int) -> str:
+        return self.fragment(self._build_rank_box, channel)
+
+    def _build_rank_box(self, channel: int) -> str:
         items = "".join(
             f'<li><a href="{entry.href}" target="_blank">{esc(truncate(entry.title, 20))}</a></li>'
             for entry in self.hot_entries(max(channel, 0), 10)
@@ -231,12 +236,15 @@ class PhpcmsSite(Site):
         items.append(f'<a href="{href(min(total, page + 1))}" class="a1">下一页</a>')
         return '<div id="pages" class="text-c">' + " ".join(items) + "</div>\n"
 
-    def _page(self, title: str, channel: int, body: str, charset: str | None = None, description: str = "") -> str:
-        """The full document: head, login bar, header, nav, `body`, footer."""
-        nav = "".join(
+    def _nav(self) -> str:
+        return "".join(
             f'<li class="line">|</li><li><a href="{self._channel_home(number)}"><span>{spec.name}</span></a></li>'
             for number, spec in enumerate(self.spec.channels)
         )
+
+    def _page(self, title: str, channel: int, body: str, charset: str | None = None, description: str = "") -> str:
+        """The full document: head, login bar, header, nav, `body`, footer."""
+        nav = self.fragment(self._nav)
         return (
             "<!DOCTYPE html>\n<html>\n<head>\n"
             f'<meta charset="{charset or self.spec.charset}">\n'
@@ -265,9 +273,5 @@ class PhpcmsSite(Site):
         )
 
 
-def _day(slot: Slot) -> datetime:
-    return datetime.fromtimestamp(slot.time, CST)
-
-
 def _ymd(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, CST).strftime("%Y-%m-%d")
+    return dates.ymd(timestamp)

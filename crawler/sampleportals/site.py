@@ -8,21 +8,20 @@ home / listing / article dispatch, robots.txt, redirect chains, fault pages and 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.sampleportals import assets
+from crawler.sampleportals import assets, dates
 from crawler.sampleportals.catalog import StoryBook
 from crawler.sampleportals.copies import Copy, Slot, views_of
 from crawler.sampleportals.faults import FaultPlan
 from crawler.sampleportals.markup import esc
 from crawler.sampleportals.seeding import unit
 from crawler.sampleportals.sites import PortalSpec
-from crawler.sampleportals.stories import CST, NOW_TS
+from crawler.sampleportals.stories import NOW_TS
 
 ENTRY_CACHE = 16384
 OVERSIZED_PATH = "/special/2024/jinrongjie.html"  # a 专题 page far too large to be an article
@@ -63,6 +62,7 @@ class Site:
     spec: PortalSpec
     robots_disallow: tuple[str, ...] = ("/private/",)
     static_prefixes: tuple[str, ...] = ("/uploads/", "/templets/", "/statics/", "/static/", "/uploadfile/")
+    listing_summaries = True  # listing items quote the lead (else titles only: no lead is drawn)
 
     def __init__(self, book: StoryBook, faults: FaultPlan, oversize_bytes: int = 12 * 1024 * 1024) -> None:
         """Serve the portal's share of `book`, misbehaving as `faults` says."""
@@ -71,6 +71,7 @@ class Site:
         self.faults = faults
         self.oversize_bytes = oversize_bytes
         self._hot: dict[tuple[int, int], list[Entry]] = {}
+        self._fragments: dict[tuple[Hashable, ...], str] = {}
         self._listing_entries = lru_cache(maxsize=ENTRY_CACHE)(self._listing_entry)
         self._side_entries = lru_cache(maxsize=ENTRY_CACHE)(self._side_entry)
 
@@ -121,6 +122,14 @@ class Site:
     def extra_route(self, path: str, query: dict[str, str]) -> Page | None:
         """Portal-specific endpoints (count scripts)."""
         return None
+
+    def fragment(self, build: Callable[..., str], *key: Hashable) -> str:
+        """`build(*key)`, built once: side boxes and nav bars never change while the network runs."""
+        cache_key = (build.__name__, *key)
+        text = self._fragments.get(cache_key)
+        if text is None:
+            text = self._fragments[cache_key] = build(*key)
+        return text
 
     # -- shared routing ---------------------------------------------------------------------------
 
@@ -196,9 +205,10 @@ class Site:
     def _listing_entry(self, local: int) -> Entry:
         """The listing link of local copy `local` (through its redirect chain when faults say so)."""
         slot = self.index.slot(local)
-        headline = self.book.headline(self.index.sids[local])
+        sid = self.index.sids[local]
+        summary = self.book.headline(sid).lead if self.listing_summaries else ""
         href = self.redirect_chain(slot.aid)[0] if self.faults.redirected(slot.aid) else self.article_path(slot)
-        return Entry(href, headline.title, slot.time, headline.lead)
+        return Entry(href, self.book.title(sid), slot.time, summary)
 
     def _side_entry(self, local: int) -> Entry:
         """A plain link to local copy `local` (side lists, prev/next)."""
@@ -229,7 +239,7 @@ class Site:
             return entries
         entries = list(entries)
         time = entries[-1].time if entries else NOW_TS
-        stamp = datetime.fromtimestamp(time, CST).strftime("%y%m%d")
+        stamp = dates.short(time)
         for position, kind in enumerate(extras):
             for href, title in self.extra_links(kind, channel, page, stamp):
                 entries.insert(min(len(entries), 2 + 3 * position), Entry(href, title, time))

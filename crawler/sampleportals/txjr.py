@@ -14,8 +14,8 @@ Article markup (the 声明 disclaimer is the last paragraph *inside* the body co
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
+from crawler.sampleportals import dates
 from crawler.sampleportals.copies import Copy, Slot
 from crawler.sampleportals.markup import (
     body_html,
@@ -31,7 +31,6 @@ from crawler.sampleportals.markup import (
 )
 from crawler.sampleportals.site import Entry, Page, Site
 from crawler.sampleportals.sites import TXJR
-from crawler.sampleportals.stories import CST
 
 _ARTICLE = re.compile(r"^/([a-z]+)/\d{4}/\d{4}/(\d+)\.html$")
 _LIST = re.compile(r"^/([a-z]+)/(?:list-(\d+)\.html)?$")
@@ -68,12 +67,12 @@ class TxjrSite(Site):
 
     def article_path(self, slot: Slot) -> str:
         """`/zixun/2024/0903/30123.html`."""
-        day = _day(slot)
-        return f"/{self.spec.channels[slot.channel].key}/{day:%Y}/{day:%m%d}/{slot.aid}.html"
+        year, month, day = dates.fields(slot.time)
+        return f"/{self.spec.channels[slot.channel].key}/{year}/{month}{day}/{slot.aid}.html"
 
     def image_path(self, slot: Slot) -> str:
         """`/uploads/image/20240903/30123_1.jpg`."""
-        return f"/uploads/image/{_day(slot):%Y%m%d}/{slot.aid}_1.jpg"
+        return f"/uploads/image/{dates.compact(slot.time)}/{slot.aid}_1.jpg"
 
     def listing_path(self, channel: int, page: int) -> str:
         """`/zixun/` for page 1, `/zixun/list-2.html` after."""
@@ -189,7 +188,7 @@ class TxjrSite(Site):
         if copy.views_shown:
             parts.append(label("阅读量", width) + str(copy.views))
         tail = "".join(part + _NBSP * 3 for part in parts if part)
-        return clock(copy.published, True, width) + _NBSP * 6 + tail
+        return clock(copy.slot.time, True, width) + _NBSP * 6 + tail
 
     def _weizhi(self, name: str, key: str = "", leaf: str = "") -> str:
         channel = f'<a href="/{key}/">{name}</a>' if key else name
@@ -202,6 +201,9 @@ class TxjrSite(Site):
         return f'<a href="{entry.href}">{esc(entry.title)}</a>'
 
     def _rank_box(self, channel: int) -> str:
+        return self.fragment(self._build_rank_box, channel)
+
+    def _build_rank_box(self, channel: int) -> str:
         items = "".join(
             f'<li><i>{number}</i><a href="{entry.href}" target="_blank" title="{esc(entry.title)}">'
             f"{esc(truncate(entry.title, 17))}</a></li>"
@@ -210,6 +212,9 @@ class TxjrSite(Site):
         return f'<div class="lmph"><div class="hd"><h3>栏目排行</h3></div><ol>{items}</ol></div>\n'
 
     def _hot_box(self, channel: int) -> str:
+        return self.fragment(self._build_hot_box, channel)
+
+    def _build_hot_box(self, channel: int) -> str:
         items = "".join(
             f'<li><a href="{entry.href}" target="_blank">{esc(truncate(entry.title, 17))}</a></li>'
             for entry in self.hot_entries(channel, 16)[10:]
@@ -233,10 +238,13 @@ class TxjrSite(Site):
         items.append(link(total, "尾页"))
         return '<div class="pages">' + "".join(items) + "</div>\n"
 
+    def _nav(self, active: str) -> str:
+        names = {spec.key: spec.name for spec in self.spec.channels} | dict(self.spec.nav_only)
+        return "".join(f'<li{_ON if key == active else ""}><a href="/{key}/">{names[key]}</a></li>' for key in NAV_ORDER)
+
     def _page(self, title: str, active: str, body: str, charset: str | None = None, description: str = "") -> str:
         """The full document: top bar, logo, nav, `body`, footer."""
-        names = {spec.key: spec.name for spec in self.spec.channels} | dict(self.spec.nav_only)
-        nav = "".join(f'<li{_ON if key == active else ""}><a href="/{key}/">{names[key]}</a></li>' for key in NAV_ORDER)
+        nav = self.fragment(self._nav, active)
         return (
             "<!DOCTYPE html>\n<html>\n<head>\n"
             f'<meta charset="{charset or self.spec.charset}">\n'
@@ -258,6 +266,3 @@ class TxjrSite(Site):
             "</body>\n</html>\n"
         )
 
-
-def _day(slot: Slot) -> datetime:
-    return datetime.fromtimestamp(slot.time, CST)
