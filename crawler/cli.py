@@ -160,7 +160,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    engine = store.make_engine(args.db, create=False)
+    engine = store.make_engine(args.db, create=False, check=False)
     if args.action == "upgrade":
         store.upgrade(engine, args.revision)
     print(f"schema revision: {store.schema_revision(engine)} (this finnews: {store.head_revision()})")
@@ -178,6 +178,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Start the sample portals, crawl them all into the database (one `scrapy crawl`), print a summary."""
     from crawler.sampleportals import SampleNetwork
 
+    store.upgrade(store.make_engine(args.db, check=False))  # the demo's database follows this version's schema
     network = SampleNetwork(articles=args.articles, seed=1, port=args.port).start()
     truth = Path(args.truth)
     truth.parent.mkdir(parents=True, exist_ok=True)

@@ -31,10 +31,15 @@ class Article:
     category: str | None = None
     crawled_at: datetime | None = None
     reprints: list[dict[str, Any]] = field(default_factory=list)
-    # Provenance and raw values: what the page said before normalisation.
-    date_source: str | None = None
+    # Derived values and provenance.
+    source_canonical: str | None = None  # the outlet behind `source` (中证网 -> 中国证券报·中证网)
+    authors: list[str] = field(default_factory=list)  # `author` as a list of names
+    date_source: str | None = None  # where published_at came from: page / listing / url
+    date_conflict: bool = False  # the page's date and the URL's are more than a day apart
+    views_lower_bound: bool = False  # "10万+": views is a lower bound
+    # Raw values: what the page said before normalisation.
     source_raw: str | None = None
-    views_lower_bound: bool = False
+    title_tag: str | None = None
     date_raw: str | None = None
     views_raw: str | None = None
     listing_date_raw: str | None = None

@@ -79,9 +79,12 @@ class ArticleRow(Base):
     title: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     date_source: Mapped[str | None] = mapped_column(String(20))
+    date_conflict: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str | None] = mapped_column(String(200), index=True)
     source_raw: Mapped[str | None] = mapped_column(Text)
+    source_canonical: Mapped[str | None] = mapped_column(String(200), index=True)
     author: Mapped[str | None] = mapped_column(String(200))
+    authors: Mapped[list[str]] = mapped_column(default=list)
     editor: Mapped[str | None] = mapped_column(String(200))
     views: Mapped[int | None]
     views_lower_bound: Mapped[bool] = mapped_column(default=False)

@@ -26,6 +26,7 @@ from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Session
 
 from crawler.models import ArticleRow, CrawlRun, FingerprintRow, ReprintRow
+from pipelines.text import canonical_source
 
 
 @dataclass
@@ -81,7 +82,8 @@ def find_canonical(
 
 EXPORT_FIELDS = (
     "url", "site", "title", "published_at", "source", "author", "editor", "views", "body",
-    "images", "category", "crawled_at", "date_source", "source_raw", "views_lower_bound",
+    "images", "category", "crawled_at", "source_canonical", "authors", "date_source", "date_conflict",
+    "source_raw", "views_lower_bound",
 )  # fmt: skip
 _ARTICLE_COLUMNS = [ArticleRow.id, *(getattr(ArticleRow, name) for name in EXPORT_FIELDS)]
 _REPRINT_COLUMNS = [ReprintRow.article_id, ReprintRow.url, ReprintRow.site, ReprintRow.published_at, ReprintRow.views]
@@ -116,8 +118,9 @@ class Filters:
         """`query` narrowed by the filters; `index` is the database's search index (`search_index`)."""
         if self.site:
             query = query.where(ArticleRow.site == self.site)
-        if self.source:
-            query = query.where(ArticleRow.source == self.source)
+        if self.source:  # as the page said it, or the same outlet by another name (中证网 = 中国证券报·中证网)
+            outlet = canonical_source(self.source)
+            query = query.where(or_(ArticleRow.source == self.source, ArticleRow.source_canonical == outlet))
         if self.since:
             query = query.where(ArticleRow.published_at >= self.since)
         if self.until:

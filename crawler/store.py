@@ -52,11 +52,13 @@ class SchemaError(RuntimeError):
     """The database's schema is not the one this version of finnews uses."""
 
 
-def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
-    """An engine for `url`; with `create`, a new database gets the schema (through the migrations).
+def make_engine(url: str | None = None, *, create: bool = True, check: bool = True) -> Engine:
+    """An engine for `url`.
 
-    SQLite gets WAL, a busy timeout and foreign keys, and its directory is created if missing.
-    An existing database whose schema is behind raises `SchemaError` (run `finnews db upgrade`).
+    `create`: a new database gets the schema (through the migrations), a SQLite file its directory;
+    without it, a missing SQLite file raises FileNotFoundError. `check`: an existing database whose
+    schema is not this version's raises `SchemaError` (run `finnews db upgrade`). SQLite connections
+    get WAL, a busy timeout and foreign keys.
     """
     sa_url = make_url(database_url(url))
     if sa_url.get_backend_name() == "sqlite":
@@ -73,13 +75,14 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
         engine = create_engine(sa_url, pool_pre_ping=True, connect_args={"options": "-c timezone=Asia/Shanghai"})
     else:
         engine = create_engine(sa_url, pool_pre_ping=True)
-    if create:
+    if create or check:
         revision = schema_revision(engine)
-        if revision is None:
+        if revision is None and create:
             upgrade(engine)
-        elif revision != head_revision():
+        elif check and revision != head_revision():
+            found = f"at revision {revision}" if revision else "not a finnews database (no schema revision)"
             raise SchemaError(
-                f"the database schema is at revision {revision}, not {head_revision()}: run `finnews db upgrade`"
+                f"the database is {found}, this finnews needs {head_revision()}: run `finnews db upgrade`"
             )
     return engine
 
@@ -200,8 +203,8 @@ class ArticleWriter:
 
 
 _ARTICLE_UPDATES = (
-    "site", "title", "published_at", "date_source", "source", "source_raw", "author", "editor", "views",
-    "views_lower_bound", "body", "images", "category", "body_hash", "n_keys",
+    "site", "title", "published_at", "date_source", "date_conflict", "source", "source_raw", "source_canonical",
+    "author", "authors", "editor", "views", "views_lower_bound", "body", "images", "category", "body_hash", "n_keys",
 )  # fmt: skip
 _REPRINT_UPDATES = ("article_id", "site", "published_at", "views", "similarity", "crawled_at")
 

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _ROW_FIELDS = (
-    "url", "site", "site_name", "title", "published_at", "date_source", "source", "source_raw", "author",
-    "editor", "views", "views_lower_bound", "body", "images", "category", "crawled_at",
+    "url", "site", "site_name", "title", "published_at", "date_source", "date_conflict", "source", "source_raw",
+    "source_canonical", "author", "authors", "editor", "views", "views_lower_bound", "body", "images", "category",
+    "crawled_at",
 )  # fmt: skip
 
 
@@ -62,7 +63,11 @@ class StoragePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.engine = store.make_engine(self.db_url)
+        try:
+            self.engine = store.make_engine(self.db_url)
+        except Exception as exc:
+            logger.error("cannot store articles in %s: %s", self.db_url, str(exc).splitlines()[0])
+            raise
         self.writer = store.ArticleWriter(self.engine, self.batch_size)
         logger.info("storing articles in %s", self.engine.url.render_as_string())
 
@@ -84,11 +89,12 @@ class StoragePipeline:
         return asyncio.wrap_future(self.writer.submit(row))
 
     def close_spider(self) -> None:
-        assert self.writer is not None
-        self.writer.close()
+        if self.writer is not None:  # None: the database never opened, and the crawl stopped at once
+            self.writer.close()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        assert self.engine is not None
+        if self.engine is None:
+            return
         if self.run_id is not None:
             store.finish_run(self.engine, self.run_id, reason, self.stats.get_stats())
         self.engine.dispose()

@@ -27,7 +27,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
 
 def drop_schema(url: str) -> None:
     """Empty a server database of the finnews schema (tables and the migration stamp)."""
-    engine = store.make_engine(url, create=False)
+    engine = store.make_engine(url, create=False, check=False)
     Base.metadata.drop_all(engine)
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
@@ -146,12 +146,25 @@ def test_search_finds_chinese_substrings(engine: Any, text: str, expected: list[
 def test_a_database_of_the_previous_version_is_refused_then_upgraded(tmp_path: Any) -> None:
     url = f"sqlite:///{tmp_path}/old.db"
     (tmp_path / "old.db").touch()
-    old = store.make_engine(url, create=False)
-    store.upgrade(old, "0001")  # what the first release created: no full-text index
+    old = store.make_engine(url, create=False, check=False)
+    store.upgrade(old, "0001")  # what the first release created, with an article it stored
     with old.begin() as connection:
-        store.write_batch(connection, [row(title="央行开展逆回购")], [])
+        connection.exec_driver_sql(
+            "INSERT INTO sites (name, site_name, first_crawled_at) VALUES ('dede', NULL, '2024-09-03 12:00:00')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO articles (url, site, title, views_lower_bound, body, images, crawled_at, updated_at,"
+            " body_hash, n_keys) VALUES ('http://p1/a/1.html', 'dede', '央行开展逆回购', 0, '第一段。', '[]',"
+            " '2024-09-03 12:00:00', '2024-09-03 12:00:00', 1, 0)"
+        )
     with pytest.raises(store.SchemaError, match="finnews db upgrade"):
         store.make_engine(url)
     store.upgrade(old)
     assert store.schema_revision(old) == store.head_revision()
-    assert [r["title"] for r in queries.iter_articles(old, queries.Filters(search="逆回购"))] == ["央行开展逆回购"]
+    [record] = queries.iter_articles(old, queries.Filters(search="逆回购"))  # indexed by 0002
+    assert (record["title"], record["authors"], record["date_conflict"]) == ("央行开展逆回购", [], False)  # 0003
+    writer = store.ArticleWriter(old)  # and the current version writes into it
+    writer.submit(row("http://p1/a/2.html", title="新型储能装机", authors=["张三"], source_canonical="新华社")).result()
+    writer.close()
+    [new] = queries.iter_articles(old, queries.Filters(search="储能装机"))
+    assert (new["authors"], new["source_canonical"]) == (["张三"], "新华社")

@@ -99,6 +99,7 @@ class PortalSpider(Spider):
             site=profile.name,
             site_name=profile.site_name,
             title=raw.title,
+            title_tag=raw.title_tag,
             date_raw=raw.date,
             listing_date_raw=listing_date,
             source_raw=raw.source,
