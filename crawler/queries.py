@@ -17,15 +17,14 @@ from sqlalchemy import (
     column,
     func,
     inspect,
-    literal,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Session
 
 from crawler.models import ArticleRow, CrawlRun, FingerprintRow, ReprintRow
+from pipelines.fingerprint import Matching
 from pipelines.text import canonical_source
 
 
@@ -37,46 +36,73 @@ class Match:
     similarity: float
 
 
-def find_canonical(
-    connection: Connection, url: str, body_hash: int, keys: list[int], min_shared: int, threshold: float
-) -> Match | None:
-    """The stored story a page at `url` with this body is a copy of; None if it is new or is itself
-    the stored copy (a re-crawl).
+@dataclass(frozen=True)
+class Page:
+    """What reprint lookups know of a page: its URL and the fingerprints of its body."""
 
-    In order: the page itself stored (None), the page recorded as a reprint before, a stored body
-    equal to this one, then the stored article sharing the most paragraph keys, if its containment
-    (shared keys over the smaller key set) reaches `threshold` with at least `min_shared` keys, so a
-    copy missing its last paragraph or carrying an extra editor line still matches its original.
+    url: str
+    body_hash: int
+    keys: tuple[int, ...]
+
+
+def find_canonical(connection: Connection, page: Page, matching: Matching) -> Match | None:
+    """The stored story `page` is a copy of; None if it is new or is itself the stored copy."""
+    return find_copies(connection, [page], matching).get(page.url)
+
+
+def find_copies(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, Match]:
+    """For each page that copies a stored story, its URL -> the stored article it copies.
+
+    A page stored itself is no copy (a re-crawl). Otherwise, in order: the page recorded as a reprint
+    before, a stored body equal to its own, then the stored article sharing the most paragraph keys
+    if `matching` says they are one story, so a copy missing its last paragraph or carrying an extra
+    editor line still matches its original. Four queries, however many pages.
     """
-    known = union_all(
-        select(literal(0).label("kind"), ArticleRow.url).where(ArticleRow.url == url),
-        select(literal(1), ArticleRow.url)
-        .join(ReprintRow, ReprintRow.article_id == ArticleRow.id)
-        .where(ReprintRow.url == url),
-        select(literal(2), ArticleRow.url).where(ArticleRow.body_hash == body_hash),
+    urls = [page.url for page in pages]
+    stored = set(connection.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(urls))))
+    pages = [page for page in pages if page.url not in stored]
+    if not pages:
+        return {}
+    known = select(ReprintRow.url, ArticleRow.url).join(ArticleRow, ReprintRow.article_id == ArticleRow.id)
+    copies = {
+        url: Match(canonical, 1.0) for url, canonical in connection.execute(known.where(ReprintRow.url.in_(urls)))
+    }
+    hashes = [page.body_hash for page in pages]
+    equal = dict(
+        connection.execute(select(ArticleRow.body_hash, ArticleRow.url).where(ArticleRow.body_hash.in_(hashes))).all()
     )
-    found = {kind: stored_url for kind, stored_url in connection.execute(known)}
-    if 0 in found:
-        return None
-    if (stored_url := found.get(1, found.get(2))) is not None:
-        return Match(stored_url, 1.0)
-    if len(keys) < min_shared:
-        return None
-    shared = func.count(FingerprintRow.key).label("shared")
-    candidates = (
-        select(ArticleRow.url, ArticleRow.n_keys, shared)
-        .join(FingerprintRow, FingerprintRow.article_id == ArticleRow.id)
-        .where(FingerprintRow.key.in_(keys))
-        .group_by(ArticleRow.id, ArticleRow.url, ArticleRow.n_keys)
-        .having(shared >= min_shared)
-        .order_by(shared.desc())
-        .limit(5)
-    )
+    keys = {key for page in pages if page.url not in copies for key in page.keys}
+    holders: dict[int, list[tuple[str, int]]] = {}
+    if keys:
+        query = (
+            select(FingerprintRow.key, ArticleRow.url, ArticleRow.n_keys)
+            .join(ArticleRow, FingerprintRow.article_id == ArticleRow.id)
+            .where(FingerprintRow.key.in_(keys))
+        )
+        for key, url, n_keys in connection.execute(query):
+            holders.setdefault(key, []).append((url, n_keys))
+    for page in pages:
+        if page.url in copies:
+            continue
+        if page.body_hash in equal:
+            copies[page.url] = Match(equal[page.body_hash], 1.0)
+        elif (best := _best_match(page, holders, matching)) is not None:
+            copies[page.url] = best
+    return copies
+
+
+def _best_match(page: Page, holders: dict[int, list[tuple[str, int]]], matching: Matching) -> Match | None:
+    """The stored article (url, key count) sharing keys with `page` that is most similar to it."""
+    keys = set(page.keys)
+    shared: dict[tuple[str, int], int] = {}
+    for key in keys:
+        for holder in holders.get(key, ()):
+            shared[holder] = shared.get(holder, 0) + 1
     best: Match | None = None
-    for stored_url, n_keys, count in connection.execute(candidates):
-        similarity = count / min(len(keys), n_keys)
-        if similarity >= threshold and (best is None or similarity > best.similarity):
-            best = Match(stored_url, similarity)
+    for (url, n_keys), count in shared.items():
+        similarity = matching.similarity(count, len(keys), n_keys)
+        if similarity is not None and (best is None or (similarity, url) > (best.similarity, best.url)):
+            best = Match(url, similarity)
     return best
 
 

@@ -37,6 +37,8 @@ from crawler.models import (
     Site,
     ViewSnapshot,
 )
+from crawler.queries import Match, Page, find_copies
+from pipelines.fingerprint import Matching
 
 logger = logging.getLogger(__name__)
 
@@ -151,17 +153,22 @@ class ArticleWriter:
     the writer takes everything queued since its last commit (up to `batch_size`) into one
     transaction, so batches grow with the load and a lone item waits for one commit only.
     Writes are FIFO: a reprint submitted after its canonical article is written after it.
+
+    With `matching`, writers serialise on a database lock and check every new article against
+    what is stored, inside their transaction: an article that another crawl process stored first
+    is recorded as its reprint instead, and its future resolves to the canonical URL (else None).
     """
 
-    def __init__(self, engine: Engine, batch_size: int = 500) -> None:
+    def __init__(self, engine: Engine, batch_size: int = 500, matching: Matching | None = None) -> None:
         self.engine = engine
         self.batch_size = batch_size
-        self._queue: queue.Queue[tuple[Any, Future[None]] | None] = queue.Queue()
+        self.matching = matching
+        self._queue: queue.Queue[tuple[Any, Future[str | None]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="finnews-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, row: dict[str, Any] | ReprintRecord) -> Future[None]:
-        future: Future[None] = Future()
+    def submit(self, row: dict[str, Any] | ReprintRecord) -> Future[str | None]:
+        future: Future[str | None] = Future()
         self._queue.put((row, future))
         return future
 
@@ -187,19 +194,23 @@ class ArticleWriter:
             if batch:
                 self._write(batch)
 
-    def _write(self, batch: list[tuple[Any, Future[None]]]) -> None:
+    def _write(self, batch: list[tuple[Any, Future[str | None]]]) -> None:
         articles = [row for row, _ in batch if not isinstance(row, ReprintRecord)]
         reprints = [row for row, _ in batch if isinstance(row, ReprintRecord)]
         try:
-            with self.engine.begin() as connection:
-                write_batch(connection, articles, reprints)
+            with self.engine.connect() as connection:
+                try:
+                    with connection.begin():
+                        copies = write_batch(connection, articles, reprints, self.matching)
+                finally:
+                    _unlock_writers(connection)
         except Exception as exc:
             logger.exception("writing a batch of %d rows failed", len(batch))
             for _, future in batch:
                 future.set_exception(exc)
             return
-        for _, future in batch:
-            future.set_result(None)
+        for row, future in batch:
+            future.set_result(None if isinstance(row, ReprintRecord) else copies.get(row["url"]))
 
 
 _ARTICLE_UPDATES = (
@@ -209,12 +220,26 @@ _ARTICLE_UPDATES = (
 _REPRINT_UPDATES = ("article_id", "site", "published_at", "views", "similarity", "crawled_at")
 
 
-def write_batch(connection: Connection, articles: list[dict[str, Any]], reprints: list[ReprintRecord]) -> None:
+def write_batch(
+    connection: Connection,
+    articles: list[dict[str, Any]],
+    reprints: list[ReprintRecord],
+    matching: Matching | None = None,
+) -> dict[str, str]:
     """Write a batch in one transaction: sites, articles (upserted by URL), their paragraph keys,
     reprints (upserted by URL, after the articles they belong to) and view snapshots.
 
-    A re-crawled article is updated in place; `updated_at` moves only when a value changed.
+    A re-crawled article is updated in place; `updated_at` moves only when a value changed. With
+    `matching`, the batch first takes the writers' lock and new articles that copy a stored story
+    are written as its reprints: returns their URL -> the canonical URL.
     """
+    copies: dict[str, str] = {}
+    if articles and matching is not None:
+        _lock_writers(connection)
+        found = find_copies(connection, [Page(r["url"], r["body_hash"], tuple(r["keys"])) for r in articles], matching)
+        copies = {url: match.url for url, match in found.items()}
+        reprints = [*(_as_reprint(row, found[row["url"]]) for row in articles if row["url"] in found), *reprints]
+        articles = [row for row in articles if row["url"] not in found]
     if articles:
         sites = {row["site"]: row.get("site_name") for row in articles}
         now = articles[0]["crawled_at"]
@@ -250,6 +275,40 @@ def write_batch(connection: Connection, articles: list[dict[str, Any]], reprints
     ]
     if snapshots:
         connection.execute(insert(ViewSnapshot), snapshots)
+    return copies
+
+
+def _as_reprint(row: dict[str, Any], match: Match) -> ReprintRecord:
+    return ReprintRecord(
+        match.url,
+        row["url"],
+        row["site"],
+        row["published_at"],
+        row["views"],
+        round(match.similarity, 3),
+        row["crawled_at"],
+    )
+
+
+# An arbitrary constant naming finnews's writer lock on PostgreSQL (pg_advisory_xact_lock) and MySQL.
+_WRITER_LOCK = 0x66696E6E  # "finn"
+
+
+def _lock_writers(connection: Connection) -> None:
+    """Take the lock that serialises finnews writers (of any process) until the transaction ends."""
+    name = connection.dialect.name
+    if name == "sqlite":
+        connection.exec_driver_sql("UPDATE sites SET name = name WHERE 0")  # takes SQLite's write lock now
+    elif name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITER_LOCK})")
+    elif name in ("mysql", "mariadb"):
+        connection.exec_driver_sql(f"SELECT GET_LOCK('finnews-{_WRITER_LOCK}', 120)")
+
+
+def _unlock_writers(connection: Connection) -> None:
+    """MySQL's named locks outlive transactions: release it (a no-op where it is not held)."""
+    if connection.dialect.name in ("mysql", "mariadb"):
+        connection.exec_driver_sql(f"SELECT RELEASE_LOCK('finnews-{_WRITER_LOCK}')")
 
 
 def _ids_by_url(connection: Connection, urls: list[str]) -> dict[str, int]:

@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 
 from crawler import queries, store
 from crawler.items import Article
-from pipelines.fingerprint import body_hash, containment, paragraph_keys
+from pipelines.fingerprint import Matching, body_hash, paragraph_keys
 from pipelines.storage import StoragePipeline
 
 if TYPE_CHECKING:
@@ -32,23 +32,24 @@ logger = logging.getLogger(__name__)
 @dataclass
 class _Pending:
     item: Any
-    keys: list[int]
-    body_hash: int
+    page: queries.Page
     done: asyncio.Future[bool] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
-class DedupePipeline:
-    """Drops reprints: a body whose paragraph keys are mostly contained in a stored article's.
+def page_of(article: Article) -> queries.Page:
+    """What reprint lookups know of an article: its URL and its body's fingerprints."""
+    return queries.Page(article.url, body_hash(article.body), tuple(paragraph_keys(article.body)))
 
-    `threshold` is the share of the smaller key set two bodies must share (containment), and
-    `min_shared` the fewest shared paragraphs that count; bodies too short for keys match only
-    exactly. The first stored copy is canonical.
+
+class DedupePipeline:
+    """Drops reprints: a copy of a story already stored, or accepted and about to be (see `Matching`).
+
+    The first stored copy is canonical. Bodies too short for paragraph keys match only when equal.
     """
 
-    def __init__(self, threshold: float, min_shared: int, stats: StatsCollector, crawler: Crawler) -> None:
+    def __init__(self, matching: Matching, stats: StatsCollector, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.threshold = threshold
-        self.min_shared = min_shared
+        self.matching = matching
         self.stats = stats
         self.storage: StoragePipeline | None = None
         self.pending: dict[str, _Pending] = {}
@@ -57,12 +58,11 @@ class DedupePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
         assert crawler.stats is not None
-        pipeline = cls(
+        matching = Matching(
             crawler.settings.getfloat("FINNEWS_REPRINT_THRESHOLD"),
             crawler.settings.getint("FINNEWS_REPRINT_MIN_SHARED"),
-            crawler.stats,
-            crawler,
         )
+        pipeline = cls(matching, crawler.stats, crawler)
         crawler.signals.connect(pipeline._stored, signals.item_scraped)
         crawler.signals.connect(pipeline._not_stored, signals.item_dropped)
         crawler.signals.connect(pipeline._not_stored, signals.item_error)
@@ -87,9 +87,10 @@ class DedupePipeline:
         if not isinstance(article, Article):
             return item
         while True:
-            canonical = self._match(article)
+            page = page_of(article)
+            canonical = self._match(page)
             if canonical is None:
-                self.pending[article.url] = _Pending(item, paragraph_keys(article.body), body_hash(article.body))
+                self.pending[article.url] = _Pending(item, page)
                 return item
             url, similarity = canonical
             pending = self.pending.get(url)
@@ -99,17 +100,17 @@ class DedupePipeline:
         self.stats.inc_value("finnews/dropped/reprint")
         raise DropItem(f"reprint of {url} (similarity {similarity:.2f}): {article.url}")
 
-    def _match(self, article: Article) -> tuple[str, float] | None:
-        """The canonical URL and similarity of the story `article` reprints, or None if it is new."""
-        keys, exact = paragraph_keys(article.body), body_hash(article.body)
+    def _match(self, page: queries.Page) -> tuple[str, float] | None:
+        """The canonical URL and similarity of the story `page` copies, or None if it is new: first
+        among the articles accepted but not yet committed, then in the database."""
         for url, pending in self.pending.items():
-            if url == article.url:
+            if url == page.url:
                 continue
-            similarity = 1.0 if pending.body_hash == exact else containment(keys, pending.keys)
-            shared = similarity * min(len(keys), len(pending.keys))
-            if pending.body_hash == exact or (shared >= self.min_shared and similarity >= self.threshold):
+            if pending.page.body_hash == page.body_hash:
+                return url, 1.0
+            if (similarity := self.matching.compare(page.keys, pending.page.keys)) is not None:
                 return url, similarity
-        match = queries.find_canonical(self._connect(), article.url, exact, keys, self.min_shared, self.threshold)
+        match = queries.find_canonical(self._connect(), page, self.matching)
         return (match.url, match.similarity) if match else None
 
     async def _record(self, article: Article, canonical_url: str, similarity: float) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from hashlib import blake2b
 
 #: Shorter paragraphs ("电商直播兴起推动产业援藏") are headings or boilerplate: too common to key on.
@@ -67,15 +68,37 @@ def body_hash(body: str | None) -> int:
     return _key(_NOISE.sub("", body or ""))
 
 
-def containment(keys: Iterable[int], other: Iterable[int]) -> float:
-    """Share of the smaller key set found in the other one (0.0 when either is empty).
+@dataclass(frozen=True)
+class Matching:
+    """When two bodies are one story: they share at least `min_shared` paragraph keys, making at least
+    `threshold` of the smaller key set (containment, so a copy missing a paragraph or carrying an
+    extra one still matches); or their body hashes are equal (`body_hash`)."""
 
-    >>> containment([1, 2, 3, 4], [1, 2, 3])
-    1.0
-    >>> containment([1, 2], [3])
-    0.0
-    """
-    a, b = set(keys), set(other)
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
+    threshold: float = 0.6
+    min_shared: int = 2
+
+    def similarity(self, shared: int, n_keys: int, n_other: int) -> float | None:
+        """The containment of two key sets of sizes `n_keys` and `n_other` sharing `shared` keys, if
+        that makes them one story; else None.
+
+        >>> Matching().similarity(3, 4, 3)
+        1.0
+        >>> Matching().similarity(2, 5, 5) is None  # 0.4 < threshold
+        True
+        >>> Matching().similarity(1, 1, 1) is None  # fewer than min_shared
+        True
+        """
+        smaller = min(n_keys, n_other)
+        if smaller == 0 or shared < self.min_shared:
+            return None
+        similarity = shared / smaller
+        return similarity if similarity >= self.threshold else None
+
+    def compare(self, keys: Iterable[int], other: Iterable[int]) -> float | None:
+        """`similarity` of two key lists.
+
+        >>> Matching().compare([1, 2, 3, 4], [1, 2, 3])
+        1.0
+        """
+        a, b = set(keys), set(other)
+        return self.similarity(len(a & b), len(a), len(b))

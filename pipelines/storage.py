@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import Spider, signals
+from scrapy.exceptions import DropItem
 from sqlalchemy import Engine
 
 from crawler import store
 from crawler.items import Article
-from pipelines.fingerprint import body_hash, paragraph_keys
+from pipelines.fingerprint import Matching, body_hash, paragraph_keys
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -44,9 +45,10 @@ class StoragePipeline:
     in `crawl_runs` with its closing stats.
     """
 
-    def __init__(self, db_url: str | None, batch_size: int, stats: StatsCollector) -> None:
+    def __init__(self, db_url: str | None, batch_size: int, matching: Matching, stats: StatsCollector) -> None:
         self.db_url = store.database_url(db_url)
         self.batch_size = batch_size
+        self.matching = matching
         self.stats = stats
         self.engine: Engine | None = None
         self.writer: store.ArticleWriter | None = None
@@ -55,8 +57,12 @@ class StoragePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         assert crawler.stats is not None
+        settings = crawler.settings
+        matching = Matching(
+            settings.getfloat("FINNEWS_REPRINT_THRESHOLD"), settings.getint("FINNEWS_REPRINT_MIN_SHARED")
+        )
         pipeline = cls(
-            crawler.settings.get("FINNEWS_DB_URL"), crawler.settings.getint("FINNEWS_DB_BATCH_SIZE"), crawler.stats
+            settings.get("FINNEWS_DB_URL"), settings.getint("FINNEWS_DB_BATCH_SIZE"), matching, crawler.stats
         )
         crawler.signals.connect(pipeline.spider_opened, signals.spider_opened)
         crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
@@ -68,7 +74,7 @@ class StoragePipeline:
         except Exception as exc:
             logger.error("cannot store articles in %s: %s", self.db_url, str(exc).splitlines()[0])
             raise
-        self.writer = store.ArticleWriter(self.engine, self.batch_size)
+        self.writer = store.ArticleWriter(self.engine, self.batch_size, self.matching)
         logger.info("storing articles in %s", self.engine.url.render_as_string())
 
     def spider_opened(self, spider: Spider) -> None:
@@ -79,11 +85,14 @@ class StoragePipeline:
         article = ItemAdapter(item).item
         if not isinstance(article, Article):
             return item
-        await self.submit(article_row(article))
+        canonical = await self.submit(article_row(article))
+        if canonical is not None:  # another crawl process stored a copy of this story first
+            self.stats.inc_value("finnews/dropped/reprint")
+            raise DropItem(f"reprint of {canonical} (stored meanwhile by another crawl): {article.url}")
         self.stats.inc_value("finnews/stored")
         return item
 
-    def submit(self, row: dict[str, Any] | store.ReprintRecord) -> asyncio.Future[None]:
+    def submit(self, row: dict[str, Any] | store.ReprintRecord) -> asyncio.Future[str | None]:
         """Queue a row; the future resolves once it is committed (FIFO with everything queued before)."""
         assert self.writer is not None
         return asyncio.wrap_future(self.writer.submit(row))

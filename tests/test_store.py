@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from crawler import queries, store
 from crawler.models import SHANGHAI, ArticleRow, Base
+from pipelines.fingerprint import Matching
 from tests.services import service_url
 
 NOW = datetime(2026, 11, 29, 20, 0, tzinfo=SHANGHAI)
@@ -99,7 +100,7 @@ def test_find_canonical(engine: Any) -> None:
 
     def canonical(url: str = "http://p3/new.html", body_hash: int = 1, keys: tuple[int, ...] = ()) -> Any:
         with engine.connect() as connection:
-            return queries.find_canonical(connection, url, body_hash, list(keys), min_shared=2, threshold=0.6)
+            return queries.find_canonical(connection, queries.Page(url, body_hash, keys), Matching(0.6, 2))
 
     assert canonical("http://p1/a/1.html", body_hash=99) is None  # the stored page itself: a re-crawl
     assert canonical("http://p2/b/7.html") == queries.Match("http://p1/a/1.html", 1.0)  # a known reprint
@@ -168,3 +169,36 @@ def test_a_database_of_the_previous_version_is_refused_then_upgraded(tmp_path: A
     writer.close()
     [new] = queries.iter_articles(old, queries.Filters(search="储能装机"))
     assert (new["authors"], new["source_canonical"]) == (["张三"], "新华社")
+
+
+def test_concurrent_writers_store_each_story_once(engine: Any) -> None:
+    """Two crawl processes (two engines, two writers) storing copies of the same stories at once."""
+    url = engine.url.render_as_string(hide_password=False)
+    engines = [store.make_engine(url), store.make_engine(url)]
+    writers = [store.ArticleWriter(e, batch_size=10, matching=Matching()) for e in engines]
+    stories = range(40)
+    futures = {
+        (story, copy): writers[copy].submit(
+            row(
+                f"http://p{copy}/a/{story}.html",
+                site=f"site{copy}",
+                body=f"story {story}",
+                keys=[story * 100 + k for k in range(4)],
+                n_keys=4,
+                body_hash=story,
+            )
+        )  # fmt: skip
+        for story in stories
+        for copy in (0, 1)
+    }
+    for writer in writers:
+        writer.close()
+    results = {key: future.result() for key, future in futures.items()}
+    for story in stories:  # exactly one copy was stored, the other became its reprint
+        outcomes = [results[story, 0], results[story, 1]]
+        assert outcomes.count(None) == 1, (story, outcomes)
+    records = list(queries.iter_articles(engine))
+    assert len(records) == len(stories)
+    assert all(len(record["reprints"]) == 1 for record in records)
+    for e in engines:
+        e.dispose()

@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import permutations
+from typing import Any
 
 from crawler.sampleportals.copies import Copy, Slot, make_copy
 from crawler.sampleportals.newstext import TOPICS
@@ -128,13 +129,25 @@ class StoryBook:
         self.seed = seed
         self.articles = articles
         self.heads = HeadTable()
+        self.indexes = self._build_indexes()
+        self._open_caches()
+
+    def _open_caches(self) -> None:
+        """Empty caches (also after unpickling: a worker process starts with its own)."""
         self.head = lru_cache(maxsize=CACHE_SIZE)(self.heads.__getitem__)
         self._titles: dict[int, str] = {}
         self._titles_lock = threading.Lock()
         self.headline = lru_cache(maxsize=CACHE_SIZE * 4)(self._headline)
         self.text = lru_cache(maxsize=CACHE_SIZE)(self._text)
         self.copy = lru_cache(maxsize=CACHE_SIZE)(self._copy)
-        self.indexes = self._build_indexes()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the seed and the index arrays only (worker processes rebuild no index)."""
+        return {"seed": self.seed, "articles": self.articles, "heads": self.heads, "indexes": self.indexes}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._open_caches()
 
     def _build_indexes(self) -> dict[str, PortalIndex]:
         entries: dict[str, list[tuple[int, int]]] = {name: [] for name in SPECS}

@@ -1,4 +1,7 @@
-"""`SampleNetwork`: the three portals on 127.0.0.1 with their ground truth; `serve_forever` for the CLI."""
+"""`SampleNetwork`: the three portals on 127.0.0.1 with their ground truth; `serve_forever` for the CLI.
+
+Served from a background thread by default, or from worker processes with `workers=2` or `3`.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from crawler.sampleportals.site import Site
 from crawler.sampleportals.sites import PORTALS
 from crawler.sampleportals.stories import NOW
 from crawler.sampleportals.txjr import TxjrSite
+from crawler.sampleportals.workers import WorkerPool
 
 SITE_CLASSES: dict[str, type[Site]] = {"dede": DedeSite, "phpcms": PhpcmsSite, "txjr": TxjrSite}
 HOST = "127.0.0.1"
@@ -43,23 +47,29 @@ class SampleNetwork:
         *,
         slow_seconds: float = 5.0,
         oversize_bytes: int = 12 * 1024 * 1024,
+        workers: int = 1,
     ) -> None:
         """`articles` distinct stories; `port=0` binds free ports, `port=P` binds portal i to P+i.
 
         `faults`: False (healthy), True (default `FaultRates` on every portal), one `FaultRates` for
         all portals, or a mapping portal name -> `FaultRates` (missing portals stay healthy).
+        `workers`: 1 serves from a thread of this process; 2 or 3 serve from that many worker
+        processes (see `workers.py`; more than one per portal is never used).
         """
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
         self.seed = seed
         self.articles = articles
         self.port = port
         self.slow_seconds = slow_seconds
+        self.workers = min(workers, len(PORTALS))
         self.book = StoryBook(seed, articles)
         self.sites: dict[str, Site] = {
             name: SITE_CLASSES[name](self.book, FaultPlan(seed, name, _rates(faults, name)), oversize_bytes)
             for name in PORTALS
         }
         self._servers = [PortalServer(self.sites[name], slow_seconds) for name in PORTALS]
-        self._thread: ServerThread | None = None
+        self._backend: ServerThread | WorkerPool | None = None
         self.ports: dict[str, int] = {}
         if port:
             self.ports = {name: port + number for number, name in enumerate(PORTALS)}
@@ -67,21 +77,25 @@ class SampleNetwork:
     # -- lifecycle --------------------------------------------------------------------------------
 
     def start(self) -> SampleNetwork:
-        """Start serving in a background thread; returns once every portal is listening."""
-        if self._thread is not None:
+        """Start serving (a background thread, or worker processes); returns once every portal listens."""
+        if self._backend is not None:
             return self
         requested = [self.port + number if self.port else 0 for number in range(len(PORTALS))]
-        thread = ServerThread(self._servers, requested, HOST)
-        bound = thread.start()
-        self._thread = thread
+        backend: ServerThread | WorkerPool
+        if self.workers > 1:
+            backend = WorkerPool(self._servers, requested, HOST, self.workers)
+        else:
+            backend = ServerThread(self._servers, requested, HOST)
+        bound = backend.start()
+        self._backend = backend
         self.ports = dict(zip(PORTALS, bound, strict=True))
         return self
 
     def stop(self) -> None:
         """Stop serving (idempotent)."""
-        if self._thread is not None:
-            self._thread.stop()
-            self._thread = None
+        if self._backend is not None:
+            self._backend.stop()
+            self._backend = None
 
     def __enter__(self) -> SampleNetwork:
         return self.start()
@@ -95,6 +109,12 @@ class SampleNetwork:
         """Forget attempt counts: every transient fault fires again on its next first attempt."""
         for server in self._servers:
             server.attempts.clear()
+        if self._backend is not None:
+            self._backend.reset_faults()
+
+    def server_cpu_seconds(self) -> float:
+        """CPU time spent serving since `start()`: the server thread's, or the sum over the workers."""
+        return self._backend.cpu_seconds() if self._backend is not None else 0.0
 
     # -- addresses --------------------------------------------------------------------------------
 
@@ -151,9 +171,13 @@ def serve_forever(
     seed: int = 1,
     faults: bool = False,
     truth_path: str | PathLike[str] | None = None,
+    workers: int = 1,
 ) -> None:
-    """Serve the sample portals until Ctrl-C: print the start URLs, write the truth file if asked."""
-    network = SampleNetwork(articles=articles, seed=seed, faults=faults, port=port).start()
+    """Serve the sample portals until Ctrl-C: print the start URLs, write the truth file if asked.
+
+    `workers` > 1 serves from that many processes (at most one per portal), see `SampleNetwork`.
+    """
+    network = SampleNetwork(articles=articles, seed=seed, faults=faults, port=port, workers=workers).start()
     try:
         for name, url in network.start_urls.items():
             print(f"{name}\t{url}", flush=True)

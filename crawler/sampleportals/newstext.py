@@ -8,18 +8,14 @@ switch to ASCII later (see `drift.py`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from random import Random
-from typing import Any
 
 from crawler.sampleportals import vocab
+from crawler.sampleportals.templates import Filler, TemplateCompiler
 from crawler.sampleportals.vocab import words
 
 TOPICS: tuple[str, ...] = words("bank fund stock energy consumer policy company insurance")
-
-_SLOT = re.compile(r"\{(\w+)\}")
 
 # Fixed per story: the actors a story keeps talking about.
 _CAST_LISTS: dict[str, tuple[str, ...]] = {
@@ -49,20 +45,20 @@ _CAST_LISTS: dict[str, tuple[str, ...]] = {
     "mood": vocab.MARKET_MOODS,
 }
 
-# Drawn afresh at every use: figures.
+# Drawn afresh at every use: figures. `a + (b - a) * r.random()` is `r.uniform(a, b)` without the method call.
 _NUMBERS: dict[str, Callable[[Random], str]] = {
-    "pct": lambda r: f"{r.uniform(0.5, 35):.2f}",
-    "pct1": lambda r: f"{r.uniform(0.1, 3):.1f}",
-    "amount": lambda r: f"{r.uniform(1, 999):.2f}亿元",
-    "bigamount": lambda r: f"{r.uniform(1, 30):.2f}万亿元",
+    "pct": lambda r: f"{0.5 + (35 - 0.5) * r.random():.2f}",
+    "pct1": lambda r: f"{0.1 + (3 - 0.1) * r.random():.1f}",
+    "amount": lambda r: f"{1 + (999 - 1) * r.random():.2f}亿元",
+    "bigamount": lambda r: f"{1 + (30 - 1) * r.random():.2f}万亿元",
     "n": lambda r: str(2 + int(r.random() * 59)),
     "bign": lambda r: str(120 + int(r.random() * 9681)),
     "bp": lambda r: pick(r, ("5", "10", "15", "20", "25", "30", "35", "50")),
-    "rate": lambda r: f"{r.uniform(1.2, 4.2):.2f}%",
+    "rate": lambda r: f"{1.2 + (4.2 - 1.2) * r.random():.2f}%",
     "mw": lambda r: pick(r, ("50", "100", "200", "300", "500", "800", "1000", "1500")),
     "period": lambda r: pick(r, ("上半年", "前三季度", "一季度", "今年前7个月")),
     "year": lambda r: pick(r, ("2023", "2024", "2025")),
-    "price": lambda r: f"{r.uniform(3, 260):.2f}",
+    "price": lambda r: f"{3 + (260 - 3) * r.random():.2f}",
     "cover": lambda r: str(150 + int(r.random() * 271)),
 }
 
@@ -421,67 +417,31 @@ def pick(rng: Random, items: Sequence[str]) -> str:
     return items[int(rng.random() * len(items))]
 
 
-_CAST_SLOTS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(_CAST_LISTS.items())
+_CAST_NAMES: tuple[str, ...] = tuple(_CAST_LISTS)
+_CAST_CHOICES: tuple[tuple[tuple[str, ...], int], ...] = tuple((items, len(items)) for items in _CAST_LISTS.values())
 # "bank2" and "bank" never name the same actor: (index of the "...2" slot, index of its first slot).
 _CAST_PAIRS: tuple[tuple[int, int], ...] = tuple(
-    (number, [slot for slot, _ in _CAST_SLOTS].index(slot[:-1]))
-    for number, (slot, _) in enumerate(_CAST_SLOTS)
-    if slot.endswith("2")
+    (number, _CAST_NAMES.index(slot[:-1])) for number, slot in enumerate(_CAST_NAMES) if slot.endswith("2")
 )
 
 
 def draw_cast(rng: Random, month: int, day: int) -> dict[str, str]:
     """The story's fixed actors plus its publication month/day (`{m}`, `{d}`): one draw per actor."""
     draw = rng.random
-    actors = [items[int(draw() * len(items))] for _, items in _CAST_SLOTS]
+    actors = [items[int(draw() * size)] for items, size in _CAST_CHOICES]
     for second, first in _CAST_PAIRS:
         if actors[second] == actors[first]:  # "京东方与京东方" never happens
-            items = _CAST_SLOTS[second][1]
+            items = _CAST_CHOICES[second][0]
             actors[second] = items[(items.index(actors[second]) + 1) % len(items)]
-    cast = {slot: actor for (slot, _), actor in zip(_CAST_SLOTS, actors, strict=True)}
+    cast = dict(zip(_CAST_NAMES, actors, strict=True))
     cast["m"], cast["d"] = str(month), str(day)
     return cast
 
 
-# -- templates, compiled once ------------------------------------------------------------------------
+# -- templates, compiled once (see `templates.py`) ------------------------------------------------------
 
-CAST_SLOT, NUMBER_SLOT, PHRASE_SLOT = 0, 1, 2
 CAST_KEYS = frozenset((*_CAST_LISTS, "m", "d"))
-
-
-@dataclass(frozen=True)
-class Template:
-    """A template split once: `literals[0]`, slot 0, `literals[1]`, slot 1, ... `literals[-1]`.
-
-    Each slot is (kind, payload): (CAST_SLOT, name), (NUMBER_SLOT, draw function) or
-    (PHRASE_SLOT, tuple of phrase `Template`s).
-    """
-
-    text: str
-    literals: tuple[str, ...]
-    slots: tuple[tuple[int, Any], ...]
-
-
-_TEMPLATES: dict[str, Template] = {}
-
-
-def compiled(text: str) -> Template:
-    """The `Template` of `text` (memoised: every template string is compiled once)."""
-    template = _TEMPLATES.get(text)
-    if template is None:
-        parts = _SLOT.split(text)
-        slots = tuple(_slot(name) for name in parts[1::2])
-        template = _TEMPLATES[text] = Template(text, tuple(parts[0::2]), slots)
-    return template
-
-
-def _slot(name: str) -> tuple[int, Any]:
-    """How slot `name` is filled: from the cast, with a fresh figure, or with a (nested) phrase."""
-    if name in CAST_KEYS:
-        return CAST_SLOT, name
-    if name in _NUMBERS:
-        return NUMBER_SLOT, _NUMBERS[name]
-    return PHRASE_SLOT, tuple(compiled(phrase) for phrase in PHRASES[name])
+_COMPILER = TemplateCompiler(CAST_KEYS, _NUMBERS, PHRASES)
 
 
 def fill(template: str, rng: Random, cast: Mapping[str, str]) -> str:
@@ -490,50 +450,31 @@ def fill(template: str, rng: Random, cast: Mapping[str, str]) -> str:
     >>> fill("{bank}降息{bp}个基点", Random(1), {"bank": "工商银行"})
     '工商银行降息10个基点'
     """
-    return fill_compiled(compiled(template), rng, cast)
+    return _COMPILER.compile(template)(rng, cast)
 
 
-def fill_compiled(template: Template, rng: Random, cast: Mapping[str, str]) -> str:
-    """`fill` for a compiled template (phrases are compiled too: no parsing on the hot path)."""
-    if not template.slots:
-        return template.text
-    literals = template.literals
-    out = [literals[0]]
-    for index, (kind, payload) in enumerate(template.slots, 1):
-        if kind == CAST_SLOT:
-            value = cast[payload]
-        elif kind == NUMBER_SLOT:
-            value = payload(rng)
-        else:
-            phrase = payload[int(rng.random() * len(payload))]
-            value = fill_compiled(phrase, rng, cast) if phrase.slots else phrase.text
-        out.append(value)
-        out.append(literals[index])
-    return "".join(out)
-
-
-def _compile_all(lists: Mapping[str, Sequence[str]]) -> dict[str, tuple[Template, ...]]:
-    return {key: tuple(compiled(text) for text in items) for key, items in lists.items()}
+def _compile_all(lists: Mapping[str, Sequence[str]]) -> dict[str, tuple[Filler, ...]]:
+    return {key: _COMPILER.compile_all(items) for key, items in lists.items()}
 
 
 _TITLES = _compile_all(TITLES)
 _LEADS = _compile_all(LEADS)
 _SENTENCES = _compile_all(SENTENCES)
-_FRAMES = tuple(compiled(text) for text in FRAMES)
+_FRAMES = _COMPILER.compile_all(FRAMES)
 
 
 def news_title(rng: Random, topic: str, cast: Mapping[str, str]) -> str:
     """A headline for `topic`."""
     templates = _TITLES[topic]
-    return fill_compiled(templates[int(rng.random() * len(templates))], rng, cast)
+    return templates[int(rng.random() * len(templates))](rng, cast)
 
 
 def news_lead(rng: Random, topic: str, cast: Mapping[str, str]) -> str:
     """The first paragraph: who did what, when (at least 40 characters)."""
     templates = _LEADS[topic]
-    lead = fill_compiled(templates[int(rng.random() * len(templates))], rng, cast)
+    lead = templates[int(rng.random() * len(templates))](rng, cast)
     while len(lead) < 40:
-        lead += fill_compiled(_FRAMES[int(rng.random() * len(_FRAMES))], rng, cast)
+        lead += _FRAMES[int(rng.random() * len(_FRAMES))](rng, cast)
     return lead
 
 
@@ -553,7 +494,7 @@ def news_paragraphs(rng: Random, topic: str, cast: Mapping[str, str], count: int
     return paragraphs
 
 
-def _paragraph(rng: Random, topical: list[Template], cast: Mapping[str, str]) -> str:
+def _paragraph(rng: Random, topical: list[Filler], cast: Mapping[str, str]) -> str:
     """Join sentences until the paragraph holds at least 40 characters (at most 200)."""
     draw = rng.random
     frames, frame_count = _FRAMES, len(_FRAMES)
@@ -563,7 +504,7 @@ def _paragraph(rng: Random, topical: list[Template], cast: Mapping[str, str]) ->
     while size < target:
         use_topical = topical and draw() < 0.45
         template = topical.pop() if use_topical else frames[int(draw() * frame_count)]
-        sentence = fill_compiled(template, rng, cast)
+        sentence = template(rng, cast)
         if size + len(sentence) > 200:
             if size >= 40:
                 break

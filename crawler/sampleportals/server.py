@@ -12,6 +12,7 @@ import logging
 import socket
 import struct
 import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC
 from email.utils import format_datetime
@@ -221,6 +222,17 @@ class ServerThread:
         self._thread.join()
         self._loop = self._thread = None
 
+    def reset_faults(self) -> None:
+        """Forget attempt counts: every transient fault fires again on its next first attempt."""
+        for server in self.servers:
+            server.attempts.clear()
+
+    def cpu_seconds(self) -> float:
+        """CPU time the serving thread has used so far (0 before `start`)."""
+        if self._thread is None or self._thread.ident is None:
+            return 0.0
+        return time.clock_gettime(time.pthread_getcpuclockid(self._thread.ident))
+
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
@@ -235,19 +247,28 @@ class ServerThread:
         except BaseException as error:  # reported to start()
             self._error = error
             self._ready.set()
-            self._shutdown(loop, listeners)
+            shutdown(loop, self.servers, listeners)
             return
         self._loop = loop
         self._ready.set()
         loop.run_forever()
-        self._shutdown(loop, listeners)
+        shutdown(loop, self.servers, listeners)
 
-    def _shutdown(self, loop: asyncio.AbstractEventLoop, listeners: list[asyncio.Server]) -> None:
-        for server in self.servers:
-            for transport in list(server.transports):
-                transport.abort()
-        for listener in listeners:
-            listener.close()
-            loop.run_until_complete(listener.wait_closed())
-        loop.run_until_complete(asyncio.sleep(0))
-        loop.close()
+
+def listen(
+    loop: asyncio.AbstractEventLoop, server: PortalServer, sock: socket.socket, backlog: int = 1024
+) -> asyncio.Server:
+    """Serve `server` on the listening socket `sock` (bound by whoever picks the ports)."""
+    return loop.run_until_complete(loop.create_server(partial(HttpProtocol, server), sock=sock, backlog=backlog))
+
+
+def shutdown(loop: asyncio.AbstractEventLoop, servers: Sequence[PortalServer], listeners: list[asyncio.Server]) -> None:
+    """Abort every open connection, close the listeners and the (stopped) loop."""
+    for server in servers:
+        for transport in list(server.transports):
+            transport.abort()
+    for listener in listeners:
+        listener.close()
+        loop.run_until_complete(listener.wait_closed())
+    loop.run_until_complete(asyncio.sleep(0))
+    loop.close()

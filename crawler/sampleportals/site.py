@@ -70,10 +70,23 @@ class Site:
         self.index = book.indexes[self.spec.name]
         self.faults = faults
         self.oversize_bytes = oversize_bytes
+        self._open_caches()
+
+    def _open_caches(self) -> None:
+        """Empty caches (also after unpickling: a worker process starts with its own)."""
         self._hot: dict[tuple[int, int], list[Entry]] = {}
         self._fragments: dict[tuple[Hashable, ...], str] = {}
         self._listing_entries = lru_cache(maxsize=ENTRY_CACHE)(self._listing_entry)
         self._side_entries = lru_cache(maxsize=ENTRY_CACHE)(self._side_entry)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle what the site is made of, not its caches."""
+        return {"book": self.book, "faults": self.faults, "oversize_bytes": self.oversize_bytes}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.index = self.book.indexes[self.spec.name]
+        self._open_caches()
 
     # -- URL scheme (subclasses) ------------------------------------------------------------------
 

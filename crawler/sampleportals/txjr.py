@@ -240,7 +240,9 @@ class TxjrSite(Site):
 
     def _nav(self, active: str) -> str:
         names = {spec.key: spec.name for spec in self.spec.channels} | dict(self.spec.nav_only)
-        return "".join(f'<li{_ON if key == active else ""}><a href="/{key}/">{names[key]}</a></li>' for key in NAV_ORDER)
+        return "".join(
+            f'<li{_ON if key == active else ""}><a href="/{key}/">{names[key]}</a></li>' for key in NAV_ORDER
+        )
 
     def _page(self, title: str, active: str, body: str, charset: str | None = None, description: str = "") -> str:
         """The full document: top bar, logo, nav, `body`, footer."""
@@ -265,4 +267,3 @@ class TxjrSite(Site):
             f"<p>Copyright &copy; 2024 {self.spec.site_name} All Rights Reserved 京ICP备00000000号</p></div>\n"
             "</body>\n</html>\n"
         )
-
