@@ -14,13 +14,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn
+from urllib.parse import urlsplit
 
 import orjson
+from parsel import Selector
 from sqlalchemy.exc import ArgumentError, OperationalError
 from tqdm import tqdm
 
-from crawler import queries, store
+from crawler import profiles, queries, store
+from crawler.extract.article import extract_article
+from crawler.extract.charset import decode_html
 from crawler.models import SHANGHAI
+from pipelines.normalize import normalize_article
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -167,6 +172,54 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+EXTRACT_FIELDS = (
+    "url", "title", "published_at", "source", "source_canonical", "author", "authors", "editor", "views",
+    "body", "images", "category", "date_source",
+)  # fmt: skip
+
+
+def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profile | None = None) -> dict[str, Any]:
+    """The Article fields of one saved page, extracted and normalised exactly as a crawl would.
+
+    `counter_url` names the CMS script that writes the read count (not fetched here: `views` stays
+    null for such pages); `encoding` is the charset the page was decoded with.
+    """
+    text, encoding, _ = decode_html(html)
+    raw = extract_article(Selector(text=text), url, profile.fields if profile else None)
+    site = profile.name if profile else urlsplit(url).netloc
+    article = raw.to_article(url, site, profile.site_name if profile else None, now)
+    normalize_article(article, now)
+    return {
+        **{name: getattr(article, name) for name in EXTRACT_FIELDS},
+        "counter_url": raw.counter_url,
+        "encoding": encoding,
+    }
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    profile = profiles.load(args.profile) if args.profile else None
+    if args.file:
+        url = args.url or Path(args.file).resolve().as_uri()
+        sys.stdout.buffer.write(orjson.dumps(extract_record(Path(args.file).read_bytes(), url, args.now, profile),
+                                             option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))  # fmt: skip
+        return 0
+    for line in sys.stdin:  # batch: {"path": ..., "url": ... or null} per line, one object out per line
+        if not line.strip():
+            continue
+        path = None
+        try:
+            task = orjson.loads(line)
+            path = task["path"]
+            record = extract_record(
+                Path(path).read_bytes(), task.get("url") or Path(path).resolve().as_uri(), args.now, profile
+            )
+        except Exception as exc:
+            record = {"path": path, "error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.buffer.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        sys.stdout.flush()
+    return 0
+
+
 def cmd_sample_portals(args: argparse.Namespace) -> int:
     from crawler.sampleportals import serve_forever
 
@@ -269,6 +322,18 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=("upgrade", "current"), help="what to do")
     db.add_argument("revision", nargs="?", default="head", help="target revision of `upgrade` (default: head)")
     db_option(db)
+
+    extract = add(
+        "extract", cmd_extract, "Print the Article fields of saved HTML pages as JSON (no crawl, no database)."
+    )
+    extract.add_argument(
+        "file", nargs="?", help='an HTML file; without it, JSON lines {"path": ..., "url": ...} on stdin'
+    )
+    extract.add_argument("--url", help="the page's URL (resolves links, dates in the URL); default: the file's")
+    extract.add_argument("--profile", help="extract with this portal profile's overrides")
+    extract.add_argument(
+        "--now", type=parse_time, default=datetime.now(SHANGHAI), help="reference time of relative dates"
+    )
 
     portals = add("sample-portals", cmd_sample_portals, "Serve the local sample portal network until Ctrl-C.")
     portals.add_argument("--port", type=int, default=8601, help="port of the first portal (portal i on PORT+i)")

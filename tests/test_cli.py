@@ -8,8 +8,10 @@ import io
 import json
 import subprocess
 import sys
+import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,3 +145,39 @@ def test_reprints_lists_stories_with_their_copies(db: str) -> None:
     table = finnews("reprints", "--db", db).stdout.splitlines()
     assert table[0].split() == ["copies", "first_published", "last_published", "sites", "title"]
     assert table[2].split()[0] == "2" and "dede,phpcms" in table[2]
+
+
+def test_extract_saved_pages_like_a_crawl(sample_network: Any, tmp_path: Path) -> None:
+    """`finnews extract` in batch mode on saved pages of every portal: fields equal the truth."""
+    truth = sample_network.truth()
+    pages = [next(p for p in truth if p["site"] == site) for site in ("dede", "phpcms", "txjr")]
+    tasks = []
+    for i, page in enumerate(pages):
+        path = tmp_path / f"{i}.html"
+        path.write_bytes(urllib.request.urlopen(page["url"]).read())
+        tasks.append(json.dumps({"path": str(path), "url": page["url"]}))
+    tasks.insert(1, json.dumps({"path": str(tmp_path / "missing.html"), "url": None}))
+    result = subprocess.run([FINNEWS, "extract", "--now", "2024-09-05"], input="\n".join(tasks) + "\n",
+                            capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 4 and "FileNotFoundError" in records[1]["error"]
+    for record, page in zip([records[0], *records[2:]], pages, strict=True):
+        for name in ("title", "published_at", "source", "author", "editor", "body", "images", "category"):
+            assert record[name] == page[name], (page["url"], name)
+        # read counts written by a CMS script are not fetched offline; inline ones are read
+        assert record["views"] == (page["views"] if record["counter_url"] is None else None)
+    assert records[2]["encoding"] == "gb18030"  # the GBK portal
+
+
+def test_extract_one_file_prints_its_fields(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>央行开展逆回购_天下金融网</title></head><body><h1>央行开展逆回购</h1>"
+        "<div>2024-09-03 11:54:03 来源:千龙网 阅读量:11003</div><div class='content'>"
+        "<p>中新网9月3日电 央行今日开展1000亿元逆回购操作mdash;mdash;中标利率持平。</p></div></body></html>",
+        encoding="utf-8",
+    )
+    record = json.loads(finnews("extract", str(page), "--url", "http://x.cn/a/20240903/1.html").stdout)
+    assert record["title"] == "央行开展逆回购" and record["source"] == "千龙网" and record["views"] == 11003
+    assert record["published_at"] == "2024-09-03T11:54:03+08:00"
+    assert record["body"] == "中新网9月3日电 央行今日开展1000亿元逆回购操作——中标利率持平。"

@@ -187,7 +187,7 @@ def test_concurrent_writers_store_each_story_once(engine: Any) -> None:
                 n_keys=4,
                 body_hash=story,
             )
-        )  # fmt: skip
+        )
         for story in stories
         for copy in (0, 1)
     }

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urljoin
 
 from parsel import Selector, SelectorList
 
 from crawler.extract import patterns
+from crawler.items import Article
 
 
 @dataclass
@@ -33,6 +35,25 @@ class RawArticle:
     images: list[str] = field(default_factory=list)
     category: str | None = None
     canonical_url: str | None = None
+
+    def to_article(self, url: str, site: str, site_name: str | None, crawled_at: datetime) -> Article:
+        """The Article item of this page (raw values; `pipelines.normalize` cleans them)."""
+        return Article(
+            url=url,
+            site=site,
+            site_name=site_name,
+            title=self.title,
+            title_tag=self.title_tag,
+            date_raw=self.date,
+            source_raw=self.source,
+            author=self.author,
+            editor=self.editor,
+            views_raw=self.views,
+            body="\n".join(self.paragraphs),
+            images=self.images,
+            category=self.category,
+            crawled_at=crawled_at,
+        )
 
 
 def select(sel: Selector | SelectorList[Selector], query: str) -> SelectorList[Selector]:

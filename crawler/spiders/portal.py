@@ -94,23 +94,9 @@ class PortalSpider(Spider):
         stats.inc_value("finnews/pages/article")
         selector = self._selector(response)
         raw = extract_article(selector, response.url, profile.fields)
-        article = Article(
-            url=_page_url(response.url, raw.canonical_url, profile),
-            site=profile.name,
-            site_name=profile.site_name,
-            title=raw.title,
-            title_tag=raw.title_tag,
-            date_raw=raw.date,
-            listing_date_raw=listing_date,
-            source_raw=raw.source,
-            author=raw.author,
-            editor=raw.editor,
-            views_raw=raw.views,
-            body="\n".join(raw.paragraphs),
-            images=raw.images,
-            category=raw.category,
-            crawled_at=datetime.now(SHANGHAI),
-        )
+        url = _page_url(response.url, raw.canonical_url, profile)
+        article = raw.to_article(url, profile.name, profile.site_name, datetime.now(SHANGHAI))
+        article.listing_date_raw = listing_date
         if self.settings.getbool("FINNEWS_FOLLOW_RELATED"):  # 相关推荐, 上一篇/下一篇, 栏目排行 ...
             for url, _ in site_links(selector, response.url):
                 if profile.is_article(url) and not profile.is_denied(url):
