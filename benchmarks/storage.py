@@ -27,7 +27,7 @@ from typing import Any
 from crawler import queries, store
 from crawler.models import SHANGHAI
 from crawler.sampleportals.stories import story_head, story_headline, story_text
-from pipelines.fingerprint import body_hash, paragraph_keys
+from pipelines.fingerprint import Matching, body_hash, paragraph_keys
 
 WORDS = ["央行", "开展", "逆回购", "操作", "市场", "流动性", "合理", "充裕", "银行", "基金", "储能", "光伏", "消费", "政策", "投资", "增长", "同比", "企业", "利润", "指数"]
 BASE = datetime(2024, 9, 3, 11, 54, tzinfo=SHANGHAI)
@@ -51,9 +51,10 @@ def rows(n: int, seed: int = 1, start: int = 0) -> Iterator[dict[str, Any]]:
 
 
 def finnews_write(url: str, n: int, batch: int = 500) -> float:
-    """Seconds for finnews's ArticleWriter to commit `n` rows (group commit from another thread)."""
+    """Seconds for finnews's ArticleWriter, configured as in a crawl (the writers' lock and the
+    commit-time reprint check on), to commit `n` rows (group commit from another thread)."""
     engine = store.make_engine(url)
-    writer = store.ArticleWriter(engine, batch)
+    writer = store.ArticleWriter(engine, batch, Matching())
     started = time.perf_counter()
     futures = [writer.submit(row) for row in rows(n)]
     writer.close()
