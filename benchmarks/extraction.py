@@ -25,11 +25,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def crawl(network: SampleNetwork, db_url: str, profiles: bool) -> float:
-    names = list(network.start_urls)
-    site = ["-a", f"site={','.join(names)}"] if profiles else []
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "portal", *site, "-a", f"start_url={','.join(network.start_urls.values())}",
+        [sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(profiles),
          "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=ERROR"],
         cwd=PROJECT, check=True,
     )  # fmt: skip

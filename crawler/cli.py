@@ -236,10 +236,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     truth = Path(args.truth)
     truth.parent.mkdir(parents=True, exist_ok=True)
     pages = network.write_truth(truth)
-    names = list(network.start_urls)
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={','.join(names)}",
-        "-a", f"start_url={','.join(network.start_urls[name] for name in names)}",
+        sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(),
         "-s", f"FINNEWS_DB_URL={store.database_url(args.db)}", "-s", f"LOG_LEVEL={args.log_level}",
     ]  # fmt: skip
     print(f"sample portals: {', '.join(f'{n} {u}' for n, u in network.start_urls.items())}", file=sys.stderr)

@@ -19,11 +19,8 @@ pytestmark = pytest.mark.e2e
 
 def start_crawl(network: Any, db_url: str, *extra: str) -> subprocess.Popen[bytes]:
     """A crawl of `network`, slowed down (two requests at a time) unless `extra` says otherwise."""
-    names = list(network.start_urls)
     return subprocess.Popen(
-        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={','.join(names)}",
-         "-a", f"start_url={','.join(network.start_urls[n] for n in names)}",
-         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", "-s", "CONCURRENT_REQUESTS=2", *extra],
+        [sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(), "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", "-s", "CONCURRENT_REQUESTS=2", *extra],
         cwd=PROJECT,
     )  # fmt: skip
 

@@ -29,10 +29,8 @@ FIELDS = ("site", "title", "published_at", "source", "author", "editor", "views"
 
 
 def crawl(network: Any, db_url: str, *extra: str) -> None:
-    names = list(network.start_urls)
     subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"site={','.join(names)}",
-         "-a", f"start_url={','.join(network.start_urls[n] for n in names)}",
+        [sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(),
          "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", *extra],
         cwd=PROJECT, check=True, timeout=300,
     )  # fmt: skip

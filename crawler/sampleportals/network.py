@@ -134,6 +134,12 @@ class SampleNetwork:
         """Portal name -> home page URL."""
         return {name: self.base_url(name) + "/" for name in PORTALS}
 
+    def crawl_arguments(self, profiles: bool = True) -> list[str]:
+        """The `scrapy crawl portal` arguments that crawl every portal of this network: with the shipped
+        profiles pointed at its ports, or (`profiles=False`) from the start URLs alone."""
+        start_urls = ["-a", "start_url=" + ",".join(self.start_urls.values())]
+        return ["-a", "site=" + ",".join(self.start_urls), *start_urls] if profiles else start_urls
+
     # -- truth ------------------------------------------------------------------------------------
 
     def iter_truth(self) -> Iterator[dict[str, Any]]:
