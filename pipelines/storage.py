@@ -29,7 +29,7 @@ _ROW_FIELDS = (
 
 
 def article_row(article: Article) -> dict[str, Any]:
-    """The values `store.save_article` writes for a normalised article."""
+    """The values `store.write_batch` writes for a normalised article."""
     row = {name: getattr(article, name) for name in _ROW_FIELDS}
     keys = paragraph_keys(article.body)
     row.update(keys=keys, n_keys=len(keys), body_hash=body_hash(article.body))
