@@ -42,7 +42,7 @@ class PortalSpider(Spider):
         self.site = site
         self.profiles = _profiles(site, start_url)
         self.listing_pages: dict[str, int] = {}
-        # Article URLs already requested: listings and side lists repeat them dozens of times, and
+        # URLs already requested: listings, nav bars and side lists repeat them dozens of times, and
         # each repeat costs ~0.5 ms in Scrapy's middlewares before its dupefilter drops it.
         self.requested: set[str] = set()
 
@@ -58,32 +58,36 @@ class PortalSpider(Spider):
             self.crawler.stats.inc_value("finnews/skipped/non_html")
             return
         self.crawler.stats.inc_value("finnews/pages/listing")
-        for url, link in site_links(response.selector, response.url):
-            if profile.is_denied(url):
+        yield from self._follow(response, response.selector, profile, from_listing=True)
+
+    def _follow(
+        self, response: TextResponse, selector: Selector, profile: profiles.Profile, from_listing: bool
+    ) -> Iterator[Request]:
+        """Requests for the article pages a page links to (with the date a listing shows beside each)
+        and, from a listing, for the listing pages it links to (pagination, other channels)."""
+        for url, link in site_links(selector, response.url):
+            if url in self.requested or profile.is_denied(url):
                 continue
             if profile.is_article(url):
-                yield from filter(None, [self._article_request(url, profile, link)])
-            elif profile.is_listing(url) and self._may_follow_listing(profile):
+                self.requested.add(url)
+                listing_date = date_beside(link) if from_listing else None
+                yield Request(
+                    url,
+                    callback=self.parse_article,
+                    errback=self.article_failed,
+                    cb_kwargs={"profile": profile, "listing_date": listing_date},
+                )
+            elif from_listing and profile.is_listing(url) and self._may_follow_listing(profile):
+                self.requested.add(url)
                 yield Request(url, callback=self.parse_listing, cb_kwargs={"profile": profile})
 
     def _may_follow_listing(self, profile: profiles.Profile) -> bool:
+        """Whether one more listing page of `profile` is within FINNEWS_MAX_LISTING_PAGES."""
         limit = self.settings.getint("FINNEWS_MAX_LISTING_PAGES")
         self.listing_pages[profile.name] = self.listing_pages.get(profile.name, 0) + 1
         return not limit or self.listing_pages[profile.name] <= limit
 
     # --- articles ----------------------------------------------------------------------------------
-
-    def _article_request(self, url: str, profile: profiles.Profile, link: Selector | None = None) -> Request | None:
-        """A request for an article page not requested before (with the listing's date beside `link`)."""
-        if url in self.requested:
-            return None
-        self.requested.add(url)
-        return Request(
-            url,
-            callback=self.parse_article,
-            errback=self.article_failed,
-            cb_kwargs={"profile": profile, "listing_date": date_beside(link) if link is not None else None},
-        )
 
     def parse_article(self, response: Response, profile: profiles.Profile, listing_date: str | None) -> Iterator[Any]:
         stats = self.crawler.stats
@@ -98,9 +102,7 @@ class PortalSpider(Spider):
         article = raw.to_article(url, profile.name, profile.site_name, datetime.now(SHANGHAI))
         article.listing_date_raw = listing_date
         if self.settings.getbool("FINNEWS_FOLLOW_RELATED"):  # 相关推荐, 上一篇/下一篇, 栏目排行 ...
-            for url, _ in site_links(selector, response.url):
-                if profile.is_article(url) and not profile.is_denied(url):
-                    yield from filter(None, [self._article_request(url, profile)])
+            yield from self._follow(response, selector, profile, from_listing=False)
         if raw.counter_url:
             yield Request(
                 raw.counter_url,
