@@ -93,3 +93,14 @@ def test_a_page_with_a_wrong_declared_charset_is_repaired() -> None:
     *_, counter = s.parse_article(response, profiles.load("dede"), None)
     assert counter.cb_kwargs["article"].title == "央行开展逆回购"
     assert s.crawler.stats.get_value("finnews/charset_repaired") == 1
+
+
+def test_a_portal_known_by_its_url_only_is_named_by_its_home_page() -> None:
+    crawler = get_crawler(PortalSpider, settings_dict=PROJECT_SETTINGS)
+    crawler.stats.open_spider()  # type: ignore[union-attr]
+    s = PortalSpider.from_crawler(crawler, start_url="http://x.cn/")
+    [generic] = s.profiles
+    home = LISTING.replace("<body>", "<head><title>天下金融网 - 专业财经资讯门户</title></head><body>")
+    response = HtmlResponse("http://x.cn/", body=home.encode(), encoding="utf-8")
+    requests = list(s.parse_listing(response, generic))
+    assert {r.cb_kwargs["profile"].site_name for r in requests} == {"天下金融网"}

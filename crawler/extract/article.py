@@ -159,10 +159,12 @@ def _body(sel: Selector, rules: Mapping[str, str]) -> Selector | None:
 
 
 def _densest_block(sel: Selector) -> Selector | None:
-    """The element whose direct `<p>` children hold the most text: the main text block."""
+    """The element whose own text (its `<p>` children, or text lines between `<br>`s) is the longest:
+    the main text block."""
     best, best_len = None, 0
-    for parent in sel.xpath("//p/.."):
-        length = sum(len(text_of(p)) for p in parent.xpath("./p"))
+    for parent in sel.xpath("//p/.. | //br/.."):
+        own_text = "".join(parent.xpath("./text()").getall()).strip()
+        length = len(own_text) + sum(len(text_of(p)) for p in parent.xpath("./p"))
         if length > best_len:
             best, best_len = parent, length
     return best

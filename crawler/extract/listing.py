@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
@@ -45,3 +46,21 @@ def date_beside(link: Selector) -> str | None:
     """
     context = text_of(link.xpath(".."))
     return context.replace(text_of(link), "", 1).strip() or None
+
+
+_TITLE_PARTS = re.compile(r"\s*[-_|｜—–·:：,，]+\s*|\s{2,}")
+
+
+def site_name(home_title: str | None) -> str | None:
+    """A portal's own name from its home page `<title>`: the first part, where titles add a slogan.
+
+    >>> site_name("天下金融网 - 专业财经资讯门户")
+    '天下金融网'
+    >>> site_name("财经快讯网_财经资讯门户")
+    '财经快讯网'
+    >>> site_name("首页") is None
+    True
+    """
+    parts = [part for part in _TITLE_PARTS.split(home_title or "") if part]
+    name = parts[0] if parts else None
+    return name if name and 2 <= len(name) <= 20 and name not in ("首页", "主页", "Home", "index") else None

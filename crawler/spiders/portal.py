@@ -9,6 +9,7 @@ scrapy crawl portal -a site=dede,txjr -a start_url=http://h1/,http://h2/   # one
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
@@ -24,7 +25,7 @@ from twisted.python.failure import Failure
 from crawler import profiles
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.listing import date_beside, site_links
+from crawler.extract.listing import date_beside, site_links, site_name
 from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
 from crawler.models import SHANGHAI
@@ -58,6 +59,11 @@ class PortalSpider(Spider):
             self.crawler.stats.inc_value("finnews/skipped/non_html")
             return
         self.crawler.stats.inc_value("finnews/pages/listing")
+        if profile.site_name is None:  # a portal known by its URL only: its name from its home page
+            name = site_name(response.xpath("//title/text()").get())
+            if name:
+                profile = dataclasses.replace(profile, site_name=name)
+                logger.info("%s calls itself %s", profile.name, name)
         yield from self._follow(response, response.selector, profile, from_listing=True)
 
     def _follow(
