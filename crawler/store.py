@@ -1,4 +1,4 @@
-"""Engine and session helpers, the batched article writer, and the queries the CLI and pipelines share."""
+"""Engine and schema helpers, and the batched article writer (reads live in `crawler.queries`)."""
 
 from __future__ import annotations
 
@@ -18,27 +18,21 @@ from sqlalchemy import (
     Engine,
     case,
     create_engine,
+    delete,
     event,
     insert,
     or_,
     select,
+    update,
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from crawler.models import (
-    SHANGHAI,
-    ArticleRow,
-    Base,
-    CrawlRun,
-    FingerprintRow,
-    ReprintRow,
-    Site,
-    ViewSnapshot,
-)
+from crawler.models import SHANGHAI, ArticleRow, Base, CrawlRun, FingerprintRow, ReprintRow, Site, ViewSnapshot
 from crawler.queries import Match, Page, find_copies
 from pipelines.fingerprint import Matching
+from pipelines.text import canonical_source
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +129,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 @dataclass
 class ReprintRecord:
-    """A copy to be recorded under the canonical article stored at `canonical_url`."""
+    """A copy to be recorded under the canonical article stored at `canonical_url`.
+
+    `article` is the copy's own article row (as for `write_batch`): with it, a copy that turns out
+    to be the story's origin takes the canonical article's place (see `_promote_origins`).
+    """
 
     canonical_url: str
     url: str
@@ -144,6 +142,7 @@ class ReprintRecord:
     views: int | None
     similarity: float
     crawled_at: datetime
+    article: dict[str, Any] | None = None
 
 
 class ArticleWriter:
@@ -241,20 +240,7 @@ def write_batch(
         reprints = [*(_as_reprint(row, found[row["url"]]) for row in articles if row["url"] in found), *reprints]
         articles = [row for row in articles if row["url"] not in found]
     if articles:
-        sites = {row["site"]: row.get("site_name") for row in articles}
-        now = articles[0]["crawled_at"]
-        _insert_ignore(
-            connection, Site, [{"name": n, "site_name": s, "first_crawled_at": now} for n, s in sites.items()]
-        )
-        rows = [
-            {name: value for name, value in row.items() if name not in ("keys", "site_name")}
-            | {"updated_at": row["crawled_at"]}
-            for row in articles
-        ]
-        _upsert_articles(connection, rows)
-        ids = _ids_by_url(connection, [row["url"] for row in articles])
-        keys = [{"key": key, "article_id": ids[row["url"]]} for row in articles for key in row["keys"]]
-        _insert_ignore(connection, FingerprintRow, keys)
+        _write_articles(connection, articles)
     if reprints:
         ids = _ids_by_url(connection, [record.canonical_url for record in reprints])
         rows = []
@@ -268,6 +254,7 @@ def write_batch(
                 "crawled_at": record.crawled_at,
             })  # fmt: skip
         _upsert(connection, ReprintRow, rows, _REPRINT_UPDATES)
+        _promote_origins(connection, [record for record in reprints if record.article is not None])
     snapshots = [
         {"url": page["url"], "crawled_at": page["crawled_at"], "views": page["views"]}
         for page in [*articles, *(vars(record) for record in reprints)]
@@ -278,16 +265,63 @@ def write_batch(
     return copies
 
 
+def _write_articles(connection: Connection, articles: list[dict[str, Any]]) -> None:
+    """Sites, articles (upserted by URL) and their paragraph keys."""
+    sites = {row["site"]: row.get("site_name") for row in articles}
+    now = articles[0]["crawled_at"]
+    _insert_ignore(connection, Site, [{"name": n, "site_name": s, "first_crawled_at": now} for n, s in sites.items()])
+    rows = [
+        {name: value for name, value in row.items() if name not in ("keys", "site_name")}
+        | {"updated_at": row["crawled_at"]}
+        for row in articles
+    ]
+    _upsert_articles(connection, rows)
+    ids = _ids_by_url(connection, [row["url"] for row in articles])
+    keys = [{"key": key, "article_id": ids[row["url"]]} for row in articles for key in row["keys"]]
+    _insert_ignore(connection, FingerprintRow, keys)
+
+
+def is_origin(copy: dict[str, Any], canonical: Any) -> bool:
+    """Whether a copy is clearly the story's origin rather than the stored canonical article: it was
+    published earlier, or its portal is the outlet the canonical article names as its 来源 while the
+    copy names none (it is the portal's own story)."""
+    if copy["published_at"] and canonical.published_at and copy["published_at"] < canonical.published_at:
+        return True
+    outlet = canonical_source(copy.get("site_name"))
+    return copy["source"] is None and outlet is not None and outlet == canonical.source_canonical
+
+
+def _promote_origins(connection: Connection, copies: list[ReprintRecord]) -> None:
+    """Make each copy that is its story's origin the canonical article: it is stored as the article,
+    the story's reprints move to it, and the former canonical article becomes one of them."""
+    for record in copies:
+        assert record.article is not None
+        current = connection.execute(
+            select(ArticleRow.id, ArticleRow.url, ArticleRow.site, ArticleRow.published_at, ArticleRow.views,
+                   ArticleRow.crawled_at, ArticleRow.source_canonical)
+            .join(ReprintRow, ReprintRow.article_id == ArticleRow.id)
+            .where(ReprintRow.url == record.url)
+        ).first()  # fmt: skip
+        if current is None or not is_origin(record.article, current):
+            continue
+        connection.execute(delete(ReprintRow).where(ReprintRow.url == record.url))
+        _write_articles(connection, [record.article])
+        origin_id = _ids_by_url(connection, [record.url])[record.url]
+        connection.execute(update(ReprintRow).where(ReprintRow.article_id == current.id).values(article_id=origin_id))
+        connection.execute(insert(ReprintRow).values(
+            url=current.url, article_id=origin_id, site=current.site, published_at=current.published_at,
+            views=current.views, similarity=record.similarity, crawled_at=current.crawled_at,
+        ))  # fmt: skip
+        connection.execute(delete(FingerprintRow).where(FingerprintRow.article_id == current.id))
+        connection.execute(delete(ArticleRow).where(ArticleRow.id == current.id))
+        logger.info("%s is the origin of %s: now the stored article, the other its reprint", record.url, current.url)
+
+
 def _as_reprint(row: dict[str, Any], match: Match) -> ReprintRecord:
     return ReprintRecord(
-        match.url,
-        row["url"],
-        row["site"],
-        row["published_at"],
-        row["views"],
-        round(match.similarity, 3),
-        row["crawled_at"],
-    )
+        match.url, row["url"], row["site"], row["published_at"], row["views"], round(match.similarity, 3),
+        row["crawled_at"], article=row,
+    )  # fmt: skip
 
 
 # An arbitrary constant naming finnews's writer lock on PostgreSQL (pg_advisory_xact_lock) and MySQL.

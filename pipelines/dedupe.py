@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from crawler import queries, store
 from crawler.items import Article
 from pipelines.fingerprint import Matching, body_hash, paragraph_keys
-from pipelines.storage import StoragePipeline
+from pipelines.storage import StoragePipeline, article_row
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -123,6 +123,7 @@ class DedupePipeline:
             views=article.views,
             similarity=round(similarity, 3),
             crawled_at=article.crawled_at,
+            article=article_row(article),  # in case this copy is the story's origin
         )
         await self.storage.submit(record)
 

@@ -1,15 +1,20 @@
 """The machine's database and Redis services for tests: their URLs, or a skip with the reason.
 
-On a user's machine without a service its tests skip and say why; CI sets FINNEWS_REQUIRE_SERVICES=1,
-which turns that skip into a failure.
+Each test process gets databases of its own (`finnews_test_<pid>`, dropped at exit), so two test runs
+on one machine never drop each other's tables. On a user's machine without a service its tests skip
+and say why; CI sets FINNEWS_REQUIRE_SERVICES=1, which turns that skip into a failure.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
+from functools import cache
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 SERVICES = {
     "postgresql": ("127.0.0.1", 5432, "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
@@ -19,7 +24,8 @@ SERVICES = {
 
 
 def service_url(name: str) -> str:
-    """The URL of service `name` (env `FINNEWS_TEST_<NAME>_URL` overrides); skips if it is not listening."""
+    """The URL of service `name` (env `FINNEWS_TEST_<NAME>_URL` overrides the server); for a database,
+    one of this test process's own. Skips if the service is not listening."""
     host, port, default = SERVICES[name]
     url = os.environ.get(f"FINNEWS_TEST_{name.upper()}_URL", default)
     try:
@@ -29,4 +35,26 @@ def service_url(name: str) -> str:
         if os.environ.get("FINNEWS_REQUIRE_SERVICES") == "1":
             pytest.fail(f"{reason}, and FINNEWS_REQUIRE_SERVICES=1 forbids skipping")
         pytest.skip(reason)
-    return url
+    return _own_database(url) if name in ("postgresql", "mysql") else url
+
+
+@cache
+def _own_database(server_url: str) -> str:
+    """A fresh database on the server of `server_url`, dropped when the test process ends."""
+    name = f"finnews_test_{os.getpid()}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            if admin.dialect.name == "postgresql":  # close what the tests left open
+                connection.exec_driver_sql(
+                    f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+                )
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        admin.dispose()
+
+    atexit.register(drop)
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import collections
+import doctest
+import hashlib
 import http.client
 import json
+import random
 import re
 import time
 import urllib.error
@@ -13,14 +16,16 @@ import urllib.request
 import urllib.robotparser
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from crawler.sampleportals import HEALTHY, PORTALS, SampleNetwork, newstext, reports, vocab
+from crawler.sampleportals import HEALTHY, PORTALS, SampleNetwork, dates, newstext, reports, templates, vocab
+from crawler.sampleportals.catalog import SUMMARY_CHARS
 from crawler.sampleportals.copies import Copy
 from crawler.sampleportals.markup import damaged_text
-from crawler.sampleportals.stories import is_report, story_head, story_headline, story_text
+from crawler.sampleportals.stories import CST, NOW_TS, is_report, story_head, story_headline, story_text
 
 CODECS = {"dede": "utf-8", "phpcms": "gb18030", "txjr": "utf-8"}
 SITE_NAMES = {"dede": "财经快讯网", "phpcms": "金融观察网", "txjr": "天下金融网"}
@@ -151,6 +156,33 @@ def test_same_seed_gives_identical_bytes_and_truth() -> None:
     assert _page_bytes(first) == _page_bytes(second)
 
 
+def _digest(network: SampleNetwork) -> str:
+    """SHA-256 over the truth and every page (status, content type, bytes) of an unstarted network."""
+    digest = hashlib.sha256()
+    for record in network.iter_truth():
+        digest.update(json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
+    for site in network.sites.values():
+        targets = ["/", "/robots.txt"]
+        for channel in range(len(site.spec.channels)):
+            targets += [site.listing_path(channel, page) for page in range(1, site.index.page_count(channel) + 1)]
+        targets += [site.article_path(site.index.slot(local)) for local in range(len(site.index))]
+        for target in targets:
+            page = site.handle(target)
+            digest.update(f"{page.status} {page.content_type} {target}\n".encode() + page.body)
+    return digest.hexdigest()
+
+
+def test_output_is_pinned_across_code_changes() -> None:
+    """Speed-ups must not change a byte: shipped truth files and recorded results assume the same
+    content per seed. A deliberate content change updates these digests (and says so)."""
+    assert _digest(SampleNetwork(articles=80, seed=1, port=9100)) == (
+        "e1b56f7e84e5197eef301723e85b5c305d1cf15641d99998dd8da1068b68e65d"
+    )
+    assert _digest(SampleNetwork(articles=80, seed=2, port=9100, faults=True)) == (
+        "ee661dc34d3618baef0245a7f42eaeeb21462d0f00a98015bbf4b6c39039e773"
+    )
+
+
 def test_another_seed_gives_other_stories() -> None:
     one, other = SampleNetwork(articles=60, seed=1, port=9100), SampleNetwork(articles=60, seed=2, port=9100)
     titles_one = {record["title"] for record in one.truth()}
@@ -216,6 +248,59 @@ def test_distinct_news_stories_rarely_share_sentences() -> None:
                 sentences.update(s for s in paragraph.split("。") if len(s) > 12)
     shared = sum(count for count in sentences.values() if count > 1)
     assert shared / sum(sentences.values()) < 0.15
+
+
+def _reference_fill(template: str, rng: random.Random, cast: dict[str, str]) -> str:
+    """What a compiled template must do: fill slot by slot, left to right (the generator before compiling)."""
+    parts = templates.SLOT.split(template)
+    out = [parts[0]]
+    for slot, literal in zip(parts[1::2], parts[2::2], strict=True):
+        if slot in cast:
+            value = cast[slot]
+        elif slot in newstext._NUMBERS:
+            value = newstext._NUMBERS[slot](rng)
+        else:
+            value = _reference_fill(newstext.pick(rng, newstext.PHRASES[slot]), rng, cast)
+        out += [value, literal]
+    return "".join(out)
+
+
+def test_compiled_templates_draw_like_a_slot_by_slot_fill() -> None:
+    every = [*newstext.FRAMES]
+    for table in (newstext.TITLES, newstext.LEADS, newstext.SENTENCES):
+        every += [template for items in table.values() for template in items]
+    for number, template in enumerate(every):
+        for seed in range(5):
+            cast = newstext.draw_cast(random.Random(seed), 9, 3)
+            compiled, reference = random.Random(f"{seed}:{number}"), random.Random(f"{seed}:{number}")
+            assert newstext.fill(template, compiled, cast) == _reference_fill(template, reference, cast)
+            assert compiled.getstate() == reference.getstate(), template
+
+
+def test_date_strings_match_strftime() -> None:
+    for timestamp in range(NOW_TS - 3 * 365 * 86400, NOW_TS + 86400, 86400 * 7 + 3671):
+        moment = datetime.fromtimestamp(timestamp, CST)
+        assert dates.ymd(timestamp) == moment.strftime("%Y-%m-%d")
+        assert dates.compact(timestamp) == moment.strftime("%Y%m%d")
+        assert dates.short(timestamp) == moment.strftime("%y%m%d")
+        assert dates.month_day(timestamp) == moment.strftime("%m-%d")
+        assert dates.hm(timestamp) == moment.strftime("%H:%M")
+        assert dates.hms(timestamp) == moment.strftime("%H:%M:%S")
+
+
+def test_blurbs_are_the_headlines_title_and_lead() -> None:
+    book = SampleNetwork(articles=40, seed=3, port=9100).book
+    for sid in range(40):
+        headline = story_headline(3, story_head(3, sid))
+        assert book.head(sid) == story_head(3, sid)
+        assert book.title(sid) == headline.title
+        assert book.summary(sid) == headline.lead[:SUMMARY_CHARS]
+
+
+@pytest.mark.parametrize("module", ["copies", "dates", "markup", "newstext", "seeding", "templates", "vocab"])
+def test_module_doctests(module: str) -> None:
+    imported = __import__(f"crawler.sampleportals.{module}", fromlist=[module])
+    assert doctest.testmod(imported).failed == 0
 
 
 # -- truth ----------------------------------------------------------------------------------------
@@ -660,6 +745,43 @@ def test_serve_forever_prints_start_urls_writes_truth_and_stops_on_ctrl_c(tmp_pa
         assert process.wait(timeout=10) == 0
     finally:
         process.kill()
+
+
+def test_worker_processes_serve_the_same_bytes_with_consistent_faults(
+    make_sample_network: Callable[..., SampleNetwork],
+) -> None:
+    rates = replace(HEALTHY, server_error=0.5)
+    base_port = _free_port_block(len(PORTALS))
+    network = make_sample_network(articles=60, seed=2, faults=rates, port=base_port, workers=3)
+    twin = SampleNetwork(articles=60, seed=2, faults=rates, port=9100)
+    failing: list[str] = []
+    for name in PORTALS:
+        site, base = twin.sites[name], network.base_url(name)
+        targets = [
+            "/",
+            site.listing_path(1, 1),
+            *(site.article_path(site.index.slot(local)) for local in range(0, len(site.index), 3)),
+        ]
+        for target in targets:
+            served = fetch_with_retries(base + target)
+            assert served.status == 200 and served.body == site.handle(target).body, target
+        faultable = targets[1:]  # listings and articles (the home page never fails)
+        failing += [base + target for target in faultable if site.faults.transient(target) == "server_error"]
+    assert failing
+    assert all(fetch(url).status == 200 for url in failing), "a retry after the first failure succeeds"
+    network.reset_faults()
+    assert all(fetch(url).status in (500, 503) for url in failing), "reset_faults reaches every worker"
+    assert network.server_cpu_seconds() > 0
+    network.stop()
+    again = make_sample_network(articles=10, port=base_port, workers=2)  # the workers let go of their ports
+    assert list(again.ports.values()) == [base_port + number for number in range(len(PORTALS))]
+
+
+def test_workers_are_validated_and_capped() -> None:
+    with pytest.raises(ValueError):
+        SampleNetwork(articles=10, workers=0)
+    assert SampleNetwork(articles=10, workers=8).workers == len(PORTALS)
+    assert SampleNetwork(articles=10).workers == 1
 
 
 def test_fault_rates_are_set_per_portal() -> None:

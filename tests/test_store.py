@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler import queries, store
-from crawler.models import SHANGHAI, ArticleRow, Base
+from crawler.models import SHANGHAI, ArticleRow, Base, FingerprintRow
 from pipelines.fingerprint import Matching
 from tests.services import service_url
 
@@ -202,3 +203,36 @@ def test_concurrent_writers_store_each_story_once(engine: Any) -> None:
     assert all(len(record["reprints"]) == 1 for record in records)
     for e in engines:
         e.dispose()
+
+
+@pytest.mark.parametrize(
+    ("copy", "promoted"),
+    [
+        ({"published_at": datetime(2024, 9, 3, 9, 0, tzinfo=SHANGHAI)}, True),  # published earlier
+        ({"site_name": "千龙网", "source": None}, True),  # the outlet the stored article names, with no 来源
+        ({"published_at": datetime(2024, 9, 3, 12, 0, tzinfo=SHANGHAI)}, False),  # later, another outlet
+        ({"site_name": "千龙网", "source": "新华社"}, False),  # the outlet's portal, but itself a reprint
+    ],
+)
+def test_a_copy_that_is_the_origin_becomes_the_stored_article(
+    engine: Any, copy: dict[str, Any], promoted: bool
+) -> None:
+    writer = store.ArticleWriter(engine)
+    writer.submit(row("http://p1/a/1.html", source_canonical="千龙网")).result()  # published 11:54, 来源 千龙网
+    later = NOW + timedelta(hours=1)
+    writer.submit(store.ReprintRecord("http://p1/a/1.html", "http://p3/c.html", "site3", later, 5, 0.9, later)).result()
+    origin = row("http://p2/b.html", **{"site": "site2", "site_name": "其它网", **copy})
+    record = store.ReprintRecord(
+        "http://p1/a/1.html", origin["url"], "site2", origin["published_at"], 7, 0.8, NOW, article=origin
+    )
+    writer.submit(record).result()
+    writer.close()
+    [stored] = queries.iter_articles(engine)
+    copies = sorted(r["url"] for r in stored["reprints"])
+    if promoted:
+        assert stored["url"] == "http://p2/b.html" and copies == ["http://p1/a/1.html", "http://p3/c.html"]
+    else:
+        assert stored["url"] == "http://p1/a/1.html" and copies == ["http://p2/b.html", "http://p3/c.html"]
+    with engine.connect() as connection:  # the paragraph keys belong to the stored article only
+        owners = connection.execute(select(FingerprintRow.article_id).distinct()).scalars().all()
+        assert owners == [connection.scalar(select(ArticleRow.id))]

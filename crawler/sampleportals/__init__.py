@@ -6,9 +6,13 @@
     net.truth()      # one dict per article page (docs/contract.md clean values)
     net.stop()
 
-Everything is derived from the seed on demand (no page is stored). See `stories.py` for the
+Everything is derived from the seed (no page is stored): the index and each story's title and lead
+excerpt when the network is made (`catalog.py`), the rest on demand. See `stories.py` for the
 content, `copies.py` for reprint drift and page damage, `faults.py` for misbehaviour, and the portal
 modules (`dede.py`, `phpcms.py`, `txjr.py`) for URL schemes and markup.
+
+Serving: one background thread by default; `SampleNetwork(workers=3)` (or 2) serves the portals
+from worker processes instead (`workers.py`). `benchmarks/portals.py` measures both.
 """
 
 from __future__ import annotations

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from random import Random
 from statistics import NormalDist
-from typing import Any
+from typing import Any, NamedTuple
 
 from crawler.sampleportals import vocab
 from crawler.sampleportals.seeding import unit
@@ -30,8 +29,7 @@ _LATIN_THEN_CJK = re.compile(r"(?<=[A-Za-z0-9%])(?=[\u4e00-\u9fff])")
 _VIEWS = NormalDist(7.5, 1.3)  # read counts: median ~1,800, a long tail to six figures
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """Where a copy sits on its portal."""
 
     portal: PortalSpec
@@ -41,8 +39,7 @@ class Slot:
     time: int  # publication time, epoch seconds
 
 
-@dataclass(frozen=True)
-class Damage:
+class Damage(NamedTuple):
     """How the page mangles the clean values (the truth does not change)."""
 
     entities: str  # "" | "lost" (mdash;mdash;) | "escaped" (&mdash;&mdash;)
@@ -52,8 +49,7 @@ class Damage:
     br_paragraphs: bool  # paragraphs separated by <br /> instead of <p> (dede)
 
 
-@dataclass(frozen=True)
-class Copy:
+class Copy(NamedTuple):
     """A story as one portal publishes it: clean values plus how to present and damage them."""
 
     slot: Slot

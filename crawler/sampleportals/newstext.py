@@ -3,7 +3,8 @@
 Pure functions of their `Random`: the same seed gives the same text. A story draws a *cast* once (its
 bank, company, city ...) so its paragraphs keep talking about the same actors, while numbers are drawn
 afresh at every use. Canonical text uses full-width punctuation (，：；（）); reprint copies may
-switch to ASCII later (see `drift.py`).
+switch to ASCII later (see `copies.py`). Templates are compiled once into Python functions
+(`templates.py`): the same draws as filling them slot by slot, at a fraction of the cost.
 """
 
 from __future__ import annotations

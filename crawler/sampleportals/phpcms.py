@@ -46,7 +46,6 @@ class PhpcmsSite(Site):
 
     spec = PHPCMS
     robots_disallow = ("/private/", "/caches/", "/phpsso_server/", "/phpcms/")
-    listing_summaries = False
 
     # -- URL scheme -------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """A small, fast HTTP/1.1 server for the portals: asyncio protocol, keep-alive, TCP_NODELAY.
 
-All portals share one event loop in one background thread (`ServerThread`). Each listening port
-serves one `Site`. Transient faults (see `faults.py`) are applied here, on the first request of a
+All portals share one event loop in one background thread (`ServerThread`), or each worker
+process runs its own loop (`workers.py`, with `listen` and `shutdown` from here). Each listening
+port serves one `Site`. Transient faults (see `faults.py`) are applied here, on the first request of a
 faulty URL: 500/503, a late answer, a connection reset, or a body cut short of its Content-Length.
 """
 
@@ -228,10 +229,11 @@ class ServerThread:
             server.attempts.clear()
 
     def cpu_seconds(self) -> float:
-        """CPU time the serving thread has used so far (0 before `start`)."""
-        if self._thread is None or self._thread.ident is None:
-            return 0.0
-        return time.clock_gettime(time.pthread_getcpuclockid(self._thread.ident))
+        """CPU time the serving thread has used so far (the whole process's where threads have no clock)."""
+        clock_of = getattr(time, "pthread_getcpuclockid", None)  # Linux, BSD; not macOS
+        if clock_of is None or self._thread is None or self._thread.ident is None:
+            return time.process_time()
+        return time.clock_gettime(clock_of(self._thread.ident))
 
     def _run(self) -> None:
         loop = asyncio.new_event_loop()

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.sampleportals import assets, dates
@@ -35,8 +34,7 @@ EXTRA_TITLES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     """A response: status, content type (with charset for text), body and extra headers."""
 
     status: int
@@ -46,14 +44,13 @@ class Page:
     faultable: bool = False  # an article or listing page: transient faults may hit it
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One link of a listing or side list."""
 
     href: str
     title: str
     time: int  # epoch seconds
-    summary: str = ""
+    summary: str = ""  # the start of the lead (`catalog.SUMMARY_CHARS`), for listing items
 
 
 class Site:
@@ -62,7 +59,6 @@ class Site:
     spec: PortalSpec
     robots_disallow: tuple[str, ...] = ("/private/",)
     static_prefixes: tuple[str, ...] = ("/uploads/", "/templets/", "/statics/", "/static/", "/uploadfile/")
-    listing_summaries = True  # listing items quote the lead (else titles only: no lead is drawn)
 
     def __init__(self, book: StoryBook, faults: FaultPlan, oversize_bytes: int = 12 * 1024 * 1024) -> None:
         """Serve the portal's share of `book`, misbehaving as `faults` says."""
@@ -219,9 +215,8 @@ class Site:
         """The listing link of local copy `local` (through its redirect chain when faults say so)."""
         slot = self.index.slot(local)
         sid = self.index.sids[local]
-        summary = self.book.headline(sid).lead if self.listing_summaries else ""
         href = self.redirect_chain(slot.aid)[0] if self.faults.redirected(slot.aid) else self.article_path(slot)
-        return Entry(href, self.book.title(sid), slot.time, summary)
+        return Entry(href, self.book.title(sid), slot.time, self.book.summary(sid))
 
     def _side_entry(self, local: int) -> Entry:
         """A plain link to local copy `local` (side lists, prev/next)."""
@@ -229,13 +224,13 @@ class Site:
         return Entry(self.article_path(slot), self.book.title(self.index.sids[local]), slot.time)
 
     def related_entries(self, local: int, count: int) -> list[Entry]:
-        """Up to `count` other copies of the same channel near `local` (older first, then newer)."""
-        locals_: list[int] = []
-        for step in (*range(1, count + 1), *range(-1, -count - 1, -1)):
-            neighbour = self.index.neighbour(local, step)
-            if neighbour is not None and len(locals_) < count:
-                locals_.append(neighbour)
-        return [self.side_entry(other) for other in locals_]
+        """Up to `count` other copies of the same channel near `local`: the next older ones, then (near
+        the end of the channel) the next newer ones, nearest first."""
+        members = self.index.members[self.index.channels[local]]
+        position = self.index.positions[local]
+        older = members[position + 1 : position + 1 + count]
+        newer = members[max(0, position - count) : position][::-1]
+        return [self.side_entry(other) for other in (*older, *newer)[:count]]
 
     def hot_entries(self, channel: int, count: int) -> list[Entry]:
         """A channel's "most read" side list: the same `count` articles on every page of the channel."""

@@ -11,9 +11,10 @@ slots (~30 hours) apart and always describe different market days.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from random import Random
+from typing import NamedTuple
 
 from crawler.sampleportals import newstext, reports, vocab
 from crawler.sampleportals.sites import PORTALS
@@ -28,8 +29,7 @@ REPORT_EVERY = 8
 MARKET_CLOSE = timedelta(hours=15, minutes=30)  # a report published before this is about the day before
 
 
-@dataclass(frozen=True)
-class StoryHead:
+class StoryHead(NamedTuple):
     """Placement of one story: its kind, topic, portals (origin first) and each copy's time."""
 
     sid: int
@@ -48,8 +48,7 @@ class StoryHead:
         return self.times[self.portals.index(portal)]
 
 
-@dataclass(frozen=True)
-class Headline:
+class Headline(NamedTuple):
     """The cheap part of a story's text: enough for listings and side lists."""
 
     title: str
@@ -57,12 +56,11 @@ class Headline:
     outlet: str  # the 来源 outlet
     authors: tuple[str, ...]
     dateline: str  # wire prefix a copy may put in front of its first paragraph
-    cast: tuple[tuple[str, str], ...]  # the story's actors, for the rest of a news body
+    cast: Mapping[str, str]  # the story's actors, for the rest of a news body (never modified)
     rest: tuple[str, ...] | None  # a report's remaining paragraphs (drawn with its title)
 
 
-@dataclass(frozen=True)
-class StoryText:
+class StoryText(NamedTuple):
     """What a story says, canonical (full-width punctuation, no drift, no damage)."""
 
     headline: Headline
@@ -96,9 +94,11 @@ def story_head(seed: int, sid: int) -> StoryHead:
     return StoryHead(sid, kind, topic, portals, times)
 
 
-def story_title(seed: int, head: StoryHead) -> str:
-    """Only the title (side lists need no more): the first draws of `story_headline`'s stream."""
-    return _begin(Random(f"{seed}:{head.sid}:text"), head)[0]
+def story_blurb(seed: int, head: StoryHead) -> tuple[str, str]:
+    """Title and lead only (listings need no more): the first draws of `story_headline`'s stream."""
+    rng = Random(f"{seed}:{head.sid}:text")
+    title, cast, report = _begin(rng, head)
+    return title, report[0] if report is not None else newstext.news_lead(rng, head.topic, cast)
 
 
 def story_headline(seed: int, head: StoryHead) -> Headline:
@@ -108,11 +108,11 @@ def story_headline(seed: int, head: StoryHead) -> Headline:
     published = datetime.fromtimestamp(head.times[0], CST)
     if report is not None:
         outlet = rng.choice(reports.REPORT_OUTLETS)
-        return Headline(title, report[0], outlet, (), _dateline(outlet, published), (), tuple(report[1:]))
+        return Headline(title, report[0], outlet, (), _dateline(outlet, published), {}, tuple(report[1:]))
     lead = newstext.news_lead(rng, head.topic, cast)
     outlet = rng.choice(vocab.OUTLETS)
     authors = tuple(rng.sample(vocab.REPORTERS, rng.choice((0, 1, 1, 1, 2, 2))))
-    return Headline(title, lead, outlet, authors, _dateline(outlet, published), tuple(cast.items()), None)
+    return Headline(title, lead, outlet, authors, _dateline(outlet, published), cast, None)
 
 
 def _begin(rng: Random, head: StoryHead) -> tuple[str, dict[str, str], list[str] | None]:
@@ -130,7 +130,7 @@ def story_text(seed: int, head: StoryHead, headline: Headline) -> StoryText:
     if headline.rest is not None:
         return StoryText(headline, (headline.lead, *headline.rest))
     rng = Random(f"{seed}:{head.sid}:body")
-    rest = newstext.news_paragraphs(rng, head.topic, dict(headline.cast), rng.randint(3, 9))
+    rest = newstext.news_paragraphs(rng, head.topic, headline.cast, rng.randint(3, 9))
     return StoryText(headline, (headline.lead, *rest))
 
 

@@ -52,15 +52,16 @@ class TemplateCompiler:
         return tuple(self.compile(template) for template in templates)
 
     def _build(self, template: str) -> Filler:
+        """Write the fill function's source and define it (its globals: the draw functions and phrases)."""
         parts = SLOT.split(template)
         pieces = [
             part.translate(_ESCAPES) if index % 2 == 0 else "{" + self._expression(part) + "}"
             for index, part in enumerate(parts)
         ]
         source = f'def fill(rng, cast):\n    return f"{"".join(pieces)}"\n'
-        namespace = self._namespace
-        exec(compile(source, f"<template {template!r}>", "exec"), namespace)
-        filler = typing.cast(Filler, namespace.pop("fill"))
+        defined: dict[str, object] = {}
+        exec(compile(source, f"<template {template!r}>", "exec"), self._namespace, defined)
+        filler = typing.cast(Filler, defined["fill"])
         filler.__doc__ = template
         return filler
 
