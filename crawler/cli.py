@@ -223,7 +223,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_sample_portals(args: argparse.Namespace) -> int:
     from crawler.sampleportals import serve_forever
 
-    serve_forever(port=args.port, articles=args.articles, seed=args.seed, faults=args.faults, truth_path=args.truth)
+    serve_forever(
+        port=args.port, articles=args.articles, seed=args.seed, faults=args.faults, truth_path=args.truth,
+        workers=args.workers,
+    )  # fmt: skip
     return 0
 
 
@@ -339,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     portals.add_argument("--seed", type=int, default=1, help="generator seed")
     portals.add_argument("--faults", action="store_true", help="inject faults (5xx, timeouts, resets, ...)")
     portals.add_argument("--truth", help="write the ground truth (JSON lines) to this file")
+    portals.add_argument("--workers", type=int, default=1, help="server processes (1: a thread; up to 3)")
 
     demo = add("demo", cmd_demo, "Start the sample portals, crawl them into the database, print a summary.")
     db_option(demo)

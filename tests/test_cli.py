@@ -6,8 +6,11 @@ import csv
 import gzip
 import io
 import json
+import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -181,3 +184,29 @@ def test_extract_one_file_prints_its_fields(tmp_path: Path) -> None:
     assert record["title"] == "央行开展逆回购" and record["source"] == "千龙网" and record["views"] == 11003
     assert record["published_at"] == "2024-09-03T11:54:03+08:00"
     assert record["body"] == "中新网9月3日电 央行今日开展1000亿元逆回购操作——中标利率持平。"
+
+
+def test_sample_portals_command_serves_until_interrupted(tmp_path: Path) -> None:
+    truth = tmp_path / "truth.jsonl"
+    with socket.socket() as probe:  # a free port for the first portal (the next two are very likely free too)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [FINNEWS, "sample-portals", "--port", str(port), "--articles", "30", "--truth", str(truth)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline() for _ in range(3)]
+        assert [line.split()[0] for line in lines] == ["dede", "phpcms", "txjr"]
+        assert f"http://127.0.0.1:{port + 2}/" in lines[2]
+        deadline = time.monotonic() + 30
+        while not truth.exists() or not truth.read_text(encoding="utf-8").strip():
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        first = json.loads(truth.read_text(encoding="utf-8").splitlines()[0])
+        page = urllib.request.urlopen(first["url"]).read().decode("utf-8")
+        assert first["title"] in page
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
