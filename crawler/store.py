@@ -242,7 +242,7 @@ def write_batch(
     if articles:
         _write_articles(connection, articles)
     if reprints:
-        ids = _ids_by_url(connection, [record.canonical_url for record in reprints])
+        ids = _story_ids(connection, [record.canonical_url for record in reprints])
         rows = []
         for record in reprints:
             if record.canonical_url not in ids:
@@ -348,6 +348,16 @@ def _unlock_writers(connection: Connection) -> None:
 def _ids_by_url(connection: Connection, urls: list[str]) -> dict[str, int]:
     query = select(ArticleRow.url, ArticleRow.id).where(ArticleRow.url.in_(set(urls)))
     return {url: id_ for url, id_ in connection.execute(query)}
+
+
+def _story_ids(connection: Connection, urls: list[str]) -> dict[str, int]:
+    """The stored article of each URL's story: the article at that URL, or, where the page has
+    since become a reprint (its story's origin took its place), the article it is a reprint of."""
+    ids = _ids_by_url(connection, urls)
+    if missing := set(urls) - ids.keys():
+        query = select(ReprintRow.url, ReprintRow.article_id).where(ReprintRow.url.in_(missing))
+        ids.update({url: article_id for url, article_id in connection.execute(query)})
+    return ids
 
 
 def _dialect_insert(connection: Connection, model: type[Base]) -> Any:

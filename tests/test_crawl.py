@@ -127,6 +127,7 @@ def test_crawl_run_is_recorded_with_its_stats(crawled: dict[str, Any]) -> None:
     assert run.stats["finnews/stored"] == len(crawled["records"])
     assert run.stats["finnews/dropped/reprint"] == len(crawled["truth"]) - len(crawled["records"])
     assert "finnews/failed/article" not in run.stats
+    assert "log_count/ERROR" not in run.stats  # nothing went wrong that the log had to say
 
 
 def test_listings_and_their_pagination_alone_reach_every_story(

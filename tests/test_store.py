@@ -236,3 +236,22 @@ def test_a_copy_that_is_the_origin_becomes_the_stored_article(
     with engine.connect() as connection:  # the paragraph keys belong to the stored article only
         owners = connection.execute(select(FingerprintRow.article_id).distinct()).scalars().all()
         assert owners == [connection.scalar(select(ArticleRow.id))]
+
+
+def test_a_reprint_of_a_demoted_article_joins_the_story(engine: Any) -> None:
+    """A copy matched against an article that an origin has since replaced still lands in its story."""
+    writer = store.ArticleWriter(engine)
+    writer.submit(row("http://p1/a/1.html")).result()
+    earlier = datetime(2024, 9, 3, 9, 0, tzinfo=SHANGHAI)
+    origin = row("http://p2/b.html", site="site2", published_at=earlier)
+    writer.submit(
+        store.ReprintRecord("http://p1/a/1.html", origin["url"], "site2", earlier, 7, 0.8, NOW, article=origin)
+    )
+    late = store.ReprintRecord(
+        "http://p1/a/1.html", "http://p3/c.html", "site3", None, None, 0.9, NOW
+    )  # decided before
+    writer.submit(late).result()
+    writer.close()
+    [stored] = queries.iter_articles(engine)
+    assert stored["url"] == "http://p2/b.html"
+    assert sorted(r["url"] for r in stored["reprints"]) == ["http://p1/a/1.html", "http://p3/c.html"]
