@@ -1,6 +1,6 @@
 """Cost of normalising one Article (every field), median of repeated runs.
 
-    .venv/bin/python benchmarks/normalize.py
+.venv/bin/python benchmarks/normalize.py
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Select,
     String,
     column,
+    false,
     func,
     inspect,
     or_,
@@ -140,8 +141,8 @@ class Filters:
     search: str | None = None
     min_views: int | None = None
 
-    def apply(self, query: Select[Any], index: str = "scan") -> Select[Any]:
-        """`query` narrowed by the filters; `index` is the database's search index (`search_index`)."""
+    def apply(self, query: Select[Any], search: ColumnElement[bool] | None = None) -> Select[Any]:
+        """`query` narrowed by the filters; `search` is `search_clause(engine, self.search)`."""
         if self.site:
             query = query.where(ArticleRow.site == self.site)
         if self.source:  # as the page said it, or the same outlet by another name (中证网 = 中国证券报·中证网)
@@ -153,17 +154,17 @@ class Filters:
             query = query.where(ArticleRow.published_at < self.until)
         if self.min_views is not None:
             query = query.where(ArticleRow.views >= self.min_views)
-        if self.search:
-            query = query.where(search_condition(self.search, index))
+        if search is not None:
+            query = query.where(search)
         return query
 
 
 def search_index(engine: Engine) -> str:
-    """How this database searches text: `fts5` (SQLite trigram table), `trgm` (PostgreSQL pg_trgm
-    indexes) or `scan` (LIKE over every row)."""
+    """How this database searches text: `fts5` (SQLite trigram table; `fts5+vocab` with its vocabulary,
+    for 1-2 character terms), `trgm` (PostgreSQL pg_trgm indexes) or `scan` (LIKE over every row)."""
     tables = inspect(engine).get_table_names()
     if engine.dialect.name == "sqlite" and "articles_fts" in tables:
-        return "fts5"
+        return "fts5+vocab" if "articles_fts_vocab" in tables else "fts5"
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             if connection.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").first():
@@ -171,20 +172,41 @@ def search_index(engine: Engine) -> str:
     return "scan"
 
 
-def search_condition(text: str, index: str) -> ColumnElement[bool]:
-    """Title or body contains `text` (a substring, CJK included).
+#: A 1-2 character term in more articles than this is searched by a scan newest first, which stops
+#: at the first screenful of matches; a rarer one through the trigram index.
+SHORT_TERM_INDEX_LIMIT = 5000
 
-    FTS5's trigram index answers 3+ characters; 1-2 characters (and `scan`) fall back to LIKE. On
-    PostgreSQL, ILIKE is what the pg_trgm GIN indexes serve.
+
+def search_clause(engine: Engine, text: str) -> ColumnElement[bool]:
+    """Title or body contains `text` (a substring, CJK included), as fast as this database allows.
+
+    SQLite: 3+ characters match the FTS5 trigram index as a phrase; 1-2 characters match any indexed
+    trigram starting with them (every value ends with two newlines in the index, so every
+    occurrence starts one), unless the term is so common that a newest-first scan finds a
+    screenful at once. PostgreSQL: ILIKE, which the pg_trgm GIN indexes serve. Else LIKE.
     """
-    if index == "fts5" and len(text) >= 3:
-        phrase = '"' + text.replace('"', '""') + '"'
-        matching = text_clause("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :phrase")
-        return ArticleRow.id.in_(matching.bindparams(phrase=phrase).columns(column("rowid", Integer)))
+    index = search_index(engine)
+    if index.startswith("fts5") and len(text) >= 3:
+        return _fts_match('"' + text.replace('"', '""') + '"')
+    if index == "fts5+vocab":
+        vocabulary = text_clause(
+            "SELECT term, doc FROM articles_fts_vocab WHERE term >= :low AND term < :high"
+        ).bindparams(low=text.lower(), high=text.lower() + "\U0010ffff")
+        with engine.connect() as connection:
+            terms = connection.execute(vocabulary).all()
+        if not terms:
+            return false()
+        if sum(doc for _, doc in terms) <= SHORT_TERM_INDEX_LIMIT:
+            return _fts_match(" OR ".join('"' + term.replace('"', '""') + '"' for term, _ in terms))
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if index == "trgm":
         return or_(ArticleRow.title.ilike(pattern, escape="\\"), ArticleRow.body.ilike(pattern, escape="\\"))
     return or_(ArticleRow.title.like(pattern, escape="\\"), ArticleRow.body.like(pattern, escape="\\"))
+
+
+def _fts_match(expression: str) -> ColumnElement[bool]:
+    matching = text_clause("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :expression")
+    return ArticleRow.id.in_(matching.bindparams(expression=expression).columns(column("rowid", Integer)))
 
 
 def iter_articles(
@@ -192,12 +214,12 @@ def iter_articles(
 ) -> Iterator[dict[str, Any]]:
     """Stored articles as contract records, in id order, streamed in chunks (constant memory)."""
     last_id, left = 0, limit
-    index = search_index(engine) if filters.search else "scan"
+    search = search_clause(engine, filters.search) if filters.search else None
     with engine.connect() as connection:
         while left is None or left > 0:
             size = chunk if left is None else min(chunk, left)
             query = select(*_ARTICLE_COLUMNS).where(ArticleRow.id > last_id).order_by(ArticleRow.id).limit(size)
-            rows = connection.execute(filters.apply(query, index)).all()
+            rows = connection.execute(filters.apply(query, search)).all()
             if not rows:
                 return
             yield from _records(connection, rows)
@@ -207,7 +229,8 @@ def iter_articles(
 
 def count_articles(engine: Engine, filters: Filters = Filters()) -> int:
     """How many stored articles match `filters`."""
-    query = filters.apply(select(func.count(ArticleRow.id)), search_index(engine) if filters.search else "scan")
+    search = search_clause(engine, filters.search) if filters.search else None
+    query = filters.apply(select(func.count(ArticleRow.id)), search)
     with engine.connect() as connection:
         return connection.execute(query).scalar_one()
 
@@ -223,7 +246,7 @@ def latest_articles(engine: Engine, filters: Filters = Filters(), limit: int = 2
         newest.nulls_last() if engine.dialect.name == "postgresql" else newest,
         ArticleRow.id.desc(),
     ]
-    query = filters.apply(select(*_ARTICLE_COLUMNS), search_index(engine) if filters.search else "scan")
+    query = filters.apply(select(*_ARTICLE_COLUMNS), search_clause(engine, filters.search) if filters.search else None)
     with engine.connect() as connection:
         return _records(connection, connection.execute(query.order_by(*order).limit(limit)).all())
 

@@ -128,8 +128,12 @@ def test_a_failed_batch_fails_its_futures_and_the_writer_goes_on(engine: Any) ->
     [
         ("逆回购", ["http://p1/a/1.html"]),  # 3+ characters: the index (FTS5 trigram / pg_trgm)
         ("央行开展", ["http://p1/a/1.html"]),
-        ("储能", ["http://p1/a/2.html"]),  # 2 characters: a scan
+        ("储能", ["http://p1/a/2.html"]),  # 2 characters: trigrams starting with them (SQLite)
         ("储", ["http://p1/a/2.html"]),
+        ("逆回", ["http://p1/a/1.html"]),
+        ("购", ["http://p1/a/1.html"]),  # the last character of a title
+        ("回购", ["http://p1/a/1.html"]),  # the last two characters of a title
+        ("鲲龙", []),
         ("50%", ["http://p1/a/2.html"]),  # LIKE wildcards are literal
         ('"引号"', ["http://p1/a/2.html"]),  # FTS5 query syntax is literal
         ("不存在的词", []),
@@ -140,7 +144,9 @@ def test_search_finds_chinese_substrings(engine: Any, text: str, expected: list[
     writer.submit(row("http://p1/a/1.html", title="央行开展逆回购", body="第一段。", keys=[1], body_hash=1))
     writer.submit(row("http://p1/a/2.html", title="电池", body='新型储能装机增长50%,"引号"。', keys=[2], body_hash=2))
     writer.close()
-    assert queries.search_index(engine) == {"sqlite": "fts5", "postgresql": "trgm"}.get(engine.dialect.name, "scan")
+    assert queries.search_index(engine) == {"sqlite": "fts5+vocab", "postgresql": "trgm"}.get(
+        engine.dialect.name, "scan"
+    )
     found = [r["url"] for r in queries.iter_articles(engine, queries.Filters(search=text))]
     assert found == expected
 
@@ -255,3 +261,14 @@ def test_a_reprint_of_a_demoted_article_joins_the_story(engine: Any) -> None:
     [stored] = queries.iter_articles(engine)
     assert stored["url"] == "http://p2/b.html"
     assert sorted(r["url"] for r in stored["reprints"]) == ["http://p1/a/1.html", "http://p3/c.html"]
+
+
+def test_a_common_short_term_is_searched_by_a_scan_with_the_same_result(engine: Any, monkeypatch: Any) -> None:
+    writer = store.ArticleWriter(engine)
+    writer.submit(row("http://p1/a/1.html", title="新型储能", body="第一段。", keys=[1], body_hash=1))
+    writer.submit(row("http://p1/a/2.html", title="光伏", body="储能电站", keys=[2], body_hash=2))
+    writer.close()
+    indexed = [r["url"] for r in queries.iter_articles(engine, queries.Filters(search="储能"))]
+    monkeypatch.setattr(queries, "SHORT_TERM_INDEX_LIMIT", 0)  # every term counts as common
+    scanned = [r["url"] for r in queries.iter_articles(engine, queries.Filters(search="储能"))]
+    assert indexed == scanned == ["http://p1/a/1.html", "http://p1/a/2.html"]
