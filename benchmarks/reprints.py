@@ -1,12 +1,21 @@
-"""Reprint detection: accuracy on the sample portals' labelled pages, and lookup cost as the index grows.
+"""Reprint detection: accuracy on the sample portals' labelled pages, the fingerprints it could have used,
+and lookup cost as the index grows.
 
-    .venv/bin/python benchmarks/reprints.py accuracy --stories 10000
-    .venv/bin/python benchmarks/reprints.py lookup --db /tmp/b100k.db --db /tmp/b1m.db   # from benchmarks/storage.py
+    .venv/bin/python benchmarks/reprints.py accuracy --stories 10000 [--orders 2]
+    .venv/bin/python benchmarks/reprints.py compare --stories 10000 [--stress]
+    .venv/bin/python benchmarks/reprints.py lookup --db /tmp/b10k.db --db /tmp/b1m.db   # from benchmarks/storage.py
 
-accuracy: every article page of a generated network (its clean body, as the crawler stores it) goes
-through the same matching rule and the same in-order decision as a crawl (first copy canonical);
-pairs of pages put in one story are compared with the truth's reprint groups. Templated daily
-reports (same template, other figures) are counted apart: none may be merged.
+accuracy: every article page of a generated network (its clean body, as the crawler stores it) is
+written, in a shuffled order, through the code a crawl's writer runs (`store.write_batch` with its
+reprint check: band lookup, verification, origin promotion) into a fresh SQLite database. Pairs of
+pages put in one story are compared with the truth's reprint groups; templated daily reports (same
+template, other figures) are counted apart: none may be merged. With --orders N the pages are written
+in N orders, and the stories found must be the same each time.
+
+compare: candidate fingerprints side by side, in memory, each followed by the same verification
+(`Matching`): paragraph keys, SimHash (64 bits, 4 bands of 16: Hamming distance up to 3), and MinHash-LSH
+with several band shapes. --stress adds drift the generator does not: every paragraph break of 10 % of
+the copies lost, one character edited in every paragraph of another 10 %.
 """
 
 from __future__ import annotations
@@ -14,117 +23,255 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
+import re
 import statistics
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import datetime
+from hashlib import blake2b
+from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select
 
 from crawler import queries, store
 from crawler.models import ArticleRow, FingerprintRow
 from crawler.sampleportals import SampleNetwork
-from pipelines.fingerprint import Matching, body_hash, paragraph_keys
+from pipelines import fingerprint as fp
+from pipelines.fingerprint import Matching, fingerprint
 
 
-def accuracy(stories: int, matching: Matching) -> None:
-    pages = list(SampleNetwork(articles=stories, seed=7, port=20000).iter_truth())
-    random.Random(1).shuffle(pages)  # crawl order is arbitrary
-    by_key: dict[int, set[int]] = defaultdict(set)  # paragraph key -> stored page indexes
-    keys_of: list[list[int]] = []
-    hash_to: dict[int, int] = {}
-    story_of: list[int] = []  # page index -> index of the stored page it was merged into
-    started = time.perf_counter()
-    for i, page in enumerate(pages):
-        keys, exact = paragraph_keys(page["body"]), body_hash(page["body"])
-        keys_of.append(keys)
-        match = hash_to.get(exact)
-        if match is None:
-            shared: dict[int, int] = defaultdict(int)
-            for key in set(keys):
-                for stored in by_key[key]:
-                    shared[stored] += 1
-            scored = [
-                (s, j)
-                for j, n in shared.items()
-                if (s := matching.similarity(n, len(set(keys)), len(set(keys_of[j])))) is not None
-            ]
-            match = max(scored)[1] if scored else None
-        if match is None:  # a new story: stored, indexed
-            story_of.append(i)
-            hash_to[exact] = i
-            for key in keys:
-                by_key[key].add(i)
-        else:
-            story_of.append(story_of[match])
-    elapsed = time.perf_counter() - started
-    truth_pairs, found_pairs = _pairs([p["group"] for p in pages]), _pairs(story_of)
-    true_positive = len(truth_pairs & found_pairs)
-    report_groups = _report_groups(pages)
-    merged_reports = sum(1 for a, b in found_pairs - truth_pairs if a in report_groups and b in report_groups)
-    print(f"{len(pages)} article pages of {stories} stories ({len(_pairs([p['group'] for p in pages]))} reprint pairs), "
-          f"threshold {matching.threshold}, min_shared {matching.min_shared}")  # fmt: skip
-    print(
-        f"pair precision {true_positive / max(1, len(found_pairs)):.4f}   recall {true_positive / max(1, len(truth_pairs)):.4f}"
-    )
-    print(f"false merges {len(found_pairs - truth_pairs)} (of which between templated reports: {merged_reports}), "
-          f"missed pairs {len(truth_pairs - found_pairs)}")  # fmt: skip
-    print(f"decision cost: {elapsed / len(pages) * 1e6:.0f} µs per page (in memory)")
+def labelled_pages(stories: int) -> list[dict[str, Any]]:
+    return list(SampleNetwork(articles=stories, seed=7, port=20000).iter_truth())
 
 
-def _pairs(labels: list[int] | list[str]) -> set[tuple[int, int]]:
-    members: dict[object, list[int]] = defaultdict(list)
+def score(pages: list[dict[str, Any]], story_of: dict[str, str]) -> dict[str, Any]:
+    """Pair precision and recall of `story_of` (page URL -> story label) against the truth groups."""
+    index = {page["url"]: i for i, page in enumerate(pages)}
+    truth, found = _pairs([p["group"] for p in pages]), _pairs([story_of[p["url"]] for p in pages])
+    reports = {index[p["url"]] for p in pages if any(m in p["title"] for m in ("收盘", "中间价", "净值", "北向资金"))}
+    false = found - truth
+    return {
+        "precision": len(truth & found) / max(1, len(found)), "recall": len(truth & found) / max(1, len(truth)),
+        "false": len(false), "false_reports": sum(a in reports and b in reports for a, b in false),
+        "missed": len(truth - found), "pairs": len(truth),
+    }  # fmt: skip
+
+
+def _pairs(labels: list[str]) -> set[tuple[int, int]]:
+    members: dict[str, list[int]] = defaultdict(list)
     for i, label in enumerate(labels):
         members[label].append(i)
-    return {pair for group in members.values() for pair in itertools.combinations(sorted(group), 2)}
+    return {pair for group in members.values() for pair in itertools.combinations(group, 2)}
 
 
-def _report_groups(pages: list[dict[str, object]]) -> set[int]:
-    """Indexes of pages that are templated daily reports (their titles name a market day and a close)."""
-    markers = ("收盘", "中间价", "净值", "北向资金")
-    return {i for i, p in enumerate(pages) if any(m in str(p["title"]) for m in markers)}
+# --- accuracy: the real writer ------------------------------------------------------------------------
+
+
+def write_pages(pages: list[dict[str, Any]], url: str, matching: Matching) -> dict[str, str]:
+    """Write `pages` in order through `store.write_batch` (one page per batch, as a slow crawl would);
+    returns page URL -> the URL of the article its story is stored as."""
+    engine = store.make_engine(url)
+    crawled = datetime.fromisoformat("2026-11-29T20:00:00+08:00")
+    with engine.begin() as connection:
+        for page in pages:
+            body = fingerprint(page["body"])
+            row = {
+                "url": page["url"], "site": page["site"], "site_name": None, "title": page["title"],
+                "published_at": datetime.fromisoformat(page["published_at"]) if page["published_at"] else None,
+                "date_source": "page", "date_conflict": False, "source": page["source"], "source_raw": None,
+                "source_canonical": page["source"], "author": page["author"], "authors": [], "editor": None,
+                "views": page["views"], "views_lower_bound": False, "body": page["body"], "images": [],
+                "category": None, "crawled_at": crawled, "body_hash": body.body_hash, "n_shingles": body.size,
+                "figures": " ".join(body.figures),
+            }  # fmt: skip
+            store.write_batch(connection, [row], [], matching)
+    story_of = {}
+    for record in queries.iter_articles(engine):
+        for copy in [record, *record["reprints"]]:
+            story_of[copy["url"]] = record["url"]
+    engine.dispose()
+    return story_of
+
+
+def accuracy(stories: int, orders: int, matching: Matching) -> None:
+    pages = labelled_pages(stories)
+    partitions = []
+    for order in range(orders):
+        shuffled = random.Random(order).sample(pages, len(pages))
+        started = time.perf_counter()
+        story_of = write_pages(shuffled, "sqlite://", matching)
+        elapsed = time.perf_counter() - started
+        result = score(pages, story_of)
+        print(
+            f"order {order}: {len(pages)} pages of {stories} stories ({result['pairs']} reprint pairs), "
+            f"threshold {matching.threshold}: precision {result['precision']:.4f} recall {result['recall']:.4f}, "
+            f"false merges {result['false']} (between templated reports: {result['false_reports']}), "
+            f"missed pairs {result['missed']}; {len(pages) / elapsed:,.0f} pages/s written"
+        )
+        groups: dict[str, set[str]] = defaultdict(set)
+        for url, story in story_of.items():
+            groups[story].add(url)
+        partitions.append({frozenset(urls) for urls in groups.values()})
+    if orders > 1:
+        same = all(partition == partitions[0] for partition in partitions)
+        print(f"the same stories in all {orders} orders: {'yes' if same else 'NO'}")
+
+
+# --- compare: the alternatives --------------------------------------------------------------------------
+
+Keys = Callable[[str], list[int]]
+
+
+def _hash64(text: str) -> int:
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def paragraph_keys(body: str) -> list[int]:
+    """The previous fingerprint: one key per paragraph of 12+ letters, dateline cut."""
+    texts = (fp._NOISE.sub("", fp.strip_dateline(p) if i == 0 else p) for i, p in enumerate(body.split("\n")))
+    return list({_hash64(text) for text in texts if len(text) >= 12})
+
+
+def simhash_keys(body: str) -> list[int]:
+    shingles = fingerprint(body).shingles
+    if len(shingles) < fp.MIN_SHINGLES:
+        return []
+    bits = (shingles[:, None] >> np.arange(64, dtype=np.uint64)[None, :]) & np.uint64(1)
+    value = int(sum(1 << i for i, on in enumerate(bits.sum(axis=0) * 2 > len(shingles)) if on))
+    return [(band << 16) | (value >> (16 * band)) & 0xFFFF for band in range(4)]
+
+
+def minhash_keys(bands: int, rows: int) -> Keys:
+    multipliers = np.array([_hash64(f"a{i}") & (2**64 - 1) | 1 for i in range(bands * rows)], dtype=np.uint64)
+    offsets = np.array([_hash64(f"b{i}") & (2**64 - 1) for i in range(bands * rows)], dtype=np.uint64)
+
+    def keys(body: str) -> list[int]:
+        shingles = fingerprint(body).shingles
+        if len(shingles) < fp.MIN_SHINGLES:
+            return []
+        minima = ((shingles[None, :] * multipliers[:, None] + offsets[:, None]) >> np.uint64(32)).min(axis=1)
+        return [_hash64(f"{band}:{minima[band * rows:(band + 1) * rows].tolist()}") for band in range(bands)]
+
+    return keys
+
+
+def in_memory(pages: list[dict[str, Any]], bodies: list[str], keys_of: Keys, matching: Matching) -> dict[str, Any]:
+    """The crawl's decision (first stored copy canonical) with `keys_of` finding candidates in memory."""
+    index: dict[int, list[int]] = defaultdict(list)
+    hashes: dict[int, int] = {}
+    story: list[int] = []
+    rows = candidates = 0
+    key_time = 0.0
+    started = time.perf_counter()
+    for i, body in enumerate(bodies):
+        fingerprint.cache_clear()  # time each page's fingerprint, as a crawl computes it
+        began = time.perf_counter()
+        keys = set(keys_of(body))
+        key_time += time.perf_counter() - began
+        match = hashes.get(fingerprint(body).body_hash)
+        if match is None:
+            shared = Counter(j for key in keys for j in index[key])
+            candidates += len(shared)
+            scored = [
+                (similarity, j)
+                for j, _ in shared.most_common(queries.CANDIDATES)
+                if (similarity := matching.compare(fingerprint(body), fingerprint(bodies[j]))) is not None
+            ]
+            match = max(scored)[1] if scored else None
+        if match is None:
+            story.append(i)
+            hashes[fingerprint(body).body_hash] = i
+            for key in keys:
+                index[key].append(i)
+            rows += len(keys)
+        else:
+            story.append(story[match])
+    elapsed = time.perf_counter() - started
+    result = score(pages, {page["url"]: str(story[i]) for i, page in enumerate(pages)})
+    stored = len(set(story))
+    return result | {"us": elapsed / len(bodies) * 1e6, "key_us": key_time / len(bodies) * 1e6,
+                     "rows": rows / stored, "candidates": candidates / len(bodies)}  # fmt: skip
+
+
+def stressed(pages: list[dict[str, Any]]) -> list[str]:
+    rng, seen, bodies = random.Random(5), set(), []
+    for page in pages:
+        body = page["body"]
+        if page["group"] in seen:
+            roll = rng.random()
+            if roll < 0.1:
+                body = body.replace("\n", "")
+            elif roll < 0.2:
+                body = "\n".join(p[: len(p) // 2] + re.sub("[\u4e00-\u9fff]", "并", p[len(p) // 2 :], count=1)
+                                 for p in body.split("\n"))  # fmt: skip
+        seen.add(page["group"])
+        bodies.append(body)
+    return bodies
+
+
+def compare(stories: int, stress: bool, matching: Matching) -> None:
+    pages = labelled_pages(stories)
+    random.Random(1).shuffle(pages)
+    bodies = stressed(pages) if stress else [page["body"] for page in pages]
+    methods: dict[str, Keys] = {
+        "paragraph keys": paragraph_keys,
+        "SimHash 4x16": simhash_keys,
+        "MinHash-LSH 8x8": minhash_keys(8, 8),
+        "MinHash-LSH 16x4 (finnews)": lambda body: list(fingerprint(body).bands),
+        "MinHash-LSH 20x3": minhash_keys(20, 3),
+    }
+    print(f"{len(pages)} pages of {stories} stories{', stressed' if stress else ''}; candidates verified by Matching")
+    print(f"{'candidates by':<28}{'precision':>10}{'recall':>8}{'missed':>8}{'false':>7}{'µs/page':>9}"
+          f"{'keys µs':>9}{'keys/article':>13}{'cand./page':>11}")  # fmt: skip
+    for name, keys_of in methods.items():
+        r = in_memory(pages, bodies, keys_of, matching)
+        print(f"{name:<28}{r['precision']:>10.4f}{r['recall']:>8.4f}{r['missed']:>8}{r['false']:>7}{r['us']:>9.0f}"
+              f"{r['key_us']:>9.0f}{r['rows']:>13.1f}{r['candidates']:>11.1f}")  # fmt: skip
+
+
+# --- lookup: cost as the index grows ------------------------------------------------------------------
 
 
 def lookup(paths: list[str], samples: int, matching: Matching) -> None:
-    print(f"{'stored articles':>16} {'fingerprints':>13} {'lookups/s':>10} {'median ms':>10} {'bytes/fingerprint':>18}")
+    print(f"{'stored articles':>16} {'band keys':>11} {'lookups/s':>10} {'median ms':>10} {'bytes/key':>10}")
     for path in paths:
         engine = store.make_engine(f"sqlite:///{path}", create=False, check=False)
         with engine.connect() as connection:
             articles = connection.scalar(select(func.count(ArticleRow.id))) or 0
-            fingerprints = connection.scalar(select(func.count()).select_from(FingerprintRow)) or 0
-            size = (
-                connection.exec_driver_sql(
-                    "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('fingerprints', 'sqlite_autoindex_fingerprints_1', 'ix_fingerprints_article_id')"
-                ).scalar()
-                or 0
-            )
+            keys = connection.scalar(select(func.count()).select_from(FingerprintRow)) or 0
+            size = connection.exec_driver_sql(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name IN "
+                "('fingerprints', 'sqlite_autoindex_fingerprints_1', 'ix_fingerprints_article_id')"
+            ).scalar() or 0  # fmt: skip
             bodies = [b for (b,) in connection.execute(select(ArticleRow.body).order_by(func.random()).limit(samples))]
-            pages = [
-                queries.Page(f"http://new/{i}", body_hash(b + "x"), tuple(paragraph_keys(b)))
-                for i, b in enumerate(bodies)
-            ]
             times = []
-            for page in pages:
+            for i, body in enumerate(bodies):  # each sample: a copy of a stored article with one more line
+                page = queries.Page(f"http://new/{i}", fingerprint(body + "\n(责任编辑:孙悦)"))
                 started = time.perf_counter()
                 found = queries.find_canonical(connection, page, matching)
                 times.append(time.perf_counter() - started)
-                assert found is not None  # every sample is a copy of a stored article
-        total = sum(times)
-        print(f"{articles:>16,} {fingerprints:>13,} {len(times) / total:>10,.0f} {statistics.median(times) * 1000:>10.2f} "
-              f"{size / max(1, fingerprints):>18.0f}")  # fmt: skip
+                assert found is not None
+        print(f"{articles:>16,} {keys:>11,} {len(times) / sum(times):>10,.0f} "
+              f"{statistics.median(times) * 1000:>10.2f} {size / max(1, keys):>10.0f}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("accuracy", "lookup"))
+    parser.add_argument("what", choices=("accuracy", "compare", "lookup"))
     parser.add_argument("--stories", type=int, default=10_000)
+    parser.add_argument("--orders", type=int, default=1, help="accuracy: write the pages in this many orders")
+    parser.add_argument("--stress", action="store_true", help="compare: add drift the generator does not make")
     parser.add_argument("--db", action="append", default=[], help="lookup: SQLite databases to query")
     parser.add_argument("--samples", type=int, default=300)
-    parser.add_argument("--threshold", type=float, default=0.6)
-    parser.add_argument("--min-shared", type=int, default=2)
+    parser.add_argument("--threshold", type=float, default=Matching.threshold)
     args = parser.parse_args()
-    matching = Matching(args.threshold, args.min_shared)
+    matching = Matching(args.threshold)
     if args.what == "accuracy":
-        accuracy(args.stories, matching)
+        accuracy(args.stories, args.orders, matching)
+    elif args.what == "compare":
+        compare(args.stories, args.stress, matching)
     else:
         lookup(args.db, args.samples, matching)
 

@@ -5,7 +5,7 @@ search over a large database.
     .venv/bin/python benchmarks/storage.py export --rows 1000000       # export rows/s, peak RSS; search time
 
 Rows are articles as the sample portals generate them (Chinese finance news, bodies of ~0.5-3 KB), with
-their paragraph keys, like a crawl's.
+their fingerprints, like a crawl's.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 from crawler import queries, store
 from crawler.models import SHANGHAI
 from crawler.sampleportals.stories import story_head, story_headline, story_text
-from pipelines.fingerprint import Matching, body_hash, paragraph_keys
+from pipelines.fingerprint import Matching, fingerprint
 
 WORDS = [
     "央行",
@@ -60,14 +60,15 @@ def rows(n: int, seed: int = 1, start: int = 0) -> Iterator[dict[str, Any]]:
         head = story_head(seed, i)
         story = story_text(seed, head, story_headline(seed, head))
         body = "\n".join(story.paragraphs)
-        keys = paragraph_keys(body)
+        fingerprinted = fingerprint(body)
         yield {
             "url": f"http://127.0.0.1:8601/a/20240903/{i}.html", "site": "dede", "site_name": "财经快讯网",
             "title": story.title, "published_at": BASE + timedelta(minutes=i),
             "date_source": "page", "source": rng.choice(["新华社", "千龙网", None]), "source_raw": "来源:千龙网",
             "author": "张三", "editor": None, "views": rng.randint(0, 50000), "views_lower_bound": False,
             "body": body, "images": [], "category": "财经", "crawled_at": BASE + timedelta(days=800),
-            "keys": keys, "n_keys": len(keys), "body_hash": body_hash(body),
+            "body_hash": fingerprinted.body_hash, "n_shingles": fingerprinted.size,
+            "figures": " ".join(fingerprinted.figures),
         }  # fmt: skip
 
 
@@ -95,7 +96,8 @@ def plain_write(path: str, n: int, batch: int = 500) -> float:
     db.execute("INSERT INTO sites VALUES ('dede', '财经快讯网', '2026-11-29 20:00:00')")
     columns = [
         "url", "site", "title", "published_at", "date_source", "source", "source_raw", "author", "editor",
-        "views", "views_lower_bound", "body", "images", "category", "crawled_at", "updated_at", "body_hash", "n_keys",
+        "views", "views_lower_bound", "body", "images", "category", "crawled_at", "updated_at", "body_hash", "n_shingles",
+        "figures",
     ]  # fmt: skip
     insert = f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     started = time.perf_counter()
@@ -127,7 +129,7 @@ def _plain_batch(db: sqlite3.Connection, insert: str, batch: list[dict[str, Any]
         ids = dict(db.execute(f"SELECT url, id FROM articles WHERE url IN ({','.join('?' * len(batch))})",
                               [row["url"] for row in batch]).fetchall())  # fmt: skip
         db.executemany("INSERT INTO fingerprints (key, article_id) VALUES (?, ?)",
-                       [(key, ids[row["url"]]) for row in batch for key in row["keys"]])  # fmt: skip
+                       [(key, ids[row["url"]]) for row in batch for key in fingerprint(row["body"]).bands])  # fmt: skip
         db.executemany("INSERT INTO view_snapshots (url, crawled_at, views) VALUES (?, ?, ?)",
                        [(row["url"], value(row, "crawled_at"), row["views"]) for row in batch])  # fmt: skip
 
@@ -141,7 +143,7 @@ def bench_write(n: int) -> None:
             results.append((plain, ours))
     plain = min(p for p, _ in results)
     ours = min(o for _, o in results)
-    print(f"{n} sample-portal articles, FTS5 trigram index kept in sync, paragraph keys and a view snapshot each")
+    print(f"{n} sample-portal articles, FTS5 trigram index kept in sync, 16 band keys and a view snapshot each")
     print(f"{'writer':<28}{'rows/s':>10}")
     print(f"{'sqlite3.executemany':<28}{n / plain:>10,.0f}")
     print(f"{'finnews ArticleWriter':<28}{n / ours:>10,.0f}")

@@ -185,7 +185,7 @@ def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profi
     null for such pages); `encoding` is the charset the page was decoded with.
     """
     text, encoding, _ = decode_html(html)
-    raw = extract_article(Selector(text=text), url, profile.fields if profile else None)
+    raw = extract_article(Selector(text=text, type="html"), url, profile.fields if profile else None)
     site = profile.name if profile else urlsplit(url).netloc
     article = raw.to_article(url, site, profile.site_name if profile else None, now)
     normalize_article(article, now)

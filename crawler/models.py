@@ -94,7 +94,8 @@ class ArticleRow(Base):
     crawled_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     body_hash: Mapped[int] = mapped_column(BigInteger, index=True)
-    n_keys: Mapped[int] = mapped_column(Integer, default=0)
+    n_shingles: Mapped[int] = mapped_column(Integer, default=0)  # fingerprint size: distinct shingles of the body
+    figures: Mapped[str] = mapped_column(Text, default="")  # the numbers the body states, sorted, space-separated
 
     reprints: Mapped[list[ReprintRow]] = relationship(back_populates="article", order_by="ReprintRow.id")
 
@@ -117,7 +118,7 @@ class ReprintRow(Base):
 
 
 class FingerprintRow(Base):
-    """Paragraph keys of stored articles: the persistent index reprint detection looks up."""
+    """LSH band keys of stored articles' bodies: the persistent index reprint detection looks up."""
 
     __tablename__ = "fingerprints"
 

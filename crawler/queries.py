@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,7 @@ from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Session
 
 from crawler.models import ArticleRow, CrawlRun, FingerprintRow, ReprintRow
-from pipelines.fingerprint import Matching
+from pipelines.fingerprint import Fingerprint, Matching, fingerprint
 from pipelines.text import canonical_source
 
 
@@ -39,11 +40,15 @@ class Match:
 
 @dataclass(frozen=True)
 class Page:
-    """What reprint lookups know of a page: its URL and the fingerprints of its body."""
+    """What reprint lookups know of a page: its URL and its body's fingerprint."""
 
     url: str
-    body_hash: int
-    keys: tuple[int, ...]
+    fingerprint: Fingerprint
+
+
+#: At most this many stored articles, those sharing the most band keys with a page, are verified against
+#: its body, after those of another length or other figures are set aside.
+CANDIDATES = 8
 
 
 def find_canonical(connection: Connection, page: Page, matching: Matching) -> Match | None:
@@ -55,56 +60,62 @@ def find_copies(connection: Connection, pages: Sequence[Page], matching: Matchin
     """For each page that copies a stored story, its URL -> the stored article it copies.
 
     A page stored itself is no copy (a re-crawl). Otherwise, in order: the page recorded as a reprint
-    before, a stored body equal to its own, then the stored article sharing the most paragraph keys
-    if `matching` says they are one story, so a copy missing its last paragraph or carrying an extra
-    editor line still matches its original. Four queries, however many pages.
+    before, a stored body equal to its own, then the most similar of the stored articles sharing an
+    LSH band key with it, verified by `matching` against their bodies. Five queries, however many pages.
     """
     urls = [page.url for page in pages]
     stored = set(connection.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(urls))))
-    pages = [page for page in pages if page.url not in stored]
-    if not pages:
-        return {}
     known = select(ReprintRow.url, ArticleRow.url).join(ArticleRow, ReprintRow.article_id == ArticleRow.id)
     copies = {
         url: Match(canonical, 1.0) for url, canonical in connection.execute(known.where(ReprintRow.url.in_(urls)))
     }
-    hashes = [page.body_hash for page in pages]
-    equal = dict(
-        connection.execute(select(ArticleRow.body_hash, ArticleRow.url).where(ArticleRow.body_hash.in_(hashes))).all()
-    )
-    keys = {key for page in pages if page.url not in copies for key in page.keys}
-    holders: dict[int, list[tuple[str, int]]] = {}
-    if keys:
-        query = (
-            select(FingerprintRow.key, ArticleRow.url, ArticleRow.n_keys)
-            .join(ArticleRow, FingerprintRow.article_id == ArticleRow.id)
-            .where(FingerprintRow.key.in_(keys))
-        )
-        for key, url, n_keys in connection.execute(query):
-            holders.setdefault(key, []).append((url, n_keys))
+    pages = [page for page in pages if page.url not in stored and page.url not in copies]
+    if not pages:
+        return copies
+    hashes = {page.fingerprint.body_hash for page in pages}
+    equal = dict(connection.execute(select(ArticleRow.body_hash, ArticleRow.url).where(ArticleRow.body_hash.in_(hashes))).all())
+    candidates = _candidates(connection, [page for page in pages if page.fingerprint.body_hash not in equal], matching)
+    bodies = dict(connection.execute(select(ArticleRow.id, ArticleRow.body).where(ArticleRow.id.in_(
+        {article_id for ranked in candidates.values() for article_id, _ in ranked}
+    ))).all())  # fmt: skip
     for page in pages:
-        if page.url in copies:
+        if page.fingerprint.body_hash in equal:
+            copies[page.url] = Match(equal[page.fingerprint.body_hash], 1.0)
             continue
-        if page.body_hash in equal:
-            copies[page.url] = Match(equal[page.body_hash], 1.0)
-        elif (best := _best_match(page, holders, matching)) is not None:
-            copies[page.url] = best
+        scored = [
+            Match(url, similarity)
+            for article_id, url in candidates.get(page.url, ())
+            if (similarity := matching.compare(page.fingerprint, fingerprint(bodies[article_id]))) is not None
+        ]
+        if scored:
+            copies[page.url] = max(scored, key=lambda match: (match.similarity, match.url))
     return copies
 
 
-def _best_match(page: Page, holders: dict[int, list[tuple[str, int]]], matching: Matching) -> Match | None:
-    """The stored article (url, key count) sharing keys with `page` that is most similar to it."""
-    keys = set(page.keys)
-    shared: dict[tuple[str, int], int] = {}
-    for key in keys:
-        for holder in holders.get(key, ()):
-            shared[holder] = shared.get(holder, 0) + 1
-    best: Match | None = None
-    for (url, n_keys), count in shared.items():
-        similarity = matching.similarity(count, len(keys), n_keys)
-        if similarity is not None and (best is None or (similarity, url) > (best.similarity, best.url)):
-            best = Match(url, similarity)
-    return best
+def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[tuple[int, str]]]:
+    """Page URL -> (id, url) of the CANDIDATES stored articles that share the most band keys with it,
+    among those whose length and figures `matching` allows."""
+    bands = {band for page in pages for band in page.fingerprint.bands}
+    if not bands:
+        return {}
+    holders: dict[int, list[tuple[int, str, int, tuple[str, ...]]]] = {}
+    query = (
+        select(FingerprintRow.key, ArticleRow.id, ArticleRow.url, ArticleRow.n_shingles, ArticleRow.figures)
+        .join(ArticleRow, FingerprintRow.article_id == ArticleRow.id)
+        .where(FingerprintRow.key.in_(bands))
+    )
+    for key, article_id, url, size, figures in connection.execute(query):
+        holders.setdefault(key, []).append((article_id, url, size, tuple(figures.split())))
+    candidates = {}
+    for page in pages:
+        shared = Counter(
+            (article_id, url)
+            for band in page.fingerprint.bands
+            for article_id, url, size, figures in holders.get(band, ())
+            if matching.may_match(page.fingerprint, size, figures)
+        )
+        candidates[page.url] = [holder for holder, _ in shared.most_common(CANDIDATES)]
+    return candidates
 
 
 EXPORT_FIELDS = (

@@ -16,7 +16,6 @@ FINNEWS_DB_BATCH_SIZE = 500
 #: Share of the smaller body's paragraphs two bodies must share to be one story (containment).
 FINNEWS_REPRINT_THRESHOLD = 0.6
 #: Fewest shared paragraphs that make two bodies one story (shorter bodies match only exactly).
-FINNEWS_REPRINT_MIN_SHARED = 2
 #: Most listing pages followed per portal (0: no limit).
 FINNEWS_MAX_LISTING_PAGES = 0
 #: Also follow article links found on article pages (相关推荐, 上一篇/下一篇, 栏目排行).

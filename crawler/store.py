@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from crawler.models import SHANGHAI, ArticleRow, Base, CrawlRun, FingerprintRow, ReprintRow, Site, ViewSnapshot
 from crawler.queries import Match, Page, find_copies
-from pipelines.fingerprint import Matching
+from pipelines.fingerprint import Matching, fingerprint
 from pipelines.text import canonical_source
 
 logger = logging.getLogger(__name__)
@@ -214,7 +214,7 @@ class ArticleWriter:
 
 _ARTICLE_UPDATES = (
     "site", "title", "published_at", "date_source", "date_conflict", "source", "source_raw", "source_canonical",
-    "author", "authors", "editor", "views", "views_lower_bound", "body", "images", "category", "body_hash", "n_keys",
+    "author", "authors", "editor", "views", "views_lower_bound", "body", "images", "category", "body_hash", "n_shingles", "figures",
 )  # fmt: skip
 _REPRINT_UPDATES = ("article_id", "site", "published_at", "views", "similarity", "crawled_at")
 
@@ -225,7 +225,7 @@ def write_batch(
     reprints: list[ReprintRecord],
     matching: Matching | None = None,
 ) -> dict[str, str]:
-    """Write a batch in one transaction: sites, articles (upserted by URL), their paragraph keys,
+    """Write a batch in one transaction: sites, articles (upserted by URL), their fingerprints,
     reprints (upserted by URL, after the articles they belong to) and view snapshots.
 
     A re-crawled article is updated in place; `updated_at` moves only when a value changed. With
@@ -235,7 +235,7 @@ def write_batch(
     copies: dict[str, str] = {}
     if articles and matching is not None:
         _lock_writers(connection)
-        found = find_copies(connection, [Page(r["url"], r["body_hash"], tuple(r["keys"])) for r in articles], matching)
+        found = find_copies(connection, [Page(row["url"], fingerprint(row["body"])) for row in articles], matching)
         copies = {url: match.url for url, match in found.items()}
         reprints = [*(_as_reprint(row, found[row["url"]]) for row in articles if row["url"] in found), *reprints]
         articles = [row for row in articles if row["url"] not in found]
@@ -266,18 +266,21 @@ def write_batch(
 
 
 def _write_articles(connection: Connection, articles: list[dict[str, Any]]) -> None:
-    """Sites, articles (upserted by URL) and their paragraph keys."""
+    """Sites, articles (upserted by URL) and their band keys (replaced: a re-crawled body may have changed)."""
     sites = {row["site"]: row.get("site_name") for row in articles}
     now = articles[0]["crawled_at"]
     _insert_ignore(connection, Site, [{"name": n, "site_name": s, "first_crawled_at": now} for n, s in sites.items()])
     rows = [
-        {name: value for name, value in row.items() if name not in ("keys", "site_name")}
+        {name: value for name, value in row.items() if name != "site_name"}
         | {"updated_at": row["crawled_at"]}
         for row in articles
     ]
     _upsert_articles(connection, rows)
     ids = _ids_by_url(connection, [row["url"] for row in articles])
-    keys = [{"key": key, "article_id": ids[row["url"]]} for row in articles for key in row["keys"]]
+    connection.execute(delete(FingerprintRow).where(FingerprintRow.article_id.in_(ids.values())))
+    keys = [
+        {"key": key, "article_id": ids[row["url"]]} for row in articles for key in set(fingerprint(row["body"]).bands)
+    ]
     _insert_ignore(connection, FingerprintRow, keys)
 
 

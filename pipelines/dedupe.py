@@ -1,6 +1,6 @@
 """DedupePipeline: each story stored once; every other copy dropped and recorded as a reprint.
 
-The index is the database (`fingerprints` table: paragraph keys of every stored article), so a crawl
+The index is the database (`fingerprints` table: LSH band keys of every stored article), so a crawl
 tomorrow drops reprints of what was stored today. Articles accepted but not yet committed are held
 in a small in-memory overlay until the storage pipeline has committed them.
 """
@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 
 from crawler import queries, store
 from crawler.items import Article
-from pipelines.fingerprint import Matching, body_hash, paragraph_keys
+from pipelines.fingerprint import Matching, fingerprint
 from pipelines.storage import StoragePipeline, article_row
 
 if TYPE_CHECKING:
@@ -37,14 +37,14 @@ class _Pending:
 
 
 def page_of(article: Article) -> queries.Page:
-    """What reprint lookups know of an article: its URL and its body's fingerprints."""
-    return queries.Page(article.url, body_hash(article.body), tuple(paragraph_keys(article.body)))
+    """What reprint lookups know of an article: its URL and its body's fingerprint."""
+    return queries.Page(article.url, fingerprint(article.body))
 
 
 class DedupePipeline:
     """Drops reprints: a copy of a story already stored, or accepted and about to be (see `Matching`).
 
-    The first stored copy is canonical. Bodies too short for paragraph keys match only when equal.
+    The first stored copy is canonical, unless a later copy is the story's origin (`store.is_origin`).
     """
 
     def __init__(self, matching: Matching, stats: StatsCollector, crawler: Crawler) -> None:
@@ -58,10 +58,7 @@ class DedupePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
         assert crawler.stats is not None
-        matching = Matching(
-            crawler.settings.getfloat("FINNEWS_REPRINT_THRESHOLD"),
-            crawler.settings.getint("FINNEWS_REPRINT_MIN_SHARED"),
-        )
+        matching = Matching(crawler.settings.getfloat("FINNEWS_REPRINT_THRESHOLD"))
         pipeline = cls(matching, crawler.stats, crawler)
         crawler.signals.connect(pipeline._stored, signals.item_scraped)
         crawler.signals.connect(pipeline._not_stored, signals.item_dropped)
@@ -103,12 +100,12 @@ class DedupePipeline:
     def _match(self, page: queries.Page) -> tuple[str, float] | None:
         """The canonical URL and similarity of the story `page` copies, or None if it is new: first
         among the articles accepted but not yet committed, then in the database."""
+        body, bands = page.fingerprint, set(page.fingerprint.bands)
         for url, pending in self.pending.items():
-            if url == page.url:
+            other = pending.page.fingerprint
+            if url == page.url or (other.body_hash != body.body_hash and bands.isdisjoint(other.bands)):
                 continue
-            if pending.page.body_hash == page.body_hash:
-                return url, 1.0
-            if (similarity := self.matching.compare(page.keys, pending.page.keys)) is not None:
+            if (similarity := self.matching.compare(body, other)) is not None:
                 return url, similarity
         match = queries.find_canonical(self._connect(), page, self.matching)
         return (match.url, match.similarity) if match else None

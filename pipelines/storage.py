@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from crawler import store
 from crawler.items import Article
-from pipelines.fingerprint import Matching, body_hash, paragraph_keys
+from pipelines.fingerprint import Matching, fingerprint
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -31,8 +31,8 @@ _ROW_FIELDS = (
 def article_row(article: Article) -> dict[str, Any]:
     """The values `store.write_batch` writes for a normalised article."""
     row = {name: getattr(article, name) for name in _ROW_FIELDS}
-    keys = paragraph_keys(article.body)
-    row.update(keys=keys, n_keys=len(keys), body_hash=body_hash(article.body))
+    body = fingerprint(article.body)
+    row.update(body_hash=body.body_hash, n_shingles=body.size, figures=" ".join(body.figures))
     return row
 
 
@@ -58,9 +58,7 @@ class StoragePipeline:
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         assert crawler.stats is not None
         settings = crawler.settings
-        matching = Matching(
-            settings.getfloat("FINNEWS_REPRINT_THRESHOLD"), settings.getint("FINNEWS_REPRINT_MIN_SHARED")
-        )
+        matching = Matching(settings.getfloat("FINNEWS_REPRINT_THRESHOLD"))
         pipeline = cls(
             settings.get("FINNEWS_DB_URL"), settings.getint("FINNEWS_DB_BATCH_SIZE"), matching, crawler.stats
         )

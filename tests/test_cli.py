@@ -41,7 +41,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
             row(
                 f"http://p1/a/{i}.html", title=f"第{i}条:央行开展逆回购" if i % 3 else f"第{i}条:基金净值公告",
                 site="dede" if i % 2 else "txjr", published_at=base + timedelta(days=i), views=i * 100,
-                source="千龙网" if i < 10 else "新华网", keys=[i * 10 + k for k in range(3)], body_hash=i,
+                source="千龙网" if i < 10 else "新华网", body_hash=i,
             )
         )  # fmt: skip
     writer.submit(store.ReprintRecord("http://p1/a/3.html", "http://p2/x.html", "phpcms", None, 7, 0.9, base)).result()

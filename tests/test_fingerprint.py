@@ -1,10 +1,10 @@
-"""Paragraph keys: reprint drift keeps them, different figures change them."""
+"""Fingerprints: reprint drift keeps bodies matching, different figures keep them apart."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipelines.fingerprint import Matching, body_hash, paragraph_keys, strip_dateline
+from pipelines.fingerprint import Matching, body_hash, fingerprint, strip_dateline
 
 ORIGINAL = "\n".join([
     "央行9月3日开展了1000亿元7天期逆回购操作,中标利率维持1.70%不变。",
@@ -19,22 +19,43 @@ ORIGINAL = "\n".join([
     [
         pytest.param("中新网9月3日电 " + ORIGINAL, id="dateline"),
         pytest.param("新华社北京9月3日电(记者 王磊)" + ORIGINAL, id="dateline-with-reporter"),
+        pytest.param("21世纪经济报道9月3日讯 " + ORIGINAL, id="dateline-of-an-outlet-with-digits"),
         pytest.param(ORIGINAL + "\n(责任编辑:孙悦)", id="editor-line"),
         pytest.param(ORIGINAL.rsplit("\n", 1)[0], id="last-paragraph-dropped"),
         pytest.param(ORIGINAL.replace(",", ",").replace("1000亿元", "1000 亿元"), id="punctuation-and-spacing"),
+        pytest.param(ORIGINAL.replace("\n", ""), id="paragraph-breaks-lost"),
+        pytest.param(ORIGINAL.replace("。", "。\n"), id="paragraphs-split"),
+        pytest.param(ORIGINAL.replace("适度宽松", "一定宽松").replace("持续收窄", "不断收窄"), id="words-edited"),
     ],
 )
-def test_reprint_drift_keeps_the_keys(copy: str) -> None:
-    similarity = Matching().compare(paragraph_keys(copy), paragraph_keys(ORIGINAL))
+def test_reprint_drift_keeps_the_story(copy: str) -> None:
+    copied, original = fingerprint(copy), fingerprint(ORIGINAL)
+    similarity = Matching().compare(copied, original)
     assert similarity is not None and similarity >= 0.75
+    assert set(copied.bands) & set(original.bands)  # the index finds it
 
 
-def test_templated_reports_with_other_figures_share_no_keys() -> None:
+def test_templated_reports_with_other_figures_are_other_articles() -> None:
     day1 = "9月3日A股收盘:沪指涨0.52%报2802.98点,深成指涨0.81%报8405.12点。\n两市成交额合计6512亿元,较上一交易日放量312亿元。"
     day2 = "9月4日A股收盘:沪指涨0.15%报2807.21点,深成指跌0.22%报8386.40点。\n两市成交额合计5988亿元,较上一交易日缩量524亿元。"
-    assert not set(paragraph_keys(day1)) & set(paragraph_keys(day2))
-    assert Matching().compare(paragraph_keys(day1), paragraph_keys(day2)) is None
+    assert Matching().compare(fingerprint(day1), fingerprint(day2)) is None
+    one_figure = day1.replace("312亿元", "313亿元")
+    assert Matching().compare(fingerprint(day1), fingerprint(one_figure)) is None
     assert body_hash(day1) != body_hash(day2)
+
+
+def test_a_paragraph_of_a_story_is_not_a_copy_of_it() -> None:
+    assert Matching().compare(fingerprint(ORIGINAL.split("\n")[0] * 2), fingerprint(ORIGINAL)) is None
+
+
+def test_unrelated_bodies_share_no_band() -> None:
+    other = "\n".join([
+        "国家统计局今日发布数据显示,前三季度全国规模以上工业增加值同比增长5.8%。",
+        "其中,高技术制造业增加值增长9.1%,装备制造业增加值增长7.5%,增速均快于全部规上工业。",
+        "分项看,新能源汽车、工业机器人和集成电路产量分别增长31.5%、16.2%和22.4%。",
+    ])  # fmt: skip
+    assert not set(fingerprint(other).bands) & set(fingerprint(ORIGINAL).bands)
+    assert Matching().compare(fingerprint(other), fingerprint(ORIGINAL)) is None
 
 
 @pytest.mark.parametrize(
@@ -53,9 +74,11 @@ def test_strip_dateline(text: str, expected: str) -> None:
     assert strip_dateline(text) == expected
 
 
-def test_short_paragraphs_and_repeats_give_no_extra_keys() -> None:
-    body = "援藏路上的坚守\n" + ORIGINAL + "\n" + ORIGINAL.split("\n")[0]
-    assert len(paragraph_keys(body)) == 4
+def test_short_bodies_have_no_band_keys_and_match_only_when_equal() -> None:
+    short = fingerprint("央行今日开展逆回购。")
+    assert short.bands == ()
+    assert Matching().compare(short, fingerprint("央行今日开展逆回购")) == 1.0
+    assert Matching().compare(short, fingerprint("央行今日开展逆回购操作")) is None
 
 
 def test_body_hash_ignores_spacing_and_punctuation_only() -> None:

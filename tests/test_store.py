@@ -11,10 +11,16 @@ from sqlalchemy.orm import Session
 
 from crawler import queries, store
 from crawler.models import SHANGHAI, ArticleRow, Base, FingerprintRow
-from pipelines.fingerprint import Matching
+from pipelines.fingerprint import Matching, fingerprint
 from tests.services import service_url
 
 NOW = datetime(2026, 11, 29, 20, 0, tzinfo=SHANGHAI)
+STORY = "\n".join([
+    "央行9月3日开展了1000亿元7天期逆回购操作,中标利率维持1.70%不变。",
+    "市场人士表示,近期资金面总体平稳,跨月因素影响有限,流动性合理充裕。",
+    "分析师认为,四季度货币政策仍有适度宽松空间,降准降息均有可能落地。",
+    "此外,多家银行下调了存款利率,以缓解净息差持续收窄带来的经营压力。",
+])  # fmt: skip
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "mysql"])
@@ -40,11 +46,12 @@ def row(url: str = "http://p1/a/1.html", **changes: Any) -> dict[str, Any]:
     values: dict[str, Any] = dict(
         url=url, site="dede", site_name="财经快讯网", title="央行开展逆回购", date_source="page",
         published_at=datetime(2024, 9, 3, 11, 54, tzinfo=SHANGHAI), source="千龙网", source_raw="来源:千龙网",
-        author="张三", editor=None, views=11003, views_lower_bound=False, body="第一段。\n第二段。",
-        images=["http://p1/1.jpg"], category="财经", crawled_at=NOW, keys=[11, 12, 13], n_keys=3, body_hash=99,
+        author="张三", editor=None, views=11003, views_lower_bound=False, body=STORY,
+        images=["http://p1/1.jpg"], category="财经", crawled_at=NOW,
     )  # fmt: skip
     values.update(changes)
-    return values
+    body = fingerprint(values["body"])
+    return {"body_hash": body.body_hash, "n_shingles": body.size, "figures": " ".join(body.figures)} | values
 
 
 def test_sqlite_file_directory_is_created(tmp_path: Any) -> None:
@@ -94,23 +101,25 @@ def test_recrawl_updates_in_place_and_snapshots_views(engine: Any) -> None:
 
 def test_find_canonical(engine: Any) -> None:
     writer = store.ArticleWriter(engine)
-    writer.submit(row(keys=[1, 2, 3, 4, 5], n_keys=5, body_hash=99)).result()
+    writer.submit(row(body=STORY)).result()
     later = NOW + timedelta(hours=1)
     writer.submit(store.ReprintRecord("http://p1/a/1.html", "http://p2/b/7.html", "txjr", later, 42, 0.8, later))
     writer.close()
 
-    def canonical(url: str = "http://p3/new.html", body_hash: int = 1, keys: tuple[int, ...] = ()) -> Any:
+    def canonical(url: str = "http://p3/new.html", body: str = "") -> Any:
         with engine.connect() as connection:
-            return queries.find_canonical(connection, queries.Page(url, body_hash, keys), Matching(0.6, 2))
+            return queries.find_canonical(connection, queries.Page(url, fingerprint(body)), Matching())
 
-    assert canonical("http://p1/a/1.html", body_hash=99) is None  # the stored page itself: a re-crawl
+    paragraphs = STORY.split("\n")
+    assert canonical("http://p1/a/1.html", STORY) is None  # the stored page itself: a re-crawl
     assert canonical("http://p2/b/7.html") == queries.Match("http://p1/a/1.html", 1.0)  # a known reprint
-    assert canonical(body_hash=99) == queries.Match("http://p1/a/1.html", 1.0)  # the same body
-    assert canonical(keys=(1, 2, 3, 4)) == queries.Match("http://p1/a/1.html", 1.0)  # contained
-    assert canonical(keys=(1, 2, 3, 7)).similarity == 0.75
-    assert canonical(keys=(1, 7, 8, 9)) is None  # 1 shared < min_shared
-    assert canonical(keys=(1, 2, 7, 8, 9)) is None  # 2/5 < threshold
-    assert canonical(keys=(1,)) is None  # too short for keys, and no equal body
+    assert canonical(body=STORY.replace("。", ".")) == queries.Match("http://p1/a/1.html", 1.0)  # the same body
+    assert canonical(body="".join(paragraphs[:-1])) == queries.Match("http://p1/a/1.html", 1.0)  # contained
+    assert canonical(body=STORY + "\n另据了解,多家券商研究所近期密集发布四季度策略报告。").similarity == 1.0
+    assert 0.6 < canonical(body=STORY.replace("适度宽松", "一定宽松")).similarity < 1  # edited
+    assert canonical(body=STORY.replace("1.70%", "1.80%")) is None  # other figures: another article
+    assert canonical(body=paragraphs[0]) is None  # a quarter of the story: too short a part to be a copy
+    assert canonical(body="央行开展逆回购") is None  # too short to compare, and no equal body
 
 
 def test_a_failed_batch_fails_its_futures_and_the_writer_goes_on(engine: Any) -> None:
@@ -141,8 +150,8 @@ def test_a_failed_batch_fails_its_futures_and_the_writer_goes_on(engine: Any) ->
 )
 def test_search_finds_chinese_substrings(engine: Any, text: str, expected: list[str]) -> None:
     writer = store.ArticleWriter(engine)
-    writer.submit(row("http://p1/a/1.html", title="央行开展逆回购", body="第一段。", keys=[1], body_hash=1))
-    writer.submit(row("http://p1/a/2.html", title="电池", body='新型储能装机增长50%,"引号"。', keys=[2], body_hash=2))
+    writer.submit(row("http://p1/a/1.html", title="央行开展逆回购", body="第一段。", body_hash=1))
+    writer.submit(row("http://p1/a/2.html", title="电池", body='新型储能装机增长50%,"引号"。', body_hash=2))
     writer.close()
     assert queries.search_index(engine) == {"sqlite": "fts5+vocab", "postgresql": "trgm"}.get(
         engine.dialect.name, "scan"
@@ -189,10 +198,7 @@ def test_concurrent_writers_store_each_story_once(engine: Any) -> None:
             row(
                 f"http://p{copy}/a/{story}.html",
                 site=f"site{copy}",
-                body=f"story {story}",
-                keys=[story * 100 + k for k in range(4)],
-                n_keys=4,
-                body_hash=story,
+                body=f"{STORY}\n第{story}篇。" + "又一段。" * (story % 3 * copy),  # near-duplicates
             )
         )
         for story in stories
@@ -239,7 +245,7 @@ def test_a_copy_that_is_the_origin_becomes_the_stored_article(
         assert stored["url"] == "http://p2/b.html" and copies == ["http://p1/a/1.html", "http://p3/c.html"]
     else:
         assert stored["url"] == "http://p1/a/1.html" and copies == ["http://p2/b.html", "http://p3/c.html"]
-    with engine.connect() as connection:  # the paragraph keys belong to the stored article only
+    with engine.connect() as connection:  # the band keys belong to the stored article only
         owners = connection.execute(select(FingerprintRow.article_id).distinct()).scalars().all()
         assert owners == [connection.scalar(select(ArticleRow.id))]
 
@@ -265,8 +271,8 @@ def test_a_reprint_of_a_demoted_article_joins_the_story(engine: Any) -> None:
 
 def test_a_common_short_term_is_searched_by_a_scan_with_the_same_result(engine: Any, monkeypatch: Any) -> None:
     writer = store.ArticleWriter(engine)
-    writer.submit(row("http://p1/a/1.html", title="新型储能", body="第一段。", keys=[1], body_hash=1))
-    writer.submit(row("http://p1/a/2.html", title="光伏", body="储能电站", keys=[2], body_hash=2))
+    writer.submit(row("http://p1/a/1.html", title="新型储能", body="第一段。", body_hash=1))
+    writer.submit(row("http://p1/a/2.html", title="光伏", body="储能电站", body_hash=2))
     writer.close()
     indexed = [r["url"] for r in queries.iter_articles(engine, queries.Filters(search="储能"))]
     monkeypatch.setattr(queries, "SHORT_TERM_INDEX_LIMIT", 0)  # every term counts as common

@@ -126,6 +126,8 @@ def make_copy(seed: int, head: StoryHead, text: StoryText, slot: Slot) -> Copy:
     is_origin = head.portals[0] == spec.name
     ascii_punctuation = rng.random() < 0.35
     paragraphs = _drifted_paragraphs(rng, text, is_origin, ascii_punctuation)
+    if not is_origin:  # its own stream, so that adding this drift left every other decision as it was
+        paragraphs = _resplit(Random(f"{seed}:{head.sid}:{spec.name}:resplit"), paragraphs)
     authors = text.headline.authors if rng.random() >= 0.2 else ()
     author_style = rng.choice(("作者", "作者", "记者", "文/"))
     shown_source, source_style = _source(rng, text.headline.outlet, spec, bool(authors) and author_style == "作者")
@@ -165,6 +167,25 @@ def _drifted_paragraphs(rng: Random, text: StoryText, is_origin: bool, ascii_pun
     if rng.random() < 0.3:
         paragraphs[0] = text.headline.dateline + paragraphs[0]
     return tuple(paragraphs)
+
+
+def _resplit(rng: Random, paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """Paragraph breaks moved, as pasting into another CMS does: two paragraphs joined into one, or
+    one split after a sentence.
+
+    >>> _resplit(Random(14), ("甲。乙。", "丙。")), _resplit(Random(1), ("甲。乙。", "丙。"))
+    (('甲。乙。丙。',), ('甲。', '乙。', '丙。'))
+    """
+    roll = rng.random()
+    if roll < 0.12 and len(paragraphs) > 1:
+        i = rng.randrange(len(paragraphs) - 1)
+        return (*paragraphs[:i], paragraphs[i] + paragraphs[i + 1], *paragraphs[i + 2 :])
+    if roll < 0.25:
+        cuts = [(i, m.end()) for i, p in enumerate(paragraphs) for m in re.finditer("。", p) if m.end() < len(p)]
+        if cuts:
+            i, cut = rng.choice(cuts)
+            return (*paragraphs[:i], paragraphs[i][:cut], paragraphs[i][cut:], *paragraphs[i + 1 :])
+    return paragraphs
 
 
 def to_ascii_punctuation(text: str) -> str:
