@@ -253,6 +253,9 @@ PERSON_BRACKETS = re.compile(r"[()（）【】\[\]〔〕<>《》「」『』]")
 NAME_SPLIT = re.compile(r"([\s、,，;；/|]+)")
 # Tokens that are not names: "张三 摄", "北京报道", "发自北京", "综合报道"
 NAME_DROP = re.compile(r"^(?:摄|摄影|供图|图|文|实习|实习生|特约|综合|联合|编译|整理|报道)$|报道$|^发自")
+# A staff code glued to a name by the portal's CMS: "王晓_NF5619", "钟齐鸣_NBJ11279", "李明_B11414" (网易).
+# Not "王晓_" alone or a Latin name part ("Smith_Jr").
+STAFF_CODE = re.compile(r"_[A-Za-z]{1,4}\d{3,6}$", re.ASCII)
 # "John", "O'Neil", "J.-P." : Latin words that are re-joined with a space when only spaces separated them
 LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z.'-]*$")
 NULL_PERSONS: frozenset[str] = frozenset(

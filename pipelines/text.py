@@ -510,6 +510,8 @@ def clean_person(text: str | None) -> str | None:
     '张三'
     >>> clean_person("佚名") is None
     True
+    >>> clean_person("责任编辑：王晓_NF5619")
+    '王晓'
     """
     if not isinstance(text, str):
         return None
@@ -538,14 +540,14 @@ def _person_once(text: str) -> str:
 def _split_names(text: str) -> list[str]:
     """Names out of a separator-delimited string; only space-separated Latin words are re-joined.
 
-    >>> _split_names("张三,李四 John Smith、王五 北京报道")
-    ['张三', '李四', 'John Smith', '王五']
+    >>> _split_names("张三,李四 John Smith、王五 北京报道 王晓_NF5619")
+    ['张三', '李四', 'John Smith', '王五', '王晓']
     """
     parts = P.NAME_SPLIT.split(text)
     names: list[list[str]] = []  # each name as its words
     last_kept = -2
     for index in range(0, len(parts), 2):
-        token = parts[index].strip(_EDGE_CHARS)
+        token = P.STAFF_CODE.sub("", parts[index]).strip(_EDGE_CHARS)
         if not token or not any(c.isalpha() for c in token) or P.NAME_DROP.search(token):
             continue
         if token.casefold() in P.NULL_PERSONS:

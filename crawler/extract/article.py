@@ -8,11 +8,13 @@ may override any field with a CSS or XPath expression (see `crawler.profiles`).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, islice
 from urllib.parse import urljoin
 
+from lxml.html import HtmlElement
 from parsel import Selector, SelectorList
 
 from crawler.extract import patterns
@@ -64,8 +66,29 @@ def select(sel: Selector | SelectorList[Selector], query: str) -> SelectorList[S
 def text_of(sel: Selector | SelectorList[Selector]) -> str:
     """The text of the selected elements (or attribute values), whitespace collapsed."""
     items = [sel] if isinstance(sel, Selector) else sel
-    parts = (s.root if isinstance(s.root, str) else s.xpath("string(.)").get("") for s in items)
-    return " ".join(" ".join(parts).split())
+    return " ".join(" ".join(s.root if isinstance(s.root, str) else _string(s.root) for s in items).split())
+
+
+def _string(element: HtmlElement) -> str:
+    """The string value of an element (all its text, as XPath's string())."""
+    return str(element.xpath("string()"))
+
+
+def spaced_text(sel: Selector | SelectorList[Selector]) -> str:
+    """The text of the selected elements, scripts left out, with the page's field separation kept: a
+    run of whitespace (`&nbsp;&nbsp;&nbsp;`, a line break) becomes two spaces, a single one one space.
+
+    >>> spaced_text(Selector(text="<p>2024-09-03 11:54&nbsp;&nbsp;&nbsp;来源:<a>千龙网</a>\\n  阅读量:1</p>").css("p"))
+    '2024-09-03 11:54  来源:千龙网  阅读量:1'
+    """
+    items = [sel] if isinstance(sel, Selector) else sel
+    texts = (
+        s.root if isinstance(s.root, str) else "".join(s.root.xpath(".//text()[not(ancestor::script)]")) for s in items
+    )
+    return _SPACE_RUN.sub(lambda run: "  " if len(run[0]) > 1 else " ", "  ".join(texts)).strip()
+
+
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = None) -> RawArticle:
@@ -77,21 +100,31 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
     rules = rules or {}
     raw = RawArticle()
     raw.title_tag = text_of(sel.xpath("//title")) or None
-    raw.title = _title(sel, rules)
-    meta = _meta_text(sel, rules)
-    raw.date = _field(sel, rules, "date") or _search(patterns.DATE_TEXT, meta, group=0)
-    raw.source = _field(sel, rules, "source") or _search(patterns.SOURCE_LABEL, meta, group=0)
-    raw.author = _field(sel, rules, "author") or _search(patterns.AUTHOR_LABEL, meta)
-    raw.editor = _field(sel, rules, "editor") or _search(patterns.EDITOR_LABEL, meta)
-    raw.views = _field(sel, rules, "views") or _search(patterns.VIEWS_LABEL, meta, group=0)
+    raw.title, headline = _headline(sel, rules)
+    body = _body(sel, rules, headline)
+    meta = _meta(sel, rules, headline, body)
+    meta_text = spaced_text(meta) if meta is not None else ""
+    byline = _byline(body)
+    raw.date = _field(sel, rules, "date") or _search(patterns.DATE_TEXT, meta_text, group=0) or _meta_date(sel)
+    raw.source = (
+        _field(sel, rules, "source") or _search(patterns.SOURCE_LABEL, meta_text, group=0) or _tagged(meta, "source")
+    )
+    raw.author = (
+        _field(sel, rules, "author") or _search(patterns.AUTHOR_LABEL, meta_text) or _tagged(meta, "author")
+        or _search(patterns.AUTHOR_LABEL, byline)
+    )  # fmt: skip
+    raw.editor = (
+        _field(sel, rules, "editor") or _search(patterns.EDITOR_LABEL, meta_text)
+        or _search(patterns.EDITOR_LABEL, byline)
+    )  # fmt: skip
+    raw.views = _field(sel, rules, "views") or _search(patterns.VIEWS_LABEL, meta_text, group=0)
     if raw.views is None or not re.search(r"\d", raw.views):
         raw.views = None
         raw.counter_url = _counter_url(sel, url)
-    body = _body(sel, rules)
     if body is not None:
-        raw.paragraphs = paragraphs(body)
-        raw.images = [urljoin(url, src) for src in body.xpath(".//img/@src").getall()]
-    raw.category = _category(sel, rules)
+        raw.paragraphs, images = read_body(body, leave_out=_roots(headline, meta))
+        raw.images = [urljoin(url, src) for src in images]
+    raw.category = _category(sel, rules, raw.title)
     canonical = sel.xpath("//link[@rel='canonical']/@href").get()
     raw.canonical_url = urljoin(url, canonical) if canonical else None
     return raw
@@ -107,34 +140,136 @@ def _search(pattern: re.Pattern[str], text: str, group: int = 1) -> str | None:
     return found.group(group).strip() if found else None
 
 
-def _title(sel: Selector, rules: Mapping[str, str]) -> str | None:
+def _headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, Selector | None]:
+    """The headline and the element showing it: the `<h1>` that the `<title>` or og:title starts with,
+    else the head of the `<title>` (before `_站名`, ` - 栏目 - 站名`) that the page shows as a text of its
+    own (a logo in the `<h1>`, the headline in an `<h2>` or a table cell), else og:title, the first
+    `<h1>`, the `<title>`."""
     if query := rules.get("title"):
-        return text_of(select(sel, query)) or None
-    for h1 in sel.xpath("//h1")[:1]:
-        # PHPCMS puts the meta line inside the headline: <h1>标题<br/><span>2024年09月03日 ...</span></h1>
-        meta = [text_of(e) for e in h1.xpath(".//*") if patterns.DATE_TEXT.search(text_of(e))]
-        value = text_of(h1)
-        for text in meta:
+        found = select(sel, query)
+        return text_of(found) or None, found[0] if found else None
+    title = text_of(sel.xpath("//title"))
+    og_title = text_of(sel.xpath("//meta[@property='og:title']/@content"))
+    first = None
+    for h1 in sel.xpath("//h1"):
+        value = _h1_text(h1)
+        if value and (title.startswith(value) or og_title.startswith(value)):
+            return value, h1
+        first = first or (value and (value, h1))
+    if shown := _shown_title_head(sel, title):
+        return shown
+    if og_title:
+        return og_title, None
+    return first or (title or None, None)
+
+
+def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
+    """The longest head of the `<title>` before a separator that is a text of its own on the page, and
+    the element showing it."""
+    ends = [match.start() for match in patterns.TITLE_SEPARATOR.finditer(title) if match.start() > 0]
+    heads = [title[:end].strip() for end in reversed(ends)]  # longest first; each starts with the last
+    if not heads:
+        return None
+    texts = sel.root.xpath("//body//text()[contains(., $head)]", head=heads[-1])
+    for head in heads:
+        for text in texts:
+            if " ".join(text.split()) == head:
+                element = text.getparent()
+                return head, Selector(root=element.getparent() if text.is_tail else element)
+    return None
+
+
+def _h1_text(h1: Selector) -> str:
+    # PHPCMS puts the meta line inside the headline: <h1>标题<br/><span>2024年09月03日 ...</span></h1>
+    value = text_of(h1)
+    for element in h1.xpath(".//*"):
+        if patterns.DATE_TEXT.search(text := text_of(element)):
             value = value.replace(text, "")
-        if value.strip():
-            return value.strip()
-    for query in ("//meta[@property='og:title']/@content", "//title"):
-        if value := text_of(select(sel, query)):
+    return value.strip()
+
+
+def _meta(
+    sel: Selector, rules: Mapping[str, str], headline: Selector | None, body: Selector | None
+) -> Selector | SelectorList[Selector] | None:
+    """The article's meta line (date, 来源, author, read count).
+
+    Generic rule: the first short element from the headline to the body's first paragraph whose text
+    carries a date (a date in the text is not the page's), else the first one carrying a 来源/作者
+    label (the date is then in the page's metadata).
+    """
+    if query := rules.get("meta"):
+        return select(sel, query)
+    anchor = headline.root if headline is not None else next(iter(sel.root.iter("h1")), None)
+    if anchor is None:
+        return None
+    body_root = body.root if body is not None else None
+    holders = {body_root, *body_root.iterancestors()} if body_root is not None else set()
+    in_body = False
+    labelled = None
+    for element in islice(_after(anchor, inside=True), 40):
+        if element in holders:  # the body or a wrapper of it: never the meta line, but it may hold one
+            in_body = in_body or element is body_root
+            continue
+        if in_body and element.tag in ("p", "br"):
+            break
+        value = " ".join(_string(element).split())
+        if len(value) > 300:
+            continue
+        if patterns.DATE_TEXT.search(value):
+            return Selector(root=element)
+        if labelled is None and patterns.META_LABEL.search(value):
+            labelled = Selector(root=element)
+    return labelled
+
+
+def _after(element: HtmlElement, inside: bool) -> Iterator[HtmlElement]:
+    """The elements after `element` in document order, its own descendants first when `inside`;
+    scripts and styles left out."""
+    following = chain(element.iterdescendants() if inside else (), _following(element))
+    return (e for e in following if isinstance(e.tag, str) and e.tag not in ("script", "style"))
+
+
+def _following(element: HtmlElement | None) -> Iterator[HtmlElement]:
+    while element is not None:
+        for sibling in element.itersiblings():
+            yield sibling
+            yield from sibling.iterdescendants()
+        element = element.getparent()
+
+
+def _roots(*found: Selector | SelectorList[Selector] | None) -> list[HtmlElement]:
+    """The elements selected (none for attribute or text results)."""
+    items = (s for f in found if f is not None for s in ([f] if isinstance(f, Selector) else f))
+    return [s.root for s in items if not isinstance(s.root, str)]
+
+
+def _meta_date(sel: Selector) -> str | None:
+    """The publication time in the page's metadata (article:published_time, PubDate, ...)."""
+    for query in patterns.DATE_META:
+        if value := sel.xpath(query).get("").strip():
             return value
     return None
 
 
-def _meta_text(sel: Selector, rules: Mapping[str, str]) -> str:
-    """The text of the article's meta line (date, 来源, author, read count).
+def _tagged(meta: Selector | SelectorList[Selector] | None, name: str) -> str | None:
+    """The text of the meta line's element whose class or id names the field: `<a class="source">证券日报</a>`
+    (no 来源 label), `<span id="js_author_name">李想</span>`."""
+    if meta is None:
+        return None
+    named = f"(contains(@class, '{name}') or contains(@id, '{name}'))"
+    for element in meta.xpath(f".//*[{named} and not(.//*[{named}])]"):  # the innermost: not "date-source"
+        if value := text_of(element):
+            return value
+    return None
 
-    Generic rule: the first short element after the headline whose text carries a date.
-    """
-    if query := rules.get("meta"):
-        return text_of(select(sel, query))
-    following = "(//h1)[1]//*[not(self::script)] | (//h1)[1]/following::*[not(self::script or self::style)]"
-    for element in sel.xpath(following)[:40]:
-        value = text_of(element)
-        if len(value) <= 300 and patterns.DATE_TEXT.search(value):
+
+def _byline(body: Selector | None) -> str:
+    """The labelled byline right after the body, if any: "责任编辑：李桐", "作者：周亮 责任编辑：王晓"."""
+    if body is None:
+        return ""
+    for element in islice(_after(body.root, inside=False), 20):
+        value = spaced_text(Selector(root=element))
+        if len(value) <= 120 and patterns.BYLINE_LABEL.search(value):
             return value
     return ""
 
@@ -147,48 +282,174 @@ def _counter_url(sel: Selector, url: str) -> str | None:
     return None
 
 
-def _body(sel: Selector, rules: Mapping[str, str]) -> Selector | None:
+def _body(sel: Selector, rules: Mapping[str, str], headline: Selector | None) -> Selector | None:
     if query := rules.get("body"):
         found = select(sel, query)
         return found[0] if found else None
+    on_page = _ids_and_classes(sel)
     for query in patterns.BODY_CONTAINERS:
+        last = query.split()[-1]
+        if last[0] in "#." and last not in on_page:
+            continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
         for candidate in sel.css(query):
-            if len(text_of(candidate)) >= 40:
-                return candidate
+            if len(text_of(candidate)) >= 40 and not _holds(candidate, headline):
+                return _densest_block(candidate, whole=True) or candidate
     return _densest_block(sel)
 
 
-def _densest_block(sel: Selector) -> Selector | None:
-    """The element whose own text (its `<p>` children, or text lines between `<br>`s) is the longest:
-    the main text block."""
-    best, best_len = None, 0
-    for parent in sel.xpath("//p/.. | //br/.."):
-        own_text = "".join(parent.xpath("./text()").getall()).strip()
-        length = len(own_text) + sum(len(text_of(p)) for p in parent.xpath("./p"))
-        if length > best_len:
+def _ids_and_classes(sel: Selector) -> set[str]:
+    """`#id` and `.class` of every element of the page."""
+    ids = {"#" + value for value in sel.root.xpath("//@id")}
+    return ids | {"." + name for value in sel.root.xpath("//@class") for name in value.split()}
+
+
+def _holds(container: Selector, element: Selector | None) -> bool:
+    """Whether `element` is inside `container`."""
+    return element is not None and any(a is container.root for a in element.root.iterancestors())
+
+
+def _densest_block(sel: Selector, whole: bool = False) -> Selector | None:
+    """The element whose own text (its `<p>` children, or text lines between `<br>`s) is the longest,
+    outside page furniture (comment lists, related links, ...): the main text block.
+
+    With `whole`, only a block holding most (80 %) of such text under `sel` is returned: a known
+    container narrows to its text block when it is a wrapper (of the text and a sidebar, say), and
+    stays whole when its text is spread over several blocks.
+    """
+    best, best_len, total = None, 0, 0
+    for parent in sel.root.xpath(".//p/.. | .//br/.."):
+        own_text = "".join(parent.xpath("text()")).strip()
+        length = len(own_text) + sum(len(" ".join(_string(p).split())) for p in parent.xpath("p"))
+        total += length
+        if length > best_len and not _in_furniture(parent):
             best, best_len = parent, length
-    return best
+    if best is None or (whole and best_len < 0.8 * total):
+        return None
+    return Selector(root=best)
 
 
-def paragraphs(body: Selector) -> list[str]:
-    """The body's paragraphs as text lines (`<p>`s, else lines split at `<br>`)."""
-    found = [text_of(p) for p in body.xpath(".//p[not(ancestor::p)]")]
-    if any(found):
-        return found
-    lines = "".join(body.xpath(".//text()[not(ancestor::script or ancestor::style)] | .//br").getall())
-    return [line.strip() for line in re.split(r"<br\s*/?>|\n", lines)]
+def _in_furniture(element: HtmlElement) -> bool:
+    """Whether `element` or an ancestor below `<body>` is page furniture by its class or id."""
+    while element is not None and element.tag not in ("body", "html"):
+        if _is_furniture(element):
+            return True
+        element = element.getparent()
+    return False
 
 
-def _category(sel: Selector, rules: Mapping[str, str]) -> str | None:
-    """The channel from the breadcrumb: `首页 > 资讯 > 正文` -> `资讯`."""
+def _is_furniture(element: HtmlElement) -> bool:
+    marks = f"{element.get('class', '')} {element.get('id', '')}"
+    return bool(marks.strip()) and patterns.FURNITURE.search(marks) is not None
+
+
+def read_body(body: Selector, leave_out: Collection[HtmlElement] = ()) -> tuple[list[str], list[str]]:
+    """The body's text lines and image URLs (as written), in page order.
+
+    A line ends at every block element and `<br>`; table cells are joined by a space. Left out: the
+    elements `leave_out` (the headline and meta line, where the text block holds them), scripts, forms,
+    hidden elements (`display:none`), page furniture by class or id (share bars, QR codes, comment
+    lists), and lines made of link text only ("返回搜狐，查看更多", related links). An image's URL is its
+    lazy-loading `data-src`/`data-original`, else its `src`.
+
+    >>> read_body(Selector(text="<div>甲<br>乙<p>丙<span style='display:none'>x</span></p><a>链接</a><img data-src='1.jpg'></div>").css("div")[0])
+    (['甲', '乙', '丙'], ['1.jpg'])
+    """
+    reader = _BodyReader(leave_out)
+    reader.visit(body.root, in_link=False, text=body.root.text)
+    reader.end_line()
+    return reader.lines, reader.images
+
+
+# Elements that start and end a line, and elements whose content is never article text.
+_BLOCKS = frozenset(
+    {"address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt", "figcaption", "figure",
+     "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+     "section", "table", "tbody", "tfoot", "thead", "tr", "ul"}
+)  # fmt: skip
+_LEFT_OUT = frozenset(
+    {"audio", "button", "canvas", "embed", "form", "iframe", "input", "map", "noscript", "object", "script",
+     "select", "style", "svg", "template", "textarea", "video"}
+)  # fmt: skip
+
+
+class _BodyReader:
+    """Walks a body element, collecting its text lines and image URLs (see `read_body`)."""
+
+    def __init__(self, leave_out: Collection[HtmlElement]) -> None:
+        self.leave_out = leave_out
+        self.lines: list[str] = []
+        self.images: list[str] = []
+        self._parts: list[str] = []
+        self._plain = False  # the current line has text outside links
+
+    def visit(self, element: HtmlElement, in_link: bool, text: str | None = None) -> None:
+        """Read the children of `element` (after its own leading `text`, when given)."""
+        self._add(text, in_link)
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag and not (tag in _LEFT_OUT or _is_hidden(child) or _is_furniture(child) or child in self.leave_out):
+                self._element(child, tag, in_link)
+            self._add(child.tail, in_link)
+
+    def _element(self, element: HtmlElement, tag: str, in_link: bool) -> None:
+        if tag == "br":
+            self.end_line()
+        elif tag == "img":
+            src = element.get("data-src") or element.get("data-original") or element.get("src") or ""
+            if src.strip() and not src.startswith("data:"):
+                self.images.append(src.strip())
+        elif tag in _BLOCKS:
+            self.end_line()
+            self.visit(element, in_link, element.text)
+            self.end_line()
+        else:
+            if tag in ("td", "th"):
+                self._parts.append(" ")
+            in_link = in_link or tag == "a"
+            self.visit(element, in_link, element.text)
+
+    def _add(self, text: str | None, in_link: bool) -> None:
+        if text:
+            self._parts.append(text)
+            self._plain = self._plain or (not in_link and not text.isspace())
+
+    def end_line(self) -> None:
+        line = " ".join("".join(self._parts).split())
+        if line and self._plain:
+            self.lines.append(line)
+        self._parts, self._plain = [], False
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    return element.get("hidden") is not None or patterns.HIDDEN_STYLE.search(element.get("style", "")) is not None
+
+
+def _category(sel: Selector, rules: Mapping[str, str], title: str | None) -> str | None:
+    """The channel from the breadcrumb: `首页 > 资讯 > 正文` -> `资讯`. A breadcrumb ending with the
+    headline ends before it; one whose label sits in its own `<strong>` is read from the label's parent."""
     if query := rules.get("category"):
-        text = text_of(select(sel, query))
-    else:
-        crumb = sel.xpath(
-            "//*[not(self::script)][contains(text(), '位置') or contains(@class, 'position') "
-            "or contains(@class, 'crumb') or contains(@class, 'location')][1]"
-        )
-        text = text_of(crumb[0]) if crumb else ""
-    parts = [p.strip() for p in re.split(r"[>»›/]|&gt;", patterns.CRUMB_LABEL.sub("", text))]
+        return _channel(text_of(select(sel, query)), title)
+    crumb = sel.xpath(patterns.CRUMB_QUERY)
+    text = text_of(crumb)
+    if text and not patterns.CRUMB_LABEL.sub("", text).strip():  # <strong>当前位置:</strong> <a>...
+        text = text_of(crumb.xpath(".."))
+    return _channel(text, title)
+
+
+def _channel(crumb: str, title: str | None) -> str | None:
+    """The last name of a breadcrumb text that is no generic word (首页, 正文) and not the headline.
+
+    >>> _channel("您现在的位置:首页 > 资讯 > 正文", None), _channel("位置：首页 » 金融 » 降准落地一周", "降准落地一周")
+    ('资讯', '金融')
+    """
+    parts = (p.strip() for p in patterns.CRUMB_SPLIT.split(patterns.CRUMB_LABEL.sub("", crumb)))
     names = [p for p in parts if p and p not in patterns.CRUMB_SKIP]
+    if names and title and _names_headline(names[-1], title):
+        names.pop()
     return names[-1] if names else None
+
+
+def _names_headline(name: str, title: str) -> bool:
+    """The crumb is the headline, maybe cut short: "长三角一体化示范区发布首批..." of a longer title."""
+    shown = name.rstrip(".…")
+    return name == title or (len(shown) >= 8 and title.startswith(shown))

@@ -33,13 +33,60 @@ VIEWS_LABEL = re.compile(
 # "/api.php?op=count&id=123&modelid=1", EmpireCMS "/e/public/ViewClick/?classid=2&id=123".
 COUNTER_SCRIPT = re.compile(r"count\.php|[?&]op=count\b|/ViewClick|[?&]action=hits\b", re.IGNORECASE)
 
-# Known main-text containers, tried in order before the text-density fallback.
+# A meta line without a date still names its fields: "来源：第一财经", "记者 | 周琳", "作者:张三".
+# Not "对记者表示" or "来源于" in a summary (a label needs its colon or bar).
+META_LABEL = re.compile(r"(?:来源|稿源|作者|记者|编辑)\s*[:：|｜]")
+
+# A byline after the body: "责任编辑：李桐", "本文来源：中国证券报 作者：周亮 责任编辑：王晓_NF5619".
+# Not "编辑部" or "作者认为" (no colon).
+BYLINE_LABEL = re.compile(r"(?:责任编辑|编辑|作者)\s*[:：]")
+
+# The publication time in page metadata, for pages whose visible time is written by a script:
+# <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, <meta name="PubDate"
+# content="2024-09-03 16:20"> (government sites), <time itemprop="datePublished" datetime="...">.
+DATE_META = (
+    "//meta[@property='article:published_time' or @name='article:published_time'"
+    " or @property='og:release_date' or @name='PubDate' or @name='pubdate' or @name='publishdate']/@content",
+    "//@itemprop[. = 'datePublished']/../@*[name() = 'content' or name() = 'datetime']",
+)
+
+# What separates a headline from the rest of a <title>: "标题_站名", "标题 - 栏目 - 站名", "标题|站名",
+# "标题--宁波财经网", "标题——站名". The headline is a head of the <title> that the page shows as a
+# text of its own.
+TITLE_SEPARATOR = re.compile(r"\s*(?:[_|｜丨]|-{1,2}|—{1,2}|－)\s*")
+
+# Page furniture by class or id, left out of the body and never its text block: comment lists
+# ("comment-list", "pinglun"), share bars ("bdshare", "share-wrap"), related lists ("related",
+# "recommend"), QR codes ("appendQr_wrap", "qrcode", "ewm"), "footer", "copyright", "pagination"/"pager",
+# "toolbar", report links ("post_jubao"). Not "content", "article", "main", "text"; <body> is never
+# checked (WeChat's carries "comment_feature discuss_tab").
+FURNITURE = re.compile(
+    r"comment|pinglun|reply|share|related|recommend|qr|ewm|footer|copyright|pagination|pager|toolbar|jubao",
+    re.IGNORECASE,
+)
+
+# Hidden by inline style: <span style="display:none">本站版权所有</span> (anti-scraping text),
+# <p data-role="original-title" style="display:none">原标题：...</p>. Not "display: block".
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+# Known main-text containers, tried in order before the text-density fallback (a container holding
+# the headline is the whole page's wrapper, not a text container, and is passed over).
 BODY_CONTAINERS = (
     "#article_content", ".article-content", ".article_content", "#content .content", ".content_text",
     "#text", ".TRS_Editor", "#zoom", ".newsContent", ".news_content", ".news-content", "#newsContent",
-    ".art_content", ".detail-content", ".article-body", "article",
+    ".art_content", ".detail-content", ".article-body", "#js_content", "article",
 )  # fmt: skip
 
+# The breadcrumb: the first element with a "位置" label (maybe a `<strong>当前位置:</strong>` of its own) or
+# a breadcrumb class: "position", "crumbs", "breadcrumb", "location", "channel-path". Written with text
+# and attribute nodes: a predicate on every element of the page would cost several times more.
+CRUMB_QUERY = (
+    "(//text()[contains(., '位置')]/parent::*[not(self::script or self::style or self::title)]"
+    " | //@class[contains(., 'position') or contains(., 'crumb') or contains(., 'location')"
+    " or contains(., 'path')]/..)[1]"
+)
 # Breadcrumb lead-ins: "您现在的位置:", "当前位置：".
 CRUMB_LABEL = re.compile(r"^.*?(?:当前位置|现在的位置|所在位置|位置)\s*[:：]?")
+# Between the names of a breadcrumb: "首页 > 资讯", "首页 >> 财经新闻", "首页 » 保险", "首页 / 公司".
+CRUMB_SPLIT = re.compile(r"[>»›/]|&gt;")
 CRUMB_SKIP = frozenset({"首页", "主页", "网站首页", "正文", "正文内容", "内容", "详情", "本站"})

@@ -1,0 +1,142 @@
+"""The pattern tables of generic article extraction, case by case, and the rules built on them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from parsel import Selector
+
+from crawler.extract import patterns
+from crawler.extract.article import extract_article, read_body
+from pipelines import patterns as pipeline_patterns
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        (patterns.META_LABEL, "来源：第一财经", True),
+        (patterns.META_LABEL, "记者 | 周琳", True),
+        (patterns.META_LABEL, "作者:张三", True),
+        (patterns.META_LABEL, "编辑：周可", True),
+        (patterns.META_LABEL, "公司相关负责人对记者表示", False),
+        (patterns.META_LABEL, "资金来源于自有资金", False),
+        (patterns.BYLINE_LABEL, "责任编辑：李桐", True),
+        (patterns.BYLINE_LABEL, "本文来源：中国证券报 作者：周亮", True),
+        (patterns.BYLINE_LABEL, "（编辑：张婷）", True),
+        (patterns.BYLINE_LABEL, "编辑部地址：北京市西城区", False),
+        (patterns.BYLINE_LABEL, "作者认为，降准仍有空间", False),
+        (patterns.TITLE_SEPARATOR, "标题_站名", True),
+        (patterns.TITLE_SEPARATOR, "标题 - 栏目 - 站名", True),
+        (patterns.TITLE_SEPARATOR, "标题--宁波财经网", True),
+        (patterns.TITLE_SEPARATOR, "标题|站名", True),
+        (patterns.TITLE_SEPARATOR, "标题——站名", True),
+        (patterns.TITLE_SEPARATOR, "央行：保持流动性合理充裕", False),
+        (patterns.TITLE_SEPARATOR, "中国证券报·中证网", False),
+        (patterns.FURNITURE, "comment-list", True),
+        (patterns.FURNITURE, "bdshare bdsharebuttonbox", True),
+        (patterns.FURNITURE, "appendQr_wrap", True),
+        (patterns.FURNITURE, "post_jubao", True),
+        (patterns.FURNITURE, "pagination", True),
+        (patterns.FURNITURE, "article-content", False),
+        (patterns.FURNITURE, "post_body", False),
+        (patterns.FURNITURE, "main w1000", False),
+        (patterns.HIDDEN_STYLE, "display:none", True),
+        (patterns.HIDDEN_STYLE, "color:#fff; DISPLAY: none;", True),
+        (patterns.HIDDEN_STYLE, "display:block", False),
+        (patterns.HIDDEN_STYLE, "visibility: hidden;", False),
+        (pipeline_patterns.STAFF_CODE, "王晓_NF5619", True),
+        (pipeline_patterns.STAFF_CODE, "钟齐鸣_NBJ11279", True),
+        (pipeline_patterns.STAFF_CODE, "王晓_", False),
+        (pipeline_patterns.STAFF_CODE, "Smith_Jr", False),
+        (pipeline_patterns.STAFF_CODE, "报告_2024", False),
+    ],
+)
+def test_pattern(pattern: re.Pattern[str], text: str, matches: bool) -> None:
+    assert (pattern.search(text) is not None) is matches
+
+
+@pytest.mark.parametrize(
+    ("crumb", "names"),
+    [
+        ("首页 > 资讯 > 正文", ["首页", "资讯", "正文"]),
+        ("首页 >> 财经新闻", ["首页", "", "财经新闻"]),
+        ("首页 » 保险", ["首页", "保险"]),
+        ("首页/公司", ["首页", "公司"]),
+        ("中国证券报·中证网", ["中国证券报·中证网"]),
+    ],
+)
+def test_crumb_split(crumb: str, names: list[str]) -> None:
+    assert [name.strip() for name in patterns.CRUMB_SPLIT.split(crumb)] == names
+
+
+def page(body: str, head: str = "") -> Selector:
+    return Selector(text=f"<html><head>{head}</head><body>{body}</body></html>", type="html")
+
+
+def test_the_meta_line_ends_where_the_body_starts() -> None:
+    """A date in the text is not the page's date: that one is in the metadata here."""
+    sel = page(
+        "<h1>比亚迪半年报</h1><div class='info'>来源：第一财经</div>"
+        "<div class='article-content'><p>截至2024年6月30日，公司总资产达到7158.42亿元，货币资金余额1022.58亿元。</p></div>",
+        "<meta property='article:published_time' content='2024-09-03T08:05:12+08:00'>",
+    )
+    raw = extract_article(sel, "http://x.cn/a/1.html")
+    assert (raw.date, raw.source) == ("2024-09-03T08:05:12+08:00", "来源：第一财经")
+
+
+def test_a_meta_line_inside_the_body_container_before_its_paragraphs_counts() -> None:
+    sel = page(
+        "<h1>比亚迪半年报</h1><div class='article-content'><div class='info'>2024-09-03 08:05 来源：第一财经</div>"
+        "<p>截至2024年6月30日，公司总资产达到7158.42亿元，货币资金余额1022.58亿元。</p></div>"
+    )
+    raw = extract_article(sel, "http://x.cn/a/1.html")
+    assert (raw.date, raw.source, raw.paragraphs[0][:5]) == ("2024-09-03 08:05", "来源：第一财经", "截至202")
+
+
+def test_a_text_block_holding_the_headline_and_meta_line_leaves_them_out_of_the_body() -> None:
+    sel = page(
+        "<div class='main'><h1>央行降准落地</h1><div class='info'>2024-09-03 11:54 来源：千龙网</div>"
+        "<p>9月以来，随着降准资金陆续释放，银行间市场流动性保持合理充裕。</p><p>主要回购利率在政策利率附近平稳运行。</p></div>"
+    )
+    raw = extract_article(sel, "http://x.cn/a/1.html")
+    assert (raw.title, raw.date, raw.paragraphs[0][:5]) == ("央行降准落地", "2024-09-03 11:54", "9月以来，")
+    assert len(raw.paragraphs) == 2
+
+
+def test_the_headline_is_the_title_head_the_page_shows_when_the_h1_is_a_logo() -> None:
+    sel = page(
+        "<h1><a href='/'><img src='logo.gif' alt='快讯网'></a></h1><div class='title'><h2>宁德时代半年报</h2></div>"
+        "<div class='info'>时间:2024-07-27 08:31 来源:证券时报网</div>",
+        "<title>宁德时代半年报_股票_快讯网</title>",
+    )
+    raw = extract_article(sel, "http://x.cn/a/1.html")
+    assert (raw.title, raw.date) == ("宁德时代半年报", "2024-07-27 08:31")
+
+
+def test_the_body_reads_lines_of_text_not_page_furniture() -> None:
+    body = page(
+        "<div id='text'>第一段<br><br>第二段<p align='center'><img src='/a.jpg'><br>图为码头。</p>"
+        "<table><tr><td>公司</td><td>利润</td></tr></table><span style='display:none'>本站版权所有</span>"
+        "<div class='share'>分享到：微信</div><p><a href='/'>返回首页，查看更多</a></p>"
+        "<section><img data-src='https://mmbiz.qpic.cn/1.jpg' src='data:image/gif;base64,R0lG'></section></div>"
+    ).css("#text")[0]
+    assert read_body(body) == (
+        ["第一段", "第二段", "图为码头。", "公司 利润"],
+        ["/a.jpg", "https://mmbiz.qpic.cn/1.jpg"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("crumb", "category"),
+    [
+        ("<div class='position'>当前位置：<a>首页</a> &gt; <a>宏观</a> &gt; 正文</div>", "宏观"),
+        ("<div class='place'><strong>当前位置:</strong> <a>主页</a> &gt; <a>股票</a> &gt; </div>", "股票"),
+        ("<div class='wz'>位置：<a>首页</a> &gt; <a>一体化</a> &gt; 央行降准落地一周</div>", "一体化"),
+        ("<div class='channel-path'><a>财经</a><span>&gt;</span><a>银行</a></div>", "银行"),
+        ("<div class='nav'><a>首页</a><a>财经</a></div>", None),
+    ],
+)
+def test_category_from_the_breadcrumb(crumb: str, category: str | None) -> None:
+    sel = page(f"{crumb}<h1>央行降准落地一周</h1>", "<title>央行降准落地一周_财经网</title>")
+    assert extract_article(sel, "http://x.cn/a/1.html").category == category
