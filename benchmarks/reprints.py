@@ -152,7 +152,7 @@ def minhash_keys(bands: int, rows: int) -> Keys:
         if len(shingles) < fp.MIN_SHINGLES:
             return []
         minima = ((shingles[None, :] * multipliers[:, None] + offsets[:, None]) >> np.uint64(32)).min(axis=1)
-        return [_hash64(f"{band}:{minima[band * rows:(band + 1) * rows].tolist()}") for band in range(bands)]
+        return [_hash64(f"{band}:{minima[band * rows : (band + 1) * rows].tolist()}") for band in range(bands)]
 
     return keys
 

@@ -73,7 +73,9 @@ def find_copies(connection: Connection, pages: Sequence[Page], matching: Matchin
     if not pages:
         return copies
     hashes = {page.fingerprint.body_hash for page in pages}
-    equal = dict(connection.execute(select(ArticleRow.body_hash, ArticleRow.url).where(ArticleRow.body_hash.in_(hashes))).all())
+    equal = dict(
+        connection.execute(select(ArticleRow.body_hash, ArticleRow.url).where(ArticleRow.body_hash.in_(hashes))).all()
+    )
     candidates = _candidates(connection, [page for page in pages if page.fingerprint.body_hash not in equal], matching)
     bodies = dict(connection.execute(select(ArticleRow.id, ArticleRow.body).where(ArticleRow.id.in_(
         {article_id for ranked in candidates.values() for article_id, _ in ranked}

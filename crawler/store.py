@@ -271,8 +271,7 @@ def _write_articles(connection: Connection, articles: list[dict[str, Any]]) -> N
     now = articles[0]["crawled_at"]
     _insert_ignore(connection, Site, [{"name": n, "site_name": s, "first_crawled_at": now} for n, s in sites.items()])
     rows = [
-        {name: value for name, value in row.items() if name != "site_name"}
-        | {"updated_at": row["crawled_at"]}
+        {name: value for name, value in row.items() if name != "site_name"} | {"updated_at": row["crawled_at"]}
         for row in articles
     ]
     _upsert_articles(connection, rows)

@@ -82,7 +82,7 @@ class Fingerprint:
         return len(self.shingles)
 
 
-@lru_cache(maxsize=4096)  # a body goes through dedupe, storage and the writer's re-check: computed once
+@lru_cache(maxsize=1024)  # a body goes through dedupe, storage and the writer's re-check: computed once
 def fingerprint(body: str | None) -> Fingerprint:
     """The fingerprint of a clean article body.
 
@@ -142,10 +142,9 @@ class Matching:
         False
         """
         small, large = (body.figures, other_figures) if body.size <= other_size else (other_figures, body.figures)
-        return (
-            min(body.size, other_size) >= max(MIN_SHINGLES, self.min_ratio * max(body.size, other_size))
-            and not Counter(small) - Counter(large)
-        )
+        return min(body.size, other_size) >= max(
+            MIN_SHINGLES, self.min_ratio * max(body.size, other_size)
+        ) and not Counter(small) - Counter(large)
 
     def compare(self, a: Fingerprint, b: Fingerprint) -> float | None:
         """The containment of the smaller body in the other if they are one story, else None.

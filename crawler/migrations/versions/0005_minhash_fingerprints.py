@@ -35,7 +35,9 @@ fingerprints = sa.table("fingerprints", sa.column("key", sa.BigInteger), sa.colu
 
 
 def upgrade() -> None:
-    op.alter_column("articles", "n_keys", new_column_name="n_shingles", existing_type=sa.Integer(), existing_nullable=False)
+    op.alter_column(
+        "articles", "n_keys", new_column_name="n_shingles", existing_type=sa.Integer(), existing_nullable=False
+    )
     op.add_column("articles", sa.Column("figures", sa.Text(), nullable=False, server_default=""))
     connection = op.get_bind()
     connection.execute(sa.delete(fingerprints))
@@ -46,7 +48,10 @@ def upgrade() -> None:
         prints = {article_id: fingerprint(body) for article_id, body in rows}
         connection.execute(
             sa.update(articles).where(articles.c.id == sa.bindparam("article_id")),
-            [{"article_id": i, "n_shingles": body.size, "figures": " ".join(body.figures)} for i, body in prints.items()],
+            [
+                {"article_id": i, "n_shingles": body.size, "figures": " ".join(body.figures)}
+                for i, body in prints.items()
+            ],
         )
         keys = [{"key": key, "article_id": i} for i, body in prints.items() for key in set(body.bands)]
         if keys:
@@ -57,4 +62,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(sa.delete(fingerprints))
     op.drop_column("articles", "figures")  # SQLite 3.35+ drops columns in place
-    op.alter_column("articles", "n_shingles", new_column_name="n_keys", existing_type=sa.Integer(), existing_nullable=False)
+    op.alter_column(
+        "articles", "n_shingles", new_column_name="n_keys", existing_type=sa.Integer(), existing_nullable=False
+    )

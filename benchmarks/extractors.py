@@ -1,0 +1,342 @@
+"""Extraction accuracy and speed of finnews against trafilatura and GNE, on saved pages with expected values.
+
+    .venv/bin/pip install -e '.[bench]'      # trafilatura and GNE; the scoring itself needs neither
+    .venv/bin/python benchmarks/extractors.py [DIR ...] [--verbose] [--repeat 3]
+
+A page is NAME.html (the bytes as served) beside NAME.json (the expected clean values of docs/contract.md:
+title, published_at, author, body, url, ...; null: the page has none; a missing key: not scored). DIRs are
+searched recursively; the default is tests/golden/.
+
+Scores of each extractor over the pages:
+- body: character F1, the usual measure for Chinese text (no word segmentation, indifferent to how
+  paragraphs are split): precision and recall of the multiset of non-whitespace characters extracted
+  against the multiset expected. Mean, and share of pages >= 0.9. Two empty bodies score 1, one empty 0.
+- published_at: the same day, and the same minute, as Asia/Shanghai wall time (a naive time is Beijing time).
+- author, title: exactly equal once surrounding whitespace is stripped.
+- ms: median and p90 over the pages of the time per page, each page timed in this process as the fastest
+  of --repeat runs, after one warm-up call.
+
+finnews is scored on the output of its real CLI (`finnews extract` batch mode: one process, every page) and
+timed on `crawler.cli.extract_record`, the function the CLI calls (no process start-up). trafilatura gets
+the raw bytes and the URL (`bare_extraction(..., with_metadata=True)`; htmldate is asked for the time of
+day: an `outputformat` with it, `deferred_url_extractor` to use the URL's date only as a fallback). GNE takes
+text: it gets the page as finnews decodes it, less a leading `<?xml ... encoding=...?>` that lxml refuses in
+a str (so neither a wrong declared charset nor that counts against it; the decode is inside its time). An extractor that raises on a page misses every field of that page: counted under
+`errors`, never fatal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import math
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from crawler.cli import extract_record
+from crawler.extract.charset import decode_html
+from crawler.models import SHANGHAI
+
+PROJECT = Path(__file__).resolve().parent.parent
+METRICS = ("body F1", "body>=0.9", "day", "minute", "author", "title")
+FIELD_OF = {"day": "published_at", "minute": "published_at", "author": "author", "title": "title"}
+
+Fields = dict[str, Any]  # what an extractor found: title, published_at, author, body (str or None each)
+Extract = Callable[["Page"], Fields]
+
+# 2024-09-03 11:54, 2024/9/3, 2024年9月3日 11时54分, 2024.09.03: what GNE returns as found on the page
+LOOSE_TIME = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\D{0,3}?(\d{1,2})\s*[:：时]\s*(\d{1,2}))?"
+)
+# <?xml version="1.0" encoding="gb2312"?>: lxml refuses a str that declares an encoding (GNE parses str)
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+@dataclass
+class Page:
+    name: str
+    path: Path
+    html: bytes
+    url: str | None
+    expected: dict[str, Any]
+
+
+@dataclass
+class Run:
+    """One extractor over every page: its fields (None where it raised), the errors, seconds per page."""
+
+    name: str
+    outputs: list[Fields | None] = field(default_factory=list)
+    errors: list[str | None] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+
+def char_f1(got: str | None, expected: str | None) -> float:
+    """F1 of the multisets of non-whitespace characters of two texts.
+
+    >>> char_f1("财经 新闻", "财经新闻")
+    1.0
+    >>> round(char_f1("财经", "财经新闻"), 3)  # precision 1, recall 0.5
+    0.667
+    """
+    got_chars, expected_chars = (Counter("".join((text or "").split())) for text in (got, expected))
+    if not got_chars or not expected_chars:
+        return float(got_chars == expected_chars)
+    common = sum((got_chars & expected_chars).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(got_chars.values()), common / sum(expected_chars.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def parse_time(text: str) -> datetime:
+    """An extractor's time as an aware Asia/Shanghai datetime: ISO 8601, or the loose forms of Chinese pages.
+
+    >>> parse_time("2024-09-03T03:54:00Z").isoformat()
+    '2024-09-03T11:54:00+08:00'
+    >>> parse_time("2024年9月3日 11:54").isoformat()
+    '2024-09-03T11:54:00+08:00'
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        match = LOOSE_TIME.search(text)
+        if not match:
+            raise
+        year, month, day, hour, minute = (int(part or 0) for part in match.groups())
+        moment = datetime(year, month, day, hour, minute)
+    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment.astimezone(SHANGHAI)
+
+
+def same_time(got: str | None, expected: str | None, unit: str) -> bool:
+    """Whether two times fall on the same `unit` ("day" or "minute") in Beijing; an unparsable one never does."""
+    if not got or not expected:
+        return not got and not expected
+    try:
+        moments = [parse_time(got), parse_time(expected)]
+    except ValueError:
+        return False
+    cut = {"day": 10, "minute": 16}[unit]  # length of 2024-09-03 / 2024-09-03T11:54
+    return moments[0].isoformat()[:cut] == moments[1].isoformat()[:cut]
+
+
+def same_text(got: str | None, expected: str | None) -> bool:
+    return (got or "").strip() == (expected or "").strip()
+
+
+def score_page(got: Fields | None, expected: dict[str, Any]) -> dict[str, float]:
+    """The metrics of one page that its expected values allow; every one is 0 when the extractor raised."""
+    scores: dict[str, float] = {}
+    fields = got or {}
+    if "body" in expected:
+        body = expected["body"]
+        f1 = char_f1(fields.get("body"), "\n".join(body) if isinstance(body, list) else body)
+        scores["body F1"], scores["body>=0.9"] = f1, float(f1 >= 0.9)
+    if "published_at" in expected:
+        for unit in ("day", "minute"):
+            scores[unit] = float(same_time(fields.get("published_at"), expected["published_at"], unit))
+    for name in ("author", "title"):
+        if name in expected:
+            scores[name] = float(same_text(fields.get(name), expected[name]))
+    return scores if got is not None else dict.fromkeys(scores, 0.0)
+
+
+def run_extractor(name: str, extract: Extract, pages: Sequence[Page], repeat: int = 1) -> Run:
+    """Extract every page, timing each as its fastest of `repeat` runs; an exception is that page's error."""
+    run = Run(name)
+    if pages:
+        with contextlib.suppress(Exception):
+            extract(pages[0])  # warm-up: lazy imports, caches
+    for page in pages:
+        best, output, error = math.inf, None, None
+        for _ in range(repeat):
+            started = time.perf_counter()
+            try:
+                output, error = extract(page), None
+            except Exception as exc:
+                output, error = None, f"{type(exc).__name__}: {exc}"
+            best = min(best, time.perf_counter() - started)
+        run.outputs.append(output)
+        run.errors.append(error)
+        run.seconds.append(best)
+    return run
+
+
+def summarize(run: Run, pages: Sequence[Page]) -> dict[str, float]:
+    """Mean of each metric over the pages that score it, errors, and median / p90 milliseconds per page."""
+    per_page = [score_page(output, page.expected) for output, page in zip(run.outputs, pages, strict=True)]
+    summary = {m: statistics.mean(s[m] for s in per_page if m in s) for m in METRICS if any(m in s for s in per_page)}
+    summary["errors"] = sum(error is not None for error in run.errors)
+    if run.seconds:
+        ms = sorted(1000 * s for s in run.seconds)
+        summary["median ms"], summary["p90 ms"] = statistics.median(ms), ms[math.ceil(0.9 * len(ms)) - 1]
+    return summary
+
+
+def load_pages(dirs: Sequence[Path]) -> list[Page]:
+    """Every NAME.html with a NAME.json beside it, under each directory."""
+    pages = []
+    for directory in dirs:
+        for html in sorted(directory.rglob("*.html")):
+            expected_file = html.with_suffix(".json")
+            if expected_file.is_file():
+                expected = json.loads(expected_file.read_text(encoding="utf-8"))
+                name = str(html.relative_to(directory).with_suffix(""))
+                pages.append(Page(name, html.resolve(), html.read_bytes(), expected.get("url"), expected))
+    return pages
+
+
+def page_url(page: Page) -> str:
+    return page.url or page.path.as_uri()  # what the CLI uses without a URL
+
+
+def finnews_fields(record: dict[str, Any]) -> Fields:
+    return {name: record.get(name) for name in ("title", "published_at", "author", "body")}
+
+
+def finnews_in_process(now: datetime) -> Extract:
+    return lambda page: finnews_fields(extract_record(page.html, page_url(page), now))
+
+
+def finnews_cli(pages: Sequence[Page]) -> tuple[Run, float]:
+    """`finnews extract` in batch mode, one process for every page: its fields, errors and wall seconds."""
+    finnews = Path(sys.executable).with_name("finnews")
+    tasks = "".join(json.dumps({"path": str(p.path), "url": p.url}) + "\n" for p in pages)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(finnews), "extract"], input=tasks, capture_output=True, text=True, cwd=PROJECT, check=False
+    )
+    seconds = time.perf_counter() - started
+    records = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    run = Run("finnews")
+    for number in range(len(pages)):
+        record = records[number] if number < len(records) else {"error": f"no output (exit {done.returncode})"}
+        run.outputs.append(None if "error" in record else finnews_fields(record))
+        run.errors.append(record.get("error"))
+    if done.returncode:
+        print(f"finnews extract exited {done.returncode}: {done.stderr.strip()[-500:]}", file=sys.stderr)
+    return run, seconds
+
+
+def trafilatura_extract() -> Extract:
+    import trafilatura
+    from trafilatura.settings import Document, set_date_params
+
+    dates = {**set_date_params(), "outputformat": "%Y-%m-%dT%H:%M:%S%z", "deferred_url_extractor": True}
+
+    def extract(page: Page) -> Fields:
+        document = trafilatura.bare_extraction(
+            page.html, url=page.url, with_metadata=True, date_extraction_params=dates
+        )  # a Document, or None when it finds no main text
+        found = document.as_dict() if isinstance(document, Document) else document or {}
+        return {"title": found.get("title"), "published_at": found.get("date"), "author": found.get("author"),
+                "body": found.get("text")}  # fmt: skip
+
+    return extract
+
+
+def gne_extract() -> Extract:
+    from gne import GeneralNewsExtractor
+
+    extractor = GeneralNewsExtractor()
+
+    def extract(page: Page) -> Fields:
+        result = extractor.extract(XML_DECLARATION.sub("", decode_html(page.html)[0], count=1))
+        return {"title": result["title"], "published_at": result["publish_time"], "author": result["author"],
+                "body": result["content"]}  # fmt: skip
+
+    return extract
+
+
+def print_table(summaries: dict[str, dict[str, float]]) -> None:
+    columns = (*METRICS, "errors", "median ms", "p90 ms")
+    print(f"{'extractor':<12}" + "".join(f"{c:>11}" for c in columns))
+    for name, summary in summaries.items():
+        cells = []
+        for column in columns:
+            value = summary.get(column)
+            if value is None:
+                cells.append("-")
+            elif column == "body F1":
+                cells.append(f"{value:.3f}")
+            elif column in METRICS:
+                cells.append(f"{value:.1%}")
+            else:
+                cells.append(f"{value:.0f}" if column == "errors" else f"{value:.2f}")
+        print(f"{name:<12}" + "".join(f"{cell:>11}" for cell in cells))
+
+
+def print_failures(run: Run, pages: Sequence[Page]) -> None:
+    for output, error, page in zip(run.outputs, run.errors, pages, strict=True):
+        if error is not None:
+            print(f"  {run.name:<12}{page.name}: error {error[:200]}")
+            continue
+        scores = score_page(output, page.expected)
+        got = output or {}
+        misses = [
+            f"{metric} expected {page.expected[key]!r:.60} got {got.get(key)!r:.60}"
+            for metric, key in FIELD_OF.items()
+            if scores.get(metric) == 0.0
+        ]
+        if scores.get("body>=0.9") == 0.0:
+            misses.append(f"body F1 {scores['body F1']:.3f}")
+        if misses:
+            print(f"  {run.name:<12}{page.name}: " + "; ".join(misses))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dirs", nargs="*", type=Path, default=[PROJECT / "tests" / "golden"], metavar="DIR")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per page and extractor (fastest counts)")
+    parser.add_argument("--verbose", action="store_true", help="list every page an extractor got wrong")
+    args = parser.parse_args(argv)
+    for noisy in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
+
+    pages = load_pages(args.dirs)
+    if not pages:
+        print(f"no NAME.html + NAME.json pages under {', '.join(map(str, args.dirs))}", file=sys.stderr)
+        return 2
+    runs: list[Run] = []
+    cli_run, cli_seconds = finnews_cli(pages)
+    cli_run.seconds = run_extractor("finnews", finnews_in_process(datetime.now(SHANGHAI)), pages, args.repeat).seconds
+    runs.append(cli_run)
+    for name, make in (("trafilatura", trafilatura_extract), ("GNE", gne_extract)):
+        try:
+            extract = make()
+        except ImportError as exc:
+            print(f"{name} skipped ({exc}): pip install -e '.[bench]'", file=sys.stderr)
+            continue
+        runs.append(run_extractor(name, extract, pages, args.repeat))
+
+    print(f"{len(pages)} pages from {', '.join(map(str, args.dirs))}; ms: fastest of {args.repeat} per page\n")
+    summaries = {run.name: summarize(run, pages) for run in runs}
+    print_table(summaries)
+    print(f"\nfinnews CLI: {len(pages)} pages in {cli_seconds:.2f} s, one process, start-up included")
+    others = [summary for name, summary in summaries.items() if name != "finnews"]
+    if others:
+        ours = summaries["finnews"]
+        margins = [f"{m} {ours[m] - max(o.get(m, 0.0) for o in others):+.3f}" for m in METRICS if m in ours]
+        print("finnews minus the best other: " + ", ".join(margins))
+        speed = [f"{n} {s['median ms'] / ours['median ms']:.1f}x" for n, s in summaries.items() if n != "finnews"]
+        print("median ms per page, as a multiple of finnews': " + ", ".join(speed))
+    if args.verbose:
+        print("\nmisses (errors, wrong fields, body F1 < 0.9):")
+        for run in runs:
+            print_failures(run, pages)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
