@@ -104,7 +104,8 @@ TIME_AFTER = re.compile(
     re.ASCII,
 )
 
-# Year-less "09-03 11:54", "9/3 08:00" (a time is required by the caller: "3-1" alone is a score).
+# Year-less "09-03 11:54", "9/3 08:00" (the caller wants a time after it, or the date to be the whole text,
+# "[09-03]" in a listing: "比分3-1" is a score).
 # Not inside a full date ("2024-09-03": preceded by "-"), not in "010-65123456".
 MONTH_DAY_NUMERIC = re.compile(r"(?<![\d/.:年-])(?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?![\d/.:-])", re.ASCII)
 

@@ -201,8 +201,10 @@ def parse_published_at(text: str | None, *, now: datetime, url: str | None = Non
     '2024-09-03T11:54:03+08:00'
     >>> parse_published_at("昨天 14:20", now=now).isoformat()
     '2024-09-04T14:20:00+08:00'
-    >>> parse_published_at("13:00", now=now) is None
-    True
+    >>> parse_published_at("[09-03]", now=now).isoformat()
+    '2024-09-03T00:00:00+08:00'
+    >>> parse_published_at("13:00", now=now) is None, parse_published_at("比分3-1", now=now) is None
+    (True, True)
     """
     if not isinstance(text, str) or not text.strip():
         return None
@@ -311,6 +313,12 @@ def _year_less_dates(text: str, ref: datetime, url: str | None) -> Iterator[date
         clock = P.TIME_AFTER.match(text, match.end())
         if clock and clock["t"] and clock["t"] != "T":  # "09-03 11:54": a space, then a time
             yield _infer_year(match, clock, ref, url_date)
+        elif (
+            len(match[0]) == 5
+            and not text[: match.start()].strip(" [(（【")
+            and not text[match.end() :].strip(" ])）】")
+        ):
+            yield _infer_year(match, None, ref, url_date)  # "09-03", "[09-03]" alone: a listing's date, not "3-1"
 
 
 def _infer_year(match: Match[str], clock: Match[str] | None, ref: datetime, url_date: date | None) -> datetime | None:

@@ -74,6 +74,15 @@ def test_generic_profile_treats_other_pages_as_listings(url: str) -> None:
     assert not profile.is_article(url) and profile.is_listing(url)
 
 
+def test_only_a_profile_without_url_patterns_classifies_pages_by_their_content() -> None:
+    """The generic profile lets a page of no known URL form (/news/show?id=123) tell what it is; a profile's
+    own patterns are its author's word."""
+    assert profiles.generic("x.cn", ["http://x.cn/"]).classify_by_content
+    assert not any(profiles.load(name).classify_by_content for name in profiles.available())
+    own = profiles.from_dict("own", {"start_urls": ["http://x.cn/"], "article_urls": [r"/show\?id=\d+$"]})
+    assert own.is_article("http://x.cn/news/show?id=123") and not own.classify_by_content
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -5,47 +5,59 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
-from crawler import profiles
 from crawler import settings as project_settings
 from crawler.items import Article
 from crawler.spiders.portal import PortalSpider
 
 LISTING = """<html><body>
 <ul class="nav"><li><a href="/news/">财经</a></li><li><a href="/stock/">股票</a></li><li><a href="/bank/">银行</a></li></ul>
-<ul><li><span>09-03</span><a href="/a/20240903/1.html">第一条</a></li>
-<li><span>3小时前</span><a href="/a/20240903/2.html">第二条</a></li>
-<li><a href="/a/20240903/1.html">第一条 (again)</a></li><li><a href="/member/login.html">登录</a></li>
-<li><a href="/uploads/report.pdf">报告</a></li><li><a href="http://other.cn/a/20240903/3.html">外站</a></li></ul>
-<div class="pages"><a href="list_5_2.html">2</a><a href="list_5_2.html">下一页</a></div></body></html>"""
+<ul><li><span>09-03</span><a href="/a/20240903/1.html">央行开展逆回购操作</a></li>
+<li><span>3小时前</span><a href="/a/20240903/2.html">沪指收涨成交放量</a></li>
+<li><a href="/a/20240903/1.html">央行开展逆回购操作 (again)</a></li><li><a href="/member/login.html">登录</a></li>
+<li><a href="/uploads/report.pdf">二季度货币政策报告</a></li><li><a href="http://other.cn/a/20240903/3.html">外站的文章标题</a></li></ul>
+<div class="side"><h3>热点内容</h3><ol><li><i>1</i><a href="/a/20240901/7.html">一则热门文章的标题</a><span>09-01</span></li>
+<li><i>2</i><a href="/a/20240903/2.html">沪指收涨成交放量</a></li><li><i>3</i><a href="/a/20240901/8.html">又一则热门文章</a></li></ol></div>
+<div class="pages"><a href="list_5_2.html">2</a><a href="list_5_2.html">下一页</a><a href="list_5_4.html">末页</a></div>
+</body></html>"""
 
 
 PROJECT_SETTINGS = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
 
 
-def spider(**settings: Any) -> PortalSpider:
+def spider(site: str | None = "dede", **settings: Any) -> PortalSpider:
+    """A spider crawling http://x.cn/ with the profile `site` (None: the generic profile)."""
     crawler = get_crawler(PortalSpider, settings_dict={**PROJECT_SETTINGS, **settings})
     crawler.stats.open_spider()  # type: ignore[union-attr]
-    return PortalSpider.from_crawler(crawler, site="dede", start_url="http://x.cn/")  # type: ignore[no-any-return]
+    return PortalSpider.from_crawler(crawler, site=site, start_url="http://x.cn/")  # type: ignore[no-any-return]
 
 
 def listing_requests(spider: PortalSpider) -> list[Request]:
     response = HtmlResponse("http://x.cn/news/", body=LISTING.encode(), encoding="utf-8")
-    return list(spider.parse_listing(response, profiles.load("dede")))
+    return list(spider.parse_listing(response, spider.profiles[0]))
 
 
 def test_a_listing_yields_its_articles_once_with_their_dates_and_its_listings() -> None:
     requests = listing_requests(spider())
     articles = [(r.url, r.cb_kwargs["listing_date"]) for r in requests if r.callback.__name__ == "parse_article"]
-    assert articles == [("http://x.cn/a/20240903/1.html", "09-03"), ("http://x.cn/a/20240903/2.html", "3小时前")]
+    assert articles == [
+        ("http://x.cn/a/20240903/1.html", "09-03"),
+        ("http://x.cn/a/20240903/2.html", "3小时前"),
+        ("http://x.cn/a/20240901/7.html", None),  # a widget's link: followed, its date not taken
+        ("http://x.cn/a/20240901/8.html", None),
+    ]
     listings = [r.url for r in requests if r.callback.__name__ == "parse_listing"]
     assert listings == [
         "http://x.cn/news/",
         "http://x.cn/stock/",
         "http://x.cn/bank/",
         "http://x.cn/news/list_5_2.html",
+        "http://x.cn/news/list_5_4.html",
+        "http://x.cn/news/list_5_3.html",  # between the last page and the pages linked
     ]
 
 
@@ -68,7 +80,7 @@ ARTICLE = """<html><head><title>央行开展逆回购_财经快讯网</title></h
 def test_an_article_page_asks_for_its_read_count_then_yields_the_item() -> None:
     s = spider()
     response = HtmlResponse("http://x.cn/a/20240903/1.html", body=ARTICLE.encode(), encoding="utf-8")
-    outputs = list(s.parse_article(response, profiles.load("dede"), "09-03"))
+    outputs = list(s.parse_article(response, s.profiles[0], "09-03"))
     related, counter = outputs
     assert related.url == "http://x.cn/a/20240902/7.html" and related.cb_kwargs["listing_date"] is None
     assert counter.url == "http://x.cn/plus/count.php?view=yes&aid=1&mid=1"
@@ -90,17 +102,74 @@ def test_a_page_with_a_wrong_declared_charset_is_repaired() -> None:
     response = HtmlResponse(
         "http://x.cn/a/20240903/1.html", body=body, headers={"Content-Type": "text/html; charset=utf-8"}
     )
-    *_, counter = s.parse_article(response, profiles.load("dede"), None)
+    *_, counter = s.parse_article(response, s.profiles[0], None)
     assert counter.cb_kwargs["article"].title == "央行开展逆回购"
     assert s.crawler.stats.get_value("finnews/charset_repaired") == 1
 
 
 def test_a_portal_known_by_its_url_only_is_named_by_its_home_page() -> None:
-    crawler = get_crawler(PortalSpider, settings_dict=PROJECT_SETTINGS)
-    crawler.stats.open_spider()  # type: ignore[union-attr]
-    s = PortalSpider.from_crawler(crawler, start_url="http://x.cn/")
+    s = spider(site=None)
     [generic] = s.profiles
     home = LISTING.replace("<body>", "<head><title>天下金融网 - 专业财经资讯门户</title></head><body>")
     response = HtmlResponse("http://x.cn/", body=home.encode(), encoding="utf-8")
     requests = list(s.parse_listing(response, generic))
     assert {r.cb_kwargs["profile"].site_name for r in requests} == {"天下金融网"}
+
+
+# A listing of a portal whose URLs match no article pattern: its content tells what each page is.
+UNUSUAL_LISTING = """<html><body>
+<ul class="nav"><li><a href="/">首页</a></li><li><a href="/company/">公司</a></li></ul>
+<ul class="list"><li><a href="/news/show?id=1">央行开展逆回购操作</a><span>昨天 14:20</span></li>
+<li><a href="/content/20240903/abc.shtml">沪指收涨成交放量</a><span>2天前</span></li></ul>
+<div><h3>相关推荐</h3><ul><li><a href="/p/98765">一则推荐文章的标题</a></li><li><a href="/p/98766">又一则推荐文章</a></li></ul></div>
+<div class="pages"><a href="/news/?page=2">下一页</a></div></body></html>"""
+
+UNUSUAL_ARTICLE = """<html><head><title>央行开展逆回购操作_测试财经网</title></head><body>
+<h1>央行开展逆回购操作</h1><div class="info">来源:新华社</div>
+<div class="text"><p>央行今日开展1000亿元7天期逆回购操作，中标利率持平于1.70%。</p>
+<p>因今日有500亿元逆回购到期，当日实现净投放500亿元。</p></div>
+<div><h3>相关推荐</h3><ul><li><a href="/p/98765">一则推荐文章的标题</a></li><li><a href="/p/98766">又一则推荐文章</a></li></ul></div>
+</body></html>"""
+
+
+def test_a_generic_listing_sends_pages_of_unknown_urls_to_be_classified() -> None:
+    s = spider(site=None)
+    response = HtmlResponse("http://x.cn/news/", body=UNUSUAL_LISTING.encode(), encoding="utf-8")
+    requests = list(s.parse_listing(response, s.profiles[0]))
+    assert [(r.url, r.callback.__name__, r.cb_kwargs.get("listing_date"), r.errback is not None) for r in requests] == [
+        ("http://x.cn/company/", "parse_page", None, False),  # "/" is the start URL, requested already
+        ("http://x.cn/news/show?id=1", "parse_page", "昨天 14:20", True),  # the main list: articles, dated
+        ("http://x.cn/content/20240903/abc.shtml", "parse_page", "2天前", True),
+        ("http://x.cn/p/98765", "parse_page", None, False),  # a widget: followed, as any other page
+        ("http://x.cn/p/98766", "parse_page", None, False),
+        ("http://x.cn/news/?page=2", "parse_listing", None, False),
+    ]
+
+
+def test_a_page_of_unknown_url_is_an_article_or_a_listing_by_its_content() -> None:
+    s = spider(site=None)
+    [generic] = s.profiles
+    article_page = HtmlResponse("http://x.cn/news/show?id=1", body=UNUSUAL_ARTICLE.encode(), encoding="utf-8")
+    [article] = s.parse_page(article_page, generic, "昨天 14:20")  # related links of unknown URLs: not followed
+    assert isinstance(article, Article)
+    assert (article.url, article.title, article.date_raw, article.listing_date_raw) == (
+        "http://x.cn/news/show?id=1",
+        "央行开展逆回购操作",
+        None,
+        "昨天 14:20",
+    )
+    undated = [r.url for r in s.parse_page(article_page, generic)]  # undated and listed nowhere: a listing
+    assert undated == ["http://x.cn/p/98765", "http://x.cn/p/98766"]
+    listing = HtmlResponse("http://x.cn/company/", body=UNUSUAL_LISTING.encode(), encoding="utf-8")
+    assert {r.url for r in s.parse_page(listing, generic)} >= {"http://x.cn/news/show?id=1"}
+    stats = s.crawler.stats.get_stats()  # type: ignore[union-attr]
+    assert (stats["finnews/classified/article"], stats["finnews/classified/listing"]) == (1, 2)
+
+
+def test_a_page_robots_txt_forbids_is_skipped_not_lost() -> None:
+    s = spider()
+    failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
+    failure.request = Request("http://x.cn/private/1.html")  # type: ignore[attr-defined]
+    s.article_failed(failure)
+    stats = s.crawler.stats.get_stats()  # type: ignore[union-attr]
+    assert stats.get("finnews/skipped/ignored") == 1 and "finnews/failed/article" not in stats

@@ -64,3 +64,28 @@ def test_page_url_trusts_rel_canonical_only_for_an_article_of_the_site(
     fetched: str, declared: str | None, expected: str
 ) -> None:
     assert _page_url(fetched, declared, DEDE) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "expected"),
+    [
+        ("http://m.x.cn/a/1.html", "www.x.cn", "http://www.x.cn/a/1.html"),
+        ("https://wap.x.cn/a/1.html?utm_source=app", "www.x.cn", "https://www.x.cn/a/1.html"),
+        ("http://www.x.cn/a/1.html", "x.cn", "http://x.cn/a/1.html"),
+        ("http://3g.finance.x.cn/a/1.html", "finance.x.cn", "http://finance.x.cn/a/1.html"),
+        # must NOT move: another site, another subdomain, another port, a host that is only a suffix
+        ("http://m.y.cn/a/1.html", "www.x.cn", "http://m.y.cn/a/1.html"),
+        ("http://news.x.cn/a/1.html", "www.x.cn", "http://news.x.cn/a/1.html"),
+        ("http://m.x.cn:8080/a/1.html", "www.x.cn", "http://m.x.cn:8080/a/1.html"),
+        ("http://www.cn/a/1.html", "cn", "http://www.cn/a/1.html"),
+    ],
+)
+def test_a_page_on_a_host_variant_is_put_on_the_sites_host(url: str, host: str, expected: str) -> None:
+    assert canonical_url(url, host) == expected
+
+
+def test_a_page_reached_on_the_mobile_site_is_stored_under_the_portals_host() -> None:
+    profile = profiles.generic("www.x.cn", ["http://www.x.cn/"])
+    assert _page_url("http://m.x.cn/a/20240903/1.html", None, profile) == "http://www.x.cn/a/20240903/1.html"
+    declared = "https://wap.x.cn/a/20240903/1.html"
+    assert _page_url("http://m.x.cn/a/20240903/1.html", declared, profile) == "https://www.x.cn/a/20240903/1.html"

@@ -1,15 +1,24 @@
-"""Listing-page extraction: the links of a page that stay on its site, and the date beside a link."""
+"""Listing-page extraction: the links of a page that stay on its site, the main list of a listing (its
+article links, each with the date shown beside it), and whether a page is an article or a listing.
+
+Pure functions over a parsed page; the spider routes what they find (see `pagination` for page links).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
+from lxml.html import HtmlElement
 from parsel import Selector
 
-from crawler.extract.article import text_of
-from crawler.extract.urls import canonical_url
+from crawler.extract.patterns import DATE_TEXT
+from crawler.extract.urls import canonical_url, site_host
+
+ARTICLE, LISTING = "article", "listing"
 
 # Links to files that are no web pages: "/uploads/report.pdf", "/uploads/allimg/240903/1-1.jpg".
 BINARY_EXTENSIONS = frozenset({
@@ -17,15 +26,47 @@ BINARY_EXTENSIONS = frozenset({
     "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "mp3", "mp4", "avi", "flv", "exe", "apk",
 })  # fmt: skip
 
+#: A link text at least this long (spaces aside) is a title: "央行开展逆回购操作"; the names in nav bars,
+#: footers and pagers ("财经", "网站地图", "下一页", "TAG标签") are shorter.
+MIN_TITLE_CHARS = 6
 
-def site_links(sel: Selector, page_url: str) -> Iterator[tuple[str, Selector]]:
-    """(canonical absolute URL, `<a>` element) of every link to an HTML page of the same host, in page order.
+# The heading of a side widget, whose links are no main list: "相关推荐", "推荐阅读", "热点内容",
+# "热门文章", "栏目排行", "频道总排行", "猜你喜欢", "大家都在看". Only short headings count (MAX_HEADING_CHARS).
+WIDGET_HEADING = re.compile(r"相关|推荐|热门|热点|热读|排行|排名|猜你喜欢|大家都在看")
+MAX_HEADING_CHARS = 12
 
-    >>> page = Selector(text='<a href="/a/1.html">x</a><a href="http://other/b">y</a><a href="f.pdf">z</a>')
-    >>> [url for url, _ in site_links(page, "http://host/list/")]
-    ['http://host/a/1.html']
+# A relative time: "刚刚", "5分钟前", "3小时前", "2天前", "昨天 14:20", "前天".
+RELATIVE_TIME = re.compile(r"刚刚|\d+\s*(?:秒|分钟|小时|天|周)前|[今昨前]天(?:\s*\d{1,2}:\d{2})?")
+
+# Page metadata that says a page is a (dated) article: <meta property="og:type" content="article">,
+# <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, and government sites'
+# <meta name="PubDate" content="2024-09-03 16:20">.
+ARTICLE_META = (
+    "//meta[@property='og:type' and @content='article' or @property='article:published_time' or @name='PubDate']"
+)
+#: How far before its text an article without an `<h1>` shows its date (its meta line), in characters.
+META_CHARS = 200
+
+# A listing's date, alone in its element but for a label or brackets: "2024-09-03", "[09-03]", "日期:09-03",
+# "9月3日", "09-03 11:54", "3小时前", "昨天 14:20", "(2024年9月3日)". Not: "阅读 123", "12.5%", "第3期", "财经".
+LISTING_DATE = re.compile(
+    r"[\[(（【]?\s*(?:日期|时间|发布时间|更新时间)?\s*[:：]?\s*"
+    rf"(?:{DATE_TEXT.pattern}|\d{{1,2}}\s*[-/月]\s*\d{{1,2}}\s*日?(?:\s*\d{{1,2}}:\d{{2}})?|{RELATIVE_TIME.pattern})"
+    r"\s*[\])）】]?"
+)
+
+
+def site_links(sel: Selector, page_url: str, host: str | None = None) -> Iterator[tuple[str, Selector]]:
+    """(canonical absolute URL, `<a>` element) of every link to an HTML page of the same site, in page
+    order; links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
+
+    >>> page = Selector(text='<a href="/a/1.html">x</a><a href="http://other/b">y</a><a href="f.pdf">z</a>'
+    ...                      '<a href="http://m.host.cn/a/2.html">w</a>')
+    >>> [url for url, _ in site_links(page, "http://www.host.cn/list/")]
+    ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html']
     """
-    host = urlsplit(page_url).netloc
+    host = host or urlsplit(page_url).netloc
+    site = site_host(host)
     for link in sel.xpath("//a[@href]"):
         href = link.attrib["href"].strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
@@ -33,19 +74,136 @@ def site_links(sel: Selector, page_url: str) -> Iterator[tuple[str, Selector]]:
         url = urljoin(page_url, href)
         parts = urlsplit(url)
         extension = parts.path.rpartition(".")[2].lower()
-        if parts.scheme in ("http", "https") and parts.netloc == host and extension not in BINARY_EXTENSIONS:
-            yield canonical_url(url), link
+        if parts.scheme in ("http", "https") and site_host(parts.netloc) == site and extension not in BINARY_EXTENSIONS:
+            yield canonical_url(url, host), link
 
 
-def date_beside(link: Selector) -> str | None:
-    """The text around a listing link, without the link's own text: where listings put its date.
+class MainList(NamedTuple):
+    """The main list of a page: its article links."""
 
-    >>> page = Selector(text='<li><span>3小时前</span><a href="/a/1.html">标题</a></li>')
-    >>> date_beside(page.xpath("//a")[0])
-    '3小时前'
+    dates: dict[str, str | None]  # URL -> the date text shown beside its link (None: no date)
+    text_chars: int  # characters of text in the list's block, dates and summaries included
+
+
+def main_list(links: Sequence[tuple[str, Selector]]) -> MainList:
+    """The main list among `links` (`site_links` of a page): of the blocks of titled links (a link's block
+    is its nearest ancestor holding another titled link too), the one with the most links (two at
+    least) whose heading names no widget (`WIDGET_HEADING`). Nav bars and footers hold no titles.
+
+    >>> page = Selector(text='''<ul><li><a href="/news/">财经</a></li><li><a href="/bank/">银行</a></li></ul>
+    ... <ul><li><span>3小时前</span><a href="/p/1">央行开展逆回购操作</a><p>央行今日开展...</p></li>
+    ...     <li><a href="/p/2">沪指收涨0.5%成交放量</a><span>(09-03)</span></li></ul>
+    ... <h3>热点内容</h3><ul><li><a href="/p/7">一则热门文章的标题</a></li><li><a href="/p/8">又一则热门的标题</a></li>
+    ... <li><a href="/p/9">第三则热门的标题</a></li></ul>''')
+    >>> main_list([(a.attrib["href"], a) for a in page.css("a")]).dates
+    {'/p/1': '3小时前', '/p/2': '(09-03)'}
     """
-    context = text_of(link.xpath(".."))
-    return context.replace(text_of(link), "", 1).strip() or None
+    titled: dict[str, HtmlElement] = {}
+    for url, link in links:
+        if url not in titled and _chars(link.root.text_content()) >= MIN_TITLE_CHARS:
+            titled[url] = link.root
+    blocks = _blocks(titled)
+    for block, members in sorted(blocks.items(), key=lambda item: -len(item[1])):
+        if len(members) >= 2 and not _is_widget(block):
+            return MainList({url: _date_beside(link, block) for url, link in members}, _chars(block.text_content()))
+    return MainList({}, 0)
+
+
+def _blocks(titled: dict[str, HtmlElement]) -> dict[HtmlElement, list[tuple[str, HtmlElement]]]:
+    """Titled links by block: each link's nearest ancestor that holds another titled link too."""
+    holding = Counter(ancestor for link in titled.values() for ancestor in link.iterancestors())
+    blocks: dict[HtmlElement, list[tuple[str, HtmlElement]]] = defaultdict(list)
+    for url, link in titled.items():
+        block = next((ancestor for ancestor in link.iterancestors() if holding[ancestor] > 1), None)
+        if block is not None:
+            blocks[block].append((url, link))
+    return blocks
+
+
+def _is_widget(block: HtmlElement) -> bool:
+    """Whether the heading of `block` (the text just before it, or its first child when that holds no
+    link) names a widget: "相关推荐", "热点内容", "栏目排行" ..."""
+    headings = (
+        block.xpath("string(preceding::text()[normalize-space()][1])"),
+        block.xpath("string(*[1][not(descendant-or-self::a)])"),
+    )
+    return any(_chars(text) <= MAX_HEADING_CHARS and WIDGET_HEADING.search(text) for text in headings)
+
+
+def _date_beside(link: HtmlElement, block: HtmlElement) -> str | None:
+    """The date text in the link's item (the child of `block` holding it), or, in a flat list of links,
+    right after the link."""
+    item = link
+    while (parent := item.getparent()) is not block and parent is not None:
+        item = parent
+    if item is link:  # "<a>标题</a><span>09-03</span><br/>"
+        following = link.getnext()
+        texts = [link.tail or "", following.text_content() if following is not None else ""]
+    else:
+        texts = list(item.itertext())
+    return next((text.strip() for text in texts if LISTING_DATE.fullmatch(text.strip())), None)
+
+
+def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) -> str:
+    """ARTICLE for a dated page whose main text block (the element whose `<p>` children, or lines
+    between `<br>`s, hold the most text, links aside) holds more text than its main list (`main_list`)
+    holds in all; LISTING otherwise. Dated: a date shows just before its text (a meta line), its
+    metadata dates it (`ARTICLE_META`), or a listing showed `listing_date` beside its link ("关于我们"
+    has a text but no date).
+
+    >>> article = Selector(text='<h1>央行开展逆回购</h1><div>2024-09-03 11:54 来源:新华社</div>'
+    ...                         '<div><p>央行今日开展1000亿元逆回购操作。</p><p>中标利率持平。</p></div>')
+    >>> page_kind(article, MainList({}, 0))
+    'article'
+    >>> page_kind(article, MainList({"/p/1": "09-03", "/p/2": None}, 40))
+    'listing'
+    """
+    block, chars = _text_block(sel.root)
+    dated = (
+        listing_date is not None
+        or bool(sel.xpath(ARTICLE_META))
+        or (block is not None and _dated_meta_line(sel.root, block))
+    )
+    return ARTICLE if dated and chars > main.text_chars else LISTING
+
+
+def _text_block(root: HtmlElement) -> tuple[HtmlElement | None, int]:
+    """The element whose `<p>` children (links aside) and lines between `<br>`s hold the most text, and
+    how many characters they hold."""
+    chars: Counter[HtmlElement] = Counter()
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            chars[parent] += _chars(p.text_content()) - sum(_chars(a.text_content()) for a in p.iter("a"))
+    for parent in {br.getparent() for br in root.iter("br")} - {None}:
+        chars[parent] += _chars((parent.text or "") + "".join(child.tail or "" for child in parent))
+    return chars.most_common(1)[0] if chars else (None, 0)
+
+
+def _dated_meta_line(root: HtmlElement, block: HtmlElement) -> bool:
+    """Whether a date or a relative time shows between the first `<h1>` and the text of `block` or,
+    on a page without an `<h1>`, in the META_CHARS characters of text before it."""
+    headline = next(root.iter("h1"), None)
+    text_start = next((child for child in block if child.tag in ("p", "br")), block)
+    around = set(text_start.iterancestors())  # their tails come after the text
+    texts, started = [], headline is None
+    for element in root.iter():
+        if element is text_start:
+            break
+        started = started or element is headline
+        if started and isinstance(element.tag, str) and element.tag not in ("script", "style"):  # no comments
+            texts.append(element.text or "")
+        if started and element not in around:
+            texts.append(element.tail or "")
+    text = " ".join(" ".join(texts).split())
+    if headline is None:
+        text = text[-META_CHARS:]
+    return bool(DATE_TEXT.search(text) or RELATIVE_TIME.search(text))
+
+
+def _chars(text: str) -> int:
+    """Characters of `text`, spaces aside."""
+    return len("".join(text.split()))
 
 
 _TITLE_PARTS = re.compile(r"\s*[-_|｜—–·:：,，]+\s*|\s{2,}")

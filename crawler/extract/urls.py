@@ -18,9 +18,14 @@ TRACKING_PARAMETERS = (
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|php|aspx?|jsp)$", re.IGNORECASE)
 
 
-def canonical_url(url: str) -> str:
+# The prefixes of one site's host variants: "www.x.cn", "m.x.cn", "wap.x.cn", "3g.x.cn" are all "x.cn".
+_HOST_VARIANT = re.compile(r"^(?:www|m|wap|3g|h5|mobile)\.(?=[^.]+\.[^.]+)")
+
+
+def canonical_url(url: str, host: str | None = None) -> str:
     """The URL in one form: tracking parameters dropped, query sorted, escapes normalised, fragment
-    and a spelled-out directory index dropped.
+    and a spelled-out directory index dropped; with `host` (the site's host, with its port), on that
+    host if the URL is on a variant of it (m./wap./www.), so that each page has one URL.
 
     >>> canonical_url("http://x.cn/index.php?m=content&c=index&a=show&id=5#top")
     'http://x.cn/index.php?a=show&c=index&id=5&m=content'
@@ -28,7 +33,13 @@ def canonical_url(url: str) -> str:
     'http://x.cn/a/20240903/1.html'
     >>> canonical_url("http://x.cn/news/index.html")
     'http://x.cn/news/'
+    >>> canonical_url("https://m.x.cn/a/1.html", host="www.x.cn")
+    'https://www.x.cn/a/1.html'
     """
+    if host is not None:
+        parts = urlsplit(url)
+        if parts.netloc != host and site_host(parts.netloc) == site_host(host):
+            url = parts._replace(netloc=host).geturl()
     if "?" in url:
         url = url_query_cleaner(url, TRACKING_PARAMETERS, remove=True, keep_fragments=True)
     url = url.partition("#")[0]
@@ -40,16 +51,20 @@ def canonical_url(url: str) -> str:
 
 
 def same_site(url: str, other: str) -> bool:
-    """Both URLs on one host (a `www.` prefix aside).
+    """Both URLs on one site: one host, `www.`, `m.` or `wap.` prefixes and ports aside.
 
-    >>> same_site("http://www.x.cn/a/1.html", "https://x.cn/b/")
-    True
+    >>> same_site("http://www.x.cn/a/1.html", "https://x.cn/b/"), same_site("http://m.x.cn/", "http://www.x.cn/")
+    (True, True)
     >>> same_site("http://x.cn/", "http://y.cn/")
     False
     """
-    return _host(url) == _host(other)
+    return site_host(urlsplit(url).hostname or "") == site_host(urlsplit(other).hostname or "")
 
 
-def _host(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.")
+def site_host(netloc: str) -> str:
+    """A host (and port) without the prefix of its variants: what one site's hosts have in common.
+
+    >>> site_host("m.finance.x.cn"), site_host("wap.x.cn:8080"), site_host("www.cn"), site_host("127.0.0.1:8601")
+    ('finance.x.cn', 'x.cn:8080', 'www.cn', '127.0.0.1:8601')
+    """
+    return _HOST_VARIANT.sub("", netloc.lower())

@@ -11,7 +11,9 @@ A profile (``crawler/profiles/<name>.toml``)::
     [fields]                                    # CSS or XPath (starting with / or () per field
     body = "div.article-body"
 
-Every key but ``start_urls`` is optional; see ``GENERIC`` for the defaults.
+Every key but ``start_urls`` is optional; see ``GENERIC_ARTICLE_URLS`` for the default article URLs.
+A profile without URL patterns of its own (``generic``) also tells articles from listings by their
+content where its URL patterns leave it open (``crawler.extract.listing.page_kind``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROFILE_DIR = Path(__file__).parent
 
@@ -52,6 +55,14 @@ class Profile:
     listing_urls: tuple[re.Pattern[str], ...] = ()
     deny_urls: tuple[re.Pattern[str], ...] = ()
     fields: dict[str, str] = field(default_factory=dict)
+    #: Whether a page no pattern classifies is an article or a listing by its content: for a profile
+    #: without URL patterns of its own, whose generic patterns miss "/news/show?id=123" or "/p/98765".
+    classify_by_content: bool = False
+
+    @property
+    def host(self) -> str:
+        """The host (and port) of the portal: its pages reached on a variant of it (m., wap.) are put on it."""
+        return urlsplit(self.start_urls[0]).netloc
 
     def is_article(self, url: str) -> bool:
         return any(p.search(url) for p in self.article_urls)
@@ -103,6 +114,7 @@ def from_dict(name: str, data: dict[str, Any]) -> Profile:
         listing_urls=_compile(name, data.get("listing_urls", ())),
         deny_urls=_compile(name, data.get("deny_urls", ())),
         fields=dict(fields),
+        classify_by_content="article_urls" not in data and "listing_urls" not in data,
     )
 
 

@@ -5,6 +5,9 @@ scrapy crawl portal -a site=all                   # every shipped profile
 scrapy crawl portal -a start_url=http://host/     # a portal without a profile (generic rules)
 scrapy crawl portal -a site=dede -a start_url=http://127.0.0.1:9000/   # a profile at another address
 scrapy crawl portal -a site=dede,txjr -a start_url=http://h1/,http://h2/   # one start URL per profile
+
+Without a profile, a page whose URL matches no generic article pattern ("/news/show?id=123") is fetched
+and classified by its content (`extract.listing.page_kind`): an article, or a listing to follow.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -25,7 +29,8 @@ from twisted.python.failure import Failure
 from crawler import profiles
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.listing import date_beside, site_links, site_name
+from crawler.extract.listing import ARTICLE, MainList, main_list, page_kind, site_links, site_name
+from crawler.extract.pagination import pagination
 from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
 from crawler.models import SHANGHAI
@@ -45,7 +50,7 @@ class PortalSpider(Spider):
         self.listing_pages: dict[str, int] = {}
         # URLs already requested: listings, nav bars and side lists repeat them dozens of times, and
         # each repeat costs ~0.5 ms in Scrapy's middlewares before its dupefilter drops it.
-        self.requested: set[str] = set()
+        self.requested = {canonical_url(url) for profile in self.profiles for url in profile.start_urls}
 
     async def start(self) -> AsyncIterator[Any]:
         for profile in self.profiles:
@@ -58,34 +63,69 @@ class PortalSpider(Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("finnews/skipped/non_html")
             return
+        links = list(site_links(response.selector, response.url, profile.host))
+        yield from self._listing(response, profile, links, main_list(links))
+
+    def parse_page(
+        self, response: Response, profile: profiles.Profile, listing_date: str | None = None
+    ) -> Iterator[Any]:
+        """A page whose URL its profile does not classify: an article or a listing by its content."""
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("finnews/skipped/non_html")
+            return
+        selector = self._selector(response)
+        links = list(site_links(selector, response.url, profile.host))
+        main = main_list(links)
+        kind = page_kind(selector, main, listing_date)
+        self.crawler.stats.inc_value(f"finnews/classified/{kind}")
+        logger.debug("%s is %s by its content", response.url, kind)
+        if kind == ARTICLE:
+            yield from self._article(response, selector, profile, listing_date)
+        else:
+            yield from self._listing(response, profile, links, main)
+
+    def _listing(
+        self, response: TextResponse, profile: profiles.Profile, links: list[tuple[str, Selector]], main: MainList
+    ) -> Iterator[Request]:
+        """Requests for what a listing links to: the articles of its main list (with the date shown beside
+        each), its other pages, and the other pages of the site its nav bars and widgets link to."""
         self.crawler.stats.inc_value("finnews/pages/listing")
         if profile.site_name is None:  # a portal known by its URL only: its name from its home page
             name = site_name(response.xpath("//title/text()").get())
             if name:
                 profile = dataclasses.replace(profile, site_name=name)
                 logger.info("%s calls itself %s", profile.name, name)
-        yield from self._follow(response, response.selector, profile, from_listing=True)
-
-    def _follow(
-        self, response: TextResponse, selector: Selector, profile: profiles.Profile, from_listing: bool
-    ) -> Iterator[Request]:
-        """Requests for the article pages a page links to (with the date a listing shows beside each)
-        and, from a listing, for the listing pages it links to (pagination, other channels)."""
-        for url, link in site_links(selector, response.url):
-            if url in self.requested or profile.is_denied(url):
+        pages = pagination(links, response.url)
+        paging = set(pages)
+        for url, _ in links:
+            if url in self.requested or url in paging or profile.is_denied(url):
                 continue
             if profile.is_article(url):
-                self.requested.add(url)
-                listing_date = date_beside(link) if from_listing else None
-                yield Request(
-                    url,
-                    callback=self.parse_article,
-                    errback=self.article_failed,
-                    cb_kwargs={"profile": profile, "listing_date": listing_date},
-                )
-            elif from_listing and profile.is_listing(url) and self._may_follow_listing(profile):
-                self.requested.add(url)
-                yield Request(url, callback=self.parse_listing, cb_kwargs={"profile": profile})
+                yield self._article_request(url, profile, main.dates.get(url))
+            elif url in main.dates and profile.classify_by_content:  # listed, at a URL of no known pattern
+                yield self._article_request(url, profile, main.dates[url], known=False)
+            elif profile.is_listing(url) and self._may_follow_listing(profile):  # nav bars, widgets, footers
+                yield self._listing_request(url, profile, known=not profile.classify_by_content)
+        for url in pages:
+            if url not in self.requested and not profile.is_denied(url) and self._may_follow_listing(profile):
+                yield self._listing_request(url, profile)
+
+    def _article_request(
+        self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
+    ) -> Request:
+        """A request for an article page, or (not `known`) for a page its content will classify."""
+        self.requested.add(url)
+        return Request(
+            url,
+            callback=self.parse_article if known else self.parse_page,
+            errback=self.article_failed,
+            cb_kwargs={"profile": profile, "listing_date": listing_date},
+        )
+
+    def _listing_request(self, url: str, profile: profiles.Profile, known: bool = True) -> Request:
+        """A request for a listing page, or (not `known`) for a page its content will classify."""
+        self.requested.add(url)
+        return Request(url, callback=self.parse_listing if known else self.parse_page, cb_kwargs={"profile": profile})
 
     def _may_follow_listing(self, profile: profiles.Profile) -> bool:
         """Whether one more listing page of `profile` is within FINNEWS_MAX_LISTING_PAGES."""
@@ -96,19 +136,24 @@ class PortalSpider(Spider):
     # --- articles ----------------------------------------------------------------------------------
 
     def parse_article(self, response: Response, profile: profiles.Profile, listing_date: str | None) -> Iterator[Any]:
-        stats = self.crawler.stats
         if not isinstance(response, TextResponse):
-            stats.inc_value("finnews/skipped/non_html")
+            self.crawler.stats.inc_value("finnews/skipped/non_html")
             logger.warning("not an HTML page, skipped: %s", response.url)
             return
-        stats.inc_value("finnews/pages/article")
-        selector = self._selector(response)
+        yield from self._article(response, self._selector(response), profile, listing_date)
+
+    def _article(
+        self, response: TextResponse, selector: Selector, profile: profiles.Profile, listing_date: str | None
+    ) -> Iterator[Any]:
+        self.crawler.stats.inc_value("finnews/pages/article")
         raw = extract_article(selector, response.url, profile.fields)
         url = _page_url(response.url, raw.canonical_url, profile)
         article = raw.to_article(url, profile.name, profile.site_name, datetime.now(SHANGHAI))
         article.listing_date_raw = listing_date
         if self.settings.getbool("FINNEWS_FOLLOW_RELATED"):  # 相关推荐, 上一篇/下一篇, 栏目排行 ...
-            yield from self._follow(response, selector, profile, from_listing=False)
+            for link_url, _ in site_links(selector, response.url, profile.host):
+                if link_url not in self.requested and profile.is_article(link_url) and not profile.is_denied(link_url):
+                    yield self._article_request(link_url, profile, None)
         if raw.counter_url:
             yield Request(
                 raw.counter_url,
@@ -130,7 +175,7 @@ class PortalSpider(Spider):
         if repaired:
             self.crawler.stats.inc_value("finnews/charset_repaired")
             logger.info("charset repaired (%s) on %s", encoding, response.url)
-        return Selector(text=text)
+        return Selector(text=text, type="html")
 
     def parse_counter(self, response: Response, article: Article) -> Iterator[Article]:
         """The read count a CMS counter script writes (`document.write('11003');`)."""
@@ -144,12 +189,17 @@ class PortalSpider(Spider):
         yield article
 
     def article_failed(self, failure: Failure) -> None:
-        """A dead link (404/410) is a warning; any other failure, after Scrapy's retries, loses an article."""
+        """A dead link (404/410) is a warning, a page robots.txt forbids is skipped; any other failure,
+        after Scrapy's retries, loses an article."""
         url = failure.request.url  # type: ignore[attr-defined]
         error = failure.value
         if isinstance(error, HttpError) and error.response.status in (404, 410):
             self.crawler.stats.inc_value("finnews/dead_link")
             logger.warning("dead article link (HTTP %s): %s", error.response.status, url)
+            return
+        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):  # robots.txt forbids it
+            self.crawler.stats.inc_value("finnews/skipped/ignored")
+            logger.info("not fetched: %s (%s)", url, failure.getErrorMessage())
             return
         self.crawler.stats.inc_value("finnews/failed/article")
         logger.error("article lost: %s (%s)", url, failure.getErrorMessage())
@@ -158,10 +208,13 @@ class PortalSpider(Spider):
 def _page_url(fetched: str, declared: str | None, profile: profiles.Profile) -> str:
     """What identifies an article page: its `<link rel=canonical>` when that is an article URL of the
     same site (CMSs that point every page's canonical at the home page exist), else the URL it was
-    fetched from (after redirects); both in canonical form."""
-    if declared and same_site(declared, fetched) and profile.is_article(canonical := canonical_url(declared)):
-        return canonical
-    return canonical_url(fetched)
+    fetched from (after redirects); both in canonical form, on the profile's host (not on a mobile
+    variant a redirect led to)."""
+    if declared and same_site(declared, fetched):
+        canonical = canonical_url(declared, profile.host)
+        if profile.is_article(canonical):
+            return canonical
+    return canonical_url(fetched, profile.host)
 
 
 def _profiles(site: str | None, start_url: str | None) -> list[profiles.Profile]:

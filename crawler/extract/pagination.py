@@ -1,0 +1,99 @@
+"""Listing pagination: the other pages of a listing, from its page links and its last page.
+
+Pure functions over the links of a page (`listing.site_links`); nothing here builds requests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from parsel import Selector
+
+from crawler.extract.urls import canonical_url
+
+# The label of a page link, arrows and brackets aside: "下一页", "上一页 »", "末页", "尾页", "最后一页",
+# "第3页", "[3]", "3", ">>", "Next". Not: "下一篇" (the next article), "首页" (mostly the home page),
+# "更多" (a channel), "共5页" (no link).
+PAGE_LABEL = re.compile(
+    r"[\s\[(<«‹]*(?:[上下前后]一?页|尾页|末页|最后一?页|第\s*\d+\s*页|\d+|next|prev(?:ious)?|last|[<>«»‹›]+)[\s\])>»›]*",
+    re.IGNORECASE,
+)
+# A page number as a link's label: "3", "[3]", "第3页".
+NUMBER_LABEL = re.compile(r"[\s\[(]*(?:第\s*)?(\d+)\s*页?[\s\])]*")
+# The link to a listing's last page: "尾页", "末页", "最后一页", "Last »".
+LAST_LABEL = re.compile(r"尾页|末页|最后一?页|last", re.IGNORECASE)
+
+# Where a listing URL carries its page number (group 1), tried in order.
+PAGE_URL_FORMS = (
+    # "/news/list_5_2.html" (DedeCMS), "/html/finance/index_2.html" (PHPCMS), "/zixun/list-2.html", "/gn/news_2.shtml"
+    re.compile(r"[_-](\d+)\.(?:s?html?|php|aspx?|jsp)$"),
+    # "/news/index2.html", "/news/list3.htm"
+    re.compile(r"/(?:index|list|page)(\d+)\.s?html?$"),
+    # "/list.php?catid=6&page=2", "/news/?p=2", "/search?pn=3&q=x" (in canonical URLs, whose query is sorted)
+    re.compile(r"[?&](?:page|p|pn|pg|pageno|pagenum|pageindex|curpage|paged)=(\d+)(?=&|$)", re.IGNORECASE),
+    # "/news/2/", "/news/page/2", "/list/5/2/"
+    re.compile(r"/(\d+)/?$"),
+)
+
+
+class PageUrl(NamedTuple):
+    """A listing URL split around its page number."""
+
+    prefix: str
+    number: int
+    suffix: str
+
+    def page(self, number: int) -> str:
+        """The URL of page `number` of the same listing."""
+        return f"{self.prefix}{number}{self.suffix}"
+
+
+def page_url(url: str) -> PageUrl | None:
+    """`url` split around its page number, if it has one in a known place (`PAGE_URL_FORMS`).
+
+    >>> page_url("http://x.cn/news/list_5_2.html")
+    PageUrl(prefix='http://x.cn/news/list_5_', number=2, suffix='.html')
+    >>> page_url("http://x.cn/list.php?catid=6&page=3").page(4)
+    'http://x.cn/list.php?catid=6&page=4'
+    >>> page_url("http://x.cn/news/") is None
+    True
+    """
+    for form in PAGE_URL_FORMS:
+        found = form.search(url)
+        if found:
+            return PageUrl(url[: found.start(1)], int(found.group(1)), url[found.end(1) :])
+    return None
+
+
+def pagination(links: Iterable[tuple[str, Selector]], listing_url: str) -> list[str]:
+    """The other pages of the listing at `listing_url`: its page links (labelled 下一页,
+    上一页, 尾页/末页, 第N页, or a page number its URL carries), then, on the listing's first page (a URL
+    without a page number), every page from 2 to the one its 尾页/末页 link names.
+
+    `links` are (canonical URL, `<a>`) pairs, as `listing.site_links` gives them.
+
+    >>> page = Selector(text='<a href="list_5_2.html">2</a><a href="list_5_2.html">下一页</a>'
+    ...                      '<a href="list_5_4.html">末页</a><a href="/a/1.html">12</a>')
+    >>> pagination([(f"http://x.cn/news/{a.attrib['href']}", a) for a in page.css("a")], "http://x.cn/news/")
+    ['http://x.cn/news/list_5_2.html', 'http://x.cn/news/list_5_4.html', 'http://x.cn/news/list_5_3.html']
+    """
+    listing_url = canonical_url(listing_url)
+    pages: dict[str, None] = {}
+    last: PageUrl | None = None
+    for url, link in links:
+        label = " ".join(link.root.text_content().split())
+        if not PAGE_LABEL.fullmatch(label):
+            continue
+        numbered = page_url(url)
+        number = NUMBER_LABEL.fullmatch(label)
+        if number and (numbered is None or numbered.number != int(number.group(1))):
+            continue  # a number that is no page number of its URL: "12" comments, a day of a calendar
+        if url != listing_url:
+            pages[url] = None
+        if numbered and LAST_LABEL.search(label):
+            last = numbered
+    if last is not None and page_url(listing_url) is None:
+        pages.update(dict.fromkeys(last.page(number) for number in range(2, last.number + 1)))
+    return list(pages)

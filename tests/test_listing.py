@@ -1,0 +1,402 @@
+"""Listing pages, offline: the main list and the dates beside its links, article vs listing by content,
+pagination in every common form, and how a listing's date text becomes an article's date."""
+
+from __future__ import annotations
+
+import doctest
+from datetime import UTC, datetime
+
+import pytest
+from parsel import Selector
+from scrapy.utils.test import get_crawler
+
+from crawler.extract import listing, pagination
+from crawler.extract.listing import ARTICLE, LISTING, LISTING_DATE, MainList, main_list, page_kind, site_links
+from crawler.extract.pagination import PageUrl, page_url
+from crawler.items import Article
+from pipelines.normalize import NormalizePipeline
+from pipelines.text import SHANGHAI
+
+URL = "http://x.cn/news/"
+
+
+@pytest.mark.parametrize("module", [listing, pagination])
+def test_doctests(module: object) -> None:
+    assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
+
+
+def links_of(html: str, url: str = URL) -> list[tuple[str, Selector]]:
+    return list(site_links(Selector(text=html), url))
+
+
+# --- the main list ---------------------------------------------------------------------------------
+
+NAV = '<ul class="nav"><li><a href="/">首页</a></li><li><a href="/news/">财经要闻</a></li><li><a href="/stock/">股票</a></li></ul>'
+HOT = (
+    '<div class="side"><div class="hd"><h3>栏目排行</h3></div><ol>'
+    + "".join(f'<li><i>{n}</i><a href="/a/2024090{n}/9{n}.html">排行第{n}的文章标题</a></li>' for n in range(1, 6))
+    + "</ol></div>"
+)
+
+
+@pytest.mark.parametrize(
+    ("html", "dates"),
+    [
+        pytest.param(  # DedeCMS: the date before the link
+            '<ul><li><span>09-03</span><a href="/a/1.html">央行开展逆回购操作</a></li>'
+            '<li><span>09-02</span><a href="/a/2.html">沪指收涨成交放量</a></li></ul>',
+            {"http://x.cn/a/1.html": "09-03", "http://x.cn/a/2.html": "09-02"},
+            id="date-before",
+        ),
+        pytest.param(  # title in an <h3>, a summary, then the date: the whole item is searched
+            '<ul class="news-list"><li><h3><a href="/p/1">央行开展逆回购操作</a></h3><p>央行今日开展1000亿元逆回购,'
+            '2024年9月3日到期。</p><div class="meta"><span class="time">3小时前</span><span>资讯</span></div></li>'
+            '<li><h3><a href="/p/2">沪指收涨成交放量</a></h3><p>摘要。</p><div><span>昨天 14:20</span></div></li></ul>',
+            {"http://x.cn/p/1": "3小时前", "http://x.cn/p/2": "昨天 14:20"},
+            id="summary-then-date",
+        ),
+        pytest.param(
+            '<table><tr><td><a href="/show?id=1">央行开展逆回购操作</a></td><td>[2024-09-03]</td></tr>'
+            '<tr><td><a href="/show?id=2">沪指收涨成交放量</a></td><td>[2024-09-02]</td></tr></table>',
+            {"http://x.cn/show?id=1": "[2024-09-03]", "http://x.cn/show?id=2": "[2024-09-02]"},
+            id="table-rows",
+        ),
+        pytest.param(
+            '<div class="list"><a href="/p/1">央行开展逆回购操作</a><span>(09-03)</span><br/>'
+            '<a href="/p/2">沪指收涨成交放量</a> 2天前<br/><a href="/p/3">银行下调存款利率</a><br/></div>',
+            {"http://x.cn/p/1": "(09-03)", "http://x.cn/p/2": "2天前", "http://x.cn/p/3": None},
+            id="flat-links",
+        ),
+        pytest.param(  # the image link and the title link of one item are one link
+            '<ul><li><a href="/p/1"><img src="/1.jpg"/></a><a href="/p/1">央行开展逆回购操作</a><em>刚刚</em></li>'
+            '<li><a href="/p/2"><img src="/2.jpg"/></a><a href="/p/2">沪指收涨成交放量</a></li></ul>',
+            {"http://x.cn/p/1": "刚刚", "http://x.cn/p/2": None},
+            id="image-and-title",
+        ),
+        pytest.param(  # the last page: a widget with more links is still no main list
+            NAV + '<ul><li><a href="/p/1">央行开展逆回购操作</a><span>09-03</span></li>'
+            '<li><a href="/p/2">沪指收涨成交放量</a><span>09-02</span></li></ul>' + HOT,
+            {"http://x.cn/p/1": "09-03", "http://x.cn/p/2": "09-02"},
+            id="widget-outnumbers-list",
+        ),
+        pytest.param(NAV, {}, id="nav-only"),
+        pytest.param(  # widgets only: an article page's 相关推荐 and 栏目排行
+            '<div><h3>相关推荐</h3><ul><li><a href="/p/1">央行开展逆回购操作</a></li>'
+            '<li><a href="/p/2">沪指收涨成交放量</a></li></ul></div>' + HOT,
+            {},
+            id="widgets-only",
+        ),
+        pytest.param(  # a widget headed inside its block
+            '<div class="hot"><h4>热门文章</h4><a href="/p/1">央行开展逆回购操作</a><br/>'
+            '<a href="/p/2">沪指收涨成交放量</a></div>',
+            {},
+            id="heading-inside",
+        ),
+        pytest.param('<p><a href="/p/1">央行开展逆回购操作</a></p>', {}, id="one-link-is-no-list"),
+    ],
+)
+def test_main_list(html: str, dates: dict[str, str | None]) -> None:
+    assert main_list(links_of(html)).dates == dates
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024-09-03", "2024-09-03 11:54", "[09-03]", "(09-03)", "日期:09-03", "9月3日", "09-03 11:54", "09/03",
+     "3小时前", "5分钟前", "2天前", "刚刚", "昨天 14:20", "前天", "2024年9月3日", "【2024/09/03】"],
+)  # fmt: skip
+def test_listing_date_forms(text: str) -> None:
+    assert LISTING_DATE.fullmatch(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["阅读 123", "123", "12.5%", "1.5", "第3期", "资讯", "2024年报", "3小时", "央行9月3日开展逆回购", "共5页"]
+)
+def test_listing_date_rejects(text: str) -> None:
+    assert not LISTING_DATE.fullmatch(text)
+
+
+@pytest.mark.parametrize(
+    ("heading", "widget"),
+    [("相关推荐", True), ("推荐阅读", True), ("热点内容", True), ("热门文章", True), ("栏目排行", True),
+     ("频道总排行", True), ("猜你喜欢", True), ("大家都在看", True), ("24小时热读", True),
+     ("财经要闻", False), ("最新文章", False), ("公司", False), (">", False), ("2024-09-03", False)],
+)  # fmt: skip
+def test_widget_headings(heading: str, widget: bool) -> None:
+    assert bool(listing.WIDGET_HEADING.search(heading)) == widget
+
+
+# --- article or listing ----------------------------------------------------------------------------
+
+
+def paragraphs(count: int) -> str:
+    return "".join(
+        f"<p>央行今日开展{n}000亿元7天期逆回购操作，中标利率持平于1.70%，当日实现净投放。</p>" for n in range(count)
+    )
+
+
+BODY = paragraphs(5)
+LIST_ITEMS = "".join(
+    f'<li><a href="/p/{n}">第{n}条新闻的标题文字</a><p>这是第{n}条新闻的摘要，摘录正文的开头一段文字……</p><span>09-0{n}</span></li>'
+    for n in range(1, 8)
+)
+
+
+@pytest.mark.parametrize(
+    ("html", "listing_date", "kind"),
+    [
+        pytest.param(
+            f'<div class="title"><h1>央行开展逆回购</h1></div><div class="info">时间:2024-09-03 11:54 来源:新华社</div>'
+            f'<div class="content"><table><tr><td>{BODY}</td></tr></table></div>{HOT}',
+            None,
+            ARTICLE,
+            id="dede-article",
+        ),
+        pytest.param(  # PHPCMS: the meta line inside the <h1>
+            f"<div id='Article'><h1>央行开展逆回购<br/><span>2024年09月03日 11:54 来源:新华社</span></h1>"
+            f"<div class='content'>{BODY}</div></div>",
+            None,
+            ARTICLE,
+            id="meta-in-h1",
+        ),
+        pytest.param(
+            "<h1>央行开展逆回购</h1><div>3小时前 来源:新华社</div><div>"
+            + "<br/>".join("央行今日开展1000亿元7天期逆回购操作，中标利率持平于1.70%。" for _ in range(4))
+            + "</div>",
+            None,
+            ARTICLE,
+            id="br-lines-relative-date",
+        ),
+        pytest.param(
+            f"<h1>央行开展逆回购</h1><div>来源:新华社</div><div>{BODY}</div>",
+            "3小时前",
+            ARTICLE,
+            id="undated-but-listed-with-a-date",
+        ),
+        pytest.param(  # no <h1>: the date shows just before the text
+            '<table><tr><td class="bt">关于做好小微企业金融服务的通知</td></tr>'
+            "<tr><td>发布时间：2024-09-03 来源：区政府办公室 字号：大 中 小</td></tr>"
+            f'<tr><td><div id="zoom">{BODY}</div></td></tr></table>',
+            None,
+            ARTICLE,
+            id="no-h1",
+        ),
+        pytest.param(  # the date is written by a script: the metadata says it
+            f'<meta property="og:type" content="article"/><h1>央行开展逆回购</h1><div class="time"></div><div>{BODY}</div>',
+            None,
+            ARTICLE,
+            id="og-type-article",
+        ),
+        pytest.param(  # a comment list longer than the body: its dates come after the headline's
+            f"<h1>央行开展逆回购</h1><div>2024-09-03 来源:新华社</div><div>{paragraphs(2)}</div><div class='comments'>"
+            + "".join(
+                f"<p>网友{n}：这篇报道写得很好，央行的操作符合市场预期。<span>2024-09-04</span></p>" for n in range(9)
+            )
+            + "</div>",
+            None,
+            ARTICLE,
+            id="comments-outweigh-body",
+        ),
+        pytest.param(
+            f"<h1>关于我们</h1><div>{BODY}</div><div>联系电话:010-65123456</div>",
+            None,
+            LISTING,
+            id="about-page-undated",
+        ),
+        pytest.param(  # dates after the text (a widget) or far before it (the top bar) do not date a page
+            "<div>今天是2024年9月3日 星期二</div>"
+            + "".join(f'<a href="/c{n}/">栏目{n}</a>' for n in range(60))
+            + f"<div class='title'>关于我们</div><div>{BODY}</div><ul><li>热点 2024-09-03</li></ul>",
+            None,
+            LISTING,
+            id="about-page-dates-around",
+        ),
+        pytest.param(f"<h1>财经要闻</h1><ul>{LIST_ITEMS}</ul>{HOT}", None, LISTING, id="listing-with-summaries"),
+        pytest.param(  # summaries beside the titles in one block: more text than titles, still a list
+            '<h1>财经要闻</h1><div class="list">'
+            + "".join(
+                f'<h3><a href="/p/{n}">第{n}条新闻的标题文字</a></h3><p>2024-09-0{n} 这是第{n}条新闻的摘要，摘录正文开头一段文字……</p>'
+                for n in range(1, 8)
+            )
+            + "</div>",
+            "09-03",
+            LISTING,
+            id="summary-block",
+        ),
+        pytest.param(
+            "".join(f'<div class="block"><h2>频道{c}</h2><ul>{LIST_ITEMS}</ul></div>' for c in range(3)),
+            None,
+            LISTING,
+            id="home-page",
+        ),
+    ],
+)
+def test_page_kind(html: str, listing_date: str | None, kind: str) -> None:
+    sel = Selector(text=f"<html><body>{NAV}{html}</body></html>")
+    assert page_kind(sel, main_list(links_of(sel.get())), listing_date) == kind
+
+
+def test_page_kind_weighs_the_text_against_the_main_list() -> None:
+    sel = Selector(text=f"<h1>央行开展逆回购</h1><div>2024-09-03</div><div>{BODY}</div>")
+    assert page_kind(sel, MainList({}, 0)) == ARTICLE
+    assert page_kind(sel, MainList({"/p/1": None, "/p/2": None}, 10_000)) == LISTING
+
+
+# --- pagination ------------------------------------------------------------------------------------
+
+
+def pages_of(html: str, url: str = URL) -> list[str]:
+    return [page.removeprefix("http://x.cn") for page in pagination.pagination(links_of(html, url), url)]
+
+
+@pytest.mark.parametrize(
+    ("html", "url", "pages"),
+    [
+        pytest.param(  # DedeCMS: a run of numbers, 下一页 and 末页, whose number gives the range
+            "<a>首页</a><span>1</span><a href='list_5_2.html'>2</a><a href='list_5_3.html'>3</a>"
+            "<a href='list_5_2.html'>下一页</a><a href='list_5_6.html'>末页</a>",
+            URL,
+            [
+                "/news/list_5_2.html",
+                "/news/list_5_3.html",
+                "/news/list_5_6.html",
+                "/news/list_5_4.html",
+                "/news/list_5_5.html",
+            ],
+            id="list_5_2.html-末页",
+        ),
+        pytest.param(
+            "<a href='/news/?page=2'>下一页 &gt;</a><a href='/news/?page=4'>尾页</a>",
+            URL,
+            ["/news/?page=2", "/news/?page=4", "/news/?page=3"],
+            id="?page=2-尾页",
+        ),
+        pytest.param(
+            "<a href='/list.php?catid=6&page=2'>2</a><a href='/list.php?page=3&catid=6'>最后一页</a>",
+            "http://x.cn/list.php?catid=6",
+            ["/list.php?catid=6&page=2", "/list.php?catid=6&page=3"],
+            id="?page-among-parameters",
+        ),
+        pytest.param(
+            "<a href='index_2.html'>第2页</a><a href='index_3.html'>[第 3 页]</a>",
+            URL,
+            ["/news/index_2.html", "/news/index_3.html"],
+            id="index_2.html-第N页",
+        ),
+        pytest.param(
+            "<a href='/news/2/'>2</a><a href='/news/3/'>3</a><a href='/news/2/'>»</a>",
+            URL,
+            ["/news/2/", "/news/3/"],
+            id="/2/-run",
+        ),
+        pytest.param(
+            "<a href='/gn/news_2.shtml'>[2]</a><a href='/gn/news_9.shtml'>Last</a>",
+            "http://x.cn/gn/news.shtml",
+            ["/gn/news_2.shtml", "/gn/news_9.shtml", *(f"/gn/news_{n}.shtml" for n in range(3, 9))],
+            id="_2.html-Last",
+        ),
+        pytest.param(
+            "<a href='/zixun/list-3.html'>上一页</a><a href='/zixun/list-5.html'>下一页</a>"
+            "<a href='/zixun/list-9.html'>尾页</a>",
+            "http://x.cn/zixun/list-4.html",
+            ["/zixun/list-3.html", "/zixun/list-5.html", "/zixun/list-9.html"],
+            id="not-the-first-page-no-range",
+        ),
+        pytest.param(
+            "<a href='/news/index.html'>上一页</a><a href='/news/index_2.html'>下一页</a>",
+            "http://x.cn/news/index.html",
+            ["/news/index_2.html"],
+            id="not-itself",
+        ),
+        pytest.param(  # must not: the next article, the home page, a channel, numbers no page URL carries
+            "<a href='/a/20240904/2.html'>下一篇</a><a href='/'>首页</a><a href='/news/'>更多</a>"
+            "<a href='/a/20240903/1.html#comments'>12</a><a href='/2024/09/03/'>2024</a><a href='/news/list_5_2.html'>3</a>",
+            URL,
+            [],
+            id="no-page-links",
+        ),
+    ],
+)
+def test_pagination(html: str, url: str, pages: list[str]) -> None:
+    assert pages_of(html, url) == pages
+
+
+@pytest.mark.parametrize(
+    ("label", "page_link"),
+    [("下一页", True), ("下页", True), ("上一页", True), ("下一页 >", True), ("« 上一页", True), ("尾页", True),
+     ("末页", True), ("最后一页", True), ("第3页", True), ("[3]", True), ("3", True), (">>", True), ("»", True),
+     ("Next", True), ("Last »", True),
+     ("下一篇", False), ("上一篇", False), ("首页", False), ("更多", False), ("共5页", False), ("3条", False),
+     ("第3期", False), ("央行开展逆回购", False)],
+)  # fmt: skip
+def test_page_labels(label: str, page_link: bool) -> None:
+    assert bool(pagination.PAGE_LABEL.fullmatch(label)) == page_link
+
+
+@pytest.mark.parametrize(
+    ("url", "split"),
+    [
+        ("http://x.cn/news/list_5_2.html", PageUrl("http://x.cn/news/list_5_", 2, ".html")),
+        ("http://x.cn/html/finance/index_12.html", PageUrl("http://x.cn/html/finance/index_", 12, ".html")),
+        ("http://x.cn/zixun/list-2.html", PageUrl("http://x.cn/zixun/list-", 2, ".html")),
+        ("http://x.cn/gn/news_2.shtml", PageUrl("http://x.cn/gn/news_", 2, ".shtml")),
+        ("http://x.cn/news/index2.html", PageUrl("http://x.cn/news/index", 2, ".html")),
+        ("http://x.cn/list.php?catid=6&page=2", PageUrl("http://x.cn/list.php?catid=6&page=", 2, "")),
+        ("http://x.cn/news/?p=3&size=20", PageUrl("http://x.cn/news/?p=", 3, "&size=20")),
+        ("http://x.cn/news/2/", PageUrl("http://x.cn/news/", 2, "/")),
+        ("http://x.cn/news/page/2", PageUrl("http://x.cn/news/page/", 2, "")),
+        ("http://x.cn/news/", None),
+        ("http://x.cn/a/20240903/1128.html", None),
+        ("http://x.cn/list.php?catid=6", None),
+        ("http://x.cn/news/?cpage=2", None),
+        ("http://x.cn/news/list_5_2.html?from=1", None),
+    ],
+)
+def test_page_url_forms(url: str, split: PageUrl | None) -> None:
+    """Where a URL carries its page number. (A page link is known by its label: `/p/98765` reads as page
+    98765 here, but no link labelled 98765 points to it.)"""
+    assert page_url(url) == split
+
+
+# --- the listing's date as the article's date ------------------------------------------------------
+
+CRAWLED = datetime(2024, 9, 5, 12, 0, tzinfo=SHANGHAI)
+
+
+def sh(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(2024, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def published(listing_date: str, crawled_at: datetime = CRAWLED) -> tuple[datetime | None, str | None]:
+    """What the normaliser makes of an undated article page listed with `listing_date`."""
+    article = Article(
+        url="http://x.cn/news/show?id=1", site="x.cn", title="央行开展逆回购", body="央行今日开展逆回购。",
+        listing_date_raw=listing_date, crawled_at=crawled_at,
+    )  # fmt: skip
+    NormalizePipeline.from_crawler(get_crawler()).process_item(article)
+    return article.published_at, article.date_source
+
+
+@pytest.mark.parametrize(
+    ("listing_date", "expected"),
+    [
+        ("3小时前", sh(9, 5, 9)),
+        ("5分钟前", sh(9, 5, 11, 55)),
+        ("刚刚", CRAWLED),
+        ("2天前", sh(9, 3, 12)),
+        ("昨天 14:20", sh(9, 4, 14, 20)),
+        ("前天 08:00", sh(9, 3, 8)),
+        ("09-03 11:54", sh(9, 3, 11, 54)),
+        ("9月3日", sh(9, 3)),
+        ("(2024-09-03)", sh(9, 3)),
+        ("12-31 08:00", datetime(2023, 12, 31, 8, tzinfo=SHANGHAI)),  # this year's is after the crawl
+        ("09-03", sh(9, 3)),
+        ("[09-03]", sh(9, 3)),
+    ],
+)  # fmt: skip
+def test_a_listing_date_dates_an_undated_article_against_the_crawl_time(listing_date: str, expected: datetime) -> None:
+    assert published(listing_date) == (expected, "listing")
+
+
+def test_a_listing_date_is_resolved_in_shanghai_time() -> None:
+    """17:00 UTC on Sep 4 is 01:00 on Sep 5 in Shanghai: 昨天 is Sep 4 there."""
+    assert published("昨天 14:20", datetime(2024, 9, 4, 17, 0, tzinfo=UTC)) == (sh(9, 4, 14, 20), "listing")
