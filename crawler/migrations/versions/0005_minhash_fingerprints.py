@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from crawler import store
 from pipelines.fingerprint import fingerprint
 
 revision = "0005"
@@ -53,9 +54,7 @@ def upgrade() -> None:
                 for i, body in prints.items()
             ],
         )
-        keys = [{"key": key, "article_id": i} for i, body in prints.items() for key in set(body.bands)]
-        if keys:
-            connection.execute(sa.insert(fingerprints), keys)
+        store.index_bands(connection, {i: body.bands for i, body in prints.items()})
         last = rows[-1].id
 
 
