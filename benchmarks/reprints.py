@@ -240,7 +240,8 @@ def compare(stories: int, stress: bool, matching: Matching) -> None:
 
 
 def lookup(paths: list[str], samples: int, matching: Matching) -> None:
-    print(f"{'stored articles':>16} {'band keys':>11} {'lookups/s':>10} {'median ms':>10} {'bytes/key':>10}")
+    """The dedupe stage of a crawl per item: the body's fingerprint, then the lookup in the database."""
+    print(f"{'stored articles':>16} {'band keys':>11} {'items/s':>8} {'median ms':>10} {'bytes/key':>10} {'bytes/article':>14}")
     for path in paths:
         engine = store.make_engine(f"sqlite:///{path}", create=False, check=False)
         with engine.connect() as connection:
@@ -253,13 +254,13 @@ def lookup(paths: list[str], samples: int, matching: Matching) -> None:
             bodies = [b for (b,) in connection.execute(select(ArticleRow.body).order_by(func.random()).limit(samples))]
             times = []
             for i, body in enumerate(bodies):  # each sample: a copy of a stored article with one more line
-                page = queries.Page(f"http://new/{i}", fingerprint(body + "\n(责任编辑:孙悦)"))
                 started = time.perf_counter()
+                page = queries.Page(f"http://new/{i}", fingerprint(body + "\n(责任编辑:孙悦)"))
                 found = queries.find_canonical(connection, page, matching)
                 times.append(time.perf_counter() - started)
                 assert found is not None
-        print(f"{articles:>16,} {keys:>11,} {len(times) / sum(times):>10,.0f} "
-              f"{statistics.median(times) * 1000:>10.2f} {size / max(1, keys):>10.0f}")  # fmt: skip
+        print(f"{articles:>16,} {keys:>11,} {len(times) / sum(times):>8,.0f} {statistics.median(times) * 1000:>10.2f} "
+              f"{size / max(1, keys):>10.0f} {size / max(1, articles):>14.0f}")  # fmt: skip
 
 
 def main() -> None:

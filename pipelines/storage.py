@@ -64,14 +64,15 @@ class StoragePipeline:
         )
         crawler.signals.connect(pipeline.spider_opened, signals.spider_opened)
         crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
+        try:  # before the crawl starts: a database that cannot be used stops it with one line, no traceback
+            pipeline.engine = store.make_engine(pipeline.db_url)
+        except Exception as exc:
+            logger.error("cannot store articles in %s: %s", pipeline.db_url, str(exc).splitlines()[0])
+            raise SystemExit(1) from None
         return pipeline
 
     def open_spider(self) -> None:
-        try:
-            self.engine = store.make_engine(self.db_url)
-        except Exception as exc:
-            logger.error("cannot store articles in %s: %s", self.db_url, str(exc).splitlines()[0])
-            raise
+        assert self.engine is not None
         self.writer = store.ArticleWriter(self.engine, self.batch_size, self.matching)
         logger.info("storing articles in %s", self.engine.url.render_as_string())
 

@@ -212,3 +212,26 @@ def test_zero_config_crawl_from_start_urls_only(sample_network: Any, tmp_path: P
     assert len(missing) <= 0.01 * stories, missing
     assert len(problems) - len(missing) <= 0.02 * len(records) * len(fields), problems[:40]
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize(
+    ("db_url", "says"),
+    [
+        ("postgresql+psycopg://nobody@127.0.0.1:1/finnews", "Connection refused"),  # nothing listens on port 1
+        ("sqlite:///{tmp}/old.db", "finnews db upgrade"),  # a database of an older schema
+    ],
+)
+def test_a_database_that_cannot_be_used_stops_the_crawl_with_one_line(
+    sample_network: Any, tmp_path: Path, db_url: str, says: str
+) -> None:
+    (tmp_path / "old.db").touch()
+    store.upgrade(store.make_engine(f"sqlite:///{tmp_path}/old.db", create=False, check=False), "0004")
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "portal", *sample_network.crawl_arguments(),
+         "-s", f"FINNEWS_DB_URL={db_url.format(tmp=tmp_path)}"],
+        cwd=PROJECT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    errors = [line for line in result.stderr.splitlines() if " ERROR: " in line]
+    assert result.returncode == 1
+    assert len(errors) == 1 and "cannot store articles in" in errors[0] and says in errors[0], errors
+    assert "Traceback" not in result.stderr
