@@ -36,6 +36,7 @@ class Article:
     authors: list[str] = field(default_factory=list)  # `author` as a list of names
     date_source: str | None = None  # where published_at came from: page / listing / url
     date_conflict: bool = False  # the page's date and the URL's are more than a day apart
+    reprint_notice: bool = False  # the page declares itself a reprint (声明: 本网站转自其它媒体, 本文转载自 ...)
     views_lower_bound: bool = False  # "10万+": views is a lower bound
     # Raw values: what the page said before normalisation.
     source_raw: str | None = None

@@ -80,6 +80,7 @@ class ArticleRow(Base):
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     date_source: Mapped[str | None] = mapped_column(String(20))
     date_conflict: Mapped[bool] = mapped_column(default=False)
+    reprint_notice: Mapped[bool] = mapped_column(default=False)  # the page says it carries another medium's article
     source: Mapped[str | None] = mapped_column(String(200), index=True)
     source_raw: Mapped[str | None] = mapped_column(Text)
     source_canonical: Mapped[str | None] = mapped_column(String(200), index=True)

@@ -120,7 +120,7 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
 
 EXPORT_FIELDS = (
     "url", "site", "title", "published_at", "source", "author", "editor", "views", "body",
-    "images", "category", "crawled_at", "source_canonical", "authors", "date_source", "date_conflict",
+    "images", "category", "crawled_at", "source_canonical", "authors", "date_source", "date_conflict", "reprint_notice",
     "source_raw", "views_lower_bound",
 )  # fmt: skip
 _ARTICLE_COLUMNS = [ArticleRow.id, *(getattr(ArticleRow, name) for name in EXPORT_FIELDS)]

@@ -214,7 +214,7 @@ class ArticleWriter:
 
 
 _ARTICLE_UPDATES = (
-    "site", "title", "published_at", "date_source", "date_conflict", "source", "source_raw", "source_canonical",
+    "site", "title", "published_at", "date_source", "date_conflict", "reprint_notice", "source", "source_raw", "source_canonical",
     "author", "authors", "editor", "views", "views_lower_bound", "body", "images", "category", "body_hash", "n_shingles", "figures",
 )  # fmt: skip
 _REPRINT_UPDATES = ("article_id", "site", "published_at", "views", "similarity", "crawled_at")

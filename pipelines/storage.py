@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _ROW_FIELDS = (
-    "url", "site", "site_name", "title", "published_at", "date_source", "date_conflict", "source", "source_raw",
+    "url", "site", "site_name", "title", "published_at", "date_source", "date_conflict", "reprint_notice", "source", "source_raw",
     "source_canonical", "author", "authors", "editor", "views", "views_lower_bound", "body", "images", "category",
     "crawled_at",
 )  # fmt: skip

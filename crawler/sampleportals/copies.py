@@ -111,6 +111,7 @@ class Copy(NamedTuple):
             "body": "\n".join(self.paragraphs),
             "images": [base_url + image_path] if self.image else [],
             "category": self.category,
+            "reprint_notice": self.slot.portal.reprint_notice,
         }
 
 

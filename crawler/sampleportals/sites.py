@@ -29,6 +29,7 @@ class PortalSpec:
     shows_seconds: bool  # the meta line's time has seconds
     indent_rate: float  # share of pages whose paragraphs start with an indent
     nav_only: tuple[tuple[str, str], ...] = ()  # (key, name) of nav channels without articles
+    reprint_notice: bool = False  # every article page carries a 声明 that it is another medium's article
 
     def channel_of(self, topic: str) -> int:
         """Index of the channel that files `topic`."""
@@ -84,6 +85,7 @@ TXJR = PortalSpec(
     aid_base=30001,
     shows_seconds=True,
     indent_rate=0.15,
+    reprint_notice=True,
     nav_only=(
         ("caijing", "财经"),
         ("xiaofei", "消费"),

@@ -1,0 +1,29 @@
+"""Whether an article page declares itself a reprint: the 声明 / 转载 / 转自 notices of syndicating portals."""
+
+from __future__ import annotations
+
+import re
+
+from parsel import Selector
+
+# A page's notice that it carries another medium's article:
+#   "声明:以上内容为本网站转自其它媒体,相关信息仅为传递更多信息之目的" (the reference page), "本网转载此文是
+#   出于传递更多信息之目的", "本文转载仅出于传播信息需要", "本文系转载", "本文转载自微信公众号", "本文转自:新华网", "(转载)", "文章来源于网络".
+# Not the notices of an original, which forbid reprinting: "转载请注明出处", "未经授权不得转载", "禁止转载",
+# "如需转载请联系", "谢绝转载", "欢迎转载".
+REPRINT_NOTICE = re.compile(
+    r"转自(?:其[它他])?(?:媒体|网络|网站|[:：]|\S{2,12}(?:网|报|社|号|台))"
+    r"|(?<![请需迎止绝得禁勿])转载(?:此文|自|于|的)|系转载|本[文网站]转载|[(（【\[]转载[)）】\]]|(?:来源|来自|源自)于?(?:互联)?网络"
+)
+
+
+def declares_reprint(sel: Selector) -> bool:
+    """Whether the page's text carries a reprint notice (`REPRINT_NOTICE`).
+
+    >>> declares_reprint(Selector(text="<p>正文</p><p>声明:以上内容为本网站转自其它媒体,不代表本网观点。</p>"))
+    True
+    >>> declares_reprint(Selector(text="<p>本文系原创,转载请注明出处,未经授权不得转载。</p>"))
+    False
+    """
+    text = " ".join(sel.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall())
+    return REPRINT_NOTICE.search(text) is not None
