@@ -188,7 +188,7 @@ def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profi
     raw = extract_article(Selector(text=text, type="html"), url, profile.fields if profile else None)
     site = profile.name if profile else urlsplit(url).netloc
     article = raw.to_article(url, site, profile.site_name if profile else None, now)
-    normalize_article(article, now)
+    normalize_article(article, now, page_names=() if profile else raw.site_names)
     return {
         **{name: getattr(article, name) for name in EXTRACT_FIELDS},
         "counter_url": raw.counter_url,

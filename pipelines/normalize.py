@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +20,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def normalize_article(article: Article, now: datetime, titles: text.TitleSuffixLearner | None = None) -> list[str]:
+def normalize_article(
+    article: Article, now: datetime, titles: text.TitleSuffixLearner | None = None, page_names: Iterable[str] = ()
+) -> list[str]:
     """Clean `article` in place (raw values in, contract values out).
 
     `titles` learns each site's `<title>` suffix from the pages it sees (the pipeline keeps one for the
-    crawl); without it, only the site's known names are cut from titles. Returns the names of the
-    fields whose raw text was present but could not be parsed.
+    crawl); without it, only the site's known names are cut from titles. `page_names` are the names the
+    page gives its own site (og:site_name, logo; `finnews extract` without a profile): a 来源 naming one
+    is no source. Returns the names of the fields whose raw text was present but could not be parsed.
     """
     unparsed: list[str] = []
     own_names = [name for name in (article.site_name, article.site) if name]
@@ -37,7 +41,7 @@ def normalize_article(article: Article, now: datetime, titles: text.TitleSuffixL
     article.body = text.clean_body((article.body or "").split("\n"))
     article.author = text.clean_person(article.author)
     article.authors = text.split_people(article.author)
-    article.source = text.clean_source(article.source_raw, own_names)
+    article.source = text.clean_source(article.source_raw, [*own_names, *page_names])
     article.source_canonical = text.canonical_source(article.source)
     article.published_at, article.date_source = _published_at(article, now)
     article.date_conflict = text.dates_disagree(article.published_at, text.date_from_url(article.url))

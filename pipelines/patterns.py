@@ -164,10 +164,10 @@ VIEWS_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"(?:write|html|text|innerHTML|innerText|textContent)\s*(?:\(|=)\s*['\"]?\s*(?:<[^<>]*>\s*)*" + _NUM,
         re.ASCII,
     ),
-    # Labelled: "阅读量:11003", "阅读(123)", "点击：123", "浏览次数: 45", "人气:9", "views: 12".
+    # Labelled: "阅读量:11003", "阅读(123)", "点击：123", "浏览次数: 45", "人气:9", "views: 12", "查看: 3521".
     # Not: "阅读全文", "点击查看".
     re.compile(
-        r"(?:阅读|浏览|点击|访问|观看|播放|围观|人气|热度|\b(?:views?|hits?|clicks?|reads?|pv)\b)"
+        r"(?:阅读|浏览|点击|访问|观看|播放|围观|人气|热度|查看(?=\s*:)|\b(?:views?|hits?|clicks?|reads?|pv)\b)"
         r"\s*(?:量|数|次数|人数)?\s*[:(\[]?\s*" + _NUM,
         re.ASCII | re.IGNORECASE,
     ),
@@ -228,22 +228,30 @@ SOURCE_KEY_DROP = re.compile(r"[\s《》〈〉]+")
 
 # Role labels removed from person fields (replaced by a name separator):
 # "本报记者 张三", "新华社记者王磊", "通讯员 李四", "作者:张三", "文/王磊", "文：王磊", "图/李四",
-# "(责任编辑:孙悦)", "责编：孙悦", "编辑:孙悦". "文" / "图" / "摄" count only with "/" or ":".
+# "(责任编辑:孙悦)", "责编：孙悦", "编辑:孙悦", outlet-prefixed "潮头新闻编辑 | 丁文娜", "每经编辑：王五",
+# "分析师：孙启航". "文" / "图" / "摄" count only with "/" or ":".
 PERSON_LABEL = re.compile(
     r"[^\s、,，;；/|:：()（）【】\[\]]{0,10}?(?:记者|通讯员|实习生|特约撰稿人?|撰稿人?)\s*:?"
-    r"|(?:作者|撰文|采写|口述|整理|编译|译者)\s*:?"
+    r"|(?:作者|撰文|采写|口述|整理|编译|译者|分析师|研究员|联系人)\s*:?"
     r"|(?:文图|图文|文|图|摄影?|译)\s*[/:]"
-    r"|(?:责任|值班|本文|文字)?编辑\s*:?|责编\s*:?|主编\s*:?"
+    r"|[^\s、,，;；/|:：()（）【】\[\]]{0,8}?(?:(?:责任|值班|本文|文字)?编辑|责编|主编)\s*:?"
 )
-# The text is an editor mention: "(责任编辑:孙悦)", "【责任编辑：孙悦】", "编辑:孙悦"
-EDITOR_LEAD = re.compile(r"^[\s(\[【（〔]*(?:(?:责任|值班|本文|文字)?编辑|责编|主编)")
-# Where an author list ends (an editor label follows): "张三 (责任编辑:孙悦)", "作者:张三 编辑:李四"
-EDITOR_MARK = re.compile(r"(?:责任|值班|本文|文字)?编辑|责编|主编")
+# The text is an editor mention: "(责任编辑:孙悦)", "【责任编辑：孙悦】", "编辑:孙悦", "潮头新闻编辑 | 丁文娜"
+EDITOR_LEAD = re.compile(
+    r"^[\s(\[【（〔]*[^\s、,，;；/|:：()（）【】\[\]]{0,8}?(?:(?:责任|值班|本文|文字)?编辑|责编|主编)"
+)
+# Where an author list ends (an editor label follows): "张三 (责任编辑:孙悦)", "作者:张三 编辑:李四",
+# an outlet-prefixed label after a space: "方舟 新财编辑:程雪" (ends before "新财").
+EDITOR_MARK = re.compile(
+    r"(?:(?<=[\s|｜])[^\s、,，;；/|:：()（）【】\[\]]{1,6}?(?=编辑\s*[:|｜]))?(?:(?:责任|值班|本文|文字)?编辑|责编|主编)"
+)
 # Where an editor list ends (an author label follows): "责任编辑:孙悦 记者:王磊"
 AUTHOR_MARK = re.compile(r"记者|通讯员|作者|撰文|文\s*/")
 # Where any person list ends: other roles ("审核:王五", "校对:李六", "监制"), 来源/时间/阅读/点击 labels, dates.
+# Page UI words after a name stop it too: "张燕北 评论 收藏", "王轶辰 字号:大 中 小", "王永 版面 刘珊".
 PERSON_STOP = re.compile(
     r"审核|审校|校对|终审|监制|美编|编审|出品人?|策划"
+    r"|评论|收藏|分享|字号|字体|打印|关闭|举报|纠错|版面|点赞|关注"
     r"|来源|稿源|出处|转自|(?:发布|更新)?时间|日期|发布于|阅读|点击|浏览|人气"
     r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d\d"
 )
@@ -253,7 +261,16 @@ PERSON_BRACKETS = re.compile(r"[()（）【】\[\]〔〕<>《》「」『』]")
 # "张三、李四", "张三 李四", "张三/李四", "张三;李四"
 NAME_SPLIT = re.compile(r"([\s、,，;；/|]+)")
 # Tokens that are not names: "张三 摄", "北京报道", "发自北京", "综合报道"
-NAME_DROP = re.compile(r"^(?:摄|摄影|供图|图|文|实习|实习生|特约|综合|联合|编译|整理|报道)$|报道$|^发自")
+# and outlets before a name ("作者:第一财经 杜川": "第一财经", "中原日报", "新华社"), certificate numbers
+# ("执业证书编号:S1230521040002").
+NAME_DROP = re.compile(
+    r"^(?:摄|摄影|供图|图|文|实习|实习生|特约|综合|联合|编译|整理|报道)$|报道$|^发自|证书|编号"
+    r"|^\S{2,}(?:财经|新闻|日报|晚报|早报|时报|周刊|杂志|电视台|客户端)$|^\S{3,}[网社]$"
+)
+# A staff code standing alone after a name: "[责任编辑：刘文丽 PF117]", "苏可 SF023". Not "John", "A股".
+STAFF_TOKEN = re.compile(r"^[A-Za-z]{1,4}\d{2,6}$", re.ASCII)
+# One Chinese character: "陆 洋" is one two-character name spaced out ("本报记者 陆 洋").
+ONE_HAN = re.compile("^[\u4e00-\u9fff]$")
 # A staff code glued to a name by the portal's CMS: "王晓_NF5619", "钟齐鸣_NBJ11279", "李明_B11414" (网易).
 # Not "王晓_" alone or a Latin name part ("Smith_Jr").
 STAFF_CODE = re.compile(r"_[A-Za-z]{1,4}\d{3,6}$", re.ASCII)
@@ -262,7 +279,7 @@ LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z.'-]*$")
 NULL_PERSONS: frozenset[str] = frozenset(
     {"佚名", "未知", "admin", "administrator", "本站", "本网", "网络", "匿名", "管理员", "小编", "编辑部",
      "本报", "本刊", "不详", "无", "暂无", "未署名", "网友", "转载", "原创", "综合", "记者", "作者", "编辑",
-     "责任编辑", "none", "null", "unknown"}
+     "责任编辑", "文章", "本站原创", "本网原创", "none", "null", "unknown"}
 )  # fmt: skip
 
 # 责任编辑 mentions anywhere: "(责任编辑:孙悦)", "【责任编辑:孙悦】", "责任编辑：孙悦", "责编 孙悦"
@@ -297,6 +314,8 @@ BOILERPLATE_LINE = re.compile(
     r"|上一篇|下一篇|上一条|下一条|扫一扫|分享到|点击进入专题"
     r"|(?:本文|文章|新闻)?来源\s*:[^,，。!！?？]{0,40}$"
     r"|(?:字体|字号)\s*:"
+    r"|第\s*\d+\s*页\s*[/,]?\s*共\s*\d+\s*页"  # a pager: "第1页/共2页 首页 上一页 1 2 下一页 尾页"
+    r"|本帖最后由\s*\S.{0,40}编辑$"  # a forum note: "本帖最后由 阿成 于 2024-9-3 08:05 编辑"
     r")"
 )
 # Lines made only of navigation words: "【打印】【关闭】", "返回列表", "相关推荐", "关注我们", "栏目排行".

@@ -550,6 +550,8 @@ def _split_names(text: str) -> list[str]:
 
     >>> _split_names("张三,李四 John Smith、王五 北京报道 王晓_NF5619")
     ['张三', '李四', 'John Smith', '王五', '王晓']
+    >>> _split_names("陆 洋、刘文丽 PF117 第一财经 杜川")
+    ['陆洋', '刘文丽', '杜川']
     """
     parts = P.NAME_SPLIT.split(text)
     names: list[list[str]] = []  # each name as its words
@@ -558,11 +560,13 @@ def _split_names(text: str) -> list[str]:
         token = P.STAFF_CODE.sub("", parts[index]).strip(_EDGE_CHARS)
         if not token or not any(c.isalpha() for c in token) or P.NAME_DROP.search(token):
             continue
-        if token.casefold() in P.NULL_PERSONS:
+        if token.casefold() in P.NULL_PERSONS or P.STAFF_TOKEN.match(token):
             continue
         joined_by_space = index - 2 == last_kept and parts[index - 1].isspace()
         if joined_by_space and P.LATIN_WORD.match(token) and P.LATIN_WORD.match(names[-1][-1]):
             names[-1].append(token)
+        elif joined_by_space and P.ONE_HAN.match(token) and len(names[-1]) == 1 and P.ONE_HAN.match(names[-1][0]):
+            names[-1][0] += token  # "陆 洋": a two-character name spaced out
         else:
             names.append([token])
         last_kept = index

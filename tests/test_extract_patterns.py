@@ -50,6 +50,43 @@ from pipelines import patterns as pipeline_patterns
         (pipeline_patterns.STAFF_CODE, "王晓_", False),
         (pipeline_patterns.STAFF_CODE, "Smith_Jr", False),
         (pipeline_patterns.STAFF_CODE, "报告_2024", False),
+        (pipeline_patterns.STAFF_TOKEN, "PF117", True),
+        (pipeline_patterns.STAFF_TOKEN, "SF023", True),
+        (pipeline_patterns.STAFF_TOKEN, "John", False),
+        (pipeline_patterns.STAFF_TOKEN, "A股", False),
+        (patterns.DATE_TEXT, "2024-09-03T11:54:03+08:00", True),
+        (patterns.DATE_TEXT, "2024  08-31  21:07:45", True),  # the year in a <span> of its own
+        (patterns.DATE_TEXT, "2024年09月04日06:12", True),
+        (patterns.DATE_TEXT, "202409/04 08:15:26", True),  # <span>2024</span><span>09/04</span>
+        (patterns.DATE_TEXT, "13800138000", False),
+        (patterns.DATE_TEXT, "2024  09", False),
+        (patterns.DATE_TEXT, "20240903", False),
+        (patterns.YEARLESS_DATE_TEXT, "09月03日 11:54", True),
+        (patterns.YEARLESS_DATE_TEXT, "09-03 11:54", True),
+        (patterns.YEARLESS_DATE_TEXT, "9月3日，央行开展逆回购", False),
+        (patterns.YEARLESS_DATE_TEXT, "2024-09-03 11:54", False),
+        (patterns.BYLINE_LINE, "潮头新闻记者 | 宋立凯", True),
+        (patterns.BYLINE_LINE, "本报记者  陆 洋", True),
+        (patterns.BYLINE_LINE, "（责任编辑：杨 帆、吕欣）", True),
+        (patterns.BYLINE_LINE, "文/王磊", True),
+        (patterns.BYLINE_LINE, "记者从有关部门获悉，今年以来投资增长较快。", False),
+        (patterns.BYLINE_LINE, "文章指出，降准仍有空间", False),
+        (patterns.BYLINE_LINE, "作者简介：张三 北京大学教授", False),
+        (patterns.BYLINE_LINE, "作者简介：张三，北京大学教授", False),
+        (patterns.BYLINE_LINE, "21世纪经济报道记者 张望 北京报道 9月3日，央行开展了逆回购操作。", False),
+        (patterns.AUTHOR_LABEL, "作者：周亮", True),
+        (patterns.AUTHOR_LABEL, "分析师：孙启航", True),
+        (patterns.AUTHOR_LABEL, "发表于 2024-9-2 21:48|只看该作者楼主", False),
+        (patterns.VIEWS_LABEL, "查看: 3521", True),
+        (patterns.VIEWS_LABEL, "点击查看2024年报", False),
+        (patterns.COUNTER_SCRIPT, "/Article/GetHits.asp?ArticleID=3187", True),
+        (patterns.DOC_LINK, "/upload/report/20240902_yinhang.pdf", True),
+        (patterns.DOC_LINK, "/module/download/downfile.jsp?filename=a1b2c3.docx", True),
+        (patterns.DOC_LINK, "/pdf/index.html", False),
+        (patterns.DOC_LINK, "/news/2024/0903/123.html", False),
+        (patterns.DATE_JSON, '"datePublished":"2024-09-01T18:42:00+08:00"', True),
+        (patterns.DATE_JSON, '"publishTime":"2024-09-03 07:30"', True),
+        (patterns.DATE_JSON, '"publishTime":"1725320000"', False),
     ],
 )
 def test_pattern(pattern: re.Pattern[str], text: str, matches: bool) -> None:
@@ -140,3 +177,30 @@ def test_the_body_reads_lines_of_text_not_page_furniture() -> None:
 def test_category_from_the_breadcrumb(crumb: str, category: str | None) -> None:
     sel = page(f"{crumb}<h1>央行降准落地一周</h1>", "<title>央行降准落地一周_财经网</title>")
     assert extract_article(sel, "http://x.cn/a/1.html").category == category
+
+
+def test_a_shown_date_takes_its_time_from_structured_data_of_the_same_day() -> None:
+    page = """<html><head><script type="application/ld+json">{"datePublished":"2024-09-01T18:42:00+08:00"}</script>
+    </head><body><h1>标题</h1><div class="info">作者：黎嘉欣 2024年9月1日</div><div class="text"><p>%s</p></div>
+    <time datetime="2024-08-30T09:00:00+08:00">8月30日</time></body></html>""" % ("正文" * 30)
+    raw = extract_article(Selector(text=page), "https://example.cn/a.html")
+    assert raw.date == "2024-09-01T18:42:00+08:00"
+    other_day = page.replace("2024-09-01T18:42", "2024-08-31T18:42")
+    assert extract_article(Selector(text=other_day), "https://example.cn/a.html").date == "2024年9月1日"
+
+
+def test_bylines_at_the_top_and_bottom_of_the_body_leave_it_for_author_and_editor() -> None:
+    page = """<html><body><h1>标题</h1><div class="info">2024-09-03 11:54</div><div class="text">
+    <p>界面新闻记者 | 李科文</p><p>界面新闻编辑 | 许悦</p><p>%s</p><p>【责任编辑:张三】</p></div></body></html>""" % (
+        "正文" * 30
+    )
+    raw = extract_article(Selector(text=page), "https://example.cn/a.html")
+    assert (raw.author, raw.editor, raw.paragraphs) == ("界面新闻记者 | 李科文", "界面新闻编辑 | 许悦", ["正文" * 30])
+
+
+def test_amp_images_and_forum_attachments_are_body_images() -> None:
+    body = Selector(
+        text="<div><amp-img src='a.jpg'><noscript><img src='a.jpg'></noscript></amp-img>"
+        "<img src='none.gif' zoomfile='att/1.png' file='att/1.png'></div>"
+    ).css("div")[0]
+    assert read_body(body) == ([], ["a.jpg", "att/1.png"])

@@ -6,8 +6,14 @@ must print for it (the clean values of docs/contract.md; `encoding` and `counter
 a 天下金融网-like syndicated portal, DedeCMS (GBK, count.php), PHPCMS v9 (GBK, api.php?op=count),
 EmpireCMS (ViewClick, a data table), 网易-, 新浪- and 搜狐-like news pages, a government notice (GB2312,
 table layout, no <h1>), a WeChat-like article, comments longer than the article, <br> paragraphs
-(GB2312), a date only in article:published_time, 人气:1.2万, a body pasted twice, entities without "&". Changing an expectation is a deliberate
-commit with a reason, never a copy of what the code happens to print.
+(GB2312), a date only in article:published_time, 人气:1.2万, a body pasted twice, entities without "&";
+then the kinds of page a held-out evaluation showed failing, each in a style of its own: UTF-8 declared
+windows-1252, a date split over <span>s, an ISO time after 发布时间：, a year-less `09月03日 11:54`, a WordPress
+post (.entry-content, <time datetime>), a body of <div> lines, a Discuz thread (GBK), an AMP page with
+JSON-LD, an ASP portal (GBK, GetHits.asp, 佚名/本站原创), bylines at the top of the body with a channel label,
+a spaced two-character name (GB2312), analysts with certificate numbers, UI words after names and an in-body
+pager. Changing an expectation is a deliberate commit with a reason, never a copy of what the code happens
+to print.
 """
 
 from __future__ import annotations

@@ -344,6 +344,10 @@ def test_dates_disagree_with_the_parsers() -> None:
         ("0", (0, False)),
         ("10亿", (1_000_000_000, False)),
         ("2024-09-03 11:54 阅读量:11003", (11003, False)),
+        ("阅读量10万+", (100_000, True)),
+        ("阅读 3.5万", (35000, False)),
+        ("查看: 3521", (3521, False)),
+        ("浏览次数：1,024", (1024, False)),
     ],
 )
 def test_parse_views(raw: str, expected: tuple[int, bool]) -> None:
@@ -677,6 +681,28 @@ def test_unreadable_shipped_table_is_logged_and_maps_nothing(
         ("John Smith", "John Smith"),
         ("John Smith, Mary Jones", "John Smith、Mary Jones"),
         ("作者:張三", "張三"),
+        # page UI words after a name end it; staff codes and certificate numbers are no names
+        ("张燕北 评论 收藏", "张燕北"),
+        ("王堃 评论", "王堃"),
+        ("王轶辰 字号:大 中 小", "王轶辰"),
+        ("王永 版面 刘珊", "王永"),
+        ("刘文丽 PF117", "刘文丽"),
+        ("[责任编辑：刘文丽 PF117]", "刘文丽"),
+        # a two-character name spaced out; two names stay two
+        ("本报记者 韩 鑫", "韩鑫"),
+        ("本报记者 陆\u3000洋", "陆洋"),
+        ("记者 秦燕玲 贺觉渊", "秦燕玲、贺觉渊"),
+        ("杨 帆、吕欣", "杨帆、吕欣"),
+        # outlet-prefixed labels and outlets before a name
+        ("每经记者：李星 每经编辑：王五", "李星"),
+        ("方舟 新财编辑：程雪", "方舟"),
+        ("潮头新闻编辑 | 丁文娜", "丁文娜"),
+        ("界面新闻记者 | 李科文", "李科文"),
+        ("澎湃新闻记者 王蕊 实习生 陈思", "王蕊、陈思"),
+        ("作者：第一财经 杜川", "杜川"),
+        ("分析师：张明远（执业证书编号：S0570520080001）", "张明远"),
+        ("分析师：孙启航（执业证书编号：S1230521040002）、唐 蕊（执业证书编号：S1230523070011）", "孙启航、唐蕊"),
+        ("王建社", "王建社"),  # a three-character name ending with 社 is a name
     ],
 )
 def test_clean_person(raw: str, expected: str) -> None:
@@ -685,8 +711,9 @@ def test_clean_person(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "   ", "佚名", "未知", "admin", "Admin", "本站", "作者:", "记者", "作者:佚名", "来源:新华社", "2024-09-03"],
-)
+    ["", "   ", "佚名", "未知", "admin", "Admin", "本站", "作者:", "记者", "作者:佚名", "来源:新华社", "2024-09-03",
+     "文章", "佚名 文章", "本站原创"],
+)  # fmt: skip
 def test_clean_person_means_none(raw: str) -> None:
     assert clean_person(raw) is None
 
@@ -1122,6 +1149,9 @@ def test_repair_entities_leaves_alone(raw: str) -> None:
         "[打印] [关闭窗口]",
         "【字体:大 中 小】",
         "栏目排行",
+        "第1页/共2页 首页 上一页 1 2 下一页 尾页",
+        "第 2 页 / 共 3 页",
+        "本帖最后由 慢慢变富的阿成 于 2024-9-3 08:05 编辑",
     ],
 )
 def test_is_boilerplate(line: str) -> None:
@@ -1143,6 +1173,8 @@ def test_is_boilerplate(line: str) -> None:
         "hellip;hellip;",
         "……",
         "1. “中国七家博物馆上榜”带来的启示",
+        "第1页的内容共有两部分。",
+        "本帖最后由于篇幅所限，删去了部分内容。",
         "",
     ],
 )

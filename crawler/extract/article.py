@@ -37,6 +37,7 @@ class RawArticle:
     images: list[str] = field(default_factory=list)
     category: str | None = None
     canonical_url: str | None = None
+    site_names: list[str] = field(default_factory=list)
 
     def to_article(self, url: str, site: str, site_name: str | None, crawled_at: datetime) -> Article:
         """The Article item of this page (raw values; `pipelines.normalize` cleans them)."""
@@ -103,30 +104,42 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
     raw.title, headline = _headline(sel, rules)
     body = _body(sel, rules, headline)
     meta = _meta(sel, rules, headline, body)
+    late = meta is None and "meta" not in rules  # then a dated line after the body may be the meta line
+    if late:
+        meta = _meta_after(body.root if body is not None else None)
     meta_text = spaced_text(meta) if meta is not None else ""
     byline = _byline(body)
-    raw.date = _field(sel, rules, "date") or _search(patterns.DATE_TEXT, meta_text, group=0) or _meta_date(sel)
+    shown = _date_text(meta_text)
+    raw.date = _field(sel, rules, "date") or (_meta_date(sel) or shown if late else shown or _meta_date(sel))
+    if raw.date and not patterns.CLOCK.search(raw.date):
+        raw.date = _same_day_time(sel, raw.date) or raw.date
     raw.source = (
         _field(sel, rules, "source") or _search(patterns.SOURCE_LABEL, meta_text, group=0) or _tagged(meta, "source")
     )
+    lines: list[str] = []
+    if body is not None:
+        lines, images = read_body(body, leave_out=_roots(headline, meta))
+        raw.images = [urljoin(url, src) for src in images]
+    raw.paragraphs, top_author, top_editor = _body_bylines(lines)
     raw.author = (
         _field(sel, rules, "author") or _search(patterns.AUTHOR_LABEL, meta_text) or _tagged(meta, "author")
-        or _search(patterns.AUTHOR_LABEL, byline)
+        or _search(patterns.AUTHOR_LABEL, byline) or top_author or _profile_author(meta)
     )  # fmt: skip
     raw.editor = (
         _field(sel, rules, "editor") or _search(patterns.EDITOR_LABEL, meta_text)
-        or _search(patterns.EDITOR_LABEL, byline)
+        or _search(patterns.EDITOR_LABEL, byline) or top_editor
     )  # fmt: skip
-    raw.views = _field(sel, rules, "views") or _search(patterns.VIEWS_LABEL, meta_text, group=0)
+    raw.views = (
+        _field(sel, rules, "views") or _search(patterns.VIEWS_LABEL, meta_text, group=0)
+        or (_views_by_headline(headline) if "views" not in rules else None)
+    )  # fmt: skip
     if raw.views is None or not re.search(r"\d", raw.views):
         raw.views = None
         raw.counter_url = _counter_url(sel, url)
-    if body is not None:
-        raw.paragraphs, images = read_body(body, leave_out=_roots(headline, meta))
-        raw.images = [urljoin(url, src) for src in images]
-    raw.category = _category(sel, rules, raw.title)
+    raw.category = _category(sel, rules, raw.title, headline)
     canonical = sel.xpath("//link[@rel='canonical']/@href").get()
     raw.canonical_url = urljoin(url, canonical) if canonical else None
+    raw.site_names = _site_names(sel, raw.title_tag, raw.title)
     return raw
 
 
@@ -215,11 +228,24 @@ def _meta(
         value = " ".join(_string(element).split())
         if len(value) > 300:
             continue
-        if patterns.DATE_TEXT.search(value):
+        if patterns.DATE_TEXT.search(value) or patterns.YEARLESS_DATE_TEXT.search(value):
             return Selector(root=element)
         if labelled is None and patterns.META_LABEL.search(value):
             labelled = Selector(root=element)
     return labelled
+
+
+def _meta_after(body: HtmlElement | None) -> Selector | None:
+    """A dated meta line right after the body, outside page furniture (WordPress `.entry-footer`:
+    "作者 林小溪 发布于 2024年9月1日 分类 基金"), for pages without one before the body. Its date comes
+    after the page's metadata (a signature date may follow a body too)."""
+    if body is None:
+        return None
+    for element in islice(_after(body, inside=False), 15):
+        value = " ".join(_string(element).split())
+        if len(value) <= 200 and patterns.DATE_TEXT.search(value) and not _in_furniture(element.getparent()):
+            return Selector(root=element)
+    return None
 
 
 def _after(element: HtmlElement, inside: bool) -> Iterator[HtmlElement]:
@@ -243,6 +269,44 @@ def _roots(*found: Selector | SelectorList[Selector] | None) -> list[HtmlElement
     return [s.root for s in items if not isinstance(s.root, str)]
 
 
+def _date_text(meta_text: str) -> str | None:
+    """The date written in the meta line, a year standing in a span of its own joined to its month
+    ("2024  08-31  21:07" -> "2024-08-31  21:07"), else a year-less date with a time ("09月03日 11:54").
+
+    >>> _date_text("2024  08-31  21:07:45  来源：上海证券报"), _date_text("09月03日 11:54  阅读 3万")
+    ('2024-08-31  21:07:45', '09月03日 11:54')
+    >>> _date_text("202409/04 08:15:26"), _date_text("2024-09-03T11:54:03+08:00  信息来源：办公室")
+    ('2024/09/04 08:15:26', '2024-09-03T11:54:03+08:00')
+    """
+    if found := patterns.DATE_TEXT.search(meta_text):
+        return patterns.SPLIT_YEAR.sub(r"\1\3\2\3", found.group(0))
+    return _search(patterns.YEARLESS_DATE_TEXT, meta_text, group=0)
+
+
+def _same_day_time(sel: Selector, shown: str) -> str | None:
+    """A machine-readable publication time of the same day as the date `shown` (which has no time of day):
+    the article's structured metadata, JSON-LD or inline state (`"datePublished":"..."`), a `<time datetime>`."""
+    day = _day(shown)
+    if day is None:
+        return None
+    scripts = (text for text in sel.xpath("//script/text()").getall() if "ublish" in text or "pubDate" in text)
+    candidates = chain(
+        (value for query in patterns.PRECISE_DATE_META for value in sel.xpath(query).getall()),
+        (found[1] for text in scripts for found in patterns.DATE_JSON.finditer(text)),
+        sel.xpath(patterns.TIME_DATETIME).getall(),
+    )
+    for value in candidates:
+        if patterns.CLOCK.search(value) and _day(value) == day:
+            return value.strip()
+    return None
+
+
+def _day(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of the first date in `text`."""
+    found = patterns.DAY.search(text)
+    return (int(found[1]), int(found[2]), int(found[3])) if found else None
+
+
 def _meta_date(sel: Selector) -> str | None:
     """The publication time in the page's metadata (article:published_time, PubDate, ...)."""
     for query in patterns.DATE_META:
@@ -258,9 +322,60 @@ def _tagged(meta: Selector | SelectorList[Selector] | None, name: str) -> str | 
         return None
     named = f"(contains(@class, '{name}') or contains(@id, '{name}'))"
     for element in meta.xpath(f".//*[{named} and not(.//*[{named}])]"):  # the innermost: not "date-source"
-        if value := text_of(element):
+        if (value := text_of(element)) and not patterns.DATE_TEXT.search(value):  # not "authorposton": a date
             return value
     return None
+
+
+def _profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None:
+    """The poster of a forum thread or blog post: the profile link next to the meta line (Discuz
+    `home.php?mod=space&uid=...` in the post's side cell, WordPress `/author/...`)."""
+    roots = _roots(meta)
+    element = roots[0] if roots else None
+    for _ in range(5):
+        if element is None:
+            return None
+        for link in element.xpath(patterns.PROFILE_LINK):
+            return " ".join(_string(link).split())
+        element = element.getparent()
+    return None
+
+
+def _views_by_headline(headline: Selector | None) -> str | None:
+    """A read count beside the headline, in the short row or cell holding it (forum threads: "查看: 3521")."""
+    element = headline.root if headline is not None else None
+    for _ in range(3):
+        element = element.getparent() if element is not None else None
+        if element is None or element.tag in ("body", "html"):
+            return None
+        text = spaced_text(Selector(root=element))
+        if len(text) > 200:
+            return None
+        if found := patterns.VIEWS_LABEL.search(text):
+            return found.group(0)
+    return None
+
+
+def _body_bylines(lines: list[str]) -> tuple[list[str], str | None, str | None]:
+    """The body lines without the byline lines at their top (two) or bottom (three), and the author and
+    editor those name: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "（责任编辑：杨帆）".
+
+    >>> _body_bylines(["潮头新闻记者 | 宋立凯", "潮头新闻编辑 | 丁文娜", "今年上半年，……", "（责任编辑：吕欣）"])
+    (['今年上半年，……'], '潮头新闻记者 | 宋立凯', '潮头新闻编辑 | 丁文娜')
+    """
+    author = editor = None
+    kept = list(lines)
+    ends = [*range(min(2, len(kept))), *range(max(len(kept) - 3, 2), len(kept))]
+    for index in reversed(ends):
+        line = kept[index]
+        if len(line) > 40 or not patterns.BYLINE_LINE.match(line):
+            continue
+        if re.search(r"记者|作者|文\s*[/|｜:：]", line):
+            author = author if author and index > 1 else line
+        if re.search(r"编辑|责编", line):
+            editor = line if not re.search(r"记者|作者", line) else _search(patterns.EDITOR_LABEL, line) or editor
+        del kept[index]
+    return kept, author, editor
 
 
 def _byline(body: Selector | None) -> str:
@@ -292,7 +407,7 @@ def _body(sel: Selector, rules: Mapping[str, str], headline: Selector | None) ->
         if last[0] in "#." and last not in on_page:
             continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
         for candidate in sel.css(query):
-            if len(text_of(candidate)) >= 40 and not _holds(candidate, headline):
+            if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not _in_furniture(candidate.root):
                 return _densest_block(candidate, whole=True) or candidate
     return _densest_block(sel)
 
@@ -317,9 +432,10 @@ def _densest_block(sel: Selector, whole: bool = False) -> Selector | None:
     stays whole when its text is spread over several blocks.
     """
     best, best_len, total = None, 0, 0
-    for parent in sel.root.xpath(".//p/.. | .//br/.."):
+    for parent in sel.root.xpath(".//p/.. | .//br/.. | .//div[not(*)]/.."):
         own_text = "".join(parent.xpath("text()")).strip()
-        length = len(own_text) + sum(len(" ".join(_string(p).split())) for p in parent.xpath("p"))
+        lines = parent.xpath("p | div[not(*)]")  # a text line: a <p>, or a <div> of text only
+        length = len(own_text) + sum(len(" ".join(_string(p).split())) for p in lines)
         total += length
         if length > best_len and not _in_furniture(parent):
             best, best_len = parent, length
@@ -394,8 +510,11 @@ class _BodyReader:
     def _element(self, element: HtmlElement, tag: str, in_link: bool) -> None:
         if tag == "br":
             self.end_line()
-        elif tag == "img":
-            src = element.get("data-src") or element.get("data-original") or element.get("src") or ""
+        elif tag in ("img", "amp-img"):
+            src = (
+                element.get("data-src") or element.get("data-original") or element.get("zoomfile")
+                or element.get("file") or element.get("src") or ""
+            )  # fmt: skip
             if src.strip() and not src.startswith("data:"):
                 self.images.append(src.strip())
         elif tag in _BLOCKS:
@@ -405,7 +524,7 @@ class _BodyReader:
         else:
             if tag in ("td", "th"):
                 self._parts.append(" ")
-            in_link = in_link or tag == "a"
+            in_link = in_link or (tag == "a" and not patterns.DOC_LINK.search(element.get("href", "")))
             self.visit(element, in_link, element.text)
 
     def _add(self, text: str | None, in_link: bool) -> None:
@@ -424,16 +543,57 @@ def _is_hidden(element: HtmlElement) -> bool:
     return element.get("hidden") is not None or patterns.HIDDEN_STYLE.search(element.get("style", "")) is not None
 
 
-def _category(sel: Selector, rules: Mapping[str, str], title: str | None) -> str | None:
+def _category(
+    sel: Selector, rules: Mapping[str, str], title: str | None, headline: Selector | None = None
+) -> str | None:
     """The channel from the breadcrumb: `首页 > 资讯 > 正文` -> `资讯`. A breadcrumb ending with the
-    headline ends before it; one whose label sits in its own `<strong>` is read from the label's parent."""
+    headline ends before it; one whose label sits in its own `<strong>` is read from the label's parent.
+    Without a breadcrumb: links separated by "›"/"»"/">" (Discuz), else the article's own channel label
+    near the headline (`<a class="article-category">医药</a>`)."""
     if query := rules.get("category"):
         return _channel(text_of(select(sel, query)), title)
     crumb = sel.xpath(patterns.CRUMB_QUERY)
     text = text_of(crumb)
     if text and not patterns.CRUMB_LABEL.sub("", text).strip():  # <strong>当前位置:</strong> <a>...
         text = text_of(crumb.xpath(".."))
-    return _channel(text, title)
+    return _channel(text, title) or _separated_crumb(sel, title) or _category_label(headline)
+
+
+def _separated_crumb(sel: Selector, title: str | None) -> str | None:
+    """The channel of a breadcrumb made of links and separators only: "论坛名 › 论坛 › 基金交流 › 标题"."""
+    for element in sel.root.xpath(patterns.CRUMB_SEPARATORS):
+        holder = element if len(element.findall("a")) >= 2 else element.getparent()
+        if holder is not None and len(holder.findall("a")) >= 2:
+            return _channel(" > ".join(_string(a).strip() for a in holder.findall("a")), title)
+    return None
+
+
+def _category_label(headline: Selector | None) -> str | None:
+    """A short channel label linked beside the headline, in the headline's header or article."""
+    element = headline.root if headline is not None else None
+    for _ in range(3):
+        element = element.getparent() if element is not None else None
+        if element is None or element.tag in ("body", "html"):
+            return None
+        for link in element.xpath(patterns.CATEGORY_LABEL):
+            name = " ".join(_string(link).split())
+            if 0 < len(name) <= 8 and not re.search(r"\d|发布于", name):
+                return name
+    return None
+
+
+def _site_names(sel: Selector, title_tag: str | None, headline: str | None) -> list[str]:
+    """The names the page gives its own site: og:site_name, the `<title>` after the headline
+    ("标题--经济--中原日报网" -> "中原日报网") and the logo's alt text."""
+    names = sel.xpath("//meta[@property='og:site_name']/@content").getall()
+    if title_tag and headline and title_tag.startswith(headline) and len(title_tag) > len(headline):
+        rest = patterns.TITLE_SEPARATOR.split(title_tag[len(headline) :])
+        names.append(rest[-1])
+    names += sel.xpath(
+        "//img[contains(@class, 'logo') or contains(@id, 'logo') or ../@class[contains(., 'logo')]"
+        " or ../../@class[contains(., 'logo')]]/@alt"
+    ).getall()
+    return [name for name in (" ".join(n.split()) for n in names) if 2 <= len(name) <= 20]
 
 
 def _channel(crumb: str, title: str | None) -> str | None:

@@ -13,7 +13,9 @@ import re
 from charset_normalizer import from_bytes
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso-8859-1": "cp1252", "ascii": "utf-8"}
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "iso8859-1": "cp1252", "ascii": "utf-8"}
+_WESTERN = frozenset({"cp1252", "iso8859-1", "iso8859-15", "cp1250"})  # codecs.lookup names
+_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 def declared_charset(body: bytes, header: str | None = None) -> str | None:
@@ -39,13 +41,19 @@ def declared_charset(body: bytes, header: str | None = None) -> str | None:
 
 def decode_html(body: bytes, header: str | None = None) -> tuple[str, str, bool]:
     """Decode `body`: returns (text, encoding used, repaired), where `repaired` says the declared
-    charset was missing or wrong.
+    charset was missing or wrong. A declared single-byte Western charset (latin-1, windows-1252) is
+    wrong for bytes that decode strictly as UTF-8 or GB18030 with Chinese characters in them.
 
     >>> decode_html("财经".encode("gbk"), "text/html; charset=utf-8")[1:]
     ('gb18030', True)
+    >>> decode_html("新闻".encode("utf-8"), "text/html; charset=iso-8859-1")
+    ('新闻', 'utf-8', True)
     """
     declared = declared_charset(body, header)
-    for encoding in filter(None, (declared, "utf-8", "gb18030")):
+    trusted = declared
+    if declared in _WESTERN and not body.isascii():
+        trusted = _cjk_encoding(body) or declared
+    for encoding in filter(None, (trusted, "utf-8", "gb18030")):
         try:
             return body.decode(encoding), encoding, encoding != declared
         except UnicodeDecodeError:
@@ -53,3 +61,15 @@ def decode_html(body: bytes, header: str | None = None) -> tuple[str, str, bool]
     best = from_bytes(body).best()
     encoding = best.encoding if best else "gb18030"
     return body.decode(encoding, errors="replace"), encoding, True
+
+
+def _cjk_encoding(body: bytes) -> str | None:
+    """UTF-8 or GB18030, whichever decodes `body` strictly and gives Chinese characters; None if neither."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _CJK.search(text):
+            return encoding
+    return None

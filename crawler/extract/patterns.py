@@ -5,33 +5,55 @@ from __future__ import annotations
 import re
 
 # A date in a meta line: "2024-09-03 11:54:03", "2024年09月03日 11:54", "2024/9/3", full-width digits
-# "２０２４－０９－０３ １１：５４". The whole meta line is kept as the date's raw text: the normaliser
-# finds the date inside it.
+# "２０２４－０９－０３ １１：５４", ISO "2024-09-03T11:54:03+08:00", and a date whose year stands in a
+# <span> of its own ("2024  09-03  11:54:03", "202409/04 08:15:26": `SPLIT_YEAR` joins it). Not "2024  09"
+# (no day), "20240903".
 DATE_TEXT = re.compile(
-    r"[12０-２][0-9０-９]{3}\s*[-/.年－／]\s*[0-9０-９]{1,2}\s*[-/.月－／]\s*[0-9０-９]{1,2}"
-    r"(?:\s*日)?(?:\s*[0-9０-９]{1,2}\s*[:：时]\s*[0-9０-９]{1,2}(?:\s*[:：分]\s*[0-9０-９]{1,2})?)?"
+    r"[12０-２][0-9０-９]{3}(?:\s*[-/.年－／]\s*|\s+|(?=[0-9]{2}[-/]))"
+    r"[0-9０-９]{1,2}\s*[-/.月－／]\s*[0-9０-９]{1,2}(?![0-9０-９])"
+    r"(?:\s*日)?(?:(?:\s*|T)[0-9０-９]{1,2}\s*[:：时]\s*[0-9０-９]{1,2}(?:\s*[:：分]\s*[0-9０-９]{1,2})?"
+    r"(?:Z|[+-]\d\d:?\d\d)?)?"
+)
+# A year standing alone before its month and day (the date split over <span>s): "2024  09-03", "202409/04".
+SPLIT_YEAR = re.compile(r"^([12][0-9]{3})\s*([0-9]{1,2})\s*([-/.])")
+
+# A year-less date with a time of day, in a meta line: "09月03日 11:54", "09-03 11:54" (mobile pages; the
+# year comes from the URL). Not "9月3日" alone (a date in a summary) or "比分3-1".
+YEARLESS_DATE_TEXT = re.compile(
+    r"(?<![0-9０-９年/.-])[0-9０-９]{1,2}\s*(?:月\s*[0-9０-９]{1,2}\s*日|[-/][0-9０-９]{1,2})\s*[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}"
 )
 
-_NEXT_LABEL = r"(?=\s*(?:来源|稿源|作者|记者|编辑|责任编辑|阅读|点击|浏览|人气|时间|发布|$))"
+# A time of day in a date's raw text: "11:54", "11时54分", "T11:54:03".
+CLOCK = re.compile(r"[0-9０-９]{1,2}\s*[:：时]\s*[0-9０-９]{1,2}")
+# The day of a date: "2024-09-03", "2024年9月3日", "2024/09/03T..." -> (year, month, day)
+DAY = re.compile(r"([12][0-9]{3})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})")
+
+# What ends a labelled field: the next label, maybe outlet-prefixed ("方舟 新财编辑：程雪"), or the line's end.
+_NEXT_LABEL = (
+    r"(?=\s+[^\s:：]{1,6}(?:编辑|记者)\s*[:：|｜]|\s*(?:文章来源|来源|稿源|作者|记者|编辑|责任编辑|分析师|阅读|点击"
+    r"|浏览|查看|人气|时间|发布|$))"
+)
 
 # "来源:千龙网 作者:张三", "稿源: 新华网", "文章来源：中国证券报·中证网" (the normaliser cuts what follows)
 SOURCE_LABEL = re.compile(r"(?:文章来源|来源|稿源|转自|出处)\s*[:：]?\s*\S.*")
 
-# "作者:张三 点击:", "记者 王磊", "文/王磊"
-AUTHOR_LABEL = re.compile(r"(?:作者|记者|文\s*/)\s*[:：]?\s*(.+?)" + _NEXT_LABEL)
+# "作者:张三 点击:", "记者 王磊", "文/王磊", "分析师：孙启航（执业证书编号：S1230521040002）". Not the forum
+# button "只看该作者".
+AUTHOR_LABEL = re.compile(r"(?:(?<![该看])作者|记者|文\s*/|分析师|研究员)\s*[:：]?\s*(.+?)" + _NEXT_LABEL)
 
 # "责任编辑:孙悦", "编辑：孙悦"
 EDITOR_LABEL = re.compile(r"(?:责任编辑|编辑)\s*[:：]\s*(.+?)" + _NEXT_LABEL)
 
-# "阅读量:11003", "点击：1.2万", "浏览次数 45", "人气:10万+", "阅读(123)"
+# "阅读量:11003", "点击：1.2万", "浏览次数 45", "人气:10万+", "阅读(123)", "查看: 3521" (forum threads)
 VIEWS_LABEL = re.compile(
-    r"(?:阅读量|阅读数|阅读|点击量|点击数|点击|浏览次数|浏览量|浏览|人气)\s*[:：(（]?\s*"
+    r"(?:阅读量|阅读数|阅读|点击量|点击数|点击|浏览次数|浏览量|浏览|人气|查看(?=\s*[:：]))\s*[:：(（]?\s*"
     r"[0-9０-９][0-9０-９,，.]*\s*[万亿wW]?\+?"
 )
 
 # Read-count scripts: DedeCMS "/plus/count.php?view=yes&aid=123&mid=1", PHPCMS
-# "/api.php?op=count&id=123&modelid=1", EmpireCMS "/e/public/ViewClick/?classid=2&id=123".
-COUNTER_SCRIPT = re.compile(r"count\.php|[?&]op=count\b|/ViewClick|[?&]action=hits\b", re.IGNORECASE)
+# "/api.php?op=count&id=123&modelid=1", EmpireCMS "/e/public/ViewClick/?classid=2&id=123", ASP portals
+# (动易) "/Article/GetHits.asp?ArticleID=3187".
+COUNTER_SCRIPT = re.compile(r"count\.php|[?&]op=count\b|/ViewClick|[?&]action=hits\b|GetHits\.asp", re.IGNORECASE)
 
 # A meta line without a date still names its fields: "来源：第一财经", "记者 | 周琳", "作者:张三".
 # Not "对记者表示" or "来源于" in a summary (a label needs its colon or bar).
@@ -48,6 +70,51 @@ DATE_META = (
     "//meta[@property='article:published_time' or @name='article:published_time'"
     " or @property='og:release_date' or @name='PubDate' or @name='pubdate' or @name='publishdate']/@content",
     "//@itemprop[. = 'datePublished']/../@*[name() = 'content' or name() = 'datetime']",
+    "//time[contains(@class, 'published')]/@datetime",
+)
+# The structured publication time that may give a shown date its time of day: article:published_time,
+# itemprop datePublished, <time class="entry-date published" datetime="...">. Not the government CMSs'
+# <meta name="PubDate">: it stamps the upload, and the page's time is the date it shows.
+PRECISE_DATE_META = (
+    "//meta[@property='article:published_time' or @name='article:published_time']/@content",
+    *DATE_META[1:],
+)
+# The publication time in JSON-LD or an inline state object: "datePublished":"2024-09-01T18:42:00+08:00",
+# "publishTime":"2024-09-03 07:30", "pubDate": "2024-09-03 11:54:03".
+DATE_JSON = re.compile(
+    r'"(?:datePublished|publishTime|publish_time|pubDate|pubTime|publishDate)"\s*:\s*"'
+    r"([12][0-9]{3}[-/][0-9]{1,2}[-/][0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2}[^\"]{0,12})\""
+)
+# Any machine-readable time of the page: <time datetime="2024-09-03T11:54:03+08:00">.
+TIME_DATETIME = "//time/@datetime"
+
+# A link to the poster's profile, on forums and blogs: Discuz "home.php?mod=space&uid=90215",
+# "space-uid-90215.html", WordPress "/author/linxiaoxi/", <a rel="author">.
+PROFILE_LINK = (
+    ".//a[normalize-space() and (contains(@rel, 'author') or contains(@href, 'mod=space&uid=')"
+    " or contains(@href, 'space-uid-') or contains(@href, '/author/'))]"
+)
+
+# A byline line at the top or bottom of the body: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "新财编辑：程雪",
+# "文/王磊", "作者：周亮". Not a sentence ("记者从有关部门获悉，……": punctuation), a long line or
+# "作者简介：张三 北京大学教授".
+BYLINE_LINE = re.compile(
+    r"^[(（【\[]?\s*[^\s，。,！？；:：|｜]{0,10}?(?:记者|编辑|责编|作者|文\s*[/|｜:：])(?!简介|单位)\s*[|｜:：/]?\s*"
+    r"[\u4e00-\u9fffA-Za-z·\s、|｜:：]{2,40}[)）】\]]?$"
+)
+
+# A link to a document: kept in the body though it is a link ("附件：年报.pdf").
+DOC_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.IGNORECASE)
+
+# The article's own channel label near the headline, when there is no breadcrumb:
+# <a class="article-category">医药</a>, WordPress <a rel="category tag">基金</a>.
+CATEGORY_LABEL = ".//a[contains(@class, 'categ') or contains(@rel, 'category')]"
+
+# A breadcrumb written as links and "›"/"»"/">" separators without a class or label (Discuz "#pt"):
+# the separators' text nodes, whose parent (or grandparent) holds the links.
+CRUMB_SEPARATORS = (
+    "//text()[normalize-space() = '›' or normalize-space() = '»' or normalize-space() = '>'"
+    " or normalize-space() = '>>']/.."
 )
 
 # What separates a headline from the rest of a <title>: "标题_站名", "标题 - 栏目 - 站名", "标题|站名",
@@ -74,7 +141,8 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 BODY_CONTAINERS = (
     "#article_content", ".article-content", ".article_content", "#content .content", ".content_text",
     "#text", ".TRS_Editor", "#zoom", ".newsContent", ".news_content", ".news-content", "#newsContent",
-    ".art_content", ".detail-content", ".article-body", "#js_content", "article",
+    ".art_content", ".detail-content", ".article-body", "#js_content", ".entry-content",
+    ".t_f", "article",
 )  # fmt: skip
 
 # The breadcrumb: the first element with a "位置" label (maybe a `<strong>当前位置:</strong>` of its own) or
