@@ -20,7 +20,18 @@ from typing import Any
 from crawler import queries, store
 from crawler.sampleportals import SampleNetwork
 
-FIELDS = ("title", "published_at", "source", "author", "editor", "views", "body", "images", "category")
+FIELDS = (
+    "title",
+    "published_at",
+    "source",
+    "author",
+    "editor",
+    "views",
+    "body",
+    "images",
+    "category",
+    "reprint_notice",
+)
 PROJECT = Path(__file__).resolve().parent.parent
 
 

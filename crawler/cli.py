@@ -174,7 +174,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 EXTRACT_FIELDS = (
     "url", "title", "published_at", "source", "source_canonical", "author", "authors", "editor", "views",
-    "body", "images", "category", "date_source",
+    "body", "images", "category", "date_source", "reprint_notice",
 )  # fmt: skip
 
 

@@ -26,7 +26,9 @@ from tests.test_store import drop_schema
 pytestmark = pytest.mark.e2e
 
 PROJECT = Path(__file__).resolve().parent.parent
-FIELDS = ("site", "title", "published_at", "source", "author", "editor", "views", "body", "images", "category")
+FIELDS = (
+    "site", "title", "published_at", "source", "author", "editor", "views", "body", "images", "category", "reprint_notice",
+)  # fmt: skip
 
 
 def crawl(network: Any, db_url: str, *extra: str, only: str | None = None) -> None:

@@ -3,7 +3,6 @@ pagination in every common form, and how a listing's date text becomes an articl
 
 from __future__ import annotations
 
-import doctest
 from datetime import UTC, datetime
 
 import pytest
@@ -18,11 +17,6 @@ from pipelines.normalize import NormalizePipeline
 from pipelines.text import SHANGHAI
 
 URL = "http://x.cn/news/"
-
-
-@pytest.mark.parametrize("module", [listing, pagination])
-def test_doctests(module: object) -> None:
-    assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
 
 
 def links_of(html: str, url: str = URL) -> list[tuple[str, Selector]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import doctest
 import hashlib
 import http.client
 import json
@@ -296,12 +295,6 @@ def test_blurbs_are_the_headlines_title_and_lead() -> None:
         assert book.head(sid) == story_head(3, sid)
         assert book.title(sid) == headline.title
         assert book.summary(sid) == headline.lead[:SUMMARY_CHARS]
-
-
-@pytest.mark.parametrize("module", ["copies", "dates", "markup", "newstext", "seeding", "templates", "vocab"])
-def test_module_doctests(module: str) -> None:
-    imported = __import__(f"crawler.sampleportals.{module}", fromlist=[module])
-    assert doctest.testmod(imported).failed == 0
 
 
 # -- truth ----------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 from parsel import Selector, SelectorList
 
 from crawler.extract import patterns
+from crawler.extract.notice import declares_reprint
 from crawler.items import Article
 
 
@@ -38,6 +39,7 @@ class RawArticle:
     category: str | None = None
     canonical_url: str | None = None
     site_names: list[str] = field(default_factory=list)
+    reprint_notice: bool = False
 
     def to_article(self, url: str, site: str, site_name: str | None, crawled_at: datetime) -> Article:
         """The Article item of this page (raw values; `pipelines.normalize` cleans them)."""
@@ -56,6 +58,7 @@ class RawArticle:
             images=self.images,
             category=self.category,
             crawled_at=crawled_at,
+            reprint_notice=self.reprint_notice,
         )
 
 
@@ -137,6 +140,7 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
         raw.views = None
         raw.counter_url = _counter_url(sel, url)
     raw.category = _category(sel, rules, raw.title, headline)
+    raw.reprint_notice = declares_reprint(sel)
     canonical = sel.xpath("//link[@rel='canonical']/@href").get()
     raw.canonical_url = urljoin(url, canonical) if canonical else None
     raw.site_names = _site_names(sel, raw.title_tag, raw.title)
