@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from crawler import queries, store
@@ -297,3 +297,39 @@ def test_a_common_short_term_is_searched_by_a_scan_with_the_same_result(engine: 
     monkeypatch.setattr(queries, "SHORT_TERM_INDEX_LIMIT", 0)  # every term counts as common
     scanned = [r["url"] for r in queries.iter_articles(engine, queries.Filters(search="储能"))]
     assert indexed == scanned == ["http://p1/a/1.html", "http://p1/a/2.html"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
+def test_migration_0005_indexes_the_stored_articles_by_their_bands(backend: str, tmp_path: Any) -> None:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path}/old.db"
+        (tmp_path / "old.db").touch()
+    else:
+        url = service_url(backend)
+        drop_schema(url)
+    old = store.make_engine(url, create=False, check=False)
+    store.upgrade(old, "0004")  # paragraph keys: an article stored by the previous version
+    with old.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO sites (name, site_name, first_crawled_at) VALUES ('dede', NULL, '2024-09-03 12:00:00')"
+        )
+        connection.execute(
+            text(
+                "INSERT INTO articles (url, site, title, views_lower_bound, body, images, crawled_at, updated_at,"
+                " body_hash, n_keys) VALUES ('http://p1/a/1.html', 'dede', '央行开展逆回购', FALSE, :body, '[]',"
+                " '2024-09-03 12:00:00', '2024-09-03 12:00:00', 1, 4)"
+            ),
+            {"body": STORY},
+        )
+    store.upgrade(old)
+    body = fingerprint(STORY)
+    with old.connect() as connection:
+        assert connection.execute(select(ArticleRow.n_shingles, ArticleRow.figures)).one() == (
+            body.size, " ".join(body.figures),
+        )  # fmt: skip
+        assert sorted(connection.scalars(select(FingerprintRow.key))) == sorted(set(body.bands))
+        copy = queries.Page("http://p2/b.html", fingerprint(STORY.replace("适度宽松", "一定宽松")))
+        assert queries.find_canonical(connection, copy, Matching()).url == "http://p1/a/1.html"
+    old.dispose()
+    if backend != "sqlite":
+        drop_schema(url)
