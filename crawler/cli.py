@@ -165,7 +165,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    engine = store.make_engine(args.db, create=False, check=False)
+    create = args.action == "upgrade" and args.revision == "head"  # a new database: created, at head
+    engine = store.make_engine(args.db, create=create, check=False)
     if args.action == "upgrade":
         store.upgrade(engine, args.revision)
     print(f"schema revision: {store.schema_revision(engine)} (this finnews: {store.head_revision()})")

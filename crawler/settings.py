@@ -20,6 +20,13 @@ FINNEWS_REPRINT_THRESHOLD = 0.6
 FINNEWS_MAX_LISTING_PAGES = 0
 #: Also follow article links found on article pages (相关推荐, 上一篇/下一篇, 栏目排行).
 FINNEWS_FOLLOW_RELATED = True
+#: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed.py).
+#: Empty: each process crawls on its own.
+FINNEWS_REDIS_URL = os.environ.get("FINNEWS_REDIS_URL", "")
+#: Key prefix of the shared crawl in Redis (empty: `finnews:portal:<profile names>`).
+FINNEWS_REDIS_KEY = ""
+#: Seconds a process waits on an empty shared queue (for another process's next requests) before it stops.
+FINNEWS_REDIS_IDLE_SECONDS = 10.0
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,

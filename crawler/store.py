@@ -112,8 +112,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     config = _alembic_config()
     with engine.begin() as connection:
+        _lock_schema(connection)  # crawls starting at once on a new database: one creates it, the others wait
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        try:
+            command.upgrade(config, revision)
+        finally:
+            if connection.dialect.name in ("mysql", "mariadb"):
+                connection.exec_driver_sql("SELECT RELEASE_LOCK('finnews-schema')")
+
+
+def _lock_schema(connection: Connection) -> None:
+    """Serialise schema migrations of one database across processes, until the transaction ends."""
+    name = connection.dialect.name
+    if name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, and the DDL inside this transaction
+    elif name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITER_LOCK + 1})")
+    elif name in ("mysql", "mariadb"):
+        connection.exec_driver_sql("SELECT GET_LOCK('finnews-schema', 300)")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

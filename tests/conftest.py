@@ -41,3 +41,23 @@ def make_sample_network() -> Iterator[Callable[..., SampleNetwork]]:
 def faulty_network(make_sample_network: Callable[..., SampleNetwork]) -> SampleNetwork:
     """A fresh network of 120 stories with every fault on at the default rates (slow answers take 5 s)."""
     return make_sample_network(faults=True)
+
+
+@pytest.fixture
+def redis_crawl() -> Iterator[tuple[str, str]]:
+    """The machine's Redis URL and a crawl key of this test's own (`finnews-test:<hex>`); every key under
+    it is deleted after the test. Skips (fails with FINNEWS_REQUIRE_SERVICES=1) without Redis."""
+    import uuid
+
+    import redis
+
+    from tests.services import service_url
+
+    url = service_url("redis")
+    key = f"finnews-test:{uuid.uuid4().hex[:12]}"
+    yield url, key
+    server = redis.Redis.from_url(url)
+    stale = list(server.scan_iter(match=f"{key}:*"))
+    if stale:
+        server.delete(*stale)
+    server.close()

@@ -138,6 +138,12 @@ def test_db_upgrade_brings_an_old_database_to_the_current_schema(tmp_path: Path)
     assert f"schema revision: {head} (this finnews: {head})" in finnews("db", "upgrade", "--db", url).stdout
 
 
+def test_db_upgrade_creates_a_new_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/new/finnews.db"  # before the crawls of a distributed run start
+    head = store.head_revision()
+    assert f"schema revision: {head} (this finnews: {head})" in finnews("db", "upgrade", "--db", url).stdout
+
+
 def test_reprints_lists_stories_with_their_copies(db: str) -> None:
     [story] = [json.loads(line) for line in finnews("reprints", "--db", db, "--format", "jsonl").stdout.splitlines()]
     assert (story["url"], story["copies"], story["sites"]) == ("http://p1/a/3.html", 2, ["dede", "phpcms"])

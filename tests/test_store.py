@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -333,3 +334,22 @@ def test_migration_0005_indexes_the_stored_articles_by_their_bands(backend: str,
     old.dispose()
     if backend != "sqlite":
         drop_schema(url)
+
+
+def _open(url: str) -> None:
+    store.make_engine(url).dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
+def test_processes_starting_at_once_on_a_new_database_create_it_once(backend: str, tmp_path: Any) -> None:
+    """Crawls of a distributed run start together: one creates the schema, the others wait for it."""
+    url = f"sqlite:///{tmp_path}/new.db" if backend == "sqlite" else service_url(backend)
+    if backend != "sqlite":
+        drop_schema(url)
+    processes = [multiprocessing.get_context("fork").Process(target=_open, args=(url,)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+    assert [process.exitcode for process in processes] == [0, 0, 0, 0]
+    assert store.schema_revision(store.make_engine(url, create=False)) == store.head_revision()

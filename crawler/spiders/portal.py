@@ -23,10 +23,11 @@ from parsel import Selector
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import profiles
+from crawler import distributed, profiles
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
 from crawler.extract.listing import ARTICLE, MainList, main_list, page_kind, site_links, site_name
@@ -51,6 +52,11 @@ class PortalSpider(Spider):
         # URLs already requested: listings, nav bars and side lists repeat them dozens of times, and
         # each repeat costs ~0.5 ms in Scrapy's middlewares before its dupefilter drops it.
         self.requested = {canonical_url(url) for profile in self.profiles for url in profile.start_urls}
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        distributed.configure(settings)  # FINNEWS_REDIS_URL: one crawl shared by several processes
 
     async def start(self) -> AsyncIterator[Any]:
         for profile in self.profiles:
