@@ -241,7 +241,9 @@ def compare(stories: int, stress: bool, matching: Matching) -> None:
 
 def lookup(paths: list[str], samples: int, matching: Matching) -> None:
     """The dedupe stage of a crawl per item: the body's fingerprint, then the lookup in the database."""
-    print(f"{'stored articles':>16} {'band keys':>11} {'items/s':>8} {'median ms':>10} {'bytes/key':>10} {'bytes/article':>14}")
+    print(
+        f"{'stored articles':>16} {'band keys':>11} {'items/s':>8} {'median ms':>10} {'bytes/key':>10} {'bytes/article':>14}"
+    )
     for path in paths:
         engine = store.make_engine(f"sqlite:///{path}", create=False, check=False)
         with engine.connect() as connection:
