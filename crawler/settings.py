@@ -13,6 +13,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 FINNEWS_DB_URL = os.environ.get("FINNEWS_DB_URL", "sqlite:///data/finnews.db")
 #: Most rows written in one transaction (batches are smaller when the crawl is slower).
 FINNEWS_DB_BATCH_SIZE = 500
+#: Seconds the writer waits for more rows before it commits a batch (group commit; 0: commit at once).
+FINNEWS_DB_LINGER = 0.1
 #: Share of the smaller body's paragraphs two bodies must share to be one story (containment).
 FINNEWS_REPRINT_THRESHOLD = 0.6
 #: Fewest shared paragraphs that make two bodies one story (shorter bodies match only exactly).

@@ -1,8 +1,11 @@
 """DedupePipeline: each story stored once; every other copy dropped and recorded as a reprint.
 
-The index is the database (`fingerprints` table: LSH band keys of every stored article), so a crawl
-tomorrow drops reprints of what was stored today. Articles accepted but not yet committed are held
-in a small in-memory overlay until the storage pipeline has committed them.
+Two places hold the stories a copy may belong to. The articles this crawl accepted but the storage
+pipeline has not committed yet are matched here, in memory, on the event loop (a handful at a time).
+Everything stored, by this crawl or another, today or last year, is matched by the storage writer in
+its own thread, batch by batch, inside the transaction that would store the copy (`store.write_batch`
+with its LSH band index): such a copy leaves the storage pipeline as a reprint. So the event loop never
+waits on a lookup in the database, and a crawl tomorrow drops reprints of what was stored today.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
-from sqlalchemy import Connection
 
 from crawler import queries, store
 from crawler.items import Article
@@ -42,7 +44,7 @@ def page_of(article: Article) -> queries.Page:
 
 
 class DedupePipeline:
-    """Drops reprints: a copy of a story already stored, or accepted and about to be (see `Matching`).
+    """Drops reprints of the stories this crawl accepted and is about to store (see `Matching`).
 
     The first stored copy is canonical, unless a later copy is the story's origin (`store.is_origin`).
     """
@@ -53,7 +55,6 @@ class DedupePipeline:
         self.stats = stats
         self.storage: StoragePipeline | None = None
         self.pending: dict[str, _Pending] = {}
-        self.connection: Connection | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -65,19 +66,10 @@ class DedupePipeline:
         crawler.signals.connect(pipeline._not_stored, signals.item_error)
         return pipeline
 
-    def _connect(self) -> Connection:
-        """The read connection of lookups, opened on first use (after StoragePipeline opened the database)."""
-        if self.connection is None:
-            self.storage = self.crawler.get_item_pipeline(StoragePipeline)
-            if self.storage is None or self.storage.engine is None:
-                raise RuntimeError("DedupePipeline needs StoragePipeline (its index is the database)")
-            # Lookups must see what the writer thread commits: no transaction may hold an old snapshot.
-            self.connection = self.storage.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        return self.connection
-
-    def close_spider(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
+    def open_spider(self) -> None:
+        self.storage = self.crawler.get_item_pipeline(StoragePipeline)
+        if self.storage is None:
+            raise RuntimeError("DedupePipeline needs StoragePipeline (reprints are recorded in the database)")
 
     async def process_item(self, item: Any) -> Any:
         article = ItemAdapter(item).item
@@ -90,16 +82,15 @@ class DedupePipeline:
                 self.pending[article.url] = _Pending(item, page)
                 return item
             url, similarity = canonical
-            pending = self.pending.get(url)
-            if pending is None or await pending.done:  # the canonical copy is committed
+            if await self.pending[url].done:  # the canonical copy is committed (else: match again)
                 break
         await self._record(article, url, similarity)
         self.stats.inc_value("finnews/dropped/reprint")
         raise DropItem(f"reprint of {url} (similarity {similarity:.2f}): {article.url}")
 
     def _match(self, page: queries.Page) -> tuple[str, float] | None:
-        """The canonical URL and similarity of the story `page` copies, or None if it is new: first
-        among the articles accepted but not yet committed, then in the database."""
+        """The URL and similarity of the article accepted but not yet committed whose story `page`
+        copies, or None (then the storage writer matches it against the database)."""
         body, bands = page.fingerprint, set(page.fingerprint.bands)
         for url, pending in self.pending.items():
             other = pending.page.fingerprint
@@ -107,8 +98,7 @@ class DedupePipeline:
                 continue
             if (similarity := self.matching.compare(body, other)) is not None:
                 return url, similarity
-        match = queries.find_canonical(self._connect(), page, self.matching)
-        return (match.url, match.similarity) if match else None
+        return None
 
     async def _record(self, article: Article, canonical_url: str, similarity: float) -> None:
         assert self.storage is not None and article.crawled_at is not None

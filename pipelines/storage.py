@@ -45,9 +45,12 @@ class StoragePipeline:
     in `crawl_runs` with its closing stats.
     """
 
-    def __init__(self, db_url: str | None, batch_size: int, matching: Matching, stats: StatsCollector) -> None:
+    def __init__(
+        self, db_url: str | None, batch_size: int, matching: Matching, stats: StatsCollector, linger: float = 0.0
+    ) -> None:
         self.db_url = store.database_url(db_url)
         self.batch_size = batch_size
+        self.linger = linger
         self.matching = matching
         self.stats = stats
         self.engine: Engine | None = None
@@ -60,7 +63,11 @@ class StoragePipeline:
         settings = crawler.settings
         matching = Matching(settings.getfloat("FINNEWS_REPRINT_THRESHOLD"))
         pipeline = cls(
-            settings.get("FINNEWS_DB_URL"), settings.getint("FINNEWS_DB_BATCH_SIZE"), matching, crawler.stats
+            settings.get("FINNEWS_DB_URL"),
+            settings.getint("FINNEWS_DB_BATCH_SIZE"),
+            matching,
+            crawler.stats,
+            settings.getfloat("FINNEWS_DB_LINGER"),
         )
         crawler.signals.connect(pipeline.spider_opened, signals.spider_opened)
         crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
@@ -73,7 +80,7 @@ class StoragePipeline:
 
     def open_spider(self) -> None:
         assert self.engine is not None
-        self.writer = store.ArticleWriter(self.engine, self.batch_size, self.matching)
+        self.writer = store.ArticleWriter(self.engine, self.batch_size, self.matching, self.linger)
         logger.info("storing articles in %s", self.engine.url.render_as_string())
 
     def spider_opened(self, spider: Spider) -> None:
@@ -85,9 +92,9 @@ class StoragePipeline:
         if not isinstance(article, Article):
             return item
         canonical = await self.submit(article_row(article))
-        if canonical is not None:  # another crawl process stored a copy of this story first
+        if canonical is not None:  # a copy of a stored story: the writer recorded it as a reprint
             self.stats.inc_value("finnews/dropped/reprint")
-            raise DropItem(f"reprint of {canonical} (stored meanwhile by another crawl): {article.url}")
+            raise DropItem(f"reprint of {canonical} (found in the database): {article.url}")
         self.stats.inc_value("finnews/stored")
         return item
 
