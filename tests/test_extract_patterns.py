@@ -204,3 +204,27 @@ def test_amp_images_and_forum_attachments_are_body_images() -> None:
         "<img src='none.gif' zoomfile='att/1.png' file='att/1.png'></div>"
     ).css("div")[0]
     assert read_body(body) == ([], ["a.jpg", "att/1.png"])
+
+
+@pytest.mark.parametrize(
+    ("meta", "counter"),
+    [
+        ('来源:新华网 点击：<script src="/e/hits.js?id=5"></script> 次', "http://x.cn/e/hits.js?id=5"),
+        ('阅读量: <span><script src="/stat/view.php?aid=9"></script></span>', "http://x.cn/stat/view.php?aid=9"),
+        (
+            '浏览次数：<script src="/plus/count.php?view=yes&aid=7"></script>',
+            "http://x.cn/plus/count.php?view=yes&aid=7",
+        ),
+        # must NOT be taken: a script that no views label precedes
+        ("来源:新华网 作者:王磊", None),
+        ('来源:新华网</div><p>点击查看大图</p><script src="/js/app.js"></script><div>', None),
+    ],
+)
+def test_the_read_counter_is_a_known_cms_script_or_any_script_beside_a_views_label(
+    meta: str, counter: str | None
+) -> None:
+    page = f'<html><body><h1>央行开展逆回购操作</h1><div class="info">2024-09-03 11:54 {meta}</div><script src="/js/jquery.js"></script>'
+    page += (
+        "<div class='content'><p>" + "央行今日开展了逆回购操作,市场流动性合理充裕。" * 4 + "</p></div></body></html>"
+    )
+    assert extract_article(Selector(text=page, type="html"), "http://x.cn/a/1.html").counter_url == counter

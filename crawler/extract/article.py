@@ -394,11 +394,13 @@ def _byline(body: Selector | None) -> str:
 
 
 def _counter_url(sel: Selector, url: str) -> str | None:
-    """The URL of a CMS read-count script (DedeCMS, PHPCMS, EmpireCMS), if the page has one."""
+    """The URL of the script that writes the read count: a known CMS counter (DedeCMS, PHPCMS, EmpireCMS,
+    ASP), else any script right after a views label (`点击：<script src="/hits.js?id=5"></script>`)."""
     for src in sel.xpath("//script/@src").getall():
         if patterns.COUNTER_SCRIPT.search(src):
             return urljoin(url, src)
-    return None
+    beside = sel.xpath(patterns.SCRIPT_BESIDE_VIEWS_LABEL).get()
+    return urljoin(url, beside) if beside else None
 
 
 def _body(sel: Selector, rules: Mapping[str, str], headline: Selector | None) -> Selector | None:

@@ -53,6 +53,14 @@ VIEWS_LABEL = re.compile(
 # Read-count scripts: DedeCMS "/plus/count.php?view=yes&aid=123&mid=1", PHPCMS
 # "/api.php?op=count&id=123&modelid=1", EmpireCMS "/e/public/ViewClick/?classid=2&id=123", ASP portals
 # (动易) "/Article/GetHits.asp?ArticleID=3187".
+# Any other counter: a script whose URL sits right after a views label, "点击：<script src=...>", "阅读量:
+# <span><script src=...></span>" (the label's text node just before it, within its element or its parent's).
+SCRIPT_BESIDE_VIEWS_LABEL = (
+    "//script[@src][preceding-sibling::node()[1][self::text()] or not(preceding-sibling::node())]"
+    "[re:test(normalize-space(concat(preceding-sibling::node()[1][self::text()],"
+    " ../preceding-sibling::node()[1][self::text()])), '(阅读量?|阅读数|点击量?|点击数|浏览次数|浏览量?|人气)\\s*[:：]?$')]/@src"
+)
+
 COUNTER_SCRIPT = re.compile(r"count\.php|[?&]op=count\b|/ViewClick|[?&]action=hits\b|GetHits\.asp", re.IGNORECASE)
 
 # A meta line without a date still names its fields: "来源：第一财经", "记者 | 周琳", "作者:张三".
