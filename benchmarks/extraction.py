@@ -18,20 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from crawler import queries, store
-from crawler.sampleportals import SampleNetwork
+from crawler.sampleportals import TRUTH_FIELDS, SampleNetwork
 
-FIELDS = (
-    "title",
-    "published_at",
-    "source",
-    "author",
-    "editor",
-    "views",
-    "body",
-    "images",
-    "category",
-    "reprint_notice",
-)
+FIELDS = tuple(name for name in TRUTH_FIELDS if name != "site")
 PROJECT = Path(__file__).resolve().parent.parent
 
 

@@ -20,15 +20,14 @@ from sqlalchemy.orm import Session
 
 from crawler import store
 from crawler.models import CrawlRun
+from crawler.sampleportals import TRUTH_FIELDS
 from tests.services import service_url
 from tests.test_store import drop_schema
 
 pytestmark = pytest.mark.e2e
 
 PROJECT = Path(__file__).resolve().parent.parent
-FIELDS = (
-    "site", "title", "published_at", "source", "author", "editor", "views", "body", "images", "category", "reprint_notice",
-)  # fmt: skip
+FIELDS = TRUTH_FIELDS
 
 
 def crawl(network: Any, db_url: str, *extra: str, only: str | None = None) -> None:

@@ -20,7 +20,17 @@ from typing import Any
 
 import pytest
 
-from crawler.sampleportals import HEALTHY, PORTALS, SampleNetwork, dates, newstext, reports, templates, vocab
+from crawler.sampleportals import (
+    HEALTHY,
+    PORTALS,
+    TRUTH_FIELDS,
+    SampleNetwork,
+    dates,
+    newstext,
+    reports,
+    templates,
+    vocab,
+)
 from crawler.sampleportals.catalog import SUMMARY_CHARS
 from crawler.sampleportals.copies import Copy
 from crawler.sampleportals.markup import damaged_text
@@ -306,21 +316,7 @@ def test_truth_values_are_clean(sample_network: SampleNetwork) -> None:
     assert len({record["url"] for record in truth}) == len(truth)
     channel_names = {name: {c.name for c in site.spec.channels} for name, site in sample_network.sites.items()}
     for record in truth:
-        assert set(record) == {
-            "url",
-            "group",
-            "site",
-            "title",
-            "published_at",
-            "source",
-            "author",
-            "editor",
-            "views",
-            "body",
-            "images",
-            "category",
-            "reprint_notice",
-        }
+        assert set(record) == {"url", "group", *TRUTH_FIELDS}
         assert record["reprint_notice"] is (record["site"] == "txjr")  # its 声明 on every article page
         assert record["url"].startswith(sample_network.start_urls[record["site"]].rstrip("/"))
         assert ISO_CST.match(record["published_at"])

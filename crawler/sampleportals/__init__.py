@@ -17,8 +17,9 @@ from worker processes instead (`workers.py`). `benchmarks/portals.py` measures b
 
 from __future__ import annotations
 
+from crawler.sampleportals.copies import TRUTH_FIELDS
 from crawler.sampleportals.faults import HEALTHY, FaultRates
 from crawler.sampleportals.network import SampleNetwork, serve_forever
 from crawler.sampleportals.sites import PORTALS
 
-__all__ = ["HEALTHY", "PORTALS", "FaultRates", "SampleNetwork", "serve_forever"]
+__all__ = ["HEALTHY", "PORTALS", "TRUTH_FIELDS", "FaultRates", "SampleNetwork", "serve_forever"]

@@ -26,7 +26,13 @@ _ASCII_PUNCTUATION: tuple[tuple[str, str], ...] = (
 # "增长5.2%" -> "增长 5.2%", "A股" -> "A 股".
 _CJK_THEN_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])")
 _LATIN_THEN_CJK = re.compile(r"(?<=[A-Za-z0-9%])(?=[\u4e00-\u9fff])")
-_VIEWS = NormalDist(7.5, 1.3)  # read counts: median ~1,800, a long tail to six figures
+_VIEWS = NormalDist(7.5, 1.3)
+#: The Article contract fields a truth record states (beside its `url` and reprint `group`): what a crawl
+#: of the sample portals must get exactly right.
+TRUTH_FIELDS = (
+    "site", "title", "published_at", "source", "author", "editor", "views", "body", "images", "category",
+    "reprint_notice",
+)  # fmt: skip  # read counts: median ~1,800, a long tail to six figures
 
 
 class Slot(NamedTuple):
