@@ -258,7 +258,7 @@ def lookup(paths: list[str], samples: int, matching: Matching) -> None:
             for i, body in enumerate(bodies):  # each sample: a copy of a stored article with one more line
                 started = time.perf_counter()
                 page = queries.Page(f"http://new/{i}", fingerprint(body + "\n(责任编辑:孙悦)"))
-                found = queries.find_canonical(connection, page, matching)
+                found = queries.find_copies(connection, [page], matching).get(page.url)
                 times.append(time.perf_counter() - started)
                 assert found is not None
         print(f"{articles:>16,} {keys:>11,} {len(times) / sum(times):>8,.0f} {statistics.median(times) * 1000:>10.2f} "

@@ -52,11 +52,6 @@ class Page:
 CANDIDATES = 8
 
 
-def find_canonical(connection: Connection, page: Page, matching: Matching) -> Match | None:
-    """The stored story `page` is a copy of; None if it is new or is itself the stored copy."""
-    return find_copies(connection, [page], matching).get(page.url)
-
-
 def find_copies(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, Match]:
     """For each page that copies a stored story, its URL -> the stored article it copies.
 

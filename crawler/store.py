@@ -173,7 +173,7 @@ class ArticleWriter:
     Writes are FIFO: a reprint submitted after its canonical article is written after it.
 
     With `matching`, writers serialise on a database lock and check every new article against
-    what is stored, inside their transaction: an article that another crawl process stored first
+    what is stored (by this crawl or any other), inside their transaction: a copy of a stored story
     is recorded as its reprint instead, and its future resolves to the canonical URL (else None).
     """
 

@@ -111,15 +111,6 @@ def fingerprint(body: str | None) -> Fingerprint:
     return Fingerprint(_hash64(letters.encode()), shingles, figures, bands)
 
 
-def body_hash(body: str | None) -> int:
-    """Exact fingerprint of a body, insensitive to spacing and punctuation.
-
-    >>> body_hash("沪指涨0.52%,报2802点。") == body_hash("沪指涨0.52% ,报 2802点"), body_hash("0.52") == body_hash("0.53")
-    (True, False)
-    """
-    return fingerprint(body).body_hash
-
-
 @dataclass(frozen=True)
 class Matching:
     """When two bodies are one story: equal (`body_hash`), or the smaller one's shingles are at least

@@ -100,7 +100,7 @@ def test_recrawl_updates_in_place_and_snapshots_views(engine: Any) -> None:
     assert queries.summary(engine) == {"articles": 1, "reprints": 0, "per_site": {"dede": 1}}
 
 
-def test_find_canonical(engine: Any) -> None:
+def test_find_copies_of_one_page(engine: Any) -> None:
     writer = store.ArticleWriter(engine)
     writer.submit(row(body=STORY)).result()
     later = NOW + timedelta(hours=1)
@@ -109,7 +109,7 @@ def test_find_canonical(engine: Any) -> None:
 
     def canonical(url: str = "http://p3/new.html", body: str = "") -> Any:
         with engine.connect() as connection:
-            return queries.find_canonical(connection, queries.Page(url, fingerprint(body)), Matching())
+            return queries.find_copies(connection, [queries.Page(url, fingerprint(body))], Matching()).get(url)
 
     paragraphs = STORY.split("\n")
     assert canonical("http://p1/a/1.html", STORY) is None  # the stored page itself: a re-crawl
@@ -137,7 +137,7 @@ def test_band_keys_shared_by_many_articles_stop_growing(engine: Any, monkeypatch
         assert max(count for (count,) in holders) <= 4
         for day in (0, 9):  # an early report and the last one: an edited copy of each finds it, and no sibling
             copy = queries.Page("http://p2/copy.html", fingerprint(reports[day].replace("适度宽松", "一定宽松")))
-            assert queries.find_canonical(connection, copy, Matching()) == queries.Match(
+            assert queries.find_copies(connection, [copy], Matching())[copy.url] == queries.Match(
                 f"http://p1/a/{day}.html", pytest.approx(0.95, abs=0.05)
             )
 
@@ -330,7 +330,7 @@ def test_migration_0005_indexes_the_stored_articles_by_their_bands(backend: str,
         )  # fmt: skip
         assert sorted(connection.scalars(select(FingerprintRow.key))) == sorted(set(body.bands))
         copy = queries.Page("http://p2/b.html", fingerprint(STORY.replace("适度宽松", "一定宽松")))
-        assert queries.find_canonical(connection, copy, Matching()).url == "http://p1/a/1.html"
+        assert queries.find_copies(connection, [copy], Matching())[copy.url].url == "http://p1/a/1.html"
     old.dispose()
     if backend != "sqlite":
         drop_schema(url)
