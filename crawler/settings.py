@@ -15,11 +15,13 @@ FINNEWS_DB_URL = os.environ.get("FINNEWS_DB_URL", "sqlite:///data/finnews.db")
 FINNEWS_DB_BATCH_SIZE = 500
 #: Seconds the writer waits for more rows before it commits a batch (group commit; 0: commit at once).
 FINNEWS_DB_LINGER = 0.1
-#: Share of the smaller body's paragraphs two bodies must share to be one story (containment).
+#: Share of the smaller body's 4-character shingles the other must contain for one story (containment).
 FINNEWS_REPRINT_THRESHOLD = 0.6
-#: Fewest shared paragraphs that make two bodies one story (shorter bodies match only exactly).
 #: Most listing pages followed per portal (0: no limit).
 FINNEWS_MAX_LISTING_PAGES = 0
+#: Most pages of one listing followed behind its first (page links, or the range a 尾页 link gives); a
+#: listing that links "?page=N+1" forever stops there (stat `finnews/pagination_limit`). At least 1.
+FINNEWS_MAX_PAGINATION = 500
 #: Also follow article links found on article pages (相关推荐, 上一篇/下一篇, 栏目排行).
 FINNEWS_FOLLOW_RELATED = True
 #: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed.py).
@@ -54,4 +56,12 @@ CONCURRENT_ITEMS = 1
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+# --- staying on the portal (crawler.scope) ----------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    # First of all: sees every request, redirects and meta refresh included, before robots.txt is asked.
+    "crawler.middlewares.PortalScopeMiddleware": 50,
+}
+# Only http(s) is ever fetched: no local files (file:), no data:, ftp: or s3: URLs, whatever a page says.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 LOG_FORMATTER = "crawler.logformatter.FinnewsLogFormatter"

@@ -8,17 +8,18 @@ may override any field with a CSS or XPath expression (see `crawler.profiles`).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain, islice
-from urllib.parse import urljoin
+from typing import Any
 
 from lxml.html import HtmlElement
 from parsel import Selector, SelectorList
 
 from crawler.extract import patterns
 from crawler.extract.notice import declares_reprint
+from crawler.extract.urls import absolute_url
 from crawler.items import Article
 
 
@@ -40,6 +41,7 @@ class RawArticle:
     canonical_url: str | None = None
     site_names: list[str] = field(default_factory=list)
     reprint_notice: bool = False
+    failed: list[str] = field(default_factory=list)  # "field: error" of each step the page broke
 
     def to_article(self, url: str, site: str, site_name: str | None, crawled_at: datetime) -> Article:
         """The Article item of this page (raw values; `pipelines.normalize` cleans them)."""
@@ -93,58 +95,105 @@ def spaced_text(sel: Selector | SelectorList[Selector]) -> str:
 
 
 _SPACE_RUN = re.compile(r"\s+")
+# Characters XML (and so an lxml XPath variable) cannot hold: C0 controls but tab and newlines, U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = None) -> RawArticle:
     """Every raw field of the article page `sel` served at `url`.
 
     `rules` maps field names (`title`, `meta`, `date`, `source`, `author`, `editor`, `views`, `body`,
-    `category`) to CSS/XPath expressions that replace the generic rule for that field.
+    `category`) to CSS/XPath expressions that replace the generic rule for that field. A step that
+    fails on what a page holds costs its own field, named in `failed`, never the page.
     """
     rules = rules or {}
     raw = RawArticle()
-    raw.title_tag = text_of(sel.xpath("//title")) or None
-    raw.title, headline = _headline(sel, rules)
-    body = _body(sel, rules, headline)
-    meta = _meta(sel, rules, headline, body)
-    late = meta is None and "meta" not in rules  # then a dated line after the body may be the meta line
-    if late:
-        meta = _meta_after(body.root if body is not None else None)
-    meta_text = spaced_text(meta) if meta is not None else ""
-    byline = _byline(body)
-    shown = _date_text(meta_text)
-    raw.date = _field(sel, rules, "date") or (_meta_date(sel) or shown if late else shown or _meta_date(sel))
-    if raw.date and not patterns.CLOCK.search(raw.date):
-        raw.date = _same_day_time(sel, raw.date) or raw.date
-    raw.source = (
-        _field(sel, rules, "source") or _search(patterns.SOURCE_LABEL, meta_text, group=0) or _tagged(meta, "source")
+    attempt = _Attempts(raw.failed)
+    raw.title_tag = attempt("title", lambda: text_of(sel.xpath("//title")) or None)
+    raw.title, headline = attempt("title", _headline, sel, rules, default=(None, None))
+    body = attempt("body", _body, sel, rules, headline)
+    meta, late = attempt("meta", _meta_line, sel, rules, headline, body, default=(None, False))
+    meta_text = attempt("meta", lambda: spaced_text(meta) if meta is not None else "", default="")
+    byline = attempt("author", _byline, body, default="")
+    raw.date = attempt("date", _date, sel, rules, meta_text, late)
+    raw.source = attempt(
+        "source",
+        lambda: (
+            _field(sel, rules, "source")
+            or _search(patterns.SOURCE_LABEL, meta_text, group=0)
+            or _tagged(meta, "source")
+        ),
     )
-    lines: list[str] = []
-    if body is not None:
-        lines, images = read_body(body, leave_out=_roots(headline, meta))
-        raw.images = [urljoin(url, src) for src in images]
-    raw.paragraphs, top_author, top_editor = _body_bylines(lines)
-    raw.author = (
-        _field(sel, rules, "author") or _search(patterns.AUTHOR_LABEL, meta_text) or _tagged(meta, "author")
-        or _search(patterns.AUTHOR_LABEL, byline) or top_author or _profile_author(meta)
+    lines, images = attempt("body", _body_text, body, headline, meta, default=([], []))
+    raw.images = [image for src in images if (image := absolute_url(url, src))]
+    raw.paragraphs, top_author, top_editor = attempt("body", _body_bylines, lines, default=([], None, None))
+    raw.author = attempt(
+        "author",
+        lambda: _field(sel, rules, "author") or _search(patterns.AUTHOR_LABEL, meta_text) or _tagged(meta, "author")
+        or _search(patterns.AUTHOR_LABEL, byline) or top_author or _profile_author(meta),
     )  # fmt: skip
-    raw.editor = (
-        _field(sel, rules, "editor") or _search(patterns.EDITOR_LABEL, meta_text)
-        or _search(patterns.EDITOR_LABEL, byline) or top_editor
+    raw.editor = attempt(
+        "editor",
+        lambda: _field(sel, rules, "editor") or _search(patterns.EDITOR_LABEL, meta_text)
+        or _search(patterns.EDITOR_LABEL, byline) or top_editor,
     )  # fmt: skip
-    raw.views = (
-        _field(sel, rules, "views") or _search(patterns.VIEWS_LABEL, meta_text, group=0)
-        or (_views_by_headline(headline) if "views" not in rules else None)
+    raw.views = attempt(
+        "views",
+        lambda: _field(sel, rules, "views") or _search(patterns.VIEWS_LABEL, meta_text, group=0)
+        or (_views_by_headline(headline) if "views" not in rules else None),
     )  # fmt: skip
     if raw.views is None or not re.search(r"\d", raw.views):
         raw.views = None
-        raw.counter_url = _counter_url(sel, url)
-    raw.category = _category(sel, rules, raw.title, headline)
-    raw.reprint_notice = declares_reprint(sel)
-    canonical = sel.xpath("//link[@rel='canonical']/@href").get()
-    raw.canonical_url = urljoin(url, canonical) if canonical else None
-    raw.site_names = _site_names(sel, raw.title_tag, raw.title)
+        raw.counter_url = attempt("views", _counter_url, sel, url)
+    raw.category = attempt("category", _category, sel, rules, raw.title, headline)
+    raw.reprint_notice = attempt("reprint_notice", declares_reprint, sel, default=False)
+    canonical = attempt("canonical_url", lambda: sel.xpath("//link[@rel='canonical']/@href").get())
+    raw.canonical_url = absolute_url(url, canonical) if canonical else None
+    raw.site_names = attempt("site_names", _site_names, sel, raw.title_tag, raw.title, default=[])
     return raw
+
+
+class _Attempts:
+    """Runs the steps of an extraction so that one failing on a page's content (a character lxml refuses,
+    a pathological nesting) gives its field's `default`, noted in `failed` as "field: error"."""
+
+    def __init__(self, failed: list[str]) -> None:
+        self.failed = failed
+
+    def __call__(self, name: str, step: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        try:
+            return step(*args)
+        except Exception as exc:  # a page anyone can write: what breaks a step costs its field, not the page
+            self.failed.append(f"{name}: {type(exc).__name__}: {exc}"[:300])
+            return default
+
+
+def _meta_line(
+    sel: Selector, rules: Mapping[str, str], headline: Selector | None, body: Selector | None
+) -> tuple[Selector | SelectorList[Selector] | None, bool]:
+    """The meta line, and whether it was found late: after the body, where a dated line may be it."""
+    meta = _meta(sel, rules, headline, body)
+    late = meta is None and "meta" not in rules
+    if late:
+        meta = _meta_after(body.root if body is not None else None)
+    return meta, late
+
+
+def _date(sel: Selector, rules: Mapping[str, str], meta_text: str, late: bool) -> str | None:
+    """The date text: the profile's, the meta line's (or a `<meta>` tag's), with the time of day where
+    the page shows it elsewhere."""
+    shown = _date_text(meta_text)
+    date = _field(sel, rules, "date") or (_meta_date(sel) or shown if late else shown or _meta_date(sel))
+    if date and not patterns.CLOCK.search(date):
+        date = _same_day_time(sel, date) or date
+    return date
+
+
+def _body_text(body: Selector | None, headline: Selector | None, meta: Selector | None) -> tuple[list[str], list[str]]:
+    """The body's lines and image sources, less the headline and meta line where the body holds them."""
+    if body is None:
+        return [], []
+    return read_body(body, leave_out=_roots(headline, meta))
 
 
 def _field(sel: Selector, rules: Mapping[str, str], name: str) -> str | None:
@@ -185,7 +234,7 @@ def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
     the element showing it."""
     ends = [match.start() for match in patterns.TITLE_SEPARATOR.finditer(title) if match.start() > 0]
     heads = [title[:end].strip() for end in reversed(ends)]  # longest first; each starts with the last
-    if not heads:
+    if not heads or _NOT_XML.search(heads[-1]):  # lxml takes no control character in an XPath variable
         return None
     texts = sel.root.xpath("//body//text()[contains(., $head)]", head=heads[-1])
     for head in heads:
@@ -398,9 +447,9 @@ def _counter_url(sel: Selector, url: str) -> str | None:
     ASP), else any script right after a views label (`点击：<script src="/hits.js?id=5"></script>`)."""
     for src in sel.xpath("//script/@src").getall():
         if patterns.COUNTER_SCRIPT.search(src):
-            return urljoin(url, src)
+            return absolute_url(url, src)
     beside = sel.xpath(patterns.SCRIPT_BESIDE_VIEWS_LABEL).get()
-    return urljoin(url, beside) if beside else None
+    return absolute_url(url, beside) if beside else None
 
 
 def _body(sel: Selector, rules: Mapping[str, str], headline: Selector | None) -> Selector | None:

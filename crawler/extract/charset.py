@@ -8,6 +8,7 @@ UTF-8, GB18030, then charset-normalizer's detection.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 
 from charset_normalizer import from_bytes
@@ -44,23 +45,49 @@ def decode_html(body: bytes, header: str | None = None) -> tuple[str, str, bool]
     charset was missing or wrong. A declared single-byte Western charset (latin-1, windows-1252) is
     wrong for bytes that decode strictly as UTF-8 or GB18030 with Chinese characters in them.
 
+    A few bad bytes (a character cut in two, a stray byte pasted in) cost themselves, not the page:
+    they become U+FFFD where they are, in the encoding the rest of the page is in. UTF-8 is known by
+    its shape: Chinese text in another encoding almost never forms valid UTF-8 sequences.
+
     >>> decode_html("财经".encode("gbk"), "text/html; charset=utf-8")[1:]
     ('gb18030', True)
     >>> decode_html("新闻".encode("utf-8"), "text/html; charset=iso-8859-1")
     ('新闻', 'utf-8', True)
+    >>> decode_html("央行开展逆回购操作".encode("utf-8") + b"\\xff" + "沪指收涨".encode("utf-8"))
+    ('央行开展逆回购操作�沪指收涨', 'utf-8', True)
+    >>> decode_html("央行开展".encode("gbk") + b"\\xff" + "逆回购操作".encode("gbk"), "text/html; charset=gbk")
+    ('央行开展�逆回购操作', 'gb18030', False)
     """
     declared = declared_charset(body, header)
     trusted = declared
     if declared in _WESTERN and not body.isascii():
         trusted = _cjk_encoding(body) or declared
-    for encoding in filter(None, (trusted, "utf-8", "gb18030")):
+    candidates = list(dict.fromkeys(filter(None, (trusted, "utf-8", "gb18030"))))
+    with contextlib.suppress(UnicodeDecodeError):
+        if trusted:
+            return body.decode(trusted), trusted, trusted != declared
+    if _mostly_utf8(body):
+        return body.decode("utf-8", errors="replace"), "utf-8", declared != "utf-8"
+    for encoding in candidates[1:]:
         try:
             return body.decode(encoding), encoding, encoding != declared
         except UnicodeDecodeError:
             continue
+    for encoding in candidates:  # no candidate decodes every byte: the one that a few bytes break
+        text = body.decode(encoding, errors="replace")
+        if text.count("\ufffd") <= 1 + len(text) // 1000:
+            return text, encoding, encoding != declared
     best = from_bytes(body).best()
     encoding = best.encoding if best else "gb18030"
     return body.decode(encoding, errors="replace"), encoding, True
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """Whether `body` is UTF-8 with a few bad bytes: at least 20 well-formed multi-byte characters
+    for each bad byte. GBK, GB18030 or Big5 text read as UTF-8 gives almost none."""
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return bad > 0 and len(text) - len(text.encode("ascii", errors="ignore")) - bad >= 20 * bad
 
 
 def _cjk_encoding(body: bytes) -> str | None:

@@ -10,13 +10,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler.extract.patterns import DATE_TEXT
-from crawler.extract.urls import canonical_url, site_host
+from crawler.extract.urls import absolute_url, canonical_url, site_host
 
 ARTICLE, LISTING = "article", "listing"
 
@@ -68,14 +68,20 @@ def site_links(sel: Selector, page_url: str, host: str | None = None) -> Iterato
     host = host or urlsplit(page_url).netloc
     site = site_host(host)
     for link in sel.xpath("//a[@href]"):
-        href = link.attrib["href"].strip()
+        href = (link.root.get("href") or "").strip()  # not .attrib: one bad attribute name breaks its dict
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = urljoin(page_url, href)
+        url = absolute_url(page_url, href)
+        if url is None:
+            continue
         parts = urlsplit(url)
         extension = parts.path.rpartition(".")[2].lower()
         if parts.scheme in ("http", "https") and site_host(parts.netloc) == site and extension not in BINARY_EXTENSIONS:
-            yield canonical_url(url, host), link
+            try:
+                canonical = canonical_url(url, host)
+            except ValueError:  # a host IDNA cannot encode ("http://a..b/")
+                continue
+            yield canonical, link
 
 
 class MainList(NamedTuple):

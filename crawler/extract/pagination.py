@@ -67,17 +67,21 @@ def page_url(url: str) -> PageUrl | None:
     return None
 
 
-def pagination(links: Iterable[tuple[str, Selector]], listing_url: str) -> list[str]:
+def pagination(links: Iterable[tuple[str, Selector]], listing_url: str, max_pages: int) -> list[str]:
     """The other pages of the listing at `listing_url`: its page links (labelled 下一页,
     上一页, 尾页/末页, 第N页, or a page number its URL carries), then, on the listing's first page (a URL
-    without a page number), every page from 2 to the one its 尾页/末页 link names.
+    without a page number), every page from 2 to the one its 尾页/末页 link names, but no more
+    than `max_pages` of them (a 尾页 may name page 10**12).
 
     `links` are (canonical URL, `<a>`) pairs, as `listing.site_links` gives them.
 
     >>> page = Selector(text='<a href="list_5_2.html">2</a><a href="list_5_2.html">下一页</a>'
     ...                      '<a href="list_5_4.html">末页</a><a href="/a/1.html">12</a>')
-    >>> pagination([(f"http://x.cn/news/{a.attrib['href']}", a) for a in page.css("a")], "http://x.cn/news/")
+    >>> links = [(f"http://x.cn/news/{a.attrib['href']}", a) for a in page.css("a")]
+    >>> pagination(links, "http://x.cn/news/", max_pages=500)
     ['http://x.cn/news/list_5_2.html', 'http://x.cn/news/list_5_4.html', 'http://x.cn/news/list_5_3.html']
+    >>> pagination(links, "http://x.cn/news/", max_pages=1)
+    ['http://x.cn/news/list_5_2.html', 'http://x.cn/news/list_5_4.html']
     """
     listing_url = canonical_url(listing_url)
     pages: dict[str, None] = {}
@@ -95,5 +99,6 @@ def pagination(links: Iterable[tuple[str, Selector]], listing_url: str) -> list[
         if numbered and LAST_LABEL.search(label):
             last = numbered
     if last is not None and page_url(listing_url) is None:
-        pages.update(dict.fromkeys(last.page(number) for number in range(2, last.number + 1)))
+        end = min(last.number, max_pages + 1)
+        pages.update(dict.fromkeys(last.page(number) for number in range(2, end + 1)))
     return list(pages)

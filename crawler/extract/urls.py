@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
@@ -18,8 +18,33 @@ TRACKING_PARAMETERS = (
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|php|aspx?|jsp)$", re.IGNORECASE)
 
 
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 # The prefixes of one site's host variants: "www.x.cn", "m.x.cn", "wap.x.cn", "3g.x.cn" are all "x.cn".
 _HOST_VARIANT = re.compile(r"^(?:www|m|wap|3g|h5|mobile)\.(?=[^.]+\.[^.]+)")
+
+
+def absolute_url(base: str, href: str) -> str | None:
+    """`href` made absolute against `base`, or None when it is no usable URL (a bad IPv6 host, a port
+    out of range, control characters): a malformed link costs that link, never its page.
+
+    >>> absolute_url("http://x.cn/news/", " ../a/1.html ")
+    'http://x.cn/a/1.html'
+    >>> absolute_url("http://x.cn/", "http://[::1"), absolute_url("http://x.cn/", "http://x.cn:99999/")
+    (None, None)
+    >>> absolute_url("http://x.cn/", "/a/\\n1.html"), absolute_url("http://x.cn/", "/a\\x00b.html")
+    ('http://x.cn/a/1.html', None)
+    """
+    href = _TAB_OR_NEWLINE.sub("", href).strip()  # as browsers do (WHATWG URL)
+    if not href or _CONTROL.search(href):
+        return None
+    try:
+        url = urljoin(base, href)
+        urlsplit(url).port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError:
+        return None
+    return url
 
 
 def canonical_url(url: str, host: str | None = None) -> str:

@@ -7,6 +7,7 @@ A profile (``crawler/profiles/<name>.toml``)::
     article_urls = ['/\\d{4}/\\d{4}/\\d+\\.html$']  # regexes searched in article URLs
     listing_urls = ['/zixun/(\\d+/)?$']           # regexes searched in listing (and pagination) URLs
     deny_urls = ['/private/']                   # never followed
+    allow = ["x-cdn.cn"]                        # other hosts the portal's pages live on (counter scripts, redirects)
 
     [fields]                                    # CSS or XPath (starting with / or () per field
     body = "div.article-body"
@@ -55,6 +56,8 @@ class Profile:
     listing_urls: tuple[re.Pattern[str], ...] = ()
     deny_urls: tuple[re.Pattern[str], ...] = ()
     fields: dict[str, str] = field(default_factory=dict)
+    #: Hosts beside the start URLs' registrable domains that the crawl may fetch from (`crawler.scope`).
+    allow: tuple[str, ...] = ()
     #: Whether a page no pattern classifies is an article or a listing by its content: for a profile
     #: without URL patterns of its own, whose generic patterns miss "/news/show?id=123" or "/p/98765".
     classify_by_content: bool = False
@@ -98,7 +101,7 @@ def generic(name: str, start_urls: list[str]) -> Profile:
 
 
 def from_dict(name: str, data: dict[str, Any]) -> Profile:
-    unknown = set(data) - {"site_name", "start_urls", "article_urls", "listing_urls", "deny_urls", "fields"}
+    unknown = set(data) - {"site_name", "start_urls", "article_urls", "listing_urls", "deny_urls", "fields", "allow"}
     if unknown:
         raise ProfileError(f"profile {name}: unknown keys {sorted(unknown)}")
     if not data.get("start_urls"):
@@ -114,6 +117,7 @@ def from_dict(name: str, data: dict[str, Any]) -> Profile:
         listing_urls=_compile(name, data.get("listing_urls", ())),
         deny_urls=_compile(name, data.get("deny_urls", ())),
         fields=dict(fields),
+        allow=tuple(str(host) for host in data.get("allow", ())),
         classify_by_content="article_urls" not in data and "listing_urls" not in data,
     )
 

@@ -5,6 +5,11 @@ scrapy crawl portal -a site=all                   # every shipped profile
 scrapy crawl portal -a start_url=http://host/     # a portal without a profile (generic rules)
 scrapy crawl portal -a site=dede -a start_url=http://127.0.0.1:9000/   # a profile at another address
 scrapy crawl portal -a site=dede,txjr -a start_url=http://h1/,http://h2/   # one start URL per profile
+scrapy crawl portal -a start_url=http://www.x.cn/ -a allow=img.x-cdn.cn    # hosts the portal may also use
+
+Every request stays on its portal: http(s) on the registrable domain of its start URLs, plus the hosts its
+profile's `allow` or `-a allow=` add (`crawler.scope`, enforced for redirects and meta refresh too by
+`crawler.middlewares.PortalScopeMiddleware`).
 
 Without a profile, a page whose URL matches no generic article pattern ("/news/show?id=123") is fetched
 and classified by its content (`extract.listing.page_kind`): an article, or a listing to follow.
@@ -16,11 +21,12 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
@@ -34,43 +40,69 @@ from crawler.extract.listing import ARTICLE, MainList, main_list, page_kind, sit
 from crawler.extract.pagination import pagination
 from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
+from crawler.middlewares import PORTAL, OffPortalRequest
 from crawler.models import SHANGHAI
+from crawler.scope import Scope
 
 logger = logging.getLogger(__name__)
+
+#: The most a read-count script may weigh: it writes a number (`document.write('11003')`).
+COUNTER_MAXSIZE = 16 * 1024
 
 
 class PortalSpider(Spider):
     name = "portal"
 
-    def __init__(self, site: str | None = None, start_url: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, site: str | None = None, start_url: str | None = None, allow: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         if not site and not start_url:
             raise ValueError("give -a site=NAME (or all) and/or -a start_url=URL[,URL...]")
         self.site = site
         self.profiles = _profiles(site, start_url)
+        allowed = [host.strip() for host in (allow or "").split(",")]
+        self.scopes = {p.name: Scope.of([*p.start_urls, *p.allow, *allowed]) for p in self.profiles}
+        self.crawl_scope = Scope(frozenset(), frozenset())
+        for scope in self.scopes.values():
+            self.crawl_scope |= scope
         self.listing_pages: dict[str, int] = {}
         # URLs already requested: listings, nav bars and side lists repeat them dozens of times, and
         # each repeat costs ~0.5 ms in Scrapy's middlewares before its dupefilter drops it.
         self.requested = {canonical_url(url) for profile in self.profiles for url in profile.start_urls}
 
     @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        if crawler.settings.getint("FINNEWS_MAX_PAGINATION") < 1:
+            raise ValueError("FINNEWS_MAX_PAGINATION must be at least 1 (a 尾页 link may name page 10**12)")
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         distributed.configure(settings)  # FINNEWS_REDIS_URL: one crawl shared by several processes
 
+    def scope(self, portal: str | None) -> Scope:
+        """What requests of `portal` may fetch (None: a request of no portal, such as robots.txt's)."""
+        return self.scopes.get(portal, self.crawl_scope) if portal else self.crawl_scope
+
     async def start(self) -> AsyncIterator[Any]:
         for profile in self.profiles:
             for url in profile.start_urls:
-                yield Request(url, callback=self.parse_listing, cb_kwargs={"profile": profile})
+                yield Request(
+                    url, callback=self.parse_listing, cb_kwargs={"profile": profile}, meta={PORTAL: profile.name}
+                )
 
     # --- listings ----------------------------------------------------------------------------------
 
-    def parse_listing(self, response: Response, profile: profiles.Profile) -> Iterator[Request]:
+    def parse_listing(self, response: Response, profile: profiles.Profile, page: int = 0) -> Iterator[Request]:
+        """A listing page, `page` pages behind its listing's first."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("finnews/skipped/non_html")
             return
-        links = list(site_links(response.selector, response.url, profile.host))
-        yield from self._listing(response, profile, links, main_list(links))
+        selector = self._selector(response)
+        links = list(site_links(selector, response.url, profile.host))
+        yield from self._listing(response, selector, profile, links, main_list(links), page)
 
     def parse_page(
         self, response: Response, profile: profiles.Profile, listing_date: str | None = None
@@ -88,20 +120,27 @@ class PortalSpider(Spider):
         if kind == ARTICLE:
             yield from self._article(response, selector, profile, listing_date)
         else:
-            yield from self._listing(response, profile, links, main)
+            yield from self._listing(response, selector, profile, links, main)
 
     def _listing(
-        self, response: TextResponse, profile: profiles.Profile, links: list[tuple[str, Selector]], main: MainList
+        self,
+        response: TextResponse,
+        selector: Selector,
+        profile: profiles.Profile,
+        links: list[tuple[str, Selector]],
+        main: MainList,
+        page: int = 0,
     ) -> Iterator[Request]:
         """Requests for what a listing links to: the articles of its main list (with the date shown beside
         each), its other pages, and the other pages of the site its nav bars and widgets link to."""
         self.crawler.stats.inc_value("finnews/pages/listing")
         if profile.site_name is None:  # a portal known by its URL only: its name from its home page
-            name = site_name(response.xpath("//title/text()").get())
+            name = site_name(selector.xpath("//title/text()").get())
             if name:
                 profile = dataclasses.replace(profile, site_name=name)
                 logger.info("%s calls itself %s", profile.name, name)
-        pages = pagination(links, response.url)
+        max_pages = self.settings.getint("FINNEWS_MAX_PAGINATION")
+        pages = pagination(links, response.url, max_pages)
         paging = set(pages)
         for url, _ in links:
             if url in self.requested or url in paging or profile.is_denied(url):
@@ -113,8 +152,16 @@ class PortalSpider(Spider):
             elif profile.is_listing(url) and self._may_follow_listing(profile):  # nav bars, widgets, footers
                 yield self._listing_request(url, profile, known=not profile.classify_by_content)
         for url in pages:
-            if url not in self.requested and not profile.is_denied(url) and self._may_follow_listing(profile):
-                yield self._listing_request(url, profile)
+            if url in self.requested or profile.is_denied(url):
+                continue
+            if page + 1 > max_pages:
+                self.crawler.stats.inc_value("finnews/pagination_limit")
+                logger.info(
+                    "pagination stops at %s pages of %s (FINNEWS_MAX_PAGINATION): %s", max_pages, response.url, url
+                )
+                continue
+            if self._may_follow_listing(profile):
+                yield self._listing_request(url, profile, page=page + 1)
 
     def _article_request(
         self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
@@ -126,12 +173,19 @@ class PortalSpider(Spider):
             callback=self.parse_article if known else self.parse_page,
             errback=self.article_failed,
             cb_kwargs={"profile": profile, "listing_date": listing_date},
+            meta={PORTAL: profile.name},
         )
 
-    def _listing_request(self, url: str, profile: profiles.Profile, known: bool = True) -> Request:
-        """A request for a listing page, or (not `known`) for a page its content will classify."""
+    def _listing_request(self, url: str, profile: profiles.Profile, known: bool = True, page: int = 0) -> Request:
+        """A request for a listing page (`page` pages behind its listing's first), or (not `known`) for a
+        page its content will classify."""
         self.requested.add(url)
-        return Request(url, callback=self.parse_listing if known else self.parse_page, cb_kwargs={"profile": profile})
+        return Request(
+            url,
+            callback=self.parse_listing if known else self.parse_page,
+            cb_kwargs={"profile": profile, "page": page} if known else {"profile": profile},
+            meta={PORTAL: profile.name},
+        )
 
     def _may_follow_listing(self, profile: profiles.Profile) -> bool:
         """Whether one more listing page of `profile` is within FINNEWS_MAX_LISTING_PAGES."""
@@ -153,6 +207,9 @@ class PortalSpider(Spider):
     ) -> Iterator[Any]:
         self.crawler.stats.inc_value("finnews/pages/article")
         raw = extract_article(selector, response.url, profile.fields)
+        for failure in raw.failed:
+            self.crawler.stats.inc_value(f"finnews/failed/field/{failure.partition(':')[0]}")
+            logger.warning("field lost on %s: %s", response.url, failure)
         url = _page_url(response.url, raw.canonical_url, profile)
         article = raw.to_article(url, profile.name, profile.site_name, datetime.now(SHANGHAI))
         article.listing_date_raw = listing_date
@@ -166,13 +223,15 @@ class PortalSpider(Spider):
                 callback=self.parse_counter,
                 errback=self.counter_failed,
                 cb_kwargs={"article": article},
+                meta={PORTAL: profile.name, "download_maxsize": COUNTER_MAXSIZE},
                 dont_filter=True,
             )
         else:
             yield article
 
     def _selector(self, response: TextResponse) -> Selector:
-        """The page's selector, re-decoded when its declared charset was wrong."""
+        """The page's selector, re-decoded when its declared charset was wrong; bad bytes in a page of a
+        right charset are U+FFFD where they are (stat `finnews/bad_bytes`)."""
         if "\ufffd" not in response.text:
             return response.selector
         text, encoding, repaired = decode_html(
@@ -181,6 +240,9 @@ class PortalSpider(Spider):
         if repaired:
             self.crawler.stats.inc_value("finnews/charset_repaired")
             logger.info("charset repaired (%s) on %s", encoding, response.url)
+        elif "\ufffd" in text:
+            self.crawler.stats.inc_value("finnews/bad_bytes")
+            logger.info("bytes that are no %s on %s: read as U+FFFD", encoding, response.url)
         return Selector(text=text, type="html")
 
     def parse_counter(self, response: Response, article: Article) -> Iterator[Article]:
@@ -189,9 +251,11 @@ class PortalSpider(Spider):
         yield article
 
     def counter_failed(self, failure: Failure) -> Iterator[Article]:
+        """The article without its read count (a counter off the portal is counted as such already)."""
         article = failure.request.cb_kwargs["article"]  # type: ignore[attr-defined]
-        self.crawler.stats.inc_value("finnews/counter_failed")
-        logger.warning("read counter failed for %s: %s", article.url, failure.getErrorMessage())
+        if not isinstance(failure.value, OffPortalRequest):
+            self.crawler.stats.inc_value("finnews/counter_failed")
+            logger.warning("read counter failed for %s: %s", article.url, failure.getErrorMessage())
         yield article
 
     def article_failed(self, failure: Failure) -> None:
@@ -199,6 +263,8 @@ class PortalSpider(Spider):
         after Scrapy's retries, loses an article."""
         url = failure.request.url  # type: ignore[attr-defined]
         error = failure.value
+        if isinstance(error, OffPortalRequest):  # a link or redirect off the portal: counted and logged
+            return
         if isinstance(error, HttpError) and error.response.status in (404, 410):
             self.crawler.stats.inc_value("finnews/dead_link")
             logger.warning("dead article link (HTTP %s): %s", error.response.status, url)

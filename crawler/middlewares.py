@@ -1,0 +1,55 @@
+"""Downloader middleware: every request stays on its portal (`crawler.scope`).
+
+It runs first among the downloader middlewares, so it sees each request before robots.txt is asked
+for it, and again for every redirect and meta refresh (Scrapy schedules those as new requests with the
+same meta). A request off its portal's hosts, or not http(s), is dropped with an INFO line and a stat.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+#: Request meta key naming the portal (profile) a request belongs to.
+PORTAL = "finnews_portal"
+
+
+class OffPortalRequest(IgnoreRequest):
+    """A request this crawl may not make (off the portal, or not http/https); already counted."""
+
+
+class PortalScopeMiddleware:
+    """Drops requests outside the scope of their portal (`request.meta[PORTAL]`; a request without
+    one, such as robots.txt's, is held to the scope of every portal of the crawl)."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PortalScopeMiddleware:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        scope_of = getattr(spider, "scope", None)
+        if scope_of is None:  # another spider: not ours to judge
+            return
+        reason = scope_of(request.meta.get(PORTAL)).refusal(request.url)
+        if reason is None:
+            return
+        self.stats.inc_value(f"finnews/{reason}")
+        logger.info("not fetched (%s): %s", reason.replace("_", " "), _shown(request))
+        raise OffPortalRequest(f"{reason}: {request.url[:200]}")
+
+
+def _shown(request: Request) -> str:
+    """The URL, and where a redirect came from."""
+    chain: list[Any] = request.meta.get("redirect_urls") or []
+    return f"{request.url[:200]} (redirected from {chain[0][:200]})" if chain else request.url[:200]
