@@ -8,7 +8,6 @@ same meta). A request off its portal's hosts, or not http(s), is dropped with an
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -29,27 +28,27 @@ class PortalScopeMiddleware:
     """Drops requests outside the scope of their portal (`request.meta[PORTAL]`; a request without
     one, such as robots.txt's, is held to the scope of every portal of the crawl)."""
 
-    def __init__(self, stats: StatsCollector) -> None:
-        self.stats = stats
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PortalScopeMiddleware:
-        assert crawler.stats is not None
-        return cls(crawler.stats)
+        return cls(crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        scope_of = getattr(spider, "scope", None)
+        scope_of = getattr(self.crawler.spider, "scope", None)
         if scope_of is None:  # another spider: not ours to judge
             return
         reason = scope_of(request.meta.get(PORTAL)).refusal(request.url)
         if reason is None:
             return
-        self.stats.inc_value(f"finnews/{reason}")
-        logger.info("not fetched (%s): %s", reason.replace("_", " "), _shown(request))
+        refused(self.crawler.stats, reason, request.url, request.meta.get("redirect_urls"))
         raise OffPortalRequest(f"{reason}: {request.url[:200]}")
 
 
-def _shown(request: Request) -> str:
-    """The URL, and where a redirect came from."""
-    chain: list[Any] = request.meta.get("redirect_urls") or []
-    return f"{request.url[:200]} (redirected from {chain[0][:200]})" if chain else request.url[:200]
+def refused(stats: StatsCollector | None, reason: str, url: str, redirected_from: list[str] | None = None) -> None:
+    """Count and log a URL the crawl will not fetch (`reason`: `crawler.scope.OFFSITE` or `BAD_SCHEME`)."""
+    if stats is not None:
+        stats.inc_value(f"finnews/{reason}")
+    came = f" (redirected from {redirected_from[0][:200]})" if redirected_from else ""
+    logger.info("not fetched (%s): %s%s", reason.replace("_", " "), url[:200], came)

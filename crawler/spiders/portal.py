@@ -38,9 +38,9 @@ from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
 from crawler.extract.listing import ARTICLE, MainList, main_list, page_kind, site_links, site_name
 from crawler.extract.pagination import pagination
-from crawler.extract.urls import canonical_url, same_site
+from crawler.extract.urls import absolute_url, canonical_url, same_site
 from crawler.items import Article
-from crawler.middlewares import PORTAL, OffPortalRequest
+from crawler.middlewares import PORTAL, OffPortalRequest, refused
 from crawler.models import SHANGHAI
 from crawler.scope import Scope
 
@@ -265,6 +265,13 @@ class PortalSpider(Spider):
         error = failure.value
         if isinstance(error, OffPortalRequest):  # a link or redirect off the portal: counted and logged
             return
+        if isinstance(error, HttpError) and 300 <= error.response.status < 400:  # a redirect not taken
+            location = (error.response.headers.get("Location") or b"").decode("latin-1")
+            target = absolute_url(url, location) or location
+            reason = self.scope(failure.request.meta.get(PORTAL)).refusal(target)  # type: ignore[attr-defined]
+            if reason is not None:  # to file:, or off the portal: Scrapy's RedirectMiddleware returned it
+                refused(self.crawler.stats, reason, target, [url])
+                return
         if isinstance(error, HttpError) and error.response.status in (404, 410):
             self.crawler.stats.inc_value("finnews/dead_link")
             logger.warning("dead article link (HTTP %s): %s", error.response.status, url)
