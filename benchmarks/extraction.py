@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler import queries, store
-from crawler.sampleportals import TRUTH_FIELDS, SampleNetwork
+from sampleportals import TRUTH_FIELDS, SampleNetwork
 
 FIELDS = tuple(name for name in TRUTH_FIELDS if name != "site")
 PROJECT = Path(__file__).resolve().parent.parent

@@ -222,7 +222,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_sample_portals(args: argparse.Namespace) -> int:
-    from crawler.sampleportals import serve_forever
+    from sampleportals import serve_forever
 
     serve_forever(
         port=args.port, articles=args.articles, seed=args.seed, faults=args.faults, truth_path=args.truth,
@@ -233,7 +233,7 @@ def cmd_sample_portals(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Start the sample portals, crawl them all into the database (one `scrapy crawl`), print a summary."""
-    from crawler.sampleportals import SampleNetwork
+    from sampleportals import SampleNetwork
 
     store.upgrade(store.make_engine(args.db, check=False))  # the demo's database follows this version's schema
     network = SampleNetwork(articles=args.articles, seed=1, port=args.port).start()

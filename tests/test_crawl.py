@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from crawler import store
 from crawler.models import CrawlRun
-from crawler.sampleportals import TRUTH_FIELDS
+from sampleportals import TRUTH_FIELDS
 from tests.services import service_url
 from tests.test_store import drop_schema
 

@@ -1,6 +1,6 @@
 """The local sample portal network: three imitated Chinese finance portals on 127.0.0.1 with known truth.
 
-    from crawler.sampleportals import SampleNetwork, PORTALS
+    from sampleportals import SampleNetwork, PORTALS
     net = SampleNetwork(articles=300, seed=1, faults=False, port=0).start()
     net.start_urls   # {"dede": "http://127.0.0.1:.../", "phpcms": ..., "txjr": ...}
     net.truth()      # one dict per article page (docs/contract.md clean values)
@@ -17,9 +17,9 @@ from worker processes instead (`workers.py`). `benchmarks/portals.py` measures b
 
 from __future__ import annotations
 
-from crawler.sampleportals.copies import TRUTH_FIELDS
-from crawler.sampleportals.faults import HEALTHY, FaultRates
-from crawler.sampleportals.network import SampleNetwork, serve_forever
-from crawler.sampleportals.sites import PORTALS
+from sampleportals.copies import TRUTH_FIELDS
+from sampleportals.faults import HEALTHY, FaultRates
+from sampleportals.network import SampleNetwork, serve_forever
+from sampleportals.sites import PORTALS
 
 __all__ = ["HEALTHY", "PORTALS", "TRUTH_FIELDS", "FaultRates", "SampleNetwork", "serve_forever"]

@@ -13,16 +13,16 @@ from os import PathLike
 from types import TracebackType
 from typing import Any
 
-from crawler.sampleportals.catalog import StoryBook
-from crawler.sampleportals.dede import DedeSite
-from crawler.sampleportals.faults import HEALTHY, FaultPlan, FaultRates
-from crawler.sampleportals.phpcms import PhpcmsSite
-from crawler.sampleportals.server import PortalServer, ServerThread
-from crawler.sampleportals.site import Site
-from crawler.sampleportals.sites import PORTALS
-from crawler.sampleportals.stories import NOW
-from crawler.sampleportals.txjr import TxjrSite
-from crawler.sampleportals.workers import WorkerPool
+from sampleportals.catalog import StoryBook
+from sampleportals.dede import DedeSite
+from sampleportals.faults import HEALTHY, FaultPlan, FaultRates
+from sampleportals.phpcms import PhpcmsSite
+from sampleportals.server import PortalServer, ServerThread
+from sampleportals.site import Site
+from sampleportals.sites import PORTALS
+from sampleportals.stories import NOW
+from sampleportals.txjr import TxjrSite
+from sampleportals.workers import WorkerPool
 
 SITE_CLASSES: dict[str, type[Site]] = {"dede": DedeSite, "phpcms": PhpcmsSite, "txjr": TxjrSite}
 HOST = "127.0.0.1"
