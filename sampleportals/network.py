@@ -19,7 +19,7 @@ from sampleportals.faults import HEALTHY, FaultPlan, FaultRates
 from sampleportals.phpcms import PhpcmsSite
 from sampleportals.server import PortalServer, ServerThread
 from sampleportals.site import Site
-from sampleportals.sites import PORTALS
+from sampleportals.sites import PORTALS, PROFILE_DIR
 from sampleportals.stories import NOW
 from sampleportals.txjr import TxjrSite
 from sampleportals.workers import WorkerPool
@@ -135,10 +135,12 @@ class SampleNetwork:
         return {name: self.base_url(name) + "/" for name in PORTALS}
 
     def crawl_arguments(self, profiles: bool = True) -> list[str]:
-        """The `scrapy crawl portal` arguments that crawl every portal of this network: with the shipped
-        profiles pointed at its ports, or (`profiles=False`) from the start URLs alone."""
+        """The `scrapy crawl portal` arguments that crawl every portal of this network: with the sample
+        portals' profiles (`PROFILE_DIR`) pointed at its ports, or (`profiles=False`) from the start URLs alone."""
         start_urls = ["-a", "start_url=" + ",".join(self.start_urls.values())]
-        return ["-a", "site=" + ",".join(self.start_urls), *start_urls] if profiles else start_urls
+        if not profiles:
+            return start_urls
+        return ["-a", "site=" + ",".join(self.start_urls), *start_urls, "-s", f"FINNEWS_PROFILE_DIRS={PROFILE_DIR}"]
 
     # -- truth ------------------------------------------------------------------------------------
 

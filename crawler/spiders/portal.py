@@ -1,7 +1,7 @@
 """The portal spider: listing -> pagination -> article -> extract.* -> Article item.
 
-scrapy crawl portal -a site=dede                  # one profile
-scrapy crawl portal -a site=all                   # every shipped profile
+scrapy crawl portal -a site=dede                  # one profile (dede.toml in a profile folder)
+scrapy crawl portal -a site=all                   # every profile found (built-in + FINNEWS_PROFILE_DIRS)
 scrapy crawl portal -a start_url=http://host/     # a portal without a profile (generic rules)
 scrapy crawl portal -a site=dede -a start_url=http://127.0.0.1:9000/   # a profile at another address
 scrapy crawl portal -a site=dede,txjr -a start_url=http://h1/,http://h2/   # one start URL per profile
@@ -16,11 +16,12 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
@@ -42,16 +43,27 @@ logger = logging.getLogger(__name__)
 class PortalSpider(Spider):
     name = "portal"
 
-    def __init__(self, site: str | None = None, start_url: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        site: str | None = None,
+        start_url: str | None = None,
+        profile_dirs: profiles.ProfileDirs = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         if not site and not start_url:
             raise ValueError("give -a site=NAME (or all) and/or -a start_url=URL[,URL...]")
         self.site = site
-        self.profiles = _profiles(site, start_url)
+        self.profiles = _profiles(site, start_url, profile_dirs)
         self.listing_pages: dict[str, int] = {}
         # URLs already requested: listings, nav bars and side lists repeat them dozens of times, and
         # each repeat costs ~0.5 ms in Scrapy's middlewares before its dupefilter drops it.
         self.requested = {canonical_url(url) for profile in self.profiles for url in profile.start_urls}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        kwargs.setdefault("profile_dirs", crawler.settings.get("FINNEWS_PROFILE_DIRS"))
+        return super().from_crawler(crawler, *args, **kwargs)
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -223,12 +235,14 @@ def _page_url(fetched: str, declared: str | None, profile: profiles.Profile) -> 
     return canonical_url(fetched, profile.host)
 
 
-def _profiles(site: str | None, start_url: str | None) -> list[profiles.Profile]:
+def _profiles(site: str | None, start_url: str | None, dirs: profiles.ProfileDirs) -> list[profiles.Profile]:
     start_urls = [url.strip() for url in (start_url or "").split(",") if url.strip()]
     if site is None:
         return [profiles.generic(urlsplit(url).netloc, [url]) for url in start_urls]
-    names = profiles.available() if site == "all" else site.split(",")
-    loaded = [profiles.load(name) for name in names]
+    names = profiles.available(dirs) if site == "all" else site.split(",")
+    if not names:
+        raise profiles.ProfileError("-a site=all: no profile found (set FINNEWS_PROFILE_DIRS to your profile folders)")
+    loaded = [profiles.load(name, dirs) for name in names]
     if start_urls:
         if len(loaded) == 1:
             return [profiles.replace_start_urls(loaded[0], start_urls)]
