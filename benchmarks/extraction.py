@@ -1,4 +1,4 @@
-"""Crawl accuracy on the sample portals: with the shipped profiles, and with start URLs only (zero config).
+"""Crawl accuracy on the sample portals: with the sample portals' profiles, and with start URLs only (zero config).
 
     .venv/bin/python benchmarks/extraction.py [--articles 120]
 
