@@ -22,7 +22,7 @@ test: install lint
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check crawler pipelines tests benchmarks
+	$(BIN)/ruff check crawler pipelines sampleportals tests benchmarks
 	$(BIN)/mypy
 
 clean:

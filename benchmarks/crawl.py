@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.sampleportals import SampleNetwork
 from crawler.settings import ITEM_PIPELINES
+from sampleportals import SampleNetwork
 
 PROJECT = Path(__file__).resolve().parent.parent
 CONFIGURATIONS = {

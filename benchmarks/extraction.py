@@ -1,4 +1,4 @@
-"""Crawl accuracy on the sample portals: with the shipped profiles, and with start URLs only (zero config).
+"""Crawl accuracy on the sample portals: with the sample portals' profiles, and with start URLs only (zero config).
 
     .venv/bin/python benchmarks/extraction.py [--articles 120]
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler import queries, store
-from crawler.sampleportals import TRUTH_FIELDS, SampleNetwork
+from sampleportals import TRUTH_FIELDS, SampleNetwork
 
 FIELDS = tuple(name for name in TRUTH_FIELDS if name != "site")
 PROJECT = Path(__file__).resolve().parent.parent

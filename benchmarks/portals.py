@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from crawler.sampleportals import SampleNetwork
+from sampleportals import SampleNetwork
 
 Origin = tuple[str, int]
 

@@ -37,9 +37,9 @@ from sqlalchemy import func, select
 
 from crawler import queries, store
 from crawler.models import ArticleRow, FingerprintRow
-from crawler.sampleportals import SampleNetwork
 from pipelines import fingerprint as fp
 from pipelines.fingerprint import Matching, fingerprint
+from sampleportals import SampleNetwork
 
 
 def labelled_pages(stories: int) -> list[dict[str, Any]]:

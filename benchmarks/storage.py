@@ -26,8 +26,8 @@ from typing import Any
 
 from crawler import queries, store
 from crawler.models import SHANGHAI
-from crawler.sampleportals.stories import story_head, story_headline, story_text
 from pipelines.fingerprint import Matching, fingerprint
+from sampleportals.stories import story_head, story_headline, story_text
 
 WORDS = [
     "央行",

@@ -21,13 +21,11 @@ from parsel import Selector
 from sqlalchemy.exc import ArgumentError, OperationalError
 from tqdm import tqdm
 
-from crawler import profiles, queries, store
+from crawler import profiles, queries, settings, store
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
 from crawler.models import SHANGHAI
 from pipelines.normalize import normalize_article
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
@@ -198,7 +196,7 @@ def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profi
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    profile = profiles.load(args.profile) if args.profile else None
+    profile = profiles.load(args.profile, settings.FINNEWS_PROFILE_DIRS) if args.profile else None
     if args.file:
         url = args.url or Path(args.file).resolve().as_uri()
         sys.stdout.buffer.write(orjson.dumps(extract_record(Path(args.file).read_bytes(), url, args.now, profile),
@@ -222,7 +220,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_sample_portals(args: argparse.Namespace) -> int:
-    from crawler.sampleportals import serve_forever
+    from sampleportals import serve_forever  # the sample portals are no part of the product: only the CLI uses them
 
     serve_forever(
         port=args.port, articles=args.articles, seed=args.seed, faults=args.faults, truth_path=args.truth,
@@ -232,8 +230,12 @@ def cmd_sample_portals(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Start the sample portals, crawl them all into the database (one `scrapy crawl`), print a summary."""
-    from crawler.sampleportals import SampleNetwork
+    """Start the sample portals, crawl them all into the database (one `scrapy crawl`), print a summary.
+
+    The crawl is `python -m scrapy crawl portal` with this finnews's settings (SCRAPY_SETTINGS_MODULE), in
+    the current folder: it needs no checkout, and a relative SQLite path lands in the current folder.
+    """
+    from sampleportals import SampleNetwork  # the sample portals are no part of the product: only the CLI uses them
 
     store.upgrade(store.make_engine(args.db, check=False))  # the demo's database follows this version's schema
     network = SampleNetwork(articles=args.articles, seed=1, port=args.port).start()
@@ -247,7 +249,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"sample portals: {', '.join(f'{n} {u}' for n, u in network.start_urls.items())}", file=sys.stderr)
     started = time.monotonic()
     try:
-        subprocess.run(command, cwd=PROJECT_DIR, check=True)
+        subprocess.run(command, env={**os.environ, "SCRAPY_SETTINGS_MODULE": settings.__name__}, check=True)
     finally:
         network.stop()
     print_summary(store.make_engine(args.db, create=False), time.monotonic() - started, pages, truth)
@@ -332,7 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
         "file", nargs="?", help='an HTML file; without it, JSON lines {"path": ..., "url": ...} on stdin'
     )
     extract.add_argument("--url", help="the page's URL (resolves links, dates in the URL); default: the file's")
-    extract.add_argument("--profile", help="extract with this portal profile's overrides")
+    extract.add_argument(
+        "--profile", help="extract with this portal profile's overrides (NAME.toml in a folder of FINNEWS_PROFILE_DIRS)"
+    )
     extract.add_argument(
         "--now", type=parse_time, default=datetime.now(SHANGHAI), help="reference time of relative dates"
     )

@@ -11,6 +11,9 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # --- finnews ---------------------------------------------------------------------------------------
 #: SQLAlchemy URL of the database (SQLite, PostgreSQL `postgresql+psycopg://`, MySQL `mysql+pymysql://`).
 FINNEWS_DB_URL = os.environ.get("FINNEWS_DB_URL", "sqlite:///data/finnews.db")
+#: Folders of portal profiles (`NAME.toml`), separated by os.pathsep, searched after the built-in profiles
+#: (`crawler.profiles`); `-a site=NAME` loads NAME.toml from the first that has it, `-a site=all` all of them.
+FINNEWS_PROFILE_DIRS = os.environ.get("FINNEWS_PROFILE_DIRS", "")
 #: Most rows written in one transaction (batches are smaller when the crawl is slower).
 FINNEWS_DB_BATCH_SIZE = 500
 #: Seconds the writer waits for more rows before it commits a batch (group commit; 0: commit at once).

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from crawler.sampleportals import SampleNetwork
+from sampleportals import SampleNetwork
 
 
 @pytest.fixture(scope="session")

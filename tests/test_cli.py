@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 
 from crawler import store
 from crawler.models import SHANGHAI
+from sampleportals import PROFILE_DIR
 from tests.test_store import row
 
 FINNEWS = str(Path(sys.executable).with_name("finnews"))
@@ -190,6 +192,29 @@ def test_extract_one_file_prints_its_fields(tmp_path: Path) -> None:
     assert record["title"] == "央行开展逆回购" and record["source"] == "千龙网" and record["views"] == 11003
     assert record["published_at"] == "2024-09-03T11:54:03+08:00"
     assert record["body"] == "中新网9月3日电 央行今日开展1000亿元逆回购操作——中标利率持平。"
+
+
+def test_extract_with_a_profile_found_by_name_in_finnews_profile_dirs(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>央行开展逆回购_天下金融网</title></head><body><h1>央行开展逆回购_天下金融网</h1>"
+        "<div class='article'><div class='info'>2024-09-03 11:54:03 来源:天下金融网</div>"
+        "<div id='article-content'><p>央行今日开展1000亿元逆回购操作。</p></div></div></body></html>",
+        encoding="utf-8",
+    )
+    command = [FINNEWS, "extract", str(page), "--url", "http://127.0.0.1:8603/zixun/2024/0903/1.html"]
+    env = {**os.environ, "FINNEWS_PROFILE_DIRS": str(PROFILE_DIR)}
+    result = subprocess.run([*command, "--profile", "txjr"], env=env, capture_output=True, text=True, timeout=60)
+    record = json.loads(result.stdout)
+    assert record["title"] == "央行开展逆回购" and record["source"] is None  # the portal's own name, by its profile
+    assert record["body"] == "央行今日开展1000亿元逆回购操作。"
+    for name in ("../../etc/passwd", "/etc/passwd", f"{PROFILE_DIR}/txjr", "..", "txjr.toml"):
+        refused = subprocess.run([*command, "--profile", name], env=env, capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert refused.stderr == (
+            f"finnews: error: bad profile name {name!r}: a profile is named by letters, digits, _ and - only "
+            "(its file NAME.toml in a profile folder), never by a path\n"
+        )
 
 
 def test_sample_portals_command_serves_until_interrupted(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from crawler import store
 from crawler.models import CrawlRun
-from crawler.sampleportals import TRUTH_FIELDS
+from sampleportals import PROFILE_DIR, TRUTH_FIELDS
 from tests.services import service_url
 from tests.test_store import drop_schema
 
@@ -32,7 +32,18 @@ FIELDS = TRUTH_FIELDS
 
 def crawl(network: Any, db_url: str, *extra: str, only: str | None = None) -> None:
     """Crawl every portal of `network` (or `only` that one) into `db_url`."""
-    portals = ["-a", f"site={only}", "-a", f"start_url={network.start_urls[only]}"] if only else None
+    portals = (
+        [
+            "-a",
+            f"site={only}",
+            "-a",
+            f"start_url={network.start_urls[only]}",
+            "-s",
+            f"FINNEWS_PROFILE_DIRS={PROFILE_DIR}",
+        ]
+        if only
+        else None
+    )
     subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "portal", *(portals or network.crawl_arguments()),
          "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", *extra],

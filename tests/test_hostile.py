@@ -1,4 +1,4 @@
-"""End to end: a crawl of the hostile portal (`crawler.sampleportals.hostile`) stays on it.
+"""End to end: a crawl of the hostile portal (`sampleportals.hostile`) stays on it.
 
 It must end by itself, send no request to the host beside it, read no local file, store exactly the
 portal's good articles (each once, clean), and count each bad case in its stats.
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from crawler.sampleportals.hostile import SECRET_VIEWS, HostilePortal
+from sampleportals.hostile import SECRET_VIEWS, HostilePortal
 from tests.test_crawl import PROJECT, export, run_stats
 
 pytestmark = pytest.mark.e2e

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from crawler.sampleportals import (
+from sampleportals import (
     HEALTHY,
     PORTALS,
     TRUTH_FIELDS,
@@ -31,10 +31,10 @@ from crawler.sampleportals import (
     templates,
     vocab,
 )
-from crawler.sampleportals.catalog import SUMMARY_CHARS
-from crawler.sampleportals.copies import Copy
-from crawler.sampleportals.markup import damaged_text
-from crawler.sampleportals.stories import CST, NOW_TS, is_report, story_head, story_headline, story_text
+from sampleportals.catalog import SUMMARY_CHARS
+from sampleportals.copies import Copy
+from sampleportals.markup import damaged_text
+from sampleportals.stories import CST, NOW_TS, is_report, story_head, story_headline, story_text
 
 CODECS = {"dede": "utf-8", "phpcms": "gb18030", "txjr": "utf-8"}
 SITE_NAMES = {"dede": "财经快讯网", "phpcms": "金融观察网", "txjr": "天下金融网"}
@@ -722,7 +722,7 @@ def test_serve_forever_prints_start_urls_writes_truth_and_stops_on_ctrl_c(tmp_pa
     port = _free_port_block(3)
     truth_path = tmp_path / "truth.jsonl"
     code = (
-        "from crawler.sampleportals import serve_forever; "
+        "from sampleportals import serve_forever; "
         f"serve_forever(port={port}, articles=30, seed=4, truth_path={str(truth_path)!r})"
     )
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)

@@ -23,7 +23,7 @@ def crawl_faulty_network(articles: int) -> dict[str, Any]:
     from scrapy.http import HtmlResponse
     from scrapy.linkextractors import LinkExtractor
 
-    from crawler.sampleportals import SampleNetwork
+    from sampleportals import SampleNetwork
 
     network = SampleNetwork(articles=articles, seed=1, faults=True).start()
     truth = {record["url"] for record in network.truth()}

@@ -13,6 +13,7 @@ from twisted.python.failure import Failure
 from crawler import settings as project_settings
 from crawler.items import Article
 from crawler.spiders.portal import PortalSpider
+from sampleportals import PROFILE_DIR
 
 LISTING = """<html><body>
 <ul class="nav"><li><a href="/news/">财经</a></li><li><a href="/stock/">股票</a></li><li><a href="/bank/">银行</a></li></ul>
@@ -27,6 +28,7 @@ LISTING = """<html><body>
 
 
 PROJECT_SETTINGS = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
+PROJECT_SETTINGS["FINNEWS_PROFILE_DIRS"] = str(PROFILE_DIR)  # the sample portals' profiles (dede, ...)
 
 
 def spider(site: str | None = "dede", **settings: Any) -> PortalSpider:

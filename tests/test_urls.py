@@ -7,6 +7,7 @@ import pytest
 from crawler import profiles
 from crawler.extract.urls import canonical_url, same_site
 from crawler.spiders.portal import _page_url
+from sampleportals import PROFILE_DIR
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ def test_same_site(a: str, b: str, same: bool) -> None:
     assert same_site(a, b) is same
 
 
-DEDE = profiles.load("dede")
+DEDE = profiles.load("dede", PROFILE_DIR)
 
 
 @pytest.mark.parametrize(

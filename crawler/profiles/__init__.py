@@ -1,6 +1,6 @@
 """Portal profiles: one TOML file per portal, overriding only what the generic rules get wrong.
 
-A profile (``crawler/profiles/<name>.toml``)::
+A profile (``<name>.toml`` in a profile folder)::
 
     site_name = "天下金融网"                    # the portal's own name: stripped from titles, 来源 of itself -> null
     start_urls = ["http://127.0.0.1:8603/"]
@@ -15,19 +15,36 @@ A profile (``crawler/profiles/<name>.toml``)::
 Every key but ``start_urls`` is optional; see ``GENERIC_ARTICLE_URLS`` for the default article URLs.
 A profile without URL patterns of its own (``generic``) also tells articles from listings by their
 content where its URL patterns leave it open (``crawler.extract.listing.page_kind``).
+
+Where profiles are found (`search_path`): the built-in ones of this package (``crawler/profiles/*.toml``,
+read through `importlib.resources`, so an installed wheel or egg works; none ship today), then the
+folders of the ``FINNEWS_PROFILE_DIRS`` setting (an ``os.pathsep``-separated list, defaulted in
+``crawler/settings.py`` from the environment variable of the same name), in that order; the first
+folder holding ``<name>.toml`` wins. The sample portals' profiles are in ``sampleportals/profiles/``.
+
+A profile is loaded by its name only (letters, digits, ``_`` and ``-``): never by a path, so a name
+given on a command line cannot reach a file outside the profile folders.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-PROFILE_DIR = Path(__file__).parent
+#: A profile's name: the stem of its file, no path (no separator, no `..`).
+PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+#: The `FINNEWS_PROFILE_DIRS` value: folders separated by `os.pathsep`, or a list of folders.
+ProfileDirs = str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None
 
 #: Fields a profile may override with a CSS/XPath expression.
 FIELDS = frozenset({"title", "meta", "date", "source", "author", "editor", "views", "body", "category"})
@@ -78,21 +95,77 @@ class Profile:
         return any(p.search(url) for p in self.deny_urls)
 
 
-def available() -> list[str]:
-    """Names of the shipped profiles."""
-    return sorted(path.stem for path in PROFILE_DIR.glob("*.toml"))
+def search_path(dirs: ProfileDirs = None) -> list[Traversable]:
+    """The profile folders, in lookup order: the built-in one, then `dirs` (the FINNEWS_PROFILE_DIRS setting).
+
+    >>> [str(folder) for folder in search_path(os.pathsep.join(["/srv/a", "", "/srv/b"]))][1:]
+    ['/srv/a', '/srv/b']
+    """
+    if dirs is None:
+        folders: list[str | os.PathLike[str]] = []
+    elif isinstance(dirs, str):
+        folders = [part for part in dirs.split(os.pathsep) if part.strip()]
+    elif isinstance(dirs, os.PathLike):
+        folders = [dirs]
+    else:
+        folders = list(dirs)
+    return [resources.files(__name__), *(Path(folder).expanduser() for folder in folders)]
 
 
-def load(name: str) -> Profile:
-    """The profile `name`, validated."""
-    path = PROFILE_DIR / f"{name}.toml"
-    if not path.exists():
-        raise ProfileError(f"no profile {name!r} (available: {', '.join(available())})")
+def available(dirs: ProfileDirs = None) -> list[str]:
+    """Names of the profiles found in the profile folders (see `search_path`)."""
+    names: set[str] = set()
+    for folder in search_path(dirs):
+        if folder.is_dir():
+            names.update(_stem(entry) for entry in folder.iterdir() if _is_profile_file(entry))
+    return sorted(names)
+
+
+def load(name: str, dirs: ProfileDirs = None) -> Profile:
+    """The profile `name` from the first profile folder that has it, validated.
+
+    `name` is a name, never a path: anything but letters, digits, `_` and `-` raises ProfileError.
+    """
+    check_name(name)
+    folders = search_path(dirs)
+    entry = next((folder / f"{name}.toml" for folder in folders if (folder / f"{name}.toml").is_file()), None)
+    if entry is None:
+        searched = ", ".join(str(folder) for folder in folders)
+        raise ProfileError(
+            f"no profile {name!r} (available: {', '.join(available(dirs)) or 'none'}; "
+            f"profile folders: {searched}; add yours to FINNEWS_PROFILE_DIRS)"
+        )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: {exc}") from exc
+        raise ProfileError(f"{entry}: {exc}") from exc
     return from_dict(name, data)
+
+
+def check_name(name: str) -> str:
+    """`name` if it can name a profile; ProfileError for a path or anything outside [A-Za-z0-9_-].
+
+    >>> check_name("txjr")
+    'txjr'
+    >>> check_name("../../etc/passwd")
+    Traceback (most recent call last):
+    ...
+    crawler.profiles.ProfileError: bad profile name '../../etc/passwd': a profile is named by letters, digits, _ and - only (its file NAME.toml in a profile folder), never by a path
+    """
+    if not PROFILE_NAME.fullmatch(name):
+        raise ProfileError(
+            f"bad profile name {name!r}: a profile is named by letters, digits, _ and - only "
+            "(its file NAME.toml in a profile folder), never by a path"
+        )
+    return name
+
+
+def _is_profile_file(entry: Traversable) -> bool:
+    return entry.name.endswith(".toml") and PROFILE_NAME.fullmatch(_stem(entry)) is not None and entry.is_file()
+
+
+def _stem(entry: Traversable) -> str:
+    return entry.name.removesuffix(".toml")
 
 
 def generic(name: str, start_urls: list[str]) -> Profile:

@@ -1,7 +1,7 @@
 """The portal spider: listing -> pagination -> article -> extract.* -> Article item.
 
-scrapy crawl portal -a site=dede                  # one profile
-scrapy crawl portal -a site=all                   # every shipped profile
+scrapy crawl portal -a site=dede                  # one profile (dede.toml in a profile folder)
+scrapy crawl portal -a site=all                   # every profile found (built-in + FINNEWS_PROFILE_DIRS)
 scrapy crawl portal -a start_url=http://host/     # a portal without a profile (generic rules)
 scrapy crawl portal -a site=dede -a start_url=http://127.0.0.1:9000/   # a profile at another address
 scrapy crawl portal -a site=dede,txjr -a start_url=http://h1/,http://h2/   # one start URL per profile
@@ -54,13 +54,18 @@ class PortalSpider(Spider):
     name = "portal"
 
     def __init__(
-        self, site: str | None = None, start_url: str | None = None, allow: str | None = None, **kwargs: Any
+        self,
+        site: str | None = None,
+        start_url: str | None = None,
+        allow: str | None = None,
+        profile_dirs: profiles.ProfileDirs = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         if not site and not start_url:
             raise ValueError("give -a site=NAME (or all) and/or -a start_url=URL[,URL...]")
         self.site = site
-        self.profiles = _profiles(site, start_url)
+        self.profiles = _profiles(site, start_url, profile_dirs)
         allowed = [host.strip() for host in (allow or "").split(",")]
         self.scopes = {p.name: Scope.of([*p.start_urls, *p.allow, *allowed]) for p in self.profiles}
         self.crawl_scope = Scope(frozenset(), frozenset())
@@ -75,6 +80,7 @@ class PortalSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         if crawler.settings.getint("FINNEWS_MAX_PAGINATION") < 1:
             raise ValueError("FINNEWS_MAX_PAGINATION must be at least 1 (a 尾页 link may name page 10**12)")
+        kwargs["profile_dirs"] = crawler.settings.get("FINNEWS_PROFILE_DIRS")  # the setting, never -a
         return super().from_crawler(crawler, *args, **kwargs)
 
     @classmethod
@@ -296,12 +302,14 @@ def _page_url(fetched: str, declared: str | None, profile: profiles.Profile) -> 
     return canonical_url(fetched, profile.host)
 
 
-def _profiles(site: str | None, start_url: str | None) -> list[profiles.Profile]:
+def _profiles(site: str | None, start_url: str | None, dirs: profiles.ProfileDirs) -> list[profiles.Profile]:
     start_urls = [url.strip() for url in (start_url or "").split(",") if url.strip()]
     if site is None:
         return [profiles.generic(urlsplit(url).netloc, [url]) for url in start_urls]
-    names = profiles.available() if site == "all" else site.split(",")
-    loaded = [profiles.load(name) for name in names]
+    names = profiles.available(dirs) if site == "all" else site.split(",")
+    if not names:
+        raise profiles.ProfileError("-a site=all: no profile found (set FINNEWS_PROFILE_DIRS to your profile folders)")
+    loaded = [profiles.load(name, dirs) for name in names]
     if start_urls:
         if len(loaded) == 1:
             return [profiles.replace_start_urls(loaded[0], start_urls)]

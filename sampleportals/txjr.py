@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 
-from crawler.sampleportals import dates
-from crawler.sampleportals.copies import Copy, Slot
-from crawler.sampleportals.markup import (
+from sampleportals import dates
+from sampleportals.copies import Copy, Slot
+from sampleportals.markup import (
     body_html,
     clock,
     editor_meta_html,
@@ -29,8 +29,8 @@ from crawler.sampleportals.markup import (
     source_html,
     truncate,
 )
-from crawler.sampleportals.site import Entry, Page, Site
-from crawler.sampleportals.sites import TXJR
+from sampleportals.site import Entry, Page, Site
+from sampleportals.sites import TXJR
 
 _ARTICLE = re.compile(r"^/([a-z]+)/\d{4}/\d{4}/(\d+)\.html$")
 _LIST = re.compile(r"^/([a-z]+)/(?:list-(\d+)\.html)?$")

@@ -13,14 +13,14 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.sampleportals import assets, dates
-from crawler.sampleportals.catalog import StoryBook
-from crawler.sampleportals.copies import Copy, Slot, views_of
-from crawler.sampleportals.faults import FaultPlan
-from crawler.sampleportals.markup import esc
-from crawler.sampleportals.seeding import unit
-from crawler.sampleportals.sites import PortalSpec
-from crawler.sampleportals.stories import NOW_TS
+from sampleportals import assets, dates
+from sampleportals.catalog import StoryBook
+from sampleportals.copies import Copy, Slot, views_of
+from sampleportals.faults import FaultPlan
+from sampleportals.markup import esc
+from sampleportals.seeding import unit
+from sampleportals.sites import PortalSpec
+from sampleportals.stories import NOW_TS
 
 ENTRY_CACHE = 16384
 OVERSIZED_PATH = "/special/2024/jinrongjie.html"  # a 专题 page far too large to be an article

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from random import Random
 
-from crawler.sampleportals import vocab
-from crawler.sampleportals.templates import Filler, TemplateCompiler
-from crawler.sampleportals.vocab import words
+from sampleportals import vocab
+from sampleportals.templates import Filler, TemplateCompiler
+from sampleportals.vocab import words
 
 TOPICS: tuple[str, ...] = words("bank fund stock energy consumer policy company insurance")
 

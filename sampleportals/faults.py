@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.sampleportals.seeding import unit
+from sampleportals.seeding import unit
 
 TRANSIENT_KINDS: tuple[str, ...] = ("server_error", "slow", "reset", "truncated")
 

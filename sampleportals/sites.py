@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+
+def _profile_dir() -> Path:
+    folder = resources.files(__package__ or "sampleportals") / "profiles"
+    if not isinstance(folder, Path):  # a zipped install: a crawl in another process needs a real folder
+        raise RuntimeError(f"the sample portals' profiles are not in a folder: {folder}")
+    return folder
+
+
+#: The portal profiles of the sample portals (`dede.toml`, ...), at their default ports (8601-8603):
+#: give this folder to a crawl as FINNEWS_PROFILE_DIRS (`SampleNetwork.crawl_arguments()` does).
+PROFILE_DIR = _profile_dir()
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,16 @@ from os import PathLike
 from types import TracebackType
 from typing import Any
 
-from crawler.sampleportals.catalog import StoryBook
-from crawler.sampleportals.dede import DedeSite
-from crawler.sampleportals.faults import HEALTHY, FaultPlan, FaultRates
-from crawler.sampleportals.phpcms import PhpcmsSite
-from crawler.sampleportals.server import PortalServer, ServerThread
-from crawler.sampleportals.site import Site
-from crawler.sampleportals.sites import PORTALS
-from crawler.sampleportals.stories import NOW
-from crawler.sampleportals.txjr import TxjrSite
-from crawler.sampleportals.workers import WorkerPool
+from sampleportals.catalog import StoryBook
+from sampleportals.dede import DedeSite
+from sampleportals.faults import HEALTHY, FaultPlan, FaultRates
+from sampleportals.phpcms import PhpcmsSite
+from sampleportals.server import PortalServer, ServerThread
+from sampleportals.site import Site
+from sampleportals.sites import PORTALS, PROFILE_DIR
+from sampleportals.stories import NOW
+from sampleportals.txjr import TxjrSite
+from sampleportals.workers import WorkerPool
 
 SITE_CLASSES: dict[str, type[Site]] = {"dede": DedeSite, "phpcms": PhpcmsSite, "txjr": TxjrSite}
 HOST = "127.0.0.1"
@@ -135,10 +135,12 @@ class SampleNetwork:
         return {name: self.base_url(name) + "/" for name in PORTALS}
 
     def crawl_arguments(self, profiles: bool = True) -> list[str]:
-        """The `scrapy crawl portal` arguments that crawl every portal of this network: with the shipped
-        profiles pointed at its ports, or (`profiles=False`) from the start URLs alone."""
+        """The `scrapy crawl portal` arguments that crawl every portal of this network: with the sample
+        portals' profiles (`PROFILE_DIR`) pointed at its ports, or (`profiles=False`) from the start URLs alone."""
         start_urls = ["-a", "start_url=" + ",".join(self.start_urls.values())]
-        return ["-a", "site=" + ",".join(self.start_urls), *start_urls] if profiles else start_urls
+        if not profiles:
+            return start_urls
+        return ["-a", "site=" + ",".join(self.start_urls), *start_urls, "-s", f"FINNEWS_PROFILE_DIRS={PROFILE_DIR}"]
 
     # -- truth ------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from random import Random
 
-from crawler.sampleportals import vocab
+from sampleportals import vocab
 
 ReportText = tuple[str, list[str]]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import html
 from datetime import datetime, timedelta
 
-from crawler.sampleportals import dates
-from crawler.sampleportals.copies import Copy
-from crawler.sampleportals.stories import CST, NOW
+from sampleportals import dates
+from sampleportals.copies import Copy
+from sampleportals.stories import CST, NOW
 
 # Entities as a CMS that lost the `&` writes them ("mdash;mdash;"), and as a correct page does.
 _LOST_ENTITIES: tuple[tuple[str, str], ...] = (

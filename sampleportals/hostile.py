@@ -25,7 +25,7 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
-from crawler.sampleportals import newstext
+from sampleportals import newstext
 
 #: What the read-count script in a local file says: a crawl that shows it read the file.
 SECRET_VIEWS = 987654321

@@ -16,8 +16,8 @@ from datetime import date, datetime, timedelta, timezone
 from random import Random
 from typing import NamedTuple
 
-from crawler.sampleportals import newstext, reports, vocab
-from crawler.sampleportals.sites import PORTALS
+from sampleportals import newstext, reports, vocab
+from sampleportals.sites import PORTALS
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2024, 9, 3, 18, 30, tzinfo=CST)

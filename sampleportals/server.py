@@ -19,8 +19,8 @@ from datetime import UTC
 from email.utils import format_datetime
 from functools import partial
 
-from crawler.sampleportals.site import Page, Site
-from crawler.sampleportals.stories import NOW
+from sampleportals.site import Page, Site
+from sampleportals.stories import NOW
 
 logger = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from functools import lru_cache
 from itertools import permutations
 from typing import Any
 
-from crawler.sampleportals.copies import Copy, Slot, make_copy
-from crawler.sampleportals.newstext import TOPICS
-from crawler.sampleportals.sites import PORTALS, SPECS, PortalSpec
-from crawler.sampleportals.stories import (
+from sampleportals.copies import Copy, Slot, make_copy
+from sampleportals.newstext import TOPICS
+from sampleportals.sites import PORTALS, SPECS, PortalSpec
+from sampleportals.stories import (
     Headline,
     StoryHead,
     StoryText,

@@ -14,10 +14,10 @@ from random import Random
 from statistics import NormalDist
 from typing import Any, NamedTuple
 
-from crawler.sampleportals import vocab
-from crawler.sampleportals.seeding import unit
-from crawler.sampleportals.sites import PortalSpec
-from crawler.sampleportals.stories import CST, StoryHead, StoryText
+from sampleportals import vocab
+from sampleportals.seeding import unit
+from sampleportals.sites import PortalSpec
+from sampleportals.stories import CST, StoryHead, StoryText
 
 _ASCII_PUNCTUATION: tuple[tuple[str, str], ...] = (
     ("，", ","), ("：", ":"), ("；", ";"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"),

@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
 from multiprocessing.process import BaseProcess
 
-from crawler.sampleportals.server import PortalServer, listen, shutdown
+from sampleportals.server import PortalServer, listen, shutdown
 
 START_TIMEOUT = 120.0  # seconds for a worker to import, unpickle its portals and listen
 STOP_TIMEOUT = 5.0

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 
-from crawler.sampleportals import dates
-from crawler.sampleportals.copies import Copy, Slot
-from crawler.sampleportals.markup import (
+from sampleportals import dates
+from sampleportals.copies import Copy, Slot
+from sampleportals.markup import (
     body_html,
     editor_meta_html,
     esc,
@@ -31,8 +31,8 @@ from crawler.sampleportals.markup import (
     truncate,
     widen,
 )
-from crawler.sampleportals.site import Entry, Page, Site
-from crawler.sampleportals.sites import PHPCMS
+from sampleportals.site import Entry, Page, Site
+from sampleportals.sites import PHPCMS
 
 _ARTICLE = re.compile(r"^/html/\d{4}/[a-z]+_\d{4}/(\d+)\.html$")
 _STATIC_LIST = re.compile(r"^/html/([a-z]+)/(?:index(?:_(\d+))?\.html)?$")

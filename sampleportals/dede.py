@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 
-from crawler.sampleportals import dates
-from crawler.sampleportals.copies import Copy, Slot
-from crawler.sampleportals.markup import (
+from sampleportals import dates
+from sampleportals.copies import Copy, Slot
+from sampleportals.markup import (
     body_html,
     clock,
     editor_meta_html,
@@ -30,8 +30,8 @@ from crawler.sampleportals.markup import (
     source_html,
     truncate,
 )
-from crawler.sampleportals.site import Entry, Page, Site
-from crawler.sampleportals.sites import DEDE
+from sampleportals.site import Entry, Page, Site
+from sampleportals.sites import DEDE
 
 _ARTICLE = re.compile(r"^/a/\d{8}/(\d+)\.html$")
 _LIST_PAGE = re.compile(r"^/(\w+)/list_(\d+)_(\d+)\.html$")
