@@ -1,4 +1,4 @@
-"""`finnews`: a thin command line over the library (store.*, sampleportals.*)."""
+"""`finnews`: a thin command line over the library (db.*, queries.*, sampleportals.*)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from parsel import Selector
 from sqlalchemy.exc import ArgumentError, OperationalError
 from tqdm import tqdm
 
-from crawler import profiles, queries, store
+from crawler import db, profiles, queries
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
 from crawler.models import SHANGHAI
@@ -99,7 +99,7 @@ QUERY_COLUMNS = ("published_at", "site", "source", "views", "title")
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    engine = store.make_engine(args.db, create=False)
+    engine = db.make_engine(args.db, create=False)
     records = queries.latest_articles(engine, filters_of(args), limit=args.limit)
     if args.format == "jsonl":
         write_jsonl(records, sys.stdout.buffer)
@@ -111,7 +111,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    engine = store.make_engine(args.db, create=False)
+    engine = db.make_engine(args.db, create=False)
     filters = filters_of(args)
     records = queries.iter_articles(engine, filters, limit=args.limit)
     if args.output in (None, "-"):
@@ -132,7 +132,7 @@ REPRINT_COLUMNS = ("copies", "first_published", "last_published", "sites", "titl
 
 
 def cmd_reprints(args: argparse.Namespace) -> int:
-    engine = store.make_engine(args.db, create=False)
+    engine = db.make_engine(args.db, create=False)
     stories = queries.reprinted_stories(engine, since=args.since, site=args.site, limit=args.limit)
     if args.format == "jsonl":
         write_jsonl(stories, sys.stdout.buffer)
@@ -143,7 +143,7 @@ def cmd_reprints(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = queries.statistics(store.make_engine(args.db, create=False), top=args.top)
+    stats = queries.statistics(db.make_engine(args.db, create=False), top=args.top)
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(stats, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
         return 0
@@ -166,10 +166,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_db(args: argparse.Namespace) -> int:
     create = args.action == "upgrade" and args.revision == "head"  # a new database: created, at head
-    engine = store.make_engine(args.db, create=create, check=False)
+    engine = db.make_engine(args.db, create=create, check=False)
     if args.action == "upgrade":
-        store.upgrade(engine, args.revision)
-    print(f"schema revision: {store.schema_revision(engine)} (this finnews: {store.head_revision()})")
+        db.upgrade(engine, args.revision)
+    print(f"schema revision: {db.schema_revision(engine)} (this finnews: {db.head_revision()})")
     return 0
 
 
@@ -235,14 +235,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Start the sample portals, crawl them all into the database (one `scrapy crawl`), print a summary."""
     from crawler.sampleportals import SampleNetwork
 
-    store.upgrade(store.make_engine(args.db, check=False))  # the demo's database follows this version's schema
+    db.upgrade(db.make_engine(args.db, check=False))  # the demo's database follows this version's schema
     network = SampleNetwork(articles=args.articles, seed=1, port=args.port).start()
     truth = Path(args.truth)
     truth.parent.mkdir(parents=True, exist_ok=True)
     pages = network.write_truth(truth)
     command = [
         sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(),
-        "-s", f"FINNEWS_DB_URL={store.database_url(args.db)}", "-s", f"LOG_LEVEL={args.log_level}",
+        "-s", f"FINNEWS_DB_URL={db.database_url(args.db)}", "-s", f"LOG_LEVEL={args.log_level}",
     ]  # fmt: skip
     print(f"sample portals: {', '.join(f'{n} {u}' for n, u in network.start_urls.items())}", file=sys.stderr)
     started = time.monotonic()
@@ -250,7 +250,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         subprocess.run(command, cwd=PROJECT_DIR, check=True)
     finally:
         network.stop()
-    print_summary(store.make_engine(args.db, create=False), time.monotonic() - started, pages, truth)
+    print_summary(db.make_engine(args.db, create=False), time.monotonic() - started, pages, truth)
     return 0
 
 
@@ -284,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     def db_option(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--db", help=f"database URL (default: $FINNEWS_DB_URL or {store.DEFAULT_DB_URL})")
+        command.add_argument("--db", help=f"database URL (default: $FINNEWS_DB_URL or {db.DEFAULT_DB_URL})")
 
     def filter_options(command: argparse.ArgumentParser, limit: int | None) -> None:
         db_option(command)
@@ -320,10 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--top", type=int, default=20, help="rows per section")
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format")
 
-    db = add("db", cmd_db, "Database schema: `upgrade` applies the migrations, `current` shows the revision.")
-    db.add_argument("action", choices=("upgrade", "current"), help="what to do")
-    db.add_argument("revision", nargs="?", default="head", help="target revision of `upgrade` (default: head)")
-    db_option(db)
+    db_command = add("db", cmd_db, "Database schema: `upgrade` applies the migrations, `current` shows the revision.")
+    db_command.add_argument("action", choices=("upgrade", "current"), help="what to do")
+    db_command.add_argument("revision", nargs="?", default="head", help="target revision of `upgrade` (default: head)")
+    db_option(db_command)
 
     extract = add(
         "extract", cmd_extract, "Print the Article fields of saved HTML pages as JSON (no crawl, no database)."
@@ -358,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (FileNotFoundError, ArgumentError, OperationalError, ValueError, store.SchemaError) as exc:
+    except (FileNotFoundError, ArgumentError, OperationalError, ValueError, db.SchemaError) as exc:
         print(f"finnews: error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 
+from crawler.db import database_url
+
 BOT_NAME = "finnews"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # --- finnews ---------------------------------------------------------------------------------------
 #: SQLAlchemy URL of the database (SQLite, PostgreSQL `postgresql+psycopg://`, MySQL `mysql+pymysql://`).
-FINNEWS_DB_URL = os.environ.get("FINNEWS_DB_URL", "sqlite:///data/finnews.db")
+FINNEWS_DB_URL = database_url()  # $FINNEWS_DB_URL, else crawler.db.DEFAULT_DB_URL
 #: Most rows written in one transaction (batches are smaller when the crawl is slower).
 FINNEWS_DB_BATCH_SIZE = 500
 #: Seconds the writer waits for more rows before it commits a batch (group commit; 0: commit at once).

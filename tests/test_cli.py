@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
-from crawler import store
+from crawler.db import head_revision, make_engine, upgrade
 from crawler.models import SHANGHAI
-from tests.test_store import row
+from crawler.writer import ArticleWriter, ReprintRecord
+from tests.rows import row
 
 FINNEWS = str(Path(sys.executable).with_name("finnews"))
 
@@ -34,7 +35,7 @@ def finnews(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('cli')}/finnews.db"
-    writer = store.ArticleWriter(store.make_engine(url))
+    writer = ArticleWriter(make_engine(url))
     base = datetime(2024, 9, 1, 9, 30, tzinfo=SHANGHAI)
     for i in range(30):
         writer.submit(
@@ -44,7 +45,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
                 source="千龙网" if i < 10 else "新华网", body_hash=i,
             )
         )  # fmt: skip
-    writer.submit(store.ReprintRecord("http://p1/a/3.html", "http://p2/x.html", "phpcms", None, 7, 0.9, base)).result()
+    writer.submit(ReprintRecord("http://p1/a/3.html", "http://p2/x.html", "phpcms", None, 7, 0.9, base)).result()
     writer.close()
     return url
 
@@ -132,15 +133,15 @@ def test_errors_are_one_clear_line(args: list[str], message: str) -> None:
 def test_db_upgrade_brings_an_old_database_to_the_current_schema(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/old.db"
     (tmp_path / "old.db").touch()
-    store.upgrade(store.make_engine(url, create=False, check=False), "0001")
+    upgrade(make_engine(url, create=False, check=False), "0001")
     assert "schema revision: 0001" in finnews("db", "current", "--db", url).stdout
-    head = store.head_revision()
+    head = head_revision()
     assert f"schema revision: {head} (this finnews: {head})" in finnews("db", "upgrade", "--db", url).stdout
 
 
 def test_db_upgrade_creates_a_new_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/new/finnews.db"  # before the crawls of a distributed run start
-    head = store.head_revision()
+    head = head_revision()
     assert f"schema revision: {head} (this finnews: {head})" in finnews("db", "upgrade", "--db", url).stdout
 
 

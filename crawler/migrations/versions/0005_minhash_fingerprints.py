@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from crawler import store
-from pipelines.fingerprint import fingerprint
+from crawler.reprints.fingerprint import fingerprint
+from crawler.reprints.index import index_bands
 
 revision = "0005"
 down_revision = "0004"
@@ -54,7 +54,7 @@ def upgrade() -> None:
                 for i, body in prints.items()
             ],
         )
-        store.index_bands(connection, {i: body.bands for i, body in prints.items()})
+        index_bands(connection, {i: body.bands for i, body in prints.items()})
         last = rows[-1].id
 
 
