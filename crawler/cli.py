@@ -30,6 +30,15 @@ from pipelines.normalize import normalize_article
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+class InputError(Exception):
+    """A value given on the command line that cannot be used: reported as one line, exit status 2."""
+
+
+#: The errors that mean a bad input (a database URL, a missing file, a profile name, a value out of range),
+#: not a bug: `main` reports them in one line; anything else shows its traceback.
+INPUT_ERRORS = (InputError, FileNotFoundError, ArgumentError, OperationalError, db.SchemaError, profiles.ProfileError)
+
+
 def write_jsonl(records: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
     """Write records as JSON lines (UTF-8 as is, no \\u escapes, ISO 8601 times); returns how many.
 
@@ -224,6 +233,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_sample_portals(args: argparse.Namespace) -> int:
     from crawler.sampleportals import serve_forever
 
+    if args.workers < 1:
+        raise InputError("workers must be at least 1")
     serve_forever(
         port=args.port, articles=args.articles, seed=args.seed, faults=args.faults, truth_path=args.truth,
         workers=args.workers,
@@ -358,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (FileNotFoundError, ArgumentError, OperationalError, ValueError, db.SchemaError) as exc:
+    except INPUT_ERRORS as exc:
         print(f"finnews: error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from crawler.models import Base
 
@@ -38,9 +39,12 @@ def make_engine(url: str | None = None, *, create: bool = True, check: bool = Tr
     `create`: a new database gets the schema (through the migrations), a SQLite file its directory;
     without it, a missing SQLite file raises FileNotFoundError. `check`: an existing database whose
     schema is not this version's raises `SchemaError` (run `finnews db upgrade`). SQLite connections
-    get WAL, a busy timeout and foreign keys.
+    get WAL, a busy timeout and foreign keys. A URL that cannot be parsed raises `ArgumentError`.
     """
-    sa_url = make_url(database_url(url))
+    try:
+        sa_url = make_url(database_url(url))
+    except ValueError as exc:  # "postgresql://u@host:notaport/db": the port's int() fails inside SQLAlchemy
+        raise ArgumentError(str(exc)) from exc
     if sa_url.get_backend_name() == "sqlite":
         path = sa_url.database
         if path and path != ":memory:":

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from crawler import queries
+from crawler.cli import main
 from crawler.db import head_revision, make_engine, upgrade
 from crawler.models import SHANGHAI
 from crawler.writer import ArticleWriter, ReprintRecord
@@ -128,6 +130,29 @@ def test_errors_are_one_clear_line(args: list[str], message: str) -> None:
     result = finnews(*args, ok=False)
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "--db", "postgresql+psycopg://nobody@127.0.0.1:notaport/x"], "invalid literal for int()"),
+        (["extract", "--profile", "nonexistent", "page.html"], "no profile 'nonexistent'"),
+        (["sample-portals", "--workers", "0"], "workers must be at least 1"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("finnews: error: ") and message in err and len(err.splitlines()) == 1
+
+
+def test_a_programming_error_is_not_taken_for_bad_input(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("a bug, not the user's input")
+
+    monkeypatch.setattr(queries, "latest_articles", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        main(["query", "--db", db])
 
 
 def test_db_upgrade_brings_an_old_database_to_the_current_schema(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from crawler.reprints.fingerprint import fingerprint, strip_dateline
 from crawler.reprints.matching import Matching
 
