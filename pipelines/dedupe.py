@@ -105,5 +105,4 @@ class DedupePipeline:
         self._settle(item, stored=False)
 
     def _settle(self, item: Any, stored: bool) -> None:
-        article = ItemAdapter(item).item
-        self.pending.settle(item, getattr(article, "url", ""), stored)
+        self.pending.settle(item, stored)

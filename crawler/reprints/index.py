@@ -146,19 +146,21 @@ class PendingArticles:
     """The articles this crawl accepted but has not committed yet, in the order they were accepted.
 
     Use on the event loop. `add` an accepted article, `match` a new page against them, and `settle`
-    each article when its item leaves the pipelines (scraped, dropped or failed).
+    each article when its item leaves the pipelines (scraped, dropped or failed). Entries are kept by
+    item, not by URL: two items of one URL (a page fetched under two URLs that share a canonical URL)
+    are two entries, and each settles.
     """
 
     def __init__(self, matching: Matching) -> None:
         self.matching = matching
-        self._pending: dict[str, PendingArticle] = {}
+        self._pending: dict[int, PendingArticle] = {}  # id(item) -> its entry, which holds the item
 
     def __len__(self) -> int:
         return len(self._pending)
 
     def add(self, item: Any, page: Page) -> PendingArticle:
         pending = PendingArticle(item, page)
-        self._pending[page.url] = pending
+        self._pending[id(item)] = pending
         return pending
 
     def match(self, page: Page) -> tuple[PendingArticle, float] | None:
@@ -173,9 +175,9 @@ class PendingArticles:
                 return pending, similarity
         return None
 
-    def settle(self, item: Any, url: str, stored: bool) -> None:
-        """`item` (of article URL `url`) left the pipelines, committed (`stored`) or not."""
-        pending = self._pending.get(url)
+    def settle(self, item: Any, stored: bool) -> None:
+        """`item` left the pipelines, committed (`stored`) or not; nothing for an item never added."""
+        pending = self._pending.get(id(item))
         if pending is not None and pending.item is item:
-            del self._pending[url]
+            del self._pending[id(item)]
             pending.done.set_result(stored)
