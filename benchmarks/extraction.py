@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from crawler import queries, store
+from crawler import db, queries
 from sampleportals import TRUTH_FIELDS, SampleNetwork
 
 FIELDS = tuple(name for name in TRUTH_FIELDS if name != "site")
@@ -58,7 +58,7 @@ def main() -> None:
             seconds = crawl(network, db_url, profiles)
             records = [
                 {**r, "published_at": r["published_at"] and r["published_at"].isoformat()}
-                for r in queries.iter_articles(store.make_engine(db_url, create=False))
+                for r in queries.iter_articles(db.make_engine(db_url, create=False))
             ]
             found, exact, wrong = score(records, network.truth())
         print(f"{mode:<22}{found:>14.1%}{exact:>14.2%}{seconds:>9.1f}  {dict(wrong) or '-'}")

@@ -6,7 +6,7 @@ and lookup cost as the index grows.
     .venv/bin/python benchmarks/reprints.py lookup --db /tmp/b10k.db --db /tmp/b1m.db   # from benchmarks/storage.py
 
 accuracy: every article page of a generated network (its clean body, as the crawler stores it) is
-written, in a shuffled order, through the code a crawl's writer runs (`store.write_batch` with its
+written, in a shuffled order, through the code a crawl's writer runs (`crawler.writer.write_batch` with its
 reprint check: band lookup, verification, origin promotion) into a fresh SQLite database. Pairs of
 pages put in one story are compared with the truth's reprint groups; templated daily reports (same
 template, other figures) are counted apart: none may be merged. With --orders N the pages are written
@@ -35,10 +35,13 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select
 
-from crawler import queries, store
+from crawler import db, queries
 from crawler.models import ArticleRow, FingerprintRow
-from pipelines import fingerprint as fp
-from pipelines.fingerprint import Matching, fingerprint
+from crawler.reprints import fingerprint as fp
+from crawler.reprints.fingerprint import fingerprint
+from crawler.reprints.index import CANDIDATES, Page, find_copies
+from crawler.reprints.matching import Matching
+from crawler.writer import write_batch
 from sampleportals import SampleNetwork
 
 
@@ -70,9 +73,9 @@ def _pairs(labels: list[str]) -> set[tuple[int, int]]:
 
 
 def write_pages(pages: list[dict[str, Any]], url: str, matching: Matching) -> dict[str, str]:
-    """Write `pages` in order through `store.write_batch` (one page per batch, as a slow crawl would);
+    """Write `pages` in order through `crawler.writer.write_batch` (one page per batch, as a slow crawl would);
     returns page URL -> the URL of the article its story is stored as."""
-    engine = store.make_engine(url)
+    engine = db.make_engine(url)
     crawled = datetime.fromisoformat("2026-11-29T20:00:00+08:00")
     with engine.begin() as connection:
         for page in pages:
@@ -86,7 +89,7 @@ def write_pages(pages: list[dict[str, Any]], url: str, matching: Matching) -> di
                 "category": None, "crawled_at": crawled, "body_hash": body.body_hash, "n_shingles": body.size,
                 "figures": " ".join(body.figures),
             }  # fmt: skip
-            store.write_batch(connection, [row], [], matching)
+            write_batch(connection, [row], [], matching)
     story_of = {}
     for record in queries.iter_articles(engine):
         for copy in [record, *record["reprints"]]:
@@ -181,7 +184,7 @@ def in_memory(pages: list[dict[str, Any]], bodies: list[str], keys_of: Keys, mat
             candidates += len(shared)
             scored = [
                 (similarity, j)
-                for j, _ in shared.most_common(queries.CANDIDATES)
+                for j, _ in shared.most_common(CANDIDATES)
                 if (similarity := matching.compare(fingerprint(body), fingerprint(bodies[j]))) is not None
             ]
             match = max(scored)[1] if scored else None
@@ -245,7 +248,7 @@ def lookup(paths: list[str], samples: int, matching: Matching) -> None:
         f"{'stored articles':>16} {'band keys':>11} {'items/s':>8} {'median ms':>10} {'bytes/key':>10} {'bytes/article':>14}"
     )
     for path in paths:
-        engine = store.make_engine(f"sqlite:///{path}", create=False, check=False)
+        engine = db.make_engine(f"sqlite:///{path}", create=False, check=False)
         with engine.connect() as connection:
             articles = connection.scalar(select(func.count(ArticleRow.id))) or 0
             keys = connection.scalar(select(func.count()).select_from(FingerprintRow)) or 0
@@ -257,8 +260,8 @@ def lookup(paths: list[str], samples: int, matching: Matching) -> None:
             times = []
             for i, body in enumerate(bodies):  # each sample: a copy of a stored article with one more line
                 started = time.perf_counter()
-                page = queries.Page(f"http://new/{i}", fingerprint(body + "\n(责任编辑:孙悦)"))
-                found = queries.find_copies(connection, [page], matching).get(page.url)
+                page = Page(f"http://new/{i}", fingerprint(body + "\n(责任编辑:孙悦)"))
+                found = find_copies(connection, [page], matching).get(page.url)
                 times.append(time.perf_counter() - started)
                 assert found is not None
         print(f"{articles:>16,} {keys:>11,} {len(times) / sum(times):>8,.0f} {statistics.median(times) * 1000:>10.2f} "

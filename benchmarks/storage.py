@@ -24,9 +24,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from crawler import queries, store
+from crawler import queries
+from crawler.db import make_engine
 from crawler.models import SHANGHAI
-from pipelines.fingerprint import Matching, fingerprint
+from crawler.reprints.fingerprint import fingerprint
+from crawler.reprints.matching import Matching
+from crawler.writer import ArticleWriter
 from sampleportals.stories import story_head, story_headline, story_text
 
 WORDS = [
@@ -75,8 +78,8 @@ def rows(n: int, seed: int = 1, start: int = 0) -> Iterator[dict[str, Any]]:
 def finnews_write(url: str, n: int, batch: int = 500) -> float:
     """Seconds for finnews's ArticleWriter, configured as in a crawl (the writers' lock and the
     commit-time reprint check on), to commit `n` rows (group commit from another thread)."""
-    engine = store.make_engine(url)
-    writer = store.ArticleWriter(engine, batch, Matching())
+    engine = make_engine(url)
+    writer = ArticleWriter(engine, batch, Matching())
     started = time.perf_counter()
     futures = [writer.submit(row) for row in rows(n)]
     writer.close()
@@ -89,7 +92,7 @@ def finnews_write(url: str, n: int, batch: int = 500) -> float:
 
 def plain_write(path: str, n: int, batch: int = 500) -> float:
     """Seconds for sqlite3.executemany to insert the same rows into the same (migrated) schema."""
-    store.make_engine(f"sqlite:///{path}").dispose()
+    make_engine(f"sqlite:///{path}").dispose()
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
@@ -165,7 +168,7 @@ def bench_export(n: int, keep: str | None) -> None:
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(result.stderr.strip())
     print(f"export of {n} articles: {elapsed:.1f} s = {n / elapsed:,.0f} rows/s, peak RSS {peak:.0f} MB")
-    engine = store.make_engine(url, create=False)
+    engine = make_engine(url, create=False)
     for text in ("招商银行", "新型储能", "储能", "光伏", "鲲龙AG600", "鲲龙", "鲲"):  # the last three: absent
         started = time.perf_counter()
         found = queries.latest_articles(engine, queries.Filters(search=text), limit=20)
@@ -176,13 +179,13 @@ def bench_export(n: int, keep: str | None) -> None:
 def finnews_fill(url: str, n: int, chunk: int = 50_000) -> None:
     """Fill a database through the writer, with the FTS index built once at the end (faster than
     keeping it in sync row by row; the result is the same database)."""
-    engine = store.make_engine(url)
+    engine = make_engine(url)
     with engine.begin() as connection:
         trigger = connection.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE name = 'articles_fts_insert'"
         ).scalar()
         connection.exec_driver_sql("DROP TRIGGER articles_fts_insert")
-    writer = store.ArticleWriter(engine, 2000)
+    writer = ArticleWriter(engine, 2000)
     for start in range(0, n, chunk):
         futures = [writer.submit(row) for row in rows(min(chunk, n - start), seed=start, start=start)]
         for future in futures:

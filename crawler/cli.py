@@ -1,4 +1,4 @@
-"""`finnews`: a thin command line over the library (store.*, sampleportals.*)."""
+"""`finnews`: a thin command line over the library (db.*, queries.*, sampleportals.*)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,20 @@ from parsel import Selector
 from sqlalchemy.exc import ArgumentError, OperationalError
 from tqdm import tqdm
 
-from crawler import profiles, queries, settings, store
+from crawler import db, profiles, queries, settings
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
 from crawler.models import SHANGHAI
 from pipelines.normalize import normalize_article
+
+
+class InputError(Exception):
+    """A value given on the command line that cannot be used: reported as one line, exit status 2."""
+
+
+#: The errors that mean a bad input (a database URL, a missing file, a profile name, a value out of range),
+#: not a bug: `main` reports them in one line; anything else shows its traceback.
+INPUT_ERRORS = (InputError, FileNotFoundError, ArgumentError, OperationalError, db.SchemaError, profiles.ProfileError)
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
@@ -97,7 +106,7 @@ QUERY_COLUMNS = ("published_at", "site", "source", "views", "title")
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    engine = store.make_engine(args.db, create=False)
+    engine = db.make_engine(args.db, create=False)
     records = queries.latest_articles(engine, filters_of(args), limit=args.limit)
     if args.format == "jsonl":
         write_jsonl(records, sys.stdout.buffer)
@@ -109,7 +118,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    engine = store.make_engine(args.db, create=False)
+    engine = db.make_engine(args.db, create=False)
     filters = filters_of(args)
     records = queries.iter_articles(engine, filters, limit=args.limit)
     if args.output in (None, "-"):
@@ -130,7 +139,7 @@ REPRINT_COLUMNS = ("copies", "first_published", "last_published", "sites", "titl
 
 
 def cmd_reprints(args: argparse.Namespace) -> int:
-    engine = store.make_engine(args.db, create=False)
+    engine = db.make_engine(args.db, create=False)
     stories = queries.reprinted_stories(engine, since=args.since, site=args.site, limit=args.limit)
     if args.format == "jsonl":
         write_jsonl(stories, sys.stdout.buffer)
@@ -141,7 +150,7 @@ def cmd_reprints(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = queries.statistics(store.make_engine(args.db, create=False), top=args.top)
+    stats = queries.statistics(db.make_engine(args.db, create=False), top=args.top)
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(stats, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
         return 0
@@ -164,10 +173,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_db(args: argparse.Namespace) -> int:
     create = args.action == "upgrade" and args.revision == "head"  # a new database: created, at head
-    engine = store.make_engine(args.db, create=create, check=False)
+    engine = db.make_engine(args.db, create=create, check=False)
     if args.action == "upgrade":
-        store.upgrade(engine, args.revision)
-    print(f"schema revision: {store.schema_revision(engine)} (this finnews: {store.head_revision()})")
+        db.upgrade(engine, args.revision)
+    print(f"schema revision: {db.schema_revision(engine)} (this finnews: {db.head_revision()})")
     return 0
 
 
@@ -222,6 +231,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_sample_portals(args: argparse.Namespace) -> int:
     from sampleportals import serve_forever  # the sample portals are no part of the product: only the CLI uses them
 
+    if args.workers < 1:
+        raise InputError("workers must be at least 1")
     serve_forever(
         port=args.port, articles=args.articles, seed=args.seed, faults=args.faults, truth_path=args.truth,
         workers=args.workers,
@@ -237,14 +248,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """
     from sampleportals import SampleNetwork  # the sample portals are no part of the product: only the CLI uses them
 
-    store.upgrade(store.make_engine(args.db, check=False))  # the demo's database follows this version's schema
+    db.upgrade(db.make_engine(args.db, check=False))  # the demo's database follows this version's schema
     network = SampleNetwork(articles=args.articles, seed=1, port=args.port).start()
     truth = Path(args.truth)
     truth.parent.mkdir(parents=True, exist_ok=True)
     pages = network.write_truth(truth)
     command = [
         sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(),
-        "-s", f"FINNEWS_DB_URL={store.database_url(args.db)}", "-s", f"LOG_LEVEL={args.log_level}",
+        "-s", f"FINNEWS_DB_URL={db.database_url(args.db)}", "-s", f"LOG_LEVEL={args.log_level}",
     ]  # fmt: skip
     print(f"sample portals: {', '.join(f'{n} {u}' for n, u in network.start_urls.items())}", file=sys.stderr)
     started = time.monotonic()
@@ -252,7 +263,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         subprocess.run(command, env={**os.environ, "SCRAPY_SETTINGS_MODULE": settings.__name__}, check=True)
     finally:
         network.stop()
-    print_summary(store.make_engine(args.db, create=False), time.monotonic() - started, pages, truth)
+    print_summary(db.make_engine(args.db, create=False), time.monotonic() - started, pages, truth)
     return 0
 
 
@@ -286,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
         return command
 
     def db_option(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--db", help=f"database URL (default: $FINNEWS_DB_URL or {store.DEFAULT_DB_URL})")
+        command.add_argument("--db", help=f"database URL (default: $FINNEWS_DB_URL or {db.DEFAULT_DB_URL})")
 
     def filter_options(command: argparse.ArgumentParser, limit: int | None) -> None:
         db_option(command)
@@ -322,10 +333,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--top", type=int, default=20, help="rows per section")
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format")
 
-    db = add("db", cmd_db, "Database schema: `upgrade` applies the migrations, `current` shows the revision.")
-    db.add_argument("action", choices=("upgrade", "current"), help="what to do")
-    db.add_argument("revision", nargs="?", default="head", help="target revision of `upgrade` (default: head)")
-    db_option(db)
+    db_command = add("db", cmd_db, "Database schema: `upgrade` applies the migrations, `current` shows the revision.")
+    db_command.add_argument("action", choices=("upgrade", "current"), help="what to do")
+    db_command.add_argument("revision", nargs="?", default="head", help="target revision of `upgrade` (default: head)")
+    db_option(db_command)
 
     extract = add(
         "extract", cmd_extract, "Print the Article fields of saved HTML pages as JSON (no crawl, no database)."
@@ -362,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (FileNotFoundError, ArgumentError, OperationalError, ValueError, store.SchemaError) as exc:
+    except INPUT_ERRORS as exc:
         print(f"finnews: error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,12 +1,13 @@
-"""Queries the CLI and the pipelines share: finding a stored story, selecting, searching and counting articles."""
+"""Queries the CLI shares: selecting, searching and counting articles, listing reprinted stories.
+
+(Reprint lookups live in `crawler.reprints.index`.)
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import (
@@ -26,92 +27,8 @@ from sqlalchemy import (
 from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Session
 
-from crawler.models import ArticleRow, CrawlRun, FingerprintRow, ReprintRow
-from pipelines.fingerprint import Fingerprint, Matching, fingerprint
+from crawler.models import ArticleRow, CrawlRun, ReprintRow
 from pipelines.text import canonical_source
-
-
-@dataclass
-class Match:
-    """A stored (or pending) article that a body matches."""
-
-    url: str
-    similarity: float
-
-
-@dataclass(frozen=True)
-class Page:
-    """What reprint lookups know of a page: its URL and its body's fingerprint."""
-
-    url: str
-    fingerprint: Fingerprint
-
-
-#: At most this many stored articles, those sharing the most band keys with a page, are verified against
-#: its body, after those of another length or other figures are set aside.
-CANDIDATES = 8
-
-
-def find_copies(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, Match]:
-    """For each page that copies a stored story, its URL -> the stored article it copies.
-
-    A page stored itself is no copy (a re-crawl). Otherwise, in order: the page recorded as a reprint
-    before, a stored body equal to its own, then the most similar of the stored articles sharing an
-    LSH band key with it, verified by `matching` against their bodies. Five queries, however many pages.
-    """
-    urls = [page.url for page in pages]
-    stored = set(connection.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(urls))))
-    known = select(ReprintRow.url, ArticleRow.url).join(ArticleRow, ReprintRow.article_id == ArticleRow.id)
-    copies = {
-        url: Match(canonical, 1.0) for url, canonical in connection.execute(known.where(ReprintRow.url.in_(urls)))
-    }
-    pages = [page for page in pages if page.url not in stored and page.url not in copies]
-    if not pages:
-        return copies
-    hashes = {page.fingerprint.body_hash for page in pages}
-    equal = dict(
-        connection.execute(select(ArticleRow.body_hash, ArticleRow.url).where(ArticleRow.body_hash.in_(hashes))).all()
-    )
-    candidates = _candidates(connection, [page for page in pages if page.fingerprint.body_hash not in equal], matching)
-    bodies = dict(connection.execute(select(ArticleRow.id, ArticleRow.body).where(ArticleRow.id.in_(
-        {article_id for ranked in candidates.values() for article_id, _ in ranked}
-    ))).all())  # fmt: skip
-    for page in pages:
-        if page.fingerprint.body_hash in equal:
-            copies[page.url] = Match(equal[page.fingerprint.body_hash], 1.0)
-            continue
-        scored = [
-            Match(url, similarity)
-            for article_id, url in candidates.get(page.url, ())
-            if (similarity := matching.compare(page.fingerprint, fingerprint(bodies[article_id]))) is not None
-        ]
-        if scored:
-            copies[page.url] = max(scored, key=lambda match: (match.similarity, match.url))
-    return copies
-
-
-def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[tuple[int, str]]]:
-    """Page URL -> (id, url) of the CANDIDATES stored articles that share the most band keys with it,
-    among those whose length and figures `matching` allows."""
-    bands = {band for page in pages for band in page.fingerprint.bands}
-    if not bands:
-        return {}
-    holders: dict[int, list[tuple[int, str, int, tuple[str, ...]]]] = {}
-    query = (
-        select(FingerprintRow.key, ArticleRow.id, ArticleRow.url, ArticleRow.n_shingles, ArticleRow.figures)
-        .join(ArticleRow, FingerprintRow.article_id == ArticleRow.id)
-        .where(FingerprintRow.key.in_(bands))
-    )
-    for key, article_id, url, size, figures in connection.execute(query):
-        holders.setdefault(key, []).append((article_id, url, size, tuple(figures.split())))
-    candidates = {}
-    for page in pages:
-        shared = Counter(holder for band in page.fingerprint.bands for holder in holders.get(band, ()))
-        ranked = (holder for holder, _ in shared.most_common())
-        possible = ((i, url) for i, url, size, figures in ranked if matching.may_match(page.fingerprint, size, figures))
-        candidates[page.url] = list(islice(possible, CANDIDATES))
-    return candidates
-
 
 EXPORT_FIELDS = (
     "url", "site", "title", "published_at", "source", "author", "editor", "views", "body",

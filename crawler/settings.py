@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 
+from crawler.db import database_url
+
 BOT_NAME = "finnews"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # --- finnews ---------------------------------------------------------------------------------------
 #: SQLAlchemy URL of the database (SQLite, PostgreSQL `postgresql+psycopg://`, MySQL `mysql+pymysql://`).
-FINNEWS_DB_URL = os.environ.get("FINNEWS_DB_URL", "sqlite:///data/finnews.db")
+FINNEWS_DB_URL = database_url()  # $FINNEWS_DB_URL, else crawler.db.DEFAULT_DB_URL
 #: Folders of portal profiles (`NAME.toml`), separated by os.pathsep, searched after the built-in profiles
 #: (`crawler.profiles`); `-a site=NAME` loads NAME.toml from the first that has it, `-a site=all` all of them.
 FINNEWS_PROFILE_DIRS = os.environ.get("FINNEWS_PROFILE_DIRS", "")

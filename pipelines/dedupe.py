@@ -1,27 +1,28 @@
 """DedupePipeline: each story stored once; every other copy dropped and recorded as a reprint.
 
-Two places hold the stories a copy may belong to. The articles this crawl accepted but the storage
-pipeline has not committed yet are matched here, in memory, on the event loop (a handful at a time).
-Everything stored, by this crawl or another, today or last year, is matched by the storage writer in
-its own thread, batch by batch, inside the transaction that would store the copy (`store.write_batch`
-with its LSH band index): such a copy leaves the storage pipeline as a reprint. So the event loop never
-waits on a lookup in the database, and a crawl tomorrow drops reprints of what was stored today.
+Two places hold the stories a copy may belong to (`crawler.reprints.index`). The articles this crawl
+accepted but the storage pipeline has not committed yet are matched here, in memory, on the event loop
+(a handful at a time). Everything stored, by this crawl or another, today or last year, is matched by the
+storage writer in its own thread, batch by batch, inside the transaction that would store the copy
+(`crawler.writer.write_batch` with its LSH band index): such a copy leaves the storage pipeline as a
+reprint. So the event loop never waits on a lookup in the database, and a crawl tomorrow drops reprints
+of what was stored today.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from crawler import queries, store
 from crawler.items import Article
-from pipelines.fingerprint import Matching, fingerprint
+from crawler.reprints.fingerprint import fingerprint
+from crawler.reprints.index import Page, PendingArticles
+from crawler.reprints.matching import Matching
+from crawler.writer import ReprintRecord
 from pipelines.storage import StoragePipeline, article_row
 
 if TYPE_CHECKING:
@@ -31,22 +32,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class _Pending:
-    item: Any
-    page: queries.Page
-    done: asyncio.Future[bool] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
-
-
-def page_of(article: Article) -> queries.Page:
+def page_of(article: Article) -> Page:
     """What reprint lookups know of an article: its URL and its body's fingerprint."""
-    return queries.Page(article.url, fingerprint(article.body))
+    return Page(article.url, fingerprint(article.body))
 
 
 class DedupePipeline:
     """Drops reprints of the stories this crawl accepted and is about to store (see `Matching`).
 
-    The first stored copy is canonical, unless a later copy is the story's origin (`store.is_origin`).
+    The first stored copy is canonical, unless a later copy is the story's origin
+    (`crawler.reprints.matching.is_origin`).
     """
 
     def __init__(self, matching: Matching, stats: StatsCollector, crawler: Crawler) -> None:
@@ -54,7 +49,7 @@ class DedupePipeline:
         self.matching = matching
         self.stats = stats
         self.storage: StoragePipeline | None = None
-        self.pending: dict[str, _Pending] = {}
+        self.pending = PendingArticles(matching)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -77,32 +72,21 @@ class DedupePipeline:
             return item
         while True:
             page = page_of(article)
-            canonical = self._match(page)
-            if canonical is None:
-                self.pending[article.url] = _Pending(item, page)
+            found = self.pending.match(page)
+            if found is None:  # else the storage writer matches it against the database
+                self.pending.add(item, page)
                 return item
-            url, similarity = canonical
-            if await self.pending[url].done:  # the canonical copy is committed (else: match again)
+            canonical, similarity = found
+            if await canonical.done:  # the canonical copy is committed (else: match again)
                 break
+        url = canonical.page.url
         await self._record(article, url, similarity)
         self.stats.inc_value("finnews/dropped/reprint")
         raise DropItem(f"reprint of {url} (similarity {similarity:.2f}): {article.url}")
 
-    def _match(self, page: queries.Page) -> tuple[str, float] | None:
-        """The URL and similarity of the article accepted but not yet committed whose story `page`
-        copies, or None (then the storage writer matches it against the database)."""
-        body, bands = page.fingerprint, set(page.fingerprint.bands)
-        for url, pending in self.pending.items():
-            other = pending.page.fingerprint
-            if url == page.url or (other.body_hash != body.body_hash and bands.isdisjoint(other.bands)):
-                continue
-            if (similarity := self.matching.compare(body, other)) is not None:
-                return url, similarity
-        return None
-
     async def _record(self, article: Article, canonical_url: str, similarity: float) -> None:
         assert self.storage is not None and article.crawled_at is not None
-        record = store.ReprintRecord(
+        record = ReprintRecord(
             canonical_url=canonical_url,
             url=article.url,
             site=article.site,
@@ -121,8 +105,4 @@ class DedupePipeline:
         self._settle(item, stored=False)
 
     def _settle(self, item: Any, stored: bool) -> None:
-        article = ItemAdapter(item).item
-        pending = self.pending.get(getattr(article, "url", ""))
-        if pending is not None and pending.item is item:
-            del self.pending[article.url]
-            pending.done.set_result(stored)
+        self.pending.settle(item, stored)

@@ -11,9 +11,11 @@ from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
 from sqlalchemy import Engine
 
-from crawler import store
+from crawler import db
 from crawler.items import Article
-from pipelines.fingerprint import Matching, fingerprint
+from crawler.reprints.fingerprint import fingerprint
+from crawler.reprints.matching import Matching
+from crawler.writer import ArticleWriter, ReprintRecord, finish_run, start_run
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -29,7 +31,7 @@ _ROW_FIELDS = (
 
 
 def article_row(article: Article) -> dict[str, Any]:
-    """The values `store.write_batch` writes for a normalised article."""
+    """The values `crawler.writer.write_batch` writes for a normalised article."""
     row = {name: getattr(article, name) for name in _ROW_FIELDS}
     body = fingerprint(article.body)
     row.update(body_hash=body.body_hash, n_shingles=body.size, figures=" ".join(body.figures))
@@ -48,13 +50,13 @@ class StoragePipeline:
     def __init__(
         self, db_url: str | None, batch_size: int, matching: Matching, stats: StatsCollector, linger: float = 0.0
     ) -> None:
-        self.db_url = store.database_url(db_url)
+        self.db_url = db.database_url(db_url)
         self.batch_size = batch_size
         self.linger = linger
         self.matching = matching
         self.stats = stats
         self.engine: Engine | None = None
-        self.writer: store.ArticleWriter | None = None
+        self.writer: ArticleWriter | None = None
         self.run_id: int | None = None
 
     @classmethod
@@ -72,7 +74,7 @@ class StoragePipeline:
         crawler.signals.connect(pipeline.spider_opened, signals.spider_opened)
         crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
         try:  # before the crawl starts: a database that cannot be used stops it with one line, no traceback
-            pipeline.engine = store.make_engine(pipeline.db_url)
+            pipeline.engine = db.make_engine(pipeline.db_url)
         except Exception as exc:
             logger.error("cannot store articles in %s: %s", pipeline.db_url, str(exc).splitlines()[0])
             raise SystemExit(1) from None
@@ -80,12 +82,12 @@ class StoragePipeline:
 
     def open_spider(self) -> None:
         assert self.engine is not None
-        self.writer = store.ArticleWriter(self.engine, self.batch_size, self.matching, self.linger)
+        self.writer = ArticleWriter(self.engine, self.batch_size, self.matching, self.linger)
         logger.info("storing articles in %s", self.engine.url.render_as_string())
 
     def spider_opened(self, spider: Spider) -> None:
         assert self.engine is not None
-        self.run_id = store.start_run(self.engine, spider.name, getattr(spider, "site", None))
+        self.run_id = start_run(self.engine, spider.name, getattr(spider, "site", None))
 
     async def process_item(self, item: Any) -> Any:
         article = ItemAdapter(item).item
@@ -98,7 +100,7 @@ class StoragePipeline:
         self.stats.inc_value("finnews/stored")
         return item
 
-    def submit(self, row: dict[str, Any] | store.ReprintRecord) -> asyncio.Future[str | None]:
+    def submit(self, row: dict[str, Any] | ReprintRecord) -> asyncio.Future[str | None]:
         """Queue a row; the future resolves once it is committed (FIFO with everything queued before)."""
         assert self.writer is not None
         return asyncio.wrap_future(self.writer.submit(row))
@@ -111,5 +113,5 @@ class StoragePipeline:
         if self.engine is None:
             return
         if self.run_id is not None:
-            store.finish_run(self.engine, self.run_id, reason, self.stats.get_stats())
+            finish_run(self.engine, self.run_id, reason, self.stats.get_stats())
         self.engine.dispose()

@@ -1,4 +1,5 @@
-"""Shared fixtures: the local sample portal network (everything on 127.0.0.1)."""
+"""Shared fixtures: the local sample portal network (everything on 127.0.0.1), and an empty database of
+each supported kind."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from crawler import db
 from sampleportals import SampleNetwork
+from tests.services import drop_schema, service_url
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +64,14 @@ def redis_crawl() -> Iterator[tuple[str, str]]:
     if stale:
         server.delete(*stale)
     server.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mysql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
+    """An empty finnews database: SQLite, and the machine's PostgreSQL and MariaDB (see tests/services.py)."""
+    url = f"sqlite:///{tmp_path}/sub/finnews.db" if request.param == "sqlite" else service_url(request.param)
+    if request.param != "sqlite":
+        drop_schema(url)
+    engine = db.make_engine(url)
+    yield engine
+    engine.dispose()

@@ -16,6 +16,9 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+from crawler import db
+from crawler.models import Base
+
 SERVICES = {
     "postgresql": ("127.0.0.1", 5432, "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
     "mysql": ("127.0.0.1", 3306, "mysql+pymysql://root@127.0.0.1:3306/test?charset=utf8mb4"),
@@ -58,3 +61,12 @@ def _own_database(server_url: str) -> str:
 
     atexit.register(drop)
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_schema(url: str) -> None:
+    """Empty a server database of the finnews schema (tables and the migration stamp)."""
+    engine = db.make_engine(url, create=False, check=False)
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine.dispose()

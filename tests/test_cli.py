@@ -19,10 +19,13 @@ from typing import Any
 
 import pytest
 
-from crawler import store
+from crawler import queries
+from crawler.cli import main
+from crawler.db import head_revision, make_engine, upgrade
 from crawler.models import SHANGHAI
+from crawler.writer import ArticleWriter, ReprintRecord
 from sampleportals import PROFILE_DIR
-from tests.test_store import row
+from tests.rows import row
 
 FINNEWS = str(Path(sys.executable).with_name("finnews"))
 
@@ -36,7 +39,7 @@ def finnews(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('cli')}/finnews.db"
-    writer = store.ArticleWriter(store.make_engine(url))
+    writer = ArticleWriter(make_engine(url))
     base = datetime(2024, 9, 1, 9, 30, tzinfo=SHANGHAI)
     for i in range(30):
         writer.submit(
@@ -46,7 +49,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
                 source="千龙网" if i < 10 else "新华网", body_hash=i,
             )
         )  # fmt: skip
-    writer.submit(store.ReprintRecord("http://p1/a/3.html", "http://p2/x.html", "phpcms", None, 7, 0.9, base)).result()
+    writer.submit(ReprintRecord("http://p1/a/3.html", "http://p2/x.html", "phpcms", None, 7, 0.9, base)).result()
     writer.close()
     return url
 
@@ -131,18 +134,41 @@ def test_errors_are_one_clear_line(args: list[str], message: str) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "--db", "postgresql+psycopg://nobody@127.0.0.1:notaport/x"], "invalid literal for int()"),
+        (["extract", "--profile", "nonexistent", "page.html"], "no profile 'nonexistent'"),
+        (["sample-portals", "--workers", "0"], "workers must be at least 1"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("finnews: error: ") and message in err and len(err.splitlines()) == 1
+
+
+def test_a_programming_error_is_not_taken_for_bad_input(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("a bug, not the user's input")
+
+    monkeypatch.setattr(queries, "latest_articles", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        main(["query", "--db", db])
+
+
 def test_db_upgrade_brings_an_old_database_to_the_current_schema(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/old.db"
     (tmp_path / "old.db").touch()
-    store.upgrade(store.make_engine(url, create=False, check=False), "0001")
+    upgrade(make_engine(url, create=False, check=False), "0001")
     assert "schema revision: 0001" in finnews("db", "current", "--db", url).stdout
-    head = store.head_revision()
+    head = head_revision()
     assert f"schema revision: {head} (this finnews: {head})" in finnews("db", "upgrade", "--db", url).stdout
 
 
 def test_db_upgrade_creates_a_new_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/new/finnews.db"  # before the crawls of a distributed run start
-    head = store.head_revision()
+    head = head_revision()
     assert f"schema revision: {head} (this finnews: {head})" in finnews("db", "upgrade", "--db", url).stdout
 
 

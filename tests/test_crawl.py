@@ -18,11 +18,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler import store
+from crawler import db
 from crawler.models import CrawlRun
 from sampleportals import PROFILE_DIR, TRUTH_FIELDS
-from tests.services import service_url
-from tests.test_store import drop_schema
+from tests.services import drop_schema, service_url
 
 pytestmark = pytest.mark.e2e
 
@@ -69,7 +68,7 @@ def crawled(sample_network: Any, tmp_path_factory: pytest.TempPathFactory) -> di
 
 
 def run_stats(db_url: str) -> list[dict[str, Any]]:
-    with Session(store.make_engine(db_url, create=False)) as session:
+    with Session(db.make_engine(db_url, create=False)) as session:
         return [run.stats or {} for run in session.scalars(select(CrawlRun).order_by(CrawlRun.id))]
 
 
@@ -154,7 +153,7 @@ def test_one_portal_per_crawl_in_any_order_gives_the_same_stories(
 
 
 def test_crawl_run_is_recorded_with_its_stats(crawled: dict[str, Any]) -> None:
-    with Session(store.make_engine(crawled["db_url"], create=False)) as session:
+    with Session(db.make_engine(crawled["db_url"], create=False)) as session:
         [run] = session.scalars(select(CrawlRun)).all()
     assert run.finish_reason == "finished" and run.finished_at is not None
     assert run.stats["finnews/stored"] == len(crawled["records"])
@@ -237,7 +236,7 @@ def test_a_database_that_cannot_be_used_stops_the_crawl_with_one_line(
     sample_network: Any, tmp_path: Path, db_url: str, says: str
 ) -> None:
     (tmp_path / "old.db").touch()
-    store.upgrade(store.make_engine(f"sqlite:///{tmp_path}/old.db", create=False, check=False), "0004")
+    db.upgrade(db.make_engine(f"sqlite:///{tmp_path}/old.db", create=False, check=False), "0004")
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "portal", *sample_network.crawl_arguments(),
          "-s", f"FINNEWS_DB_URL={db_url.format(tmp=tmp_path)}"],

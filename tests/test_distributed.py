@@ -18,14 +18,13 @@ from scrapy import Request
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler import store
+from crawler import db
 from crawler.distributed import RedisScheduler, crawl_key
 from crawler.items import Article
 from crawler.spiders.portal import PortalSpider
-from tests.services import service_url
+from tests.services import drop_schema, service_url
 from tests.test_crawl import PROJECT, export, run_stats, truth_problems
 from tests.test_spider import PROJECT_SETTINGS
-from tests.test_store import drop_schema
 
 
 def make_scheduler(redis_crawl: tuple[str, str], idle: float = 10.0) -> tuple[RedisScheduler, PortalSpider]:
@@ -162,7 +161,7 @@ def test_two_processes_share_one_crawl_and_fetch_each_page_once(
     else:
         db_url = service_url(backend)
         drop_schema(db_url)
-    store.make_engine(db_url).dispose()  # the schema first: two processes creating it at once collide
+    db.make_engine(db_url).dispose()  # the schema first: two processes creating it at once collide
     # A polite delay (per process, per portal) keeps the crawl longer than the processes' start-up jitter.
     crawls = [
         start_crawl(sample_network, db_url, redis_crawl, tmp_path / f"crawl{n}.log", "-s", "DOWNLOAD_DELAY=0.05")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.fingerprint import Matching, fingerprint, strip_dateline
+from crawler.reprints.fingerprint import fingerprint, strip_dateline
+from crawler.reprints.matching import Matching
 
 ORIGINAL = "\n".join([
     "央行9月3日开展了1000亿元7天期逆回购操作,中标利率维持1.70%不变。",

@@ -1,25 +1,13 @@
-"""Content fingerprints of article bodies, for reprint detection (pure, no I/O).
+"""Content fingerprints of article bodies: shingles, MinHash-LSH band keys, figures (pure, no I/O).
 
-A body is compared as its *shingles*: every run of 4 characters of its text reduced to letters, digits
-and CJK ideographs, with a news-agency dateline (`中新网9月3日电`) cut from the front. Spacing,
-punctuation and paragraph breaks, which reprints change freely, are gone before shingling.
-
-Lookups use MinHash-LSH: 64 min-hashes of the shingle set, cut into 16 bands of 4, each band hashed
-to one 64-bit key stored in the database. Two bodies whose shingle sets overlap by half or more share a
-band with a probability over 0.98 (`1 - (1 - J**4) ** 16`), while unrelated bodies almost never do.
-Every candidate a band finds is then verified exactly by `Matching`: shingle containment, and equal
-figures, so that two templated market reports which differ only in their numbers stay apart.
-
-`benchmarks/reprints.py compare` measured the alternatives on 15,000 generated pages with reprint
-drift (README, "Reprints"): paragraph keys miss copies whose paragraph breaks moved; SimHash with
-banded lookup (4 x 16 bits) misses copies missing a paragraph.
+See the package docstring for the method. The hash functions below are fixed forever: stored band keys
+depend on them (a change needs a migration that recomputes every stored article's keys).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
@@ -109,46 +97,3 @@ def fingerprint(body: str | None) -> Fingerprint:
         bands = tuple(_hash64(bytes([band]) + rows[band].tobytes()) for band in range(BANDS))
     figures = tuple(sorted(_FIGURE.findall(_THOUSANDS.sub("", text))))
     return Fingerprint(_hash64(letters.encode()), shingles, figures, bands)
-
-
-@dataclass(frozen=True)
-class Matching:
-    """When two bodies are one story: equal (`body_hash`), or the smaller one's shingles are at least
-    `threshold` contained in the other's (so a copy missing its last paragraph still matches), the
-    smaller keeps at least `min_ratio` of the other's length, and every figure the smaller states
-    is stated by the other too."""
-
-    threshold: float = 0.6
-    min_ratio: float = 0.5
-
-    def may_match(self, body: Fingerprint, other_size: int, other_figures: tuple[str, ...]) -> bool:
-        """Whether `body` can match a body of `other_size` shingles stating `other_figures`: what a lookup
-        checks before it reads the other body.
-
-        >>> body = fingerprint("沪指涨0.52%报2802.98点,创业板指全天震荡走高,两市成交额较上一交易日明显放量,券商板块领涨。")
-        >>> match = Matching()
-        >>> match.may_match(body, 60, ("0.52", "2802.98")), match.may_match(body, 60, ("0.53", "2802.98"))
-        (True, False)
-        >>> match.may_match(body, 200, ("0.52", "2802.98"))  # less than half the other's length
-        False
-        """
-        if min(body.size, other_size) < max(MIN_SHINGLES, self.min_ratio * max(body.size, other_size)):
-            return False
-        small, large = (body.figures, other_figures) if body.size <= other_size else (other_figures, body.figures)
-        return set(small) <= set(large) and not Counter(small) - Counter(large)  # the set test is the quick one
-
-    def compare(self, a: Fingerprint, b: Fingerprint) -> float | None:
-        """The containment of the smaller body in the other if they are one story, else None.
-
-        >>> day1 = fingerprint("9月3日A股收盘:沪指涨0.52%报2802.98点,深成指涨0.81%报8405.12点,两市成交额合计6512亿元。")
-        >>> day2 = fingerprint("9月3日A股收盘:沪指涨0.52%报2802.98点,深成指涨0.81%报8405.12点,两市成交额合计5988亿元。")
-        >>> Matching().compare(day1, day1), Matching().compare(day1, day2)
-        (1.0, None)
-        """
-        if a.body_hash == b.body_hash:
-            return 1.0
-        if not self.may_match(a, b.size, b.figures):
-            return None
-        shared = len(np.intersect1d(a.shingles, b.shingles, assume_unique=True))
-        containment = shared / min(a.size, b.size)
-        return containment if containment >= self.threshold else None

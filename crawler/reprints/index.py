@@ -1,0 +1,183 @@
+"""The candidate index: where a body finds the stories it may copy.
+
+Two places hold them. Stored articles (this crawl's or any other's) keep their LSH band keys in the
+`fingerprints` table: `index_bands` writes them, `find_copies` looks pages up in one batch. The articles
+this crawl accepted but has not committed yet are held in memory (`PendingArticles`), on the event loop.
+Candidates from either are verified by `Matching`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from crawler.db import insert_ignore
+from crawler.models import ArticleRow, FingerprintRow, ReprintRow
+from crawler.reprints.fingerprint import Fingerprint, fingerprint
+from crawler.reprints.matching import Matching
+
+
+@dataclass
+class Match:
+    """A stored (or pending) article that a body matches."""
+
+    url: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Page:
+    """What reprint lookups know of a page: its URL and its body's fingerprint."""
+
+    url: str
+    fingerprint: Fingerprint
+
+
+# --- stored articles -----------------------------------------------------------------------------
+
+#: At most this many stored articles, those sharing the most band keys with a page, are verified against
+#: its body, after those of another length or other figures are set aside.
+CANDIDATES = 8
+
+#: Band keys held by this many articles already are not given to more: a key that many articles share
+#: (the boilerplate of a templated report) tells nothing, and capping it keeps every lookup's cost flat
+#: however large the index grows. A copy is still found through the bands its own text gives it.
+MAX_BAND_HOLDERS = 32
+
+
+def index_bands(connection: Connection, bands: dict[int, tuple[int, ...]]) -> None:
+    """Store the LSH band keys of articles (id -> keys), but those already held by MAX_BAND_HOLDERS."""
+    keys = {key for article_keys in bands.values() for key in article_keys}
+    if not keys:
+        return
+    full = set(
+        connection.scalars(
+            select(FingerprintRow.key)
+            .where(FingerprintRow.key.in_(keys))
+            .group_by(FingerprintRow.key)
+            .having(func.count() >= MAX_BAND_HOLDERS)
+        )
+    )
+    rows = [{"key": key, "article_id": i} for i, article_keys in bands.items() for key in set(article_keys) - full]
+    insert_ignore(connection, FingerprintRow, rows)
+
+
+def find_copies(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, Match]:
+    """For each page that copies a stored story, its URL -> the stored article it copies.
+
+    A page stored itself is no copy (a re-crawl). Otherwise, in order: the page recorded as a reprint
+    before, a stored body equal to its own, then the most similar of the stored articles sharing an
+    LSH band key with it, verified by `matching` against their bodies. Five queries, however many pages.
+    """
+    urls = [page.url for page in pages]
+    stored = set(connection.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(urls))))
+    known = select(ReprintRow.url, ArticleRow.url).join(ArticleRow, ReprintRow.article_id == ArticleRow.id)
+    copies = {
+        url: Match(canonical, 1.0) for url, canonical in connection.execute(known.where(ReprintRow.url.in_(urls)))
+    }
+    pages = [page for page in pages if page.url not in stored and page.url not in copies]
+    if not pages:
+        return copies
+    hashes = {page.fingerprint.body_hash for page in pages}
+    equal = dict(
+        connection.execute(select(ArticleRow.body_hash, ArticleRow.url).where(ArticleRow.body_hash.in_(hashes))).all()
+    )
+    candidates = _candidates(connection, [page for page in pages if page.fingerprint.body_hash not in equal], matching)
+    bodies = dict(connection.execute(select(ArticleRow.id, ArticleRow.body).where(ArticleRow.id.in_(
+        {article_id for ranked in candidates.values() for article_id, _ in ranked}
+    ))).all())  # fmt: skip
+    for page in pages:
+        if page.fingerprint.body_hash in equal:
+            copies[page.url] = Match(equal[page.fingerprint.body_hash], 1.0)
+            continue
+        scored = [
+            Match(url, similarity)
+            for article_id, url in candidates.get(page.url, ())
+            if (similarity := matching.compare(page.fingerprint, fingerprint(bodies[article_id]))) is not None
+        ]
+        if scored:
+            copies[page.url] = max(scored, key=lambda match: (match.similarity, match.url))
+    return copies
+
+
+def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[tuple[int, str]]]:
+    """Page URL -> (id, url) of the CANDIDATES stored articles that share the most band keys with it,
+    among those whose length and figures `matching` allows."""
+    bands = {band for page in pages for band in page.fingerprint.bands}
+    if not bands:
+        return {}
+    holders: dict[int, list[tuple[int, str, int, tuple[str, ...]]]] = {}
+    query = (
+        select(FingerprintRow.key, ArticleRow.id, ArticleRow.url, ArticleRow.n_shingles, ArticleRow.figures)
+        .join(ArticleRow, FingerprintRow.article_id == ArticleRow.id)
+        .where(FingerprintRow.key.in_(bands))
+    )
+    for key, article_id, url, size, figures in connection.execute(query):
+        holders.setdefault(key, []).append((article_id, url, size, tuple(figures.split())))
+    candidates = {}
+    for page in pages:
+        shared = Counter(holder for band in page.fingerprint.bands for holder in holders.get(band, ()))
+        ranked = (holder for holder, _ in shared.most_common())
+        possible = ((i, url) for i, url, size, figures in ranked if matching.may_match(page.fingerprint, size, figures))
+        candidates[page.url] = list(islice(possible, CANDIDATES))
+    return candidates
+
+
+# --- this crawl's articles, not committed yet ----------------------------------------------------
+
+
+@dataclass(eq=False)
+class PendingArticle:
+    """An article accepted by this crawl, on its way to the database; `done` resolves when it settles:
+    True once committed, False if it was not stored after all."""
+
+    item: Any
+    page: Page
+    done: asyncio.Future[bool] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+class PendingArticles:
+    """The articles this crawl accepted but has not committed yet, in the order they were accepted.
+
+    Use on the event loop. `add` an accepted article, `match` a new page against them, and `settle`
+    each article when its item leaves the pipelines (scraped, dropped or failed). Entries are kept by
+    item, not by URL: two items of one URL (a page fetched under two URLs that share a canonical URL)
+    are two entries, and each settles.
+    """
+
+    def __init__(self, matching: Matching) -> None:
+        self.matching = matching
+        self._pending: dict[int, PendingArticle] = {}  # id(item) -> its entry, which holds the item
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def add(self, item: Any, page: Page) -> PendingArticle:
+        pending = PendingArticle(item, page)
+        self._pending[id(item)] = pending
+        return pending
+
+    def match(self, page: Page) -> tuple[PendingArticle, float] | None:
+        """The first pending article whose story `page` copies, with the similarity, or None. A pending
+        article of the page's own URL is no candidate (the same page, crawled again)."""
+        body, bands = page.fingerprint, set(page.fingerprint.bands)
+        for pending in self._pending.values():
+            other = pending.page.fingerprint
+            if pending.page.url == page.url or (other.body_hash != body.body_hash and bands.isdisjoint(other.bands)):
+                continue
+            if (similarity := self.matching.compare(body, other)) is not None:
+                return pending, similarity
+        return None
+
+    def settle(self, item: Any, stored: bool) -> None:
+        """`item` left the pipelines, committed (`stored`) or not; nothing for an item never added."""
+        pending = self._pending.get(id(item))
+        if pending is not None and pending.item is item:
+            del self._pending[id(item)]
+            pending.done.set_result(stored)

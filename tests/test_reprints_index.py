@@ -1,0 +1,59 @@
+"""The candidate index of stored articles: band keys written by the writer, pages looked up in them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from crawler.models import FingerprintRow
+from crawler.reprints import index
+from crawler.reprints.fingerprint import fingerprint
+from crawler.reprints.index import Match, Page, find_copies
+from crawler.reprints.matching import Matching
+from crawler.writer import ArticleWriter, ReprintRecord
+from tests.rows import NOW, STORY, row
+
+
+def test_find_copies_of_one_page(engine: Any) -> None:
+    writer = ArticleWriter(engine)
+    writer.submit(row(body=STORY)).result()
+    later = NOW + timedelta(hours=1)
+    writer.submit(ReprintRecord("http://p1/a/1.html", "http://p2/b/7.html", "txjr", later, 42, 0.8, later))
+    writer.close()
+
+    def canonical(url: str = "http://p3/new.html", body: str = "") -> Any:
+        with engine.connect() as connection:
+            return find_copies(connection, [Page(url, fingerprint(body))], Matching()).get(url)
+
+    paragraphs = STORY.split("\n")
+    assert canonical("http://p1/a/1.html", STORY) is None  # the stored page itself: a re-crawl
+    assert canonical("http://p2/b/7.html") == Match("http://p1/a/1.html", 1.0)  # a known reprint
+    assert canonical(body=STORY.replace("。", ".")) == Match("http://p1/a/1.html", 1.0)  # the same body
+    assert canonical(body="".join(paragraphs[:-1])) == Match("http://p1/a/1.html", 1.0)  # contained
+    assert canonical(body=STORY + "\n另据了解,多家券商研究所近期密集发布四季度策略报告。").similarity == 1.0
+    assert 0.6 < canonical(body=STORY.replace("适度宽松", "一定宽松")).similarity < 1  # edited
+    assert canonical(body=STORY.replace("1.70%", "1.80%")) is None  # other figures: another article
+    assert canonical(body=paragraphs[0]) is None  # a quarter of the story: too short a part to be a copy
+    assert canonical(body="央行开展逆回购") is None  # too short to compare, and no equal body
+
+
+def test_band_keys_shared_by_many_articles_stop_growing(engine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templated reports share most bands: past MAX_BAND_HOLDERS a key takes no more holders, so a lookup
+    reads a bounded number of rows however many reports are stored; each report keeps its own bands."""
+    monkeypatch.setattr(index, "MAX_BAND_HOLDERS", 4)
+    writer = ArticleWriter(engine, batch_size=1)
+    reports = [STORY.replace("1000亿元", f"{1000 + day}亿元").replace("1.70%", f"1.{day:02d}%") for day in range(10)]
+    for day, body in enumerate(reports):
+        writer.submit(row(f"http://p1/a/{day}.html", body=body)).result()
+    writer.close()
+    with engine.connect() as connection:
+        holders = connection.execute(select(func.count()).select_from(FingerprintRow).group_by(FingerprintRow.key))
+        assert max(count for (count,) in holders) <= 4
+        for day in (0, 9):  # an early report and the last one: an edited copy of each finds it, and no sibling
+            copy = Page("http://p2/copy.html", fingerprint(reports[day].replace("适度宽松", "一定宽松")))
+            assert find_copies(connection, [copy], Matching())[copy.url] == Match(
+                f"http://p1/a/{day}.html", pytest.approx(0.95, abs=0.05)
+            )

@@ -1,0 +1,137 @@
+"""The batched writer against real databases: SQLite always, the machine's PostgreSQL and MariaDB when present
+(the `engine` fixture of conftest.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler import db, queries
+from crawler.models import SHANGHAI, ArticleRow, FingerprintRow, ViewSnapshot
+from crawler.reprints.matching import Matching
+from crawler.writer import ArticleWriter, ReprintRecord
+from tests.rows import NOW, STORY, row
+
+
+def test_article_round_trip_with_reprint(engine: Any) -> None:
+    writer = ArticleWriter(engine)
+    writer.submit(row()).result()
+    later = NOW + timedelta(hours=1)
+    writer.submit(ReprintRecord("http://p1/a/1.html", "http://p2/b/7.html", "txjr", later, 42, 0.8, later))
+    writer.close()
+    [record] = queries.iter_articles(engine)
+    assert record["title"] == "央行开展逆回购"
+    assert record["published_at"] == datetime(2024, 9, 3, 11, 54, tzinfo=SHANGHAI)
+    assert record["published_at"].isoformat() == "2024-09-03T11:54:00+08:00"
+    assert record["images"] == ["http://p1/1.jpg"]
+    assert record["reprints"] == [{"url": "http://p2/b/7.html", "site": "txjr", "published_at": later, "views": 42}]
+
+
+def test_recrawl_updates_in_place_and_snapshots_views(engine: Any) -> None:
+    day = timedelta(days=1)
+    writer = ArticleWriter(engine)
+    writer.submit(row()).result()
+    writer.submit(row(crawled_at=NOW + day)).result()  # nothing changed
+    with Session(engine) as session:
+        assert session.scalar(select(ArticleRow.updated_at)) == NOW
+    writer.submit(row(views=12000, crawled_at=NOW + 2 * day)).result()
+    writer.close()
+    [record] = queries.iter_articles(engine)
+    assert record["views"] == 12000 and record["crawled_at"] == NOW + 2 * day
+    with Session(engine) as session:
+        assert session.scalar(select(ArticleRow.updated_at)) == NOW + 2 * day
+        snapshots = session.execute(select(ViewSnapshot.views).order_by(ViewSnapshot.id))
+        assert [v for (v,) in snapshots] == [11003, 11003, 12000]
+    assert queries.summary(engine) == {"articles": 1, "reprints": 0, "per_site": {"dede": 1}}
+
+
+def test_a_failed_batch_fails_its_futures_and_the_writer_goes_on(engine: Any) -> None:
+    writer = ArticleWriter(engine)
+    bad = writer.submit(row(title=None))  # NOT NULL violation
+    with pytest.raises(Exception, match=r"(?i)null"):
+        bad.result()
+    writer.submit(row(url="http://p1/a/2.html")).result()
+    writer.close()
+    assert [r["url"] for r in queries.iter_articles(engine)] == ["http://p1/a/2.html"]
+
+
+def test_concurrent_writers_store_each_story_once(engine: Any) -> None:
+    """Two crawl processes (two engines, two writers) storing copies of the same stories at once."""
+    url = engine.url.render_as_string(hide_password=False)
+    engines = [db.make_engine(url), db.make_engine(url)]
+    writers = [ArticleWriter(e, batch_size=10, matching=Matching()) for e in engines]
+    stories = range(40)
+    futures = {
+        (story, copy): writers[copy].submit(
+            row(
+                f"http://p{copy}/a/{story}.html",
+                site=f"site{copy}",
+                body=f"{STORY}\n第{story}篇。" + "又一段。" * (story % 3 * copy),  # near-duplicates
+            )
+        )
+        for story in stories
+        for copy in (0, 1)
+    }
+    for writer in writers:
+        writer.close()
+    results = {key: future.result() for key, future in futures.items()}
+    for story in stories:  # exactly one copy was stored, the other became its reprint
+        outcomes = [results[story, 0], results[story, 1]]
+        assert outcomes.count(None) == 1, (story, outcomes)
+    records = list(queries.iter_articles(engine))
+    assert len(records) == len(stories)
+    assert all(len(record["reprints"]) == 1 for record in records)
+    for e in engines:
+        e.dispose()
+
+
+@pytest.mark.parametrize(
+    ("copy", "promoted"),
+    [
+        ({"published_at": datetime(2024, 9, 3, 9, 0, tzinfo=SHANGHAI)}, True),  # published earlier
+        ({"site_name": "千龙网", "source": None}, True),  # the outlet the stored article names, with no 来源
+        ({"published_at": datetime(2024, 9, 3, 12, 0, tzinfo=SHANGHAI)}, False),  # later, another outlet
+        ({"site_name": "千龙网", "source": "新华社"}, False),  # the outlet's portal, but itself a reprint
+    ],
+)
+def test_a_copy_that_is_the_origin_becomes_the_stored_article(
+    engine: Any, copy: dict[str, Any], promoted: bool
+) -> None:
+    writer = ArticleWriter(engine)
+    writer.submit(row("http://p1/a/1.html", source_canonical="千龙网")).result()  # published 11:54, 来源 千龙网
+    later = NOW + timedelta(hours=1)
+    writer.submit(ReprintRecord("http://p1/a/1.html", "http://p3/c.html", "site3", later, 5, 0.9, later)).result()
+    origin = row("http://p2/b.html", **{"site": "site2", "site_name": "其它网", **copy})
+    record = ReprintRecord(
+        "http://p1/a/1.html", origin["url"], "site2", origin["published_at"], 7, 0.8, NOW, article=origin
+    )
+    writer.submit(record).result()
+    writer.close()
+    [stored] = queries.iter_articles(engine)
+    copies = sorted(r["url"] for r in stored["reprints"])
+    if promoted:
+        assert stored["url"] == "http://p2/b.html" and copies == ["http://p1/a/1.html", "http://p3/c.html"]
+    else:
+        assert stored["url"] == "http://p1/a/1.html" and copies == ["http://p2/b.html", "http://p3/c.html"]
+    with engine.connect() as connection:  # the band keys belong to the stored article only
+        owners = connection.execute(select(FingerprintRow.article_id).distinct()).scalars().all()
+        assert owners == [connection.scalar(select(ArticleRow.id))]
+
+
+def test_a_reprint_of_a_demoted_article_joins_the_story(engine: Any) -> None:
+    """A copy matched against an article that an origin has since replaced still lands in its story."""
+    writer = ArticleWriter(engine)
+    writer.submit(row("http://p1/a/1.html")).result()
+    earlier = datetime(2024, 9, 3, 9, 0, tzinfo=SHANGHAI)
+    origin = row("http://p2/b.html", site="site2", published_at=earlier)
+    writer.submit(ReprintRecord("http://p1/a/1.html", origin["url"], "site2", earlier, 7, 0.8, NOW, article=origin))
+    late = ReprintRecord("http://p1/a/1.html", "http://p3/c.html", "site3", None, None, 0.9, NOW)  # decided before
+    writer.submit(late).result()
+    writer.close()
+    [stored] = queries.iter_articles(engine)
+    assert stored["url"] == "http://p2/b.html"
+    assert sorted(r["url"] for r in stored["reprints"]) == ["http://p1/a/1.html", "http://p3/c.html"]
