@@ -27,8 +27,8 @@ from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Session
 
 from crawler.models import ArticleRow, CrawlRun, FingerprintRow, ReprintRow
+from crawler.normalize.outlets import canonical_source
 from pipelines.fingerprint import Fingerprint, Matching, fingerprint
-from pipelines.text import canonical_source
 
 
 @dataclass

@@ -32,9 +32,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from crawler.models import SHANGHAI, ArticleRow, Base, CrawlRun, FingerprintRow, ReprintRow, Site, ViewSnapshot
+from crawler.normalize.outlets import canonical_source
 from crawler.queries import Match, Page, find_copies
 from pipelines.fingerprint import Matching, fingerprint
-from pipelines.text import canonical_source
 
 logger = logging.getLogger(__name__)
 

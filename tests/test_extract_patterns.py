@@ -9,7 +9,7 @@ from parsel import Selector
 
 from crawler.extract import patterns
 from crawler.extract.article import extract_article, read_body
-from pipelines import patterns as pipeline_patterns
+from crawler.normalize import patterns as normalize_patterns
 
 
 @pytest.mark.parametrize(
@@ -45,15 +45,15 @@ from pipelines import patterns as pipeline_patterns
         (patterns.HIDDEN_STYLE, "color:#fff; DISPLAY: none;", True),
         (patterns.HIDDEN_STYLE, "display:block", False),
         (patterns.HIDDEN_STYLE, "visibility: hidden;", False),
-        (pipeline_patterns.STAFF_CODE, "王晓_NF5619", True),
-        (pipeline_patterns.STAFF_CODE, "钟齐鸣_NBJ11279", True),
-        (pipeline_patterns.STAFF_CODE, "王晓_", False),
-        (pipeline_patterns.STAFF_CODE, "Smith_Jr", False),
-        (pipeline_patterns.STAFF_CODE, "报告_2024", False),
-        (pipeline_patterns.STAFF_TOKEN, "PF117", True),
-        (pipeline_patterns.STAFF_TOKEN, "SF023", True),
-        (pipeline_patterns.STAFF_TOKEN, "John", False),
-        (pipeline_patterns.STAFF_TOKEN, "A股", False),
+        (normalize_patterns.STAFF_CODE, "王晓_NF5619", True),
+        (normalize_patterns.STAFF_CODE, "钟齐鸣_NBJ11279", True),
+        (normalize_patterns.STAFF_CODE, "王晓_", False),
+        (normalize_patterns.STAFF_CODE, "Smith_Jr", False),
+        (normalize_patterns.STAFF_CODE, "报告_2024", False),
+        (normalize_patterns.STAFF_TOKEN, "PF117", True),
+        (normalize_patterns.STAFF_TOKEN, "SF023", True),
+        (normalize_patterns.STAFF_TOKEN, "John", False),
+        (normalize_patterns.STAFF_TOKEN, "A股", False),
         (patterns.DATE_TEXT, "2024-09-03T11:54:03+08:00", True),
         (patterns.DATE_TEXT, "2024  08-31  21:07:45", True),  # the year in a <span> of its own
         (patterns.DATE_TEXT, "2024年09月04日06:12", True),

@@ -1,4 +1,4 @@
-"""Tables of cases for every text normaliser in pipelines.text (forms it must read, and text it must
+"""Tables of cases for every text normaliser in crawler.normalize (forms it must read, and text it must
 leave alone), property tests (arbitrary input never raises; normalising twice changes nothing) and the
 reference page from /work/shared/reference."""
 
@@ -15,10 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import pipelines.text
-from pipelines import patterns as P
-from pipelines.text import (
-    SHANGHAI,
+import crawler.normalize.outlets
+import crawler.normalize.titles
+from crawler.normalize import (
     TitleSuffixLearner,
     canonical_source,
     clean_body,
@@ -39,6 +38,8 @@ from pipelines.text import (
     repair_entities,
     split_people,
 )
+from crawler.normalize import patterns as P
+from crawler.vocabulary import SHANGHAI
 
 NOW = datetime(2024, 9, 5, 12, 0, tzinfo=SHANGHAI)
 REFERENCE_DIR = Path("/work/shared/reference")
@@ -458,11 +459,11 @@ def test_clean_source_own_names_accepts_a_single_string_and_any_width() -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# canonical_source / load_source_aliases (pipelines/sources.toml)
+# canonical_source / load_source_aliases (crawler/normalize/outlets.toml)
 # --------------------------------------------------------------------------------------------------
 
 SHIPPED_OUTLETS: dict[str, list[str]] = tomllib.loads(
-    resources.files("pipelines").joinpath("sources.toml").read_text(encoding="utf-8")
+    resources.files("crawler.normalize").joinpath("outlets.toml").read_text(encoding="utf-8")
 )["outlets"]
 
 
@@ -580,7 +581,7 @@ def test_source_table_entries(canonical: str, aliases: list[str]) -> None:
 
 
 def test_source_table_ships_as_package_data() -> None:
-    assert resources.files("pipelines").joinpath("sources.toml").is_file()
+    assert resources.files("crawler.normalize").joinpath("outlets.toml").is_file()
 
 
 def test_load_source_aliases_from_a_file(tmp_path: Path) -> None:
@@ -618,11 +619,11 @@ def test_unreadable_shipped_table_is_logged_and_maps_nothing(
     def broken(path: object = None) -> dict[str, str]:
         raise ValueError("broken on purpose")
 
-    shipped = pipelines.text._shipped_source_aliases
-    monkeypatch.setattr(pipelines.text, "load_source_aliases", broken)
+    shipped = crawler.normalize.outlets._shipped_source_aliases
+    monkeypatch.setattr(crawler.normalize.outlets, "load_source_aliases", broken)
     shipped.cache_clear()
     try:
-        with caplog.at_level(logging.ERROR, logger="pipelines.text"):
+        with caplog.at_level(logging.ERROR, logger="crawler.normalize.outlets"):
             assert canonical_source("中证网") == "中证网"
         assert "broken on purpose" in caplog.text
     finally:
@@ -1554,7 +1555,7 @@ def test_title_suffix_learner_property(titles: list[str], max_titles: int) -> No
         assert learnt is None
     elif learnt is not None:
         assert sum(t.endswith(learnt) for t in recent) > 0.6 * len(recent)
-        if pipelines.text._names_a_site(found):
+        if crawler.normalize.titles._names_a_site(found):
             assert learnt == found
     for title in titles:
         once = learner.strip("site", title)
@@ -1568,6 +1569,6 @@ def test_suffix_candidates_scan_only_the_tail(text: str) -> None:
     naive = set()
     for match in P.TITLE_SEPARATOR_RUN.finditer(title):
         suffix = title[match.start() :].strip()
-        if match.start() > 0 and match.end() < len(title) and len(suffix) <= pipelines.text.MAX_SUFFIX_CHARS:
+        if match.start() > 0 and match.end() < len(title) and len(suffix) <= crawler.normalize.titles.MAX_SUFFIX_CHARS:
             naive.add(suffix)
-    assert pipelines.text._suffix_candidates(title) == naive
+    assert crawler.normalize.titles._suffix_candidates(title) == naive

@@ -1,7 +1,7 @@
 """Article-page extraction: a parsed page in, the raw text of every field out.
 
 Pure functions over a `parsel.Selector`; nothing here builds requests or reads settings. The values
-are raw (what the page says); `pipelines.normalize` turns them into clean, typed fields. A profile
+are raw (what the page says); `crawler.normalize` turns them into clean, typed fields. A profile
 may override any field with a CSS or XPath expression (see `crawler.profiles`).
 """
 
@@ -42,7 +42,7 @@ class RawArticle:
     reprint_notice: bool = False
 
     def to_article(self, url: str, site: str, site_name: str | None, crawled_at: datetime) -> Article:
-        """The Article item of this page (raw values; `pipelines.normalize` cleans them)."""
+        """The Article item of this page (raw values; `crawler.normalize` cleans them)."""
         return Article(
             url=url,
             site=site,

@@ -1,4 +1,4 @@
-"""Pattern tables for `pipelines.text`, compiled once at import.
+"""Pattern tables of the normalisers in `crawler.normalize`, compiled once at import.
 
 Each pattern is commented with real text it matches (and, where it matters, text it must not).
 Patterns that read numbers use `re.ASCII` so `\\d` is `[0-9]` and `\\s` is ASCII whitespace: the
@@ -184,6 +184,9 @@ VIEWS_UNITS: dict[str, int] = {"": 1, "千": 1000, "k": 1000, "万": 10_000, "w"
 
 # '<a href="http://www.qianlong.com/">' , "</a>", "<br/>", and an unclosed '<a href="...' at the end
 TAG = re.compile(r"</?[A-Za-z][^<>]*>|</?[A-Za-z][^<>]*$")
+
+# Punctuation and quotes trimmed from both ends of a source or a name: '"千龙网"', "：千龙网。", "-张三-"
+EDGE_CHARS = " \"'“”‘’:：,，.。;；、|/\\-—–_·•*#@!！?？~=+…"
 
 # Brackets with nothing inside, left when a link was dropped: "[ ]", "【】", "()", "（ ）"
 EMPTY_BRACKETS = re.compile(r"[(\[【（〔「『]\s*[)\]】）〕」』]")
