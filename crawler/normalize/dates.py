@@ -9,7 +9,7 @@ from re import Match
 
 from crawler.normalize import patterns as P
 from crawler.normalize.characters import fold_width, normalize_space
-from crawler.vocabulary import SHANGHAI
+from crawler.vocabulary import AGO_HALF, AGO_UNITS, DAY_WORDS, SHANGHAI
 
 EARLIEST = datetime(1995, 1, 1, tzinfo=SHANGHAI)  # anything before is a parsing accident
 
@@ -125,11 +125,11 @@ def _relative_dates(text: str, ref: datetime, url: str | None) -> Iterator[datet
         yield ref
     ago = P.AGO.search(text)
     if ago:
-        count = 0.5 if ago["n"] == "半" else int(ago["n"])
-        yield _shift(ref, -count * P.AGO_SECONDS[ago["unit"]])
+        count = 0.5 if ago["n"] == AGO_HALF else int(ago["n"])
+        yield _shift(ref, -count * AGO_UNITS[ago["unit"]])
     word = P.DAY_WORD.search(text)
     if word:
-        day = _shift(ref, -86400 * P.DAY_WORD_OFFSET[word.group(0)])
+        day = _shift(ref, -86400 * DAY_WORDS[word.group(0)])
         yield _at_time(day and day.date(), P.TIME_AFTER.match(text, word.end()))
 
 
