@@ -29,7 +29,8 @@ DATE_TEXT = re.compile(
 SPLIT_YEAR = re.compile(r"^([12][0-9]{3})\s*([0-9]{1,2})\s*([-/.])")
 
 # A year-less date with a time of day, in a meta line: "09月03日 11:54", "09-03 11:54" (mobile pages; the
-# year comes from the URL). Not "9月3日" alone (a date in a summary) or "比分3-1".
+# normaliser gives it a year, `crawler.normalize.dates`: the URL's, else the latest not after the crawl).
+# Not "9月3日" alone (a date in a summary) or "比分3-1".
 YEARLESS_DATE_TEXT = re.compile(
     r"(?<![0-9０-９年/.-])[0-9０-９]{1,2}\s*(?:月\s*[0-9０-９]{1,2}\s*日|[-/][0-9０-９]{1,2})\s*[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}"
 )
