@@ -13,7 +13,7 @@ from pathlib import Path
 
 from crawler.items import Article
 from crawler.models import SHANGHAI
-from pipelines.normalize import normalize_article
+from crawler.normalize.article import normalize_article
 
 REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "reference"
 

@@ -25,7 +25,7 @@ from crawler import db, profiles, queries, settings
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
 from crawler.models import SHANGHAI
-from pipelines.normalize import normalize_article
+from crawler.normalize.article import normalize_article
 
 
 class InputError(Exception):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from crawler.vocabulary import SHANGHAI  # re-exported: the database's times are Beijing time
 
 
 class BeijingTime(TypeDecorator[datetime]):

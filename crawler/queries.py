@@ -28,7 +28,7 @@ from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Session
 
 from crawler.models import ArticleRow, CrawlRun, ReprintRow
-from pipelines.text import canonical_source
+from crawler.normalize.outlets import canonical_source
 
 EXPORT_FIELDS = (
     "url", "site", "title", "published_at", "source", "author", "editor", "views", "body",

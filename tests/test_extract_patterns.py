@@ -9,7 +9,7 @@ from parsel import Selector
 
 from crawler.extract import patterns
 from crawler.extract.article import extract_article, read_body
-from pipelines import patterns as pipeline_patterns
+from crawler.normalize import patterns as normalize_patterns
 
 
 @pytest.mark.parametrize(
@@ -21,16 +21,24 @@ from pipelines import patterns as pipeline_patterns
         (patterns.META_LABEL, "编辑：周可", True),
         (patterns.META_LABEL, "公司相关负责人对记者表示", False),
         (patterns.META_LABEL, "资金来源于自有资金", False),
+        # The labels of `crawler.vocabulary` (the union with the normaliser's): 转自, 出处, 责编 name a field too.
+        (patterns.META_LABEL, "转自：新华网", True),
+        (patterns.META_LABEL, "责编：孙悦", True),
+        (patterns.META_LABEL, "据新华网转自外媒的报道", False),
         (patterns.BYLINE_LABEL, "责任编辑：李桐", True),
         (patterns.BYLINE_LABEL, "本文来源：中国证券报 作者：周亮", True),
         (patterns.BYLINE_LABEL, "（编辑：张婷）", True),
         (patterns.BYLINE_LABEL, "编辑部地址：北京市西城区", False),
         (patterns.BYLINE_LABEL, "作者认为，降准仍有空间", False),
+        (patterns.BYLINE_LABEL, "责编：李桐", True),  # 责编 is an editor label (vocabulary.EDITOR_LABELS)
+        (patterns.BYLINE_LABEL, "责编们认为", False),
         (patterns.TITLE_SEPARATOR, "标题_站名", True),
         (patterns.TITLE_SEPARATOR, "标题 - 栏目 - 站名", True),
         (patterns.TITLE_SEPARATOR, "标题--宁波财经网", True),
         (patterns.TITLE_SEPARATOR, "标题|站名", True),
         (patterns.TITLE_SEPARATOR, "标题——站名", True),
+        (patterns.TITLE_SEPARATOR, "标题–站名", True),  # en dash and full-width low line: vocabulary.TITLE_SEPARATORS
+        (patterns.TITLE_SEPARATOR, "标题＿站名", True),
         (patterns.TITLE_SEPARATOR, "央行：保持流动性合理充裕", False),
         (patterns.TITLE_SEPARATOR, "中国证券报·中证网", False),
         (patterns.FURNITURE, "comment-list", True),
@@ -45,15 +53,15 @@ from pipelines import patterns as pipeline_patterns
         (patterns.HIDDEN_STYLE, "color:#fff; DISPLAY: none;", True),
         (patterns.HIDDEN_STYLE, "display:block", False),
         (patterns.HIDDEN_STYLE, "visibility: hidden;", False),
-        (pipeline_patterns.STAFF_CODE, "王晓_NF5619", True),
-        (pipeline_patterns.STAFF_CODE, "钟齐鸣_NBJ11279", True),
-        (pipeline_patterns.STAFF_CODE, "王晓_", False),
-        (pipeline_patterns.STAFF_CODE, "Smith_Jr", False),
-        (pipeline_patterns.STAFF_CODE, "报告_2024", False),
-        (pipeline_patterns.STAFF_TOKEN, "PF117", True),
-        (pipeline_patterns.STAFF_TOKEN, "SF023", True),
-        (pipeline_patterns.STAFF_TOKEN, "John", False),
-        (pipeline_patterns.STAFF_TOKEN, "A股", False),
+        (normalize_patterns.STAFF_CODE, "王晓_NF5619", True),
+        (normalize_patterns.STAFF_CODE, "钟齐鸣_NBJ11279", True),
+        (normalize_patterns.STAFF_CODE, "王晓_", False),
+        (normalize_patterns.STAFF_CODE, "Smith_Jr", False),
+        (normalize_patterns.STAFF_CODE, "报告_2024", False),
+        (normalize_patterns.STAFF_TOKEN, "PF117", True),
+        (normalize_patterns.STAFF_TOKEN, "SF023", True),
+        (normalize_patterns.STAFF_TOKEN, "John", False),
+        (normalize_patterns.STAFF_TOKEN, "A股", False),
         (patterns.DATE_TEXT, "2024-09-03T11:54:03+08:00", True),
         (patterns.DATE_TEXT, "2024  08-31  21:07:45", True),  # the year in a <span> of its own
         (patterns.DATE_TEXT, "2024年09月04日06:12", True),

@@ -13,8 +13,8 @@ from crawler.extract import listing, pagination
 from crawler.extract.listing import ARTICLE, LISTING, LISTING_DATE, MainList, main_list, page_kind, site_links
 from crawler.extract.pagination import PageUrl, page_url
 from crawler.items import Article
+from crawler.vocabulary import SHANGHAI
 from pipelines.normalize import NormalizePipeline
-from pipelines.text import SHANGHAI
 
 URL = "http://x.cn/news/"
 

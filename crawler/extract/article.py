@@ -1,7 +1,7 @@
 """Article-page extraction: a parsed page in, the raw text of every field out.
 
 Pure functions over a `parsel.Selector`; nothing here builds requests or reads settings. The values
-are raw (what the page says); `pipelines.normalize` turns them into clean, typed fields. A profile
+are raw (what the page says); `crawler.normalize` turns them into clean, typed fields. A profile
 may override any field with a CSS or XPath expression (see `crawler.profiles`).
 """
 
@@ -44,7 +44,7 @@ class RawArticle:
     failed: list[str] = field(default_factory=list)  # "field: error" of each step the page broke
 
     def to_article(self, url: str, site: str, site_name: str | None, crawled_at: datetime) -> Article:
-        """The Article item of this page (raw values; `pipelines.normalize` cleans them)."""
+        """The Article item of this page (raw values; `crawler.normalize` cleans them)."""
         return Article(
             url=url,
             site=site,

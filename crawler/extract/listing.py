@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 from parsel import Selector
 
+from crawler import vocabulary
 from crawler.extract.patterns import DATE_TEXT
 from crawler.extract.urls import absolute_url, canonical_url, site_host
 
@@ -35,8 +36,8 @@ MIN_TITLE_CHARS = 6
 WIDGET_HEADING = re.compile(r"相关|推荐|热门|热点|热读|排行|排名|猜你喜欢|大家都在看")
 MAX_HEADING_CHARS = 12
 
-# A relative time: "刚刚", "5分钟前", "3小时前", "2天前", "昨天 14:20", "前天".
-RELATIVE_TIME = re.compile(r"刚刚|\d+\s*(?:秒|分钟|小时|天|周)前|[今昨前]天(?:\s*\d{1,2}:\d{2})?")
+# A relative time: "刚刚", "5分钟前", "3 个小时前", "半小时前", "2天前", "昨天 14:20", "昨日", "前天".
+RELATIVE_TIME = vocabulary.RELATIVE_TIME
 
 # Page metadata that says a page is a (dated) article: <meta property="og:type" content="article">,
 # <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, and government sites'
@@ -212,7 +213,9 @@ def _chars(text: str) -> int:
     return len("".join(text.split()))
 
 
-_TITLE_PARTS = re.compile(r"\s*[-_|｜—–·:：,，]+\s*|\s{2,}")
+# Between the parts of a home page <title>: the title separators (`vocabulary.TITLE_SEPARATORS`), "·", colons
+# and commas: "天下金融网 - 专业财经资讯门户", "财经快讯网_财经资讯门户", "金融观察网丨专业财经".
+_TITLE_PARTS = re.compile(rf"\s*[{re.escape(vocabulary.TITLE_SEPARATORS)}·:：,，]+\s*|\s{{2,}}")
 
 
 def site_name(home_title: str | None) -> str | None:

@@ -1,8 +1,19 @@
-"""Pattern tables of article-page extraction, compiled once. Each names a real example it matches."""
+"""Pattern tables of article-page extraction, compiled once. Each names a real example it matches.
+
+The label words, relative times and title separators come from `crawler.vocabulary`, shared with the
+normalisers.
+"""
 
 from __future__ import annotations
 
 import re
+
+from crawler import vocabulary as V
+
+# The labels of the 来源 field, as an alternation: "文章来源", "来源", "稿源", "转载自", "转自", "出处".
+_SOURCE_WORDS = rf"(?:{V.words(V.SOURCE_LABEL_LEADS)})?来源|{V.words(V.SOURCE_LABELS)}"
+# The labels of a read count: "阅读量", "点击", "浏览次数", "人气", "访问量", "观看人数" (`vocabulary.VIEWS_LABELS`).
+_VIEWS_WORDS = rf"(?:{V.words(V.VIEWS_LABELS)})(?:{V.words(V.VIEWS_LABEL_ENDINGS)})?"
 
 # A date in a meta line: "2024-09-03 11:54:03", "2024年09月03日 11:54", "2024/9/3", full-width digits
 # "２０２４－０９－０３ １１：５４", ISO "2024-09-03T11:54:03+08:00", and a date whose year stands in a
@@ -18,7 +29,8 @@ DATE_TEXT = re.compile(
 SPLIT_YEAR = re.compile(r"^([12][0-9]{3})\s*([0-9]{1,2})\s*([-/.])")
 
 # A year-less date with a time of day, in a meta line: "09月03日 11:54", "09-03 11:54" (mobile pages; the
-# year comes from the URL). Not "9月3日" alone (a date in a summary) or "比分3-1".
+# normaliser gives it a year, `crawler.normalize.dates`: the URL's, else the latest not after the crawl).
+# Not "9月3日" alone (a date in a summary) or "比分3-1".
 YEARLESS_DATE_TEXT = re.compile(
     r"(?<![0-9０-９年/.-])[0-9０-９]{1,2}\s*(?:月\s*[0-9０-９]{1,2}\s*日|[-/][0-9０-９]{1,2})\s*[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}"
 )
@@ -30,23 +42,25 @@ DAY = re.compile(r"([12][0-9]{3})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{
 
 # What ends a labelled field: the next label, maybe outlet-prefixed ("方舟 新财编辑：程雪"), or the line's end.
 _NEXT_LABEL = (
-    r"(?=\s+[^\s:：]{1,6}(?:编辑|记者)\s*[:：|｜]|\s*(?:文章来源|来源|稿源|作者|记者|编辑|责任编辑|分析师|阅读|点击"
-    r"|浏览|查看|人气|时间|发布|$))"
+    r"(?=\s+[^\s:：]{1,6}(?:编辑|记者)\s*[:：|｜]|\s*(?:"
+    rf"{_SOURCE_WORDS}|作者|记者|{V.words(V.EDITOR_LABELS)}|分析师|{V.words(V.VIEWS_LABELS)}|{V.VIEWS_LABEL_BEFORE_COLON}"
+    r"|时间|发布|$))"
 )
 
-# "来源:千龙网 作者:张三", "稿源: 新华网", "文章来源：中国证券报·中证网" (the normaliser cuts what follows)
-SOURCE_LABEL = re.compile(r"(?:文章来源|来源|稿源|转自|出处)\s*[:：]?\s*\S.*")
+# "来源:千龙网 作者:张三", "稿源: 新华网", "文章来源：中国证券报·中证网", "转载自新浪财经", "Source: Reuters"
+# (the normaliser cuts what follows).
+SOURCE_LABEL = re.compile(rf"(?:{_SOURCE_WORDS}|\b(?i:{V.SOURCE_LABEL_LATIN})\b)\s*[:：]?\s*\S.*")
 
 # "作者:张三 点击:", "记者 王磊", "文/王磊", "分析师：孙启航（执业证书编号：S1230521040002）". Not the forum
 # button "只看该作者".
 AUTHOR_LABEL = re.compile(r"(?:(?<![该看])作者|记者|文\s*/|分析师|研究员)\s*[:：]?\s*(.+?)" + _NEXT_LABEL)
 
-# "责任编辑:孙悦", "编辑：孙悦"
-EDITOR_LABEL = re.compile(r"(?:责任编辑|编辑)\s*[:：]\s*(.+?)" + _NEXT_LABEL)
+# "责任编辑:孙悦", "责编：孙悦", "编辑：孙悦"
+EDITOR_LABEL = re.compile(rf"(?:{V.words(V.EDITOR_LABELS)})\s*[:：]\s*(.+?)" + _NEXT_LABEL)
 
-# "阅读量:11003", "点击：1.2万", "浏览次数 45", "人气:10万+", "阅读(123)", "查看: 3521" (forum threads)
+# "阅读量:11003", "点击：1.2万", "浏览次数 45", "人气:10万+", "阅读(123)", "访问量:88", "查看: 3521" (forum threads)
 VIEWS_LABEL = re.compile(
-    r"(?:阅读量|阅读数|阅读|点击量|点击数|点击|浏览次数|浏览量|浏览|人气|查看(?=\s*[:：]))\s*[:：(（]?\s*"
+    rf"(?:{_VIEWS_WORDS}|{V.VIEWS_LABEL_BEFORE_COLON}(?=\s*[:：]))\s*[:：(（]?\s*"
     r"[0-9０-９][0-9０-９,，.]*\s*[万亿wW]?\+?"
 )
 
@@ -58,18 +72,18 @@ VIEWS_LABEL = re.compile(
 SCRIPT_BESIDE_VIEWS_LABEL = (
     "//script[@src][preceding-sibling::node()[1][self::text()] or not(preceding-sibling::node())]"
     "[re:test(normalize-space(concat(preceding-sibling::node()[1][self::text()],"
-    " ../preceding-sibling::node()[1][self::text()])), '(阅读量?|阅读数|点击量?|点击数|浏览次数|浏览量?|人气)\\s*[:：]?$')]/@src"
+    f" ../preceding-sibling::node()[1][self::text()])), '(?:{_VIEWS_WORDS})\\s*[:：]?$')]/@src"
 )
 
 COUNTER_SCRIPT = re.compile(r"count\.php|[?&]op=count\b|/ViewClick|[?&]action=hits\b|GetHits\.asp", re.IGNORECASE)
 
-# A meta line without a date still names its fields: "来源：第一财经", "记者 | 周琳", "作者:张三".
+# A meta line without a date still names its fields: "来源：第一财经", "记者 | 周琳", "作者:张三", "转自：新华网".
 # Not "对记者表示" or "来源于" in a summary (a label needs its colon or bar).
-META_LABEL = re.compile(r"(?:来源|稿源|作者|记者|编辑)\s*[:：|｜]")
+META_LABEL = re.compile(rf"(?:{V.words(V.SOURCE_LABELS)}|作者|记者|{V.words(V.EDITOR_LABELS)})\s*[:：|｜]")
 
-# A byline after the body: "责任编辑：李桐", "本文来源：中国证券报 作者：周亮 责任编辑：王晓_NF5619".
+# A byline after the body: "责任编辑：李桐", "责编：李桐", "本文来源：中国证券报 作者：周亮 责任编辑：王晓_NF5619".
 # Not "编辑部" or "作者认为" (no colon).
-BYLINE_LABEL = re.compile(r"(?:责任编辑|编辑|作者)\s*[:：]")
+BYLINE_LABEL = re.compile(rf"(?:{V.words(V.EDITOR_LABELS)}|作者)\s*[:：]")
 
 # The publication time in page metadata, for pages whose visible time is written by a script:
 # <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, <meta name="PubDate"
@@ -125,10 +139,16 @@ CRUMB_SEPARATORS = (
     " or normalize-space() = '>>']/.."
 )
 
-# What separates a headline from the rest of a <title>: "标题_站名", "标题 - 栏目 - 站名", "标题|站名",
-# "标题--宁波财经网", "标题——站名". The headline is a head of the <title> that the page shows as a
-# text of its own.
-TITLE_SEPARATOR = re.compile(r"\s*(?:[_|｜丨]|-{1,2}|—{1,2}|－)\s*")
+# What separates a headline from the rest of a <title> (`vocabulary.TITLE_SEPARATORS`): "标题_站名",
+# "标题 - 栏目 - 站名", "标题|站名", "标题--宁波财经网", "标题——站名", "标题–站名", "标题＿站名". The headline
+# is a head of the <title> that the page shows as a text of its own.
+TITLE_SEPARATOR = re.compile(
+    r"\s*(?:["
+    + re.escape("".join(c for c in V.TITLE_SEPARATORS if c not in V.DOUBLED_TITLE_SEPARATORS))
+    + "]|"
+    + "|".join(re.escape(c) + "{1,2}" for c in V.DOUBLED_TITLE_SEPARATORS)
+    + r")\s*"
+)
 
 # Page furniture by class or id, left out of the body and never its text block: comment lists
 # ("comment-list", "pinglun"), share bars ("bdshare", "share-wrap"), related lists ("related",

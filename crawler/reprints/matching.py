@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from crawler.normalize.outlets import canonical_source
 from crawler.reprints.fingerprint import MIN_SHINGLES, Fingerprint
-from pipelines.text import canonical_source
 
 
 @dataclass(frozen=True)

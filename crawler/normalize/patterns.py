@@ -1,4 +1,4 @@
-"""Pattern tables for `pipelines.text`, compiled once at import.
+"""Pattern tables of the normalisers in `crawler.normalize`, compiled once at import.
 
 Each pattern is commented with real text it matches (and, where it matters, text it must not).
 Patterns that read numbers use `re.ASCII` so `\\d` is `[0-9]` and `\\s` is ASCII whitespace: the
@@ -8,6 +8,8 @@ callers fold full-width characters and normalise whitespace before matching.
 from __future__ import annotations
 
 import re
+
+from crawler import vocabulary as V
 
 # --------------------------------------------------------------------------------------------------
 # Character tables
@@ -112,21 +114,18 @@ MONTH_DAY_NUMERIC = re.compile(r"(?<![\d/.:年-])(?P<m>\d{1,2})[-/](?P<d>\d{1,2}
 # Year-less "9月3日", "09月03日 11:54". Not the tail of "2024年9月3日".
 MONTH_DAY_CJK = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]", re.ASCII)
 
-# "刚刚", "刚才"
-JUST_NOW = re.compile(r"刚刚|刚才")
+# "刚刚", "刚才" (`vocabulary.JUST_NOW`)
+JUST_NOW = re.compile(V.words(V.JUST_NOW))
 
-# "5分钟前", "3 小时前", "2天前", "30秒前", "半小时前", "1周前". Not: "5分钟" (no 前), "前天".
+# "5分钟前", "3 小时前", "2天前", "30秒前", "半小时前", "1周前" (units: `vocabulary.AGO_UNITS`).
+# Not: "5分钟" (no 前), "前天".
 AGO = re.compile(
-    r"(?<!\d)(?P<n>\d{1,5}|半)\s*(?P<unit>秒钟?|分钟|分鐘|分|个?小时|小時|个?钟头|天|日|周|星期)\s*之?前", re.ASCII
+    rf"(?<!\d)(?P<n>\d{{1,5}}|{V.AGO_HALF})\s*(?P<unit>{V.words(V.AGO_UNITS)})\s*之?前",
+    re.ASCII,
 )
-AGO_SECONDS: dict[str, int] = {
-    "秒": 1, "秒钟": 1, "分": 60, "分钟": 60, "分鐘": 60, "小时": 3600, "个小时": 3600, "小時": 3600,
-    "钟头": 3600, "个钟头": 3600, "天": 86400, "日": 86400, "周": 604800, "星期": 604800,
-}  # fmt: skip
 
-# "今天 09:30", "昨天 14:20", "前天 08:00", "昨日"
-DAY_WORD = re.compile(r"今天|今日|昨天|昨日|前天")
-DAY_WORD_OFFSET: dict[str, int] = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+# "今天 09:30", "昨天 14:20", "前天 08:00", "昨日" (`vocabulary.DAY_WORDS`)
+DAY_WORD = re.compile(V.words(V.DAY_WORDS))
 
 # --------------------------------------------------------------------------------------------------
 # Dates in URLs (scheme and host removed first)
@@ -164,11 +163,11 @@ VIEWS_PATTERNS: tuple[re.Pattern[str], ...] = (
         r"(?:write|html|text|innerHTML|innerText|textContent)\s*(?:\(|=)\s*['\"]?\s*(?:<[^<>]*>\s*)*" + _NUM,
         re.ASCII,
     ),
-    # Labelled: "阅读量:11003", "阅读(123)", "点击：123", "浏览次数: 45", "人气:9", "views: 12", "查看: 3521".
-    # Not: "阅读全文", "点击查看".
+    # Labelled (`vocabulary.VIEWS_LABELS`): "阅读量:11003", "阅读(123)", "点击：123", "浏览次数: 45", "人气:9",
+    # "views: 12", "查看: 3521". Not: "阅读全文", "点击查看".
     re.compile(
-        r"(?:阅读|浏览|点击|访问|观看|播放|围观|人气|热度|查看(?=\s*:)|\b(?:views?|hits?|clicks?|reads?|pv)\b)"
-        r"\s*(?:量|数|次数|人数)?\s*[:(\[]?\s*" + _NUM,
+        rf"(?:{V.words(V.VIEWS_LABELS)}|{V.VIEWS_LABEL_BEFORE_COLON}(?=\s*:)|\b(?:{V.words(V.VIEWS_LABELS_LATIN)})\b)"
+        rf"\s*(?:{V.words(V.VIEWS_LABEL_ENDINGS)})?\s*[:(\[]?\s*" + _NUM,
         re.ASCII | re.IGNORECASE,
     ),
     # Counted: "123次", "10万+阅读", "1.2万人阅读", "45 views"
@@ -185,6 +184,9 @@ VIEWS_UNITS: dict[str, int] = {"": 1, "千": 1000, "k": 1000, "万": 10_000, "w"
 # '<a href="http://www.qianlong.com/">' , "</a>", "<br/>", and an unclosed '<a href="...' at the end
 TAG = re.compile(r"</?[A-Za-z][^<>]*>|</?[A-Za-z][^<>]*$")
 
+# Punctuation and quotes trimmed from both ends of a source or a name: '"千龙网"', "：千龙网。", "-张三-"
+EDGE_CHARS = " \"'“”‘’:：,，.。;；、|/\\-—–_·•*#@!！?？~=+…"
+
 # Brackets with nothing inside, left when a link was dropped: "[ ]", "【】", "()", "（ ）"
 EMPTY_BRACKETS = re.compile(r"[(\[【（〔「『]\s*[)\]】）〕」』]")
 
@@ -194,8 +196,10 @@ EMPTY_BRACKETS = re.compile(r"[(\[【（〔「『]\s*[)\]】）〕」』]")
 
 # "来源:千龙网", "来源：千龙网" (folded), "来源 :", "文章来源:", "稿源:", "转自:", "出处:", "来源于新华社", "Source: Reuters",
 # and stuttering labels at once: "来源:来源:千龙网"
+# (`vocabulary.SOURCE_LABELS`)
 SOURCE_LABEL = re.compile(
-    r"(?:(?:(?:文章|新闻|信息|稿件|本文|内容)?来源(?:于|自)?|稿源|转载自|转自|出处|\bsource\b)\s*:?\s*)+", re.IGNORECASE
+    rf"(?:(?:(?:{V.words(V.SOURCE_LABEL_LEADS)})?来源(?:于|自)?|{V.words(V.SOURCE_LABELS)}|\b{V.SOURCE_LABEL_LATIN}\b)\s*:?\s*)+",
+    re.IGNORECASE,
 )
 
 # Where a source ends: "千龙网 作者:张三", "千龙网 编辑:孙悦", "新华社记者 王磊", "千龙网   阅读量:11003",
@@ -203,7 +207,7 @@ SOURCE_LABEL = re.compile(
 # Not "编辑" without colon ("人民日报编辑部" stays whole).
 SOURCE_STOP = re.compile(
     r"\s{2,}|[|｜丨]|(?:责任)?编辑\s*:|责编|作者|记者|通讯员|[文图]\s*/"
-    r"|(?:阅读|点击|浏览)(?:量|数|次数)?\s*(?:[:(\[]|\d|$)|人气"
+    rf"|(?:{V.words(V.VIEWS_LABELS)})(?:{V.words(V.VIEWS_LABEL_ENDINGS)})?\s*(?:[:(\[]|\d|$)|人气"
     r"|(?:发布|更新)?时间|日期\s*:|发布于"
     r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|(?<!\d)\d{1,2}:\d\d"
 )
@@ -252,7 +256,7 @@ AUTHOR_MARK = re.compile(r"记者|通讯员|作者|撰文|文\s*/")
 PERSON_STOP = re.compile(
     r"审核|审校|校对|终审|监制|美编|编审|出品人?|策划"
     r"|评论|收藏|分享|字号|字体|打印|关闭|举报|纠错|版面|点赞|关注"
-    r"|来源|稿源|出处|转自|(?:发布|更新)?时间|日期|发布于|阅读|点击|浏览|人气"
+    rf"|{V.words(V.SOURCE_LABELS)}|(?:发布|更新)?时间|日期|发布于|{V.words(V.VIEWS_LABELS)}"
     r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d\d"
 )
 # Brackets around names become separators: "(责任编辑:孙悦)", "【孙悦】"
@@ -293,9 +297,10 @@ EDITOR_PLAIN = re.compile(r"编辑\s*:\s*(?P<name>[^()（）【】\[\]<>\n]{1,40
 
 # Characters that separate a headline from a site-name suffix: "标题_站名", "标题-站名", "标题|站名",
 # "标题—站名", "标题–站名", "标题 - 站名", "标题丨站名", "标题｜站名", "标题＿站名".
-TITLE_SEPARATORS = "_-|｜丨—–－＿"
+TITLE_SEPARATORS = V.TITLE_SEPARATORS
 # A separator run inside a <title>, where a site suffix may start: "_天下金融网", " - 新浪财经", "——千龙网"
-TITLE_SEPARATOR_RUN = re.compile(r"\s*[_|｜丨—–－＿]+\s*|\s+-+\s*|-+")
+# (an ASCII "-" takes the spaces around it only with a space before: "A-B" is one word, "A - B" two parts).
+TITLE_SEPARATOR_RUN = re.compile(rf"\s*[{re.escape(TITLE_SEPARATORS.replace('-', ''))}]+\s*|\s+-+\s*|-+")
 
 # --------------------------------------------------------------------------------------------------
 # Body lines (input already width-folded and whitespace-normalised)

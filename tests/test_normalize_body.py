@@ -1,0 +1,184 @@
+"""is_boilerplate, collapse_repeat, clean_body: the article text without page furniture, and the
+reference page from /work/shared/reference."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.normalize import (
+    clean_body,
+    clean_source,
+    collapse_repeat,
+    is_boilerplate,
+    parse_published_at,
+    parse_views,
+)
+from crawler.vocabulary import SHANGHAI
+
+NOW = datetime(2024, 9, 5, 12, 0, tzinfo=SHANGHAI)
+REFERENCE_DIR = Path("/work/shared/reference")
+
+
+def sh(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
+
+
+# --------------------------------------------------------------------------------------------------
+# is_boilerplate / collapse_repeat / clean_body
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "声明:以上内容为本网站转自其它媒体,相关信息仅为传递更多企业信息之目的,不代表本网观点。",
+        "声明：投资有风险",
+        "免责声明：本文仅供参考",
+        "免责声明",
+        "版权声明:本文版权归原作者所有",
+        "(责任编辑:孙悦)",
+        "（责任编辑：孙悦）",
+        "【责任编辑:孙悦】",
+        "责任编辑:孙悦",
+        "编辑:孙悦",
+        "上一篇:大力弘扬教育家精神|吴瑞玲:植根乡村甘为孩子提灯引路",
+        "下一篇:返回列表",
+        "相关推荐",
+        "     相关推荐",
+        "相关阅读：",
+        "扫一扫,分享到朋友圈",
+        "分享到:",
+        "点击进入专题:援藏30年",
+        "返回列表",
+        "关注我们",
+        "本文来源:千龙网",
+        "来源：千龙网",
+        "【打印】【关闭】",
+        "[打印] [关闭窗口]",
+        "【字体:大 中 小】",
+        "栏目排行",
+        "第1页/共2页 首页 上一页 1 2 下一页 尾页",
+        "第 2 页 / 共 3 页",
+        "本帖最后由 慢慢变富的阿成 于 2024-9-3 08:05 编辑",
+    ],
+)
+def test_is_boilerplate(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "公司发布声明称将回购股份。",
+        "声明称将回购股份。",
+        "该公司声明:将回购股份。",
+        "记者从编辑部了解到,相关推荐名单已经公布。",
+        "读者可以扫一扫二维码参与。",
+        "返回列表中的第一项是什么?",
+        "来源：记者从北京市发展和改革委员会获悉，今年前八个月全市固定资产投资同比增长较快。",
+        "编辑:孙悦认为这篇文章非常好而且值得反复阅读的原因有三个",
+        "新质生产力引领医疗援藏",
+        "hellip;hellip;",
+        "……",
+        "1. “中国七家博物馆上榜”带来的启示",
+        "第1页的内容共有两部分。",
+        "本帖最后由于篇幅所限，删去了部分内容。",
+        "",
+    ],
+)
+def test_is_not_boilerplate(line: str) -> None:
+    assert not is_boilerplate(line)
+
+
+PARA_A = "1994年,中央第三次西藏工作座谈会作出对口援藏、分片负责、定期轮换重大决策。"
+PARA_B = "新质生产力引领医疗援藏,远程手术示范教学越来越多地在西藏落地应用。"
+PARA_C = "清洁能源开发助力民生援藏,越来越多的清洁能源项目落户西藏。"
+PARA_D = "电商直播兴起推动产业援藏,相互促进。"
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        ([PARA_A, PARA_B, PARA_C, PARA_A, PARA_B, PARA_C], [PARA_A, PARA_B, PARA_C]),
+        ([PARA_A, PARA_B, PARA_C, PARA_B, PARA_C], [PARA_A, PARA_B, PARA_C]),
+        ([PARA_A, PARA_A], [PARA_A]),
+        ([PARA_A, PARA_B, PARA_A, PARA_B, PARA_A, PARA_B], [PARA_A, PARA_B]),
+        ([PARA_A, PARA_B, PARA_C, PARA_A, PARA_B, PARA_C, PARA_D], [PARA_A, PARA_B, PARA_C, PARA_D]),
+        # compared after normalize_space
+        ([PARA_A, PARA_B, "\u3000" + PARA_A, PARA_B + "  "], [PARA_A, PARA_B]),
+        # not repeats: a short line repeated, non-adjacent copies, table cells
+        ([PARA_A, "……", PARA_B, "……", PARA_C], [PARA_A, "……", PARA_B, "……", PARA_C]),
+        ([PARA_A, "图片", "图片", PARA_B], [PARA_A, "图片", "图片", PARA_B]),
+        ([PARA_A, PARA_B, PARA_C, PARA_A], [PARA_A, PARA_B, PARA_C, PARA_A]),
+        (["收入", "同比", "收入", "同比"], ["收入", "同比", "收入", "同比"]),
+        ([], []),
+    ],
+)
+def test_collapse_repeat(paragraphs: list[str], expected: list[str]) -> None:
+    assert collapse_repeat(paragraphs) == expected
+
+
+def test_clean_body_pipeline() -> None:
+    raw = [
+        "\u3000\u3000" + PARA_A,
+        "",
+        "   ",
+        "世界上海拔最高的风电场mdash;mdash;哲古风电场。",
+        "hellip;hellip;",
+        PARA_B + "(责任编辑:孙悦)",
+        "声明:以上内容为本网站转自其它媒体。",
+        "(责任编辑:孙悦)",
+        "上一篇:别的新闻",
+        "1. 栏目里的另一条新闻",
+    ]
+    assert clean_body(raw) == "\n".join([PARA_A, "世界上海拔最高的风电场——哲古风电场。", "……", PARA_B])
+
+
+def test_clean_body_splits_lines_and_keeps_full_width_punctuation() -> None:
+    assert clean_body(["第一段，全角标点。\n第二段：保持原样！"]) == "第一段，全角标点。\n第二段：保持原样！"
+
+
+@pytest.mark.parametrize("raw", [[], [""], ["  ", "\u3000"], ["声明:仅供参考", "相关推荐"], [None, 3]])
+def test_clean_body_nothing_left(raw: list[str]) -> None:
+    assert clean_body(raw) is None
+
+
+def test_clean_body_footer_at_the_top_is_only_dropped() -> None:
+    assert clean_body(["上一篇:旧闻", PARA_A]) == PARA_A
+
+
+def reference_paragraphs() -> list[str]:
+    page = sorted(REFERENCE_DIR.glob("*.txt"))[0].read_text(encoding="utf-8")
+    lines = page.split("\n")
+    meta = next(i for i, line in enumerate(lines) if "来源:" in line and "阅读量" in line)
+    return lines[meta + 1 :]
+
+
+@pytest.mark.skipif(not REFERENCE_DIR.is_dir(), reason="reference pages not available")
+def test_clean_body_reference_page() -> None:
+    paragraphs = reference_paragraphs()
+    body = clean_body(paragraphs)
+    assert body is not None
+    assert "mdash;" not in body and "hellip;" not in body
+    assert "风储项目——西藏公司" in body and "——" in body
+    assert "……" in body.split("\n")
+    assert body.count("1994年,中央第三次西藏工作座谈会") == 1  # not doubled
+    assert body.count("照亮新天地") == 1
+    assert not any(line.startswith("声明") for line in body.split("\n"))
+    assert "上一篇" not in body and "栏目排行" not in body and "中国七家博物馆" not in body
+    lines = body.split("\n")
+    assert lines[0].startswith("1994年,中央第三次西藏工作座谈会") and lines[-1].endswith("照亮新天地。")
+    assert len(lines) == len(set(lines)) + 1  # only "……" appears twice (legitimately, as on the page)
+    assert clean_body(lines) == body
+
+
+@pytest.mark.skipif(not REFERENCE_DIR.is_dir(), reason="reference pages not available")
+def test_reference_page_header_fields() -> None:
+    page = sorted(REFERENCE_DIR.glob("*.txt"))[0].read_text(encoding="utf-8")
+    meta = next(line for line in page.split("\n") if "来源:" in line and "阅读量" in line)
+    assert parse_published_at(meta, now=NOW) == sh(2024, 9, 3, 11, 54, 3)
+    assert clean_source(meta, own_names=["天下金融网"]) == "千龙网"
+    assert parse_views(meta) == (11003, False)
