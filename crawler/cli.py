@@ -24,6 +24,7 @@ from tqdm import tqdm
 from crawler import db, profiles, queries, settings
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
+from crawler.extract.listing import LISTING, main_list, own_url, page_kind, site_links
 from crawler.models import SHANGHAI
 from crawler.normalize.article import normalize_article
 
@@ -187,20 +188,33 @@ EXTRACT_FIELDS = (
 
 
 def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profile | None = None) -> dict[str, Any]:
-    """The Article fields of one saved page, extracted and normalised exactly as a crawl would.
+    """The Article fields of one saved page, extracted and normalised exactly as a crawl would, with what
+    the page is from the page alone (`page_kind`), a listing's main-list links in page order
+    (`article_links`) and the seconds from its bytes to its fields (`elapsed_s`).
 
+    A page saved without its URL (`url` not http(s)) takes it from the page (`listing.own_url`).
     `counter_url` names the CMS script that writes the read count (not fetched here: `views` stays
     null for such pages); `encoding` is the charset the page was decoded with.
     """
+    started = time.perf_counter()
     text, encoding, _ = decode_html(html)
-    raw = extract_article(Selector(text=text, type="html"), url, profile.fields if profile else None)
+    sel = Selector(text=text, type="html")
+    if not url.startswith(("http://", "https://")):
+        url = own_url(sel) or url
+    main = main_list(list(site_links(sel, url)))
+    kind = page_kind(sel, main)
+    raw = extract_article(sel, url, profile.fields if profile else None)
     site = profile.name if profile else urlsplit(url).netloc
     article = raw.to_article(url, site, profile.site_name if profile else None, now)
     normalize_article(article, now, page_names=() if profile else raw.site_names)
+    elapsed = time.perf_counter() - started
     return {
+        "page_kind": kind,
         **{name: getattr(article, name) for name in EXTRACT_FIELDS},
         "counter_url": raw.counter_url,
         "encoding": encoding,
+        "article_links": list(main.dates) if kind == LISTING else [],
+        "elapsed_s": round(elapsed, 6),
     }
 
 

@@ -85,6 +85,33 @@ def site_links(sel: Selector, page_url: str, host: str | None = None) -> Iterato
             yield canonical, link
 
 
+def own_url(sel: Selector) -> str | None:
+    """The URL a saved page gives itself: its `<link rel=canonical>` or og:url when that is an absolute
+    http(s) URL, else the home page of the host most of its absolute links point to; None if neither.
+
+    >>> own_url(Selector(text='<link rel="canonical" href="https://www.x.cn/a/1.html"><a href="http://y.cn/">y</a>'))
+    'https://www.x.cn/a/1.html'
+    >>> own_url(Selector(text='<a href="http://www.x.cn/a/1.html">1</a><a href="//www.x.cn/b/">2</a><a href="http://y.cn/">3</a>'))
+    'http://www.x.cn/'
+    >>> own_url(Selector(text='<a href="/a/1.html">1</a>')) is None
+    True
+    """
+    for href in sel.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content").getall():
+        url = absolute_url(href, href)
+        if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
+            return url
+    hosts: Counter[tuple[str, str]] = Counter()
+    for href in sel.xpath("//a/@href").getall():
+        url = absolute_url("http://_/", href)
+        parts = urlsplit(url) if url and href.strip().startswith(("http://", "https://", "//")) else None
+        if parts is not None and parts.hostname:
+            hosts[(parts.scheme if href.strip().startswith("http") else "http", parts.netloc)] += 1
+    if not hosts:
+        return None
+    (scheme, netloc), _ = hosts.most_common(1)[0]
+    return f"{scheme}://{netloc}/"
+
+
 class MainList(NamedTuple):
     """The main list of a page: its article links."""
 

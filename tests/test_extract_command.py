@@ -1,0 +1,64 @@
+"""`finnews extract` on saved pages: what a page is from the page alone, a listing's main list, the time taken."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.cli import main
+
+LISTING = """<html><head><title>财经频道_示例财经网</title></head><body>
+<div class="nav"><a href="http://www.x.cn/">首页</a><a href="http://www.x.cn/news/">新闻</a></div>
+<ul class="list">
+<li><a href="http://www.x.cn/a/20240903/1.html">央行开展一千亿元逆回购操作</a><span>09-03</span></li>
+<li><a href="http://www.x.cn/a/20240903/2.html">沪指收涨成交额重回万亿</a><span>09-03</span></li>
+<li><a href="http://www.x.cn/a/20240902/3.html">两部门发布养老金融新规</a><span>09-02</span></li>
+</ul>
+<div class="side"><h3>热门文章</h3><ul><li><a href="http://www.x.cn/a/1/9.html">一则热门文章的标题</a></li>
+<li><a href="http://www.x.cn/a/1/8.html">又一则热门文章标题</a></li></ul></div></body></html>"""
+
+ARTICLE = """<html><head><title>央行开展一千亿元逆回购操作_示例财经网</title>
+<link rel="canonical" href="http://www.x.cn/a/20240903/1.html"></head><body>
+<h1>央行开展一千亿元逆回购操作</h1><div class="info">2024-09-03 11:54 来源：新华社 作者：张三</div>
+<div class="content"><p>中国人民银行今日以利率招标方式开展了一千亿元七天期逆回购操作，中标利率持平。</p>
+<p>市场人士表示，央行此举旨在维护银行体系流动性合理充裕，月初资金面有望保持平稳。</p></div>
+<ul><li><a href="/a/20240903/2.html">沪指收涨成交额重回万亿</a></li></ul></body></html>"""
+
+
+def extract(tmp_path: Path, capsys: pytest.CaptureFixture[str], html: str, *args: str) -> dict[str, object]:
+    page = tmp_path / "page.html"
+    page.write_text(html, encoding="utf-8")
+    assert main(["extract", str(page), "--now", "2024-09-04T10:00", *args]) == 0
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def test_a_listing_saved_without_its_url_gives_its_main_list_in_page_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = extract(tmp_path, capsys, LISTING)
+    assert record["page_kind"] == "listing"
+    assert record["url"] == "http://www.x.cn/"  # the host its links point to
+    assert record["article_links"] == [
+        "http://www.x.cn/a/20240903/1.html",
+        "http://www.x.cn/a/20240903/2.html",
+        "http://www.x.cn/a/20240902/3.html",
+    ]
+    assert isinstance(record["elapsed_s"], float) and record["elapsed_s"] > 0
+
+
+def test_an_article_saved_without_its_url_takes_its_canonical_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = extract(tmp_path, capsys, ARTICLE)
+    assert record["page_kind"] == "article"
+    assert record["url"] == "http://www.x.cn/a/20240903/1.html"
+    assert record["article_links"] == []
+    assert (record["title"], record["source"], record["author"]) == ("央行开展一千亿元逆回购操作", "新华社", "张三")
+    assert record["published_at"] == "2024-09-03T11:54:00+08:00"
+
+
+def test_a_url_given_wins_over_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    record = extract(tmp_path, capsys, ARTICLE, "--url", "https://m.x.cn/a/20240903/1.html")
+    assert record["url"] == "https://m.x.cn/a/20240903/1.html"
