@@ -2,10 +2,17 @@
 
     .venv/bin/pip install -e '.[bench]'      # trafilatura and GNE; the scoring itself needs neither
     .venv/bin/python benchmarks/extractors.py [DIR ...] [--verbose] [--repeat 3]
+    .venv/bin/python benchmarks/extractors.py --truth tests/realpages/truth.jsonl   # the real pages of ../shared
 
 A page is NAME.html (the bytes as served) beside NAME.json (the expected clean values of docs/contract.md:
 title, published_at, author, body, url, ...; null: the page has none; a missing key: not scored). DIRs are
-searched recursively; the default is tests/golden/.
+searched recursively; the default is tests/golden/. With `--truth FILE` the pages are instead the real pages
+of `--pages DIR` (default ../shared/realpages) named in FILE, hand-labelled truth (see tests/realpages/README.md):
+article pages are scored as below, where a body is labelled by its first and last sentence and its length
+(`body bounds`: the body found starts with the first sentence, ends with the last, and its length is within
+15 % of the labelled one), a day-only date counts for `day` only; `kind` is the share of pages called what
+they are from the page alone (finnews only), and listings add the recall and extra share of their main-list
+links (`list recall`, `list extra`).
 
 Scores of each extractor over the pages:
 - body: character F1, the usual measure for Chinese text (no word segmentation, indifferent to how
@@ -49,7 +56,17 @@ from crawler.extract.charset import decode_html
 from crawler.models import SHANGHAI
 
 PROJECT = Path(__file__).resolve().parent.parent
-METRICS = ("body F1", "body>=0.9", "day", "minute", "author", "title")
+METRICS = (
+    "body F1",
+    "body>=0.9",
+    "body bounds",
+    "day",
+    "minute",
+    "author",
+    "title",
+    "articles called",
+    "listings called",
+)
 FIELD_OF = {"day": "published_at", "minute": "published_at", "author": "author", "title": "title"}
 
 Fields = dict[str, Any]  # what an extractor found: title, published_at, author, body (str or None each)
@@ -70,6 +87,7 @@ class Page:
     html: bytes
     url: str | None
     expected: dict[str, Any]
+    kind: str = "article"
 
 
 @dataclass
@@ -143,13 +161,41 @@ def score_page(got: Fields | None, expected: dict[str, Any]) -> dict[str, float]
         body = expected["body"]
         f1 = char_f1(fields.get("body"), "\n".join(body) if isinstance(body, list) else body)
         scores["body F1"], scores["body>=0.9"] = f1, float(f1 >= 0.9)
+    if "body_first" in expected:
+        scores["body bounds"] = float(body_bounds(fields.get("body"), expected))
     if "published_at" in expected:
-        for unit in ("day", "minute"):
+        for unit in ("day",) if expected.get("precision") == "day" else ("day", "minute"):
             scores[unit] = float(same_time(fields.get("published_at"), expected["published_at"], unit))
     for name in ("author", "title"):
         if name in expected:
             scores[name] = float(same_text(fields.get(name), expected[name]))
+    if "page_kind" in fields:  # finnews only: what the page is, from the page alone
+        kind = expected.get("kind", "article")
+        scores[f"{kind}s called"] = float(fields["page_kind"] == kind)
     return scores if got is not None else dict.fromkeys(scores, 0.0)
+
+
+def body_bounds(got: str | None, expected: dict[str, Any]) -> bool:
+    r"""Whether `got` starts with the labelled first sentence, ends with the last, and is as long (±15 %),
+    comparing letters, digits and CJK characters only.
+
+    >>> body_bounds("央行开展逆回购。\n中标利率持平。", {"body_first": "央行开展逆回购。", "body_last": "中标利率持平。", "body_chars": 12})
+    True
+    >>> body_bounds("导航 首页\n央行开展逆回购。\n中标利率持平。", {"body_first": "央行开展逆回购。", "body_last": "中标利率持平。", "body_chars": 12})
+    False
+    """
+    text, first, last = (_letters(value) for value in (got or "", expected["body_first"], expected["body_last"]))
+    chars = expected.get("body_chars") or len(text)
+    return (
+        bool(text)
+        and text.startswith(first[:30])
+        and text.endswith(last[-30:])
+        and abs(len(text) - chars) <= 0.15 * chars
+    )
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def run_extractor(name: str, extract: Extract, pages: Sequence[Page], repeat: int = 1) -> Run:
@@ -177,6 +223,7 @@ def summarize(run: Run, pages: Sequence[Page]) -> dict[str, float]:
     """Mean of each metric over the pages that score it, errors, and median / p90 milliseconds per page."""
     per_page = [score_page(output, page.expected) for output, page in zip(run.outputs, pages, strict=True)]
     summary = {m: statistics.mean(s[m] for s in per_page if m in s) for m in METRICS if any(m in s for s in per_page)}
+    summary.update(list_scores(run, pages))
     summary["errors"] = sum(error is not None for error in run.errors)
     if run.seconds:
         ms = sorted(1000 * s for s in run.seconds)
@@ -197,12 +244,49 @@ def load_pages(dirs: Sequence[Path]) -> list[Page]:
     return pages
 
 
+def load_truth(truth: Path, root: Path) -> list[Page]:
+    """The pages of a truth file (one JSON object per line, `path` relative to `root`)."""
+    pages = []
+    for line in truth.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        path = root / record["path"]
+        kind = record.get("kind", "article")
+        expected: dict[str, Any] = {"kind": kind}
+        if kind == "article":
+            expected.update(
+                {name: record[name] for name in ("title", "published_at", "precision", "body_first", "body_last")}
+            )
+            expected["body_chars"] = record.get("body_chars")
+            expected["author"] = "、".join(record["authors"]) or None
+        else:
+            expected["article_links"] = record["article_links"]
+        pages.append(Page(record["path"], path, path.read_bytes(), record.get("url"), expected, kind))
+    return pages
+
+
+def list_scores(run: Run, pages: Sequence[Page]) -> dict[str, float]:
+    """Recall and extra share of the main-list links finnews gave for the listings among `pages`."""
+    found = expected = hits = 0
+    for output, page in zip(run.outputs, pages, strict=True):
+        if page.kind != "listing":
+            continue
+        links, truth = (output or {}).get("article_links") or [], set(page.expected["article_links"])
+        found, expected, hits = found + len(links), expected + len(truth), hits + len(truth & set(links))
+    if not expected:
+        return {}
+    return {"list recall": hits / expected, "list extra": (found - hits) / found if found else 0.0}
+
+
 def page_url(page: Page) -> str:
     return page.url or page.path.as_uri()  # what the CLI uses without a URL
 
 
 def finnews_fields(record: dict[str, Any]) -> Fields:
-    return {name: record.get(name) for name in ("title", "published_at", "author", "body")}
+    return {
+        name: record.get(name) for name in ("title", "published_at", "author", "body", "page_kind", "article_links")
+    }
 
 
 def finnews_in_process(now: datetime) -> Extract:
@@ -260,8 +344,9 @@ def gne_extract() -> Extract:
 
 
 def print_table(summaries: dict[str, dict[str, float]]) -> None:
-    columns = (*METRICS, "errors", "median ms", "p90 ms")
-    print(f"{'extractor':<12}" + "".join(f"{c:>11}" for c in columns))
+    present = {column for summary in summaries.values() for column in summary}
+    columns = [c for c in (*METRICS, "list recall", "list extra", "errors", "median ms", "p90 ms") if c in present]
+    print(f"{'extractor':<12}" + "".join(f"{c:>16}" for c in columns))
     for name, summary in summaries.items():
         cells = []
         for column in columns:
@@ -270,11 +355,11 @@ def print_table(summaries: dict[str, dict[str, float]]) -> None:
                 cells.append("-")
             elif column == "body F1":
                 cells.append(f"{value:.3f}")
-            elif column in METRICS:
+            elif column in METRICS or column.startswith("list"):
                 cells.append(f"{value:.1%}")
             else:
                 cells.append(f"{value:.0f}" if column == "errors" else f"{value:.2f}")
-        print(f"{name:<12}" + "".join(f"{cell:>11}" for cell in cells))
+        print(f"{name:<12}" + "".join(f"{cell:>16}" for cell in cells))
 
 
 def print_failures(run: Run, pages: Sequence[Page]) -> None:
@@ -298,13 +383,15 @@ def print_failures(run: Run, pages: Sequence[Page]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dirs", nargs="*", type=Path, default=[PROJECT / "tests" / "golden"], metavar="DIR")
+    parser.add_argument("--truth", type=Path, help="a truth file of real pages (tests/realpages/truth.jsonl)")
+    parser.add_argument("--pages", type=Path, default=PROJECT.parent / "shared" / "realpages", help="their folder")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per page and extractor (fastest counts)")
     parser.add_argument("--verbose", action="store_true", help="list every page an extractor got wrong")
     args = parser.parse_args(argv)
     for noisy in ("trafilatura", "htmldate", "courlan"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
 
-    pages = load_pages(args.dirs)
+    pages = load_truth(args.truth, args.pages) if args.truth else load_pages(args.dirs)
     if not pages:
         print(f"no NAME.html + NAME.json pages under {', '.join(map(str, args.dirs))}", file=sys.stderr)
         return 2
@@ -320,14 +407,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         runs.append(run_extractor(name, extract, pages, args.repeat))
 
-    print(f"{len(pages)} pages from {', '.join(map(str, args.dirs))}; ms: fastest of {args.repeat} per page\n")
+    origin = f"{args.truth} ({args.pages})" if args.truth else ", ".join(map(str, args.dirs))
+    print(f"{len(pages)} pages from {origin}; ms: fastest of {args.repeat} per page\n")
     summaries = {run.name: summarize(run, pages) for run in runs}
     print_table(summaries)
     print(f"\nfinnews CLI: {len(pages)} pages in {cli_seconds:.2f} s, one process, start-up included")
     others = [summary for name, summary in summaries.items() if name != "finnews"]
     if others:
         ours = summaries["finnews"]
-        margins = [f"{m} {ours[m] - max(o.get(m, 0.0) for o in others):+.3f}" for m in METRICS if m in ours]
+        margins = [
+            f"{m} {ours[m] - max(o.get(m, 0.0) for o in others):+.3f}"
+            for m in METRICS
+            if m in ours and any(m in o for o in others)
+        ]
         print("finnews minus the best other: " + ", ".join(margins))
         speed = [f"{n} {s['median ms'] / ours['median ms']:.1f}x" for n, s in summaries.items() if n != "finnews"]
         print("median ms per page, as a multiple of finnews': " + ", ".join(speed))

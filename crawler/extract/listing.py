@@ -85,6 +85,10 @@ def site_links(sel: Selector, page_url: str, host: str | None = None) -> Iterato
             yield canonical, link
 
 
+# The scheme and host of an absolute link: "https://www.x.cn/a/1.html", "//www.x.cn/b/".
+_ABSOLUTE_HOST = re.compile(r"(https?:)?//([\w.-]+(?::\d+)?)(?:[/?#]|$)", re.IGNORECASE)
+
+
 def own_url(sel: Selector) -> str | None:
     """The URL a saved page gives itself: its `<link rel=canonical>` or og:url when that is an absolute
     http(s) URL, else the home page of the host most of its absolute links point to; None if neither.
@@ -96,20 +100,16 @@ def own_url(sel: Selector) -> str | None:
     >>> own_url(Selector(text='<a href="/a/1.html">1</a>')) is None
     True
     """
-    for href in sel.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content").getall():
+    for href in sel.root.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
         url = absolute_url(href, href)
         if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
             return url
-    hosts: Counter[tuple[str, str]] = Counter()
-    for href in sel.xpath("//a/@href").getall():
-        url = absolute_url("http://_/", href)
-        parts = urlsplit(url) if url and href.strip().startswith(("http://", "https://", "//")) else None
-        if parts is not None and parts.hostname:
-            hosts[(parts.scheme if href.strip().startswith("http") else "http", parts.netloc)] += 1
-    if not hosts:
-        return None
-    (scheme, netloc), _ = hosts.most_common(1)[0]
-    return f"{scheme}://{netloc}/"
+    hosts: Counter[str] = Counter()
+    for href in sel.root.xpath("//a/@href"):
+        found = _ABSOLUTE_HOST.match(href.strip())
+        if found:
+            hosts[f"{found.group(1) or 'http:'}//{found.group(2).lower()}/"] += 1
+    return hosts.most_common(1)[0][0] if hosts else None
 
 
 class MainList(NamedTuple):
