@@ -25,5 +25,5 @@ def declares_reprint(sel: Selector) -> bool:
     >>> declares_reprint(Selector(text="<p>本文系原创,转载请注明出处,未经授权不得转载。</p>"))
     False
     """
-    text = " ".join(sel.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall())
+    text = " ".join(sel.root.xpath("//body//text()[not(parent::script or parent::style)]"))  # lxml: no Selectors
     return REPRINT_NOTICE.search(text) is not None
