@@ -8,7 +8,8 @@ import pytest
 from parsel import Selector
 
 from crawler.extract import patterns
-from crawler.extract.article import extract_article, read_body
+from crawler.extract.article import extract_article
+from crawler.extract.body import read_body
 from crawler.normalize import patterns as normalize_patterns
 
 

@@ -1,0 +1,200 @@
+"""The body of an article page: its container (a known one, else the densest text block), its text
+lines and images (`read_body`), and the bylines at its top, bottom and right after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from itertools import islice
+
+from lxml.html import HtmlElement
+from parsel import Selector
+
+from crawler.extract import patterns
+from crawler.extract.dom import (
+    element_roots,
+    elements_after,
+    first_match,
+    in_furniture,
+    is_furniture,
+    select,
+    spaced_text,
+    string_value,
+    text_of,
+)
+
+
+def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None) -> Selector | None:
+    """The body container: the profile's, else the first known container (`patterns.BODY_CONTAINERS`)
+    with some text, not holding the headline and not page furniture, narrowed to its densest block;
+    else the densest block of the page."""
+    if query := rules.get("body"):
+        found = select(sel, query)
+        return found[0] if found else None
+    on_page = _ids_and_classes(sel)
+    for query in patterns.BODY_CONTAINERS:
+        last = query.split()[-1]
+        if last[0] in "#." and last not in on_page:
+            continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
+        for candidate in sel.css(query):
+            if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
+                return _densest_block(candidate, whole=True) or candidate
+    return _densest_block(sel)
+
+
+def _ids_and_classes(sel: Selector) -> set[str]:
+    """`#id` and `.class` of every element of the page."""
+    ids = {"#" + value for value in sel.root.xpath("//@id")}
+    return ids | {"." + name for value in sel.root.xpath("//@class") for name in value.split()}
+
+
+def _holds(container: Selector, element: Selector | None) -> bool:
+    """Whether `element` is inside `container`."""
+    return element is not None and any(a is container.root for a in element.root.iterancestors())
+
+
+def _densest_block(sel: Selector, whole: bool = False) -> Selector | None:
+    """The element whose own text (its `<p>` children, or text lines between `<br>`s) is the longest,
+    outside page furniture (comment lists, related links, ...): the main text block.
+
+    With `whole`, only a block holding most (80 %) of such text under `sel` is returned: a known
+    container narrows to its text block when it is a wrapper (of the text and a sidebar, say), and
+    stays whole when its text is spread over several blocks.
+    """
+    best, best_len, total = None, 0, 0
+    for parent in sel.root.xpath(".//p/.. | .//br/.. | .//div[not(*)]/.."):
+        own_text = "".join(parent.xpath("text()")).strip()
+        lines = parent.xpath("p | div[not(*)]")  # a text line: a <p>, or a <div> of text only
+        length = len(own_text) + sum(len(" ".join(string_value(p).split())) for p in lines)
+        total += length
+        if length > best_len and not in_furniture(parent):
+            best, best_len = parent, length
+    if best is None or (whole and best_len < 0.8 * total):
+        return None
+    return Selector(root=best)
+
+
+def body_text(body: Selector | None, headline: Selector | None, meta: Selector | None) -> tuple[list[str], list[str]]:
+    """The body's lines and image sources, less the headline and meta line where the body holds them."""
+    if body is None:
+        return [], []
+    return read_body(body, leave_out=element_roots(headline, meta))
+
+
+def read_body(body: Selector, leave_out: Collection[HtmlElement] = ()) -> tuple[list[str], list[str]]:
+    """The body's text lines and image URLs (as written), in page order.
+
+    A line ends at every block element and `<br>`; table cells are joined by a space. Left out: the
+    elements `leave_out` (the headline and meta line, where the text block holds them), scripts, forms,
+    hidden elements (`display:none`), page furniture by class or id (share bars, QR codes, comment
+    lists), and lines made of link text only ("返回搜狐，查看更多", related links). An image's URL is its
+    lazy-loading `data-src`/`data-original`, else its `src`.
+
+    >>> read_body(Selector(text="<div>甲<br>乙<p>丙<span style='display:none'>x</span></p><a>链接</a><img data-src='1.jpg'></div>").css("div")[0])
+    (['甲', '乙', '丙'], ['1.jpg'])
+    """
+    reader = _BodyReader(leave_out)
+    reader.visit(body.root, in_link=False, text=body.root.text)
+    reader.end_line()
+    return reader.lines, reader.images
+
+
+# Elements that start and end a line, and elements whose content is never article text.
+_BLOCKS = frozenset(
+    {"address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt", "figcaption", "figure",
+     "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
+     "section", "table", "tbody", "tfoot", "thead", "tr", "ul"}
+)  # fmt: skip
+_LEFT_OUT = frozenset(
+    {"audio", "button", "canvas", "embed", "form", "iframe", "input", "map", "noscript", "object", "script",
+     "select", "style", "svg", "template", "textarea", "video"}
+)  # fmt: skip
+
+
+class _BodyReader:
+    """Walks a body element, collecting its text lines and image URLs (see `read_body`)."""
+
+    def __init__(self, leave_out: Collection[HtmlElement]) -> None:
+        self.leave_out = leave_out
+        self.lines: list[str] = []
+        self.images: list[str] = []
+        self._parts: list[str] = []
+        self._plain = False  # the current line has text outside links
+
+    def visit(self, element: HtmlElement, in_link: bool, text: str | None = None) -> None:
+        """Read the children of `element` (after its own leading `text`, when given)."""
+        self._add(text, in_link)
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag and not (tag in _LEFT_OUT or _is_hidden(child) or is_furniture(child) or child in self.leave_out):
+                self._element(child, tag, in_link)
+            self._add(child.tail, in_link)
+
+    def _element(self, element: HtmlElement, tag: str, in_link: bool) -> None:
+        if tag == "br":
+            self.end_line()
+        elif tag in ("img", "amp-img"):
+            src = (
+                element.get("data-src") or element.get("data-original") or element.get("zoomfile")
+                or element.get("file") or element.get("src") or ""
+            )  # fmt: skip
+            if src.strip() and not src.startswith("data:"):
+                self.images.append(src.strip())
+        elif tag in _BLOCKS:
+            self.end_line()
+            self.visit(element, in_link, element.text)
+            self.end_line()
+        else:
+            if tag in ("td", "th"):
+                self._parts.append(" ")
+            in_link = in_link or (tag == "a" and not patterns.DOC_LINK.search(element.get("href", "")))
+            self.visit(element, in_link, element.text)
+
+    def _add(self, text: str | None, in_link: bool) -> None:
+        if text:
+            self._parts.append(text)
+            self._plain = self._plain or (not in_link and not text.isspace())
+
+    def end_line(self) -> None:
+        line = " ".join("".join(self._parts).split())
+        if line and self._plain:
+            self.lines.append(line)
+        self._parts, self._plain = [], False
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    return element.get("hidden") is not None or patterns.HIDDEN_STYLE.search(element.get("style", "")) is not None
+
+
+def body_bylines(lines: list[str]) -> tuple[list[str], str | None, str | None]:
+    """The body lines without the byline lines at their top (two) or bottom (three), and the author and
+    editor those name: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "（责任编辑：杨帆）".
+
+    >>> body_bylines(["潮头新闻记者 | 宋立凯", "潮头新闻编辑 | 丁文娜", "今年上半年，……", "（责任编辑：吕欣）"])
+    (['今年上半年，……'], '潮头新闻记者 | 宋立凯', '潮头新闻编辑 | 丁文娜')
+    """
+    author = editor = None
+    kept = list(lines)
+    ends = [*range(min(2, len(kept))), *range(max(len(kept) - 3, 2), len(kept))]
+    for index in reversed(ends):
+        line = kept[index]
+        if len(line) > 40 or not patterns.BYLINE_LINE.match(line):
+            continue
+        if re.search(r"记者|作者|文\s*[/|｜:：]", line):
+            author = author if author and index > 1 else line
+        if re.search(r"编辑|责编", line):
+            editor = line if not re.search(r"记者|作者", line) else first_match(patterns.EDITOR_LABEL, line) or editor
+        del kept[index]
+    return kept, author, editor
+
+
+def byline_after(body: Selector | None) -> str:
+    """The labelled byline right after the body, if any: "责任编辑：李桐", "作者：周亮 责任编辑：王晓"."""
+    if body is None:
+        return ""
+    for element in islice(elements_after(body.root, inside=False), 20):
+        value = spaced_text(Selector(root=element))
+        if len(value) <= 120 and patterns.BYLINE_LABEL.search(value):
+            return value
+    return ""

@@ -1,0 +1,97 @@
+"""Small helpers over a parsed page, shared by the stages of article extraction: run a profile
+expression, the text of a selection, the elements after one, page furniture.
+
+Pure functions; the stage modules (`headline`, `meta`, `body`, `category`, `counter`) import them, and
+this module imports none of those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from itertools import chain
+
+from lxml.html import HtmlElement
+from parsel import Selector, SelectorList
+
+from crawler.extract import patterns
+
+
+def select(sel: Selector | SelectorList[Selector], query: str) -> SelectorList[Selector]:
+    """Run a profile expression: XPath when it starts with `/` or `(`, CSS otherwise."""
+    return sel.xpath(query) if query.startswith(("/", "(", "./")) else sel.css(query)
+
+
+def text_of(sel: Selector | SelectorList[Selector]) -> str:
+    """The text of the selected elements (or attribute values), whitespace collapsed."""
+    items = [sel] if isinstance(sel, Selector) else sel
+    return " ".join(" ".join(s.root if isinstance(s.root, str) else string_value(s.root) for s in items).split())
+
+
+def string_value(element: HtmlElement) -> str:
+    """The string value of an element (all its text, as XPath's string())."""
+    return str(element.xpath("string()"))
+
+
+def spaced_text(sel: Selector | SelectorList[Selector]) -> str:
+    """The text of the selected elements, scripts left out, with the page's field separation kept: a
+    run of whitespace (`&nbsp;&nbsp;&nbsp;`, a line break) becomes two spaces, a single one one space.
+
+    >>> spaced_text(Selector(text="<p>2024-09-03 11:54&nbsp;&nbsp;&nbsp;来源:<a>千龙网</a>\\n  阅读量:1</p>").css("p"))
+    '2024-09-03 11:54  来源:千龙网  阅读量:1'
+    """
+    items = [sel] if isinstance(sel, Selector) else sel
+    texts = (
+        s.root if isinstance(s.root, str) else "".join(s.root.xpath(".//text()[not(ancestor::script)]")) for s in items
+    )
+    return _SPACE_RUN.sub(lambda run: "  " if len(run[0]) > 1 else " ", "  ".join(texts)).strip()
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def rule_text(sel: Selector, rules: Mapping[str, str], name: str) -> str | None:
+    """The text a profile's expression for the field `name` selects, if it has one and it selects text."""
+    query = rules.get(name)
+    return (text_of(select(sel, query)) or None) if query else None
+
+
+def first_match(pattern: re.Pattern[str], text: str, group: int = 1) -> str | None:
+    """The `group` of `pattern`'s first match in `text`, stripped."""
+    found = pattern.search(text)
+    return found.group(group).strip() if found else None
+
+
+def elements_after(element: HtmlElement, inside: bool) -> Iterator[HtmlElement]:
+    """The elements after `element` in document order, its own descendants first when `inside`;
+    scripts and styles left out."""
+    following = chain(element.iterdescendants() if inside else (), _following(element))
+    return (e for e in following if isinstance(e.tag, str) and e.tag not in ("script", "style"))
+
+
+def _following(element: HtmlElement | None) -> Iterator[HtmlElement]:
+    while element is not None:
+        for sibling in element.itersiblings():
+            yield sibling
+            yield from sibling.iterdescendants()
+        element = element.getparent()
+
+
+def element_roots(*found: Selector | SelectorList[Selector] | None) -> list[HtmlElement]:
+    """The elements selected (none for attribute or text results)."""
+    items = (s for f in found if f is not None for s in ([f] if isinstance(f, Selector) else f))
+    return [s.root for s in items if not isinstance(s.root, str)]
+
+
+def in_furniture(element: HtmlElement) -> bool:
+    """Whether `element` or an ancestor below `<body>` is page furniture by its class or id."""
+    while element is not None and element.tag not in ("body", "html"):
+        if is_furniture(element):
+            return True
+        element = element.getparent()
+    return False
+
+
+def is_furniture(element: HtmlElement) -> bool:
+    marks = f"{element.get('class', '')} {element.get('id', '')}"
+    return bool(marks.strip()) and patterns.FURNITURE.search(marks) is not None

@@ -1,0 +1,63 @@
+"""The headline of an article page and the element showing it (`<h1>`, a head of the `<title>`, og:title)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from parsel import Selector
+
+from crawler.extract import patterns
+from crawler.extract.dom import select, text_of
+
+
+def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, Selector | None]:
+    """The headline and the element showing it: the `<h1>` that the `<title>` or og:title starts with,
+    else the head of the `<title>` (before `_站名`, ` - 栏目 - 站名`) that the page shows as a text of its
+    own (a logo in the `<h1>`, the headline in an `<h2>` or a table cell), else og:title, the first
+    `<h1>`, the `<title>`."""
+    if query := rules.get("title"):
+        found = select(sel, query)
+        return text_of(found) or None, found[0] if found else None
+    title = text_of(sel.xpath("//title"))
+    og_title = text_of(sel.xpath("//meta[@property='og:title']/@content"))
+    first = None
+    for h1 in sel.xpath("//h1"):
+        value = _h1_text(h1)
+        if value and (title.startswith(value) or og_title.startswith(value)):
+            return value, h1
+        first = first or (value and (value, h1))
+    if shown := _shown_title_head(sel, title):
+        return shown
+    if og_title:
+        return og_title, None
+    return first or (title or None, None)
+
+
+def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
+    """The longest head of the `<title>` before a separator that is a text of its own on the page, and
+    the element showing it."""
+    ends = [match.start() for match in patterns.TITLE_SEPARATOR.finditer(title) if match.start() > 0]
+    heads = [title[:end].strip() for end in reversed(ends)]  # longest first; each starts with the last
+    if not heads or _NOT_XML.search(heads[-1]):  # lxml takes no control character in an XPath variable
+        return None
+    texts = sel.root.xpath("//body//text()[contains(., $head)]", head=heads[-1])
+    for head in heads:
+        for text in texts:
+            if " ".join(text.split()) == head:
+                element = text.getparent()
+                return head, Selector(root=element.getparent() if text.is_tail else element)
+    return None
+
+
+# Characters XML (and so an lxml XPath variable) cannot hold: C0 controls but tab and newlines, U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _h1_text(h1: Selector) -> str:
+    # PHPCMS puts the meta line inside the headline: <h1>标题<br/><span>2024年09月03日 ...</span></h1>
+    value = text_of(h1)
+    for element in h1.xpath(".//*"):
+        if patterns.DATE_TEXT.search(text := text_of(element)):
+            value = value.replace(text, "")
+    return value.strip()

@@ -1,0 +1,180 @@
+"""The meta line of an article page (date, 来源, author, read count) and the fields read from it or
+beside it: the date (with the time of day the page shows elsewhere), a field tagged by class or id, a
+forum poster's profile link, a read count beside the headline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import chain, islice
+
+from lxml.html import HtmlElement
+from parsel import Selector, SelectorList
+
+from crawler.extract import patterns
+from crawler.extract.dom import (
+    element_roots,
+    elements_after,
+    first_match,
+    in_furniture,
+    rule_text,
+    select,
+    spaced_text,
+    string_value,
+    text_of,
+)
+
+
+def meta_line(
+    sel: Selector, rules: Mapping[str, str], headline: Selector | None, body: Selector | None
+) -> tuple[Selector | SelectorList[Selector] | None, bool]:
+    """The meta line, and whether it was found late: after the body, where a dated line may be it."""
+    meta = _meta(sel, rules, headline, body)
+    late = meta is None and "meta" not in rules
+    if late:
+        meta = _meta_after(body.root if body is not None else None)
+    return meta, late
+
+
+def _meta(
+    sel: Selector, rules: Mapping[str, str], headline: Selector | None, body: Selector | None
+) -> Selector | SelectorList[Selector] | None:
+    """The article's meta line (date, 来源, author, read count).
+
+    Generic rule: the first short element from the headline to the body's first paragraph whose text
+    carries a date (a date in the text is not the page's), else the first one carrying a 来源/作者
+    label (the date is then in the page's metadata).
+    """
+    if query := rules.get("meta"):
+        return select(sel, query)
+    anchor = headline.root if headline is not None else next(iter(sel.root.iter("h1")), None)
+    if anchor is None:
+        return None
+    body_root = body.root if body is not None else None
+    holders = {body_root, *body_root.iterancestors()} if body_root is not None else set()
+    in_body = False
+    labelled = None
+    for element in islice(elements_after(anchor, inside=True), 40):
+        if element in holders:  # the body or a wrapper of it: never the meta line, but it may hold one
+            in_body = in_body or element is body_root
+            continue
+        if in_body and element.tag in ("p", "br"):
+            break
+        value = " ".join(string_value(element).split())
+        if len(value) > 300:
+            continue
+        if patterns.DATE_TEXT.search(value) or patterns.YEARLESS_DATE_TEXT.search(value):
+            return Selector(root=element)
+        if labelled is None and patterns.META_LABEL.search(value):
+            labelled = Selector(root=element)
+    return labelled
+
+
+def _meta_after(body: HtmlElement | None) -> Selector | None:
+    """A dated meta line right after the body, outside page furniture (WordPress `.entry-footer`:
+    "作者 林小溪 发布于 2024年9月1日 分类 基金"), for pages without one before the body. Its date comes
+    after the page's metadata (a signature date may follow a body too)."""
+    if body is None:
+        return None
+    for element in islice(elements_after(body, inside=False), 15):
+        value = " ".join(string_value(element).split())
+        if len(value) <= 200 and patterns.DATE_TEXT.search(value) and not in_furniture(element.getparent()):
+            return Selector(root=element)
+    return None
+
+
+def publication_date(sel: Selector, rules: Mapping[str, str], meta_text: str, late: bool) -> str | None:
+    """The date text: the profile's, the meta line's (or a `<meta>` tag's), with the time of day where
+    the page shows it elsewhere."""
+    shown = _date_text(meta_text)
+    date = rule_text(sel, rules, "date") or (_meta_date(sel) or shown if late else shown or _meta_date(sel))
+    if date and not patterns.CLOCK.search(date):
+        date = _same_day_time(sel, date) or date
+    return date
+
+
+def _date_text(meta_text: str) -> str | None:
+    """The date written in the meta line, a year standing in a span of its own joined to its month
+    ("2024  08-31  21:07" -> "2024-08-31  21:07"), else a year-less date with a time ("09月03日 11:54").
+
+    >>> _date_text("2024  08-31  21:07:45  来源：上海证券报"), _date_text("09月03日 11:54  阅读 3万")
+    ('2024-08-31  21:07:45', '09月03日 11:54')
+    >>> _date_text("202409/04 08:15:26"), _date_text("2024-09-03T11:54:03+08:00  信息来源：办公室")
+    ('2024/09/04 08:15:26', '2024-09-03T11:54:03+08:00')
+    """
+    if found := patterns.DATE_TEXT.search(meta_text):
+        return patterns.SPLIT_YEAR.sub(r"\1\3\2\3", found.group(0))
+    return first_match(patterns.YEARLESS_DATE_TEXT, meta_text, group=0)
+
+
+def _same_day_time(sel: Selector, shown: str) -> str | None:
+    """A machine-readable publication time of the same day as the date `shown` (which has no time of day):
+    the article's structured metadata, JSON-LD or inline state (`"datePublished":"..."`), a `<time datetime>`."""
+    day = _day(shown)
+    if day is None:
+        return None
+    scripts = (text for text in sel.xpath("//script/text()").getall() if "ublish" in text or "pubDate" in text)
+    candidates = chain(
+        (value for query in patterns.PRECISE_DATE_META for value in sel.xpath(query).getall()),
+        (found[1] for text in scripts for found in patterns.DATE_JSON.finditer(text)),
+        sel.xpath(patterns.TIME_DATETIME).getall(),
+    )
+    for value in candidates:
+        if patterns.CLOCK.search(value) and _day(value) == day:
+            return value.strip()
+    return None
+
+
+def _day(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of the first date in `text`."""
+    found = patterns.DAY.search(text)
+    return (int(found[1]), int(found[2]), int(found[3])) if found else None
+
+
+def _meta_date(sel: Selector) -> str | None:
+    """The publication time in the page's metadata (article:published_time, PubDate, ...)."""
+    for query in patterns.DATE_META:
+        if value := sel.xpath(query).get("").strip():
+            return value
+    return None
+
+
+def tagged_text(meta: Selector | SelectorList[Selector] | None, name: str) -> str | None:
+    """The text of the meta line's element whose class or id names the field: `<a class="source">证券日报</a>`
+    (no 来源 label), `<span id="js_author_name">李想</span>`."""
+    if meta is None:
+        return None
+    named = f"(contains(@class, '{name}') or contains(@id, '{name}'))"
+    for element in meta.xpath(f".//*[{named} and not(.//*[{named}])]"):  # the innermost: not "date-source"
+        if (value := text_of(element)) and not patterns.DATE_TEXT.search(value):  # not "authorposton": a date
+            return value
+    return None
+
+
+def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None:
+    """The poster of a forum thread or blog post: the profile link next to the meta line (Discuz
+    `home.php?mod=space&uid=...` in the post's side cell, WordPress `/author/...`)."""
+    roots = element_roots(meta)
+    element = roots[0] if roots else None
+    for _ in range(5):
+        if element is None:
+            return None
+        for link in element.xpath(patterns.PROFILE_LINK):
+            return " ".join(string_value(link).split())
+        element = element.getparent()
+    return None
+
+
+def views_by_headline(headline: Selector | None) -> str | None:
+    """A read count beside the headline, in the short row or cell holding it (forum threads: "查看: 3521")."""
+    element = headline.root if headline is not None else None
+    for _ in range(3):
+        element = element.getparent() if element is not None else None
+        if element is None or element.tag in ("body", "html"):
+            return None
+        text = spaced_text(Selector(root=element))
+        if len(text) > 200:
+            return None
+        if found := patterns.VIEWS_LABEL.search(text):
+            return found.group(0)
+    return None
