@@ -56,6 +56,8 @@ from crawler.extract.charset import decode_html
 from crawler.models import SHANGHAI
 
 PROJECT = Path(__file__).resolve().parent.parent
+#: The crawl time of recorded scores (`--record`): relative dates on the pages ("3小时前") resolve against it.
+RECORD_NOW = datetime(2026, 12, 4, 12, 0, tzinfo=SHANGHAI)
 METRICS = (
     "body F1",
     "body>=0.9",
@@ -266,6 +268,16 @@ def load_truth(truth: Path, root: Path) -> list[Page]:
     return pages
 
 
+def page_scores(run: Run, pages: Sequence[Page]) -> dict[str, dict[str, float]]:
+    """Each page's scores (a listing's: page kind and its main-list recall), by page name."""
+    scores = {}
+    for output, page in zip(run.outputs, pages, strict=True):
+        scores[page.name] = score_page(output, page.expected)
+        if page.kind == "listing":
+            scores[page.name].update(list_scores(Run(run.name, [output]), [page]))
+    return scores
+
+
 def list_scores(run: Run, pages: Sequence[Page]) -> dict[str, float]:
     """Recall and extra share of the main-list links finnews gave for the listings among `pages`."""
     found = expected = hits = 0
@@ -385,6 +397,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("dirs", nargs="*", type=Path, default=[PROJECT / "tests" / "golden"], metavar="DIR")
     parser.add_argument("--truth", type=Path, help="a truth file of real pages (tests/realpages/truth.jsonl)")
     parser.add_argument("--pages", type=Path, default=PROJECT.parent / "shared" / "realpages", help="their folder")
+    parser.add_argument(
+        "--record", type=Path, help="write finnews' per-page scores here (tests/realpages/scores.json: the CI gate)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per page and extractor (fastest counts)")
     parser.add_argument("--verbose", action="store_true", help="list every page an extractor got wrong")
     args = parser.parse_args(argv)
@@ -423,6 +438,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("finnews minus the best other: " + ", ".join(margins))
         speed = [f"{n} {s['median ms'] / ours['median ms']:.1f}x" for n, s in summaries.items() if n != "finnews"]
         print("median ms per page, as a multiple of finnews': " + ", ".join(speed))
+    if args.record:
+        recorded = run_extractor("finnews", finnews_in_process(RECORD_NOW), pages)
+        args.record.write_text(json.dumps(page_scores(recorded, pages), ensure_ascii=False, indent=1) + "\n")
+        print(f"finnews' per-page scores written to {args.record}")
     if args.verbose:
         print("\nmisses (errors, wrong fields, body F1 < 0.9):")
         for run in runs:
