@@ -22,9 +22,8 @@ from crawler import db
 from crawler.distributed import RedisScheduler, crawl_key
 from crawler.items import Article
 from crawler.spiders.portal import PortalSpider
+from tests.crawls import PROJECT, PROJECT_SETTINGS, export, run_stats, truth_problems
 from tests.services import drop_schema, service_url
-from tests.test_crawl import PROJECT, export, run_stats, truth_problems
-from tests.test_spider import PROJECT_SETTINGS
 
 
 def make_scheduler(redis_crawl: tuple[str, str], idle: float = 10.0) -> tuple[RedisScheduler, PortalSpider]:

@@ -10,10 +10,9 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from crawler import settings as project_settings
 from crawler.items import Article
 from crawler.spiders.portal import PortalSpider
-from sampleportals import PROFILE_DIR
+from tests.crawls import PROJECT_SETTINGS
 
 LISTING = """<html><body>
 <ul class="nav"><li><a href="/news/">财经</a></li><li><a href="/stock/">股票</a></li><li><a href="/bank/">银行</a></li></ul>
@@ -25,10 +24,6 @@ LISTING = """<html><body>
 <li><i>2</i><a href="/a/20240903/2.html">沪指收涨成交放量</a></li><li><i>3</i><a href="/a/20240901/8.html">又一则热门文章</a></li></ol></div>
 <div class="pages"><a href="list_5_2.html">2</a><a href="list_5_2.html">下一页</a><a href="list_5_4.html">末页</a></div>
 </body></html>"""
-
-
-PROJECT_SETTINGS = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
-PROJECT_SETTINGS["FINNEWS_PROFILE_DIRS"] = str(PROFILE_DIR)  # the sample portals' profiles (dede, ...)
 
 
 def spider(site: str | None = "dede", **settings: Any) -> PortalSpider:
