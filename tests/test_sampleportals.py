@@ -8,7 +8,6 @@ import http.client
 import json
 import random
 import re
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -207,10 +206,9 @@ def test_truth_does_not_depend_on_faults_or_ports() -> None:
     assert strip_hosts(healthy.truth()) == strip_hosts(faulty.truth())
 
 
+@pytest.mark.timeout(60)  # ~3 s: pages are made on request (rendering ~150,000 pages up front: ~150 s)
 def test_hundred_thousand_stories_without_storing_pages() -> None:
-    started = time.perf_counter()
     network = SampleNetwork(articles=100_000, seed=1, port=9100)
-    assert time.perf_counter() - started < 20
     site = network.sites["txjr"]
     oldest = len(site.index) - 1
     slot = site.index.slot(oldest)
