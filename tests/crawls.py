@@ -17,6 +17,7 @@ from crawler import db
 from crawler import settings as project_settings
 from crawler.models import CrawlRun
 from sampleportals import PROFILE_DIR, TRUTH_FIELDS, SampleNetwork
+from tests.console import finnews
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIELDS = TRUTH_FIELDS
@@ -50,11 +51,7 @@ def crawl(network: SampleNetwork, db_url: str, *extra: str, only: str | None = N
 
 def export(db_url: str) -> list[dict[str, Any]]:
     """The records `finnews export` prints for the database `db_url`."""
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "export", "--db", db_url],
-        cwd=PROJECT, check=True, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return [json.loads(line) for line in finnews("export", "--db", db_url).stdout.splitlines()]
 
 
 def run_stats(db_url: str) -> list[dict[str, Any]]:

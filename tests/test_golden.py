@@ -21,18 +21,17 @@ from __future__ import annotations
 
 import difflib
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.console import finnews
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PAGES = sorted(path.stem for path in GOLDEN.glob("*.html"))
 NOW = "2024-09-05T12:00"  # the reference time of every page: after all their dates
 REQUIRED = ("title", "published_at", "source", "author", "views", "body")  # null where the page has none
-FINNEWS = str(Path(sys.executable).with_name("finnews"))
 ABSENT = "<absent>"  # a field missing on one side
 
 
@@ -45,10 +44,7 @@ def expected(page: str) -> dict[str, Any]:
 def extracted() -> dict[str, dict[str, Any]]:
     """Every golden page through one batch run of `finnews extract`, by page name."""
     tasks = [json.dumps({"path": str(GOLDEN / f"{page}.html"), "url": expected(page)["url"]}) for page in PAGES]
-    result = subprocess.run(
-        [FINNEWS, "extract", "--now", NOW], input="\n".join(tasks) + "\n",
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
+    result = finnews("extract", "--now", NOW, stdin="\n".join(tasks) + "\n")
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == len(PAGES), result.stderr
     return dict(zip(PAGES, records, strict=True))
