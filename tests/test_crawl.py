@@ -86,11 +86,12 @@ def test_one_portal_per_crawl_in_any_order_gives_the_same_stories(
 def test_crawl_run_is_recorded_with_its_stats(crawled: dict[str, Any]) -> None:
     with Session(db.make_engine(crawled["db_url"], create=False)) as session:
         [run] = session.scalars(select(CrawlRun)).all()
-    assert run.finish_reason == "finished" and run.finished_at is not None
-    assert run.stats["finnews/stored"] == len(crawled["records"])
-    assert run.stats["finnews/dropped/reprint"] == len(crawled["truth"]) - len(crawled["records"])
-    assert "finnews/failed/article" not in run.stats
-    assert "log_count/ERROR" not in run.stats  # nothing went wrong that the log had to say
+    assert run.finish_reason == "finished" and run.finished_at is not None and run.stats is not None
+    stats = run.stats
+    assert stats["finnews/stored"] == len(crawled["records"])
+    assert stats["finnews/dropped/reprint"] == len(crawled["truth"]) - len(crawled["records"])
+    assert "finnews/failed/article" not in stats
+    assert "log_count/ERROR" not in stats  # nothing went wrong that the log had to say
 
 
 def test_listings_and_their_pagination_alone_reach_every_story(

@@ -31,7 +31,7 @@ def make_scheduler(redis_crawl: tuple[str, str], idle: float = 10.0) -> tuple[Re
     url, key = redis_crawl
     settings = {**PROJECT_SETTINGS, "FINNEWS_REDIS_URL": url, "FINNEWS_REDIS_KEY": key}
     crawler = get_crawler(PortalSpider, settings_dict={**settings, "FINNEWS_REDIS_IDLE_SECONDS": idle})
-    crawler.stats.open_spider()  # type: ignore[union-attr]
+    crawler.stats.open_spider()
     spider = PortalSpider.from_crawler(crawler, site="dede", start_url="http://x.cn/")
     return RedisScheduler.from_crawler(crawler), spider
 
