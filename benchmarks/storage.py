@@ -183,7 +183,7 @@ def finnews_fill(url: str, n: int, chunk: int = 50_000) -> None:
     with engine.begin() as connection:
         trigger = connection.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE name = 'articles_fts_insert'"
-        ).scalar()
+        ).scalar_one()
         connection.exec_driver_sql("DROP TRIGGER articles_fts_insert")
     writer = ArticleWriter(engine, 2000)
     for start in range(0, n, chunk):

@@ -1,4 +1,8 @@
-"""`finnews query / export / stats` through the installed console script, on a real SQLite database."""
+"""`finnews query / export / stats / db / reprints / extract / sample-portals` on a real SQLite database.
+
+Commands run in the test process (tests/console.py); the console script itself in a process of its own
+only where a process is what is tested: a closed pipe, the environment read at start-up, an interrupt.
+"""
 
 from __future__ import annotations
 
@@ -25,15 +29,10 @@ from crawler.db import head_revision, make_engine, upgrade
 from crawler.models import SHANGHAI
 from crawler.writer import ArticleWriter, ReprintRecord
 from sampleportals import PROFILE_DIR
+from tests.console import finnews
 from tests.rows import row
 
 FINNEWS = str(Path(sys.executable).with_name("finnews"))
-
-
-def finnews(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([FINNEWS, *args], capture_output=True, text=True, timeout=60)
-    assert (result.returncode == 0) == ok, result.stderr
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -194,8 +193,7 @@ def test_extract_saved_pages_like_a_crawl(sample_network: Any, tmp_path: Path) -
         path.write_bytes(urllib.request.urlopen(page["url"]).read())
         tasks.append(json.dumps({"path": str(path), "url": page["url"]}))
     tasks.insert(1, json.dumps({"path": str(tmp_path / "missing.html"), "url": None}))
-    result = subprocess.run([FINNEWS, "extract", "--now", "2024-09-05"], input="\n".join(tasks) + "\n",
-                            capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    result = finnews("extract", "--now", "2024-09-05", stdin="\n".join(tasks) + "\n")
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 4 and "FileNotFoundError" in records[1]["error"]
     for record, page in zip([records[0], *records[2:]], pages, strict=True):
@@ -221,6 +219,7 @@ def test_extract_one_file_prints_its_fields(tmp_path: Path) -> None:
 
 
 def test_extract_with_a_profile_found_by_name_in_finnews_profile_dirs(tmp_path: Path) -> None:
+    """In processes of their own: the environment variable is read at start-up."""
     page = tmp_path / "page.html"
     page.write_text(
         "<html><head><title>央行开展逆回购_天下金融网</title></head><body><h1>央行开展逆回购_天下金融网</h1>"

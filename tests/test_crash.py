@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_crawl import PROJECT, export, run_stats, truth_problems
+from tests.crawls import PROJECT, export, run_stats, truth_problems
 
 pytestmark = pytest.mark.e2e
 

@@ -20,42 +20,10 @@ from sqlalchemy.orm import Session
 
 from crawler import db
 from crawler.models import CrawlRun
-from sampleportals import PROFILE_DIR, TRUTH_FIELDS
+from tests.crawls import FIELDS, PROJECT, crawl, export, run_stats, truth_problems
 from tests.services import drop_schema, service_url
 
 pytestmark = pytest.mark.e2e
-
-PROJECT = Path(__file__).resolve().parent.parent
-FIELDS = TRUTH_FIELDS
-
-
-def crawl(network: Any, db_url: str, *extra: str, only: str | None = None) -> None:
-    """Crawl every portal of `network` (or `only` that one) into `db_url`."""
-    portals = (
-        [
-            "-a",
-            f"site={only}",
-            "-a",
-            f"start_url={network.start_urls[only]}",
-            "-s",
-            f"FINNEWS_PROFILE_DIRS={PROFILE_DIR}",
-        ]
-        if only
-        else None
-    )
-    subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "portal", *(portals or network.crawl_arguments()),
-         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", *extra],
-        cwd=PROJECT, check=True, timeout=300,
-    )  # fmt: skip
-
-
-def export(db_url: str) -> list[dict[str, Any]]:
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "export", "--db", db_url],
-        cwd=PROJECT, check=True, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 @pytest.fixture(scope="module")
@@ -65,43 +33,6 @@ def crawled(sample_network: Any, tmp_path_factory: pytest.TempPathFactory) -> di
     crawl(sample_network, db_url, "-O", str(tmp / "items.jsonl"))
     feed = [json.loads(line) for line in (tmp / "items.jsonl").read_text(encoding="utf-8").splitlines()]
     return {"db_url": db_url, "records": export(db_url), "feed": feed, "truth": sample_network.truth()}
-
-
-def run_stats(db_url: str) -> list[dict[str, Any]]:
-    with Session(db.make_engine(db_url, create=False)) as session:
-        return [run.stats or {} for run in session.scalars(select(CrawlRun).order_by(CrawlRun.id))]
-
-
-def mismatches(record: dict[str, Any], expected: dict[str, Any], fields: tuple[str, ...] = FIELDS) -> list[str]:
-    return [
-        f"{record['url']} {name}: got {record.get(name)!r}, truth {expected[name]!r}"
-        for name in fields
-        if record.get(name) != expected[name]
-    ]
-
-
-def truth_problems(
-    records: list[dict[str, Any]], truth_pages: list[dict[str, Any]], fields: tuple[str, ...] = FIELDS
-) -> list[str]:
-    """Everything that differs between an export and the truth: stories missing or exported twice,
-    pages that are no truth article, and every field not equal to the truth."""
-    truth = {page["url"]: page for page in truth_pages}
-    groups = defaultdict(set)
-    for page in truth_pages:
-        groups[page["group"]].add(page["url"])
-    exported_groups = defaultdict(list)
-    problems = []
-    for record in records:
-        if record["url"] not in truth:
-            problems.append(f"{record['url']}: not a truth article")
-            continue
-        exported_groups[truth[record["url"]]["group"]].append(record["url"])
-        problems += mismatches(record, truth[record["url"]], fields)
-    problems += [
-        f"group {g}: exported {len(urls)} times {urls}" for g, urls in exported_groups.items() if len(urls) > 1
-    ]
-    problems += [f"group {g}: never exported ({sorted(groups[g])})" for g in groups.keys() - exported_groups.keys()]
-    return problems
 
 
 def test_every_story_is_exported_once_with_every_field_equal_to_the_truth(crawled: dict[str, Any]) -> None:
@@ -155,11 +86,12 @@ def test_one_portal_per_crawl_in_any_order_gives_the_same_stories(
 def test_crawl_run_is_recorded_with_its_stats(crawled: dict[str, Any]) -> None:
     with Session(db.make_engine(crawled["db_url"], create=False)) as session:
         [run] = session.scalars(select(CrawlRun)).all()
-    assert run.finish_reason == "finished" and run.finished_at is not None
-    assert run.stats["finnews/stored"] == len(crawled["records"])
-    assert run.stats["finnews/dropped/reprint"] == len(crawled["truth"]) - len(crawled["records"])
-    assert "finnews/failed/article" not in run.stats
-    assert "log_count/ERROR" not in run.stats  # nothing went wrong that the log had to say
+    assert run.finish_reason == "finished" and run.finished_at is not None and run.stats is not None
+    stats = run.stats
+    assert stats["finnews/stored"] == len(crawled["records"])
+    assert stats["finnews/dropped/reprint"] == len(crawled["truth"]) - len(crawled["records"])
+    assert "finnews/failed/article" not in stats
+    assert "log_count/ERROR" not in stats  # nothing went wrong that the log had to say
 
 
 def test_listings_and_their_pagination_alone_reach_every_story(

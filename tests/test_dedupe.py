@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
+from typing import Any
 
 import pytest
 from scrapy import signals
@@ -35,7 +36,7 @@ def article(url: str, body: str = STORY) -> Article:
     )
 
 
-def run(scenario: Callable[[DedupePipeline, Callable[[Article], None]], Awaitable[None]]) -> DedupePipeline:
+def run(scenario: Callable[[DedupePipeline, Callable[[Article], None]], Coroutine[Any, Any, None]]) -> DedupePipeline:
     """Run `scenario(pipeline, scraped)`, where `scraped(item)` sends the signal of an item stored."""
     crawler = get_crawler(settings_dict={"FINNEWS_REPRINT_THRESHOLD": 0.6})
     pipeline = DedupePipeline.from_crawler(crawler)

@@ -22,9 +22,8 @@ from crawler import db
 from crawler.distributed import RedisScheduler, crawl_key
 from crawler.items import Article
 from crawler.spiders.portal import PortalSpider
+from tests.crawls import PROJECT, PROJECT_SETTINGS, export, run_stats, truth_problems
 from tests.services import drop_schema, service_url
-from tests.test_crawl import PROJECT, export, run_stats, truth_problems
-from tests.test_spider import PROJECT_SETTINGS
 
 
 def make_scheduler(redis_crawl: tuple[str, str], idle: float = 10.0) -> tuple[RedisScheduler, PortalSpider]:
@@ -32,7 +31,7 @@ def make_scheduler(redis_crawl: tuple[str, str], idle: float = 10.0) -> tuple[Re
     url, key = redis_crawl
     settings = {**PROJECT_SETTINGS, "FINNEWS_REDIS_URL": url, "FINNEWS_REDIS_KEY": key}
     crawler = get_crawler(PortalSpider, settings_dict={**settings, "FINNEWS_REDIS_IDLE_SECONDS": idle})
-    crawler.stats.open_spider()  # type: ignore[union-attr]
+    crawler.stats.open_spider()
     spider = PortalSpider.from_crawler(crawler, site="dede", start_url="http://x.cn/")
     return RedisScheduler.from_crawler(crawler), spider
 

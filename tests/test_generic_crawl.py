@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_crawl import PROJECT, export, run_stats
+from tests.crawls import PROJECT, export, run_stats
 
 pytestmark = pytest.mark.e2e
 

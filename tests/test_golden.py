@@ -1,8 +1,9 @@
 """Golden fixtures: hand-written pages in the styles finnews meets, checked field by field.
 
 `tests/golden/NAME.html` holds a page's raw bytes as a server would send them (several GBK/GB2312,
-two with a wrong declared charset); `NAME.json` holds the page's URL and the values `finnews extract`
-must print for it (the clean values of docs/contract.md; `encoding` and `counter_url` too). Pages:
+two with a wrong declared charset); `NAME.json` holds the page's URL (given to `finnews extract` with the
+page) and every value it must print for it (the clean values of docs/contract.md; `encoding` and
+`counter_url` too): a field printed but not expected, or expected but not printed, fails. Pages:
 a 天下金融网-like syndicated portal, DedeCMS (GBK, count.php), PHPCMS v9 (GBK, api.php?op=count),
 EmpireCMS (ViewClick, a data table), 网易-, 新浪- and 搜狐-like news pages, a government notice (GB2312,
 table layout, no <h1>), a WeChat-like article, comments longer than the article, <br> paragraphs
@@ -20,18 +21,18 @@ from __future__ import annotations
 
 import difflib
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.console import finnews
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PAGES = sorted(path.stem for path in GOLDEN.glob("*.html"))
 NOW = "2024-09-05T12:00"  # the reference time of every page: after all their dates
 REQUIRED = ("title", "published_at", "source", "author", "views", "body")  # null where the page has none
-FINNEWS = str(Path(sys.executable).with_name("finnews"))
+ABSENT = "<absent>"  # a field missing on one side
 
 
 def expected(page: str) -> dict[str, Any]:
@@ -43,18 +44,16 @@ def expected(page: str) -> dict[str, Any]:
 def extracted() -> dict[str, dict[str, Any]]:
     """Every golden page through one batch run of `finnews extract`, by page name."""
     tasks = [json.dumps({"path": str(GOLDEN / f"{page}.html"), "url": expected(page)["url"]}) for page in PAGES]
-    result = subprocess.run(
-        [FINNEWS, "extract", "--now", NOW], input="\n".join(tasks) + "\n",
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
+    result = finnews("extract", "--now", NOW, stdin="\n".join(tasks) + "\n")
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == len(PAGES), result.stderr
     return dict(zip(PAGES, records, strict=True))
 
 
 def test_there_are_enough_golden_pages() -> None:
+    """Every page has its expectation and every expectation its page (one left alone would be checked never)."""
     assert len(PAGES) >= 14
-    assert all((GOLDEN / f"{page}.json").exists() for page in PAGES)
+    assert sorted(path.stem for path in GOLDEN.glob("*.json")) == PAGES
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -65,10 +64,12 @@ def test_expectation_covers_the_main_fields(page: str) -> None:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_extracts_to_its_golden_values(page: str, extracted: dict[str, dict[str, Any]]) -> None:
-    record = extracted[page]
+    """Every field `finnews extract` prints is checked: a field the expectation lacks, or one the output
+    lacks, is a difference (not None against null)."""
+    record, want = extracted[page], expected(page)
     assert "error" not in record, f"{page}: {record.get('error')}"
-    wrong = [difference(page, name, record.get(name), value) for name, value in expected(page).items()]
-    assert not any(wrong), "\n".join(filter(None, wrong))
+    wrong = [difference(page, name, record.get(name, ABSENT), want.get(name, ABSENT)) for name in {*record, *want}]
+    assert not any(wrong), "\n".join(sorted(filter(None, wrong)))
 
 
 def difference(page: str, name: str, got: Any, want: Any) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from sampleportals.hostile import SECRET_VIEWS, HostilePortal
-from tests.test_crawl import PROJECT, export, run_stats
+from tests.crawls import PROJECT, export, run_stats
 
 pytestmark = pytest.mark.e2e
 

@@ -31,7 +31,7 @@ def article(n: int = 1, **raw: Any) -> Article:
 @pytest.fixture
 def pipeline() -> NormalizePipeline:
     crawler = get_crawler(PortalSpider)
-    crawler.stats.open_spider()  # type: ignore[union-attr]
+    crawler.stats.open_spider()
     return NormalizePipeline.from_crawler(crawler)
 
 
@@ -83,6 +83,7 @@ def test_unparsable_fields_count_and_do_not_drop(pipeline: NormalizePipeline) ->
 def test_items_without_title_or_body_are_dropped_with_a_reason(
     pipeline: NormalizePipeline, field: str, raw: str
 ) -> None:
+    changes: dict[str, Any] = {field: raw, "title_tag": None}
     with pytest.raises(DropItem, match=f"no {field} after cleaning"):
-        pipeline.process_item(article(**{field: raw, "title_tag": None}))
+        pipeline.process_item(article(**changes))
     assert pipeline.stats.get_value(f"finnews/dropped/no_{field}") == 1

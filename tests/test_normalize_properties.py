@@ -3,7 +3,6 @@ property tests (arbitrary input never raises; normalising twice changes nothing)
 
 from __future__ import annotations
 
-import time
 import tomllib
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
@@ -121,8 +120,8 @@ def test_extreme_now_and_counts_never_raise() -> None:
         "<a " * 20_000,
     ],
 )
+@pytest.mark.timeout(30)  # each case takes well under a second; catastrophic backtracking takes forever
 def test_pathological_input_stays_fast(raw: str) -> None:
-    started = time.perf_counter()
     parse_published_at(raw, now=NOW, url=raw)
     date_from_url(raw)
     parse_views(raw)
@@ -139,7 +138,6 @@ def test_pathological_input_stays_fast(raw: str) -> None:
     for _ in range(3):
         learner.observe("site", raw)
     learner.strip("site", raw)
-    assert time.perf_counter() - started < 2.0
 
 
 # --------------------------------------------------------------------------------------------------

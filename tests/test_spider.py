@@ -10,10 +10,9 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from crawler import settings as project_settings
 from crawler.items import Article
 from crawler.spiders.portal import PortalSpider
-from sampleportals import PROFILE_DIR
+from tests.crawls import PROJECT_SETTINGS
 
 LISTING = """<html><body>
 <ul class="nav"><li><a href="/news/">财经</a></li><li><a href="/stock/">股票</a></li><li><a href="/bank/">银行</a></li></ul>
@@ -27,15 +26,17 @@ LISTING = """<html><body>
 </body></html>"""
 
 
-PROJECT_SETTINGS = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
-PROJECT_SETTINGS["FINNEWS_PROFILE_DIRS"] = str(PROFILE_DIR)  # the sample portals' profiles (dede, ...)
-
-
 def spider(site: str | None = "dede", **settings: Any) -> PortalSpider:
     """A spider crawling http://x.cn/ with the profile `site` (None: the generic profile)."""
     crawler = get_crawler(PortalSpider, settings_dict={**PROJECT_SETTINGS, **settings})
-    crawler.stats.open_spider()  # type: ignore[union-attr]
-    return PortalSpider.from_crawler(crawler, site=site, start_url="http://x.cn/")  # type: ignore[no-any-return]
+    crawler.stats.open_spider()
+    return PortalSpider.from_crawler(crawler, site=site, start_url="http://x.cn/")
+
+
+def callback(request: Request) -> str:
+    """The name of the spider method `request` goes to."""
+    assert request.callback is not None
+    return request.callback.__name__
 
 
 def listing_requests(spider: PortalSpider) -> list[Request]:
@@ -45,14 +46,14 @@ def listing_requests(spider: PortalSpider) -> list[Request]:
 
 def test_a_listing_yields_its_articles_once_with_their_dates_and_its_listings() -> None:
     requests = listing_requests(spider())
-    articles = [(r.url, r.cb_kwargs["listing_date"]) for r in requests if r.callback.__name__ == "parse_article"]
+    articles = [(r.url, r.cb_kwargs["listing_date"]) for r in requests if callback(r) == "parse_article"]
     assert articles == [
         ("http://x.cn/a/20240903/1.html", "09-03"),
         ("http://x.cn/a/20240903/2.html", "3小时前"),
         ("http://x.cn/a/20240901/7.html", None),  # a widget's link: followed, its date not taken
         ("http://x.cn/a/20240901/8.html", None),
     ]
-    listings = [r.url for r in requests if r.callback.__name__ == "parse_listing"]
+    listings = [r.url for r in requests if callback(r) == "parse_listing"]
     assert listings == [
         "http://x.cn/news/",
         "http://x.cn/stock/",
@@ -65,7 +66,7 @@ def test_a_listing_yields_its_articles_once_with_their_dates_and_its_listings() 
 
 def test_max_listing_pages_counts_distinct_pages() -> None:
     requests = listing_requests(spider(FINNEWS_MAX_LISTING_PAGES=2))
-    assert [r.url for r in requests if r.callback.__name__ == "parse_listing"] == [
+    assert [r.url for r in requests if callback(r) == "parse_listing"] == [
         "http://x.cn/news/",
         "http://x.cn/stock/",
     ]
@@ -94,7 +95,7 @@ def test_an_article_page_asks_for_its_read_count_then_yields_the_item() -> None:
         "2024-09-03 11:54",
         "document.write('11003');",
     )
-    assert article.source_raw.startswith("来源:千龙网") and article.category == "财经"
+    assert (article.source_raw or "").startswith("来源:千龙网") and article.category == "财经"
     assert article.listing_date_raw == "09-03" and article.site_name == "财经快讯网"
 
 
@@ -138,7 +139,7 @@ def test_a_generic_listing_sends_pages_of_unknown_urls_to_be_classified() -> Non
     s = spider(site=None)
     response = HtmlResponse("http://x.cn/news/", body=UNUSUAL_LISTING.encode(), encoding="utf-8")
     requests = list(s.parse_listing(response, s.profiles[0]))
-    assert [(r.url, r.callback.__name__, r.cb_kwargs.get("listing_date"), r.errback is not None) for r in requests] == [
+    assert [(r.url, callback(r), r.cb_kwargs.get("listing_date"), r.errback is not None) for r in requests] == [
         ("http://x.cn/company/", "parse_page", None, False),  # "/" is the start URL, requested already
         ("http://x.cn/news/show?id=1", "parse_page", "昨天 14:20", True),  # the main list: articles, dated
         ("http://x.cn/content/20240903/abc.shtml", "parse_page", "2天前", True),
@@ -164,7 +165,7 @@ def test_a_page_of_unknown_url_is_an_article_or_a_listing_by_its_content() -> No
     assert undated == ["http://x.cn/p/98765", "http://x.cn/p/98766"]
     listing = HtmlResponse("http://x.cn/company/", body=UNUSUAL_LISTING.encode(), encoding="utf-8")
     assert {r.url for r in s.parse_page(listing, generic)} >= {"http://x.cn/news/show?id=1"}
-    stats = s.crawler.stats.get_stats()  # type: ignore[union-attr]
+    stats = s.crawler.stats.get_stats()
     assert (stats["finnews/classified/article"], stats["finnews/classified/listing"]) == (1, 2)
 
 
@@ -173,5 +174,5 @@ def test_a_page_robots_txt_forbids_is_skipped_not_lost() -> None:
     failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
     failure.request = Request("http://x.cn/private/1.html")  # type: ignore[attr-defined]
     s.article_failed(failure)
-    stats = s.crawler.stats.get_stats()  # type: ignore[union-attr]
+    stats = s.crawler.stats.get_stats()
     assert stats.get("finnews/skipped/ignored") == 1 and "finnews/failed/article" not in stats
