@@ -17,8 +17,8 @@ FOLDER = Path(__file__).resolve().parent / "fixtures" / "sampleportals"
 
 #: The networks pinned, by snapshot name: a healthy one and a faulty one of another seed.
 NETWORKS = {
-    "seed1": {"articles": 80, "seed": 1, "port": 9100},
-    "seed2-faults": {"articles": 80, "seed": 2, "port": 9100, "faults": True},
+    "seed1": {"articles": 30, "seed": 1, "port": 9100},
+    "seed2-faults": {"articles": 30, "seed": 2, "port": 9100, "faults": True},
 }
 
 

@@ -31,7 +31,7 @@ def extract(tmp_path: Path, capsys: pytest.CaptureFixture[str], html: str, *args
     page = tmp_path / "page.html"
     page.write_text(html, encoding="utf-8")
     assert main(["extract", str(page), "--now", "2024-09-04T10:00", *args]) == 0
-    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+    return json.loads(capsys.readouterr().out)
 
 
 def test_a_listing_saved_without_its_url_gives_its_main_list_in_page_order(

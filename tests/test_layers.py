@@ -91,3 +91,12 @@ def test_the_check_sees_an_upward_import() -> None:
     assert layer("crawler.extract.article") < layer("crawler.writer")
     assert layer("crawler.normalize.dates") < layer("crawler.reprints.index") < layer("pipelines.dedupe")
     assert "crawler.extract.urls" in imports_of(MODULES["crawler.extract.listing"])
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared test code lives in conftest.py and helper modules (crawls, console, services, rows), not in tests."""
+    imports = {
+        path.name: sorted(name for name in imports_of(path) if name.startswith("tests.test_"))
+        for path in (ROOT / "tests").glob("test_*.py")
+    }
+    assert {name: found for name, found in imports.items() if found} == {}
