@@ -45,11 +45,18 @@ ITEM_PIPELINES = {
 
 # --- politeness and robustness ---------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
-USER_AGENT = "finnews (+https://github.com/finnews/finnews)"
+# Polite by default: a small portal's server is a few cores behind a slow line. AutoThrottle keeps one request
+# in flight per site on average (two at most), never sooner than DOWNLOAD_DELAY apart, and slows down when
+# the site does. Crawls of our own loopback servers set fast values (sampleportals/crawling.py).
+# Name yourself to the sites you crawl: -s USER_AGENT="finnews (+mailto:you@example.org)".
+USER_AGENT = "finnews/0.1 (news crawler)"
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
-DOWNLOAD_DELAY = 0
-AUTOTHROTTLE_ENABLED = False
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

@@ -4,7 +4,8 @@
     net = SampleNetwork(articles=300, seed=1, faults=False, port=0).start()
     net.start_urls   # {"dede": "http://127.0.0.1:.../", "phpcms": ..., "txjr": ...}
     net.truth()      # one dict per article page (docs/contract.md clean values)
-    net.crawl_arguments()  # `scrapy crawl portal` arguments: -a site=..., -a start_url=..., -s FINNEWS_PROFILE_DIRS
+    net.crawl_arguments()  # `scrapy crawl portal` arguments: -a site=..., -a start_url=..., -s FINNEWS_PROFILE_DIRS,
+                           # and the fast settings of a crawl of loopback servers (LOOPBACK_SETTINGS)
     net.stop()
 
 Everything is derived from the seed (no page is stored): the index and each story's title and lead
@@ -23,8 +24,12 @@ from worker processes instead (`workers.py`). `benchmarks/portals.py` measures b
 from __future__ import annotations
 
 from sampleportals.copies import TRUTH_FIELDS
+from sampleportals.crawling import LOOPBACK_SETTINGS, loopback_arguments
 from sampleportals.faults import HEALTHY, FaultRates
 from sampleportals.network import SampleNetwork, serve_forever
 from sampleportals.sites import PORTALS, PROFILE_DIR
 
-__all__ = ["HEALTHY", "PORTALS", "PROFILE_DIR", "TRUTH_FIELDS", "FaultRates", "SampleNetwork", "serve_forever"]
+__all__ = [
+    "HEALTHY", "LOOPBACK_SETTINGS", "PORTALS", "PROFILE_DIR", "TRUTH_FIELDS", "FaultRates", "SampleNetwork",
+    "loopback_arguments", "serve_forever",
+]  # fmt: skip

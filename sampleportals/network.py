@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from sampleportals.catalog import StoryBook
+from sampleportals.crawling import loopback_arguments
 from sampleportals.dede import DedeSite
 from sampleportals.faults import HEALTHY, FaultPlan, FaultRates
 from sampleportals.phpcms import PhpcmsSite
@@ -137,7 +138,7 @@ class SampleNetwork:
     def crawl_arguments(self, profiles: bool = True) -> list[str]:
         """The `scrapy crawl portal` arguments that crawl every portal of this network: with the sample
         portals' profiles (`PROFILE_DIR`) pointed at its ports, or (`profiles=False`) from the start URLs alone."""
-        start_urls = ["-a", "start_url=" + ",".join(self.start_urls.values())]
+        start_urls = ["-a", "start_url=" + ",".join(self.start_urls.values()), *loopback_arguments()]
         if not profiles:
             return start_urls
         return ["-a", "site=" + ",".join(self.start_urls), *start_urls, "-s", f"FINNEWS_PROFILE_DIRS={PROFILE_DIR}"]

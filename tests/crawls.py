@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from crawler import db
 from crawler import settings as project_settings
 from crawler.models import CrawlRun
-from sampleportals import PROFILE_DIR, TRUTH_FIELDS, SampleNetwork
+from sampleportals import PROFILE_DIR, TRUTH_FIELDS, SampleNetwork, loopback_arguments
 from tests.console import finnews
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -38,6 +38,7 @@ def crawl(network: SampleNetwork, db_url: str, *extra: str, only: str | None = N
             f"start_url={network.start_urls[only]}",
             "-s",
             f"FINNEWS_PROFILE_DIRS={PROFILE_DIR}",
+            *loopback_arguments(),
         ]
         if only
         else None

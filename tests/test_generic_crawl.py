@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from sampleportals import loopback_arguments
 from tests.crawls import PROJECT, export, run_stats
 
 pytestmark = pytest.mark.e2e
@@ -136,7 +137,7 @@ def portal_url() -> Iterator[str]:
 def crawl(start_url: str, db_url: str, *settings: str) -> list[dict[str, Any]]:
     subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"start_url={start_url}/",
-         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", *settings],
+         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", *loopback_arguments(), *settings],
         cwd=PROJECT, check=True, timeout=120,
     )  # fmt: skip
     return export(db_url)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from sampleportals import loopback_arguments
 from sampleportals.hostile import SECRET_VIEWS, HostilePortal
 from tests.crawls import PROJECT, export, run_stats
 
@@ -33,7 +34,8 @@ def crawled(hostile: HostilePortal, tmp_path_factory: pytest.TempPathFactory) ->
     db_url = f"sqlite:///{tmp}/finnews.db"
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"start_url={hostile.url}",
-         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "FINNEWS_MAX_PAGINATION=20", "-s", "LOG_LEVEL=INFO"],
+         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "FINNEWS_MAX_PAGINATION=20", "-s", "LOG_LEVEL=INFO",
+         *loopback_arguments()],
         cwd=PROJECT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]

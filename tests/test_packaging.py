@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from sampleportals import SampleNetwork
+from sampleportals import SampleNetwork, loopback_arguments
 
 PROJECT = Path(__file__).resolve().parent.parent
 #: What a copy of the sources to build from leaves out: checkout state, caches, build output.
@@ -127,7 +127,8 @@ def test_scrapy_crawl_with_the_installed_settings_from_another_folder(installed:
     with SampleNetwork(articles=30, seed=3, port=0) as network:
         run([installed.python, "-m", "scrapy", "crawl", "portal", "-a", "site=all",
              "-a", "start_url=" + ",".join(network.start_urls.values()),
-             "-s", "FINNEWS_DB_URL=sqlite:///crawl.db", "-s", "LOG_LEVEL=WARNING"], tmp_path, env, 300)  # fmt: skip
+             "-s", "FINNEWS_DB_URL=sqlite:///crawl.db", "-s", "LOG_LEVEL=WARNING", *loopback_arguments()],
+            tmp_path, env, 300)  # fmt: skip
         truth = network.truth()
     exported = [json.loads(line) for line in run([installed.finnews, "export", "--db", "sqlite:///crawl.db"],
                                                  tmp_path, installed.env).splitlines()]  # fmt: skip
