@@ -284,6 +284,8 @@ def list_scores(run: Run, pages: Sequence[Page]) -> dict[str, float]:
     for output, page in zip(run.outputs, pages, strict=True):
         if page.kind != "listing":
             continue
+        if output is not None and "article_links" not in output:
+            return {}  # an extractor that finds no listing links (trafilatura, GNE): not scored
         links, truth = (output or {}).get("article_links") or [], set(page.expected["article_links"])
         found, expected, hits = found + len(links), expected + len(truth), hits + len(truth & set(links))
     if not expected:
@@ -296,9 +298,12 @@ def page_url(page: Page) -> str:
 
 
 def finnews_fields(record: dict[str, Any]) -> Fields:
-    return {
-        name: record.get(name) for name in ("title", "published_at", "author", "body", "page_kind", "article_links")
-    }
+    """The scored fields of a `finnews extract` record (in process its time is a datetime: made the CLI's text)."""
+    names = ("title", "published_at", "author", "body", "page_kind", "article_links")
+    fields = {name: record.get(name) for name in names}
+    if isinstance(fields["published_at"], datetime):
+        fields["published_at"] = fields["published_at"].isoformat()
+    return fields
 
 
 def finnews_in_process(now: datetime) -> Extract:
