@@ -9,6 +9,8 @@ from crawler.db import database_url
 BOT_NAME = "finnews"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl` with exit statuses that mean something (crawler/exitcodes.py)
+COMMANDS_MODULE = "crawler.commands"
 
 # --- finnews ---------------------------------------------------------------------------------------
 #: SQLAlchemy URL of the database (SQLite, PostgreSQL `postgresql+psycopg://`, MySQL `mysql+pymysql://`).
