@@ -6,14 +6,16 @@ import argparse
 import csv
 import gzip
 import os
+import secrets
 import subprocess
 import sys
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, cast
 from urllib.parse import urlsplit
 
 import orjson
@@ -27,6 +29,8 @@ from crawler.extract.charset import decode_html
 from crawler.extract.listing import LISTING, main_list, own_url, page_kind, site_links
 from crawler.models import SHANGHAI
 from crawler.normalize.article import normalize_article
+from crawler.recovery import RecoveryFileError, import_recovery
+from crawler.reprints.matching import Matching
 
 
 class InputError(Exception):
@@ -35,7 +39,10 @@ class InputError(Exception):
 
 #: The errors that mean a bad input (a database URL, a missing file, a profile name, a value out of range),
 #: not a bug: `main` reports them in one line; anything else shows its traceback.
-INPUT_ERRORS = (InputError, FileNotFoundError, ArgumentError, OperationalError, db.SchemaError, profiles.ProfileError)
+INPUT_ERRORS = (
+    InputError, FileNotFoundError, ArgumentError, OperationalError, db.SchemaError, db.LockTimeout,
+    profiles.ProfileError, RecoveryFileError,
+)  # fmt: skip
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
@@ -128,12 +135,28 @@ def cmd_export(args: argparse.Namespace) -> int:
         if sys.stderr.isatty():  # a progress bar, where someone watches
             total = queries.count_articles(engine, filters)
             records = tqdm(records, total=min(total, args.limit or total), unit=" articles", file=sys.stderr)
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        opener = gzip.open if args.output.endswith(".gz") else open
-        with opener(args.output, "wb") as out:
+        with replacing(Path(args.output)) as out:
             count = write_jsonl(records, out)
     print(f"exported {count} articles", file=sys.stderr)
     return 0
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file (gzip-compressed for `.gz`) that replaces `path` only once it is complete: it is
+    written as a temporary file in the same folder and renamed over `path` at the end, so an export
+    interrupted (Ctrl-C, a full disk, a crash) leaves the previous `path` as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
+    try:
+        with temporary.open("xb") as raw:  # "x": never another's file; the mode open() would give FILE
+            out = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="wb")) if path.suffix == ".gz" else raw
+            with out:
+                yield out
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 REPRINT_COLUMNS = ("copies", "first_published", "last_published", "sites", "title")
@@ -173,11 +196,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    create = args.action == "upgrade" and args.revision == "head"  # a new database: created, at head
+    if args.action == "import":
+        return db_import(args)
+    revision = args.target or "head"
+    create = args.action == "upgrade" and revision == "head"  # a new database: created, at head
     engine = db.make_engine(args.db, create=create, check=False)
     if args.action == "upgrade":
-        db.upgrade(engine, args.revision)
+        db.upgrade(engine, revision)
     print(f"schema revision: {db.schema_revision(engine)} (this finnews: {db.head_revision()})")
+    return 0
+
+
+def db_import(args: argparse.Namespace) -> int:
+    """Load a crawl's recovery file into the database (idempotent: a second import changes nothing)."""
+    if not args.target:
+        raise InputError("give the recovery file: finnews db import FILE")
+    if not Path(args.target).is_file():
+        raise InputError(f"no recovery file at {args.target}")
+    engine = db.make_engine(args.db)
+    count = import_recovery(
+        engine, args.target, Matching(settings.FINNEWS_REPRINT_THRESHOLD), settings.FINNEWS_DB_BATCH_SIZE
+    )
+    print(f"imported {count} rows from {args.target} into {engine.url.render_as_string()}", file=sys.stderr)
     return 0
 
 
@@ -347,9 +387,14 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--top", type=int, default=20, help="rows per section")
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format")
 
-    db_command = add("db", cmd_db, "Database schema: `upgrade` applies the migrations, `current` shows the revision.")
-    db_command.add_argument("action", choices=("upgrade", "current"), help="what to do")
-    db_command.add_argument("revision", nargs="?", default="head", help="target revision of `upgrade` (default: head)")
+    db_command = add(
+        "db", cmd_db, "Database: `upgrade [REVISION]` applies the migrations, `current` shows the revision, "
+        "`import FILE` loads a crawl's recovery file (the rows the database refused).",
+    )  # fmt: skip
+    db_command.add_argument("action", choices=("upgrade", "current", "import"), help="what to do")
+    db_command.add_argument(
+        "target", nargs="?", metavar="REVISION|FILE", help="revision of `upgrade` (default: head); file of `import`"
+    )
     db_option(db_command)
 
     extract = add(

@@ -11,15 +11,15 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from crawler.models import Base
 
 #: Where finnews stores articles unless told otherwise (`FINNEWS_DB_URL`, `--db`).
 DEFAULT_DB_URL = "sqlite:///data/finnews.db"
 
-# Arbitrary constants naming finnews's locks on PostgreSQL (pg_advisory_xact_lock) and MySQL (GET_LOCK):
-# the writers' lock (`crawler.writer`) and, one above it, the schema's.
+# Arbitrary constants naming finnews's locks on PostgreSQL (pg_advisory_xact_lock, per database): the
+# writers' lock (`crawler.writer`) and, one above it, the schema's. MySQL's: `mysql_lock_name`.
 WRITER_LOCK = 0x66696E6E  # "finn"
 _SCHEMA_LOCK = WRITER_LOCK + 1
 
@@ -33,13 +33,26 @@ class SchemaError(RuntimeError):
     """The database's schema is not the one this version of finnews uses."""
 
 
-def make_engine(url: str | None = None, *, create: bool = True, check: bool = True) -> Engine:
+class LockTimeout(RuntimeError):
+    """A finnews lock (MySQL `GET_LOCK`) was not granted within its timeout: another process holds it."""
+
+
+#: Seconds a SQLite connection waits for another connection's write lock before "database is locked".
+SQLITE_BUSY_SECONDS = 30.0
+#: Seconds a schema migration waits for another process's migration of the same database.
+SCHEMA_LOCK_SECONDS = 300
+
+
+def make_engine(
+    url: str | None = None, *, create: bool = True, check: bool = True, busy_seconds: float = SQLITE_BUSY_SECONDS
+) -> Engine:
     """An engine for `url`.
 
     `create`: a new database gets the schema (through the migrations), a SQLite file its directory;
     without it, a missing SQLite file raises FileNotFoundError. `check`: an existing database whose
     schema is not this version's raises `SchemaError` (run `finnews db upgrade`). SQLite connections
-    get WAL, a busy timeout and foreign keys. A URL that cannot be parsed raises `ArgumentError`.
+    get WAL, a busy timeout of `busy_seconds` and foreign keys. A URL that cannot be parsed raises
+    `ArgumentError`.
     """
     try:
         sa_url = make_url(database_url(url))
@@ -47,12 +60,12 @@ def make_engine(url: str | None = None, *, create: bool = True, check: bool = Tr
         raise ArgumentError(str(exc)) from exc
     if sa_url.get_backend_name() == "sqlite":
         path = sa_url.database
-        if path and path != ":memory:":
+        if path and path != ":memory:" and not sa_url.query.get("uri"):  # a URI filename (`file:...?mode=ro`)
             if create:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             elif not Path(path).exists():
                 raise FileNotFoundError(f"no database at {path}")
-        engine = create_engine(sa_url, connect_args={"timeout": 30})
+        engine = create_engine(sa_url, connect_args={"timeout": busy_seconds})
         event.listen(engine, "connect", _sqlite_pragmas)
     elif sa_url.get_backend_name() == "postgresql":
         # Server-side date arithmetic (articles per day) in Beijing time, like the stored values.
@@ -93,22 +106,24 @@ def schema_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply the schema migrations up to `revision` (the first one creates the schema)."""
+def upgrade(engine: Engine, revision: str = "head", lock_seconds: float = SCHEMA_LOCK_SECONDS) -> None:
+    """Apply the schema migrations up to `revision` (the first one creates the schema).
+
+    Raises `LockTimeout` if another process's migration holds the schema lock for `lock_seconds` (MySQL).
+    """
     from alembic import command
 
     config = _alembic_config()
     with engine.begin() as connection:
-        _lock_schema(connection)  # crawls starting at once on a new database: one creates it, the others wait
+        _lock_schema(connection, lock_seconds)  # crawls starting at once on a new database: one creates it
         config.attributes["connection"] = connection
         try:
             command.upgrade(config, revision)
         finally:
-            if connection.dialect.name in ("mysql", "mariadb"):
-                connection.exec_driver_sql("SELECT RELEASE_LOCK('finnews-schema')")
+            _release_named_lock(connection, "schema")
 
 
-def _lock_schema(connection: Connection) -> None:
+def _lock_schema(connection: Connection, seconds: float) -> None:
     """Serialise schema migrations of one database across processes, until the transaction ends."""
     name = connection.dialect.name
     if name == "sqlite":
@@ -116,16 +131,94 @@ def _lock_schema(connection: Connection) -> None:
     elif name == "postgresql":
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
     elif name in ("mysql", "mariadb"):
-        connection.exec_driver_sql("SELECT GET_LOCK('finnews-schema', 300)")
+        _get_named_lock(connection, "schema", seconds)
+
+
+def lock_writers(connection: Connection, seconds: float) -> None:
+    """Take the lock that serialises finnews writers (of any process) until the transaction ends
+    (`unlock_writers` releases MySQL's, which outlives transactions). Raises `LockTimeout` (MySQL) or
+    the driver's "locked" error (SQLite's busy timeout) when another writer holds it that long."""
+    name = connection.dialect.name
+    if name == "sqlite":
+        connection.exec_driver_sql("UPDATE sites SET name = name WHERE 0")  # takes SQLite's write lock now
+    elif name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+    elif name in ("mysql", "mariadb"):
+        _get_named_lock(connection, "writers", seconds)
+
+
+def unlock_writers(connection: Connection) -> None:
+    """Release the writers' lock where it outlives the transaction (MySQL); a no-op where it is not held."""
+    _release_named_lock(connection, "writers")
+
+
+def mysql_lock_name(connection: Connection, kind: str) -> str:
+    """The name of finnews's MySQL lock `kind` ("schema", "writers") on the connection's database: named
+    locks are server-wide, and writers of two databases on one server must not wait for each other."""
+    query = "SELECT CONCAT('finnews-', %s, ':', LEFT(DATABASE(), 40))"
+    return str(connection.exec_driver_sql(query, (kind,)).scalar_one())
+
+
+def _get_named_lock(connection: Connection, kind: str, seconds: float) -> None:
+    """MySQL's GET_LOCK, checked: 1 is granted; 0 (timeout) or NULL (an error) raise `LockTimeout`."""
+    name = mysql_lock_name(connection, kind)
+    granted = connection.exec_driver_sql("SELECT GET_LOCK(%s, %s)", (name, max(0, int(seconds)))).scalar()
+    if granted != 1:
+        raise LockTimeout(f"lock {name!r} not granted within {int(seconds)} s: another finnews process holds it")
+
+
+def _release_named_lock(connection: Connection, kind: str) -> None:
+    """Release every hold of this session on MySQL lock `kind` (GET_LOCK nests: one release per grant)."""
+    if connection.dialect.name in ("mysql", "mariadb"):
+        name = mysql_lock_name(connection, kind)
+        while connection.exec_driver_sql("SELECT RELEASE_LOCK(%s)", (name,)).scalar() == 1:
+            pass
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
+    cursor = dbapi_connection.cursor()  # the busy timeout: sqlite3.connect(timeout=busy_seconds)
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+# --- failures ------------------------------------------------------------------------------------
+
+#: SQLSTATEs of PostgreSQL errors that a retry of the transaction may not meet again: serialization
+#: failure, deadlock, lock not available, connection failures (class 08), admin/crash shutdown.
+_PG_TRANSIENT = {"40001", "40P01", "55P03", "57P01", "57P02", "57P03"}
+#: MySQL/MariaDB error numbers of the same kind: lock wait timeout, deadlock, too many connections,
+#: can't connect, server has gone away, lost connection, query interrupted (a KILL QUERY or shutdown).
+_MYSQL_TRANSIENT = {1205, 1213, 1040, 2002, 2003, 2006, 2013, 1317}
+#: SQLite result codes: SQLITE_BUSY (another connection's write lock, after the busy timeout), SQLITE_LOCKED.
+_SQLITE_TRANSIENT = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a failed transaction may succeed if tried again: a lock held by another process, a
+    serialization failure or deadlock, a dropped connection. Anything else (a read-only file, a full
+    disk, a constraint, a bug) is not.
+
+    >>> is_transient(LockTimeout("held"))
+    True
+    >>> is_transient(ValueError("bad value"))
+    False
+    """
+    if isinstance(error, LockTimeout):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    original = error.orig
+    if any(getattr(original, "sqlite_errorname", "").startswith(code) for code in _SQLITE_TRANSIENT):
+        return True
+    sqlstate = getattr(original, "sqlstate", None) or ""
+    if sqlstate in _PG_TRANSIENT or sqlstate.startswith("08"):
+        return True
+    code = next(iter(getattr(original, "args", ())), None)  # pymysql: (errno, message)
+    return isinstance(code, int) and code in _MYSQL_TRANSIENT
 
 
 # --- dialect-specific writes ---------------------------------------------------------------------

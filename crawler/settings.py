@@ -9,6 +9,8 @@ from crawler.db import database_url
 BOT_NAME = "finnews"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl` with exit statuses that mean something (crawler/exitcodes.py)
+COMMANDS_MODULE = "crawler.commands"
 
 # --- finnews ---------------------------------------------------------------------------------------
 #: SQLAlchemy URL of the database (SQLite, PostgreSQL `postgresql+psycopg://`, MySQL `mysql+pymysql://`).
@@ -20,6 +22,14 @@ FINNEWS_PROFILE_DIRS = os.environ.get("FINNEWS_PROFILE_DIRS", "")
 FINNEWS_DB_BATCH_SIZE = 500
 #: Seconds the writer waits for more rows before it commits a batch (group commit; 0: commit at once).
 FINNEWS_DB_LINGER = 0.1
+#: Seconds a batch that failed for a transient reason (a lock held by another process, a deadlock, a dropped
+#: connection) is tried again, with backoff, before the crawl stops as `storage_failed`. Two minutes outlast
+#: what usually holds a database for a while (a backup or VACUUM of a large SQLite file, MySQL's 50 s lock
+#: wait, a PostgreSQL failover) yet a crawl run by cron on a dead database stops within minutes.
+FINNEWS_DB_RETRY_SECONDS = 120.0
+#: Folder of recovery files: the rows a crawl could not store (`recovery-run<ID>-<time>.jsonl`), loaded back
+#: with `finnews db import FILE`.
+FINNEWS_RECOVERY_DIR = "data"
 #: Share of the smaller body's 4-character shingles the other must contain for one story (containment).
 FINNEWS_REPRINT_THRESHOLD = 0.6
 #: Most listing pages followed per portal (0: no limit).

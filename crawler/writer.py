@@ -9,14 +9,14 @@ import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, case, delete, insert, or_, select, update
-from sqlalchemy.orm import Session
 
-from crawler.db import WRITER_LOCK, insert_ignore, upsert
-from crawler.models import SHANGHAI, ArticleRow, CrawlRun, FingerprintRow, ReprintRow, Site, ViewSnapshot
+from crawler.db import insert_ignore, is_transient, lock_writers, unlock_writers, upsert
+from crawler.models import ArticleRow, FingerprintRow, ReprintRow, Site, ViewSnapshot
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import Match, Page, find_copies, index_bands
 from crawler.reprints.matching import Matching, is_origin
@@ -42,6 +42,42 @@ class ReprintRecord:
     article: dict[str, Any] | None = None
 
 
+class Fallback(Protocol):
+    """Where rows go once the database has refused them for good (`crawler.recovery.RecoveryFile`)."""
+
+    path: Path
+
+    def append(self, rows: list[dict[str, Any] | ReprintRecord]) -> None: ...
+
+
+class StorageFailed(Exception):
+    """The database refused a batch for good: its rows, and every row after it, are in `path`."""
+
+    def __init__(self, cause: str, path: Path) -> None:
+        super().__init__(f"{cause}; written to {path}")
+        self.cause = cause
+        self.path = path
+
+
+def backoff(attempt: int, cap: float = 8.0) -> float:
+    """Seconds to wait before retry `attempt` (1, 2, ...): doubling from a quarter second, at most `cap`.
+
+    >>> [backoff(n) for n in (1, 2, 3, 6, 7)]
+    [0.25, 0.5, 1.0, 8.0, 8.0]
+    """
+    return min(cap, 0.25 * 2 ** (attempt - 1))
+
+
+def describe(error: BaseException) -> str:
+    """An error as one line: the driver's message, without SQLAlchemy's SQL and background link.
+
+    >>> describe(ValueError("bad\\nvalue"))
+    'ValueError: bad'
+    """
+    original = getattr(error, "orig", None) or error
+    return f"{type(original).__name__}: {str(original).splitlines()[0] if str(original) else ''}"
+
+
 class ArticleWriter:
     """Writes articles and reprints from one background thread, in batches (group commit).
 
@@ -54,15 +90,31 @@ class ArticleWriter:
     With `matching`, writers serialise on a database lock and check every new article against
     what is stored (by this crawl or any other), inside their transaction: a copy of a stored story
     is recorded as its reprint instead, and its future resolves to the canonical URL (else None).
+
+    A batch that fails for a transient reason (`crawler.db.is_transient`: a lock held elsewhere, a
+    deadlock, a dropped connection) is tried again with backoff for up to `retry_seconds`. If it still
+    fails, or fails for another reason, and a `fallback` is given, the writer stops writing to the
+    database: that batch and every row submitted after it go to the fallback (a recovery file), in
+    order, and their futures fail with `StorageFailed`. Without a fallback, the batch's futures fail
+    with the error and the writer goes on with the next batch.
     """
 
     def __init__(
-        self, engine: Engine, batch_size: int = 500, matching: Matching | None = None, linger: float = 0.0
+        self,
+        engine: Engine,
+        batch_size: int = 500,
+        matching: Matching | None = None,
+        linger: float = 0.0,
+        retry_seconds: float = 0.0,
+        fallback: Fallback | None = None,
     ) -> None:
         self.engine = engine
         self.batch_size = batch_size
         self.matching = matching
         self.linger = linger
+        self.retry_seconds = retry_seconds
+        self.fallback = fallback
+        self.failure: StorageFailed | None = None  # set once the database refused a batch for good
         self._queue: queue.Queue[tuple[Any, Future[str | None]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="finnews-writer", daemon=True)
         self._thread.start()
@@ -96,22 +148,67 @@ class ArticleWriter:
                 self._write(batch)
 
     def _write(self, batch: list[tuple[Any, Future[str | None]]]) -> None:
-        articles = [row for row, _ in batch if not isinstance(row, ReprintRecord)]
-        reprints = [row for row, _ in batch if isinstance(row, ReprintRecord)]
+        if self.failure is not None:
+            self._divert(batch, self.failure)
+            return
         try:
-            with self.engine.connect() as connection:
-                try:
-                    with connection.begin():
-                        copies = write_batch(connection, articles, reprints, self.matching)
-                finally:
-                    _unlock_writers(connection)
+            copies = self._commit_with_retries([row for row, _ in batch])
         except Exception as exc:
-            logger.exception("writing a batch of %d rows failed", len(batch))
-            for _, future in batch:
-                future.set_exception(exc)
+            if self.fallback is None:
+                logger.error("writing a batch of %d rows failed: %s", len(batch), describe(exc))
+                for _, future in batch:
+                    future.set_exception(exc)
+                return
+            self.failure = StorageFailed(describe(exc), self.fallback.path)
+            logger.error(
+                "storage failed (%s): this batch of %d rows and every later one go to %s; "
+                "load them with `finnews db import %s`",
+                self.failure.cause, len(batch), self.fallback.path, self.fallback.path,
+            )  # fmt: skip
+            self._divert(batch, self.failure)
             return
         for row, future in batch:
             future.set_result(None if isinstance(row, ReprintRecord) else copies.get(row["url"]))
+
+    def _commit_with_retries(self, rows: list[Any]) -> dict[str, str]:
+        """Write `rows` in one transaction, tried again after transient failures until `retry_seconds`
+        have passed since the first; raises the last error."""
+        articles = [row for row in rows if not isinstance(row, ReprintRecord)]
+        reprints = [row for row in rows if isinstance(row, ReprintRecord)]
+        deadline = time.monotonic() + self.retry_seconds
+        attempt = 0
+        while True:
+            try:
+                return self._commit(articles, reprints)
+            except Exception as exc:
+                attempt += 1
+                wait = backoff(attempt)
+                if not is_transient(exc) or time.monotonic() + wait > deadline:
+                    raise
+                logger.warning("writing a batch failed (%s): try %d again in %.2f s", describe(exc), attempt, wait)
+                time.sleep(wait)
+
+    def _commit(self, articles: list[dict[str, Any]], reprints: list[ReprintRecord]) -> dict[str, str]:
+        lock_seconds = max(1.0, min(self.retry_seconds, 120.0))
+        with self.engine.connect() as connection:
+            try:
+                with connection.begin():
+                    return write_batch(connection, articles, reprints, self.matching, lock_seconds=lock_seconds)
+            finally:
+                unlock_writers(connection)
+
+    def _divert(self, batch: list[tuple[Any, Future[str | None]]], failure: StorageFailed) -> None:
+        """Rows the database will not get: to the fallback, then their futures fail with `failure`."""
+        assert self.fallback is not None
+        try:
+            self.fallback.append([row for row, _ in batch])
+        except Exception as exc:  # the recovery file cannot be written either: say so for every row
+            logger.error("writing %d rows to %s failed too: %s", len(batch), self.fallback.path, describe(exc))
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        for _, future in batch:
+            future.set_exception(failure)
 
 
 _ARTICLE_UPDATES = (
@@ -126,17 +223,23 @@ def write_batch(
     articles: list[dict[str, Any]],
     reprints: list[ReprintRecord],
     matching: Matching | None = None,
+    *,
+    lock_seconds: float = 120.0,
+    skip_stored_snapshots: bool = False,
 ) -> dict[str, str]:
     """Write a batch in one transaction: sites, articles (upserted by URL), their fingerprints,
     reprints (upserted by URL, after the articles they belong to) and view snapshots.
 
     A re-crawled article is updated in place; `updated_at` moves only when a value changed. With
-    `matching`, the batch first takes the writers' lock and new articles that copy a stored story
-    are written as its reprints: returns their URL -> the canonical URL.
+    `matching`, the batch first takes the writers' lock (waiting up to `lock_seconds` for another
+    writer) and new articles that copy a stored story are written as its reprints: returns their
+    URL -> the canonical URL. A reprint record of a page stored as its story's article is skipped.
+    `skip_stored_snapshots` (a batch written before, as a recovery file loaded twice): view snapshots
+    already stored (same page, views and time) are not written again.
     """
     copies: dict[str, str] = {}
     if articles and matching is not None:
-        _lock_writers(connection)
+        lock_writers(connection, lock_seconds)
         found = find_copies(connection, [Page(row["url"], fingerprint(row["body"])) for row in articles], matching)
         copies = {url: match.url for url, match in found.items()}
         reprints = [*(_as_reprint(row, found[row["url"]]) for row in articles if row["url"] in found), *reprints]
@@ -145,10 +248,13 @@ def write_batch(
         _write_articles(connection, articles)
     if reprints:
         ids = _story_ids(connection, [record.canonical_url for record in reprints])
+        own = _ids_by_url(connection, [record.url for record in reprints])
         rows = []
         for record in reprints:
             if record.canonical_url not in ids:
                 logger.error("reprint %s: canonical article %s is not stored", record.url, record.canonical_url)
+                continue
+            if own.get(record.url) == ids[record.canonical_url]:  # the page is its story's article already
                 continue
             rows.append({
                 "url": record.url, "article_id": ids[record.canonical_url], "site": record.site,
@@ -162,9 +268,29 @@ def write_batch(
         for page in [*articles, *(vars(record) for record in reprints)]
         if page["views"] is not None
     ]
+    if snapshots and skip_stored_snapshots:
+        snapshots = _new_snapshots(connection, snapshots)
     if snapshots:
         connection.execute(insert(ViewSnapshot), snapshots)
     return copies
+
+
+def _new_snapshots(connection: Connection, snapshots: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The snapshots not stored yet: none of their page with the same views within a second of their time
+    (MySQL keeps whole seconds)."""
+    query = select(ViewSnapshot.url, ViewSnapshot.views, ViewSnapshot.crawled_at).where(
+        ViewSnapshot.url.in_({snapshot["url"] for snapshot in snapshots})
+    )
+    stored = connection.execute(query).all()
+    return [
+        snapshot
+        for snapshot in snapshots
+        if not any(
+            (url, views) == (snapshot["url"], snapshot["views"])
+            and abs(crawled_at - snapshot["crawled_at"]) < timedelta(seconds=1)
+            for url, views, crawled_at in stored
+        )
+    ]
 
 
 def _write_articles(connection: Connection, articles: list[dict[str, Any]]) -> None:
@@ -215,23 +341,6 @@ def _as_reprint(row: dict[str, Any], match: Match) -> ReprintRecord:
     )  # fmt: skip
 
 
-def _lock_writers(connection: Connection) -> None:
-    """Take the lock that serialises finnews writers (of any process) until the transaction ends."""
-    name = connection.dialect.name
-    if name == "sqlite":
-        connection.exec_driver_sql("UPDATE sites SET name = name WHERE 0")  # takes SQLite's write lock now
-    elif name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
-    elif name in ("mysql", "mariadb"):
-        connection.exec_driver_sql(f"SELECT GET_LOCK('finnews-{WRITER_LOCK}', 120)")
-
-
-def _unlock_writers(connection: Connection) -> None:
-    """MySQL's named locks outlive transactions: release it (a no-op where it is not held)."""
-    if connection.dialect.name in ("mysql", "mariadb"):
-        connection.exec_driver_sql(f"SELECT RELEASE_LOCK('finnews-{WRITER_LOCK}')")
-
-
 def _ids_by_url(connection: Connection, urls: list[str]) -> dict[str, int]:
     query = select(ArticleRow.url, ArticleRow.id).where(ArticleRow.url.in_(set(urls)))
     return {url: id_ for url, id_ in connection.execute(query)}
@@ -255,21 +364,3 @@ def _upsert_articles(connection: Connection, rows: list[dict[str, Any]]) -> None
         return [("updated_at", case((changed, new["crawled_at"]), else_=table.c.updated_at))]
 
     upsert(connection, ArticleRow, rows, (*_ARTICLE_UPDATES, "crawled_at"), first=updated_at)
-
-
-def start_run(engine: Engine, spider: str, sites: str | None) -> int:
-    """Record the start of a crawl; returns the run's id."""
-    with Session(engine) as session, session.begin():
-        run = CrawlRun(spider=spider, sites=sites, started_at=datetime.now(SHANGHAI))
-        session.add(run)
-        session.flush()
-        return run.id
-
-
-def finish_run(engine: Engine, run_id: int, reason: str | None, stats: dict[str, Any]) -> None:
-    """Record the end of a crawl with its closing stats."""
-    with Session(engine) as session, session.begin():
-        run = session.get_one(CrawlRun, run_id)
-        run.finished_at = datetime.now(SHANGHAI)
-        run.finish_reason = reason
-        run.stats = {key: value if isinstance(value, int | float | str) else str(value) for key, value in stats.items()}

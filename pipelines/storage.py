@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import Engine
 
 from crawler import db
+from crawler.exitcodes import RECOVERY_FILE_STAT, STORAGE_FAILED_REASON
 from crawler.items import Article
+from crawler.models import SHANGHAI
+from crawler.recovery import RecoveryFile, recovery_path
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.matching import Matching
-from crawler.writer import ArticleWriter, ReprintRecord, finish_run, start_run
+from crawler.runs import close_interrupted_runs, finish_run, start_run
+from crawler.writer import ArticleWriter, ReprintRecord, StorageFailed, describe
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -44,50 +50,76 @@ class StoragePipeline:
     Rows go to a background writer thread that commits in batches (group commit), so the event
     loop never waits on the database and batches grow with the crawl's rate. Everything queued is
     written on spider close, which Scrapy also reaches on SIGINT/SIGTERM. Each crawl is recorded
-    in `crawl_runs` with its closing stats.
+    in `crawl_runs` with its closing stats; runs of this host whose process died are closed first.
+
+    No silent loss: a batch the database refuses (after `retry_seconds` of retries where the failure
+    is transient) goes, with every later row, to a recovery file in `recovery_dir`; the crawl stops
+    as `storage_failed` (stats `finnews/dropped/storage_failed` and `finnews/recovery_file`).
     """
 
     def __init__(
-        self, db_url: str | None, batch_size: int, matching: Matching, stats: StatsCollector, linger: float = 0.0
+        self,
+        db_url: str | None,
+        batch_size: int,
+        matching: Matching,
+        crawler: Crawler,
+        linger: float = 0.0,
+        retry_seconds: float = 0.0,
+        recovery_dir: str = "data",
     ) -> None:
         self.db_url = db.database_url(db_url)
         self.batch_size = batch_size
         self.linger = linger
+        self.retry_seconds = retry_seconds
+        self.recovery_dir = recovery_dir
         self.matching = matching
-        self.stats = stats
+        self.crawler = crawler
+        assert crawler.stats is not None
+        self.stats: StatsCollector = crawler.stats
         self.engine: Engine | None = None
         self.writer: ArticleWriter | None = None
+        self.recovery: RecoveryFile | None = None
         self.run_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
-        assert crawler.stats is not None
         settings = crawler.settings
-        matching = Matching(settings.getfloat("FINNEWS_REPRINT_THRESHOLD"))
         pipeline = cls(
             settings.get("FINNEWS_DB_URL"),
             settings.getint("FINNEWS_DB_BATCH_SIZE"),
-            matching,
-            crawler.stats,
+            Matching(settings.getfloat("FINNEWS_REPRINT_THRESHOLD")),
+            crawler,
             settings.getfloat("FINNEWS_DB_LINGER"),
+            settings.getfloat("FINNEWS_DB_RETRY_SECONDS"),
+            settings.get("FINNEWS_RECOVERY_DIR"),
         )
-        crawler.signals.connect(pipeline.spider_opened, signals.spider_opened)
         crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
         try:  # before the crawl starts: a database that cannot be used stops it with one line, no traceback
-            pipeline.engine = db.make_engine(pipeline.db_url)
+            pipeline.engine = db.make_engine(pipeline.db_url, busy_seconds=pipeline.busy_seconds)
         except Exception as exc:
             logger.error("cannot store articles in %s: %s", pipeline.db_url, str(exc).splitlines()[0])
             raise SystemExit(1) from None
         return pipeline
 
-    def open_spider(self) -> None:
-        assert self.engine is not None
-        self.writer = ArticleWriter(self.engine, self.batch_size, self.matching, self.linger)
-        logger.info("storing articles in %s", self.engine.url.render_as_string())
+    @property
+    def busy_seconds(self) -> float:
+        """How long one SQLite statement waits for another connection's lock: a quarter of the retry
+        window (at least 1 s, at most SQLite's usual 30 s), so a lock is retried (and logged) a few times."""
+        return min(db.SQLITE_BUSY_SECONDS, max(1.0, self.retry_seconds / 4))
 
-    def spider_opened(self, spider: Spider) -> None:
-        assert self.engine is not None
-        self.run_id = start_run(self.engine, spider.name, getattr(spider, "site", None))
+    def open_spider(self) -> None:
+        assert self.engine is not None and self.crawler.spider is not None
+        spider = self.crawler.spider
+        try:
+            close_interrupted_runs(self.engine)
+            self.run_id = start_run(self.engine, spider.name, getattr(spider, "site", None))
+        except Exception as exc:  # the writer meets the same failure: retried, else a recovery file
+            logger.error("could not record the crawl run: %s", describe(exc))
+        self.recovery = RecoveryFile(recovery_path(self.recovery_dir, self.run_id, datetime.now(SHANGHAI)))
+        self.writer = ArticleWriter(
+            self.engine, self.batch_size, self.matching, self.linger, self.retry_seconds, self.recovery
+        )
+        logger.info("storing articles in %s (run %s)", self.engine.url.render_as_string(), self.run_id)
 
     async def process_item(self, item: Any) -> Any:
         article = ItemAdapter(item).item
@@ -100,18 +132,39 @@ class StoragePipeline:
         self.stats.inc_value("finnews/stored")
         return item
 
-    def submit(self, row: dict[str, Any] | ReprintRecord) -> asyncio.Future[str | None]:
-        """Queue a row; the future resolves once it is committed (FIFO with everything queued before)."""
+    async def submit(self, row: dict[str, Any] | ReprintRecord) -> str | None:
+        """Store a row (FIFO with everything queued before): the canonical URL where the writer found
+        it a copy of a stored story, else None. Raises DropItem where the database refused it (the row
+        is in the recovery file, and the crawl stops)."""
         assert self.writer is not None
-        return asyncio.wrap_future(self.writer.submit(row))
+        try:
+            return await asyncio.wrap_future(self.writer.submit(row))
+        except StorageFailed as failure:
+            self._stop(failure)
+            self.stats.inc_value("finnews/dropped/storage_failed")
+            raise DropItem(f"not stored ({failure.cause}), kept in {failure.path}") from None
+
+    def _stop(self, failure: StorageFailed) -> None:
+        """The first refused row stops the crawl (its other refused rows just count)."""
+        if self.stats.get_value(RECOVERY_FILE_STAT) is not None:
+            return
+        self.stats.set_value(RECOVERY_FILE_STAT, str(failure.path))
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORAGE_FAILED_REASON))
 
     def close_spider(self) -> None:
         if self.writer is not None:  # None: the database never opened, and the crawl stopped at once
             self.writer.close()
+        if self.recovery is not None:
+            self.recovery.close()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.engine is None:
             return
+        if self.writer is not None and self.writer.failure is not None:
+            reason = STORAGE_FAILED_REASON  # also when the failure came as the crawl was closing anyway
         if self.run_id is not None:
-            finish_run(self.engine, self.run_id, reason, self.stats.get_stats())
+            try:
+                finish_run(self.engine, self.run_id, reason, self.stats.get_stats())
+            except Exception as exc:
+                logger.error("could not close crawl run %s (%s): the next crawl closes it", self.run_id, describe(exc))
         self.engine.dispose()

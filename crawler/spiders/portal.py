@@ -304,6 +304,9 @@ def _page_url(fetched: str, declared: str | None, profile: profiles.Profile) -> 
 
 def _profiles(site: str | None, start_url: str | None, dirs: profiles.ProfileDirs) -> list[profiles.Profile]:
     start_urls = [url.strip() for url in (start_url or "").split(",") if url.strip()]
+    for url in start_urls:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise ValueError(f"-a start_url: {url!r} is not an http(s) URL")
     if site is None:
         return [profiles.generic(urlsplit(url).netloc, [url]) for url in start_urls]
     names = profiles.available(dirs) if site == "all" else site.split(",")

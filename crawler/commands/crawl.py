@@ -1,0 +1,68 @@
+"""`scrapy crawl`, with the exit statuses of `crawler.exitcodes`: 0 done, 1 could not start (one ERROR
+line, no traceback), 3 storage failed (a recovery file was written), 4 nothing crawled."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy.commands import crawl
+from scrapy.exceptions import UsageError
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+from crawler.exitcodes import ExitCode, exit_code
+
+if TYPE_CHECKING:
+    import argparse
+
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class Command(crawl.Command):
+    def long_desc(self) -> str:
+        return (
+            "Run a spider of the current project, by name. Exit status: 0 done, 1 could not start, "
+            "2 bad usage, 3 storage failed (the rows not stored are in a recovery file), 4 nothing crawled."
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give one spider: scrapy crawl portal -a site=NAME" if args else "")
+        assert self.crawler_process is not None
+        self.start_error: str | None = None
+        try:
+            crawler = self._create_crawler(args[0])
+        except KeyError as exc:  # the spider loader's "Spider not found: NAME"
+            self._cannot_start(exc.args[0] if exc.args else exc)
+            self.exitcode = int(ExitCode.CANNOT_START)
+            return
+        _on_error(self.crawler_process.crawl(crawler, **opts.spargs), self._cannot_start)
+        self.crawler_process.start()
+        self.exitcode = int(self.outcome(crawler))
+
+    def outcome(self, crawler: Crawler) -> ExitCode:
+        if self.start_error is not None or crawler.stats is None or crawler.spider is None:
+            return ExitCode.CANNOT_START
+        if self.crawler_process is not None and self.crawler_process.bootstrap_failed:
+            return ExitCode.CANNOT_START
+        return exit_code(crawler.stats.get_stats())
+
+    def _cannot_start(self, error: BaseException | str) -> None:
+        """One ERROR line for a crawl that failed to start or crashed (the traceback at DEBUG level)."""
+        self.start_error = str(error).splitlines()[0] if str(error) else type(error).__name__
+        logger.error("cannot crawl: %s", self.start_error)
+        if isinstance(error, BaseException):
+            logger.debug("cannot crawl", exc_info=error)
+
+
+def _on_error(started: Any, report: Any) -> None:
+    """Call `report(exception)` when the crawl `started` (a Task or a Deferred, by reactor) fails,
+    which also keeps asyncio and Twisted from logging the exception with its traceback."""
+    if isinstance(started, asyncio.Future):
+        started.add_done_callback(lambda task: task.cancelled() or (task.exception() and report(task.exception())))
+    elif isinstance(started, Deferred):
+        started.addErrback(lambda failure: report(failure.value) if isinstance(failure, Failure) else None)

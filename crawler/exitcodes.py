@@ -1,0 +1,49 @@
+"""What the exit status of `scrapy crawl portal` means (cron and scrapyd users alert on it).
+
+| status | meaning |
+|---|---|
+| 0 | the crawl ran (finished, or stopped by Ctrl-C/SIGTERM or a CLOSESPIDER_* limit) and stored what it fetched |
+| 1 | the crawl could not start: bad spider arguments, profile, settings, database or Redis (one ERROR line) |
+| 2 | bad command-line usage (Scrapy's own: an unknown option) |
+| 3 | storage failed: the crawl stopped, the rows not stored are in a recovery file (`finnews db import FILE`) |
+| 4 | nothing crawled: no article page was fetched and nothing stored (a portal that answers nothing, a wrong URL) |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import IntEnum
+from typing import Any
+
+
+class ExitCode(IntEnum):
+    DONE = 0
+    CANNOT_START = 1
+    USAGE = 2
+    STORAGE_FAILED = 3
+    NOTHING_CRAWLED = 4
+
+
+#: The finish reason of a crawl stopped because the database refused its rows.
+STORAGE_FAILED_REASON = "storage_failed"
+#: The stat naming the recovery file of a crawl whose rows the database refused.
+RECOVERY_FILE_STAT = "finnews/recovery_file"
+
+
+def exit_code(stats: Mapping[str, Any]) -> ExitCode:
+    """The exit status of a crawl that started, from its closing stats.
+
+    >>> exit_code({"finish_reason": "finished", "finnews/pages/article": 3, "finnews/stored": 3}).name
+    'DONE'
+    >>> exit_code({"finish_reason": "finished", "finnews/pages/article": 3}).name  # all known already
+    'DONE'
+    >>> exit_code({"finish_reason": "finished"}).name
+    'NOTHING_CRAWLED'
+    >>> exit_code({"finish_reason": "storage_failed", RECOVERY_FILE_STAT: "data/r.jsonl"}).name
+    'STORAGE_FAILED'
+    """
+    if stats.get(RECOVERY_FILE_STAT) or stats.get("finish_reason") == STORAGE_FAILED_REASON:
+        return ExitCode.STORAGE_FAILED
+    if not stats.get("finnews/pages/article") and not stats.get("finnews/stored"):
+        return ExitCode.NOTHING_CRAWLED
+    return ExitCode.DONE
