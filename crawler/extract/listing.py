@@ -8,23 +8,28 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler import vocabulary
 from crawler.extract.patterns import DATE_TEXT
 from crawler.extract.urls import absolute_url, canonical_url, site_host
+from crawler.scope import registrable_domain
 
 ARTICLE, LISTING = "article", "listing"
 
-# Links to files that are no web pages: "/uploads/report.pdf", "/uploads/allimg/240903/1-1.jpg".
-BINARY_EXTENSIONS = frozenset({
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "gz",
-    "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "mp3", "mp4", "avi", "flv", "exe", "apk",
+# Links to documents, no web pages but the entries of announcement lists: "/upload/report.pdf".
+DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "txt"})
+# Links to media and archives, never an entry of a list: "/uploads/allimg/240903/1-1.jpg", "/app.apk".
+MEDIA_EXTENSIONS = frozenset({
+    "zip", "rar", "7z", "gz", "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "mp3", "mp4", "avi",
+    "flv", "exe", "apk", "css", "js",
 })  # fmt: skip
 
 #: A link text at least this long (spaces aside) is a title: "央行开展逆回购操作"; the names in nav bars,
@@ -57,32 +62,106 @@ LISTING_DATE = re.compile(
 )
 
 
-def site_links(sel: Selector, page_url: str, host: str | None = None) -> Iterator[tuple[str, Selector]]:
-    """(canonical absolute URL, `<a>` element) of every link to an HTML page of the same site, in page
-    order; links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
+def site_links(page: Selector | HtmlElement, page_url: str, host: str | None = None) -> list[Link]:
+    """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
+    links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
 
-    >>> page = Selector(text='<a href="/a/1.html">x</a><a href="http://other/b">y</a><a href="f.pdf">z</a>'
-    ...                      '<a href="http://m.host.cn/a/2.html">w</a>')
+    The site is the page's registrable domain (a news portal links its articles on `money.` and `tech.`
+    hosts from its `news.` pages); `on_site` tells links on the host itself. Links to documents
+    (`is_document`: "/upload/report.pdf") are kept: announcement lists are lists of them; links to media
+    and archives are not.
+
+    >>> page = Selector(text='<a href="/a/1.html">x</a><a href="http://other/b">y</a><a href="f.jpg">z</a>'
+    ...                      '<a href="http://m.host.cn/a/2.html">w</a><a href="//tech.host.cn/a/3.html">v</a>')
     >>> [url for url, _ in site_links(page, "http://www.host.cn/list/")]
-    ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html']
+    ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
     """
-    host = host or urlsplit(page_url).netloc
-    site = site_host(host)
-    for link in sel.xpath("//a[@href]"):
-        href = (link.root.get("href") or "").strip()  # not .attrib: one bad attribute name breaks its dict
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            continue
-        url = absolute_url(page_url, href)
-        if url is None:
-            continue
-        parts = urlsplit(url)
-        extension = parts.path.rpartition(".")[2].lower()
-        if parts.scheme in ("http", "https") and site_host(parts.netloc) == site and extension not in BINARY_EXTENSIONS:
-            try:
-                canonical = canonical_url(url, host)
-            except ValueError:  # a host IDNA cannot encode ("http://a..b/")
-                continue
-            yield canonical, link
+    root = page.root if isinstance(page, Selector) else page
+    host = (host or urlsplit(page_url).netloc).lower()
+    site, domain = site_host(host), _registrable(host)
+    base = urlsplit(page_url)
+    origin = (base.scheme, base.netloc) if base.scheme in ("http", "https") and base.netloc else None
+    resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
+    links = []
+    for link in _LINKS(root):
+        href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
+        if href not in resolved:
+            resolved[href] = _site_url(href, page_url, origin, host, site, domain)
+        url = resolved[href]
+        if url is not None:
+            links.append((url, link))
+    return links
+
+
+#: (canonical URL, `<a>` element): what `site_links` gives.
+Link = tuple[str, HtmlElement]
+
+_LINKS = etree.XPath("//a[@href]")
+# An href that needs no urljoin: absolute or root-relative, printable ASCII without spaces, no dot
+# segment, a port under 10000 if any ("http://www.x.cn/a/1.html", "http://127.0.0.1:8601/", "/a/1.html?id=2"); anything else takes `absolute_url`.
+_PLAIN_ABSOLUTE = re.compile(r"https?://([A-Za-z0-9.-]+(?::[1-9][0-9]{0,3})?)([/?#][!-~]*)?")
+_PLAIN_ROOTED = re.compile(r"/(?!/)[!-~]*")
+
+
+def _site_url(
+    href: str, page_url: str, origin: tuple[str, str] | None, host: str, site: str, domain: str | None
+) -> str | None:
+    """The canonical URL of `href` if it is a link to a page of the site, else None."""
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    plain = _PLAIN_ABSOLUTE.fullmatch(href)
+    if plain and "/." not in href:
+        url, netloc, rest = href, plain.group(1), plain.group(2) or ""
+    elif origin is not None and _PLAIN_ROOTED.fullmatch(href) and "/." not in href:
+        url, netloc, rest = f"{origin[0]}://{origin[1]}{href}", origin[1], href
+    else:
+        absolute = absolute_url(page_url, href)
+        if absolute is None:
+            return None
+        parts = urlsplit(absolute)
+        if parts.scheme not in ("http", "https"):
+            return None
+        url, netloc, rest = absolute, parts.netloc, parts.path
+    path = rest.partition("?")[0].partition("#")[0]
+    if path.rpartition(".")[2].lower() in MEDIA_EXTENSIONS:
+        return None
+    netloc = netloc.lower()
+    if netloc == host:
+        variant = None
+    elif site_host(netloc) == site:
+        variant = host  # "m.x.cn" put on "www.x.cn"
+    elif domain is not None and _registrable(netloc) == domain:
+        variant = None
+    else:
+        return None
+    try:
+        return canonical_url(url, variant)
+    except ValueError:  # a host IDNA cannot encode ("http://a..b/")
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _registrable(netloc: str) -> str | None:
+    """The registrable domain of a host (port aside): "news.x.com.cn:80" -> "x.com.cn"; None for an IP."""
+    return registrable_domain(netloc.rpartition("@")[2].partition(":")[0])
+
+
+def on_site(url: str, host: str) -> bool:
+    """Whether `url` is on `host` or a variant of it (m., wap., www.), not on another host of its domain.
+
+    >>> on_site("http://m.x.cn/a/1.html", "www.x.cn"), on_site("http://tech.x.cn/a/1.html", "www.x.cn")
+    (True, False)
+    """
+    return site_host(urlsplit(url).netloc) == site_host(host)
+
+
+def is_document(url: str) -> bool:
+    """Whether `url` names a document file rather than a web page: "/upload/2024/report.pdf".
+
+    >>> is_document("http://x.cn/upload/report.PDF"), is_document("http://x.cn/a/1.html")
+    (True, False)
+    """
+    return urlsplit(url).path.rpartition(".")[2].lower() in DOCUMENT_EXTENSIONS
 
 
 # The scheme and host of an absolute link: "https://www.x.cn/a/1.html", "//www.x.cn/b/".
@@ -119,7 +198,7 @@ class MainList(NamedTuple):
     text_chars: int  # characters of text in the list's block, dates and summaries included
 
 
-def main_list(links: Sequence[tuple[str, Selector]]) -> MainList:
+def main_list(links: Sequence[tuple[str, HtmlElement | Selector]]) -> MainList:
     """The main list among `links` (`site_links` of a page): of the blocks of titled links (a link's block
     is its nearest ancestor holding another titled link too), the one with the most links (two at
     least) whose heading names no widget (`WIDGET_HEADING`). Nav bars and footers hold no titles.
@@ -134,8 +213,9 @@ def main_list(links: Sequence[tuple[str, Selector]]) -> MainList:
     """
     titled: dict[str, HtmlElement] = {}
     for url, link in links:
-        if url not in titled and _chars(link.root.text_content()) >= MIN_TITLE_CHARS:
-            titled[url] = link.root
+        element = link.root if isinstance(link, Selector) else link
+        if url not in titled and _chars(element.text_content()) >= MIN_TITLE_CHARS:
+            titled[url] = element
     blocks = _blocks(titled)
     for block, members in sorted(blocks.items(), key=lambda item: -len(item[1])):
         if len(members) >= 2 and not _is_widget(block):
