@@ -397,6 +397,86 @@ def print_failures(run: Run, pages: Sequence[Page]) -> None:
             print(f"  {run.name:<12}{page.name}: " + "; ".join(misses))
 
 
+#: The steps of `crawler.cli.extract_record` timed by `--stages`: (module, name) of each function as its caller
+#: looks it up; the steps of `extract_article` are inside its own time, and "article, rest" is what remains.
+STAGES = (
+    ("crawler.cli", "decode_html", "decode"),
+    ("crawler.cli", "Selector", "parse"),
+    ("crawler.cli", "own_url", "own URL"),
+    ("crawler.cli", "site_links", "site links"),
+    ("crawler.cli", "main_list", "main list"),
+    ("crawler.cli", "page_kind", "page kind"),
+    ("crawler.cli", "extract_article", "article"),
+    ("crawler.extract.article", "find_headline", "headline"),
+    ("crawler.extract.article", "find_body", "body block"),
+    ("crawler.extract.article", "meta_line", "meta line"),
+    ("crawler.extract.article", "spaced_text", "meta text"),
+    ("crawler.extract.article", "publication_date", "date"),
+    ("crawler.extract.article", "body_text", "body text"),
+    ("crawler.extract.article", "byline_after", "byline"),
+    ("crawler.extract.article", "views_by_headline", "views"),
+    ("crawler.extract.article", "profile_author", "profile author"),
+    ("crawler.extract.article", "counter_url", "counter"),
+    ("crawler.extract.article", "find_category", "category"),
+    ("crawler.extract.article", "declares_reprint", "reprint notice"),
+    ("crawler.extract.article", "site_names", "site names"),
+    ("crawler.cli", "normalize_article", "normalise"),
+)
+
+
+def stage_costs(pages: Sequence[Page], repeat: int) -> dict[str, float]:
+    """Median milliseconds per page of each step of `extract_record` (`STAGES`), each page's steps taken
+    from its fastest run; "total" is the median of the whole call, "article, rest" the part of the article
+    steps no named step covers."""
+    import importlib
+
+    spent: Counter[str] = Counter()
+
+    def timed(function: Callable[..., Any], label: str) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                result = function(*args, **kwargs)
+                return list(result) if label == "site links" else result
+            finally:
+                spent[label] += time.perf_counter() - started
+
+        return run
+
+    originals = []
+    for module_name, name, label in STAGES:
+        module = importlib.import_module(module_name)
+        originals.append((module, name, getattr(module, name)))
+        setattr(module, name, timed(getattr(module, name), label))
+    per_page: list[dict[str, float]] = []
+    now = datetime.now(SHANGHAI)
+    try:
+        for page in pages:
+            best: dict[str, float] = {}
+            for _ in range(repeat + 1):  # the first run warms up
+                spent.clear()
+                started = time.perf_counter()
+                with contextlib.suppress(Exception):
+                    extract_record(page.html, page_url(page), now)
+                spent["total"] = time.perf_counter() - started
+                if not best or spent["total"] < best["total"]:
+                    best = dict(spent)
+            inner = sum(best.get(label, 0.0) for module, _, label in STAGES if module == "crawler.extract.article")
+            best["article, rest"] = best.get("article", 0.0) - inner
+            per_page.append(best)
+    finally:
+        for module, name, function in originals:
+            setattr(module, name, function)
+    labels = ["total", *(label for _, _, label in STAGES), "article, rest"]
+    return {label: statistics.median(1000 * costs.get(label, 0.0) for costs in per_page) for label in labels}
+
+
+def print_stages(costs: dict[str, float]) -> None:
+    print("\nfinnews: median ms per page of each step of extract_record (steps timed apart; medians do not add up)")
+    for label, ms in costs.items():
+        print(f"  {label:<16}{ms:8.3f}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dirs", nargs="*", type=Path, default=[PROJECT / "tests" / "golden"], metavar="DIR")
@@ -407,6 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per page and extractor (fastest counts)")
     parser.add_argument("--verbose", action="store_true", help="list every page an extractor got wrong")
+    parser.add_argument("--stages", action="store_true", help="finnews only: what each step of a page costs")
     args = parser.parse_args(argv)
     for noisy in ("trafilatura", "htmldate", "courlan"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
@@ -415,6 +496,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not pages:
         print(f"no NAME.html + NAME.json pages under {', '.join(map(str, args.dirs))}", file=sys.stderr)
         return 2
+    if args.stages:
+        print(f"{len(pages)} pages; each page's steps from its fastest of {args.repeat} runs")
+        print_stages(stage_costs(pages, args.repeat))
+        return 0
     runs: list[Run] = []
     cli_run, cli_seconds = finnews_cli(pages)
     cli_run.seconds = run_extractor("finnews", finnews_in_process(datetime.now(SHANGHAI)), pages, args.repeat).seconds

@@ -241,7 +241,7 @@ def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profi
     sel = Selector(text=text, type="html")
     if not url.startswith(("http://", "https://")):
         url = own_url(sel) or url
-    main = main_list(list(site_links(sel, url)))
+    main = main_list(site_links(sel, url))
     kind = page_kind(sel, main)
     raw = extract_article(sel, url, profile.fields if profile else None)
     site = profile.name if profile else urlsplit(url).netloc

@@ -68,6 +68,13 @@ def test_profiles_classify_their_portals_urls(name: str, url: str, kind: str) ->
         "http://x.cn/2024-09/03/c_1130.htm",
         "http://x.cn/news/t20240903_123.html",
         "http://x.cn/article/123.html",
+        "http://finance.x.cn/china/2019-08-28/doc-ihytcitn2817.shtml",
+        "http://x.cn/n1/2019/0828/c1004-31321.html",
+        "https://news.x.cn/20/0802/16/FJ1P0UTC0001899O.html",
+        "https://new.x.cn/omn/20200704/20200704A04HVX00.html",
+        "http://x.cn/a/202112081234567890.html",
+        "http://x.cn/main/a/20200709/12323944.shtml",
+        "http://x.cn/gov/t20240903_123.html",
     ],
 )
 def test_generic_article_patterns(url: str) -> None:
@@ -75,8 +82,14 @@ def test_generic_article_patterns(url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["http://x.cn/", "http://x.cn/news/", "http://x.cn/news/list_5_2.html", "http://x.cn/about.html"]
-)
+    "url",
+    [
+        "http://x.cn/", "http://x.cn/news/", "http://x.cn/news/list_5_2.html", "http://x.cn/about.html",
+        "http://x.cn/2024/", "http://x.cn/2024-09-03/", "http://x.cn/news/index_2.html", "http://x.cn/20240903/",
+        "http://x.cn/n1/2019/0828/", "http://x.cn/china/2019-08-28/", "http://x.cn/special/2020chunyun/",
+        "http://x.cn/photoview/4TM10005/167904.html",
+    ],
+)  # fmt: skip
 def test_generic_profile_treats_other_pages_as_listings(url: str) -> None:
     profile = profiles.generic("x.cn", ["http://x.cn/"])
     assert not profile.is_article(url) and profile.is_listing(url)

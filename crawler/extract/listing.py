@@ -8,23 +8,28 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler import vocabulary
-from crawler.extract.patterns import DATE_TEXT
+from crawler.extract.patterns import DATE_TEXT, YEARLESS_DATE_TEXT
 from crawler.extract.urls import absolute_url, canonical_url, site_host
+from crawler.scope import registrable_domain
 
 ARTICLE, LISTING = "article", "listing"
 
-# Links to files that are no web pages: "/uploads/report.pdf", "/uploads/allimg/240903/1-1.jpg".
-BINARY_EXTENSIONS = frozenset({
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "gz",
-    "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "mp3", "mp4", "avi", "flv", "exe", "apk",
+# Links to documents, no web pages but the entries of announcement lists: "/upload/report.pdf".
+DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "txt"})
+# Links to media and archives, never an entry of a list: "/uploads/allimg/240903/1-1.jpg", "/app.apk".
+MEDIA_EXTENSIONS = frozenset({
+    "zip", "rar", "7z", "gz", "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "mp3", "mp4", "avi",
+    "flv", "exe", "apk", "css", "js",
 })  # fmt: skip
 
 #: A link text at least this long (spaces aside) is a title: "央行开展逆回购操作"; the names in nav bars,
@@ -40,13 +45,22 @@ MAX_HEADING_CHARS = 12
 RELATIVE_TIME = vocabulary.RELATIVE_TIME
 
 # Page metadata that says a page is a (dated) article: <meta property="og:type" content="article">,
-# <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, and government sites'
-# <meta name="PubDate" content="2024-09-03 16:20">.
-ARTICLE_META = (
-    "//meta[@property='og:type' and @content='article' or @property='article:published_time' or @name='PubDate']"
+# <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, government sites'
+# <meta name="PubDate" content="2024-09-03 16:20"> and <meta name="firstpublishedtime" content="2007-08-20-23:59:59">,
+# <meta name="publishdate">, <meta itemprop="datePublished">. Not <meta name="lastmodifiedtime"> alone.
+ARTICLE_META = etree.XPath(
+    "//meta[@property='og:type' and @content='article'"
+    " or re:test(concat(@name, ' ', @property, ' ', @itemprop), 'publish|pubdate|pubtime|release_?date', 'i')"
+    " and re:test(@content, '[12][0-9]{3}')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
 )
-#: How far before its text an article without an `<h1>` shows its date (its meta line), in characters.
+#: How far before its text an article without an `<h1>` shows its date (its meta line), in characters; and
+#: how far into its text block (which may hold headline and meta line).
 META_CHARS = 200
+#: The longest text that is a meta line's part, not a sentence of the text: "2024-09-03 11:54 来源：新华社".
+MAX_META_LINE = 60
+#: The text of an article whose related list or comment feed, after it, holds more text than it does.
+MIN_ARTICLE_CHARS = 300
 
 # A listing's date, alone in its element but for a label or brackets: "2024-09-03", "[09-03]", "日期:09-03",
 # "9月3日", "09-03 11:54", "3小时前", "昨天 14:20", "(2024年9月3日)". Not: "阅读 123", "12.5%", "第3期", "财经".
@@ -57,32 +71,106 @@ LISTING_DATE = re.compile(
 )
 
 
-def site_links(sel: Selector, page_url: str, host: str | None = None) -> Iterator[tuple[str, Selector]]:
-    """(canonical absolute URL, `<a>` element) of every link to an HTML page of the same site, in page
-    order; links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
+def site_links(page: Selector | HtmlElement, page_url: str, host: str | None = None) -> list[Link]:
+    """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
+    links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
 
-    >>> page = Selector(text='<a href="/a/1.html">x</a><a href="http://other/b">y</a><a href="f.pdf">z</a>'
-    ...                      '<a href="http://m.host.cn/a/2.html">w</a>')
+    The site is the page's registrable domain (a news portal links its articles on `money.` and `tech.`
+    hosts from its `news.` pages); `on_site` tells links on the host itself. Links to documents
+    (`is_document`: "/upload/report.pdf") are kept: announcement lists are lists of them; links to media
+    and archives are not.
+
+    >>> page = Selector(text='<a href="/a/1.html">x</a><a href="http://other/b">y</a><a href="f.jpg">z</a>'
+    ...                      '<a href="http://m.host.cn/a/2.html">w</a><a href="//tech.host.cn/a/3.html">v</a>')
     >>> [url for url, _ in site_links(page, "http://www.host.cn/list/")]
-    ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html']
+    ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
     """
-    host = host or urlsplit(page_url).netloc
-    site = site_host(host)
-    for link in sel.xpath("//a[@href]"):
-        href = (link.root.get("href") or "").strip()  # not .attrib: one bad attribute name breaks its dict
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            continue
-        url = absolute_url(page_url, href)
-        if url is None:
-            continue
-        parts = urlsplit(url)
-        extension = parts.path.rpartition(".")[2].lower()
-        if parts.scheme in ("http", "https") and site_host(parts.netloc) == site and extension not in BINARY_EXTENSIONS:
-            try:
-                canonical = canonical_url(url, host)
-            except ValueError:  # a host IDNA cannot encode ("http://a..b/")
-                continue
-            yield canonical, link
+    root = page.root if isinstance(page, Selector) else page
+    host = (host or urlsplit(page_url).netloc).lower()
+    site, domain = site_host(host), _registrable(host)
+    base = urlsplit(page_url)
+    origin = (base.scheme, base.netloc) if base.scheme in ("http", "https") and base.netloc else None
+    resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
+    links = []
+    for link in _LINKS(root):
+        href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
+        if href not in resolved:
+            resolved[href] = _site_url(href, page_url, origin, host, site, domain)
+        url = resolved[href]
+        if url is not None:
+            links.append((url, link))
+    return links
+
+
+#: (canonical URL, `<a>` element): what `site_links` gives.
+Link = tuple[str, HtmlElement]
+
+_LINKS = etree.XPath("//a[@href]")
+# An href that needs no urljoin: absolute or root-relative, printable ASCII without spaces, no dot
+# segment, a port under 10000 if any ("http://www.x.cn/a/1.html", "http://127.0.0.1:8601/", "/a/1.html?id=2"); anything else takes `absolute_url`.
+_PLAIN_ABSOLUTE = re.compile(r"https?://([A-Za-z0-9.-]+(?::[1-9][0-9]{0,3})?)([/?#][!-~]*)?")
+_PLAIN_ROOTED = re.compile(r"/(?!/)[!-~]*")
+
+
+def _site_url(
+    href: str, page_url: str, origin: tuple[str, str] | None, host: str, site: str, domain: str | None
+) -> str | None:
+    """The canonical URL of `href` if it is a link to a page of the site, else None."""
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    plain = _PLAIN_ABSOLUTE.fullmatch(href)
+    if plain and "/." not in href:
+        url, netloc, rest = href, plain.group(1), plain.group(2) or ""
+    elif origin is not None and _PLAIN_ROOTED.fullmatch(href) and "/." not in href:
+        url, netloc, rest = f"{origin[0]}://{origin[1]}{href}", origin[1], href
+    else:
+        absolute = absolute_url(page_url, href)
+        if absolute is None:
+            return None
+        parts = urlsplit(absolute)
+        if parts.scheme not in ("http", "https"):
+            return None
+        url, netloc, rest = absolute, parts.netloc, parts.path
+    path = rest.partition("?")[0].partition("#")[0]
+    if path.rpartition(".")[2].lower() in MEDIA_EXTENSIONS:
+        return None
+    netloc = netloc.lower()
+    if netloc == host:
+        variant = None
+    elif site_host(netloc) == site:
+        variant = host  # "m.x.cn" put on "www.x.cn"
+    elif domain is not None and _registrable(netloc) == domain:
+        variant = None
+    else:
+        return None
+    try:
+        return canonical_url(url, variant)
+    except ValueError:  # a host IDNA cannot encode ("http://a..b/")
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _registrable(netloc: str) -> str | None:
+    """The registrable domain of a host (port aside): "news.x.com.cn:80" -> "x.com.cn"; None for an IP."""
+    return registrable_domain(netloc.rpartition("@")[2].partition(":")[0])
+
+
+def on_site(url: str, host: str) -> bool:
+    """Whether `url` is on `host` or a variant of it (m., wap., www.), not on another host of its domain.
+
+    >>> on_site("http://m.x.cn/a/1.html", "www.x.cn"), on_site("http://tech.x.cn/a/1.html", "www.x.cn")
+    (True, False)
+    """
+    return site_host(urlsplit(url).netloc) == site_host(host)
+
+
+def is_document(url: str) -> bool:
+    """Whether `url` names a document file rather than a web page: "/upload/2024/report.pdf".
+
+    >>> is_document("http://x.cn/upload/report.PDF"), is_document("http://x.cn/a/1.html")
+    (True, False)
+    """
+    return urlsplit(url).path.rpartition(".")[2].lower() in DOCUMENT_EXTENSIONS
 
 
 # The scheme and host of an absolute link: "https://www.x.cn/a/1.html", "//www.x.cn/b/".
@@ -117,9 +205,10 @@ class MainList(NamedTuple):
 
     dates: dict[str, str | None]  # URL -> the date text shown beside its link (None: no date)
     text_chars: int  # characters of text in the list's block, dates and summaries included
+    block: HtmlElement | None = None  # the list's block
 
 
-def main_list(links: Sequence[tuple[str, Selector]]) -> MainList:
+def main_list(links: Sequence[tuple[str, HtmlElement | Selector]]) -> MainList:
     """The main list among `links` (`site_links` of a page): of the blocks of titled links (a link's block
     is its nearest ancestor holding another titled link too), the one with the most links (two at
     least) whose heading names no widget (`WIDGET_HEADING`). Nav bars and footers hold no titles.
@@ -134,12 +223,14 @@ def main_list(links: Sequence[tuple[str, Selector]]) -> MainList:
     """
     titled: dict[str, HtmlElement] = {}
     for url, link in links:
-        if url not in titled and _chars(link.root.text_content()) >= MIN_TITLE_CHARS:
-            titled[url] = link.root
+        element = link.root if isinstance(link, Selector) else link
+        if url not in titled and _chars(element.text_content()) >= MIN_TITLE_CHARS:
+            titled[url] = element
     blocks = _blocks(titled)
     for block, members in sorted(blocks.items(), key=lambda item: -len(item[1])):
         if len(members) >= 2 and not _is_widget(block):
-            return MainList({url: _date_beside(link, block) for url, link in members}, _chars(block.text_content()))
+            dates = {url: _date_beside(link, block) for url, link in members}
+            return MainList(dates, _chars(block.text_content()), block)
     return MainList({}, 0)
 
 
@@ -179,11 +270,11 @@ def _date_beside(link: HtmlElement, block: HtmlElement) -> str | None:
 
 
 def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) -> str:
-    """ARTICLE for a dated page whose main text block (the element whose `<p>` children, or lines
-    between `<br>`s, hold the most text, links aside) holds more text than its main list (`main_list`)
-    holds in all; LISTING otherwise. Dated: a date shows just before its text (a meta line), its
-    metadata dates it (`ARTICLE_META`), or a listing showed `listing_date` beside its link ("关于我们"
-    has a text but no date).
+    """ARTICLE for a dated page whose main text block (`text_block`) holds more text than its main list
+    (`main_list`) holds in all, or at least MIN_ARTICLE_CHARS when the list comes after it (a related
+    feed, a comment list); LISTING otherwise. Dated: a date shows just before its text (a meta
+    line), its metadata dates it (`ARTICLE_META`), or a listing showed `listing_date` beside its link
+    ("关于我们" has a text but no date).
 
     >>> article = Selector(text='<h1>央行开展逆回购</h1><div>2024-09-03 11:54 来源:新华社</div>'
     ...                         '<div><p>央行今日开展1000亿元逆回购操作。</p><p>中标利率持平。</p></div>')
@@ -192,47 +283,105 @@ def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) ->
     >>> page_kind(article, MainList({"/p/1": "09-03", "/p/2": None}, 40))
     'listing'
     """
-    block, chars = _text_block(sel.root)
-    dated = (
-        listing_date is not None
-        or bool(sel.xpath(ARTICLE_META))
-        or (block is not None and _dated_meta_line(sel.root, block))
-    )
-    return ARTICLE if dated and chars > main.text_chars else LISTING
+    block, chars = text_block(sel.root)
+    if chars <= main.text_chars and not (chars >= MIN_ARTICLE_CHARS and _follows(main.block, block)):
+        return LISTING
+    dated = listing_date is not None or bool(ARTICLE_META(sel.root)) or (block is not None and _dated(sel.root, block))
+    return ARTICLE if dated else LISTING
 
 
-def _text_block(root: HtmlElement) -> tuple[HtmlElement | None, int]:
-    """The element whose `<p>` children (links aside) and lines between `<br>`s hold the most text, and
-    how many characters they hold."""
+# Elements that hold a text's runs, not its paragraphs: the text in them counts for the block around.
+_INLINE = frozenset({
+    "span", "font", "strong", "b", "em", "i", "u", "s", "small", "big", "sub", "sup", "br", "img", "label",
+    "code", "mark", "blockquote", "center", "section",
+})  # fmt: skip
+# Text outside links, scripts, styles and form controls, as strings that know their parent element.
+_TEXTS = etree.XPath(
+    "//body//text()[not(ancestor::a or parent::script or parent::style or parent::option or parent::textarea)]"
+)
+
+
+def text_block(root: HtmlElement) -> tuple[HtmlElement | None, int]:
+    """The element holding the most running text (links, scripts and form controls aside), and how
+    many characters: each text counts for the parent of its paragraph (the nearest element that is no
+    inline markup, `_INLINE`), so the paragraphs of an article, `<p>` or `<div>` or lines between `<br>`s,
+    add up in their block, and a listing's summaries count each in its own item.
+
+    >>> block, chars = text_block(Selector(text='<div id="t"><div>央行开展逆回购操作。</div><p>中标利率<b>持平</b>。</p></div>').root)
+    >>> block.get("id"), chars
+    ('t', 17)
+    """
+    paragraph_of: dict[HtmlElement, HtmlElement | None] = {}
     chars: Counter[HtmlElement] = Counter()
-    for p in root.iter("p"):
-        parent = p.getparent()
-        if parent is not None:
-            chars[parent] += _chars(p.text_content()) - sum(_chars(a.text_content()) for a in p.iter("a"))
-    for parent in {br.getparent() for br in root.iter("br")} - {None}:
-        chars[parent] += _chars((parent.text or "") + "".join(child.tail or "" for child in parent))
+    for text in _TEXTS(root):
+        count = _chars(text)
+        if not count:
+            continue
+        owner = text.getparent()
+        if owner is None:
+            continue
+        if text.is_tail:
+            owner = owner.getparent()
+        if owner not in paragraph_of:
+            paragraph = owner
+            while paragraph is not None and paragraph.tag in _INLINE:
+                paragraph = paragraph.getparent()
+            paragraph_of[owner] = paragraph.getparent() if paragraph is not None else None
+        block = paragraph_of[owner]
+        if block is not None:
+            chars[block] += count
     return chars.most_common(1)[0] if chars else (None, 0)
 
 
-def _dated_meta_line(root: HtmlElement, block: HtmlElement) -> bool:
-    """Whether a date or a relative time shows between the first `<h1>` and the text of `block` or,
-    on a page without an `<h1>`, in the META_CHARS characters of text before it."""
-    headline = next(root.iter("h1"), None)
-    text_start = next((child for child in block if child.tag in ("p", "br")), block)
-    around = set(text_start.iterancestors())  # their tails come after the text
-    texts, started = [], headline is None
+def _follows(later: HtmlElement | None, block: HtmlElement | None) -> bool:
+    """Whether the element `later` starts after `block` in the page's source and is not around it."""
+    if later is None or block is None or later.sourceline is None or block.sourceline is None:
+        return False
+    return later.sourceline > block.sourceline and later not in block.iterancestors()
+
+
+def _dated(root: HtmlElement, block: HtmlElement) -> bool:
+    """Whether a date or a relative time shows in the meta line of the text `block`: from the first `<h1>`
+    (or, on a page without an `<h1>` before the block, META_CHARS characters before it) to the block, or
+    as a short text of its own (no sentence of the text: "2024年9月3日下午，……") in the first META_CHARS
+    characters of the block, which may hold the headline and the meta line."""
+    around = set(block.iterancestors())  # their tails come after the block
+    before: list[str] = []
+    headline_at = None
     for element in root.iter():
-        if element is text_start:
+        if element is block:
             break
-        started = started or element is headline
-        if started and isinstance(element.tag, str) and element.tag not in ("script", "style"):  # no comments
-            texts.append(element.text or "")
-        if started and element not in around:
-            texts.append(element.tail or "")
-    text = " ".join(" ".join(texts).split())
-    if headline is None:
+        if element.tag == "h1" and headline_at is None:
+            headline_at = len(before)
+        before.extend(_texts(element, around))
+    text = " ".join(" ".join(before[headline_at or 0 :]).split())
+    if headline_at is None:
         text = text[-META_CHARS:]
-    return bool(DATE_TEXT.search(text) or RELATIVE_TIME.search(text))
+    if DATE_TEXT.search(text) or RELATIVE_TIME.search(text) or YEARLESS_DATE_TEXT.search(text):
+        return True
+    inside = 0  # characters of the block read so far
+    for element in block.iter():
+        for line in _texts(element, {block}):
+            line = " ".join(line.split())
+            if len(line) <= MAX_META_LINE and (
+                DATE_TEXT.search(line) or RELATIVE_TIME.match(line) or LISTING_DATE.fullmatch(line)
+            ):
+                return True
+            inside += len(line)
+        if inside > META_CHARS:
+            break
+    return False
+
+
+def _texts(element: HtmlElement, around: set[HtmlElement]) -> list[str]:
+    """The text of `element` (none for a script, a style or a comment) and its tail (unless it is one of
+    `around`, whose tails come after what is read)."""
+    texts = []
+    if isinstance(element.tag, str) and element.tag not in ("script", "style"):
+        texts.append(element.text or "")
+    if element not in around:
+        texts.append(element.tail or "")
+    return texts
 
 
 def _chars(text: str) -> int:

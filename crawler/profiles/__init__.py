@@ -49,14 +49,20 @@ ProfileDirs = str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None
 #: Fields a profile may override with a CSS/XPath expression.
 FIELDS = frozenset({"title", "meta", "date", "source", "author", "editor", "views", "body", "category"})
 
-# Article URLs of the common CMS families: "/a/20240903/123.html", "/html/2024/finance_0903/123.html",
-# "/zixun/2024/0903/123.html", "/2024-09/03/c_123.htm", "/news/t20240903_123.html", "/article/123.html".
+# Article URLs of the common CMS families and of real portals, each with an example it matches. None
+# matches a channel, a listing page or a page number ("/news/", "/2024/", "/list_5_2.html", "/index_2.html").
 GENERIC_ARTICLE_URLS = (
-    r"/20\d{2}[01]\d[0-3]\d/\d+\.s?html?$",
-    r"/20\d{2}/[a-z_]*[01]\d[0-3]\d/\d+\.s?html?$",
-    r"/20\d{2}-[01]\d/[0-3]\d/[^/]+\.s?html?$",
-    r"/t20\d{6}_\d+\.s?html?$",
-    r"/(?:article|content|show|detail|news)[/_-]\d+\.s?html?$",
+    r"/20\d{2}[01]\d[0-3]\d/\d+\.s?html?$",  # "/a/20240903/123.html", "/main/a/20200709/12323944.shtml"
+    r"/20\d{2}/[a-z_]*[01]\d[0-3]\d/\d+\.s?html?$",  # "/zixun/2024/0903/123.html", "/html/2024/finance_0903/123.html"
+    r"/20\d{2}-[01]\d/[0-3]\d/[^/]+\.s?html?$",  # "/2024-09/03/c_1130.htm"
+    r"/20\d{2}-[01]\d-[0-3]\d/[a-z]+-[a-z0-9]{6,}\.s?html?$",  # "/china/2019-08-28/doc-ihytcitn2817.shtml"
+    r"/20\d{2}/[01]\d[0-3]\d/c\d+-\d+\.html?$",  # "/n1/2019/0828/c1004-31321.html"
+    r"/\d{2}/[01]\d[0-3]\d/[0-2]\d/[0-9A-Z]{16}\.html$",  # "/20/0802/16/FJ1P0UTC0001899O.html"
+    r"/20\d{6}/20\d{6}[A-Z][0-9A-Z]{5,}\.html$",  # "/omn/20200704/20200704A04HVX00.html"
+    r"/20\d{2}[01]\d[0-3]\d\d{6,}\.s?html?$",  # "/a/202112081234567890.html"
+    r"/t20\d{6}_\d+\.s?html?$",  # "/news/t20240903_123.html"
+    r"/(?:article|content|show|detail|news)[/_-]\d+\.s?html?$",  # "/article/123.html", "/news_123.html"
+    r"/(?:doc|a|article|detail)-[a-z0-9]{8,}\.s?html?$",  # "/doc-ihytcitn2817123.shtml"
 )
 
 

@@ -36,7 +36,17 @@ from twisted.python.failure import Failure
 from crawler import distributed, profiles
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.listing import ARTICLE, MainList, main_list, page_kind, site_links, site_name
+from crawler.extract.listing import (
+    ARTICLE,
+    Link,
+    MainList,
+    is_document,
+    main_list,
+    on_site,
+    page_kind,
+    site_links,
+    site_name,
+)
 from crawler.extract.pagination import pagination
 from crawler.extract.urls import absolute_url, canonical_url, same_site
 from crawler.items import Article
@@ -107,7 +117,7 @@ class PortalSpider(Spider):
             self.crawler.stats.inc_value("finnews/skipped/non_html")
             return
         selector = self._selector(response)
-        links = list(site_links(selector, response.url, profile.host))
+        links = site_links(selector, response.url, profile.host)
         yield from self._listing(response, selector, profile, links, main_list(links), page)
 
     def parse_page(
@@ -118,7 +128,7 @@ class PortalSpider(Spider):
             self.crawler.stats.inc_value("finnews/skipped/non_html")
             return
         selector = self._selector(response)
-        links = list(site_links(selector, response.url, profile.host))
+        links = site_links(selector, response.url, profile.host)
         main = main_list(links)
         kind = page_kind(selector, main, listing_date)
         self.crawler.stats.inc_value(f"finnews/classified/{kind}")
@@ -133,7 +143,7 @@ class PortalSpider(Spider):
         response: TextResponse,
         selector: Selector,
         profile: profiles.Profile,
-        links: list[tuple[str, Selector]],
+        links: list[Link],
         main: MainList,
         page: int = 0,
     ) -> Iterator[Request]:
@@ -149,8 +159,10 @@ class PortalSpider(Spider):
         pages = pagination(links, response.url, max_pages)
         paging = set(pages)
         for url, _ in links:
-            if url in self.requested or url in paging or profile.is_denied(url):
+            if url in self.requested or url in paging or profile.is_denied(url) or is_document(url):
                 continue
+            if url not in main.dates and not on_site(url, profile.host):  # another host of the domain: its
+                continue  # main-list articles are followed, not its nav bars
             if profile.is_article(url):
                 yield self._article_request(url, profile, main.dates.get(url))
             elif url in main.dates and profile.classify_by_content:  # listed, at a URL of no known pattern
@@ -221,7 +233,13 @@ class PortalSpider(Spider):
         article.listing_date_raw = listing_date
         if self.settings.getbool("FINNEWS_FOLLOW_RELATED"):  # 相关推荐, 上一篇/下一篇, 栏目排行 ...
             for link_url, _ in site_links(selector, response.url, profile.host):
-                if link_url not in self.requested and profile.is_article(link_url) and not profile.is_denied(link_url):
+                if (
+                    link_url not in self.requested
+                    and on_site(link_url, profile.host)
+                    and profile.is_article(link_url)
+                    and not profile.is_denied(link_url)
+                    and not is_document(link_url)
+                ):
                     yield self._article_request(link_url, profile, None)
         if raw.counter_url:
             yield Request(
