@@ -44,7 +44,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -430,7 +430,7 @@ def stage_costs(pages: Sequence[Page], repeat: int) -> dict[str, float]:
     steps no named step covers."""
     import importlib
 
-    spent: Counter[str] = Counter()
+    spent: dict[str, float] = defaultdict(float)
 
     def timed(function: Callable[..., Any], label: str) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -20,7 +19,6 @@ from parsel import Selector
 from crawler import vocabulary
 from crawler.extract.patterns import DATE_TEXT, YEARLESS_DATE_TEXT
 from crawler.extract.urls import absolute_url, canonical_url, site_host
-from crawler.scope import registrable_domain
 
 ARTICLE, LISTING = "article", "listing"
 
@@ -75,19 +73,20 @@ def site_links(page: Selector | HtmlElement, page_url: str, host: str | None = N
     """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
     links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
 
-    The site is the page's registrable domain (a news portal links its articles on `money.` and `tech.`
-    hosts from its `news.` pages); `on_site` tells links on the host itself. Links to documents
+    The site is the page's host and its variants (another host of the same domain, `tech.` from a `news.`
+    page, is another site here: taking those in made real listings' main lists worse, see
+    tests/realpages). Links to documents
     (`is_document`: "/upload/report.pdf") are kept: announcement lists are lists of them; links to media
     and archives are not.
 
     >>> page = Selector(text='<a href="/a/1.html">x</a><a href="http://other/b">y</a><a href="f.jpg">z</a>'
     ...                      '<a href="http://m.host.cn/a/2.html">w</a><a href="//tech.host.cn/a/3.html">v</a>')
     >>> [url for url, _ in site_links(page, "http://www.host.cn/list/")]
-    ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
+    ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html']
     """
     root = page.root if isinstance(page, Selector) else page
     host = (host or urlsplit(page_url).netloc).lower()
-    site, domain = site_host(host), _registrable(host)
+    site = site_host(host)
     base = urlsplit(page_url)
     origin = (base.scheme, base.netloc) if base.scheme in ("http", "https") and base.netloc else None
     resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
@@ -95,7 +94,7 @@ def site_links(page: Selector | HtmlElement, page_url: str, host: str | None = N
     for link in _LINKS(root):
         href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
         if href not in resolved:
-            resolved[href] = _site_url(href, page_url, origin, host, site, domain)
+            resolved[href] = _site_url(href, page_url, origin, host, site)
         url = resolved[href]
         if url is not None:
             links.append((url, link))
@@ -112,9 +111,7 @@ _PLAIN_ABSOLUTE = re.compile(r"https?://([A-Za-z0-9.-]+(?::[1-9][0-9]{0,3})?)([/
 _PLAIN_ROOTED = re.compile(r"/(?!/)[!-~]*")
 
 
-def _site_url(
-    href: str, page_url: str, origin: tuple[str, str] | None, host: str, site: str, domain: str | None
-) -> str | None:
+def _site_url(href: str, page_url: str, origin: tuple[str, str] | None, host: str, site: str) -> str | None:
     """The canonical URL of `href` if it is a link to a page of the site, else None."""
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
@@ -139,20 +136,12 @@ def _site_url(
         variant = None
     elif site_host(netloc) == site:
         variant = host  # "m.x.cn" put on "www.x.cn"
-    elif domain is not None and _registrable(netloc) == domain:
-        variant = None
     else:
         return None
     try:
         return canonical_url(url, variant)
     except ValueError:  # a host IDNA cannot encode ("http://a..b/")
         return None
-
-
-@lru_cache(maxsize=4096)
-def _registrable(netloc: str) -> str | None:
-    """The registrable domain of a host (port aside): "news.x.com.cn:80" -> "x.com.cn"; None for an IP."""
-    return registrable_domain(netloc.rpartition("@")[2].partition(":")[0])
 
 
 def on_site(url: str, host: str) -> bool:
