@@ -3,7 +3,7 @@
 `tests/golden/NAME.html` holds a page's raw bytes as a server would send them (several GBK/GB2312,
 two with a wrong declared charset); `NAME.json` holds the page's URL (given to `finnews extract` with the
 page) and every value it must print for it (the clean values of docs/contract.md; `encoding` and
-`counter_url` too): a field printed but not expected, or expected but not printed, fails. Pages:
+`counter_url`, `page_kind`, `article_links` too; `elapsed_s` only as a time): a field printed but not expected, or expected but not printed, fails. Pages:
 a 天下金融网-like syndicated portal, DedeCMS (GBK, count.php), PHPCMS v9 (GBK, api.php?op=count),
 EmpireCMS (ViewClick, a data table), 网易-, 新浪- and 搜狐-like news pages, a government notice (GB2312,
 table layout, no <h1>), a WeChat-like article, comments longer than the article, <br> paragraphs
@@ -66,8 +66,10 @@ def test_expectation_covers_the_main_fields(page: str) -> None:
 def test_page_extracts_to_its_golden_values(page: str, extracted: dict[str, dict[str, Any]]) -> None:
     """Every field `finnews extract` prints is checked: a field the expectation lacks, or one the output
     lacks, is a difference (not None against null)."""
-    record, want = extracted[page], expected(page)
+    record, want = dict(extracted[page]), expected(page)
     assert "error" not in record, f"{page}: {record.get('error')}"
+    elapsed = record.pop("elapsed_s")  # a measurement, not a value of the page
+    assert isinstance(elapsed, float) and elapsed > 0
     wrong = [difference(page, name, record.get(name, ABSENT), want.get(name, ABSENT)) for name in {*record, *want}]
     assert not any(wrong), "\n".join(sorted(filter(None, wrong)))
 
