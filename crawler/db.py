@@ -74,6 +74,8 @@ def make_engine(
         engine = create_engine(sa_url, pool_pre_ping=True)
     if create or check:
         revision = schema_revision(engine)
+        if create and revision not in (None, head_revision()):  # another process may be migrating it now
+            revision = _revision_after_migrations(engine)
         if revision is None and create:
             upgrade(engine)
         elif check and revision != head_revision():
@@ -104,6 +106,19 @@ def schema_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def _revision_after_migrations(engine: Engine) -> str | None:
+    """The schema revision once no other process is migrating the database: read under the schema lock
+    (MySQL's DDL commits statement by statement, so a migration in progress shows its intermediate revisions)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.begin() as connection:
+        _lock_schema(connection, SCHEMA_LOCK_SECONDS)
+        try:
+            return MigrationContext.configure(connection).get_current_revision()
+        finally:
+            _release_named_lock(connection, "schema")
 
 
 def upgrade(engine: Engine, revision: str = "head", lock_seconds: float = SCHEMA_LOCK_SECONDS) -> None:

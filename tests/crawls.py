@@ -4,8 +4,10 @@ read the crawl runs' stats, and compare an export with the network's truth."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -91,3 +93,20 @@ def truth_problems(
     ]
     problems += [f"group {g}: never exported ({sorted(groups[g])})" for g in groups.keys() - exported_groups.keys()]
     return problems
+
+
+def stored(path: Path) -> int:
+    try:
+        with sqlite3.connect(path, timeout=30) as db:
+            return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def wait_for_articles(crawl: subprocess.Popen[bytes], path: Path, count: int) -> None:
+    """Wait until the running `crawl` has stored `count` articles in the SQLite file `path`."""
+    deadline = time.monotonic() + 120
+    while stored(path) < count:
+        assert crawl.poll() is None, "the crawl ended before it could be interrupted"
+        assert time.monotonic() < deadline, "the crawl stores nothing"
+        time.sleep(0.05)

@@ -6,13 +6,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.crawls import PROJECT, export, run_stats, truth_problems
+from tests.crawls import PROJECT, export, run_stats, stored, truth_problems, wait_for_articles
 
 pytestmark = pytest.mark.e2e
 
@@ -23,22 +22,6 @@ def start_crawl(network: Any, db_url: str, *extra: str) -> subprocess.Popen[byte
         [sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(), "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", "-s", "CONCURRENT_REQUESTS=2", *extra],
         cwd=PROJECT,
     )  # fmt: skip
-
-
-def stored(path: Path) -> int:
-    try:
-        with sqlite3.connect(path, timeout=30) as db:
-            return db.execute("SELECT count(*) FROM articles").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet
-        return 0
-
-
-def wait_for_articles(crawl: subprocess.Popen[bytes], path: Path, count: int) -> None:
-    deadline = time.monotonic() + 120
-    while stored(path) < count:
-        assert crawl.poll() is None, "the crawl ended before it could be interrupted"
-        assert time.monotonic() < deadline, "the crawl stores nothing"
-        time.sleep(0.05)
 
 
 def test_kill_9_then_rerun(sample_network: Any, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from crawler.exitcodes import ExitCode
 from sampleportals import PROFILE_DIR, SampleNetwork
-from tests.test_crawl import PROJECT
+from tests.crawls import PROJECT
 
 pytestmark = pytest.mark.e2e
 

@@ -32,10 +32,9 @@ from crawler.reprints.matching import Matching
 from crawler.runs import HOST, INTERRUPTED, PID, close_interrupted_runs, start_run
 from crawler.writer import ArticleWriter, ReprintRecord, StorageFailed
 from sampleportals import SampleNetwork
+from tests.crawls import PROJECT, export, truth_problems, wait_for_articles
 from tests.rows import STORY, row
 from tests.services import drop_schema, service_url
-from tests.test_crash import wait_for_articles
-from tests.test_crawl import PROJECT, export, truth_problems
 
 # --- a crawl, its log and its recovery file ---------------------------------------------------------
 
