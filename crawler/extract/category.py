@@ -72,14 +72,16 @@ def _hidden(element: HtmlElement | None) -> bool:
 
 
 def _crumb_text(element: HtmlElement | None) -> str:
-    """A breadcrumb's names joined by ">": its text, or (written without separators) its items and links."""
+    """A breadcrumb's names joined by ">": its text, or (written without separators) its items and links, at
+    least two of them."""
     if element is None:
         return ""
     text = " ".join(string_value(element).split())
     if patterns.CRUMB_SPLIT.search(patterns.CRUMB_LABEL.sub("", text)):
         return text
     items = element.xpath(".//li") or element.xpath(".//a | ./text()")
-    return " > ".join(name for item in items if (name := " ".join(_text(item).split())))
+    names = [name for item in items if (name := " ".join(_text(item).split()))]
+    return " > ".join(names) if len(names) >= 2 else ""  # one name alone is no trail ("by 某某" in a widget)
 
 
 def _text(node: HtmlElement | str) -> str:
