@@ -201,11 +201,15 @@ def test_a_placeholder_count_is_no_count(meta: str, views: int | None, counter: 
         ("<div class='crumb'><a>首页</a> &gt; <a>要闻</a> &gt; 正文 <a class='reg'>申请入驻</a></div>", "要闻"),
         ("<div class='pathway'>当前位置：<a>首页</a> &gt; <a>科学</a> &gt; <a>航天</a> &gt; 文章详情</div>", "航天"),
         ("<ol class='breadcrumb'><li><a>首页</a></li><li><a>基金</a></li><li>资讯正文</li></ol>", "基金"),
+        ("<div class='crumbs'><a>首页</a> &gt; <a>公报</a> &gt; <a>第23号</a> <div>字号：默认 大 超大 | 打印</div></div>",
+         "第23号"),
+        ("<ul class='path'><li><a>首页</a></li><li class='path-cur'><span>&gt;</span><a>要闻</a></li></ul>", "要闻"),
         # must not: the site's own name, a hidden keyword list, a sentence with 位置, a widget's text
         ("<div class='news-position'><a>某某财经网</a> 正文</div>", None),
         ("<div style='display:none'>位置 邓某 某某 店铺 门户网 热点</div>", None),
         ("<p>用户的地理位置、资产收入等数据信息，将是这次核查的重点。</p>", None),
         ("<div class='ad-location'><a>by 某某推荐</a></div>", None),
+        ("<div><a class='attribution_position_top'>by 某某推荐</a><a>广告</a></div>", None),
     ],
 )  # fmt: skip
 def test_category_from_a_breadcrumb_only(crumb: str, category: str | None) -> None:

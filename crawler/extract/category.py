@@ -31,7 +31,7 @@ def find_category(
     crumb = _breadcrumb(sel)
     if crumb is not None:
         text = _crumb_text(crumb)
-        if not patterns.CRUMB_LABEL.sub("", text).strip():  # <strong>当前位置:</strong> <a>...
+        if _starts_with_label(crumb) and not patterns.CRUMB_LABEL.sub("", text).strip():  # <strong>当前位置:</strong>
             text = _crumb_text(crumb.getparent())
         return _channel(text, title, site)
     return _separated_crumb(sel, title, site) or _category_label(headline)
@@ -39,16 +39,25 @@ def find_category(
 
 def _breadcrumb(sel: Selector) -> HtmlElement | None:
     """The innermost shown breadcrumb: an element with a breadcrumb class, or of a text starting with a
-    "位置" label, holding no other such element, outside hidden blocks."""
+    "位置" label, holding two names or more and no other such element, outside hidden blocks (one item of a
+    trail, `<li class="path-cur">`, is not the trail)."""
     found = [
         element
         for element in sel.root.xpath(patterns.CRUMB_QUERY)
-        if (element.get("class") and _crumb_class(element)) or _starts_with_label(element)
+        if ((element.get("class") and _crumb_class(element)) or _starts_with_label(element)) and _trail(element)
     ]
     for element in found:
         if not any(other is not element and _inside(other, element) for other in found) and not _hidden(element):
             return element
     return None
+
+
+def _trail(element: HtmlElement) -> bool:
+    """Whether the element holds two names or more (a label's element may hold them in its parent)."""
+    text = patterns.CRUMB_LABEL.sub("", _crumb_text(element))
+    if not text.strip() and _starts_with_label(element):
+        text = _crumb_text(element.getparent())
+    return sum(1 for part in patterns.CRUMB_SPLIT.split(text) if part.strip()) >= 2
 
 
 def _crumb_class(element: HtmlElement) -> bool:
@@ -113,7 +122,8 @@ def _category_label(headline: Selector | None) -> str | None:
 
 def _channel(crumb: str, title: str | None, site: Collection[str] = ()) -> str | None:
     """The last name of a breadcrumb text that is no generic word (首页, 正文, 文章详情), not the headline and
-    not a name of the site; a name is the first word of its part ("正文 申请入驻" -> "正文"). None when that
+    not a name of the site; a name is the first word of its part ("正文 申请入驻" -> "正文", "第23号 字号：大 中 小"
+    -> "第23号"). None when that
     name is no channel name (a sentence, a long text).
 
     >>> _channel("您现在的位置:首页 > 资讯 > 正文", None), _channel("位置：首页 » 金融 » 降准落地一周", "降准落地一周")
@@ -122,7 +132,7 @@ def _channel(crumb: str, title: str | None, site: Collection[str] = ()) -> str |
     (None, '要闻')
     """
     parts = (p.split() for p in patterns.CRUMB_SPLIT.split(patterns.CRUMB_LABEL.sub("", crumb)))
-    names = [words[0] if len(words) > 1 and _generic(words[0]) else " ".join(words) for words in parts if words]
+    names = [words[0] for words in parts if words]
     names = [name for name in names if not _generic(name)]
     if names and title and _names_headline(names[-1], title):
         names.pop()
