@@ -34,7 +34,7 @@ class Article:
     # Derived values and provenance.
     source_canonical: str | None = None  # the outlet behind `source` (中证网 -> 中国证券报·中证网)
     authors: list[str] = field(default_factory=list)  # `author` as a list of names
-    date_source: str | None = None  # where published_at came from: page / listing / url
+    date_source: str | None = None  # where published_at came from: page / relative / listing / url
     date_conflict: bool = False  # the page's date and the URL's are more than a day apart
     reprint_notice: bool = False  # the page declares itself a reprint (声明: 本网站转自其它媒体, 本文转载自 ...)
     views_lower_bound: bool = False  # "10万+": views is a lower bound

@@ -118,14 +118,15 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
         lambda: rule_text(sel, rules, "views") or first_match(patterns.VIEWS_LABEL, meta_text, group=0)
         or (views_by_headline(headline) if "views" not in rules else None),
     )  # fmt: skip
-    if raw.views is None or not re.search(r"\d", raw.views):
-        raw.views = None
+    if raw.views is None or patterns.VIEWS_PLACEHOLDER.match(raw.views):  # none, or a 0 that a script fills
         raw.counter_url = attempt("views", counter_url, sel, url)
-    raw.category = attempt("category", find_category, sel, rules, raw.title, headline)
+        if raw.views is None or raw.counter_url or not re.search(r"\d", raw.views):
+            raw.views = None
+    raw.site_names = attempt("site_names", site_names, sel, raw.title_tag, raw.title, default=[])
+    raw.category = attempt("category", find_category, sel, rules, raw.title, headline, raw.site_names)
     raw.reprint_notice = attempt("reprint_notice", declares_reprint, sel, default=False)
     canonical = attempt("canonical_url", lambda: sel.xpath("//link[@rel='canonical']/@href").get())
     raw.canonical_url = absolute_url(url, canonical) if canonical else None
-    raw.site_names = attempt("site_names", site_names, sel, raw.title_tag, raw.title, default=[])
     return raw
 
 

@@ -5,8 +5,9 @@ names the page gives its own site.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
+from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler.extract import patterns
@@ -14,27 +15,94 @@ from crawler.extract.dom import select, string_value, text_of
 
 
 def find_category(
-    sel: Selector, rules: Mapping[str, str], title: str | None, headline: Selector | None = None
+    sel: Selector,
+    rules: Mapping[str, str],
+    title: str | None,
+    headline: Selector | None = None,
+    site: Collection[str] = (),
 ) -> str | None:
     """The channel from the breadcrumb: `首页 > 资讯 > 正文` -> `资讯`. A breadcrumb ending with the
     headline ends before it; one whose label sits in its own `<strong>` is read from the label's parent.
     Without a breadcrumb: links separated by "›"/"»"/">" (Discuz), else the article's own channel label
-    near the headline (`<a class="article-category">医药</a>`)."""
+    near the headline (`<a class="article-category">医药</a>`). Never a name of the site (`site`), the page
+    itself ("正文", "文章详情") or a text that is no name (a sentence, a keyword list)."""
     if query := rules.get("category"):
-        return _channel(text_of(select(sel, query)), title)
-    crumb = sel.xpath(patterns.CRUMB_QUERY)
-    text = text_of(crumb)
-    if text and not patterns.CRUMB_LABEL.sub("", text).strip():  # <strong>当前位置:</strong> <a>...
-        text = text_of(crumb.xpath(".."))
-    return _channel(text, title) or _separated_crumb(sel, title) or _category_label(headline)
+        return _channel(text_of(select(sel, query)), title, site)
+    crumb = _breadcrumb(sel)
+    if crumb is not None:
+        text = _crumb_text(crumb)
+        if _starts_with_label(crumb) and not patterns.CRUMB_LABEL.sub("", text).strip():  # <strong>当前位置:</strong>
+            text = _crumb_text(crumb.getparent())
+        return _channel(text, title, site)
+    return _separated_crumb(sel, title, site) or _category_label(headline)
 
 
-def _separated_crumb(sel: Selector, title: str | None) -> str | None:
+def _breadcrumb(sel: Selector) -> HtmlElement | None:
+    """The innermost shown breadcrumb: an element with a breadcrumb class, or of a text starting with a
+    "位置" label, holding two names or more and no other such element, outside hidden blocks (one item of a
+    trail, `<li class="path-cur">`, is not the trail)."""
+    found = [
+        element
+        for element in sel.root.xpath(patterns.CRUMB_QUERY)
+        if ((element.get("class") and _crumb_class(element)) or _starts_with_label(element)) and _trail(element)
+    ]
+    for element in found:
+        if not any(other is not element and _inside(other, element) for other in found) and not _hidden(element):
+            return element
+    return None
+
+
+def _trail(element: HtmlElement) -> bool:
+    """Whether the element holds two names or more (a label's element may hold them in its parent)."""
+    text = patterns.CRUMB_LABEL.sub("", _crumb_text(element))
+    if not text.strip() and _starts_with_label(element):
+        text = _crumb_text(element.getparent())
+    return sum(1 for part in patterns.CRUMB_SPLIT.split(text) if part.strip()) >= 2
+
+
+def _crumb_class(element: HtmlElement) -> bool:
+    return any(word in element.get("class", "") for word in ("position", "crumb", "location", "path"))
+
+
+def _starts_with_label(element: HtmlElement) -> bool:
+    return any(patterns.CRUMB_LABEL_START.match(text) for text in element.xpath("text()"))
+
+
+def _inside(element: HtmlElement, holder: HtmlElement) -> bool:
+    return any(ancestor is holder for ancestor in element.iterancestors())
+
+
+def _hidden(element: HtmlElement | None) -> bool:
+    while element is not None and element.tag not in ("body", "html"):
+        if patterns.HIDDEN_STYLE.search(element.get("style", "")):
+            return True
+        element = element.getparent()
+    return False
+
+
+def _crumb_text(element: HtmlElement | None) -> str:
+    """A breadcrumb's names joined by ">": its text, or (written without separators) its items and links, at
+    least two of them."""
+    if element is None:
+        return ""
+    text = " ".join(string_value(element).split())
+    if patterns.CRUMB_SPLIT.search(patterns.CRUMB_LABEL.sub("", text)):
+        return text
+    items = element.xpath(".//li") or element.xpath(".//a | ./text()")
+    names = [name for item in items if (name := " ".join(_text(item).split()))]
+    return " > ".join(names) if len(names) >= 2 else ""  # one name alone is no trail ("by 某某" in a widget)
+
+
+def _text(node: HtmlElement | str) -> str:
+    return node if isinstance(node, str) else string_value(node)
+
+
+def _separated_crumb(sel: Selector, title: str | None, site: Collection[str]) -> str | None:
     """The channel of a breadcrumb made of links and separators only: "论坛名 › 论坛 › 基金交流 › 标题"."""
     for element in sel.root.xpath(patterns.CRUMB_SEPARATORS):
         holder = element if len(element.findall("a")) >= 2 else element.getparent()
         if holder is not None and len(holder.findall("a")) >= 2:
-            return _channel(" > ".join(string_value(a).strip() for a in holder.findall("a")), title)
+            return _channel(" > ".join(string_value(a).strip() for a in holder.findall("a")), title, site)
     return None
 
 
@@ -52,17 +120,29 @@ def _category_label(headline: Selector | None) -> str | None:
     return None
 
 
-def _channel(crumb: str, title: str | None) -> str | None:
-    """The last name of a breadcrumb text that is no generic word (首页, 正文) and not the headline.
+def _channel(crumb: str, title: str | None, site: Collection[str] = ()) -> str | None:
+    """The last name of a breadcrumb text that is no generic word (首页, 正文, 文章详情), not the headline and
+    not a name of the site; a name is the first word of its part ("正文 申请入驻" -> "正文", "第23号 字号：大 中 小"
+    -> "第23号"). None when that
+    name is no channel name (a sentence, a long text).
 
     >>> _channel("您现在的位置:首页 > 资讯 > 正文", None), _channel("位置：首页 » 金融 » 降准落地一周", "降准落地一周")
     ('资讯', '金融')
+    >>> _channel("某某网 > 正文", None, site=["某某网"]), _channel("首页 > 要闻 > 文章详情", None)
+    (None, '要闻')
     """
-    parts = (p.strip() for p in patterns.CRUMB_SPLIT.split(patterns.CRUMB_LABEL.sub("", crumb)))
-    names = [p for p in parts if p and p not in patterns.CRUMB_SKIP]
+    parts = (p.split() for p in patterns.CRUMB_SPLIT.split(patterns.CRUMB_LABEL.sub("", crumb)))
+    names = [words[0] for words in parts if words]
+    names = [name for name in names if not _generic(name)]
     if names and title and _names_headline(names[-1], title):
         names.pop()
-    return names[-1] if names else None
+    if not names or names[-1] in site:
+        return None
+    return names[-1] if patterns.CRUMB_NAME.match(names[-1]) else None
+
+
+def _generic(name: str) -> bool:
+    return name in patterns.CRUMB_SKIP or patterns.CRUMB_PAGE_ITSELF.search(name) is not None
 
 
 def _names_headline(name: str, title: str) -> bool:

@@ -39,15 +39,23 @@ def spaced_text(sel: Selector | SelectorList[Selector]) -> str:
 
     >>> spaced_text(Selector(text="<p>2024-09-03 11:54&nbsp;&nbsp;&nbsp;来源:<a>千龙网</a>\\n  阅读量:1</p>").css("p"))
     '2024-09-03 11:54  来源:千龙网  阅读量:1'
+    >>> spaced_text(Selector(text="<p>作者：张三<br>时间：2024-09-03</p>").css("p"))
+    '作者：张三  时间：2024-09-03'
     """
     items = [sel] if isinstance(sel, Selector) else sel
     texts = (
-        s.root if isinstance(s.root, str) else "".join(s.root.xpath(".//text()[not(ancestor::script)]")) for s in items
+        s.root if isinstance(s.root, str) else "".join(map(_line_text, s.root.xpath(_TEXT_AND_BREAKS))) for s in items
     )
     return _SPACE_RUN.sub(lambda run: "  " if len(run[0]) > 1 else " ", "  ".join(texts)).strip()
 
 
 _SPACE_RUN = re.compile(r"\s+")
+# The text nodes of an element but its scripts', and its line breaks: "作者：张三<br>时间：..." keeps its break.
+_TEXT_AND_BREAKS = ".//text()[not(ancestor::script)] | .//br"
+
+
+def _line_text(node: object) -> str:
+    return node if isinstance(node, str) else "  "
 
 
 def rule_text(sel: Selector, rules: Mapping[str, str], name: str) -> str | None:

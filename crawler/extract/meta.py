@@ -5,7 +5,7 @@ forum poster's profile link, a read count beside the headline.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from itertools import chain, islice
 
 from lxml.html import HtmlElement
@@ -63,11 +63,19 @@ def _meta(
         value = " ".join(string_value(element).split())
         if len(value) > 300:
             continue
-        if patterns.DATE_TEXT.search(value) or patterns.YEARLESS_DATE_TEXT.search(value):
+        if _dated(value):
             return Selector(root=element)
         if labelled is None and patterns.META_LABEL.search(value):
             labelled = Selector(root=element)
     return labelled
+
+
+def _dated(text: str) -> bool:
+    """Whether a short text carries a date: full, year-less with a time, or relative ("3小时前", "昨天 14:20")."""
+    return any(pattern.search(text) for pattern in _DATE_FORMS)
+
+
+_DATE_FORMS = (patterns.DATE_TEXT, patterns.YEARLESS_DATE_TEXT, patterns.RELATIVE_DATE_TEXT)
 
 
 def _meta_after(body: HtmlElement | None) -> Selector | None:
@@ -101,10 +109,14 @@ def _date_text(meta_text: str) -> str | None:
     ('2024-08-31  21:07:45', '09月03日 11:54')
     >>> _date_text("202409/04 08:15:26"), _date_text("2024-09-03T11:54:03+08:00  信息来源：办公室")
     ('2024/09/04 08:15:26', '2024-09-03T11:54:03+08:00')
+    >>> _date_text("3小时前  来源:第一财经"), _date_text("昨天 14:20 来源:证券日报"), _date_text("今日热点")
+    ('3小时前', '昨天 14:20', None)
     """
     if found := patterns.DATE_TEXT.search(meta_text):
         return patterns.SPLIT_YEAR.sub(r"\1\3\2\3", found.group(0))
-    return first_match(patterns.YEARLESS_DATE_TEXT, meta_text, group=0)
+    return first_match(patterns.YEARLESS_DATE_TEXT, meta_text, group=0) or first_match(
+        patterns.RELATIVE_DATE_TEXT, meta_text, group=0
+    )
 
 
 def _same_day_time(sel: Selector, shown: str) -> str | None:
@@ -113,10 +125,9 @@ def _same_day_time(sel: Selector, shown: str) -> str | None:
     day = _day(shown)
     if day is None:
         return None
-    scripts = (text for text in sel.xpath("//script/text()").getall() if "ublish" in text or "pubDate" in text)
     candidates = chain(
         (value for query in patterns.PRECISE_DATE_META for value in sel.xpath(query).getall()),
-        (found[1] for text in scripts for found in patterns.DATE_JSON.finditer(text)),
+        _script_dates(sel),
         sel.xpath(patterns.TIME_DATETIME).getall(),
     )
     for value in candidates:
@@ -132,11 +143,19 @@ def _day(text: str) -> tuple[int, int, int] | None:
 
 
 def _meta_date(sel: Selector) -> str | None:
-    """The publication time in the page's metadata (article:published_time, PubDate, ...)."""
+    """The publication time in the page's metadata (article:published_time, PubDate, ...), else in its JSON-LD
+    or inline state (`"datePublished": "..."`, `"pubtime": "..."`, `publish_time: '...'`)."""
     for query in patterns.DATE_META:
         if value := sel.xpath(query).get("").strip():
             return value
-    return None
+    return next(_script_dates(sel), None)
+
+
+def _script_dates(sel: Selector) -> Iterator[str]:
+    """The publication times written in the page's scripts (JSON-LD, an inline state object), in page order."""
+    for text in sel.root.xpath("//script/text()"):
+        if patterns.DATE_JSON_HINT.search(text):
+            yield from (found[1] for found in patterns.DATE_JSON.finditer(text))
 
 
 def tagged_text(meta: Selector | SelectorList[Selector] | None, name: str) -> str | None:

@@ -75,7 +75,16 @@ SCRIPT_BESIDE_VIEWS_LABEL = (
     f" ../preceding-sibling::node()[1][self::text()])), '(?:{_VIEWS_WORDS})\\s*[:：]?$')]/@src"
 )
 
-COUNTER_SCRIPT = re.compile(r"count\.php|[?&]op=count\b|/ViewClick|[?&]action=hits\b|GetHits\.asp", re.IGNORECASE)
+# Any other counter whose URL names the article's id and a counter word (hits, click, count, view, pv) in its path:
+# "/ajax/hits.ashx?id=5007&act=add", "/api/click.php?aid=123", "/pv.js?articleid=88". Not "/js/jquery.js?v=3",
+# "/count/site.js" (no id), "/stat.js?id=9" (no counter word).
+COUNTER_SCRIPT = re.compile(
+    r"count\.php|[?&]op=count\b|/ViewClick|[?&]action=hits\b|GetHits\.asp"
+    r"|(?:hits?|clicks?|count(?:er)?|views?|pv)[^/?]*\?(?:[^#]*&)?[a-z_]*id=\d+",
+    re.IGNORECASE,
+)
+# A views count that is a placeholder a script fills: "0", "", "--" ("浏览次数:<span id="hits">0</span>").
+VIEWS_PLACEHOLDER = re.compile(r"^\D*?0?\D*$")
 
 # A meta line without a date still names its fields: "来源：第一财经", "记者 | 周琳", "作者:张三", "转自：新华网".
 # Not "对记者表示" or "来源于" in a summary (a label needs its colon or bar).
@@ -102,10 +111,21 @@ PRECISE_DATE_META = (
     *DATE_META[1:],
 )
 # The publication time in JSON-LD or an inline state object: "datePublished":"2024-09-01T18:42:00+08:00",
-# "publishTime":"2024-09-03 07:30", "pubDate": "2024-09-03 11:54:03".
+# "publishTime":"2024-09-03 07:30", "pubDate": "2024-09-03 11:54:03", "pubtime": "2024-09-03 19:02:26", and a
+# script's object literal `publish_time: '2024-09-03 11:42:03'`. Not "updateTime", "modifiedTime", a date
+# without a time of day.
 DATE_JSON = re.compile(
-    r'"(?:datePublished|publishTime|publish_time|pubDate|pubTime|publishDate)"\s*:\s*"'
-    r"([12][0-9]{3}[-/][0-9]{1,2}[-/][0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2}[^\"]{0,12})\""
+    r"""["']?(?i:datePublished|publishTime|publish_time|pubDate|pubTime|publishDate)["']?\s*:\s*["']"""
+    r"""([12][0-9]{3}[-/][0-9]{1,2}[-/][0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2}[^"']{0,12})["']"""
+)
+# A script that may hold such a time (a cheap test before the pattern): "datePublished", "pubtime", "publish_time".
+DATE_JSON_HINT = re.compile(r"(?i:ublish|pubdate|pubtime)")
+
+# A relative time standing for a meta line's date: "3小时前", "刚刚", "昨天 14:20", "前天 08:00" (resolved against
+# the crawl time by the normaliser). Not a day word alone ("今日热点", "昨日收盘"): it needs its time of day.
+RELATIVE_DATE_TEXT = re.compile(
+    rf"{V.words(V.JUST_NOW)}|(?:\d+|{V.AGO_HALF})\s*(?:{V.words(V.AGO_UNITS)})\s*之?前"
+    rf"|(?:{V.words(V.DAY_WORDS)})\s*\d{{1,2}}:\d{{2}}"
 )
 # Any machine-readable time of the page: <time datetime="2024-09-03T11:54:03+08:00">.
 TIME_DATETIME = "//time/@datetime"
@@ -150,6 +170,9 @@ TITLE_SEPARATOR = re.compile(
     + r")\s*"
 )
 
+# A space in a <title> where a site or unit name may follow the headline: "标题 某某办事处_某某网", "标题 某某医院".
+TITLE_SPACE = re.compile(r"[ \t\u3000]+")
+
 # Page furniture by class or id, left out of the body and never its text block: comment lists
 # ("comment-list", "pinglun"), share bars ("bdshare", "share-wrap"), related lists ("related",
 # "recommend"), QR codes ("appendQr_wrap", "qrcode", "ewm"), "footer", "copyright", "pagination"/"pager",
@@ -173,16 +196,23 @@ BODY_CONTAINERS = (
     ".t_f", "article",
 )  # fmt: skip
 
-# The breadcrumb: the first element with a "位置" label (maybe a `<strong>当前位置:</strong>` of its own) or
-# a breadcrumb class: "position", "crumbs", "breadcrumb", "location", "channel-path". Written with text
-# and attribute nodes: a predicate on every element of the page would cost several times more.
+# The breadcrumb's candidates: the elements of a "位置" label's text (maybe a `<strong>当前位置:</strong>` of its
+# own) and those of a breadcrumb class: "position", "crumbs", "breadcrumb", "location", "channel-path",
+# "pathway". Written with text and attribute nodes: a predicate on every element of the page would cost several
+# times more. `category.find_category` keeps a label starting its text, outside hidden blocks, the innermost.
 CRUMB_QUERY = (
-    "(//text()[contains(., '位置')]/parent::*[not(self::script or self::style or self::title)]"
+    "//text()[contains(., '位置')]/parent::*[not(self::script or self::style or self::title)]"
     " | //@class[contains(., 'position') or contains(., 'crumb') or contains(., 'location')"
-    " or contains(., 'path')]/..)[1]"
+    " or contains(., 'path')]/.."
 )
 # Breadcrumb lead-ins: "您现在的位置:", "当前位置：".
 CRUMB_LABEL = re.compile(r"^.*?(?:当前位置|现在的位置|所在位置|位置)\s*[:：]?")
+# A "位置" label that starts its text: "当前位置：", "您现在的位置是:", "位置:". Not "用户地理位置" in a sentence.
+CRUMB_LABEL_START = re.compile(r"^\s*(?:您)?(?:当前|现在的|所在的?)?位置")
 # Between the names of a breadcrumb: "首页 > 资讯", "首页 >> 财经新闻", "首页 » 保险", "首页 / 公司".
 CRUMB_SPLIT = re.compile(r"[>»›/]|&gt;")
+# A breadcrumb name that is the page itself, not its channel: "正文", "文章详情", "资讯正文", "详细内容", "内容页".
+CRUMB_PAGE_ITSELF = re.compile(r"(?:正文|详情|内容|详细|全文)(?:页)?$")
+# A channel is short, without sentence punctuation: not "比对等数据信息，将是..." nor a hidden keyword list.
+CRUMB_NAME = re.compile(r"^[^，。！？；,!?;]{1,16}$")
 CRUMB_SKIP = frozenset({"首页", "主页", "网站首页", "正文", "正文内容", "内容", "详情", "本站"})

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from crawler.items import Article
 from crawler.normalize.body import clean_body
-from crawler.normalize.dates import date_from_url, dates_disagree, parse_published_at
+from crawler.normalize.dates import date_from_url, dates_disagree, is_relative, parse_published_at
 from crawler.normalize.outlets import canonical_source, clean_source
 from crawler.normalize.people import clean_person, find_editor, split_people
 from crawler.normalize.titles import TitleSuffixLearner, clean_title
@@ -58,7 +58,7 @@ def _published_at(article: Article, now: datetime) -> tuple[datetime | None, str
     for raw, origin in ((article.date_raw, "page"), (article.listing_date_raw, "listing")):
         value = parse_published_at(raw, now=now, url=article.url)
         if value is not None:
-            return value, origin
+            return value, "relative" if origin == "page" and is_relative(raw) else origin
     day = date_from_url(article.url)
     if day is None:
         return None, None

@@ -46,6 +46,23 @@ def parse_published_at(text: str | None, *, now: datetime, url: str | None = Non
     return None
 
 
+def is_relative(text: str | None) -> bool:
+    """Whether the time `text` gives is relative to the crawl ("3小时前", "昨天 14:20", "刚刚"): a relative form
+    and no full date (`parse_published_at` reads a full date first).
+
+    >>> is_relative("3小时前 来源:第一财经"), is_relative("昨天 14:20"), is_relative("刚刚")
+    (True, True, True)
+    >>> is_relative("2024-09-03 11:54"), is_relative("09-03 11:54"), is_relative(None)
+    (False, False, False)
+    """
+    if not isinstance(text, str):
+        return False
+    text = normalize_space(fold_width(text))
+    if P.DATE_NUMERIC.search(text) or P.DATE_CJK.search(text):
+        return False
+    return any(pattern.search(text) for pattern in (P.JUST_NOW, P.AGO, P.DAY_WORD))
+
+
 def date_from_url(url: str) -> date | None:
     """The article date encoded in a URL path, or None.
 

@@ -210,6 +210,9 @@ SOURCE_STOP = re.compile(
     rf"|(?:{V.words(V.VIEWS_LABELS)})(?:{V.words(V.VIEWS_LABEL_ENDINGS)})?\s*(?:[:(\[]|\d|$)|人气"
     r"|(?:发布|更新)?时间|日期\s*:|发布于"
     r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|(?<!\d)\d{1,2}:\d\d"
+    # page buttons after the outlet (`vocabulary.TRAILING_UI_WORDS`), after a space or a count: "东方财富网 阅读全文",
+    # "千龙网 字号 大 中 小", "新京报 分享到", "东森新闻云4人参与2评论". Not inside a name: "新京报评论" stays.
+    rf"|(?:(?<=\s)|(?<!\d)\d{{1,6}})(?:{V.words(V.TRAILING_UI_WORDS)})"
 )
 
 # Whole-value "no external source" markers (compared case-folded).
@@ -255,9 +258,14 @@ AUTHOR_MARK = re.compile(r"记者|通讯员|作者|撰文|文\s*/")
 # Page UI words after a name stop it too: "张燕北 评论 收藏", "王轶辰 字号:大 中 小", "王永 版面 刘珊".
 PERSON_STOP = re.compile(
     r"审核|审校|校对|终审|监制|美编|编审|出品人?|策划"
-    r"|评论|收藏|分享|字号|字体|打印|关闭|举报|纠错|版面|点赞|关注"
+    rf"|{V.words(V.TRAILING_UI_WORDS)}|版面|(?<!\d)\d{{1,3}}\s*分钟"
     rf"|{V.words(V.SOURCE_LABELS)}|(?:发布|更新)?时间|日期|发布于|{V.words(V.VIEWS_LABELS)}"
     r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d\d"
+)
+# Where a name was written from, in brackets after it: "作者：张三（北京）", "李四(上海)". Not a bracket holding a
+# role ("张三（实习生）"), an editor mention "(责任编辑:孙悦)" or more than four characters.
+PERSON_PLACE = re.compile(
+    r"(?<=[\u4e00-\u9fff])\s*[(（](?![^)）]*(?:记者|编辑|实习|通讯员|摄))[\u4e00-\u9fff]{2,4}[)）]"
 )
 # Brackets around names become separators: "(责任编辑:孙悦)", "【孙悦】"
 PERSON_BRACKETS = re.compile(r"[()（）【】\[\]〔〕<>《》「」『』]")

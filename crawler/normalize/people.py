@@ -27,7 +27,7 @@ def clean_person(text: str | None) -> str | None:
 
 
 def _person_once(text: str) -> str:
-    text = normalize_space(soft_clean(text))
+    text = P.PERSON_PLACE.sub("", normalize_space(soft_clean(text)))
     if P.PERSON_STOP.match(text.lstrip(" ([【")):
         # "来源:新华社 作者:张三": skip the leading non-name field up to the first role label.
         label = P.PERSON_LABEL.search(text)
