@@ -113,10 +113,11 @@ def _revision_after_migrations(engine: Engine) -> str | None:
     (MySQL's DDL commits statement by statement, so a migration in progress shows its intermediate revisions)."""
     from alembic.runtime.migration import MigrationContext
 
-    with engine.begin() as connection:
-        _lock_schema(connection, SCHEMA_LOCK_SECONDS)
+    with engine.connect() as connection:
         try:
-            return MigrationContext.configure(connection).get_current_revision()
+            with connection.begin():
+                _lock_schema(connection, SCHEMA_LOCK_SECONDS)
+                return MigrationContext.configure(connection).get_current_revision()
         finally:
             _release_named_lock(connection, "schema")
 
@@ -129,11 +130,12 @@ def upgrade(engine: Engine, revision: str = "head", lock_seconds: float = SCHEMA
     from alembic import command
 
     config = _alembic_config()
-    with engine.begin() as connection:
-        _lock_schema(connection, lock_seconds)  # crawls starting at once on a new database: one creates it
-        config.attributes["connection"] = connection
+    with engine.connect() as connection:
         try:
-            command.upgrade(config, revision)
+            with connection.begin():  # committed before the lock is released: the next holder sees the new revision
+                _lock_schema(connection, lock_seconds)  # crawls starting at once on a new database: one creates it
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
         finally:
             _release_named_lock(connection, "schema")
 
