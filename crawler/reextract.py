@@ -186,7 +186,8 @@ def _chunks(pages: Iterator[KeptPage]) -> Iterator[list[KeptPage]]:
 
 def _changes(connection: Connection, articles: list[Any], summary: Summary) -> list[_Change]:
     """What differs between each article read and what is stored at its URL (as an article or a reprint)."""
-    rows = {article.url: article_row(article) for article in articles}
+    by_url = {article.url: article for article in articles}
+    rows = {url: {name: getattr(article, name) for name in ROW_FIELDS} for url, article in by_url.items()}
     stored = {row.url: row._mapping for row in connection.execute(select(ArticleRow).where(ArticleRow.url.in_(rows)))}
     copies = {
         row.url: row._mapping
@@ -201,10 +202,10 @@ def _changes(connection: Connection, articles: list[Any], summary: Summary) -> l
         else:
             summary.skipped["not stored"] += 1
             continue
-        row["crawled_at"] = old["crawled_at"]
-        diffs = {name: (old[name], row[name]) for name in names if old[name] != row[name]}
-        if diffs:
-            changes.append(_Change(url, row, diffs, reprint))
+        diffs = {name: (old[name], row[name]) for name in names if name in row and old[name] != row[name]}
+        if diffs:  # the fingerprint (body_hash, n_shingles, figures) only where something changed
+            full = article_row(by_url[url]) | {"crawled_at": old["crawled_at"]}
+            changes.append(_Change(url, full, diffs, reprint))
     return changes
 
 
