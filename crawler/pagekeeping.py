@@ -43,8 +43,9 @@ class NotModified(IgnoreRequest):
 class KeepPagesMiddleware:
     """Keeps marked pages (`meta[KEEP]`) and refetches kept article pages conditionally."""
 
-    def __init__(self, engine: Engine, retention: Retention, stats: StatsCollector) -> None:
-        self.engine = engine
+    def __init__(self, db_url: str, retention: Retention, stats: StatsCollector) -> None:
+        self.db_url = db_url
+        self.engine: Engine | None = None  # opened with the spider: the storage pipeline reports a bad database
         self.retention = retention
         self.stats = stats
         self.writer: PageWriter | None = None
@@ -55,13 +56,13 @@ class KeepPagesMiddleware:
         if not retention.keep:
             raise NotConfigured("FINNEWS_KEEP_PAGES=off")
         assert crawler.stats is not None
-        engine = db.make_engine(db.database_url(crawler.settings.get("FINNEWS_DB_URL")))
-        middleware = cls(engine, retention, crawler.stats)
+        middleware = cls(db.database_url(crawler.settings.get("FINNEWS_DB_URL")), retention, crawler.stats)
         crawler.signals.connect(middleware.spider_opened, signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signals.spider_closed)
         return middleware
 
     def spider_opened(self, spider: Spider) -> None:
+        self.engine = db.make_engine(self.db_url)
         pruned = prune(self.engine, self.retention, datetime.now(SHANGHAI))
         if pruned:
             logger.info("%d kept pages older than %s days deleted (FINNEWS_KEEP_PAGES)", pruned, self.retention.days)
@@ -71,10 +72,11 @@ class KeepPagesMiddleware:
         if self.writer is not None:
             self.writer.close()
             self.stats.set_value("finnews/pages/kept", self.writer.written)
-        self.engine.dispose()
+        if self.engine is not None:
+            self.engine.dispose()
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if request.meta.get(KEEP) != ARTICLE or request.meta.get(_CONDITIONAL) is not None:
+        if self.engine is None or request.meta.get(KEEP) != ARTICLE or request.meta.get(_CONDITIONAL) is not None:
             return
         kept = validators(self.engine, request.url)
         request.meta[_CONDITIONAL] = kept is not None
