@@ -23,7 +23,7 @@ from parsel import Selector
 from sqlalchemy.exc import ArgumentError, OperationalError
 from tqdm import tqdm
 
-from crawler import db, profiles, queries, settings
+from crawler import db, pagecommands, pagestore, profiles, queries, settings
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
 from crawler.extract.listing import LISTING, main_list, own_url, page_kind, site_links
@@ -174,11 +174,14 @@ def cmd_reprints(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = queries.statistics(db.make_engine(args.db, create=False), top=args.top)
+    engine = db.make_engine(args.db, create=False)
+    stats = queries.statistics(engine, top=args.top) | {"kept_pages": pagestore.space_used(engine)}
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(stats, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
         return 0
     print(f"articles: {stats['articles']}  reprints: {stats['reprints']}  views: {stats['views_total']}")
+    kept = stats["kept_pages"]
+    print(f"kept pages: {kept['pages']}  {kept['bytes_stored']:,} bytes stored ({kept['bytes_served']:,} as served)")
     sections = (
         ("articles per site", list(stats["per_site"].items()), ("site", "articles")),
         ("articles per source", stats["per_source"], ("source", "articles")),
@@ -410,6 +413,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument(
         "--now", type=parse_time, default=datetime.now(SHANGHAI), help="reference time of relative dates"
     )
+
+    pagecommands.add_commands(add, db_option, parse_time)
 
     portals = add("sample-portals", cmd_sample_portals, "Serve the local sample portal network until Ctrl-C.")
     portals.add_argument("--port", type=int, default=8601, help="port of the first portal (portal i on PORT+i)")

@@ -6,7 +6,7 @@
 | 1 | the crawl could not start: bad spider arguments, profile, settings, database or Redis (one ERROR line) |
 | 2 | bad command-line usage (Scrapy's own: an unknown option) |
 | 3 | storage failed: the crawl stopped, the rows not stored are in a recovery file (`finnews db import FILE`) |
-| 4 | nothing crawled: no article page was fetched and nothing stored (a portal that answers nothing, a wrong URL) |
+| 4 | nothing crawled: no article page was fetched (nor answered 304 Not Modified) and nothing stored (a portal that answers nothing, a wrong URL) |
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ def exit_code(stats: Mapping[str, Any]) -> ExitCode:
     'DONE'
     >>> exit_code({"finish_reason": "finished", "finnews/pages/article": 3}).name  # all known already
     'DONE'
+    >>> exit_code({"finish_reason": "finished", "finnews/not_modified": 3}).name  # unchanged since kept
+    'DONE'
     >>> exit_code({"finish_reason": "finished"}).name
     'NOTHING_CRAWLED'
     >>> exit_code({"finish_reason": "storage_failed", RECOVERY_FILE_STAT: "data/r.jsonl"}).name
@@ -44,6 +46,6 @@ def exit_code(stats: Mapping[str, Any]) -> ExitCode:
     """
     if stats.get(RECOVERY_FILE_STAT) or stats.get("finish_reason") == STORAGE_FAILED_REASON:
         return ExitCode.STORAGE_FAILED
-    if not stats.get("finnews/pages/article") and not stats.get("finnews/stored"):
+    if not any(stats.get(name) for name in ("finnews/pages/article", "finnews/stored", "finnews/not_modified")):
         return ExitCode.NOTHING_CRAWLED
     return ExitCode.DONE

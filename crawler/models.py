@@ -17,10 +17,12 @@ from sqlalchemy import (
     Dialect,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
 )
+from sqlalchemy.dialects.mysql import LONGBLOB
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -149,3 +151,44 @@ class CrawlRun(Base):
     finished_at: Mapped[datetime | None]
     finish_reason: Mapped[str | None] = mapped_column(String(100))
     stats: Mapped[dict[str, Any] | None]
+
+
+# LONGBLOB on MySQL/MariaDB: a plain BLOB holds 64 KB, less than many compressed pages.
+_BYTES = LargeBinary().with_variant(LONGBLOB(), "mysql", "mariadb")
+
+
+class PageRow(Base):
+    """A page a crawl fetched, kept as served (compressed, `crawler.pagestore`): the evidence behind an
+    article's fields, what `finnews reextract` reads, and the validators of a conditional refetch."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(768), unique=True)  # the URL requested
+    site: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # article, page (classified by its content) or counter
+    response_url: Mapped[str] = mapped_column(Text)  # after redirects
+    status: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    etag: Mapped[str | None] = mapped_column(String(200))
+    listing_date: Mapped[str | None] = mapped_column(String(100))  # the date its listing showed beside it
+    fetched_at: Mapped[datetime] = mapped_column(index=True)
+    size: Mapped[int] = mapped_column(Integer)  # bytes as served
+    compression: Mapped[str] = mapped_column(String(10))
+    content: Mapped[bytes] = mapped_column(_BYTES)
+
+
+class FieldChange(Base):
+    """A stored value `finnews reextract` changed: which field of which page, from what to what (JSON),
+    by which finnews version."""
+
+    __tablename__ = "field_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(768), index=True)
+    field: Mapped[str] = mapped_column(String(50))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[str] = mapped_column(String(40))
+    changed_at: Mapped[datetime]

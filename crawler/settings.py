@@ -30,6 +30,8 @@ FINNEWS_DB_RETRY_SECONDS = 120.0
 #: Folder of recovery files: the rows a crawl could not store (`recovery-run<ID>-<time>.jsonl`), loaded back
 #: with `finnews db import FILE`.
 FINNEWS_RECOVERY_DIR = "data"
+# Pages kept (crawler.pagestore): all, off, or N (days; older pages are deleted when a crawl opens).
+FINNEWS_KEEP_PAGES = os.environ.get("FINNEWS_KEEP_PAGES", "all")
 #: Share of the smaller body's 4-character shingles the other must contain for one story (containment).
 FINNEWS_REPRINT_THRESHOLD = 0.6
 #: Most listing pages followed per portal (0: no limit).
@@ -83,6 +85,8 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     # First of all: sees every request, redirects and meta refresh included, before robots.txt is asked.
     "crawler.middlewares.PortalScopeMiddleware": 50,
+    # Below HttpCompressionMiddleware (590) and RedirectMiddleware (600): keeps pages as served, after both.
+    "crawler.pagekeeping.KeepPagesMiddleware": 580,
 }
 # Only http(s) is ever fetched: no local files (file:), no data:, ftp: or s3: URLs, whatever a page says.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}

@@ -16,12 +16,29 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine, case, delete, insert, or_, select, update
 
 from crawler.db import insert_ignore, is_transient, lock_writers, unlock_writers, upsert
+from crawler.items import Article
 from crawler.models import ArticleRow, FingerprintRow, ReprintRow, Site, ViewSnapshot
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import Match, Page, find_copies, index_bands
 from crawler.reprints.matching import Matching, is_origin
 
 logger = logging.getLogger(__name__)
+
+
+#: The Article fields an article row stores (`article_row`).
+ROW_FIELDS = (
+    "url", "site", "site_name", "title", "published_at", "date_source", "date_conflict", "reprint_notice", "source", "source_raw",
+    "source_canonical", "author", "authors", "editor", "views", "views_lower_bound", "body", "images", "category",
+    "crawled_at",
+)  # fmt: skip
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    """The values `crawler.writer.write_batch` writes for a normalised article."""
+    row = {name: getattr(article, name) for name in ROW_FIELDS}
+    body = fingerprint(article.body)
+    row.update(body_hash=body.body_hash, n_shingles=body.size, figures=" ".join(body.figures))
+    return row
 
 
 @dataclass

@@ -22,8 +22,8 @@ from crawler.items import Article
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import Page, PendingArticles
 from crawler.reprints.matching import Matching
-from crawler.writer import ReprintRecord
-from pipelines.storage import StoragePipeline, article_row
+from crawler.writer import ReprintRecord, article_row
+from pipelines.storage import StoragePipeline
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -18,30 +18,15 @@ from crawler.exitcodes import RECOVERY_FILE_STAT, STORAGE_FAILED_REASON
 from crawler.items import Article
 from crawler.models import SHANGHAI
 from crawler.recovery import RecoveryFile, recovery_path
-from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.matching import Matching
 from crawler.runs import close_interrupted_runs, finish_run, start_run
-from crawler.writer import ArticleWriter, ReprintRecord, StorageFailed, describe
+from crawler.writer import ArticleWriter, ReprintRecord, StorageFailed, article_row, describe
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
-
-_ROW_FIELDS = (
-    "url", "site", "site_name", "title", "published_at", "date_source", "date_conflict", "reprint_notice", "source", "source_raw",
-    "source_canonical", "author", "authors", "editor", "views", "views_lower_bound", "body", "images", "category",
-    "crawled_at",
-)  # fmt: skip
-
-
-def article_row(article: Article) -> dict[str, Any]:
-    """The values `crawler.writer.write_batch` writes for a normalised article."""
-    row = {name: getattr(article, name) for name in _ROW_FIELDS}
-    body = fingerprint(article.body)
-    row.update(body_hash=body.body_hash, n_shingles=body.size, figures=" ".join(body.figures))
-    return row
 
 
 class StoragePipeline:

@@ -9,6 +9,7 @@ faulty URL: 500/503, a late answer, a connection reset, or a body cut short of i
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import socket
 import struct
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 REASONS: dict[int, str] = {
     200: "OK",
+    304: "Not Modified",
     301: "Moved Permanently",
     302: "Found",
     400: "Bad Request",
@@ -47,6 +49,7 @@ class PortalServer:
         self.slow_seconds = slow_seconds
         self.attempts: dict[str, int] = {}
         self.transports: set[asyncio.Transport] = set()
+        self.not_modified = 0  # 304 answers to conditional requests
 
     def first_attempt_fault(self, target: str, page: Page) -> str | None:
         """The transient fault to apply to this request of `target`, if it is the first one."""
@@ -133,6 +136,12 @@ class HttpProtocol(asyncio.Protocol):
             page = Page(500, "text/plain", b"internal error")
         fault = self.server.first_attempt_fault(target, page)
         head_only = method == "HEAD"
+        if page.status == 200 and page.faultable:  # articles and listings carry validators
+            page, unchanged = _validated(page, header_text)
+            if unchanged and fault is None:
+                self.server.not_modified += 1
+                self._send(serialize(page._replace(status=304, body=b""), keep_alive, head_only=True), keep_alive)
+                return
         if fault == "reset":
             self._reset()
         elif fault == "truncated":
@@ -171,6 +180,20 @@ class HttpProtocol(asyncio.Protocol):
         if sock is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.transport.abort()
+
+
+def _validated(page: Page, header_text: str) -> tuple[Page, bool]:
+    """`page` with its ETag (a hash of its body) and Last-Modified (the network's clock), and whether the
+    request's If-None-Match (else If-Modified-Since) says the client has it already."""
+    etag = '"' + hashlib.blake2b(page.body, digest_size=8).hexdigest() + '"'
+    page = page._replace(headers=(*page.headers, ("ETag", etag), ("Last-Modified", DATE_HEADER)))
+    headers = {}
+    for line in header_text.split("\r\n"):
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    if "if-none-match" in headers:
+        return page, etag in (tag.strip() for tag in headers["if-none-match"].split(","))
+    return page, headers.get("if-modified-since") == DATE_HEADER
 
 
 def _content_length(head: str) -> int:

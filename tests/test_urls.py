@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crawler import profiles
+from crawler.extract.page import page_url
 from crawler.extract.urls import canonical_url, same_site
-from crawler.spiders.portal import _page_url
 from sampleportals import PROFILE_DIR
 
 
@@ -64,7 +64,7 @@ DEDE = profiles.load("dede", PROFILE_DIR)
 def test_page_url_trusts_rel_canonical_only_for_an_article_of_the_site(
     fetched: str, declared: str | None, expected: str
 ) -> None:
-    assert _page_url(fetched, declared, DEDE) == expected
+    assert page_url(fetched, declared, DEDE) == expected
 
 
 @pytest.mark.parametrize(
@@ -87,6 +87,6 @@ def test_a_page_on_a_host_variant_is_put_on_the_sites_host(url: str, host: str, 
 
 def test_a_page_reached_on_the_mobile_site_is_stored_under_the_portals_host() -> None:
     profile = profiles.generic("www.x.cn", ["http://www.x.cn/"])
-    assert _page_url("http://m.x.cn/a/20240903/1.html", None, profile) == "http://www.x.cn/a/20240903/1.html"
+    assert page_url("http://m.x.cn/a/20240903/1.html", None, profile) == "http://www.x.cn/a/20240903/1.html"
     declared = "https://wap.x.cn/a/20240903/1.html"
-    assert _page_url("http://m.x.cn/a/20240903/1.html", declared, profile) == "https://www.x.cn/a/20240903/1.html"
+    assert page_url("http://m.x.cn/a/20240903/1.html", declared, profile) == "https://www.x.cn/a/20240903/1.html"

@@ -34,8 +34,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import distributed, profiles
-from crawler.extract.article import extract_article
-from crawler.extract.charset import decode_html
 from crawler.extract.listing import (
     ARTICLE,
     Link,
@@ -47,11 +45,15 @@ from crawler.extract.listing import (
     site_links,
     site_name,
 )
+from crawler.extract.page import BAD_BYTES, REPAIRED, page_selector, read_article
 from crawler.extract.pagination import pagination
-from crawler.extract.urls import absolute_url, canonical_url, same_site
+from crawler.extract.urls import absolute_url, canonical_url
 from crawler.items import Article
 from crawler.middlewares import PORTAL, OffPortalRequest, refused
 from crawler.models import SHANGHAI
+from crawler.pagekeeping import KEEP, NotModified
+from crawler.pagestore import ARTICLE as KEEP_ARTICLE
+from crawler.pagestore import COUNTER, PAGE
 from crawler.scope import Scope
 
 logger = logging.getLogger(__name__)
@@ -191,7 +193,7 @@ class PortalSpider(Spider):
             callback=self.parse_article if known else self.parse_page,
             errback=self.article_failed,
             cb_kwargs={"profile": profile, "listing_date": listing_date},
-            meta={PORTAL: profile.name},
+            meta={PORTAL: profile.name, KEEP: KEEP_ARTICLE if known else PAGE},
         )
 
     def _listing_request(self, url: str, profile: profiles.Profile, known: bool = True, page: int = 0) -> Request:
@@ -224,13 +226,10 @@ class PortalSpider(Spider):
         self, response: TextResponse, selector: Selector, profile: profiles.Profile, listing_date: str | None
     ) -> Iterator[Any]:
         self.crawler.stats.inc_value("finnews/pages/article")
-        raw = extract_article(selector, response.url, profile.fields)
+        raw, article = read_article(selector, response.url, profile, listing_date, datetime.now(SHANGHAI))
         for failure in raw.failed:
             self.crawler.stats.inc_value(f"finnews/failed/field/{failure.partition(':')[0]}")
             logger.warning("field lost on %s: %s", response.url, failure)
-        url = _page_url(response.url, raw.canonical_url, profile)
-        article = raw.to_article(url, profile.name, profile.site_name, datetime.now(SHANGHAI))
-        article.listing_date_raw = listing_date
         if self.settings.getbool("FINNEWS_FOLLOW_RELATED"):  # 相关推荐, 上一篇/下一篇, 栏目排行 ...
             for link_url, _ in site_links(selector, response.url, profile.host):
                 if (
@@ -247,27 +246,23 @@ class PortalSpider(Spider):
                 callback=self.parse_counter,
                 errback=self.counter_failed,
                 cb_kwargs={"article": article},
-                meta={PORTAL: profile.name, "download_maxsize": COUNTER_MAXSIZE},
+                meta={PORTAL: profile.name, "download_maxsize": COUNTER_MAXSIZE, KEEP: COUNTER},
                 dont_filter=True,
             )
         else:
             yield article
 
     def _selector(self, response: TextResponse) -> Selector:
-        """The page's selector, re-decoded when its declared charset was wrong; bad bytes in a page of a
-        right charset are U+FFFD where they are (stat `finnews/bad_bytes`)."""
-        if "\ufffd" not in response.text:
-            return response.selector
-        text, encoding, repaired = decode_html(
-            response.body, (response.headers.get("Content-Type") or b"").decode("latin-1")
-        )
-        if repaired:
+        """The page's selector, re-decoded when its declared charset was wrong (stat `finnews/charset_repaired`);
+        bad bytes in a page of a right charset are U+FFFD where they are (stat `finnews/bad_bytes`)."""
+        selector, repair, encoding = page_selector(response)
+        if repair == REPAIRED:
             self.crawler.stats.inc_value("finnews/charset_repaired")
             logger.info("charset repaired (%s) on %s", encoding, response.url)
-        elif "\ufffd" in text:
+        elif repair == BAD_BYTES:
             self.crawler.stats.inc_value("finnews/bad_bytes")
             logger.info("bytes that are no %s on %s: read as U+FFFD", encoding, response.url)
-        return Selector(text=text, type="html")
+        return selector
 
     def parse_counter(self, response: Response, article: Article) -> Iterator[Article]:
         """The read count a CMS counter script writes (`document.write('11003');`)."""
@@ -287,7 +282,7 @@ class PortalSpider(Spider):
         after Scrapy's retries, loses an article."""
         url = failure.request.url  # type: ignore[attr-defined]
         error = failure.value
-        if isinstance(error, OffPortalRequest):  # a link or redirect off the portal: counted and logged
+        if isinstance(error, OffPortalRequest | NotModified):  # off the portal, or unchanged: counted already
             return
         if isinstance(error, HttpError) and 300 <= error.response.status < 400:  # a redirect not taken
             location = (error.response.headers.get("Location") or b"").decode("latin-1")
@@ -306,18 +301,6 @@ class PortalSpider(Spider):
             return
         self.crawler.stats.inc_value("finnews/failed/article")
         logger.error("article lost: %s (%s)", url, failure.getErrorMessage())
-
-
-def _page_url(fetched: str, declared: str | None, profile: profiles.Profile) -> str:
-    """What identifies an article page: its `<link rel=canonical>` when that is an article URL of the
-    same site (CMSs that point every page's canonical at the home page exist), else the URL it was
-    fetched from (after redirects); both in canonical form, on the profile's host (not on a mobile
-    variant a redirect led to)."""
-    if declared and same_site(declared, fetched):
-        canonical = canonical_url(declared, profile.host)
-        if profile.is_article(canonical):
-            return canonical
-    return canonical_url(fetched, profile.host)
 
 
 def _profiles(site: str | None, start_url: str | None, dirs: profiles.ProfileDirs) -> list[profiles.Profile]:

@@ -1,0 +1,116 @@
+"""Kept pages: a crawl keeps its article pages, `finnews page` prints them as served, `finnews reextract`
+reads them again with no network, and a refetch asks conditionally (304s change nothing)."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.request
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, select
+
+from crawler import db
+from crawler.models import SHANGHAI, FieldChange, PageRow
+from crawler.pagestore import Retention, space_used
+from crawler.reextract import reextract
+from sampleportals import PROFILE_DIR, SampleNetwork
+from tests.console import finnews
+from tests.crawls import crawl, export, run_stats
+from tests.services import drop_schema, service_url
+
+
+def _comparable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Export records without the times of their crawl."""
+    return sorted(({k: v for k, v in r.items() if k != "crawled_at"} for r in records), key=lambda r: r["url"])
+
+
+def test_kept_pages_reextract_and_conditional_refetch(
+    make_sample_network: Callable[..., SampleNetwork], tmp_path: Path
+) -> None:
+    network = make_sample_network(articles=40)
+    kept_url, fresh_url = f"sqlite:///{tmp_path}/kept.db", f"sqlite:///{tmp_path}/fresh.db"
+    new_rule = tmp_path / "profiles"
+    shutil.copytree(PROFILE_DIR, new_rule)
+    dede = new_rule / "dede.toml"
+    dede.write_text(dede.read_text(encoding="utf-8") + 'category = "div.info"\n', encoding="utf-8")
+
+    crawl(network, kept_url)
+    first = export(kept_url)
+    engine = db.make_engine(kept_url, create=False)
+    used = space_used(engine)
+    assert used["pages"] >= len(first) and 0 < used["bytes_stored"] < used["bytes_served"]
+
+    article = first[0]["url"]  # the page as served, byte for byte
+    with urllib.request.urlopen(article) as response:
+        served = response.read()
+    assert "etag: " in finnews("page", article, "--db", kept_url, "--headers").stdout
+    finnews("page", article, "--db", kept_url, "-o", str(tmp_path / "page.html"))
+    assert (tmp_path / "page.html").read_bytes() == served
+
+    crawl(network, kept_url)  # a refetch: every kept article page answers 304, nothing changes
+    not_modified = run_stats(kept_url)[-1].get("finnews/not_modified", 0)
+    assert not_modified >= len(first) and sum(server.not_modified for server in network._servers) == not_modified
+    assert _comparable(export(kept_url)) == _comparable(first)
+
+    crawl(network, fresh_url, "-s", f"FINNEWS_PROFILE_DIRS={new_rule}")  # a fresh crawl with the new rule
+    network.stop()
+
+    dry = reextract(engine, str(new_rule), dry_run=True)
+    assert dry.fields["category"] > 0 and _comparable(export(kept_url)) == _comparable(first)
+    summary = reextract(engine, str(new_rule))
+    assert summary.fields == dry.fields
+    fresh = _comparable(export(fresh_url))
+    assert _comparable(export(kept_url)) == fresh and fresh != _comparable(first)
+    with engine.connect() as connection:
+        changes = connection.execute(select(FieldChange.field, FieldChange.version)).all()
+    assert {field for field, _ in changes} == set(summary.fields) and len(changes) == sum(summary.fields.values())
+    assert reextract(engine, str(new_rule)).changed_pages == 0  # a second run finds nothing more to change
+
+
+def test_retention_off_keeps_no_pages(sample_network: SampleNetwork, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/off.db"
+    crawl(sample_network, url, "-s", "FINNEWS_KEEP_PAGES=off", only="dede")
+    assert export(url)
+    assert space_used(db.make_engine(url, create=False))["pages"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text_", "expected"),
+    [("all", Retention(True)), ("off", Retention(False)), ("30", Retention(True, 30)), ("7d", Retention(True, 7))],
+)
+def test_retention_forms(text_: str, expected: Retention) -> None:
+    assert Retention.parse(text_) == expected
+
+
+def test_retention_refuses_other_words() -> None:
+    with pytest.raises(ValueError, match="FINNEWS_KEEP_PAGES"):
+        Retention.parse("forever")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
+def test_migration_0007_adds_the_page_tables(backend: str, tmp_path: Any) -> None:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path}/old.db"
+        (tmp_path / "old.db").touch()
+    else:
+        url = service_url(backend)
+        drop_schema(url)
+    old = db.make_engine(url, create=False, check=False)
+    db.upgrade(old, "0006")
+    db.upgrade(old)
+    assert db.schema_revision(old) == "0007"
+    page = {
+        "url": "http://p1/a/1.html", "site": "dede", "kind": "article", "response_url": "http://p1/a/1.html",
+        "status": 200, "content_type": "text/html", "last_modified": None, "etag": '"x"', "listing_date": None,
+        "fetched_at": datetime(2024, 9, 3, 12, tzinfo=SHANGHAI), "size": 3, "compression": "zstd", "content": b"\x00" * 70_000,
+    }  # fmt: skip
+    with old.begin() as connection:
+        connection.execute(insert(PageRow), [page])
+        assert connection.execute(select(PageRow.content)).scalar_one() == b"\x00" * 70_000  # more than a BLOB
+    old.dispose()
+    if backend != "sqlite":
+        drop_schema(url)
