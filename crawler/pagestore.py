@@ -21,10 +21,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import zstandard
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, exists, func, or_, select
 
 from crawler.db import upsert
-from crawler.models import PageRow
+from crawler.models import ArticleRow, PageRow, ReprintRow
 
 logger = logging.getLogger(__name__)
 
@@ -164,9 +164,15 @@ def load_page(engine: Engine, url: str) -> KeptPage | None:
 
 
 def validators(engine: Engine, url: str) -> tuple[str | None, str | None] | None:
-    """(ETag, Last-Modified) of the page kept for `url`, else None."""
+    """(ETag, Last-Modified) of the page kept for `url` when its article is stored (as an article or a
+    reprint), else None: a page kept whose item never reached the database (a crawl stopped, storage
+    refused it) must be fetched whole again, or a 304 would lose its article for good."""
+    stored = or_(
+        exists(select(ArticleRow.id).where(ArticleRow.url == url)),
+        exists(select(ReprintRow.id).where(ReprintRow.url == url)),
+    )
     with engine.connect() as connection:
-        row = connection.execute(select(PageRow.etag, PageRow.last_modified).where(PageRow.url == url)).first()
+        row = connection.execute(select(PageRow.etag, PageRow.last_modified).where(PageRow.url == url, stored)).first()
     return None if row is None else (row.etag, row.last_modified)
 
 
