@@ -242,11 +242,28 @@ def test_extract_with_a_profile_found_by_name_in_finnews_profile_dirs(tmp_path: 
         )
 
 
+def _three_free_ports() -> int:
+    """A port N with N, N+1 and N+2 free just now (the command serves its portals on consecutive ports)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        sockets = [socket.socket() for _ in range(3)]
+        try:
+            for offset, sock in enumerate(sockets):
+                sock.bind(("127.0.0.1", port + offset))
+            return port
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise AssertionError("no three consecutive free ports")
+
+
 def test_sample_portals_command_serves_until_interrupted(tmp_path: Path) -> None:
     truth = tmp_path / "truth.jsonl"
-    with socket.socket() as probe:  # a free port for the first portal (the next two are very likely free too)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _three_free_ports()
     server = subprocess.Popen(
         [FINNEWS, "sample-portals", "--port", str(port), "--articles", "30", "--truth", str(truth)],
         stdout=subprocess.PIPE, text=True,

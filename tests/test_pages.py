@@ -24,8 +24,13 @@ from tests.services import drop_schema, service_url
 
 
 def _comparable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Export records without the times of their crawl."""
-    return sorted(({k: v for k, v in r.items() if k != "crawled_at"} for r in records), key=lambda r: r["url"])
+    """Export records without the times of their crawl, their reprints by URL (they are listed in the order
+    they were stored, which follows the crawl's timing)."""
+    comparable = [
+        {**{k: v for k, v in r.items() if k != "crawled_at"}, "reprints": sorted(r["reprints"], key=lambda c: c["url"])}
+        for r in records
+    ]
+    return sorted(comparable, key=lambda r: r["url"])
 
 
 def test_kept_pages_reextract_and_conditional_refetch(
