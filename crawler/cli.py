@@ -50,15 +50,44 @@ MAX_COUNT = 2**63 - 1
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
-    """Write records as JSON lines (UTF-8 as is, no \\u escapes, ISO 8601 times); returns how many.
+    """Write records as JSON lines (`jsonl_line`); returns how many.
 
     orjson: ~10x the speed of the json module here, which is what lets an export stream 20,000+ rows/s.
     """
     count = 0
     for record in records:
-        out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        out.write(jsonl_line(record))
         count += 1
     return count
+
+
+#: Characters valid in JSON but taken for line ends by some readers (JavaScript before ES2019, Python's
+#: str.splitlines): escaped in JSON lines, as their UTF-8 bytes (which cannot occur inside another character).
+LINE_BREAKS_IN_JSON = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"), (b"\xc2\x85", b"\\u0085"))
+
+
+def jsonl_line(record: Any) -> bytes:
+    """One JSON line: UTF-8 as is (no \\u escapes but those of U+2028, U+2029, U+0085), ISO 8601 times.
+
+    >>> print(jsonl_line({"title": "上\\u2028下\\x85"}).decode(), end="")
+    {"title":"上\\u2028下\\u0085"}
+    """
+    line = orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+    if _holds_line_breaks(record):  # looked for in the text first: ~1 us a record, the bytes' scan ~8 us
+        for raw, escaped in LINE_BREAKS_IN_JSON:
+            line = line.replace(raw, escaped)
+    return line
+
+
+def _holds_line_breaks(value: Any) -> bool:
+    """Whether U+2028, U+2029 or U+0085 is in `value`'s text (its strings, keys, items, values)."""
+    if isinstance(value, str):
+        return "\u2028" in value or "\u2029" in value or "\x85" in value
+    if isinstance(value, dict):
+        return any(map(_holds_line_breaks, value)) or any(map(_holds_line_breaks, value.values()))
+    if isinstance(value, list | tuple):
+        return any(map(_holds_line_breaks, value))
+    return False
 
 
 def write_csv(records: Iterable[dict[str, Any]], columns: Sequence[str], out: IO[str]) -> int:
@@ -313,7 +342,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             )
         except Exception as exc:
             record = {"path": path, "error": f"{type(exc).__name__}: {exc}"}
-        sys.stdout.buffer.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        sys.stdout.buffer.write(jsonl_line(record))
         sys.stdout.flush()
     return 0
 
