@@ -403,7 +403,7 @@ class _Parser(argparse.ArgumentParser):
     """Usage errors as one line (`finnews query: error: ...`); `-h` still shows the full usage."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} -h)\n")
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} -h)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -528,7 +528,17 @@ def error_line(exc: BaseException) -> str:
     'ValueError: first'
     """
     lines = str(exc).strip().splitlines() or [""]
-    return lines[0] if isinstance(exc, INPUT_ERRORS) else f"{type(exc).__name__}: {lines[0]}".rstrip(": ")
+    line = one_line(lines[0])
+    return line if isinstance(exc, INPUT_ERRORS) else f"{type(exc).__name__}: {line}".rstrip(": ")
+
+
+def one_line(text: str) -> str:
+    """`text` with every character that is not printable (a line break, a control) escaped.
+
+    >>> one_line("unrecognized arguments: \\x85 央行\\u2028")
+    'unrecognized arguments: \\\\x85 央行\\\\u2028'
+    """
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
 
 
 def _quiet_stdout() -> None:
