@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean fuzz
 
 $(BIN)/finnews: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: install lint
 lint: install
 	$(BIN)/ruff check crawler pipelines sampleportals tests benchmarks
 	$(BIN)/mypy
+
+## The long fuzz run: 100,000 cases over extraction and normalisation (10 minutes at most); cases and crashes.
+fuzz: install
+	$(BIN)/python -m benchmarks.fuzz --cases 100000 --minutes 10
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-* data/*.jsonl

@@ -12,15 +12,16 @@ import sys
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import datetime
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn, cast
 from urllib.parse import urlsplit
 
 import orjson
+from alembic.util import CommandError
 from parsel import Selector
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 from tqdm import tqdm
 
 from crawler import db, pagecommands, pagestore, profiles, queries, settings
@@ -37,24 +38,56 @@ class InputError(Exception):
     """A value given on the command line that cannot be used: reported as one line, exit status 2."""
 
 
-#: The errors that mean a bad input (a database URL, a missing file, a profile name, a value out of range),
-#: not a bug: `main` reports them in one line; anything else shows its traceback.
+#: The errors that mean a bad input (a database URL or file that is no database, a missing file, a folder
+#: where a file belongs, a migration revision, a profile name), not a bug: exit status 2. Any other error
+#: (a full disk, a bug) is exit status 1. Both are reported in one line; `finnews --debug` shows the traceback.
 INPUT_ERRORS = (
-    InputError, FileNotFoundError, ArgumentError, OperationalError, db.SchemaError, db.LockTimeout,
-    profiles.ProfileError, RecoveryFileError,
+    InputError, FileNotFoundError, IsADirectoryError, NotADirectoryError, ArgumentError, DatabaseError,
+    CommandError, db.SchemaError, db.LockTimeout, profiles.ProfileError, RecoveryFileError,
 )  # fmt: skip
+#: The largest count an option takes (--limit, --min-views, --top): SQL's BIGINT, what every database binds.
+MAX_COUNT = 2**63 - 1
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
-    """Write records as JSON lines (UTF-8 as is, no \\u escapes, ISO 8601 times); returns how many.
+    """Write records as JSON lines (`jsonl_line`); returns how many.
 
     orjson: ~10x the speed of the json module here, which is what lets an export stream 20,000+ rows/s.
     """
     count = 0
     for record in records:
-        out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        out.write(jsonl_line(record))
         count += 1
     return count
+
+
+#: Characters valid in JSON but taken for line ends by some readers (JavaScript before ES2019, Python's
+#: str.splitlines): escaped in JSON lines, as their UTF-8 bytes (which cannot occur inside another character).
+LINE_BREAKS_IN_JSON = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"), (b"\xc2\x85", b"\\u0085"))
+
+
+def jsonl_line(record: Any) -> bytes:
+    """One JSON line: UTF-8 as is (no \\u escapes but those of U+2028, U+2029, U+0085), ISO 8601 times.
+
+    >>> print(jsonl_line({"title": "上\\u2028下\\x85"}).decode(), end="")
+    {"title":"上\\u2028下\\u0085"}
+    """
+    line = orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+    if _holds_line_breaks(record):  # looked for in the text first: ~1 us a record, the bytes' scan ~8 us
+        for raw, escaped in LINE_BREAKS_IN_JSON:
+            line = line.replace(raw, escaped)
+    return line
+
+
+def _holds_line_breaks(value: Any) -> bool:
+    """Whether U+2028, U+2029 or U+0085 is in `value`'s text (its strings, keys, items, values)."""
+    if isinstance(value, str):
+        return "\u2028" in value or "\u2029" in value or "\x85" in value
+    if isinstance(value, dict):
+        return any(map(_holds_line_breaks, value)) or any(map(_holds_line_breaks, value.values()))
+    if isinstance(value, list | tuple):
+        return any(map(_holds_line_breaks, value))
+    return False
 
 
 def write_csv(records: Iterable[dict[str, Any]], columns: Sequence[str], out: IO[str]) -> int:
@@ -98,7 +131,30 @@ def parse_time(text: str) -> datetime:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use 2024-09-03 or 2024-09-03T11:54)") from None
-    return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    value = value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    try:  # stored times are compared in Beijing time and in UTC: both must exist
+        value.astimezone(SHANGHAI), value.astimezone(UTC)
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"date out of range: {text!r}") from None
+    return value
+
+
+def parse_count(text: str) -> int:
+    """A --limit/--min-views/--top value: a whole number from 0 to MAX_COUNT (`--limit 0`: no rows).
+
+    >>> parse_count("20")
+    20
+    >>> parse_count("-1")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: not a count from 0 to 9223372036854775807: '-1'
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"not a count from 0 to {MAX_COUNT}: {text!r}")
+    return value
 
 
 def filters_of(args: argparse.Namespace) -> queries.Filters:
@@ -134,7 +190,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         if sys.stderr.isatty():  # a progress bar, where someone watches
             total = queries.count_articles(engine, filters)
-            records = tqdm(records, total=min(total, args.limit or total), unit=" articles", file=sys.stderr)
+            total = total if args.limit is None else min(total, args.limit)
+            records = tqdm(records, total=total, unit=" articles", file=sys.stderr)
         with replacing(Path(args.output)) as out:
             count = write_jsonl(records, out)
     print(f"exported {count} articles", file=sys.stderr)
@@ -145,18 +202,26 @@ def cmd_export(args: argparse.Namespace) -> int:
 def replacing(path: Path) -> Iterator[IO[bytes]]:
     """A binary file (gzip-compressed for `.gz`) that replaces `path` only once it is complete: it is
     written as a temporary file in the same folder and renamed over `path` at the end, so an export
-    interrupted (Ctrl-C, a full disk, a crash) leaves the previous `path` as it was."""
+    interrupted (Ctrl-C, a full disk, a crash) leaves the previous `path` as it was. A `path` that is
+    there but no regular file (/dev/stdout, a FIFO, a device) is written to directly: nothing to replace."""
+    if path.exists() and not path.is_file():
+        with path.open("wb") as raw, _compressed(raw, path) as out:
+            yield out
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
     try:
-        with temporary.open("xb") as raw:  # "x": never another's file; the mode open() would give FILE
-            out = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="wb")) if path.suffix == ".gz" else raw
-            with out:
-                yield out
+        with temporary.open("xb") as raw, _compressed(raw, path) as out:  # "x": never another's file
+            yield out
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _compressed(raw: IO[bytes], path: Path) -> IO[bytes]:
+    """`raw`, gzip-compressed if `path` ends in .gz (closing the result leaves `raw` open)."""
+    return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="wb")) if path.suffix == ".gz" else raw
 
 
 REPRINT_COLUMNS = ("copies", "first_published", "last_published", "sites", "title")
@@ -280,7 +345,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             )
         except Exception as exc:
             record = {"path": path, "error": f"{type(exc).__name__}: {exc}"}
-        sys.stdout.buffer.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+        sys.stdout.buffer.write(jsonl_line(record))
         sys.stdout.flush()
     return 0
 
@@ -341,11 +406,12 @@ class _Parser(argparse.ArgumentParser):
     """Usage errors as one line (`finnews query: error: ...`); `-h` still shows the full usage."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} -h)\n")
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} -h)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="finnews", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error (default: one line)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
@@ -363,8 +429,10 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--since", type=parse_time, help="published at or after (2024-09-03[T11:54])")
         command.add_argument("--until", type=parse_time, help="published before")
         command.add_argument("--search", help="text in the title or body")
-        command.add_argument("--min-views", type=int, help="at least this many views")
-        command.add_argument("--limit", type=int, default=limit, help=f"at most N articles (default: {limit or 'all'})")
+        command.add_argument("--min-views", type=parse_count, help="at least this many views")
+        command.add_argument(
+            "--limit", type=parse_count, default=limit, help=f"at most N articles, 0: none (default: {limit or 'all'})"
+        )
 
     query = add(
         "query", cmd_query, "The latest stored articles matching filters, newest first (table, JSON lines, CSV)."
@@ -382,12 +450,12 @@ def build_parser() -> argparse.ArgumentParser:
     db_option(reprints)
     reprints.add_argument("--since", type=parse_time, help="first published at or after (2024-09-03[T11:54])")
     reprints.add_argument("--site", help="only stories with a copy on this portal")
-    reprints.add_argument("--limit", type=int, help="at most N stories (default: all)")
+    reprints.add_argument("--limit", type=parse_count, help="at most N stories, 0: none (default: all)")
     reprints.add_argument("--format", choices=("table", "jsonl"), default="table", help="output format")
 
     stats = add("stats", cmd_stats, "Articles per site / source / day, reprints, views, last crawl runs.")
     db_option(stats)
-    stats.add_argument("--top", type=int, default=20, help="rows per section")
+    stats.add_argument("--top", type=parse_count, default=20, help="rows per section")
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format")
 
     db_command = add(
@@ -434,17 +502,58 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; an error is one line on stderr and a non-zero status (`--debug`: its traceback)."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
-    except INPUT_ERRORS as exc:
-        print(f"finnews: error: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 2
+        status = int(args.func(args))
+        sys.stdout.flush()  # a full device fails here, not at exit
+        return status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `finnews export | head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        _quiet_stdout()
         return 0
+    except Exception as exc:
+        if args.debug:
+            raise
+        status = 2 if isinstance(exc, INPUT_ERRORS) else 1
+        print(f"finnews: error: {error_line(exc)}", file=sys.stderr)
+        _quiet_stdout()
+        return status
+
+
+def error_line(exc: BaseException) -> str:
+    """What went wrong, in one line: the message of a bad input; the kind and message of anything else.
+
+    >>> error_line(InputError("workers must be at least 1"))
+    'workers must be at least 1'
+    >>> error_line(OSError(28, "No space left on device"))
+    'OSError: [Errno 28] No space left on device'
+    >>> error_line(ValueError("first\\nsecond"))
+    'ValueError: first'
+    """
+    lines = str(exc).strip().splitlines() or [""]
+    line = one_line(lines[0])
+    return line if isinstance(exc, INPUT_ERRORS) else f"{type(exc).__name__}: {line}".rstrip(": ")
+
+
+def one_line(text: str) -> str:
+    """`text` with every character that is not printable (a line break, a control) escaped.
+
+    >>> one_line("unrecognized arguments: \\x85 央行\\u2028")
+    'unrecognized arguments: \\\\x85 央行\\\\u2028'
+    """
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null if what is left in it cannot be written (a closed pipe, a full device), so
+    that Python's own flush at exit adds no second error."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        with suppress(OSError, ValueError):  # a stream with no file descriptor (tests) keeps its buffer
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.mysql import LONGBLOB
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from crawler.normalize.limits import FIELD_CAPS  # the widths of the capped text columns
 from crawler.vocabulary import SHANGHAI  # re-exported: the database's times are Beijing time
 
 
@@ -82,17 +83,17 @@ class ArticleRow(Base):
     date_source: Mapped[str | None] = mapped_column(String(20))
     date_conflict: Mapped[bool] = mapped_column(default=False)
     reprint_notice: Mapped[bool] = mapped_column(default=False)  # the page says it carries another medium's article
-    source: Mapped[str | None] = mapped_column(String(200), index=True)
+    source: Mapped[str | None] = mapped_column(String(FIELD_CAPS["source"]), index=True)
     source_raw: Mapped[str | None] = mapped_column(Text)
-    source_canonical: Mapped[str | None] = mapped_column(String(200), index=True)
-    author: Mapped[str | None] = mapped_column(String(200))
+    source_canonical: Mapped[str | None] = mapped_column(String(FIELD_CAPS["source_canonical"]), index=True)
+    author: Mapped[str | None] = mapped_column(String(FIELD_CAPS["author"]))
     authors: Mapped[list[str]] = mapped_column(default=list)
-    editor: Mapped[str | None] = mapped_column(String(200))
+    editor: Mapped[str | None] = mapped_column(String(FIELD_CAPS["editor"]))
     views: Mapped[int | None]
     views_lower_bound: Mapped[bool] = mapped_column(default=False)
     body: Mapped[str] = mapped_column(Text)
     images: Mapped[list[str]] = mapped_column(default=list)
-    category: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(FIELD_CAPS["category"]))
     crawled_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     body_hash: Mapped[int] = mapped_column(BigInteger, index=True)

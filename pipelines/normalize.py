@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+CANNOT_PARSE = "cannot parse %s on %s"
+DATES_APART = "%s: the page's date and the URL's are days apart on %s"
+CUT = "%s cut to its length cap (crawler/normalize/limits.py) on %s"
+
 
 class NormalizePipeline:
     """Cleans every field; drops items left without a title or a body (with a reason and a stat)."""
@@ -39,20 +43,21 @@ class NormalizePipeline:
         if not isinstance(article, Article):
             return item
         now = article.crawled_at or datetime.now(SHANGHAI)
-        for field in normalize_article(article, now, self.titles):
-            self.stats.inc_value(f"finnews/unparsed/{field}")
-            self._warn_once(article, field, "cannot parse %s on %s")
+        for finding in normalize_article(article, now, self.titles):  # "unparsed/views", "cut/title"
+            self.stats.inc_value(f"finnews/{finding}")
+            kind, field = finding.split("/", 1)
+            self._warn_once(article, finding, CANNOT_PARSE if kind == "unparsed" else CUT, field)
         if article.date_conflict:
             self.stats.inc_value("finnews/date_conflict")
-            self._warn_once(article, "date_conflict", "%s: the page's date and the URL's are days apart on %s")
+            self._warn_once(article, "date_conflict", DATES_APART, "date_conflict")
         for field in ("title", "body"):
             if not getattr(article, field):
                 self.stats.inc_value(f"finnews/dropped/no_{field}")
                 raise DropItem(f"no {field} after cleaning: {article.url}")
         return item
 
-    def _warn_once(self, article: Article, what: str, message: str) -> None:
-        """Log `message` (with `what` and the URL) once per site and kind; the stat counts them all."""
+    def _warn_once(self, article: Article, what: str, message: str, *args: str) -> None:
+        """Log `message` (with `args` and the URL) once per site and kind; the stat counts them all."""
         if (article.site, what) not in self._logged:
             self._logged.add((article.site, what))
-            logger.warning("%s: " + message + " (logged once per site)", article.site, what, article.url)
+            logger.warning("%s: " + message + " (logged once per site)", article.site, *args, article.url)

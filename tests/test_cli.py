@@ -147,13 +147,17 @@ def test_bad_input_is_one_line_and_status_2(args: list[str], message: str, capsy
     assert err.startswith("finnews: error: ") and message in err and len(err.splitlines()) == 1
 
 
-def test_a_programming_error_is_not_taken_for_bad_input(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_programming_error_is_not_taken_for_bad_input(
+    db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ValueError("a bug, not the user's input")
 
     monkeypatch.setattr(queries, "latest_articles", broken)
+    assert main(["query", "--db", db]) == 1
+    assert capsys.readouterr().err == "finnews: error: ValueError: a bug, not the user's input\n"
     with pytest.raises(ValueError, match="a bug"):
-        main(["query", "--db", db])
+        main(["--debug", "query", "--db", db])
 
 
 def test_db_upgrade_brings_an_old_database_to_the_current_schema(tmp_path: Path) -> None:

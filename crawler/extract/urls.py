@@ -19,7 +19,7 @@ _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|php|aspx?|jsp)$", re.I
 
 
 _TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")  # and lone surrogates: no URL encodes them
 
 # The prefixes of one site's host variants: "www.x.cn", "m.x.cn", "wap.x.cn", "3g.x.cn" are all "x.cn".
 _HOST_VARIANT = re.compile(r"^(?:www|m|wap|3g|h5|mobile)\.(?=[^.]+\.[^.]+)")

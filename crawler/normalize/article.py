@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import datetime
 
 from crawler.items import Article
 from crawler.normalize.body import clean_body
+from crawler.normalize.characters import storable
 from crawler.normalize.dates import date_from_url, dates_disagree, is_relative, parse_published_at
+from crawler.normalize.limits import FIELD_CAPS, cap
 from crawler.normalize.outlets import canonical_source, clean_source
 from crawler.normalize.people import clean_person, find_editor, split_people
 from crawler.normalize.titles import TitleSuffixLearner, clean_title
@@ -24,9 +27,12 @@ def normalize_article(
     `titles` learns each site's `<title>` suffix from the pages it sees (the pipeline keeps one for the
     crawl); without it, only the site's known names are cut from titles. `page_names` are the names the
     page gives its own site (og:site_name, logo; `finnews extract` without a profile): a 来源 naming one
-    is no source. Returns the names of the fields whose raw text was present but could not be parsed.
+    is no source. Returns what a crawl counts (the stat `finnews/<finding>`): "unparsed/<field>" for a field
+    whose raw text was present but could not be parsed (or was out of range), "cut/<field>" for one cut
+    to its length cap (`limits.FIELD_CAPS`). Every text field ends `characters.storable`.
     """
     unparsed: list[str] = []
+    cut: list[str] = []
     own_names = [name for name in (article.site_name, article.site) if name]
     if titles is None:
         article.title = clean_title(article.title, own_names)
@@ -35,9 +41,9 @@ def normalize_article(
         article.title = titles.strip(article.site, article.title, own_names)
     article.editor = clean_person(article.editor) or _editor_in_body(article.body)
     article.body = clean_body((article.body or "").split("\n"))
-    article.author = clean_person(article.author)
+    article.author = _capped(article, "author", clean_person(article.author), cut)
     article.authors = split_people(article.author)
-    article.source = clean_source(article.source_raw, [*own_names, *page_names])
+    article.source = _capped(article, "source", clean_source(article.source_raw, [*own_names, *page_names]), cut)
     article.source_canonical = canonical_source(article.source)
     article.published_at, article.date_source = _published_at(article, now)
     article.date_conflict = dates_disagree(article.published_at, date_from_url(article.url))
@@ -46,7 +52,28 @@ def normalize_article(
     article.views, article.views_lower_bound = parse_views(article.views_raw)
     if article.views is None and article.views_raw:
         unparsed.append("views")
-    return unparsed
+    for name in ("title", "source_canonical", "editor", "category"):
+        setattr(article, name, _capped(article, name, getattr(article, name), cut))
+    make_storable(article)
+    return [f"unparsed/{name}" for name in unparsed] + [f"cut/{name}" for name in cut]
+
+
+def _capped(article: Article, name: str, value: str | None, cut: list[str]) -> str | None:
+    """`value` of field `name` cut to its cap; the name noted in `cut` if it was."""
+    value, was_cut = cap(value, FIELD_CAPS[name])
+    if was_cut:
+        cut.append(name)
+    return value
+
+
+def make_storable(article: Article) -> None:
+    """Every text of `article` (its str fields and the items of its lists of str) `characters.storable`."""
+    for field in fields(article):
+        value = getattr(article, field.name)
+        if isinstance(value, str):
+            setattr(article, field.name, storable(value))
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            setattr(article, field.name, [storable(item) for item in value])
 
 
 def _editor_in_body(body: str | None) -> str | None:

@@ -123,6 +123,19 @@ def soft_clean(text: str) -> str:
     return P.ANY_SPACE.sub(" ", text).strip()
 
 
+def storable(text: str) -> str:
+    """`text` without what no stored text may hold (`patterns.UNSTORABLE`): lone surrogates and control
+    characters but tab and newline. The one place they are removed: `normalize_article` applies it to
+    every text field of an Article before it goes on to the store.
+
+    >>> storable("标题\\x00\\ud800 正文\\n\\x85第二行\\t")
+    '标题 正文\\n第二行\\t'
+    """
+    if not isinstance(text, str):
+        return ""
+    return P.UNSTORABLE.sub("", text) if P.UNSTORABLE.search(text) else text
+
+
 def until_stable(step: Callable[[str], str], text: str) -> str:
     """Apply `step` until the text stops changing (a few rounds at most), so the result is idempotent."""
     for _ in range(_FIXPOINT_ROUNDS):

@@ -35,6 +35,10 @@ ANY_SPACE = re.compile(r"\s")
 # Cheap presence checks: str.translate with a dict is slow on CJK text, so translate only when needed.
 HAS_WIDE = re.compile("[\uff01-\uff5e\u3000]")
 HAS_INVISIBLE = re.compile("[" + re.escape(INVISIBLE_CHARS) + "]")
+# What no stored text may hold: lone surrogates ("\ud800", from a bad \u escape in a script or JSON; no
+# UTF-8 encoder takes them, so one would fail the writer's whole batch) and control characters (C0 but tab
+# and newline, DEL, C1 incl. U+0085): "标题\x00" -> "标题", "\x1b[31m" -> "[31m". Not: "\t", "\n", "\u2028".
+UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # --------------------------------------------------------------------------------------------------
 # HTML entities, with or without their "&"
@@ -154,7 +158,9 @@ URL_DATES: tuple[re.Pattern[str], ...] = (
 # A count: "11003", "11,003", "1.2万", "3.5w", "1.1亿", "10万+", "-5" (negative: rejected by the caller).
 # Not a percentage: "点击率 35%".
 _NUM = (
-    r"(?<![\d.,])(?P<neg>-\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?!\s*[%‰])"
+    r"(?<![\d.,])(?<!\d[eExX])(?<!\d[eE][+-])"  # not the tail of "1e308", "1e+5", "0x10"
+    r"(?P<neg>-\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?!\s*[%‰])"
+    r"(?!\.?\d|[eE][+-]?\d|[xX][\dA-Fa-f])"  # and whole: "12e5" gives neither 12 nor 1
     r"\s*(?P<unit>万|亿|千|[wWkK](?![A-Za-z]))?\s*(?P<plus>\+)?"
 )
 VIEWS_PATTERNS: tuple[re.Pattern[str], ...] = (
