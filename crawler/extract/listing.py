@@ -237,7 +237,7 @@ def main_list(links: Sequence[tuple[str, HtmlElement | Selector]]) -> MainList:
     chosen = None
     widgets: set[HtmlElement] = set()  # widgets and what holds them: their links are no main list's items
     for block in sorted((block for block in items if len(items[block]) >= 2), key=lambda block: -len(items[block])):
-        if len(items[block] - widgets) < 2:
+        if len(items[block] - widgets) < 2 or not _alike_items(items[block]):
             continue
         if held[block] <= MAX_WIDGET_LINKS and _is_widget(block):
             widgets.add(block)
@@ -289,6 +289,13 @@ def _usual_places(members: list[tuple[str, HtmlElement, HtmlElement, HtmlElement
 
 #: How many levels above a chosen block `_alike` looks for the siblings of its list's other parts.
 MAX_PART_LEVELS = 3
+
+
+def _alike_items(items: set[HtmlElement]) -> bool:
+    """Whether two of a block's `items` at least have one tag and class: a list's entries do, a page's
+    header, text and footer do not."""
+    shapes = Counter((item.tag, item.get("class")) for item in items)
+    return max(shapes.values()) >= 2
 
 
 def _items(links: Iterable[HtmlElement]) -> tuple[dict[HtmlElement, set[HtmlElement]], Counter[HtmlElement]]:
@@ -398,7 +405,10 @@ def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) ->
     'listing'
     """
     block, chars = text_block(sel.root)
-    if chars <= main.text_chars and not (chars >= MIN_ARTICLE_CHARS and _follows(main.block, block)):
+    list_chars = main.text_chars
+    if block is not None and main.block is not None and (block is main.block or main.block in block.iterancestors()):
+        list_chars -= chars  # a wrapper of the page's few links and its text: the text is not the list's
+    if chars <= list_chars and not (chars >= MIN_ARTICLE_CHARS and _follows(main.block, block)):
         return LISTING
     dated = listing_date is not None or bool(ARTICLE_META(sel.root)) or (block is not None and _dated(sel.root, block))
     return ARTICLE if dated else LISTING
