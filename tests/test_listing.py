@@ -87,6 +87,41 @@ HOT = (
             id="heading-inside",
         ),
         pytest.param('<p><a href="/p/1">央行开展逆回购操作</a></p>', {}, id="one-link-is-no-list"),
+        pytest.param(  # one list cut into <ul>s of two: the parts are one list
+            NAV
+            + "".join(
+                f'<ul class="list_txt"><li><a href="/p/{n}1">第{n}组的第一则新闻标题</a></li>'
+                f'<li><a href="/p/{n}2">第{n}组的第二则新闻标题</a></li></ul>'
+                for n in range(1, 4)
+            ),
+            {f"http://x.cn/p/{n}{m}": None for n in range(1, 4) for m in (1, 2)},
+            id="list-in-parts",
+        ),
+        pytest.param(  # a feed: tag clouds and comment counts after each title are no entries
+            '<div class="feed">'
+            + "".join(
+                f'<div class="row"><h3><a href="/p/{n}">第{n}则新闻的完整标题</a></h3>'
+                f'<div class="tags"><a href="/tag/{n}">关键词标签第{n}个</a></div>'
+                f'<div class="share"><a href="http://comment.x.cn/{n}.html">{n}0跟贴{n}0</a></div></div>'
+                for n in range(1, 5)
+            )
+            + "</div>",
+            {f"http://x.cn/p/{n}": None for n in range(1, 5)},
+            id="feed-with-tags",
+        ),
+        pytest.param(  # another host of the domain, in the list: an entry; an ad's redirect: none
+            '<ul><li><a href="/p/1">央行开展逆回购操作</a></li><li><a href="http://money.x.cn/p/2">沪指收涨成交放量</a></li>'
+            '<li><a href="http://www.x.cn/ad.php?url=K0000">下载游戏就送大礼包</a></li></ul>',
+            {"http://x.cn/p/1": None, "http://money.x.cn/p/2": None},
+            id="other-host-and-redirect",
+        ),
+        pytest.param(  # tabs: only the one shown counts
+            '<div class="tabs"><div class="tab active"><ul><li><a href="/p/1">央行开展逆回购操作</a></li>'
+            '<li><a href="/p/2">沪指收涨成交放量</a></li></ul></div><div class="tab"><ul>'
+            '<li><a href="/p/3">本周排行第一的文章</a></li><li><a href="/p/4">本周排行第二的文章</a></li></ul></div></div>',
+            {"http://x.cn/p/1": None, "http://x.cn/p/2": None},
+            id="hidden-tab",
+        ),
     ],
 )
 def test_main_list(html: str, dates: dict[str, str | None]) -> None:
@@ -394,3 +429,18 @@ def test_a_listing_date_dates_an_undated_article_against_the_crawl_time(listing_
 def test_a_listing_date_is_resolved_in_shanghai_time() -> None:
     """17:00 UTC on Sep 4 is 01:00 on Sep 5 in Shanghai: 昨天 is Sep 4 there."""
     assert published("昨天 14:20", datetime(2024, 9, 4, 17, 0, tzinfo=UTC)) == (sh(9, 4, 14, 20), "listing")
+
+
+@pytest.mark.parametrize(
+    ("url", "redirect"),
+    [
+        ("http://www.x.com/baidu.php?url=K00000KP_SD", True),
+        ("http://x.cn/forum.php?mod=redirect&goto=lastpost&tid=2", True),
+        ("http://x.cn/go?target=http%3A%2F%2Fy.cn%2F", True),
+        ("http://x.cn/show?id=1", False),
+        ("http://x.cn/a/1.html?curl=2", False),
+        ("http://x.cn/a/url=1.html", False),
+    ],
+)
+def test_redirect_links(url: str, redirect: bool) -> None:
+    assert bool(listing.REDIRECT.search(url)) == redirect

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from parsel import Selector
 from crawler import vocabulary
 from crawler.extract.patterns import DATE_TEXT, YEARLESS_DATE_TEXT
 from crawler.extract.urls import absolute_url, canonical_url, site_host
+from crawler.scope import registrable_domain
 
 ARTICLE, LISTING = "article", "listing"
 
@@ -30,9 +32,13 @@ MEDIA_EXTENSIONS = frozenset({
     "flv", "exe", "apk", "css", "js",
 })  # fmt: skip
 
-#: A link text at least this long (spaces aside) is a title: "央行开展逆回购操作"; the names in nav bars,
+#: A link text with at least this many letters (digits, spaces and punctuation aside) is a title: "央行开展逆回购操作"; the names in nav bars,
 #: footers and pagers ("财经", "网站地图", "下一页", "TAG标签") are shorter.
 MIN_TITLE_CHARS = 6
+
+# A link that redirects (an ad's click counter, "jump to the last post"), never an entry of a list:
+# "http://www.x.com/baidu.php?url=K00000KP_SD", "/forum.php?mod=redirect&goto=lastpost&tid=2", "/go?target=".
+REDIRECT = re.compile(r"[?&](?:url|redirect|redirect_?url|target|goto|jump|jumpurl)=", re.IGNORECASE)
 
 # The heading of a side widget, whose links are no main list: "相关推荐", "推荐阅读", "热点内容",
 # "热门文章", "栏目排行", "频道总排行", "猜你喜欢", "大家都在看". Only short headings count (MAX_HEADING_CHARS).
@@ -73,20 +79,19 @@ def site_links(page: Selector | HtmlElement, page_url: str, host: str | None = N
     """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
     links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
 
-    The site is the page's host and its variants (another host of the same domain, `tech.` from a `news.`
-    page, is another site here: taking those in made real listings' main lists worse, see
-    tests/realpages). Links to documents
-    (`is_document`: "/upload/report.pdf") are kept: announcement lists are lists of them; links to media
-    and archives are not.
+    The site is the page's registrable domain: a news portal lists articles of its `money.` and `tech.`
+    hosts on its `news.` pages; the spider follows only the main list's links there (`on_site` tells the
+    host's own). Links to documents (`is_document`: "/upload/report.pdf") are kept:
+    announcement lists are lists of them; links to media and archives are not.
 
     >>> page = Selector(text='<a href="/a/1.html">x</a><a href="http://other/b">y</a><a href="f.jpg">z</a>'
     ...                      '<a href="http://m.host.cn/a/2.html">w</a><a href="//tech.host.cn/a/3.html">v</a>')
     >>> [url for url, _ in site_links(page, "http://www.host.cn/list/")]
-    ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html']
+    ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
     """
     root = page.root if isinstance(page, Selector) else page
     host = (host or urlsplit(page_url).netloc).lower()
-    site = site_host(host)
+    site, domain = site_host(host), _registrable(host)
     base = urlsplit(page_url)
     origin = (base.scheme, base.netloc) if base.scheme in ("http", "https") and base.netloc else None
     resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
@@ -94,11 +99,17 @@ def site_links(page: Selector | HtmlElement, page_url: str, host: str | None = N
     for link in _LINKS(root):
         href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
         if href not in resolved:
-            resolved[href] = _site_url(href, page_url, origin, host, site)
+            resolved[href] = _site_url(href, page_url, origin, host, site, domain)
         url = resolved[href]
         if url is not None:
             links.append((url, link))
     return links
+
+
+@lru_cache(maxsize=4096)
+def _registrable(netloc: str) -> str | None:
+    """The registrable domain of a host (and port): "news.x.com.cn:80" -> "x.com.cn"."""
+    return registrable_domain(netloc.rpartition(":")[0] if netloc.count(":") == 1 else netloc)
 
 
 #: (canonical URL, `<a>` element): what `site_links` gives.
@@ -111,7 +122,9 @@ _PLAIN_ABSOLUTE = re.compile(r"https?://([A-Za-z0-9.-]+(?::[1-9][0-9]{0,3})?)([/
 _PLAIN_ROOTED = re.compile(r"/(?!/)[!-~]*")
 
 
-def _site_url(href: str, page_url: str, origin: tuple[str, str] | None, host: str, site: str) -> str | None:
+def _site_url(
+    href: str, page_url: str, origin: tuple[str, str] | None, host: str, site: str, domain: str | None
+) -> str | None:
     """The canonical URL of `href` if it is a link to a page of the site, else None."""
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
@@ -136,6 +149,8 @@ def _site_url(href: str, page_url: str, origin: tuple[str, str] | None, host: st
         variant = None
     elif site_host(netloc) == site:
         variant = host  # "m.x.cn" put on "www.x.cn"
+    elif domain is not None and _registrable(netloc) == domain:
+        variant = None  # "tech.x.cn" from "news.x.cn": another host of the site
     else:
         return None
     try:
@@ -198,9 +213,12 @@ class MainList(NamedTuple):
 
 
 def main_list(links: Sequence[tuple[str, HtmlElement | Selector]]) -> MainList:
-    """The main list among `links` (`site_links` of a page): of the blocks of titled links (a link's block
-    is its nearest ancestor holding another titled link too), the one with the most links (two at
-    least) whose heading names no widget (`WIDGET_HEADING`). Nav bars and footers hold no titles.
+    """The main list among `links` (`site_links` of a page): the block with the most items (children
+    holding a titled link), two at least, that is no widget (`WIDGET_HEADING`, up to MAX_WIDGET_LINKS)
+    and holds none, with its siblings of the same structure (a list cut into `<ul>`s or `<table>`s);
+    then its titled links at the places of its items' titles (`_usual_places`: no tag clouds or comment
+    counts), none in a hidden tab (`_hidden_tabs`) or a redirect (`REDIRECT`). Nav bars and footers hold
+    no titles.
 
     >>> page = Selector(text='''<ul><li><a href="/news/">财经</a></li><li><a href="/bank/">银行</a></li></ul>
     ... <ul><li><span>3小时前</span><a href="/p/1">央行开展逆回购操作</a><p>央行今日开展...</p></li>
@@ -213,25 +231,139 @@ def main_list(links: Sequence[tuple[str, HtmlElement | Selector]]) -> MainList:
     titled: dict[str, HtmlElement] = {}
     for url, link in links:
         element = link.root if isinstance(link, Selector) else link
-        if url not in titled and _chars(element.text_content()) >= MIN_TITLE_CHARS:
+        if url not in titled and not REDIRECT.search(url) and _title_chars(element.text_content()) >= MIN_TITLE_CHARS:
             titled[url] = element
-    blocks = _blocks(titled)
-    for block, members in sorted(blocks.items(), key=lambda item: -len(item[1])):
-        if len(members) >= 2 and not _is_widget(block):
-            dates = {url: _date_beside(link, block) for url, link in members}
-            return MainList(dates, _chars(block.text_content()), block)
-    return MainList({}, 0)
-
-
-def _blocks(titled: dict[str, HtmlElement]) -> dict[HtmlElement, list[tuple[str, HtmlElement]]]:
-    """Titled links by block: each link's nearest ancestor that holds another titled link too."""
-    holding = Counter(ancestor for link in titled.values() for ancestor in link.iterancestors())
-    blocks: dict[HtmlElement, list[tuple[str, HtmlElement]]] = defaultdict(list)
+    items, held = _items(titled.values())
+    chosen = None
+    widgets: set[HtmlElement] = set()  # widgets and what holds them: their links are no main list's items
+    for block in sorted((block for block in items if len(items[block]) >= 2), key=lambda block: -len(items[block])):
+        if len(items[block] - widgets) < 2 or not _alike_items(items[block]):
+            continue
+        if held[block] <= MAX_WIDGET_LINKS and _is_widget(block):
+            widgets.add(block)
+            widgets.update(block.iterancestors())
+            continue
+        chosen = block
+        break
+    if chosen is None:
+        return MainList({}, 0)
+    blocks = _alike(chosen, items, widgets)
+    hidden = _hidden_tabs(blocks)
+    members = []  # (url, link, its block, its item)
     for url, link in titled.items():
-        block = next((ancestor for ancestor in link.iterancestors() if holding[ancestor] > 1), None)
-        if block is not None:
-            blocks[block].append((url, link))
-    return blocks
+        item = link
+        for ancestor in link.iterancestors():
+            if ancestor in blocks:
+                members.append((url, link, ancestor, item))
+                break
+            if ancestor in hidden:
+                break
+            item = ancestor
+    kept = _usual_places(members)
+    dates = {url: _date_beside(link, block) for url, link, block, _ in members if _place(link) in kept}
+    return MainList(dates, sum(_chars(block.text_content()) for block in blocks), chosen)
+
+
+#: The share of a list's items whose first titled link sits at a place (`_place`) for the list's links
+#: there to count: titles sit at one or two places; tag clouds and comment counts after them.
+MIN_PLACE_SHARE = 0.25
+
+
+def _place(link: HtmlElement) -> tuple[str, str]:
+    """Where a link sits in its item: the tags of its parent and grandparent ("h3" in "div", "td" in "tr")."""
+    parent = link.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    return (parent.tag if parent is not None else "", grandparent.tag if grandparent is not None else "")
+
+
+def _usual_places(members: list[tuple[str, HtmlElement, HtmlElement, HtmlElement]]) -> set[tuple[str, str]]:
+    """The places (`_place`) of a list's titles: those of the first titled link of at least
+    MIN_PLACE_SHARE of the items."""
+    firsts: dict[HtmlElement, tuple[str, str]] = {}
+    for _, link, _, item in members:
+        firsts.setdefault(item, _place(link))
+    counts = Counter(firsts.values())
+    most = max(counts.values(), default=0)
+    return {place for place, count in counts.items() if count >= MIN_PLACE_SHARE * most}
+
+
+#: How many levels above a chosen block `_alike` looks for the siblings of its list's other parts.
+MAX_PART_LEVELS = 3
+
+
+def _alike_items(items: set[HtmlElement]) -> bool:
+    """Whether two of a block's `items` at least have one tag and class: a list's entries do, a page's
+    header, text and footer do not."""
+    shapes = Counter((item.tag, item.get("class")) for item in items)
+    return max(shapes.values()) >= 2
+
+
+def _items(links: Iterable[HtmlElement]) -> tuple[dict[HtmlElement, set[HtmlElement]], Counter[HtmlElement]]:
+    """For each ancestor of `links`, its children that hold one of them (its items), and how many it holds."""
+    items: dict[HtmlElement, set[HtmlElement]] = defaultdict(set)
+    held: Counter[HtmlElement] = Counter()
+    for link in links:
+        child = link
+        for ancestor in link.iterancestors():
+            items[ancestor].add(child)
+            held[ancestor] += 1
+            child = ancestor
+    return items, held
+
+
+def _alike(
+    block: HtmlElement, items: dict[HtmlElement, set[HtmlElement]], widgets: set[HtmlElement]
+) -> set[HtmlElement]:
+    """`block` and its siblings of its tag and class that hold titled links too (no `widgets`): the parts of a list
+    cut into several `<ul>`s or `<table>`s. Looked for from `block` and up to MAX_PART_LEVELS of its
+    ancestors that hold no other titled link (a `<tbody>` in its `<table>` in its `<div>`)."""
+    part = block
+    for _ in range(MAX_PART_LEVELS + 1):
+        parent = part.getparent()
+        if parent is None:
+            break
+        shape = (part.tag, part.get("class"))
+        parts = {
+            child
+            for child in items.get(parent, ())
+            if (child.tag, child.get("class")) == shape and child not in widgets
+        }
+        if len(parts) > 1:
+            return parts
+        if len(items.get(parent, ())) > 1:
+            break
+        part = parent
+    return {block}
+
+
+# The class that marks the tab shown of a block of tabs: "tabContents active", "tab-pane current", "on".
+_SHOWN_TAB = re.compile(r"^(?:active|current|cur|on|show|selected)$")
+
+
+def _hidden_tabs(blocks: Iterable[HtmlElement]) -> set[HtmlElement]:
+    """The tabs not shown in `blocks`: the siblings of a tab whose class marks it shown (`_SHOWN_TAB`)
+    that have its tag and the rest of its class ("tabContents" beside "tabContents active")."""
+    hidden = set()
+    for block in blocks:
+        for element in block.iter():
+            classes = (element.get("class") or "").split() if isinstance(element.tag, str) else []
+            if len(classes) < 2 or not any(_SHOWN_TAB.match(name) for name in classes):
+                continue
+            rest = {name for name in classes if not _SHOWN_TAB.match(name)}
+            parent = element.getparent()
+            for sibling in parent if parent is not None else ():
+                if (
+                    sibling is not element
+                    and sibling.tag == element.tag
+                    and set((sibling.get("class") or "").split()) == rest
+                ):
+                    hidden.add(sibling)
+    return hidden
+
+
+#: A block with more titled links than this is no side widget, whatever its heading: a ranking page's rankings
+#: (hundreds of links); a "为您推荐" feed under an article shows a few dozen.
+MAX_WIDGET_LINKS = 100
 
 
 def _is_widget(block: HtmlElement) -> bool:
@@ -273,7 +405,10 @@ def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) ->
     'listing'
     """
     block, chars = text_block(sel.root)
-    if chars <= main.text_chars and not (chars >= MIN_ARTICLE_CHARS and _follows(main.block, block)):
+    list_chars = main.text_chars
+    if block is not None and main.block is not None and (block is main.block or main.block in block.iterancestors()):
+        list_chars -= chars  # a wrapper of the page's few links and its text: the text is not the list's
+    if chars <= list_chars and not (chars >= MIN_ARTICLE_CHARS and _follows(main.block, block)):
         return LISTING
     dated = listing_date is not None or bool(ARTICLE_META(sel.root)) or (block is not None and _dated(sel.root, block))
     return ARTICLE if dated else LISTING
@@ -371,6 +506,19 @@ def _texts(element: HtmlElement, around: set[HtmlElement]) -> list[str]:
     if element not in around:
         texts.append(element.tail or "")
     return texts
+
+
+def _title_chars(text: str) -> int:
+    """Letters of `text` (CJK characters included), digits, spaces and punctuation aside: a comment
+    count "210跟贴210" has two.
+
+    >>> _title_chars("沪指收涨0.5%成交放量"), _title_chars("1055跟贴1055")
+    (8, 2)
+    """
+    return len(_LETTERS.findall(text))
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 def _chars(text: str) -> int:
