@@ -100,6 +100,9 @@ def test_parse_published_at(raw: str, expected: datetime) -> None:
         "2024-13-03",
         "2024-02-30",
         "阅读全文",
+        "1e308小时前",  # the tail of a number is no count of hours
+        "0x10天前",
+        "1.5天前",
     ],
 )
 def test_parse_published_at_rejects(raw: str) -> None:

@@ -122,9 +122,9 @@ MONTH_DAY_CJK = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s
 JUST_NOW = re.compile(V.words(V.JUST_NOW))
 
 # "5分钟前", "3 小时前", "2天前", "30秒前", "半小时前", "1周前" (units: `vocabulary.AGO_UNITS`).
-# Not: "5分钟" (no 前), "前天".
+# Not: "5分钟" (no 前), "前天", the tail of another number: "1e308小时前", "0x10天前", "1.5天前".
 AGO = re.compile(
-    rf"(?<!\d)(?P<n>\d{{1,5}}|{V.AGO_HALF})\s*(?P<unit>{V.words(V.AGO_UNITS)})\s*之?前",
+    rf"(?<![\w.,])(?P<n>\d{{1,5}}|{V.AGO_HALF})\s*(?P<unit>{V.words(V.AGO_UNITS)})\s*之?前",
     re.ASCII,
 )
 
