@@ -56,6 +56,9 @@ def sh(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: 
         "关注我们",
         "本文来源:千龙网",
         "来源：千龙网",
+        "稿源：新华网",  # every 来源 label of the vocabulary, with every lead (the union of two drifted lists)
+        "信息来源：办公室",
+        "转自：人民网",
         "【打印】【关闭】",
         "[打印] [关闭窗口]",
         "【字体:大 中 小】",

@@ -323,7 +323,7 @@ TITLE_SEPARATOR_RUN = re.compile(rf"\s*[{re.escape(TITLE_SEPARATORS.replace('-',
 # Lines that are page furniture, anchored at the line start:
 # "声明:以上内容为本网站转自其它媒体...", "免责声明：...", "版权声明:", "(责任编辑:孙悦)", "责任编辑:孙悦",
 # "编辑:孙悦", "上一篇:...", "下一篇:返回列表", "扫一扫分享本页", "分享到:", "点击进入专题:...",
-# "本文来源:千龙网", "来源:千龙网", "【字体:大 中 小】".
+# "本文来源:千龙网", "来源:千龙网", "稿源:新华网", "信息来源:办公室" (the 来源 labels of `vocabulary`), "【字体:大 中 小】".
 # Not: "公司发布声明称将回购股份。" (声明 not at the start), "声明称..." (no colon), label lines that go on
 # as a sentence ("来源：记者从...获悉，..." has sentence punctuation after the label).
 BOILERPLATE_LINE = re.compile(
@@ -331,7 +331,7 @@ BOILERPLATE_LINE = re.compile(
     r"(?:免责|版权|特别|郑重)?声明\s*:|免责声明|版权声明"
     r"|(?:责任编辑|责编)\s*:?[^,，。!！?？]{0,40}$|编辑\s*:[^,，。!！?？]{0,20}$"
     r"|上一篇|下一篇|上一条|下一条|扫一扫|分享到|点击进入专题"
-    r"|(?:本文|文章|新闻)?来源\s*:[^,，。!！?？]{0,40}$"
+    rf"|(?:{V.words(V.SOURCE_LABEL_LEADS)})?(?:{V.words(V.SOURCE_LABELS)})\s*:[^,，。!！?？]{{0,40}}$"
     r"|(?:字体|字号)\s*:"
     r"|第\s*\d+\s*页\s*[/,]?\s*共\s*\d+\s*页"  # a pager: "第1页/共2页 首页 上一页 1 2 下一页 尾页"
     r"|本帖最后由\s*\S.{0,40}编辑$"  # a forum note: "本帖最后由 阿成 于 2024-9-3 08:05 编辑"
