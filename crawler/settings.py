@@ -42,10 +42,14 @@ FINNEWS_FOLLOW_RELATED = True
 #: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed.py).
 #: Empty: each process crawls on its own.
 FINNEWS_REDIS_URL = os.environ.get("FINNEWS_REDIS_URL", "")
-#: Key prefix of the shared crawl in Redis (empty: `finnews:portal:<profile names>`).
+#: Key prefix of the shared crawl in Redis (empty: `finnews:portal:<profile names>:<hash of their start URLs>`).
 FINNEWS_REDIS_KEY = ""
 #: Seconds a process waits on an empty shared queue (for another process's next requests) before it stops.
 FINNEWS_REDIS_IDLE_SECONDS = 10.0
+#: How long a request taken from the shared queue stays leased to its process without renewal (renewed
+#: every quarter of it while the process lives), and how long a process counts as present: a killed
+#: process's requests go back to the queue this long after it died.
+FINNEWS_REDIS_LEASE_SECONDS = 60.0
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
