@@ -50,6 +50,9 @@ FINNEWS_REDIS_IDLE_SECONDS = 10.0
 #: every quarter of it while the process lives), and how long a process counts as present: a killed
 #: process's requests go back to the queue this long after it died.
 FINNEWS_REDIS_LEASE_SECONDS = 60.0
+#: Seconds between two requests to one portal for a shared crawl as a whole, however many processes
+#: (crawler.distributed.SharedPortalDelayMiddleware); empty: DOWNLOAD_DELAY; 0: no shared limit.
+FINNEWS_REDIS_PORTAL_DELAY = ""
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
@@ -87,6 +90,8 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     # First of all: sees every request, redirects and meta refresh included, before robots.txt is asked.
     "crawler.middlewares.PortalScopeMiddleware": 50,
+    # Last before the download: a shared crawl's per-portal delay (only requests that will be fetched wait).
+    "crawler.distributed.SharedPortalDelayMiddleware": 950,
 }
 # Only http(s) is ever fetched: no local files (file:), no data:, ftp: or s3: URLs, whatever a page says.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
