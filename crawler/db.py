@@ -3,8 +3,15 @@ dialect-specific statements the writer and the reprint index share (reads live i
 
 from __future__ import annotations
 
+import atexit
+import functools
+import importlib.resources
+import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from crawler.models import Base
+
+logger = logging.getLogger(__name__)
 
 #: Where finnews stores articles unless told otherwise (`FINNEWS_DB_URL`, `--db`).
 DEFAULT_DB_URL = "sqlite:///data/finnews.db"
@@ -90,8 +99,33 @@ def _alembic_config() -> Any:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", "crawler:migrations")
+    config.set_main_option("script_location", migrations_folder())
     return config
+
+
+@functools.cache
+def migrations_folder() -> str:
+    """A real folder holding the migrations (Alembic reads a folder): the package's own when it is
+    installed as files, else (a zipped egg, as scrapyd runs it) a temporary copy made once per process
+    and removed at exit (`importlib.resources.as_file` cannot unpack a folder out of a zip on Python 3.11)."""
+    package = importlib.resources.files("crawler") / "migrations"
+    if isinstance(package, Path) and package.is_dir():
+        return str(package)
+    folder = Path(tempfile.mkdtemp(prefix="finnews-migrations-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    _copy_tree(package, folder)
+    logger.info("migrations of a zipped package copied to %s", folder)
+    return str(folder)
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    target.mkdir(exist_ok=True)
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, target / entry.name)
+        elif not entry.name.endswith(".pyc"):
+            (target / entry.name).write_bytes(entry.read_bytes())
 
 
 def head_revision() -> str | None:

@@ -44,10 +44,17 @@ FINNEWS_FOLLOW_RELATED = True
 #: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed.py).
 #: Empty: each process crawls on its own.
 FINNEWS_REDIS_URL = os.environ.get("FINNEWS_REDIS_URL", "")
-#: Key prefix of the shared crawl in Redis (empty: `finnews:portal:<profile names>`).
+#: Key prefix of the shared crawl in Redis (empty: `finnews:portal:<profile names>:<hash of their start URLs>`).
 FINNEWS_REDIS_KEY = ""
 #: Seconds a process waits on an empty shared queue (for another process's next requests) before it stops.
 FINNEWS_REDIS_IDLE_SECONDS = 10.0
+#: How long a request taken from the shared queue stays leased to its process without renewal (renewed
+#: every quarter of it while the process lives), and how long a process counts as present: a killed
+#: process's requests go back to the queue this long after it died.
+FINNEWS_REDIS_LEASE_SECONDS = 60.0
+#: Seconds between two requests to one portal for a shared crawl as a whole, however many processes
+#: (crawler.distributed.SharedPortalDelayMiddleware); empty: DOWNLOAD_DELAY; 0: no shared limit.
+FINNEWS_REDIS_PORTAL_DELAY = ""
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
@@ -87,6 +94,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PortalScopeMiddleware": 50,
     # Below HttpCompressionMiddleware (590) and RedirectMiddleware (600): keeps pages as served, after both.
     "crawler.pagekeeping.KeepPagesMiddleware": 580,
+    # Last before the download: a shared crawl's per-portal delay (only requests that will be fetched wait).
+    "crawler.distributed.SharedPortalDelayMiddleware": 950,
 }
 # Only http(s) is ever fetched: no local files (file:), no data:, ftp: or s3: URLs, whatever a page says.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}

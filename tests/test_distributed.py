@@ -6,9 +6,11 @@ test runs two `scrapy crawl portal` processes at once on the sample portals.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +21,37 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler import db
-from crawler.distributed import RedisScheduler, crawl_key
+from crawler.distributed import RedisScheduler, crawl_key, decode_request, encode_request
 from crawler.items import Article
 from crawler.spiders.portal import PortalSpider
 from tests.crawls import PROJECT, PROJECT_SETTINGS, export, run_stats, truth_problems
 from tests.services import drop_schema, service_url
 
 
-def make_scheduler(redis_crawl: tuple[str, str], idle: float = 10.0) -> tuple[RedisScheduler, PortalSpider]:
-    """A scheduler of the crawl `redis_crawl` (URL, key) and the spider whose requests it holds."""
+def make_scheduler(
+    redis_crawl: tuple[str, str], idle: float = 10.0, lease: float = 60.0
+) -> tuple[RedisScheduler, PortalSpider, set[Request]]:
+    """A scheduler of the crawl `redis_crawl` (URL, key), the spider whose requests it holds, and the set
+    standing for the engine's requests in progress. Its thread is not started: tests call `_sync()`."""
     url, key = redis_crawl
     settings = {**PROJECT_SETTINGS, "FINNEWS_REDIS_URL": url, "FINNEWS_REDIS_KEY": key}
     crawler = get_crawler(PortalSpider, settings_dict={**settings, "FINNEWS_REDIS_IDLE_SECONDS": idle})
     crawler.stats.open_spider()
     spider = PortalSpider.from_crawler(crawler, site="dede", start_url="http://x.cn/")
-    return RedisScheduler.from_crawler(crawler), spider
+    in_progress: set[Request] = set()
+    scheduler = RedisScheduler(
+        redis.Redis.from_url(url), key, idle, lease, crawler.stats, crawler.request_fingerprinter, lambda: in_progress
+    )
+    return scheduler, spider, in_progress
+
+
+def take(scheduler: RedisScheduler, in_progress: set[Request]) -> Request | None:
+    """What the engine does: the next request, kept in progress until the test discards it."""
+    scheduler._sync()
+    request = scheduler.next_request()
+    if request is not None:
+        in_progress.add(request)
+    return request
 
 
 def test_the_shared_scheduler_is_used_only_with_a_redis_url() -> None:
@@ -46,12 +64,12 @@ def test_the_shared_scheduler_is_used_only_with_a_redis_url() -> None:
         assert settings["SCHEDULER"] == scheduler
 
 
-@pytest.mark.services
-def test_requests_come_back_with_their_callbacks_and_dataclass_arguments(redis_crawl: tuple[str, str]) -> None:
-    scheduler, spider = make_scheduler(redis_crawl)
-    scheduler.join(spider)
+def test_requests_travel_as_json_with_their_callbacks_profile_and_article() -> None:
+    crawler = get_crawler(PortalSpider, settings_dict=PROJECT_SETTINGS)
+    spider = PortalSpider.from_crawler(crawler, site="dede", start_url="http://x.cn/")
     profile = spider.profiles[0]
-    article = Article(url="http://x.cn/a/20240903/1.html", site="dede", title="央行开展逆回购操作", body="正文")
+    published = datetime(2024, 9, 3, 9, 30, tzinfo=timezone(timedelta(hours=8)))
+    article = Article(url="http://x.cn/a/1.html", site="dede", title="央行开展逆回购操作", published_at=published)
     sent = [
         spider._listing_request("http://x.cn/news/", profile),
         spider._article_request("http://x.cn/a/20240903/1.html", profile, "09-03"),
@@ -60,78 +78,147 @@ def test_requests_come_back_with_their_callbacks_and_dataclass_arguments(redis_c
             callback=spider.parse_counter,
             errback=spider.counter_failed,
             cb_kwargs={"article": article},
+            meta={"finnews_portal": "dede", "download_maxsize": 16384, "not_json": object()},
             dont_filter=True,
+            priority=3,
         ),
     ]
-    assert all(scheduler.enqueue_request(request) for request in sent)
-    received = [scheduler.next_request() for _ in sent]
-    assert scheduler.next_request() is None
-    assert [(r.url, r.callback, r.errback, r.cb_kwargs) for r in received if r] == [
-        (r.url, r.callback, r.errback, r.cb_kwargs) for r in sent
+    texts = [encode_request(request, spider) for request in sent]
+    assert all(json.loads(text)["url"] for text in texts)  # plain JSON: nothing a reader could run
+    received = [decode_request(text, spider) for text in texts]
+    assert [(r.url, r.callback, r.errback, r.cb_kwargs, r.priority, r.dont_filter) for r in received] == [
+        (r.url, r.callback, r.errback, r.cb_kwargs, r.priority, r.dont_filter) for r in sent
     ]
-    assert received[2] and received[2].cb_kwargs["article"] is not article  # a copy, equal field by field
+    assert received[0].cb_kwargs["profile"] is profile  # re-resolved from the spider by its name
+    assert received[2].meta == {"finnews_portal": "dede", "download_maxsize": 16384}
+    assert received[2].cb_kwargs["article"].published_at == published
+    with pytest.raises(ValueError, match="cannot travel"):
+        encode_request(Request("http://x.cn/", cb_kwargs={"thing": object()}), spider)
 
 
 @pytest.mark.services
 def test_a_request_seen_by_any_process_is_not_queued_again(redis_crawl: tuple[str, str]) -> None:
-    (first, spider), (second, other) = make_scheduler(redis_crawl), make_scheduler(redis_crawl)
+    (first, spider, _), (second, other, _) = make_scheduler(redis_crawl), make_scheduler(redis_crawl)
     first.join(spider)
     second.join(other)
     assert first.enqueue_request(Request("http://x.cn/a/1.html"))
-    assert not second.enqueue_request(Request("http://x.cn/a/1.html#comments"))  # the same page
+    first._sync()
+    assert second.enqueue_request(Request("http://x.cn/a/1.html#comments"))  # the same page: Redis knows it
     assert second.enqueue_request(Request("http://x.cn/a/1.html", dont_filter=True))  # a retry goes through
-    assert len(first) == len(second) == 2
-    assert second.stats.get_value("dupefilter/filtered") == 1
+    assert not second.enqueue_request(Request("http://x.cn/a/1.html"))  # seen by this process: not even sent
+    second._sync()
+    assert second._remote[0] + len(second._inbox) + len(first._inbox) == 2
+    assert second.stats.get_value("dupefilter/filtered") == 2
 
 
 @pytest.mark.services
 def test_higher_priority_first_then_first_in_first_out(redis_crawl: tuple[str, str]) -> None:
-    scheduler, spider = make_scheduler(redis_crawl)
+    scheduler, spider, in_progress = make_scheduler(redis_crawl)
     scheduler.join(spider)
+    scheduler.prefetch = 1
     for url, priority in [("http://x.cn/1", 0), ("http://x.cn/2", 0), ("http://x.cn/3", 2), ("http://x.cn/4", -1)]:
         scheduler.enqueue_request(Request(url, priority=priority))
-    popped = [scheduler.next_request() for _ in range(4)]
+    popped = [take(scheduler, in_progress) for _ in range(4)]
     assert [r.url for r in popped if r] == ["http://x.cn/3", "http://x.cn/1", "http://x.cn/2", "http://x.cn/4"]
 
 
 @pytest.mark.services
-def test_the_last_process_out_removes_the_keys_and_a_new_crawl_starts_afresh(redis_crawl: tuple[str, str]) -> None:
+def test_a_lease_is_released_only_when_the_engine_is_done_with_its_request(redis_crawl: tuple[str, str]) -> None:
     server = redis.Redis.from_url(redis_crawl[0])
-    (first, spider), (second, other) = make_scheduler(redis_crawl), make_scheduler(redis_crawl)
-    assert first.join(spider) is True and second.join(other) is False
+    scheduler, spider, in_progress = make_scheduler(redis_crawl)
+    scheduler.join(spider)
+    scheduler.enqueue_request(Request("http://x.cn/news/"))
+    listing = take(scheduler, in_progress)
+    assert listing is not None
+    member = scheduler._leased[listing]
+    leases = f"{redis_crawl[1]}:leases"
+    scheduler.enqueue_request(Request("http://x.cn/a/1.html"))  # what its callback yielded
+    scheduler._sync()
+    assert server.zscore(leases, member) is not None  # still in progress: still leased
+    in_progress.discard(listing)
+    assert scheduler.has_pending_requests()
+    scheduler._sync()
+    assert server.zscore(leases, member) is None  # done: released, after its child was queued
+    assert [m.split(":", 2)[2] for m in scheduler._inbox] == [encode_request(Request("http://x.cn/a/1.html"), spider)]
+
+
+@pytest.mark.services
+def test_the_requests_of_a_process_that_died_go_back_to_the_queue(redis_crawl: tuple[str, str]) -> None:
+    (dying, spider, in_progress), (other, spider2, in_progress2) = (
+        make_scheduler(redis_crawl, lease=1.0),
+        make_scheduler(redis_crawl, lease=1.0),
+    )
+    dying.join(spider)
+    other.join(spider2)
+    dying.enqueue_request(Request("http://x.cn/a/1.html"))
+    assert take(dying, in_progress) is not None  # ... and the process is killed: no release, no leave
+    assert take(other, in_progress2) is None
+    assert other.has_pending_requests()  # another process holds a lease: this one waits
+    time.sleep(1.2)
+    request = take(other, in_progress2)
+    assert request is not None and request.url == "http://x.cn/a/1.html"
+    assert other.stats.get_value("finnews/redis/requeued") == 1
+
+
+@pytest.mark.services
+def test_a_crawl_state_never_blocks_the_next_crawl(redis_crawl: tuple[str, str]) -> None:
+    server = redis.Redis.from_url(redis_crawl[0])
+    (first, spider, _), (second, other, _) = make_scheduler(redis_crawl), make_scheduler(redis_crawl)
+    assert first.join(spider) == 1 and second.join(other) == 0
     first.enqueue_request(Request("http://x.cn/a/1.html"))
+    first._sync()
     assert first.leave() is False  # the other process goes on with the queue and the seen set
-    assert len(second) == 1 and server.exists(f"{redis_crawl[1]}:seen")
-    assert second.leave() is True
+    second._sync()
+    assert second.leave() is False  # it gives back what it had taken: the crawl is not over
+    assert server.zcard(f"{redis_crawl[1]}:queue") == 1
+
+    # Every process gone with work left: the next one resumes it, leases of the dead included.
+    resumed, spider, in_progress = make_scheduler(redis_crawl, lease=0.5)
+    assert resumed.join(spider) == 2
+    request = take(resumed, in_progress)
+    assert request is not None and request.url == "http://x.cn/a/1.html"
+    time.sleep(0.6)  # ... it is killed too; its presence and its lease run out
+    again, spider, in_progress = make_scheduler(redis_crawl)
+    assert again.join(spider) == 2
+    assert take(again, in_progress) is not None
+    in_progress.clear()
+    again._release_done()
+    again._sync()  # what close() does before leaving
+    assert again.leave() is True  # the crawl is over: nothing stays behind
     assert list(server.scan_iter(match=f"{redis_crawl[1]}:*")) == []
 
-    # A process that died left its keys and its presence; once that expires, the next process starts afresh.
-    crashed, spider = make_scheduler(redis_crawl)
-    crashed.join(spider)
-    crashed.enqueue_request(Request("http://x.cn/a/1.html"))
-    server.zadd(f"{redis_crawl[1]}:workers", {crashed.worker: time.time() - 1})
-    fresh, spider = make_scheduler(redis_crawl)
-    assert fresh.join(spider) is True
-    assert len(fresh) == 0 and fresh.enqueue_request(Request("http://x.cn/a/1.html"))
+    # A finished crawl's leftovers (a seen set) with nobody present: a new crawl, which fetches the page again.
+    server.sadd(f"{redis_crawl[1]}:seen", "x")
+    fresh, spider, in_progress = make_scheduler(redis_crawl)
+    assert fresh.join(spider) == 1 and server.exists(f"{redis_crawl[1]}:seen") == 0
 
 
 @pytest.mark.services
 def test_a_process_waits_for_the_idle_time_on_an_empty_shared_queue(redis_crawl: tuple[str, str]) -> None:
-    scheduler, spider = make_scheduler(redis_crawl, idle=0.3)
+    scheduler, spider, in_progress = make_scheduler(redis_crawl, idle=0.3)
     scheduler.join(spider)
+    assert scheduler.has_pending_requests()  # not synced with Redis yet
+    scheduler._sync()
     assert scheduler.has_pending_requests()  # empty, but another process may yet push requests
     scheduler.enqueue_request(Request("http://x.cn/a/1.html"))  # ... as one does
     time.sleep(0.4)
-    assert scheduler.has_pending_requests() and scheduler.next_request() is not None
+    assert scheduler.has_pending_requests() and take(scheduler, in_progress) is not None
+    in_progress.clear()
+    assert scheduler.has_pending_requests()  # its release is not sent yet
+    scheduler._sync()
     assert scheduler.has_pending_requests()  # the idle time counts again from here
     time.sleep(0.4)
     assert not scheduler.has_pending_requests()
 
 
-def test_the_default_key_is_the_spider_and_its_profiles() -> None:
+def test_the_default_key_is_the_spider_its_profiles_and_their_start_urls() -> None:
     crawler = get_crawler(PortalSpider, settings_dict=PROJECT_SETTINGS)
-    spider = PortalSpider.from_crawler(crawler, site="txjr,dede", start_url="http://a.cn/,http://b.cn/")
-    assert crawl_key(spider) == "finnews:portal:dede,txjr"
+    keys = [
+        crawl_key(PortalSpider.from_crawler(crawler, site="txjr,dede", start_url=urls))
+        for urls in ["http://a.cn/,http://b.cn/", "http://a.cn/,http://b.cn/", "http://b.cn/,http://a.cn/"]
+    ]
+    assert keys[0].startswith("finnews:portal:dede,txjr:")
+    assert keys[0] == keys[1] != keys[2]
 
 
 def start_crawl(
