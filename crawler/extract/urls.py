@@ -41,6 +41,10 @@ def absolute_url(base: str, href: str) -> str | None:
         return None
     try:
         url = urljoin(base, href)
+        for _ in range(4):  # a join may end in spaces ("a\u2028;" loses its empty ";"): joined again, stripped
+            if (stripped := url.strip()) == url:
+                break
+            url = urljoin(base, stripped)
         urlsplit(url).port  # noqa: B018 (raises ValueError on a bad port)
     except ValueError:
         return None
