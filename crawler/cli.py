@@ -27,7 +27,9 @@ from tqdm import tqdm
 from crawler import db, pagecommands, pagestore, profiles, queries, settings
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.listing import LISTING, main_list, own_url, page_kind, site_links
+from crawler.extract.kind import LISTING, page_kind
+from crawler.extract.links import own_url, site_links
+from crawler.extract.mainlist import main_list
 from crawler.models import SHANGHAI
 from crawler.normalize.article import normalize_article
 from crawler.recovery import RecoveryFileError, import_recovery
@@ -300,7 +302,7 @@ def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profi
     the page is from the page alone (`page_kind`), a listing's main-list links in page order
     (`article_links`) and the seconds from its bytes to its fields (`elapsed_s`).
 
-    A page saved without its URL (`url` not http(s)) takes it from the page (`listing.own_url`).
+    A page saved without its URL (`url` not http(s)) takes it from the page (`links.own_url`).
     `counter_url` names the CMS script that writes the read count (not fetched here: `views` stays
     null for such pages); `encoding` is the charset the page was decoded with.
     """

@@ -90,7 +90,7 @@ def test_the_check_sees_an_upward_import() -> None:
     """The rule can fail: extraction importing the writer would be caught."""
     assert layer("crawler.extract.article") < layer("crawler.writer")
     assert layer("crawler.normalize.dates") < layer("crawler.reprints.index") < layer("pipelines.dedupe")
-    assert "crawler.extract.urls" in imports_of(MODULES["crawler.extract.listing"])
+    assert "crawler.extract.urls" in imports_of(MODULES["crawler.extract.links"])
 
 
 def test_no_test_module_imports_another() -> None:
