@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from parsel import Selector
 from sqlalchemy import create_engine
 
-from crawler.cli import build_parser, jsonl_line
+from crawler.cli import build_parser
+from crawler.cli.output import jsonl_line
 from crawler.db import upgrade
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html

@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
 #: The top-level packages (empty `__init__`s): `from crawler import db` is an import of `crawler.db` alone.
 ROOT_PACKAGES = ("crawler", "pipelines")
 #: Who may import the sample portals (lazily, in the commands that serve them).
-SAMPLE_PORTAL_USERS = {"crawler.cli"}
+SAMPLE_PORTAL_USERS = {"crawler.cli.demo"}
 
 
 def layer(module: str) -> int:
