@@ -24,7 +24,7 @@ Scores of each extractor over the pages:
   of --repeat runs, after one warm-up call.
 
 finnews is scored on the output of its real CLI (`finnews extract` batch mode: one process, every page) and
-timed on `crawler.cli.extract_record`, the function the CLI calls (no process start-up). trafilatura gets
+timed on `crawler.cli.extraction.extract_record`, the function the CLI calls (no process start-up). trafilatura gets
 the raw bytes and the URL (`bare_extraction(..., with_metadata=True)`; htmldate is asked for the time of
 day: an `outputformat` with it, `deferred_url_extractor` to use the URL's date only as a fallback). GNE takes
 text: it gets the page as finnews decodes it, less a leading `<?xml ... encoding=...?>` that lxml refuses in
@@ -51,7 +51,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.cli import extract_record
+from crawler.cli.extraction import extract_record
 from crawler.extract.charset import decode_html
 from crawler.models import SHANGHAI
 
@@ -397,16 +397,16 @@ def print_failures(run: Run, pages: Sequence[Page]) -> None:
             print(f"  {run.name:<12}{page.name}: " + "; ".join(misses))
 
 
-#: The steps of `crawler.cli.extract_record` timed by `--stages`: (module, name) of each function as its caller
+#: The steps of `crawler.cli.extraction.extract_record` timed by `--stages`: (module, name) of each function as its caller
 #: looks it up; the steps of `extract_article` are inside its own time, and "article, rest" is what remains.
 STAGES = (
-    ("crawler.cli", "decode_html", "decode"),
-    ("crawler.cli", "Selector", "parse"),
-    ("crawler.cli", "own_url", "own URL"),
-    ("crawler.cli", "site_links", "site links"),
-    ("crawler.cli", "main_list", "main list"),
-    ("crawler.cli", "page_kind", "page kind"),
-    ("crawler.cli", "extract_article", "article"),
+    ("crawler.cli.extraction", "decode_html", "decode"),
+    ("crawler.cli.extraction", "Selector", "parse"),
+    ("crawler.cli.extraction", "own_url", "own URL"),
+    ("crawler.cli.extraction", "site_links", "site links"),
+    ("crawler.cli.extraction", "main_list", "main list"),
+    ("crawler.cli.extraction", "page_kind", "page kind"),
+    ("crawler.cli.extraction", "extract_article", "article"),
     ("crawler.extract.article", "find_headline", "headline"),
     ("crawler.extract.article", "find_body", "body block"),
     ("crawler.extract.article", "meta_line", "meta line"),
@@ -420,7 +420,7 @@ STAGES = (
     ("crawler.extract.article", "find_category", "category"),
     ("crawler.extract.article", "declares_reprint", "reprint notice"),
     ("crawler.extract.article", "site_names", "site names"),
-    ("crawler.cli", "normalize_article", "normalise"),
+    ("crawler.cli.extraction", "normalize_article", "normalise"),
 )
 
 

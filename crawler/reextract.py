@@ -25,8 +25,10 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from crawler import profiles
 from crawler.db import unlock_writers
-from crawler.extract.listing import ARTICLE as ARTICLE_KIND
-from crawler.extract.listing import main_list, page_kind, site_links
+from crawler.extract.kind import ARTICLE as ARTICLE_KIND
+from crawler.extract.kind import page_kind
+from crawler.extract.links import site_links
+from crawler.extract.mainlist import main_list
 from crawler.extract.page import page_selector, read_article
 from crawler.models import ArticleRow, FieldChange, FingerprintRow, PageRow, ReprintRow
 from crawler.normalize.article import normalize_article

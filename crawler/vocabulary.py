@@ -1,7 +1,7 @@
 """The words Chinese finance portals write around their fields, in one place: the labels (来源, 作者, 编辑,
 阅读量 ...), the relative-time forms (刚刚, 5分钟前, 昨天 ...), the title separators and the portals' timezone.
 
-Extraction (`crawler.extract.patterns`, listing dates in `crawler.extract.listing`) and normalisation
+Extraction (`crawler.extract.patterns`, listing dates in `crawler.extract.mainlist`) and normalisation
 (`crawler.normalize.patterns`) build their patterns from these tables, so a word added here is read by every
 stage. The tables are plain strings, tuples and dicts; `words` turns one into a regex alternation.
 """

@@ -18,11 +18,14 @@ from hypothesis import strategies as st
 from parsel import Selector
 from sqlalchemy import create_engine
 
-from crawler.cli import build_parser, jsonl_line
+from crawler.cli import build_parser
+from crawler.cli.output import jsonl_line
 from crawler.db import upgrade
 from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.listing import main_list, page_kind, site_links
+from crawler.extract.kind import page_kind
+from crawler.extract.links import site_links
+from crawler.extract.mainlist import main_list
 from crawler.extract.urls import absolute_url, canonical_url
 from crawler.items import Article
 from crawler.normalize.article import normalize_article

@@ -9,8 +9,10 @@ import pytest
 from parsel import Selector
 from scrapy.utils.test import get_crawler
 
-from crawler.extract import listing, pagination
-from crawler.extract.listing import ARTICLE, LISTING, LISTING_DATE, MainList, main_list, page_kind, site_links
+from crawler.extract import mainlist, pagination
+from crawler.extract.kind import ARTICLE, LISTING, page_kind
+from crawler.extract.links import site_links
+from crawler.extract.mainlist import LISTING_DATE, MainList, main_list
 from crawler.extract.pagination import PageUrl, page_url
 from crawler.items import Article
 from crawler.vocabulary import SHANGHAI
@@ -151,7 +153,7 @@ def test_listing_date_rejects(text: str) -> None:
      ("财经要闻", False), ("最新文章", False), ("公司", False), (">", False), ("2024-09-03", False)],
 )  # fmt: skip
 def test_widget_headings(heading: str, widget: bool) -> None:
-    assert bool(listing.WIDGET_HEADING.search(heading)) == widget
+    assert bool(mainlist.WIDGET_HEADING.search(heading)) == widget
 
 
 # --- article or listing ----------------------------------------------------------------------------
@@ -443,4 +445,4 @@ def test_a_listing_date_is_resolved_in_shanghai_time() -> None:
     ],
 )
 def test_redirect_links(url: str, redirect: bool) -> None:
-    assert bool(listing.REDIRECT.search(url)) == redirect
+    assert bool(mainlist.REDIRECT.search(url)) == redirect

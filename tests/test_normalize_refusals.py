@@ -46,7 +46,7 @@ def test_views_that_are_not_counts_are_refused(raw: str, expected: int | None) -
         ("半个\ud800代理\udfff对", "半个代理对"),
         ("下一行\x85", "下一行"),
         ("tab\tand\nnewline", "tab\tand\nnewline"),  # kept
-        ("行\u2028分隔", "行\u2028分隔"),  # kept: JSON lines escape it (crawler/cli.py)
+        ("行\u2028分隔", "行\u2028分隔"),  # kept: JSON lines escape it (crawler/cli/output.py)
     ],
 )
 def test_storable_removes_lone_surrogates_and_controls(raw: str, expected: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from crawler.cli import extract_record
+from crawler.cli.extraction import extract_record
 from crawler.normalize import clean_person, clean_source
 from crawler.vocabulary import SHANGHAI
 

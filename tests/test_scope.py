@@ -8,8 +8,11 @@ from hypothesis import strategies as st
 from parsel import Selector
 
 from crawler.extract.article import extract_article
+from crawler.extract.category import site_name
 from crawler.extract.charset import decode_html
-from crawler.extract.listing import main_list, page_kind, site_links, site_name
+from crawler.extract.kind import page_kind
+from crawler.extract.links import site_links
+from crawler.extract.mainlist import main_list
 from crawler.extract.pagination import pagination
 from crawler.extract.urls import absolute_url
 from crawler.scope import BAD_SCHEME, OFFSITE, Scope

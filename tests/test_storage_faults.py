@@ -25,7 +25,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 from crawler import db
-from crawler.cli import main, replacing
+from crawler.cli import main
+from crawler.cli.output import replacing
 from crawler.exitcodes import ExitCode
 from crawler.recovery import RecoveryFile, import_recovery, read_recovery
 from crawler.reprints.matching import Matching

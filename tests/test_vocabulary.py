@@ -17,7 +17,9 @@ from parsel import Selector
 from crawler import models, vocabulary
 from crawler.extract import patterns
 from crawler.extract.article import extract_article
-from crawler.extract.listing import RELATIVE_TIME, MainList, main_list, page_kind, site_name
+from crawler.extract.category import site_name
+from crawler.extract.kind import page_kind
+from crawler.extract.mainlist import RELATIVE_TIME, MainList, main_list
 from crawler.normalize import clean_person, clean_source, parse_published_at
 from crawler.normalize import patterns as normalize_patterns
 from crawler.vocabulary import SHANGHAI

@@ -10,6 +10,7 @@ from collections.abc import Collection, Mapping
 from lxml.html import HtmlElement
 from parsel import Selector
 
+from crawler import vocabulary
 from crawler.extract import patterns
 from crawler.extract.dom import select, string_value, text_of
 
@@ -163,3 +164,23 @@ def site_names(sel: Selector, title_tag: str | None, headline: str | None) -> li
         " or ../../@class[contains(., 'logo')]]/@alt"
     ).getall()
     return [name for name in (" ".join(n.split()) for n in names) if 2 <= len(name) <= 20]
+
+
+# Between the parts of a home page <title>: the title separators (`vocabulary.TITLE_SEPARATORS`), "·", colons
+# and commas: "天下金融网 - 专业财经资讯门户", "财经快讯网_财经资讯门户", "金融观察网丨专业财经".
+_TITLE_PARTS = re.compile(rf"\s*[{re.escape(vocabulary.TITLE_SEPARATORS)}·:：,，]+\s*|\s{{2,}}")
+
+
+def site_name(home_title: str | None) -> str | None:
+    """A portal's own name from its home page `<title>`: the first part, where titles add a slogan.
+
+    >>> site_name("天下金融网 - 专业财经资讯门户")
+    '天下金融网'
+    >>> site_name("财经快讯网_财经资讯门户")
+    '财经快讯网'
+    >>> site_name("首页") is None
+    True
+    """
+    parts = [part for part in _TITLE_PARTS.split(home_title or "") if part]
+    name = parts[0] if parts else None
+    return name if name and 2 <= len(name) <= 20 and name not in ("首页", "主页", "Home", "index") else None

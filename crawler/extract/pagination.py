@@ -1,6 +1,6 @@
 """Listing pagination: the other pages of a listing, from its page links and its last page.
 
-Pure functions over the links of a page (`listing.site_links`); nothing here builds requests.
+Pure functions over the links of a page (`links.site_links`); nothing here builds requests.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def pagination(links: Iterable[tuple[str, HtmlElement | Selector]], listing_url:
     without a page number), every page from 2 to the one its 尾页/末页 link names, but no more
     than `max_pages` of them (a 尾页 may name page 10**12).
 
-    `links` are (canonical URL, `<a>`) pairs, as `listing.site_links` gives them.
+    `links` are (canonical URL, `<a>`) pairs, as `links.site_links` gives them.
 
     >>> page = Selector(text='<a href="list_5_2.html">2</a><a href="list_5_2.html">下一页</a>'
     ...                      '<a href="list_5_4.html">末页</a><a href="/a/1.html">12</a>')

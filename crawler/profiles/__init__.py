@@ -14,7 +14,7 @@ A profile (``<name>.toml`` in a profile folder)::
 
 Every key but ``start_urls`` is optional; see ``GENERIC_ARTICLE_URLS`` for the default article URLs.
 A profile without URL patterns of its own (``generic``) also tells articles from listings by their
-content where its URL patterns leave it open (``crawler.extract.listing.page_kind``).
+content where its URL patterns leave it open (``crawler.extract.kind.page_kind``).
 
 Where profiles are found (`search_path`): the built-in ones of this package (``crawler/profiles/*.toml``,
 read through `importlib.resources`, so an installed wheel or egg works; none ship today), then the

@@ -12,7 +12,7 @@ profile's `allow` or `-a allow=` add (`crawler.scope`, enforced for redirects an
 `crawler.middlewares.PortalScopeMiddleware`).
 
 Without a profile, a page whose URL matches no generic article pattern ("/news/show?id=123") is fetched
-and classified by its content (`extract.listing.page_kind`): an article, or a listing to follow.
+and classified by its content (`extract.kind.page_kind`): an article, or a listing to follow.
 """
 
 from __future__ import annotations
@@ -34,17 +34,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import distributed, profiles
-from crawler.extract.listing import (
-    ARTICLE,
-    Link,
-    MainList,
-    is_document,
-    main_list,
-    on_site,
-    page_kind,
-    site_links,
-    site_name,
-)
+from crawler.extract.category import site_name
+from crawler.extract.kind import ARTICLE, page_kind
+from crawler.extract.links import Link, is_document, on_site, site_links
+from crawler.extract.mainlist import MainList, main_list
 from crawler.extract.page import BAD_BYTES, REPAIRED, page_selector, read_article
 from crawler.extract.pagination import pagination
 from crawler.extract.urls import absolute_url, canonical_url

@@ -1,0 +1,156 @@
+"""The links of a page that stay on its site (canonical absolute URLs, in page order), which of them are on
+its host or name documents, and the URL a saved page gives itself.
+
+Pure functions over a parsed page; `mainlist` finds the article links among them, `pagination` the page links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+from parsel import Selector
+
+from crawler.extract.urls import absolute_url, canonical_url, site_host
+from crawler.scope import registrable_domain
+
+# Links to documents, no web pages but the entries of announcement lists: "/upload/report.pdf".
+DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "txt"})
+# Links to media and archives, never an entry of a list: "/uploads/allimg/240903/1-1.jpg", "/app.apk".
+MEDIA_EXTENSIONS = frozenset({
+    "zip", "rar", "7z", "gz", "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico", "mp3", "mp4", "avi",
+    "flv", "exe", "apk", "css", "js",
+})  # fmt: skip
+
+
+def site_links(page: Selector | HtmlElement, page_url: str, host: str | None = None) -> list[Link]:
+    """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
+    links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
+
+    The site is the page's registrable domain: a news portal lists articles of its `money.` and `tech.`
+    hosts on its `news.` pages; the spider follows only the main list's links there (`on_site` tells the
+    host's own). Links to documents (`is_document`: "/upload/report.pdf") are kept:
+    announcement lists are lists of them; links to media and archives are not.
+
+    >>> page = Selector(text='<a href="/a/1.html">x</a><a href="http://other/b">y</a><a href="f.jpg">z</a>'
+    ...                      '<a href="http://m.host.cn/a/2.html">w</a><a href="//tech.host.cn/a/3.html">v</a>')
+    >>> [url for url, _ in site_links(page, "http://www.host.cn/list/")]
+    ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
+    """
+    root = page.root if isinstance(page, Selector) else page
+    host = (host or urlsplit(page_url).netloc).lower()
+    site, domain = site_host(host), _registrable(host)
+    base = urlsplit(page_url)
+    origin = (base.scheme, base.netloc) if base.scheme in ("http", "https") and base.netloc else None
+    resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
+    links = []
+    for link in _LINKS(root):
+        href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
+        if href not in resolved:
+            resolved[href] = _site_url(href, page_url, origin, host, site, domain)
+        url = resolved[href]
+        if url is not None:
+            links.append((url, link))
+    return links
+
+
+@lru_cache(maxsize=4096)
+def _registrable(netloc: str) -> str | None:
+    """The registrable domain of a host (and port): "news.x.com.cn:80" -> "x.com.cn"."""
+    return registrable_domain(netloc.rpartition(":")[0] if netloc.count(":") == 1 else netloc)
+
+
+#: (canonical URL, `<a>` element): what `site_links` gives.
+Link = tuple[str, HtmlElement]
+
+_LINKS = etree.XPath("//a[@href]")
+# An href that needs no urljoin: absolute or root-relative, printable ASCII without spaces, no dot
+# segment, a port under 10000 if any ("http://www.x.cn/a/1.html", "http://127.0.0.1:8601/", "/a/1.html?id=2"); anything else takes `absolute_url`.
+_PLAIN_ABSOLUTE = re.compile(r"https?://([A-Za-z0-9.-]+(?::[1-9][0-9]{0,3})?)([/?#][!-~]*)?")
+_PLAIN_ROOTED = re.compile(r"/(?!/)[!-~]*")
+
+
+def _site_url(
+    href: str, page_url: str, origin: tuple[str, str] | None, host: str, site: str, domain: str | None
+) -> str | None:
+    """The canonical URL of `href` if it is a link to a page of the site, else None."""
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    plain = _PLAIN_ABSOLUTE.fullmatch(href)
+    if plain and "/." not in href:
+        url, netloc, rest = href, plain.group(1), plain.group(2) or ""
+    elif origin is not None and _PLAIN_ROOTED.fullmatch(href) and "/." not in href:
+        url, netloc, rest = f"{origin[0]}://{origin[1]}{href}", origin[1], href
+    else:
+        absolute = absolute_url(page_url, href)
+        if absolute is None:
+            return None
+        parts = urlsplit(absolute)
+        if parts.scheme not in ("http", "https"):
+            return None
+        url, netloc, rest = absolute, parts.netloc, parts.path
+    path = rest.partition("?")[0].partition("#")[0]
+    if path.rpartition(".")[2].lower() in MEDIA_EXTENSIONS:
+        return None
+    netloc = netloc.lower()
+    if netloc == host:
+        variant = None
+    elif site_host(netloc) == site:
+        variant = host  # "m.x.cn" put on "www.x.cn"
+    elif domain is not None and _registrable(netloc) == domain:
+        variant = None  # "tech.x.cn" from "news.x.cn": another host of the site
+    else:
+        return None
+    try:
+        return canonical_url(url, variant)
+    except ValueError:  # a host IDNA cannot encode ("http://a..b/")
+        return None
+
+
+def on_site(url: str, host: str) -> bool:
+    """Whether `url` is on `host` or a variant of it (m., wap., www.), not on another host of its domain.
+
+    >>> on_site("http://m.x.cn/a/1.html", "www.x.cn"), on_site("http://tech.x.cn/a/1.html", "www.x.cn")
+    (True, False)
+    """
+    return site_host(urlsplit(url).netloc) == site_host(host)
+
+
+def is_document(url: str) -> bool:
+    """Whether `url` names a document file rather than a web page: "/upload/2024/report.pdf".
+
+    >>> is_document("http://x.cn/upload/report.PDF"), is_document("http://x.cn/a/1.html")
+    (True, False)
+    """
+    return urlsplit(url).path.rpartition(".")[2].lower() in DOCUMENT_EXTENSIONS
+
+
+# The scheme and host of an absolute link: "https://www.x.cn/a/1.html", "//www.x.cn/b/".
+_ABSOLUTE_HOST = re.compile(r"(https?:)?//([\w.-]+(?::\d+)?)(?:[/?#]|$)", re.IGNORECASE)
+
+
+def own_url(sel: Selector) -> str | None:
+    """The URL a saved page gives itself: its `<link rel=canonical>` or og:url when that is an absolute
+    http(s) URL, else the home page of the host most of its absolute links point to; None if neither.
+
+    >>> own_url(Selector(text='<link rel="canonical" href="https://www.x.cn/a/1.html"><a href="http://y.cn/">y</a>'))
+    'https://www.x.cn/a/1.html'
+    >>> own_url(Selector(text='<a href="http://www.x.cn/a/1.html">1</a><a href="//www.x.cn/b/">2</a><a href="http://y.cn/">3</a>'))
+    'http://www.x.cn/'
+    >>> own_url(Selector(text='<a href="/a/1.html">1</a>')) is None
+    True
+    """
+    for href in sel.root.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+        url = absolute_url(href, href)
+        if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
+            return url
+    hosts: Counter[str] = Counter()
+    for href in sel.root.xpath("//a/@href"):
+        found = _ABSOLUTE_HOST.match(href.strip())
+        if found:
+            hosts[f"{found.group(1) or 'http:'}//{found.group(2).lower()}/"] += 1
+    return hosts.most_common(1)[0][0] if hosts else None

@@ -1,0 +1,246 @@
+"""The main list of a listing page: its article links among a page's site links (`links.site_links`), each
+with the date shown beside it; not nav bars, footers, side widgets, hidden tabs, tag clouds or redirects.
+
+Pure functions over a parsed page; the spider routes what they find.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from lxml.html import HtmlElement
+from parsel import Selector
+
+from crawler import vocabulary
+from crawler.extract.patterns import DATE_TEXT
+
+#: A link text with at least this many letters (digits, spaces and punctuation aside) is a title: "央行开展逆回购操作"; the names in nav bars,
+#: footers and pagers ("财经", "网站地图", "下一页", "TAG标签") are shorter.
+MIN_TITLE_CHARS = 6
+
+# A link that redirects (an ad's click counter, "jump to the last post"), never an entry of a list:
+# "http://www.x.com/baidu.php?url=K00000KP_SD", "/forum.php?mod=redirect&goto=lastpost&tid=2", "/go?target=".
+REDIRECT = re.compile(r"[?&](?:url|redirect|redirect_?url|target|goto|jump|jumpurl)=", re.IGNORECASE)
+
+# The heading of a side widget, whose links are no main list: "相关推荐", "推荐阅读", "热点内容",
+# "热门文章", "栏目排行", "频道总排行", "猜你喜欢", "大家都在看". Only short headings count (MAX_HEADING_CHARS).
+WIDGET_HEADING = re.compile(r"相关|推荐|热门|热点|热读|排行|排名|猜你喜欢|大家都在看")
+MAX_HEADING_CHARS = 12
+
+# A relative time: "刚刚", "5分钟前", "3 个小时前", "半小时前", "2天前", "昨天 14:20", "昨日", "前天".
+RELATIVE_TIME = vocabulary.RELATIVE_TIME
+
+# A listing's date, alone in its element but for a label or brackets: "2024-09-03", "[09-03]", "日期:09-03",
+# "9月3日", "09-03 11:54", "3小时前", "昨天 14:20", "(2024年9月3日)". Not: "阅读 123", "12.5%", "第3期", "财经".
+LISTING_DATE = re.compile(
+    r"[\[(（【]?\s*(?:日期|时间|发布时间|更新时间)?\s*[:：]?\s*"
+    rf"(?:{DATE_TEXT.pattern}|\d{{1,2}}\s*[-/月]\s*\d{{1,2}}\s*日?(?:\s*\d{{1,2}}:\d{{2}})?|{RELATIVE_TIME.pattern})"
+    r"\s*[\])）】]?"
+)
+
+
+class MainList(NamedTuple):
+    """The main list of a page: its article links."""
+
+    dates: dict[str, str | None]  # URL -> the date text shown beside its link (None: no date)
+    text_chars: int  # characters of text in the list's block, dates and summaries included
+    block: HtmlElement | None = None  # the list's block
+
+
+def main_list(links: Sequence[tuple[str, HtmlElement | Selector]]) -> MainList:
+    """The main list among `links` (`site_links` of a page): the block with the most items (children
+    holding a titled link), two at least, that is no widget (`WIDGET_HEADING`, up to MAX_WIDGET_LINKS)
+    and holds none, with its siblings of the same structure (a list cut into `<ul>`s or `<table>`s);
+    then its titled links at the places of its items' titles (`_usual_places`: no tag clouds or comment
+    counts), none in a hidden tab (`_hidden_tabs`) or a redirect (`REDIRECT`). Nav bars and footers hold
+    no titles.
+
+    >>> page = Selector(text='''<ul><li><a href="/news/">财经</a></li><li><a href="/bank/">银行</a></li></ul>
+    ... <ul><li><span>3小时前</span><a href="/p/1">央行开展逆回购操作</a><p>央行今日开展...</p></li>
+    ...     <li><a href="/p/2">沪指收涨0.5%成交放量</a><span>(09-03)</span></li></ul>
+    ... <h3>热点内容</h3><ul><li><a href="/p/7">一则热门文章的标题</a></li><li><a href="/p/8">又一则热门的标题</a></li>
+    ... <li><a href="/p/9">第三则热门的标题</a></li></ul>''')
+    >>> main_list([(a.attrib["href"], a) for a in page.css("a")]).dates
+    {'/p/1': '3小时前', '/p/2': '(09-03)'}
+    """
+    titled: dict[str, HtmlElement] = {}
+    for url, link in links:
+        element = link.root if isinstance(link, Selector) else link
+        if url not in titled and not REDIRECT.search(url) and _title_chars(element.text_content()) >= MIN_TITLE_CHARS:
+            titled[url] = element
+    items, held = _items(titled.values())
+    chosen = None
+    widgets: set[HtmlElement] = set()  # widgets and what holds them: their links are no main list's items
+    for block in sorted((block for block in items if len(items[block]) >= 2), key=lambda block: -len(items[block])):
+        if len(items[block] - widgets) < 2 or not _alike_items(items[block]):
+            continue
+        if held[block] <= MAX_WIDGET_LINKS and _is_widget(block):
+            widgets.add(block)
+            widgets.update(block.iterancestors())
+            continue
+        chosen = block
+        break
+    if chosen is None:
+        return MainList({}, 0)
+    blocks = _alike(chosen, items, widgets)
+    hidden = _hidden_tabs(blocks)
+    members = []  # (url, link, its block, its item)
+    for url, link in titled.items():
+        item = link
+        for ancestor in link.iterancestors():
+            if ancestor in blocks:
+                members.append((url, link, ancestor, item))
+                break
+            if ancestor in hidden:
+                break
+            item = ancestor
+    kept = _usual_places(members)
+    dates = {url: _date_beside(link, block) for url, link, block, _ in members if _place(link) in kept}
+    return MainList(dates, sum(nonspace_chars(block.text_content()) for block in blocks), chosen)
+
+
+#: The share of a list's items whose first titled link sits at a place (`_place`) for the list's links
+#: there to count: titles sit at one or two places; tag clouds and comment counts after them.
+MIN_PLACE_SHARE = 0.25
+
+
+def _place(link: HtmlElement) -> tuple[str, str]:
+    """Where a link sits in its item: the tags of its parent and grandparent ("h3" in "div", "td" in "tr")."""
+    parent = link.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    return (parent.tag if parent is not None else "", grandparent.tag if grandparent is not None else "")
+
+
+def _usual_places(members: list[tuple[str, HtmlElement, HtmlElement, HtmlElement]]) -> set[tuple[str, str]]:
+    """The places (`_place`) of a list's titles: those of the first titled link of at least
+    MIN_PLACE_SHARE of the items."""
+    firsts: dict[HtmlElement, tuple[str, str]] = {}
+    for _, link, _, item in members:
+        firsts.setdefault(item, _place(link))
+    counts = Counter(firsts.values())
+    most = max(counts.values(), default=0)
+    return {place for place, count in counts.items() if count >= MIN_PLACE_SHARE * most}
+
+
+#: How many levels above a chosen block `_alike` looks for the siblings of its list's other parts.
+MAX_PART_LEVELS = 3
+
+
+def _alike_items(items: set[HtmlElement]) -> bool:
+    """Whether two of a block's `items` at least have one tag and class: a list's entries do, a page's
+    header, text and footer do not."""
+    shapes = Counter((item.tag, item.get("class")) for item in items)
+    return max(shapes.values()) >= 2
+
+
+def _items(links: Iterable[HtmlElement]) -> tuple[dict[HtmlElement, set[HtmlElement]], Counter[HtmlElement]]:
+    """For each ancestor of `links`, its children that hold one of them (its items), and how many it holds."""
+    items: dict[HtmlElement, set[HtmlElement]] = defaultdict(set)
+    held: Counter[HtmlElement] = Counter()
+    for link in links:
+        child = link
+        for ancestor in link.iterancestors():
+            items[ancestor].add(child)
+            held[ancestor] += 1
+            child = ancestor
+    return items, held
+
+
+def _alike(
+    block: HtmlElement, items: dict[HtmlElement, set[HtmlElement]], widgets: set[HtmlElement]
+) -> set[HtmlElement]:
+    """`block` and its siblings of its tag and class that hold titled links too (no `widgets`): the parts of a list
+    cut into several `<ul>`s or `<table>`s. Looked for from `block` and up to MAX_PART_LEVELS of its
+    ancestors that hold no other titled link (a `<tbody>` in its `<table>` in its `<div>`)."""
+    part = block
+    for _ in range(MAX_PART_LEVELS + 1):
+        parent = part.getparent()
+        if parent is None:
+            break
+        shape = (part.tag, part.get("class"))
+        parts = {
+            child
+            for child in items.get(parent, ())
+            if (child.tag, child.get("class")) == shape and child not in widgets
+        }
+        if len(parts) > 1:
+            return parts
+        if len(items.get(parent, ())) > 1:
+            break
+        part = parent
+    return {block}
+
+
+# The class that marks the tab shown of a block of tabs: "tabContents active", "tab-pane current", "on".
+_SHOWN_TAB = re.compile(r"^(?:active|current|cur|on|show|selected)$")
+
+
+def _hidden_tabs(blocks: Iterable[HtmlElement]) -> set[HtmlElement]:
+    """The tabs not shown in `blocks`: the siblings of a tab whose class marks it shown (`_SHOWN_TAB`)
+    that have its tag and the rest of its class ("tabContents" beside "tabContents active")."""
+    hidden = set()
+    for block in blocks:
+        for element in block.iter():
+            classes = (element.get("class") or "").split() if isinstance(element.tag, str) else []
+            if len(classes) < 2 or not any(_SHOWN_TAB.match(name) for name in classes):
+                continue
+            rest = {name for name in classes if not _SHOWN_TAB.match(name)}
+            parent = element.getparent()
+            for sibling in parent if parent is not None else ():
+                if (
+                    sibling is not element
+                    and sibling.tag == element.tag
+                    and set((sibling.get("class") or "").split()) == rest
+                ):
+                    hidden.add(sibling)
+    return hidden
+
+
+#: A block with more titled links than this is no side widget, whatever its heading: a ranking page's rankings
+#: (hundreds of links); a "为您推荐" feed under an article shows a few dozen.
+MAX_WIDGET_LINKS = 100
+
+
+def _is_widget(block: HtmlElement) -> bool:
+    """Whether the heading of `block` (the text just before it, or its first child when that holds no
+    link) names a widget: "相关推荐", "热点内容", "栏目排行" ..."""
+    headings = (
+        block.xpath("string(preceding::text()[normalize-space()][1])"),
+        block.xpath("string(*[1][not(descendant-or-self::a)])"),
+    )
+    return any(nonspace_chars(text) <= MAX_HEADING_CHARS and WIDGET_HEADING.search(text) for text in headings)
+
+
+def _date_beside(link: HtmlElement, block: HtmlElement) -> str | None:
+    """The date text in the link's item (the child of `block` holding it), or, in a flat list of links,
+    right after the link."""
+    item = link
+    while (parent := item.getparent()) is not block and parent is not None:
+        item = parent
+    if item is link:  # "<a>标题</a><span>09-03</span><br/>"
+        following = link.getnext()
+        texts = [link.tail or "", following.text_content() if following is not None else ""]
+    else:
+        texts = list(item.itertext())
+    return next((text.strip() for text in texts if LISTING_DATE.fullmatch(text.strip())), None)
+
+
+def _title_chars(text: str) -> int:
+    """Letters of `text` (CJK characters included), digits, spaces and punctuation aside: a comment
+    count "210跟贴210" has two.
+
+    >>> _title_chars("沪指收涨0.5%成交放量"), _title_chars("1055跟贴1055")
+    (8, 2)
+    """
+    return len(_LETTERS.findall(text))
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def nonspace_chars(text: str) -> int:
+    """Characters of `text`, spaces aside."""
+    return len("".join(text.split()))
