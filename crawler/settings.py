@@ -41,7 +41,7 @@ FINNEWS_MAX_LISTING_PAGES = 0
 FINNEWS_MAX_PAGINATION = 500
 #: Also follow article links found on article pages (相关推荐, 上一篇/下一篇, 栏目排行).
 FINNEWS_FOLLOW_RELATED = True
-#: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed.py).
+#: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed/).
 #: Empty: each process crawls on its own.
 FINNEWS_REDIS_URL = os.environ.get("FINNEWS_REDIS_URL", "")
 #: Key prefix of the shared crawl in Redis (empty: `finnews:portal:<profile names>:<hash of their start URLs>`).

@@ -1,4 +1,4 @@
-"""One crawl split between processes through Redis (crawler/distributed.py), against the machine's Redis.
+"""One crawl split between processes through Redis (crawler/distributed/), against the machine's Redis.
 
 The scheduler's own tests use a crawler that never starts (no reactor in the test process); the end-to-end
 test runs two `scrapy crawl portal` processes at once on the sample portals.

@@ -1,4 +1,4 @@
-"""A shared crawl survives `kill -9` of its processes (crawler/distributed.py's leases), for real: `scrapy
+"""A shared crawl survives `kill -9` of its processes (crawler/distributed/ leases), for real: `scrapy
 crawl portal` processes on the sample portals, the machine's Redis and PostgreSQL.
 
 Each process is killed once the database holds a random number of articles: a random moment of the crawl.
