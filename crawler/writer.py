@@ -4,8 +4,6 @@ checking each batch for reprints of stored stories inside its transaction (`craw
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, case, delete, insert, or_, select, update
 
+from crawler.batches import BatchThread
 from crawler.db import insert_ignore, is_transient, lock_writers, unlock_writers, upsert
 from crawler.items import Article
 from crawler.models import ArticleRow, FingerprintRow, ReprintRow, Site, ViewSnapshot
@@ -132,37 +131,18 @@ class ArticleWriter:
         self.retry_seconds = retry_seconds
         self.fallback = fallback
         self.failure: StorageFailed | None = None  # set once the database refused a batch for good
-        self._queue: queue.Queue[tuple[Any, Future[str | None]] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="finnews-writer", daemon=True)
-        self._thread.start()
+        self._batches: BatchThread[tuple[Any, Future[str | None]]] = BatchThread(
+            self._write, "finnews-writer", batch_size, linger
+        )
 
     def submit(self, row: dict[str, Any] | ReprintRecord) -> Future[str | None]:
         future: Future[str | None] = Future()
-        self._queue.put((row, future))
+        self._batches.put((row, future))
         return future
 
     def close(self) -> None:
         """Write what is queued, then stop the thread."""
-        self._queue.put(None)
-        self._thread.join()
-
-    def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            entry = self._queue.get()
-            batch = []
-            deadline = time.monotonic() + self.linger
-            while entry is not None:
-                batch.append(entry)
-                if len(batch) >= self.batch_size:
-                    break
-                try:
-                    entry = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
-                except queue.Empty:
-                    break
-            stopping = entry is None
-            if batch:
-                self._write(batch)
+        self._batches.close()
 
     def _write(self, batch: list[tuple[Any, Future[str | None]]]) -> None:
         if self.failure is not None:

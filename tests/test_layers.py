@@ -21,7 +21,15 @@ LAYERS: list[tuple[str, ...]] = [
     ("crawler.normalize",),
     ("crawler.models", "crawler.db"),
     ("crawler.reprints",),
-    ("crawler.writer", "crawler.queries", "crawler.recovery", "crawler.runs", "crawler.pagestore", "crawler.reextract"),
+    (
+        "crawler.batches",
+        "crawler.writer",
+        "crawler.queries",
+        "crawler.recovery",
+        "crawler.runs",
+        "crawler.pagestore",
+        "crawler.reextract",
+    ),
     ("crawler", "pipelines"),  # the glue: spiders, middlewares, pipelines, settings, distributed, cli
 ]
 #: The top-level packages (empty `__init__`s): `from crawler import db` is an import of `crawler.db` alone.
