@@ -11,9 +11,10 @@ import atexit
 import os
 import socket
 from functools import cache
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
 from crawler import db
@@ -70,3 +71,18 @@ def drop_schema(url: str) -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     engine.dispose()
+
+
+def database_at(revision: str, backend: str, tmp_path: Path) -> Engine:
+    """A database of an earlier finnews, as a test of a migration starts from: an empty SQLite file in
+    `tmp_path` (backend "sqlite") or this process's database on the machine's server, emptied, then
+    brought to schema `revision`."""
+    if backend == "sqlite":
+        (tmp_path / "old.db").touch()
+        url = f"sqlite:///{tmp_path}/old.db"
+    else:
+        url = service_url(backend)
+        drop_schema(url)
+    engine = db.make_engine(url, create=False, check=False)
+    db.upgrade(engine, revision)
+    return engine

@@ -25,12 +25,13 @@ import pytest
 
 from crawler import queries
 from crawler.cli import main
-from crawler.db import head_revision, make_engine, upgrade
+from crawler.db import head_revision, make_engine
 from crawler.models import SHANGHAI
 from crawler.writer import ArticleWriter, ReprintRecord
 from sampleportals import PROFILE_DIR
 from tests.console import finnews
 from tests.rows import row
+from tests.services import database_at
 
 FINNEWS = str(Path(sys.executable).with_name("finnews"))
 
@@ -161,9 +162,7 @@ def test_a_programming_error_is_not_taken_for_bad_input(
 
 
 def test_db_upgrade_brings_an_old_database_to_the_current_schema(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/old.db"
-    (tmp_path / "old.db").touch()
-    upgrade(make_engine(url, create=False, check=False), "0001")
+    url = database_at("0001", "sqlite", tmp_path).url.render_as_string(hide_password=False)
     assert "schema revision: 0001" in finnews("db", "current", "--db", url).stdout
     head = head_revision()
     assert f"schema revision: {head} (this finnews: {head})" in finnews("db", "upgrade", "--db", url).stdout

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from crawler import db
 from crawler.models import CrawlRun
 from tests.crawls import FIELDS, PROJECT, crawl, export, run_stats, truth_problems
-from tests.services import drop_schema, service_url
+from tests.services import database_at, drop_schema, service_url
 
 pytestmark = pytest.mark.e2e
 
@@ -167,8 +167,7 @@ def test_zero_config_crawl_from_start_urls_only(sample_network: Any, tmp_path: P
 def test_a_database_that_cannot_be_used_stops_the_crawl_with_one_line(
     sample_network: Any, tmp_path: Path, db_url: str, says: str
 ) -> None:
-    (tmp_path / "old.db").touch()
-    db.upgrade(db.make_engine(f"sqlite:///{tmp_path}/old.db", create=False, check=False), "0004")
+    database_at("0004", "sqlite", tmp_path).dispose()
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "portal", *sample_network.crawl_arguments(),
          "-s", f"FINNEWS_DB_URL={db_url.format(tmp=tmp_path)}"],

@@ -16,7 +16,7 @@ from crawler.reprints.index import Page, find_copies
 from crawler.reprints.matching import Matching
 from crawler.writer import ArticleWriter
 from tests.rows import STORY, row
-from tests.services import drop_schema, service_url
+from tests.services import database_at, drop_schema, service_url
 
 
 def test_sqlite_file_directory_is_created(tmp_path: Any) -> None:
@@ -33,10 +33,8 @@ def test_missing_sqlite_database_is_an_error(tmp_path: Any) -> None:
 
 
 def test_a_database_of_the_previous_version_is_refused_then_upgraded(tmp_path: Any) -> None:
-    url = f"sqlite:///{tmp_path}/old.db"
-    (tmp_path / "old.db").touch()
-    old = db.make_engine(url, create=False, check=False)
-    db.upgrade(old, "0001")  # what the first release created, with an article it stored
+    old = database_at("0001", "sqlite", tmp_path)  # what the first release created, with an article it stored
+    url = old.url.render_as_string(hide_password=False)
     with old.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO sites (name, site_name, first_crawled_at) VALUES ('dede', NULL, '2024-09-03 12:00:00')"
@@ -61,14 +59,7 @@ def test_a_database_of_the_previous_version_is_refused_then_upgraded(tmp_path: A
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
 def test_migration_0005_indexes_the_stored_articles_by_their_bands(backend: str, tmp_path: Any) -> None:
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path}/old.db"
-        (tmp_path / "old.db").touch()
-    else:
-        url = service_url(backend)
-        drop_schema(url)
-    old = db.make_engine(url, create=False, check=False)
-    db.upgrade(old, "0004")  # paragraph keys: an article stored by the previous version
+    old = database_at("0004", backend, tmp_path)  # paragraph keys: an article stored by the previous version
     with old.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO sites (name, site_name, first_crawled_at) VALUES ('dede', NULL, '2024-09-03 12:00:00')"
@@ -90,6 +81,7 @@ def test_migration_0005_indexes_the_stored_articles_by_their_bands(backend: str,
         assert sorted(connection.scalars(select(FingerprintRow.key))) == sorted(set(body.bands))
         copy = Page("http://p2/b.html", fingerprint(STORY.replace("适度宽松", "一定宽松")))
         assert find_copies(connection, [copy], Matching())[copy.url].url == "http://p1/a/1.html"
+    url = old.url.render_as_string(hide_password=False)
     old.dispose()
     if backend != "sqlite":
         drop_schema(url)

@@ -20,7 +20,7 @@ from crawler.reextract import reextract
 from sampleportals import PROFILE_DIR, SampleNetwork
 from tests.console import finnews
 from tests.crawls import crawl, export, run_stats
-from tests.services import drop_schema, service_url
+from tests.services import database_at, drop_schema
 
 
 def _comparable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -98,14 +98,7 @@ def test_retention_refuses_other_words() -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
 def test_migration_0007_adds_the_page_tables(backend: str, tmp_path: Any) -> None:
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path}/old.db"
-        (tmp_path / "old.db").touch()
-    else:
-        url = service_url(backend)
-        drop_schema(url)
-    old = db.make_engine(url, create=False, check=False)
-    db.upgrade(old, "0006")
+    old = database_at("0006", backend, tmp_path)
     db.upgrade(old)
     assert db.schema_revision(old) == "0007"
     page = {
@@ -116,6 +109,7 @@ def test_migration_0007_adds_the_page_tables(backend: str, tmp_path: Any) -> Non
     with old.begin() as connection:
         connection.execute(insert(PageRow), [page])
         assert connection.execute(select(PageRow.content)).scalar_one() == b"\x00" * 70_000  # more than a BLOB
+    url = old.url.render_as_string(hide_password=False)
     old.dispose()
     if backend != "sqlite":
         drop_schema(url)
