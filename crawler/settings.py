@@ -41,6 +41,9 @@ FINNEWS_MAX_LISTING_PAGES = 0
 FINNEWS_MAX_PAGINATION = 500
 #: Also follow article links found on article pages (相关推荐, 上一篇/下一篇, 栏目排行).
 FINNEWS_FOLLOW_RELATED = True
+#: Also find articles in the sitemaps robots.txt names (else /sitemap.xml) and the RSS/Atom feeds listing pages
+#: link to (crawler/spiders/discovery.py). A profile's own `sitemaps`, `feeds` and `json_listings` are read either way.
+FINNEWS_DISCOVER = True
 #: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed/).
 #: Empty: each process crawls on its own.
 FINNEWS_REDIS_URL = os.environ.get("FINNEWS_REDIS_URL", "")

@@ -20,8 +20,10 @@ from typing import Any
 
 from sampleportals.copies import Copy, Slot, make_copy
 from sampleportals.newstext import TOPICS
-from sampleportals.sites import PORTALS, SPECS, PortalSpec
+from sampleportals.seeding import unit
+from sampleportals.sites import KUAIBAO, PORTALS, REPRINT_DELAY, REPRINTS_EVERY, SPECS, PortalSpec
 from sampleportals.stories import (
+    NOW_TS,
     Headline,
     StoryHead,
     StoryText,
@@ -168,7 +170,8 @@ class StoryBook:
         self._open_caches()
 
     def _build_indexes(self) -> dict[str, PortalIndex]:
-        entries: dict[str, list[tuple[int, int]]] = {name: [] for name in SPECS}
+        specs = {**SPECS, KUAIBAO.name: KUAIBAO}
+        entries: dict[str, list[tuple[int, int]]] = {name: [] for name in specs}
         topics: list[str] = []
         for sid in range(self.articles):
             head = story_head(self.seed, sid)
@@ -177,7 +180,10 @@ class StoryBook:
             topics.append(head.topic)
             for portal, time in zip(head.portals, head.times, strict=True):
                 entries[portal].append((time, sid))
-        indexes = {name: PortalIndex(SPECS[name], entries[name]) for name in SPECS}
+            if sid % REPRINTS_EVERY == 1:  # a reprint on kuaibao (a portal of its own: the others stay as they are)
+                later = head.times[0] + REPRINT_DELAY + unit(self.seed, KUAIBAO.name, "delay", sid) * REPRINT_DELAY
+                entries[KUAIBAO.name].append((min(int(later), NOW_TS - 60), sid))
+        indexes = {name: PortalIndex(spec, entries[name]) for name, spec in specs.items()}
         for index in indexes.values():
             index.assign_channels([topics[sid] for sid in index.sids])
         return indexes

@@ -6,6 +6,7 @@ Served from a background thread by default, or from worker processes with `worke
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime
@@ -17,15 +18,18 @@ from sampleportals.catalog import StoryBook
 from sampleportals.crawling import loopback_arguments
 from sampleportals.dede import DedeSite
 from sampleportals.faults import HEALTHY, FaultPlan, FaultRates
+from sampleportals.kuaibao import KuaibaoSite
 from sampleportals.phpcms import PhpcmsSite
 from sampleportals.server import PortalServer, ServerThread
 from sampleportals.site import Site
-from sampleportals.sites import PORTALS, PROFILE_DIR
+from sampleportals.sites import DISCOVERY_PROFILE_DIR, KUAIBAO, PORTALS, PROFILE_DIR
 from sampleportals.stories import NOW
 from sampleportals.txjr import TxjrSite
 from sampleportals.workers import WorkerPool
 
-SITE_CLASSES: dict[str, type[Site]] = {"dede": DedeSite, "phpcms": PhpcmsSite, "txjr": TxjrSite}
+SITE_CLASSES: dict[str, type[Site]] = {
+    "dede": DedeSite, "phpcms": PhpcmsSite, "txjr": TxjrSite, KUAIBAO.name: KuaibaoSite,
+}  # fmt: skip
 HOST = "127.0.0.1"
 FaultSetting = bool | FaultRates | Mapping[str, FaultRates]
 
@@ -49,6 +53,7 @@ class SampleNetwork:
         slow_seconds: float = 5.0,
         oversize_bytes: int = 12 * 1024 * 1024,
         workers: int = 1,
+        discovery: bool = False,
     ) -> None:
         """`articles` distinct stories; `port=0` binds free ports, `port=P` binds portal i to P+i.
 
@@ -56,6 +61,8 @@ class SampleNetwork:
         all portals, or a mapping portal name -> `FaultRates` (missing portals stay healthy).
         `workers`: 1 serves from a thread of this process; 2 or 3 serve from that many worker
         processes (see `workers.py`; more than one per portal is never used).
+        `discovery`: also serve kuaibao (`kuaibao.py`), the portal found only through its sitemap, feed and
+        JSON listing; it reprints some of the others' stories and changes nothing of theirs.
         """
         if workers < 1:
             raise ValueError("workers must be at least 1")
@@ -63,17 +70,18 @@ class SampleNetwork:
         self.articles = articles
         self.port = port
         self.slow_seconds = slow_seconds
-        self.workers = min(workers, len(PORTALS))
+        self.names: tuple[str, ...] = (*PORTALS, KUAIBAO.name) if discovery else PORTALS
+        self.workers = min(workers, len(self.names))
         self.book = StoryBook(seed, articles)
         self.sites: dict[str, Site] = {
             name: SITE_CLASSES[name](self.book, FaultPlan(seed, name, _rates(faults, name)), oversize_bytes)
-            for name in PORTALS
+            for name in self.names
         }
-        self._servers = [PortalServer(self.sites[name], slow_seconds) for name in PORTALS]
+        self._servers = [PortalServer(self.sites[name], slow_seconds) for name in self.names]
         self._backend: ServerThread | WorkerPool | None = None
         self.ports: dict[str, int] = {}
         if port:
-            self.ports = {name: port + number for number, name in enumerate(PORTALS)}
+            self.ports = {name: port + number for number, name in enumerate(self.names)}
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -81,7 +89,7 @@ class SampleNetwork:
         """Start serving (a background thread, or worker processes); returns once every portal listens."""
         if self._backend is not None:
             return self
-        requested = [self.port + number if self.port else 0 for number in range(len(PORTALS))]
+        requested = [self.port + number if self.port else 0 for number in range(len(self.names))]
         backend: ServerThread | WorkerPool
         if self.workers > 1:
             backend = WorkerPool(self._servers, requested, HOST, self.workers)
@@ -89,7 +97,7 @@ class SampleNetwork:
             backend = ServerThread(self._servers, requested, HOST)
         bound = backend.start()
         self._backend = backend
-        self.ports = dict(zip(PORTALS, bound, strict=True))
+        self.ports = dict(zip(self.names, bound, strict=True))
         return self
 
     def stop(self) -> None:
@@ -133,7 +141,7 @@ class SampleNetwork:
     @property
     def start_urls(self) -> dict[str, str]:
         """Portal name -> home page URL."""
-        return {name: self.base_url(name) + "/" for name in PORTALS}
+        return {name: self.base_url(name) + "/" for name in self.names}
 
     def crawl_arguments(self, profiles: bool = True) -> list[str]:
         """The `scrapy crawl portal` arguments that crawl every portal of this network: with the sample
@@ -141,13 +149,14 @@ class SampleNetwork:
         start_urls = ["-a", "start_url=" + ",".join(self.start_urls.values()), *loopback_arguments()]
         if not profiles:
             return start_urls
-        return ["-a", "site=" + ",".join(self.start_urls), *start_urls, "-s", f"FINNEWS_PROFILE_DIRS={PROFILE_DIR}"]
+        folders = os.pathsep.join(map(str, (PROFILE_DIR, DISCOVERY_PROFILE_DIR)))
+        return ["-a", "site=" + ",".join(self.start_urls), *start_urls, "-s", f"FINNEWS_PROFILE_DIRS={folders}"]
 
     # -- truth ------------------------------------------------------------------------------------
 
     def iter_truth(self) -> Iterator[dict[str, Any]]:
         """Ground truth of every article page reachable by crawling, portal by portal, newest first."""
-        for name in PORTALS:
+        for name in self.names:
             yield from self.sites[name].iter_truth(self.base_url(name))
 
     def truth(self) -> list[dict[str, Any]]:

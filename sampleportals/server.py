@@ -130,7 +130,7 @@ class HttpProtocol(asyncio.Protocol):
         method, target, version = parts
         keep_alive = _keep_alive(version, header_text)
         try:
-            page = self.server.site.handle(target)
+            page = self.server.site.handle(target, _origin(header_text))
         except Exception:
             logger.exception("sample portal %s failed on %s", self.server.site.spec.name, target)
             page = Page(500, "text/plain", b"internal error")
@@ -202,6 +202,15 @@ def _content_length(head: str) -> int:
         if name.strip().lower() == "content-length" and value.strip().isdigit():
             return int(value.strip())
     return 0
+
+
+def _origin(header_text: str) -> str:
+    """ "http://" and the request's Host header ("" without one)."""
+    for line in header_text.split("\r\n"):
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "host" and value.strip():
+            return f"http://{value.strip()}"
+    return ""
 
 
 def _keep_alive(version: str, header_text: str) -> bool:

@@ -142,8 +142,9 @@ class Site:
 
     # -- shared routing ---------------------------------------------------------------------------
 
-    def handle(self, target: str) -> Page:
-        """The response to a GET of `target` (path + query)."""
+    def handle(self, target: str, origin: str = "") -> Page:
+        """The response to a GET of `target` (path + query); `origin` ("http://host:port", from the request's
+        Host header) is for pages that must write absolute URLs (`kuaibao.py`)."""
         parts = urlsplit(target)
         path = parts.path or "/"
         query = {key: values[0] for key, values in parse_qs(parts.query).items()}

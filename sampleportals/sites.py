@@ -17,6 +17,9 @@ def _profile_dir() -> Path:
 #: The portal profiles of the sample portals (`dede.toml`, ...), at their default ports (8601-8603):
 #: give this folder to a crawl as FINNEWS_PROFILE_DIRS (`SampleNetwork.crawl_arguments()` does).
 PROFILE_DIR = _profile_dir()
+#: The profile of kuaibao, the portal found through its sitemap, feed and JSON listing (`KUAIBAO`): a folder of
+#: its own, so that `-a site=all` over PROFILE_DIR still means the three portals.
+DISCOVERY_PROFILE_DIR = PROFILE_DIR / "discovery"
 
 
 @dataclass(frozen=True)
@@ -115,3 +118,22 @@ TXJR = PortalSpec(
 
 SPECS: dict[str, PortalSpec] = {spec.name: spec for spec in (DEDE, PHPCMS, TXJR)}
 PORTALS: tuple[str, ...] = tuple(SPECS)
+
+#: 财经快报网 (`kuaibao.py`): a portal whose HTML listings are empty; its sitemap, RSS feed and JSON listing
+#: name its articles. It reprints stories of the three portals above (`REPRINTS_EVERY`), so it changes
+#: nothing of theirs: served only by `SampleNetwork(discovery=True)`.
+KUAIBAO = PortalSpec(
+    name="kuaibao",
+    site_name="财经快报网",
+    codec="utf-8",
+    charset="utf-8",
+    page_size=15,
+    channels=DEDE.channels,
+    aid_base=70001,
+    shows_seconds=False,
+    indent_rate=0.2,
+)
+#: Every `REPRINTS_EVERY`th story (sid 1, 4, 7 ...) is reprinted on kuaibao, `REPRINT_DELAY` seconds or more
+#: after its first copy.
+REPRINTS_EVERY = 3
+REPRINT_DELAY = 2 * 3600

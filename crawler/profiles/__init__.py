@@ -8,9 +8,25 @@ A profile (``<name>.toml`` in a profile folder)::
     listing_urls = ['/zixun/(\\d+/)?$']           # regexes searched in listing (and pagination) URLs
     deny_urls = ['/private/']                   # never followed
     allow = ["x-cdn.cn"]                        # other hosts the portal's pages live on (counter scripts, redirects)
+    sitemaps = ["/sitemap_news.xml"]            # sitemaps beside those robots.txt names (else /sitemap.xml)
+    feeds = ["/rss.xml"]                        # RSS/Atom feeds listing articles
+    proxy = "http://127.0.0.1:3128"             # every request of the portal goes through this HTTP proxy
+
+    [headers]                                   # sent with every request of the portal
+    Referer = "http://www.example.cn/"
+    [cookies]                                   # sent with every request of the portal (a session you hold)
+    acw_tc = "..."
 
     [fields]                                    # CSS or XPath (starting with / or () per field
     body = "div.article-body"
+
+    [[json_listings]]                           # a "加载更多" / XHR / JSONP endpoint, pages 1, 2, ...
+    url = "/api/list?page={page}&callback=cb"   # {page}: the page number
+    items = "data.list"                         # dotted path to the list of entries ("" : the answer itself)
+    link = "url"                                # path of an entry's URL, title and date in the entry
+    title = "title"
+    date = "ctime"
+    pages = 20                                  # most pages asked (it stops at the first page of nothing new)
 
 Every key but ``start_urls`` is optional; see ``GENERIC_ARTICLE_URLS`` for the default article URLs.
 A profile without URL patterns of its own (``generic``) also tells articles from listings by their
@@ -46,6 +62,12 @@ PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 #: The `FINNEWS_PROFILE_DIRS` value: folders separated by `os.pathsep`, or a list of folders.
 ProfileDirs = str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None
 
+#: The keys a profile may have.
+KEYS = frozenset({
+    "site_name", "start_urls", "article_urls", "listing_urls", "deny_urls", "fields", "allow",
+    "sitemaps", "feeds", "json_listings", "headers", "cookies", "proxy",
+})  # fmt: skip
+
 #: Fields a profile may override with a CSS/XPath expression.
 FIELDS = frozenset({"title", "meta", "date", "source", "author", "editor", "views", "body", "category"})
 
@@ -66,6 +88,24 @@ GENERIC_ARTICLE_URLS = (
 )
 
 
+@dataclass(frozen=True)
+class JsonListing:
+    """A JSON (or JSONP) listing endpoint: `url` with `{page}`, and where entries are in its answer
+    (`crawler.extract.discovery.json_entries`)."""
+
+    url: str
+    items: str
+    link: str
+    title: str | None = None
+    date: str | None = None
+    first_page: int = 1
+    pages: int = 20
+
+    def page_url(self, page: int) -> str:
+        """The endpoint's URL for page `page`."""
+        return self.url.replace("{page}", str(page))
+
+
 class ProfileError(ValueError):
     """A profile that cannot be used, with the reason."""
 
@@ -84,6 +124,15 @@ class Profile:
     #: Whether a page no pattern classifies is an article or a listing by its content: for a profile
     #: without URL patterns of its own, whose generic patterns miss "/news/show?id=123" or "/p/98765".
     classify_by_content: bool = False
+    #: Where else the portal lists its articles (`crawler.spiders.discovery`): sitemaps beside robots.txt's,
+    #: RSS/Atom feeds, JSON listing endpoints.
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    json_listings: tuple[JsonListing, ...] = ()
+    #: Sent with every request of the portal (`crawler.middlewares.PortalRequestMiddleware`).
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+    proxy: str | None = None
 
     @property
     def host(self) -> str:
@@ -180,7 +229,7 @@ def generic(name: str, start_urls: list[str]) -> Profile:
 
 
 def from_dict(name: str, data: dict[str, Any]) -> Profile:
-    unknown = set(data) - {"site_name", "start_urls", "article_urls", "listing_urls", "deny_urls", "fields", "allow"}
+    unknown = set(data) - KEYS
     if unknown:
         raise ProfileError(f"profile {name}: unknown keys {sorted(unknown)}")
     if not data.get("start_urls"):
@@ -198,7 +247,47 @@ def from_dict(name: str, data: dict[str, Any]) -> Profile:
         fields=dict(fields),
         allow=tuple(str(host) for host in data.get("allow", ())),
         classify_by_content="article_urls" not in data and "listing_urls" not in data,
+        sitemaps=_strings(name, "sitemaps", data.get("sitemaps", ())),
+        feeds=_strings(name, "feeds", data.get("feeds", ())),
+        json_listings=tuple(_json_listing(name, spec) for spec in data.get("json_listings", ())),
+        headers=_table(name, "headers", data.get("headers", {})),
+        cookies=_table(name, "cookies", data.get("cookies", {})),
+        proxy=_proxy(name, data.get("proxy")),
     )
+
+
+def _strings(name: str, key: str, values: Any) -> tuple[str, ...]:
+    if not isinstance(values, list | tuple) or not all(isinstance(value, str) for value in values):
+        raise ProfileError(f"profile {name}: {key} must be a list of strings")
+    return tuple(values)
+
+
+def _table(name: str, key: str, values: Any) -> dict[str, str]:
+    if not isinstance(values, dict) or not all(isinstance(value, str) for value in values.values()):
+        raise ProfileError(f"profile {name}: [{key}] must be a table of strings")
+    return dict(values)
+
+
+def _proxy(name: str, proxy: Any) -> str | None:
+    if proxy is None:
+        return None
+    if not isinstance(proxy, str) or urlsplit(proxy).scheme not in ("http", "https") or not urlsplit(proxy).hostname:
+        raise ProfileError(f"profile {name}: proxy must be an http(s) URL (http://host:port), not {proxy!r}")
+    return proxy
+
+
+def _json_listing(name: str, spec: Any) -> JsonListing:
+    known = {field.name for field in dataclasses.fields(JsonListing)}
+    if not isinstance(spec, dict) or set(spec) - known or not {"url", "items", "link"} <= set(spec):
+        raise ProfileError(
+            f"profile {name}: each [[json_listings]] needs url, items and link (and may set {sorted(known)})"
+        )
+    if "{page}" not in str(spec["url"]):
+        raise ProfileError(f"profile {name}: a json_listings url needs {{page}}: {spec['url']!r}")
+    try:
+        return JsonListing(**spec)
+    except TypeError as exc:
+        raise ProfileError(f"profile {name}: bad [[json_listings]]: {exc}") from exc
 
 
 def _compile(name: str, patterns: Any) -> tuple[re.Pattern[str], ...]:

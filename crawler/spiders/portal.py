@@ -7,6 +7,9 @@ scrapy crawl portal -a site=dede -a start_url=http://127.0.0.1:9000/   # a profi
 scrapy crawl portal -a site=dede,txjr -a start_url=http://h1/,http://h2/   # one start URL per profile
 scrapy crawl portal -a start_url=http://www.x.cn/ -a allow=img.x-cdn.cn    # hosts the portal may also use
 
+Beside listings, articles are found in the portal's sitemaps, RSS/Atom feeds and the JSON listings its
+profile names (`crawler.spiders.discovery`).
+
 Every request stays on its portal: http(s) on the registrable domain of its start URLs, plus the hosts its
 profile's `allow` or `-a allow=` add (`crawler.scope`, enforced for redirects and meta refresh too by
 `crawler.middlewares.PortalScopeMiddleware`).
@@ -48,6 +51,7 @@ from crawler.pagekeeping import KEEP, NotModified
 from crawler.pagestore import ARTICLE as KEEP_ARTICLE
 from crawler.pagestore import COUNTER, PAGE
 from crawler.scope import Scope
+from crawler.spiders.discovery import Discovery
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +59,7 @@ logger = logging.getLogger(__name__)
 COUNTER_MAXSIZE = 16 * 1024
 
 
-class PortalSpider(Spider):
+class PortalSpider(Discovery, Spider):
     name = "portal"
 
     def __init__(
@@ -103,6 +107,8 @@ class PortalSpider(Spider):
                 yield Request(
                     url, callback=self.parse_listing, cb_kwargs={"profile": profile}, meta={PORTAL: profile.name}
                 )
+            for request in self.discovery_requests(profile):  # sitemaps, feeds, JSON listings
+                yield request
 
     # --- listings ----------------------------------------------------------------------------------
 
@@ -150,6 +156,7 @@ class PortalSpider(Spider):
             if name:
                 profile = dataclasses.replace(profile, site_name=name)
                 logger.info("%s calls itself %s", profile.name, name)
+        yield from self.feeds_on_page(selector, response.url, profile)
         max_pages = self.settings.getint("FINNEWS_MAX_PAGINATION")
         pages = pagination(links, response.url, max_pages)
         paging = set(pages)
