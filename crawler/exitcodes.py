@@ -7,6 +7,7 @@
 | 2 | bad command-line usage (Scrapy's own: an unknown option) |
 | 3 | storage failed: the crawl stopped, the rows not stored are in a recovery file (`finnews db import FILE`) |
 | 4 | nothing crawled: no article page was fetched (nor answered 304 Not Modified) and nothing stored (a portal that answers nothing, a wrong URL) |
+| 5 | blocked: a portal answered challenge or rate-limit pages (`finnews/blocked`); none was stored, what else was fetched is stored |
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ class ExitCode(IntEnum):
     USAGE = 2
     STORAGE_FAILED = 3
     NOTHING_CRAWLED = 4
+    BLOCKED = 5
 
 
 #: The finish reason of a crawl stopped because the database refused its rows.
 STORAGE_FAILED_REASON = "storage_failed"
 #: The stat naming the recovery file of a crawl whose rows the database refused.
 RECOVERY_FILE_STAT = "finnews/recovery_file"
+#: The stat counting challenge and rate-limit pages (`crawler.blocking`).
+BLOCKED_STAT = "finnews/blocked"
 
 
 def exit_code(stats: Mapping[str, Any]) -> ExitCode:
@@ -43,9 +47,13 @@ def exit_code(stats: Mapping[str, Any]) -> ExitCode:
     'NOTHING_CRAWLED'
     >>> exit_code({"finish_reason": "storage_failed", RECOVERY_FILE_STAT: "data/r.jsonl"}).name
     'STORAGE_FAILED'
+    >>> exit_code({"finish_reason": "finished", "finnews/stored": 3, BLOCKED_STAT: 2}).name
+    'BLOCKED'
     """
     if stats.get(RECOVERY_FILE_STAT) or stats.get("finish_reason") == STORAGE_FAILED_REASON:
         return ExitCode.STORAGE_FAILED
+    if stats.get(BLOCKED_STAT):
+        return ExitCode.BLOCKED
     if not any(stats.get(name) for name in ("finnews/pages/article", "finnews/stored", "finnews/not_modified")):
         return ExitCode.NOTHING_CRAWLED
     return ExitCode.DONE

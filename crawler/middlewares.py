@@ -1,18 +1,35 @@
-"""Downloader middleware: every request stays on its portal (`crawler.scope`).
+"""Downloader middlewares of a portal's requests.
 
-It runs first among the downloader middlewares, so it sees each request before robots.txt is asked
-for it, and again for every redirect and meta refresh (Scrapy schedules those as new requests with the
-same meta). A request off its portal's hosts, or not http(s), is dropped with an INFO line and a stat.
+`PortalScopeMiddleware`: every request stays on its portal (`crawler.scope`). It runs first among the
+downloader middlewares, so it sees each request before robots.txt is asked for it, and again for every
+redirect and meta refresh (Scrapy schedules those as new requests with the same meta). A request off its
+portal's hosts, or not http(s), is dropped with an INFO line and a stat.
+
+`PortalRequestMiddleware`: the headers, cookies and proxy a portal's profile sets go with each of its
+requests, robots.txt's included (a request of no portal takes those of the portal whose scope holds it).
+
+`OfflineCookiesMiddleware`: Scrapy's cookie handling, with the public-suffix check of a cookie's domain made
+on the list bundled with tldextract (`crawler.scope`): Scrapy's own asks publicsuffix.org for the list the
+first time a portal sets a cookie, a request to a host that is no portal.
 """
 
 from __future__ import annotations
 
 import logging
 
+from collections.abc import Iterable
+from http.cookiejar import Cookie
+
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http.cookies import CookieJar
 from scrapy.statscollectors import StatsCollector
+
+from crawler.profiles import Profile
+from crawler.scope import registrable_domain
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +61,59 @@ class PortalScopeMiddleware:
             return
         refused(self.crawler.stats, reason, request.url, request.meta.get("redirect_urls"))
         raise OffPortalRequest(f"{reason}: {request.url[:200]}")
+
+
+class PortalRequestMiddleware:
+    """Sets the headers (unless the request has them), cookies and proxy (`meta["proxy"]`, for Scrapy's
+    HttpProxyMiddleware) of the request's portal profile."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PortalRequestMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        profile = self._profile(request)
+        if profile is None:
+            return
+        for name, value in profile.headers.items():
+            request.headers.setdefault(name, value)
+        if profile.cookies and isinstance(request.cookies, dict):
+            request.cookies = {**dict(profile.cookies.items()), **request.cookies}
+        if profile.proxy:
+            request.meta.setdefault("proxy", profile.proxy)
+
+    def _profile(self, request: Request) -> Profile | None:
+        """The profile of the request's portal (by name, else the first whose scope holds its URL)."""
+        spider = self.crawler.spider
+        profiles = getattr(spider, "profiles", None)
+        if not profiles:
+            return None
+        name = request.meta.get(PORTAL)
+        if name is None:
+            scopes = getattr(spider, "scopes", {})
+            name = next(
+                (p.name for p in profiles if p.name in scopes and scopes[p.name].refusal(request.url) is None), None
+            )
+        return next((p for p in profiles if p.name == name), None)
+
+
+class OfflineCookiesMiddleware(CookiesMiddleware):
+    """Scrapy's CookiesMiddleware, its public-suffix check offline (a cookie set for a public suffix such as
+    "com.cn" is kept only for the host that set it, as Scrapy does)."""
+
+    def _process_cookies(self, cookies: Iterable[Cookie], *, jar: CookieJar, request: Request) -> None:
+        host = (urlparse_cached(request).hostname or "").lower()
+        for cookie in cookies:
+            domain = cookie.domain.removeprefix(".")
+            if host and domain and registrable_domain(domain) is None:  # a public suffix, an address
+                if domain != host:
+                    continue
+                cookie.domain = host
+            if host:
+                jar.set_cookie_if_ok(cookie, request)
 
 
 def refused(stats: StatsCollector | None, reason: str, url: str, redirected_from: list[str] | None = None) -> None:

@@ -84,6 +84,12 @@ DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+#: Recognise challenge and rate-limit pages (crawler/extract/blocks.py): counted as finnews/blocked, never stored,
+#: the crawl's exit status 5. finnews never solves them (README: "Running it on real portals").
+FINNEWS_DETECT_BLOCKS = True
+#: Seconds between requests to a portal once it answered a challenge or rate-limit page: at least this, doubled
+#: at each further block, at most AUTOTHROTTLE_MAX_DELAY.
+FINNEWS_BLOCKED_DELAY = 10.0
 # Items per response run one at a time: Scrapy's default of 100 costs ~1 ms of CPU per page in
 # asyncio task creation (scrapy#5182) and article pages yield a single item anyway.
 CONCURRENT_ITEMS = 1
@@ -96,7 +102,14 @@ DOWNLOADER_MIDDLEWARES = {
     # First of all: sees every request, redirects and meta refresh included, before robots.txt is asked.
     "crawler.middlewares.PortalScopeMiddleware": 50,
     # Below HttpCompressionMiddleware (590) and RedirectMiddleware (600): keeps pages as served, after both.
+    # Per portal: the headers, cookies and proxy its profile sets (before robots.txt is asked, which they also serve).
+    "crawler.middlewares.PortalRequestMiddleware": 60,
+    # Above the page keeper and retries: challenge and rate-limit pages are counted and dropped, never kept.
+    "crawler.blocking.BlockedPageMiddleware": 585,
     "crawler.pagekeeping.KeepPagesMiddleware": 580,
+    # Scrapy's cookies, without its download of the public-suffix list (crawler.middlewares).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.middlewares.OfflineCookiesMiddleware": 700,
     # Last before the download: a shared crawl's per-portal delay (only requests that will be fetched wait).
     "crawler.distributed.SharedPortalDelayMiddleware": 950,
 }

@@ -13,6 +13,7 @@ LOOPBACK_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "DOWNLOAD_DELAY": "0",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+    "FINNEWS_BLOCKED_DELAY": "0.05",  # the back-off after a challenge page (a test's seconds, not a portal's)
 }
 
 

@@ -14,6 +14,11 @@ whoever comes.
 
 `good` maps the URL of each article a crawl should store to its expected title and body; the rest of
 the portal is a case a crawl must refuse, count and survive.
+
+`ChallengePortal().start()` serves a portal behind a distrustful guard: three good articles, and for the
+rest the challenge and rate-limit pages of Chinese CDNs and WAFs (`CHALLENGES`: a 521 JavaScript cookie
+challenge, a WAF cookie challenge, 429, 403 and 503 guard pages, a captcha page), one of them in place of
+the listing's second page. A crawl must store none of them, count each, and say it was blocked.
 """
 
 from __future__ import annotations
@@ -218,3 +223,112 @@ class _Quiet(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+#: Path -> (status, headers, body, the class of block a crawl must count it as) of the challenge portal's guard
+#: pages; "/?page=2" is the listing's second page (its links must never be followed).
+CHALLENGES: dict[str, tuple[int, dict[str, str], str, str]] = {
+    "/a/20240903/21.html": (
+        521,
+        {"Set-Cookie": "__jsluid_s=5b1c0ad4e5; path=/; HttpOnly"},
+        "<script>document.cookie=('__jsl_clearance_s=1725340800.12|0|'+'abcDEF%3D');"
+        "location.href=location.pathname+location.search</script>",
+        "js_challenge",
+    ),
+    "/a/20240903/22.html": (
+        200,
+        {"Set-Cookie": "acw_tc=2f624a1c17253408; path=/; HttpOnly"},
+        "<html><script>var arg1='3A1B5C7D9E';function setCookie(n,v){document.cookie=n+'='+v;}"
+        "setCookie('acw_sc__v2','66d6e2f0');document.location.reload();</script></html>",
+        "waf_challenge",
+    ),
+    "/a/20240903/23.html": (429, {}, "<html><body><h1>429 Too Many Requests</h1></body></html>", "rate_limited"),
+    "/a/20240903/24.html": (
+        403,
+        {},
+        "<html><head><title>403</title></head><body><h2>抱歉，您的访问被拒绝</h2>"
+        "<p>当前访问疑似黑客攻击，已被网站管理员设置为拦截。</p></body></html>",
+        "waf_challenge",
+    ),
+    "/a/20240903/25.html": (
+        503,
+        {"Retry-After": "60"},
+        "<html><body><p>您的请求过于频繁，请稍后再试。</p></body></html>",
+        "rate_limited",
+    ),
+    "/a/20240903/26.html": (
+        200,
+        {},
+        "<html><head><title>安全验证</title></head><body><p>请输入验证码后继续访问</p>"
+        '<img src="/captcha.jpg"><form><input name="code"></form></body></html>',
+        "captcha",
+    ),
+    "/?page=2": (
+        200,
+        {},
+        '<html><body><p>访问过于频繁，请稍后再试</p><a href="/a/20240903/31.html">继续</a></body></html>',
+        "rate_limited",
+    ),
+}
+
+
+@dataclass
+class ChallengePortal:
+    """A portal whose guard answers most pages with a challenge or rate-limit page, on a free port of 127.0.0.1."""
+
+    requests: list[str] = field(default_factory=list)  # every path asked, in order
+    _server: ThreadingHTTPServer | None = None
+
+    def start(self) -> ChallengePortal:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_port}/"
+
+    @property
+    def good(self) -> dict[str, Story]:
+        """URL -> story of each article page a crawl should store."""
+        return {f"{self.url}a/20240903/{n}.html": _story(n) for n in (1, 2, 3)}
+
+    def _listing(self) -> bytes:
+        items = "".join(
+            f'<li><span>09-03</span><a href="/a/20240903/{n}.html">{_story(n).title}</a></li>'
+            for n in (1, 2, 3, 21, 22, 23, 24, 25, 26)
+        )
+        return (
+            '<!DOCTYPE html><html><head><meta charset="utf-8"><title>险峻财经网</title></head><body>'
+            f'<ul class="list">{items}</ul><div class="pages"><a href="/?page=2">下一页</a></div></body></html>'
+        ).encode()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        portal = self
+        html = "text/html; charset=utf-8"
+
+        class Handler(_Quiet):
+            def do_GET(self) -> None:
+                portal.requests.append(self.path)
+                number = self.path.removeprefix("/a/20240903/").removesuffix(".html")
+                if self.path in CHALLENGES:
+                    status, headers, body, _ = CHALLENGES[self.path]
+                    self.answer(status, {"Content-Type": html, **headers}, body.encode())
+                elif self.path == "/":
+                    self.answer(200, {"Content-Type": html}, portal._listing())
+                elif self.path == "/robots.txt":
+                    self.answer(200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
+                elif number in ("1", "2", "3"):
+                    page = _article(_story(int(number)), "2024-09-03 11:54:03 来源：新华社 点击：12")
+                    self.answer(200, {"Content-Type": html}, page.encode())
+                else:
+                    self.answer(404, {"Content-Type": "text/plain"}, b"not found")
+
+        return Handler

@@ -1,5 +1,6 @@
 """`scrapy crawl`, with the exit statuses of `crawler.exitcodes`: 0 done, 1 could not start (one ERROR
-line, no traceback), 3 storage failed (a recovery file was written), 4 nothing crawled."""
+line, no traceback), 3 storage failed (a recovery file was written), 4 nothing crawled, 5 blocked (a portal
+answered challenge or rate-limit pages)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ class Command(crawl.Command):
     def long_desc(self) -> str:
         return (
             "Run a spider of the current project, by name. Exit status: 0 done, 1 could not start, "
-            "2 bad usage, 3 storage failed (the rows not stored are in a recovery file), 4 nothing crawled."
+            "2 bad usage, 3 storage failed (the rows not stored are in a recovery file), 4 nothing crawled, "
+            "5 blocked (a portal answered challenge or rate-limit pages: finnews/blocked)."
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

@@ -28,6 +28,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import profiles
+from crawler.blocking import BlockedPage
 from crawler.extract.discovery import Listed, feed_entries, feed_links, json_entries, robots_sitemaps, sitemaps
 from crawler.extract.links import is_document
 from crawler.extract.urls import absolute_url, canonical_url
@@ -140,7 +141,7 @@ class Discovery:
     def discovery_failed(self, failure: Failure) -> None:
         """A sitemap, feed or JSON listing that could not be read: logged and counted, the crawl goes on."""
         error = failure.value
-        if isinstance(error, OffPortalRequest):  # counted already
+        if isinstance(error, OffPortalRequest | BlockedPage):  # counted already
             return
         url = failure.request.url  # type: ignore[attr-defined]
         status = error.response.status if isinstance(error, HttpError) else None

@@ -37,6 +37,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import distributed, profiles
+from crawler.blocking import BlockedPage
 from crawler.extract.category import site_name
 from crawler.extract.kind import ARTICLE, page_kind
 from crawler.extract.links import Link, is_document, on_site, site_links
@@ -282,7 +283,8 @@ class PortalSpider(Discovery, Spider):
         after Scrapy's retries, loses an article."""
         url = failure.request.url  # type: ignore[attr-defined]
         error = failure.value
-        if isinstance(error, OffPortalRequest | NotModified):  # off the portal, or unchanged: counted already
+        if isinstance(error, OffPortalRequest | NotModified | BlockedPage):  # off the portal, unchanged, blocked:
+            # counted already
             return
         if isinstance(error, HttpError) and 300 <= error.response.status < 400:  # a redirect not taken
             location = (error.response.headers.get("Location") or b"").decode("latin-1")
