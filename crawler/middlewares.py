@@ -16,17 +16,16 @@ first time a portal sets a cookie, a request to a host that is no portal.
 from __future__ import annotations
 
 import logging
-
 from collections.abc import Iterable
 from http.cookiejar import Cookie
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
-from scrapy.utils.httpobj import urlparse_cached
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http.cookies import CookieJar
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.profiles import Profile
 from crawler.scope import registrable_domain
