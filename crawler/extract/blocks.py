@@ -5,8 +5,8 @@ Portals behind Chinese CDNs and WAFs answer a crawler they distrust in a few kno
 tables below names one, with what it looks like); finnews recognises them so that such a page is never
 stored, never read as a listing, and its portal is slowed down (`crawler.blocking`). It never solves them.
 
-Text rules read only small pages (`SMALL_PAGE` bytes at most): a challenge is a few kilobytes, while an
-article that merely mentions 验证码 is a whole portal page, nav bars and side lists included.
+Text rules read only small pages (`SMALL_PAGE` bytes at most, `SHORT_TEXT` characters of text at most): a
+challenge says a line or two, while an article that mentions 验证码 has paragraphs around it.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ WAF_CHALLENGE = "waf_challenge"
 CAPTCHA = "captcha"
 RATE_LIMITED = "rate_limited"
 
-#: Pages larger than this (bytes) are not read for challenge text.
+#: Pages larger than this (bytes), or whose text is longer than this (characters, spaces aside), are not read
+#: for challenge text.
 SMALL_PAGE = 16 * 1024
+SHORT_TEXT = 400
 
 
 class StatusRule(NamedTuple):
@@ -90,6 +92,7 @@ TEXT_RULES = (
 )
 
 _TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
+_SPACE = re.compile(r"\s+|&nbsp;")
 
 
 def block(status: int, cookies: Iterable[str], text: str | None, size: int) -> str | None:
@@ -117,6 +120,8 @@ def block(status: int, cookies: Iterable[str], text: str | None, size: int) -> s
     if not small:
         return None
     visible = _TAGS.sub(" ", small)
+    if len(_SPACE.sub("", visible)) > SHORT_TEXT:
+        return None
     for text_rule in TEXT_RULES:
         if status in text_rule.statuses and text_rule.text.search(visible):
             return text_rule.kind

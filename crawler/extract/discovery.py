@@ -25,6 +25,7 @@ import re
 from calendar import timegm
 from collections.abc import Mapping
 from datetime import datetime
+from email.utils import parsedate_tz
 from time import struct_time
 from typing import Any, NamedTuple
 
@@ -48,6 +49,10 @@ _FEED_LINKS = etree.XPath(
     "//head/link[contains(concat(' ', translate(@rel, 'ALTERNATE', 'alternate'), ' '), ' alternate ')]"
     "[contains(@type, 'rss+xml') or contains(@type, 'atom+xml')]/@href"
 )
+
+
+#: A date that states its offset from UTC: "+0800", "+08:00", "GMT", "UTC", "...03Z".
+_OFFSET = re.compile(r"(?:[+-]\d{2}:?\d{2}|(?<=\d)Z|\bGMT|\bUTC|\bUT)$", re.I)
 
 
 class Listed(NamedTuple):
@@ -147,7 +152,7 @@ def feed_entries(body: bytes, url: str, content_type: str | None = None) -> list
         if link:
             when = entry.get("published_parsed") or entry.get("updated_parsed")
             raw = entry.get("published") or entry.get("updated")
-            listed.append(Listed(link, entry.get("title") or None, _from_utc(when) if when else raw or None))
+            listed.append(Listed(link, entry.get("title") or None, _feed_date(raw, when)))
     return listed
 
 
@@ -221,9 +226,23 @@ def _iso_date(value: str | None) -> str | None:
     return when.astimezone(SHANGHAI).isoformat() if when.tzinfo else value.strip()
 
 
-def _from_utc(when: struct_time) -> str | None:
-    """A UTC `struct_time` (feedparser's dates) in Beijing time."""
-    try:
-        return datetime.fromtimestamp(timegm(when), SHANGHAI).isoformat()
-    except (OverflowError, OSError, ValueError):
-        return None
+def _feed_date(raw: str | None, when: struct_time | None) -> str | None:
+    """A feed item's date in Beijing time: feedparser's reading (UTC) where the text gives an offset; else the
+    time as written, taken as Beijing time (feedparser would take it as UTC, and "CST", which Chinese feeds
+    write for China Standard Time, as US Central).
+
+    >>> _feed_date("Tue, 03 Sep 2024 11:54:03 CST", None), _feed_date("2024-09-03 11:54", None)
+    ('2024-09-03T11:54:03+08:00', '2024-09-03 11:54')
+    """
+    if raw and _OFFSET.search(raw.strip()) and when is not None:
+        try:
+            return datetime.fromtimestamp(timegm(when), SHANGHAI).isoformat()
+        except (OverflowError, OSError, ValueError):
+            return raw
+    written = parsedate_tz(raw) if raw else None  # RFC 822, its zone name aside
+    if written is not None:
+        try:
+            return datetime(*written[:6], tzinfo=SHANGHAI).isoformat()
+        except ValueError:
+            return raw
+    return raw or None  # another form: as written, for the date rules of `crawler.normalize.dates`
