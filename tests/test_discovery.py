@@ -259,7 +259,8 @@ def test_listing_dates_come_from_the_sitemap_feed_and_json(network: SampleNetwor
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     with create_engine(db_url).connect() as connection:
-        dates = dict(connection.execute(text("SELECT url, listing_date FROM pages WHERE kind = 'article'")).all())
+        rows = connection.execute(text("SELECT url, listing_date FROM pages WHERE kind = 'article'")).all()
+    dates: dict[str, str | None] = {url: listed for url, listed in rows}
     truth = {page["url"]: page["published_at"] for page in network.truth() if page["site"] == "kuaibao"}
     assert set(dates) == set(truth)
     for url, listed in dates.items():  # the same moment as the page's (sitemap/JSON to the second, RSS too)
