@@ -63,8 +63,8 @@ class PortalScopeMiddleware:
 
 
 class PortalRequestMiddleware:
-    """Sets the headers (unless the request has them), cookies and proxy (`meta["proxy"]`, for Scrapy's
-    HttpProxyMiddleware) of the request's portal profile."""
+    """Sets the headers, cookies and proxy (`meta["proxy"]`, for Scrapy's HttpProxyMiddleware) of the request's
+    portal profile."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -77,8 +77,8 @@ class PortalRequestMiddleware:
         profile = self._profile(request)
         if profile is None:
             return
-        for name, value in profile.headers.items():
-            request.headers.setdefault(name, value)
+        for name, value in profile.headers.items():  # over those Scrapy set (Referer), under none of the crawl's
+            request.headers[name] = value
         if profile.cookies and isinstance(request.cookies, dict):
             request.cookies = {**dict(profile.cookies.items()), **request.cookies}
         if profile.proxy:

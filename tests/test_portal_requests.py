@@ -1,0 +1,152 @@
+"""A profile's headers, cookies and proxy go with every request of its portal (`PortalRequestMiddleware`).
+
+End to end: a small portal on loopback that records the headers it receives, and a forwarding HTTP proxy on
+loopback that records the requests it forwards; a crawl whose profile names the proxy sends every request,
+robots.txt's included, through it, with the profile's headers and cookies.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler import profiles
+from sampleportals import loopback_arguments
+from tests.crawls import PROJECT, export
+
+pytestmark = pytest.mark.e2e
+
+PARAGRAPHS = (
+    "中国人民银行决定于9月5日下调金融机构存款准备金率0.5个百分点，释放长期流动性约1万亿元。",
+    "国家统计局今日发布数据，8月份全国规模以上工业增加值同比增长4.5%，环比增长0.32%。",
+)
+
+
+def _article(number: int) -> bytes:
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>央行降准第{number}篇_代理财经网</title></head><body>"
+        f"<h1>央行降准第{number}篇</h1><div class='info'>2024-09-03 11:54 来源：新华社</div>"
+        f"<div class='content'>{''.join(f'<p>{PARAGRAPHS[number - 1]}{n}</p>' for n in range(6))}</div></body></html>"
+    ).encode()
+
+
+def _serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class _Quiet(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def answer(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[dict[str, Any]]:
+    seen: dict[str, Any] = {"portal": [], "proxy": []}
+
+    class Portal(_Quiet):
+        def do_GET(self) -> None:
+            seen["portal"].append((self.path, dict(self.headers)))
+            if self.path == "/":
+                links = "".join(
+                    f"<li><span>09-03</span><a href='/a/20240903/{n}.html'>央行降准第{n}篇</a></li>" for n in (1, 2)
+                )
+                self.answer(200, "text/html; charset=utf-8", f"<html><body><ul>{links}</ul></body></html>".encode())
+            elif self.path in ("/a/20240903/1.html", "/a/20240903/2.html"):
+                self.answer(200, "text/html; charset=utf-8", _article(int(self.path[-6])))
+            elif self.path == "/robots.txt":
+                self.answer(200, "text/plain", b"User-agent: *\nAllow: /\n")
+            else:
+                self.answer(404, "text/plain", b"not found")
+
+    class Proxy(_Quiet):
+        """A forwarding proxy: `GET http://host:port/path` is asked of host:port, the answer passed back."""
+
+        def do_GET(self) -> None:
+            seen["proxy"].append(self.path)
+            target = urlsplit(self.path)
+            if target.scheme != "http" or target.hostname != "127.0.0.1":  # loopback only, never further
+                self.answer(403, "text/plain", b"this proxy forwards to 127.0.0.1 only")
+                return
+            connection = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
+            headers = {name: value for name, value in self.headers.items() if name.lower() != "proxy-connection"}
+            connection.request("GET", target.path or "/", headers=headers)
+            response = connection.getresponse()
+            self.answer(response.status, response.getheader("Content-Type") or "text/plain", response.read())
+            connection.close()
+
+    portal, proxy = _serve(Portal), _serve(Proxy)
+    seen["portal_url"] = f"http://127.0.0.1:{portal.server_port}/"
+    seen["proxy_url"] = f"http://127.0.0.1:{proxy.server_port}"
+    yield seen
+    for server in (portal, proxy):
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def crawled(servers: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("profiles")
+    (folder / "proxied.toml").write_text(
+        f'start_urls = ["{servers["portal_url"]}"]\n'
+        f'proxy = "{servers["proxy_url"]}"\n'
+        '[headers]\nReferer = "http://127.0.0.1/"\nAccept-Language = "zh-CN,zh;q=0.9"\n'
+        '[cookies]\nacw_tc = "2f624a1c17253408"\n',
+        encoding="utf-8",
+    )
+    db_url = f"sqlite:///{folder}/finnews.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "site=proxied", "-s", f"FINNEWS_PROFILE_DIRS={folder}",
+         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=INFO", *loopback_arguments()],
+        cwd=PROJECT, capture_output=True, text=True, timeout=120, env=_without_proxy_variables(),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"records": export(db_url)}
+
+
+def _without_proxy_variables() -> dict[str, str]:
+    """The environment without http_proxy & co, so that only the profile names a proxy."""
+    return {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
+
+
+def test_every_request_goes_through_the_profiles_proxy(servers: dict[str, Any], crawled: dict[str, Any]) -> None:
+    assert len(crawled["records"]) == 2
+    asked = [path for path, _ in servers["portal"]]
+    assert {"/robots.txt", "/", "/a/20240903/1.html", "/a/20240903/2.html"} <= set(asked)
+    assert sorted(servers["proxy"]) == sorted(servers["portal_url"].rstrip("/") + path for path in asked)
+
+
+def test_the_profiles_headers_and_cookies_go_with_every_request(
+    servers: dict[str, Any], crawled: dict[str, Any]
+) -> None:
+    for path, headers in servers["portal"]:
+        assert headers.get("Referer") == "http://127.0.0.1/", path
+        assert headers.get("Accept-Language") == "zh-CN,zh;q=0.9", path
+        assert "acw_tc=2f624a1c17253408" in headers.get("Cookie", ""), path
+
+
+def test_a_profile_proxy_must_be_an_http_url(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text('start_urls = ["http://127.0.0.1:1/"]\nproxy = "file:///etc/passwd"\n')
+    with pytest.raises(profiles.ProfileError, match="proxy must be an http"):
+        profiles.load("bad", tmp_path)
