@@ -190,12 +190,16 @@ def serve_forever(
     faults: bool = False,
     truth_path: str | PathLike[str] | None = None,
     workers: int = 1,
+    discovery: bool = False,
 ) -> None:
     """Serve the sample portals until Ctrl-C: print the start URLs, write the truth file if asked.
 
-    `workers` > 1 serves from that many processes (at most one per portal), see `SampleNetwork`.
+    `workers` > 1 serves from that many processes (at most one per portal), `discovery` adds kuaibao: see
+    `SampleNetwork`.
     """
-    network = SampleNetwork(articles=articles, seed=seed, faults=faults, port=port, workers=workers).start()
+    network = SampleNetwork(
+        articles=articles, seed=seed, faults=faults, port=port, workers=workers, discovery=discovery
+    ).start()
     try:
         for name, url in network.start_urls.items():
             print(f"{name}\t{url}", flush=True)

@@ -6,8 +6,10 @@ stored with the right fields, and its reprints joined to their stories in a craw
 from __future__ import annotations
 
 import gzip
+import signal
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -275,3 +277,19 @@ def test_kuaibao_reprints_join_their_stories_in_a_crawl_of_the_network(
     result = _crawl(network, db_url, *network.crawl_arguments())
     assert result.returncode == 0, result.stderr[-3000:]
     assert truth_problems(export(db_url), network.truth()) == []  # each story once, kuaibao's copies included
+
+
+def test_the_sample_portals_command_serves_kuaibao_with_discovery() -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "sample-portals", "--port", "0", "--articles", "30", "--discovery"],
+        cwd=PROJECT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline().split() for _ in range(4)]
+        assert [line[0] for line in lines] == [*PORTALS, "kuaibao"]
+        robots = urllib.request.urlopen(lines[3][1] + "robots.txt", timeout=10).read().decode()
+        assert f"Sitemap: {lines[3][1]}sitemap_index.xml" in robots
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)

@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     portals.add_argument("--faults", action="store_true", help="inject faults (5xx, timeouts, resets, ...)")
     portals.add_argument("--truth", help="write the ground truth (JSON lines) to this file")
     portals.add_argument("--workers", type=int, default=1, help="server processes (1: a thread; up to 3)")
+    portals.add_argument(
+        "--discovery", action="store_true", help="also serve kuaibao (PORT+3): its articles only in sitemap, feed, JSON"
+    )
 
     demo = add("demo", cmd_demo, "Start the sample portals, crawl them into the database, print a summary.")
     db_option(demo)

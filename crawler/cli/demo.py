@@ -22,7 +22,7 @@ def cmd_sample_portals(args: argparse.Namespace) -> int:
         raise InputError("workers must be at least 1")
     serve_forever(
         port=args.port, articles=args.articles, seed=args.seed, faults=args.faults, truth_path=args.truth,
-        workers=args.workers,
+        workers=args.workers, discovery=args.discovery,
     )  # fmt: skip
     return 0
 
