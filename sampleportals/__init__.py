@@ -12,7 +12,9 @@ Everything is derived from the seed (no page is stored): the index and each stor
 excerpt when the network is made (`catalog.py`), the rest on demand. See `stories.py` for the
 content, `copies.py` for reprint drift and page damage, `faults.py` for misbehaviour, and the portal
 modules (`dede.py`, `phpcms.py`, `txjr.py`) for URL schemes and markup; `profiles/` holds their
-finnews portal profiles at the default ports 8601-8603 (`PROFILE_DIR`).
+finnews portal profiles at the default ports 8601-8603 (`PROFILE_DIR`). `SampleNetwork(discovery=True)`
+adds a fourth, `kuaibao.py`, whose HTML listings are empty: its sitemap, feed and JSON listing name its
+articles (reprints of the three's stories; its profile in `DISCOVERY_PROFILE_DIR`).
 
 A package of its own, apart from the product `crawler/` (which never imports it, save the CLI's `demo` and
 `sample-portals` commands), installed with it so that `finnews demo` works anywhere.
@@ -27,9 +29,9 @@ from sampleportals.copies import TRUTH_FIELDS
 from sampleportals.crawling import LOOPBACK_SETTINGS, loopback_arguments
 from sampleportals.faults import HEALTHY, FaultRates
 from sampleportals.network import SampleNetwork, serve_forever
-from sampleportals.sites import PORTALS, PROFILE_DIR
+from sampleportals.sites import DISCOVERY_PROFILE_DIR, PORTALS, PROFILE_DIR
 
 __all__ = [
-    "HEALTHY", "LOOPBACK_SETTINGS", "PORTALS", "PROFILE_DIR", "TRUTH_FIELDS", "FaultRates", "SampleNetwork",
+    "DISCOVERY_PROFILE_DIR", "HEALTHY", "LOOPBACK_SETTINGS", "PORTALS", "PROFILE_DIR", "TRUTH_FIELDS", "FaultRates", "SampleNetwork",
     "loopback_arguments", "serve_forever",
 ]  # fmt: skip

@@ -26,9 +26,8 @@ from crawler.extract.discovery import (
     robots_sitemaps,
     sitemaps,
 )
-from sampleportals import PORTALS, SampleNetwork, loopback_arguments
+from sampleportals import DISCOVERY_PROFILE_DIR, PORTALS, SampleNetwork, loopback_arguments
 from sampleportals.kuaibao import OFF_PORTAL, WAYS, KuaibaoSite
-from sampleportals.sites import DISCOVERY_PROFILE_DIR
 from tests.crawls import PROJECT, export, run_stats, truth_problems
 
 BASE = "http://www.example.cn"
