@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -122,17 +123,7 @@ PORTALS: tuple[str, ...] = tuple(SPECS)
 #: 财经快报网 (`kuaibao.py`): a portal whose HTML listings are empty; its sitemap, RSS feed and JSON listing
 #: name its articles. It reprints stories of the three portals above (`REPRINTS_EVERY`), so it changes
 #: nothing of theirs: served only by `SampleNetwork(discovery=True)`.
-KUAIBAO = PortalSpec(
-    name="kuaibao",
-    site_name="财经快报网",
-    codec="utf-8",
-    charset="utf-8",
-    page_size=15,
-    channels=DEDE.channels,
-    aid_base=70001,
-    shows_seconds=False,
-    indent_rate=0.2,
-)
+KUAIBAO = dataclasses.replace(DEDE, name="kuaibao", site_name="财经快报网", aid_base=70001)  # DedeCMS-like too
 #: Every `REPRINTS_EVERY`th story (sid 1, 4, 7 ...) is reprinted on kuaibao, `REPRINT_DELAY` seconds or more
 #: after its first copy.
 REPRINTS_EVERY = 3
