@@ -77,10 +77,11 @@ class PortalRequestMiddleware:
         profile = self._profile(request)
         if profile is None:
             return
-        for name, value in profile.headers.items():  # over those Scrapy set (Referer), under none of the crawl's
+        for name, value in profile.headers.items():  # the profile's win over those Scrapy sets (Referer, User-Agent)
             request.headers[name] = value
-        if profile.cookies and isinstance(request.cookies, dict):
-            request.cookies = {**dict(profile.cookies.items()), **request.cookies}
+        if isinstance(request.cookies, dict):  # (a list of cookie dicts is a request's own choice: left alone)
+            for name, value in profile.cookies.items():
+                request.cookies.setdefault(name, value)
         if profile.proxy:
             request.meta.setdefault("proxy", profile.proxy)
 
