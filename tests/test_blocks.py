@@ -144,6 +144,7 @@ def test_the_run_is_flagged_blocked(challenged: dict[str, Any]) -> None:
     assert result.returncode == ExitCode.BLOCKED, result.stderr[-3000:]
     assert challenged["stats"]["finnews/blocked"] == len(CHALLENGES)  # the run record says so
     assert "blocked (captcha, HTTP 200)" in result.stderr
+    assert "Public Suffix List" not in result.stderr  # cookies were set: no suffix list was asked for online
 
 
 @pytest.mark.e2e

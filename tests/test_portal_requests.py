@@ -19,12 +19,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from scrapy import Request
+from scrapy.downloadermiddlewares import cookies as scrapy_cookies
+from scrapy.http import HtmlResponse
 
 from crawler import profiles
+from crawler.middlewares import OfflineCookiesMiddleware
 from sampleportals import loopback_arguments
 from tests.crawls import PROJECT, export
-
-pytestmark = pytest.mark.e2e
 
 PARAGRAPHS = (
     "中国人民银行决定于9月5日下调金融机构存款准备金率0.5个百分点，释放长期流动性约1万亿元。",
@@ -130,6 +132,7 @@ def _without_proxy_variables() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
 
 
+@pytest.mark.e2e
 def test_every_request_goes_through_the_profiles_proxy(servers: dict[str, Any], crawled: dict[str, Any]) -> None:
     assert len(crawled["records"]) == 2
     asked = [path for path, _ in servers["portal"]]
@@ -137,6 +140,7 @@ def test_every_request_goes_through_the_profiles_proxy(servers: dict[str, Any], 
     assert sorted(servers["proxy"]) == sorted(servers["portal_url"].rstrip("/") + path for path in asked)
 
 
+@pytest.mark.e2e
 def test_the_profiles_headers_and_cookies_go_with_every_request(
     servers: dict[str, Any], crawled: dict[str, Any]
 ) -> None:
@@ -150,3 +154,31 @@ def test_a_profile_proxy_must_be_an_http_url(tmp_path: Path) -> None:
     (tmp_path / "bad.toml").write_text('start_urls = ["http://127.0.0.1:1/"]\nproxy = "file:///etc/passwd"\n')
     with pytest.raises(profiles.ProfileError, match="proxy must be an http"):
         profiles.load("bad", tmp_path)
+
+
+def test_cookies_are_kept_as_scrapy_keeps_them_with_the_bundled_suffix_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cookie for a public suffix ("com.cn") is refused, one for the registrable domain is shared by its hosts,
+    a host-only cookie stays on its host, and Scrapy's own suffix check (which fetches the list online) is
+    never asked."""
+
+    def online(domain: str) -> None:
+        raise AssertionError(f"Scrapy's public-suffix check asked about {domain}")
+
+    monkeypatch.setattr(scrapy_cookies, "_split_domain", online)
+    middleware = OfflineCookiesMiddleware()
+    request = Request("http://www.example.com.cn/a.html")
+    set_cookies = [b"host=1; path=/", b"suffix=2; Domain=.com.cn; path=/", b"site=3; Domain=.example.com.cn; path=/"]
+    middleware.process_response(request, HtmlResponse(request.url, headers={"Set-Cookie": set_cookies}))
+    for url, expected in [
+        ("http://news.example.com.cn/", b"site=3"),
+        ("http://www.example.com.cn/b.html", b"host=1; site=3"),
+        ("http://www.other.com.cn/", None),
+    ]:
+        following = Request(url)
+        middleware.process_request(following)
+        assert following.headers.get("Cookie") == expected, url
+    loopback = Request("http://127.0.0.1:8601/")
+    middleware.process_response(loopback, HtmlResponse(loopback.url, headers={"Set-Cookie": [b"acw_tc=2f62; path=/"]}))
+    again = Request("http://127.0.0.1:8601/a/1.html")
+    middleware.process_request(again)
+    assert again.headers.get("Cookie") == b"acw_tc=2f62"
