@@ -173,6 +173,7 @@ def test_a_guard_page_is_never_read_as_a_listing_nor_retried(challenged: dict[st
     assert "/a/20240903/31.html" not in requests  # the link on the rate-limit page in place of page 2
     assert all(requests[path] == 1 for path in CHALLENGES)  # 429 and 503 guard pages are not retried at once
     assert challenged["stats"]["finnews/pages/listing"] == 1
+    assert challenged["stats"]["finnews/discovery/missing"] == 1  # robots.txt names no sitemap: /sitemap.xml, a 404
 
 
 @pytest.mark.e2e

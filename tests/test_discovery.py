@@ -247,6 +247,7 @@ def test_each_way_finds_its_third_and_off_portal_entries_are_dropped(
     assert stats["finnews/offsite"] == 2  # the sitemap and the page off the portal, never requested
     assert f"not fetched (offsite): {OFF_PORTAL}/sitemap.xml" in kuaibao_alone["log"]
     assert stats["finnews/pages/listing"] >= 1 and "finnews/failed/article" not in stats
+    assert not {"finnews/discovery/missing", "finnews/discovery/failed", "finnews/discovery/empty"} & set(stats)
 
 
 @pytest.mark.e2e

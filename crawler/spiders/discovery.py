@@ -139,15 +139,18 @@ class Discovery:
             yield from self._discovery_requests([url], self.parse_json_listing, profile, listing=listing, page=page + 1)
 
     def discovery_failed(self, failure: Failure) -> None:
-        """A sitemap, feed or JSON listing that could not be read: logged and counted, the crawl goes on."""
+        """A sitemap, feed or JSON listing that is missing (404/410: an INFO line) or could not be read (a WARNING):
+        counted, the crawl goes on."""
         error = failure.value
         if isinstance(error, OffPortalRequest | BlockedPage):  # counted already
             return
         url = failure.request.url  # type: ignore[attr-defined]
-        status = error.response.status if isinstance(error, HttpError) else None
+        if isinstance(error, HttpError) and error.response.status in (404, 410):  # /sitemap.xml is often missing
+            self.crawler.stats.inc_value("finnews/discovery/missing")
+            logger.info("discovery: no %s (HTTP %s)", url, error.response.status)
+            return
         self.crawler.stats.inc_value("finnews/discovery/failed")
-        level = logging.INFO if status == 404 else logging.WARNING  # /sitemap.xml is often missing
-        logger.log(level, "discovery: %s not read (%s)", url, failure.getErrorMessage())
+        logger.warning("discovery: %s not read (%s)", url, failure.getErrorMessage())
 
     # --- helpers -----------------------------------------------------------------------------------
 
