@@ -271,6 +271,7 @@ def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
                     "finish_reason": run.finish_reason,
                     "stored": (run.stats or {}).get("finnews/stored", 0),
                     "reprints": (run.stats or {}).get("finnews/dropped/reprint", 0),
+                    "blocked": (run.stats or {}).get("finnews/blocked", 0),  # challenge/rate-limit pages
                 }
                 for run in runs
             ],

@@ -27,6 +27,7 @@ from crawler.extract.blocks import (
 )  # fmt: skip
 from sampleportals import loopback_arguments
 from sampleportals.hostile import CHALLENGES, ChallengePortal
+from tests.console import finnews
 from tests.crawls import PROJECT, export, run_stats
 
 REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
@@ -133,6 +134,7 @@ def challenged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
             "records": export(db_url),
             "stats": run_stats(db_url)[-1],
             "requests": list(portal.requests),
+            "summary": finnews("stats", "--db", db_url).stdout,
         }
     finally:
         portal.stop()
@@ -143,6 +145,9 @@ def test_the_run_is_flagged_blocked(challenged: dict[str, Any]) -> None:
     result = challenged["result"]
     assert result.returncode == ExitCode.BLOCKED, result.stderr[-3000:]
     assert challenged["stats"]["finnews/blocked"] == len(CHALLENGES)  # the run record says so
+    runs = challenged["summary"].split("last crawl runs", 1)[1].split("\n")
+    header, row = runs[1].split(), runs[-2].split()  # the columns, and the one run
+    assert header[-1] == "blocked" and row[-1] == str(len(CHALLENGES))  # `finnews stats` shows it
     assert "blocked (captcha, HTTP 200)" in result.stderr
     assert "Public Suffix List" not in result.stderr  # cookies were set: no suffix list was asked for online
 
