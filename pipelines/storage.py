@@ -14,8 +14,9 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import Engine
 
 from crawler import db
+from crawler.changes import Removal
 from crawler.exitcodes import RECOVERY_FILE_STAT, STORAGE_FAILED_REASON
-from crawler.items import Article
+from crawler.items import Article, Gone
 from crawler.models import SHANGHAI
 from crawler.recovery import RecoveryFile, recovery_path
 from crawler.reprints.matching import Matching
@@ -108,6 +109,10 @@ class StoragePipeline:
 
     async def process_item(self, item: Any) -> Any:
         article = ItemAdapter(item).item
+        if isinstance(article, Gone):  # a stored copy of the page, if any, is marked removed
+            await self.submit(Removal(article.url, article.seen_at))
+            self.stats.inc_value("finnews/gone")
+            raise DropItem(f"gone (HTTP {article.status}): {article.url}", log_level="DEBUG")
         if not isinstance(article, Article):
             return item
         canonical = await self.submit(article_row(article))
@@ -117,7 +122,7 @@ class StoragePipeline:
         self.stats.inc_value("finnews/stored")
         return item
 
-    async def submit(self, row: dict[str, Any] | ReprintRecord) -> str | None:
+    async def submit(self, row: dict[str, Any] | ReprintRecord | Removal) -> str | None:
         """Store a row (FIFO with everything queued before): the canonical URL where the writer found
         it a copy of a stored story, else None. Raises DropItem where the database refused it (the row
         is in the recovery file, and the crawl stops)."""
