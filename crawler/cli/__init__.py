@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 from crawler import db
 from crawler.cli import pages
+from crawler.cli.datasette import cmd_datasette_metadata
 from crawler.cli.demo import cmd_demo, cmd_sample_portals
 from crawler.cli.errors import INPUT_ERRORS, error_line, one_line
 from crawler.cli.extraction import cmd_extract
@@ -94,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     db_option(story)
     story.add_argument("url", help="the URL of any copy of the story")
     story.add_argument("--json", action="store_true", help="JSON lines, one per copy (default: a table)")
+
+    metadata = add(
+        "datasette-metadata", cmd_datasette_metadata, "Write the Datasette metadata.json of a SQLite database: "
+        "_search on articles, sort, labels, facets (datasette serve DB --metadata FILE).",
+    )  # fmt: skip
+    db_option(metadata)
+    metadata.add_argument("-o", "--output", help="output file (default: stdout)")
 
     watch = add(
         "watch", cmd_watch, "Watch terms: `add TERM`, `remove TERM`, `list`; `alerts` prints (JSON lines) the new "
