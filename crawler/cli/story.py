@@ -29,7 +29,7 @@ def cmd_story(args: argparse.Namespace) -> int:
         }
         for copy in copies
     ]  # fmt: skip
-    write_table(rows, TRACE_COLUMNS, sys.stdout)
+    write_table(rows, TRACE_COLUMNS, sys.stdout, whole=("url",))
     return 0
 
 
