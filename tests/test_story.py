@@ -211,3 +211,17 @@ def test_migration_0008_adds_the_story_view_over_stored_rows(backend: str, tmp_p
     old.dispose()
     if backend != "sqlite":
         drop_schema(url)
+
+
+def test_a_removal_the_database_refused_is_kept_in_the_recovery_file(tmp_path: Path) -> None:
+    from crawler.changes import Removal
+    from crawler.recovery import RecoveryFile, import_recovery, read_recovery
+
+    removal = Removal("http://p1/a/1.html", NOW)
+    recovery = RecoveryFile(tmp_path / "recovery.jsonl")
+    recovery.append([row("http://p1/a/1.html"), removal])
+    recovery.close()
+    assert list(read_recovery(recovery.path))[1] == removal
+    engine = db.make_engine(f"sqlite:///{tmp_path}/finnews.db")
+    assert import_recovery(engine, recovery.path, None) == 2
+    assert next(queries.iter_articles(engine))["removed_at"] == NOW
