@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from crawler import db, queries
 from sampleportals import loopback_arguments
 from tests.console import finnews
 from tests.crawls import PROJECT, run_stats
+from tests.loopback import QuietHandler, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +47,7 @@ def portal() -> Iterator[tuple[str, dict[str, Any]]]:
     """The portal's URL and its state: `pages` (path -> (status, html)), changed by the test between crawls."""
     state: dict[str, Any] = {"pages": {path: (200, article_page(*texts)) for path, texts in ARTICLES.items()}}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             if self.path == "/":
                 links = "".join(
@@ -64,14 +63,8 @@ def portal() -> Iterator[tuple[str, dict[str, Any]]]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", state
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as base:
+        yield base + "/", state
 
 
 def test_a_recrawl_keeps_edits_and_marks_take_downs(portal: tuple[str, dict[str, Any]], tmp_path: Path) -> None:

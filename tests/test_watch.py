@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ from crawler import db
 from crawler.writer import ArticleWriter
 from tests.console import finnews
 from tests.crawls import crawl, export
+from tests.loopback import QuietHandler, serving
 from tests.rows import row
 
 
@@ -24,20 +23,14 @@ def webhook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """A loopback HTTP server's URL and the JSON bodies POSTed to it."""
     received: list[dict[str, Any]] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(204)
             self.end_headers()
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as base:
+        yield base + "/hook", received
 
 
 def test_alerts_name_each_new_matching_article_once(tmp_path: Path, webhook: tuple[str, list[Any]]) -> None:
