@@ -103,7 +103,10 @@ def test_a_recrawl_keeps_edits_and_marks_take_downs(portal: tuple[str, dict[str,
     assert [version["title"] for version in copy["former_versions"]] == ["央行开展1000亿元逆回购操作"]
     stats = run_stats(db_url)[-1]
     assert (stats["finnews/gone"], stats["finnews/gone_page"], stats["finnews/dead_link"]) == (2, 1, 1)
-    table = finnews("query", "--db", db_url, "--format", "jsonl").stdout
-    assert sum(json.loads(line)["removed_at"] is not None for line in table.splitlines()) == 2
+    lines = finnews("query", "--db", db_url, "--format", "jsonl").stdout
+    assert sum(json.loads(line)["removed_at"] is not None for line in lines.splitlines()) == 2
+    table = finnews("query", "--db", db_url).stdout.splitlines()
+    states = sorted(line.split()[-2] for line in table[2:] if "removed" in line or "edited" in line)
+    assert states == ["edited", "removed", "removed"]
     crawl()  # nothing changed since
     assert export_new() == {}

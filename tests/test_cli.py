@@ -56,7 +56,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def test_query_table_is_readable(db: str) -> None:
     out = finnews("query", "--db", db, "--site", "dede", "--limit", "3").stdout.splitlines()
-    assert out[0].split() == ["published_at", "site", "source", "views", "title"]
+    assert out[0].split() == ["published_at", "site", "source", "views", "state", "title"]
     assert len(out) == 2 + 3
     assert out[2].split()[:5] == ["2024-09-30", "09:30", "dede", "新华网", "2900"]  # newest first
 

@@ -8,6 +8,7 @@ import dataclasses
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 from tqdm import tqdm
@@ -36,10 +37,16 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.format == "jsonl":
         write_jsonl(records, sys.stdout.buffer)
     elif args.format == "csv":
-        write_csv(records, ("url", *QUERY_COLUMNS), sys.stdout)
+        write_csv(records, ("url", *QUERY_COLUMNS, "edited_at", "removed_at"), sys.stdout)
     else:
-        write_table(records, QUERY_COLUMNS, sys.stdout)
+        rows = [record | {"state": _state(record)} for record in records]
+        write_table(rows, (*QUERY_COLUMNS[:-1], "state", "title"), sys.stdout)
     return 0
+
+
+def _state(record: dict[str, Any]) -> str:
+    """What later crawls found of an article: taken down (删稿), edited (改稿), or nothing."""
+    return "removed" if record["removed_at"] else "edited" if record["edited_at"] else ""
 
 
 def cmd_export(args: argparse.Namespace) -> int:
