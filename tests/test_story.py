@@ -225,3 +225,49 @@ def test_a_removal_the_database_refused_is_kept_in_the_recovery_file(tmp_path: P
     engine = db.make_engine(f"sqlite:///{tmp_path}/finnews.db")
     assert import_recovery(engine, recovery.path, None) == 2
     assert next(queries.iter_articles(engine))["removed_at"] == NOW
+
+
+def test_stories_by_text_source_and_time_on_every_database(engine: Any) -> None:
+    from datetime import timedelta
+
+    from crawler.normalize.outlets import canonical_source
+
+    writer = ArticleWriter(engine)
+    older = row("http://p1/a/1.html", title="央行开展逆回购", body="央行开展逆回购操作。", body_hash=1, source=None)
+    newer = row("http://p1/a/2.html", title="储能装机增长", body="新型储能装机增长。", body_hash=2, source=None,
+                published_at=older["published_at"] + timedelta(days=1))  # fmt: skip
+    undated = row(
+        "http://p1/a/3.html",
+        title="央行发布报告",
+        body="央行发布货币政策报告。",
+        body_hash=3,
+        published_at=None,
+        source=None,
+    )
+    for article, copy_source in ((older, "千龙网"), (newer, "新华社"), (undated, "新华社")):
+        writer.submit(article).result()
+        copy = article["url"].replace("p1/a", "p2/b")
+        record = ReprintRecord(
+            article["url"],
+            copy,
+            "phpcms",
+            None,
+            5,
+            0.9,
+            NOW,
+            source=copy_source,
+            source_canonical=canonical_source(copy_source),
+        )
+        writer.submit(record).result()
+    writer.submit(row("http://p1/a/4.html", title="无人转载", body="只有一份。", body_hash=4)).result()
+    writer.close()
+
+    def urls(**filters: Any) -> list[str]:
+        return [story["url"] for story in queries.reprinted_stories(engine, queries.StoryFilters(**filters))]
+
+    assert urls(newest_first=True) == ["http://p1/a/2.html", "http://p1/a/1.html", "http://p1/a/3.html"]
+    assert urls(source="千龙网") == ["http://p1/a/1.html"]
+    assert urls(source="新华网", newest_first=True) == ["http://p1/a/2.html", "http://p1/a/3.html"]  # the outlet
+    assert urls(search="央行", newest_first=True) == ["http://p1/a/1.html", "http://p1/a/3.html"]
+    assert urls(search="央行", source="新华社") == ["http://p1/a/3.html"]
+    assert urls(since=newer["published_at"]) == ["http://p1/a/2.html"]
