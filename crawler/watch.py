@@ -58,10 +58,16 @@ def alerts(engine: Engine) -> list[dict[str, Any]]:
         last = connection.scalar(select(func.coalesce(func.max(ArticleRow.id), 0))) or 0
         watched = connection.execute(select(Watch.term, Watch.article_id)).all()
     for term, after in watched:
-        for record in iter_articles(engine, Filters(search=term), after_id=after, up_to_id=last):
-            found.append({"term": term, **{name: record[name] for name in ALERT_FIELDS}, "alerted_at": now})
-        with engine.begin() as connection:
-            connection.execute(update(Watch).where(Watch.term == term).values(article_id=last))
+        alerts = [
+            {"term": term, **{name: record[name] for name in ALERT_FIELDS}, "alerted_at": now}
+            for record in iter_articles(engine, Filters(search=term), after_id=after, up_to_id=last)
+        ]
+        with engine.begin() as connection:  # moved on only from where it was read: two processes ending a
+            moved = connection.execute(  # shared crawl at once alert each article once
+                update(Watch).where(Watch.term == term, Watch.article_id == after).values(article_id=last)
+            ).rowcount
+        if moved:
+            found.extend(alerts)
     return found
 
 
