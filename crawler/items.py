@@ -45,3 +45,14 @@ class Article:
     views_raw: str | None = None
     listing_date_raw: str | None = None
     site_name: str | None = None
+
+
+@dataclass
+class Gone:
+    """A page found gone where an article was linked: HTTP 404/410 (`status`), or 200 with the portal's
+    "not found" page. The storage pipeline sets `removed_at` on a stored page of that URL (删稿)."""
+
+    url: str
+    site: str
+    status: int
+    seen_at: datetime

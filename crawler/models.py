@@ -13,12 +13,16 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Column,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
+    MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
 )
@@ -99,6 +103,8 @@ class ArticleRow(Base):
     body_hash: Mapped[int] = mapped_column(BigInteger, index=True)
     n_shingles: Mapped[int] = mapped_column(Integer, default=0)  # fingerprint size: distinct shingles of the body
     figures: Mapped[str] = mapped_column(Text, default="")  # the numbers the body states, sorted, space-separated
+    removed_at: Mapped[datetime | None]  # when a refetch found the page gone (404/410, a "not found" page)
+    change_id: Mapped[int] = mapped_column(Integer, default=0, index=True)  # the write that last stored or changed it
 
     reprints: Mapped[list[ReprintRow]] = relationship(back_populates="article", order_by="ReprintRow.id")
 
@@ -116,6 +122,11 @@ class ReprintRow(Base):
     views: Mapped[int | None]
     similarity: Mapped[float]
     crawled_at: Mapped[datetime]
+    source: Mapped[str | None] = mapped_column(String(FIELD_CAPS["source"]))  # the 来源 this copy states
+    source_canonical: Mapped[str | None] = mapped_column(String(FIELD_CAPS["source_canonical"]))
+    title: Mapped[str | None] = mapped_column(Text)
+    body_hash: Mapped[int | None] = mapped_column(BigInteger)
+    removed_at: Mapped[datetime | None]
 
     article: Mapped[ArticleRow] = relationship(back_populates="reprints")
 
@@ -193,3 +204,58 @@ class FieldChange(Base):
     new: Mapped[str | None] = mapped_column(Text)
     version: Mapped[str] = mapped_column(String(40))
     changed_at: Mapped[datetime]
+
+
+class ArticleVersion(Base):
+    """A page's former version, kept when a re-crawl found its title or body changed (改稿)."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(768), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    body_hash: Mapped[int | None] = mapped_column(BigInteger)
+    seen_at: Mapped[datetime]  # the last time a crawl saw this version
+    changed_at: Mapped[datetime]  # the crawl that found the new one
+
+
+class ExportCursor(Base):
+    """How far the `finnews export --new --name NAME` of each name has read (`articles.change_id`)."""
+
+    __tablename__ = "export_cursors"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    change_id: Mapped[int] = mapped_column(Integer)
+    exported_at: Mapped[datetime]
+
+
+class Watch(Base):
+    """A `finnews watch` term, and the last article id its alerts have covered (new articles have higher ids)."""
+
+    __tablename__ = "watches"
+
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)
+    article_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+#: The view `story_copies` (created by migration 0008; kept out of `Base.metadata`, which has tables only):
+#: one row per copy of a story, the stored article (is_origin 1: the first publisher) and each reprint.
+#: What "a copy" means for `finnews reprints`, `stats` and `story`.
+story_copies = Table(
+    "story_copies",
+    MetaData(),
+    Column("story_id", Integer),
+    Column("url", String(768)),
+    Column("site", String(100)),
+    Column("title", Text),
+    Column("published_at", BeijingTime()),
+    Column("source", String(FIELD_CAPS["source"])),
+    Column("source_canonical", String(FIELD_CAPS["source_canonical"])),
+    Column("views", Integer),
+    Column("crawled_at", BeijingTime()),
+    Column("removed_at", BeijingTime()),
+    Column("edited_at", BeijingTime()),
+    Column("is_origin", Integer),
+    Column("similarity", Float),
+)

@@ -1,4 +1,9 @@
-"""Queries the CLI shares: selecting, searching and counting articles, listing reprinted stories.
+"""Queries the CLI shares: selecting, searching and counting articles, listing reprinted stories, a story's
+trace.
+
+"A copy" of a story has one definition, the database view `story_copies` (`crawler.models.story_copies`):
+its stored article (the first publisher) and each of its reprints. `reprints`, `stats` and `story` count
+and list copies through it.
 
 (Reprint lookups live in `crawler.reprints.index`.)
 """
@@ -27,30 +32,46 @@ from sqlalchemy import (
 from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Session
 
-from crawler.models import ArticleRow, CrawlRun, ReprintRow
+from crawler.models import ArticleRow, ArticleVersion, CrawlRun, ReprintRow, ViewSnapshot, story_copies
 from crawler.normalize.outlets import canonical_source
 
 EXPORT_FIELDS = (
     "url", "site", "title", "published_at", "source", "author", "editor", "views", "body",
     "images", "category", "crawled_at", "source_canonical", "authors", "date_source", "date_conflict", "reprint_notice",
-    "source_raw", "views_lower_bound",
+    "source_raw", "views_lower_bound", "removed_at",
 )  # fmt: skip
 _ARTICLE_COLUMNS = [ArticleRow.id, *(getattr(ArticleRow, name) for name in EXPORT_FIELDS)]
-_REPRINT_COLUMNS = [ReprintRow.article_id, ReprintRow.url, ReprintRow.site, ReprintRow.published_at, ReprintRow.views]
+#: What an article record lists of each of its reprints.
+REPRINT_FIELDS = ("url", "site", "published_at", "views", "source", "removed_at")
+_REPRINT_COLUMNS = [ReprintRow.article_id, *(getattr(ReprintRow, name) for name in REPRINT_FIELDS)]
 
 
 def _records(connection: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
-    """Article rows (`_ARTICLE_COLUMNS`) as contract records, with their reprints (one query)."""
+    """Article rows (`_ARTICLE_COLUMNS`) as contract records, with their reprints and when they were last
+    edited (two queries)."""
     reprints: dict[int, list[dict[str, Any]]] = {row.id: [] for row in rows}
     if reprints:
         query = select(*_REPRINT_COLUMNS).where(ReprintRow.article_id.in_(list(reprints))).order_by(ReprintRow.id)
         for copy in connection.execute(query):
-            reprints[copy.article_id].append(
-                {"url": copy.url, "site": copy.site, "published_at": copy.published_at, "views": copy.views}
-            )
+            reprints[copy.article_id].append(dict(zip(REPRINT_FIELDS, copy[1:], strict=True)))
+    edited = edited_at(connection, [row.url for row in rows])
     return [
-        {**{name: row[i + 1] for i, name in enumerate(EXPORT_FIELDS)}, "reprints": reprints[row.id]} for row in rows
-    ]
+        {**{name: row[i + 1] for i, name in enumerate(EXPORT_FIELDS)}, "edited_at": edited.get(row.url),
+         "reprints": reprints[row.id]}
+        for row in rows
+    ]  # fmt: skip
+
+
+def edited_at(connection: Connection, urls: Sequence[str]) -> dict[str, datetime]:
+    """URL -> when a crawl last found the page's title or body changed, for the pages of `urls` ever edited."""
+    if not urls:
+        return {}
+    query = (
+        select(ArticleVersion.url, func.max(ArticleVersion.changed_at))
+        .where(ArticleVersion.url.in_(set(urls)))
+        .group_by(ArticleVersion.url)
+    )
+    return {url: changed for url, changed in connection.execute(query)}
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,8 @@ class Filters:
     until: datetime | None = None
     search: str | None = None
     min_views: int | None = None
+    crawled_since: datetime | None = None  # last fetched at or after
+    changes: tuple[int, int] | None = None  # stored or changed by writes (after, up to] (`crawler.changes`)
 
     def apply(self, query: Select[Any], search: ColumnElement[bool] | None = None) -> Select[Any]:
         """`query` narrowed by the filters; `search` is `search_clause(engine, self.search)`."""
@@ -77,6 +100,10 @@ class Filters:
             query = query.where(ArticleRow.published_at < self.until)
         if self.min_views is not None:
             query = query.where(ArticleRow.views >= self.min_views)
+        if self.crawled_since:
+            query = query.where(ArticleRow.crawled_at >= self.crawled_since)
+        if self.changes is not None:
+            query = query.where(ArticleRow.change_id > self.changes[0], ArticleRow.change_id <= self.changes[1])
         if search is not None:
             query = query.where(search)
         return query
@@ -133,15 +160,24 @@ def _fts_match(expression: str) -> ColumnElement[bool]:
 
 
 def iter_articles(
-    engine: Engine, filters: Filters = Filters(), limit: int | None = None, chunk: int = 2000
+    engine: Engine,
+    filters: Filters = Filters(),
+    limit: int | None = None,
+    chunk: int = 2000,
+    *,
+    after_id: int = 0,
+    up_to_id: int | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Stored articles as contract records, in id order, streamed in chunks (constant memory)."""
-    last_id, left = 0, limit
+    """Stored articles as contract records, in id order (ids after `after_id`, up to `up_to_id`), streamed
+    in chunks (constant memory)."""
+    last_id, left = after_id, limit
     search = search_clause(engine, filters.search) if filters.search else None
     with engine.connect() as connection:
         while left is None or left > 0:
             size = chunk if left is None else min(chunk, left)
             query = select(*_ARTICLE_COLUMNS).where(ArticleRow.id > last_id).order_by(ArticleRow.id).limit(size)
+            if up_to_id is not None:
+                query = query.where(ArticleRow.id <= up_to_id)
             rows = connection.execute(filters.apply(query, search)).all()
             if not rows:
                 return
@@ -174,53 +210,114 @@ def latest_articles(engine: Engine, filters: Filters = Filters(), limit: int = 2
         return _records(connection, connection.execute(query.order_by(*order).limit(limit)).all())
 
 
-def reprinted_stories(
-    engine: Engine, since: datetime | None = None, site: str | None = None, limit: int | None = None
-) -> Iterator[dict[str, Any]]:
-    """Stories that ran on more than one page: the stored article and where else it ran, most copies first.
+@dataclass(frozen=True)
+class StoryFilters:
+    """What `finnews reprints` selects: stories of 2+ copies; every filter optional, combined with AND."""
 
-    `since` keeps stories whose first publication is at or after it; `site` those with a copy (the
-    stored one or a reprint) on that portal.
-    """
-    copies = func.count(ReprintRow.id).label("copies")
-    query = (
-        select(ArticleRow.id, copies)
-        .join(ReprintRow, ReprintRow.article_id == ArticleRow.id)
-        .group_by(ArticleRow.id)
-        .order_by(copies.desc(), ArticleRow.id)
-    )
-    if since is not None:
-        query = query.where(ArticleRow.published_at >= since)
-    if site is not None:
-        on_site = select(ReprintRow.article_id).where(ReprintRow.site == site)
-        query = query.where(or_(ArticleRow.site == site, ArticleRow.id.in_(on_site)))
+    since: datetime | None = None  # first published at or after
+    site: str | None = None  # a copy on this portal
+    source: str | None = None  # a copy stating this 来源 (or the same outlet by another name)
+    search: str | None = None  # text in the stored article's title or body
+    newest_first: bool = False  # else most copies first
+
+
+def _copies_of(story_ids: Any) -> Select[Any]:
+    return select(story_copies).where(story_copies.c.story_id.in_(story_ids))
+
+
+def _copy(row: Any) -> dict[str, Any]:
+    """A `story_copies` row as a dict of plain-str keys (a view's column names are `quoted_name`s)."""
+    return {str(name): value for name, value in row._mapping.items()}
+
+
+def reprinted_stories(
+    engine: Engine, filters: StoryFilters = StoryFilters(), limit: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """Stories that ran on more than one page (copies: `story_copies`), most copies or newest first."""
+    copies = func.count().label("copies")
+    query = select(story_copies.c.story_id, copies).group_by(story_copies.c.story_id).having(func.count() > 1)
+    stories = select(ArticleRow.id)
+    if filters.since is not None:
+        stories = stories.where(ArticleRow.published_at >= filters.since)
+    if filters.search:
+        stories = stories.where(search_clause(engine, filters.search))
+    if filters.since is not None or filters.search:
+        query = query.where(story_copies.c.story_id.in_(stories))
+    if filters.site is not None:
+        query = query.where(story_copies.c.story_id.in_(
+            select(story_copies.c.story_id).where(story_copies.c.site == filters.site)
+        ))  # fmt: skip
+    if filters.source:
+        outlet = canonical_source(filters.source)
+        stated = or_(story_copies.c.source == filters.source, story_copies.c.source_canonical == outlet)
+        query = query.where(story_copies.c.story_id.in_(select(story_copies.c.story_id).where(stated)))
+    if filters.newest_first:  # by the first publisher's time, undated last
+        published = select(ArticleRow.published_at).where(ArticleRow.id == story_copies.c.story_id)
+        newest = published.scalar_subquery()
+        query = query.order_by(newest.is_(None), newest.desc(), story_copies.c.story_id.desc())
+    else:
+        query = query.order_by(copies.desc(), story_copies.c.story_id)
     with engine.connect() as connection:
-        ids = [row.id for row in connection.execute(query.limit(limit))]
+        ids = [row.story_id for row in connection.execute(query.limit(limit))]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            rows = connection.execute(select(*_ARTICLE_COLUMNS).where(ArticleRow.id.in_(chunk))).all()
-            by_id = {
-                record_id: record
-                for record_id, record in zip((r.id for r in rows), _records(connection, rows), strict=True)
-            }
-            for article_id in chunk:
-                yield _story(by_id[article_id])
+            pages: dict[int, list[dict[str, Any]]] = {story: [] for story in chunk}
+            for copy in connection.execute(_copies_of(chunk).order_by(story_copies.c.is_origin.desc())):
+                pages[copy.story_id].append(_copy(copy))
+            for story in chunk:
+                yield _story(pages[story])
 
 
-def _story(record: dict[str, Any]) -> dict[str, Any]:
-    pages = [{"url": record["url"], "site": record["site"], "published_at": record["published_at"],
-              "views": record["views"]}, *record["reprints"]]  # fmt: skip
+def _story(pages: list[dict[str, Any]]) -> dict[str, Any]:
+    """A story from its copies (`story_copies` rows, the stored article first)."""
+    origin = pages[0]
     times = sorted(page["published_at"] for page in pages if page["published_at"] is not None)
     return {
-        "title": record["title"],
-        "url": record["url"],
-        "source": record["source"],
+        "title": origin["title"],
+        "url": origin["url"],
+        "source": origin["source"],
         "copies": len(pages),
         "sites": sorted({page["site"] for page in pages}),
         "first_published": times[0] if times else None,
         "last_published": times[-1] if times else None,
-        "pages": pages,
+        "pages": [{name: page[name] for name in ("url", "site", "published_at", "views", "source")} for page in pages],
     }
+
+
+def story_id(connection: Connection, url: str) -> int | None:
+    """The story the page at `url` belongs to: its stored article's id (None: no copy of any story)."""
+    found = connection.scalar(select(ArticleRow.id).where(ArticleRow.url == url))
+    return found if found is not None else connection.scalar(select(ReprintRow.article_id).where(ReprintRow.url == url))
+
+
+def trace(engine: Engine, url: str) -> list[dict[str, Any]]:
+    """Every copy of the story of the page at `url` (empty: no such page stored), in publication order
+    (undated last): portal, URL, time, the 来源 it states, read count and its history, when it was edited
+    and taken down, and which copy is the first publisher (the story's stored article)."""
+    with engine.connect() as connection:
+        story = story_id(connection, url)
+        if story is None:
+            return []
+        copies = [_copy(row) for row in connection.execute(_copies_of([story]))]
+        urls = [copy["url"] for copy in copies]
+        history: dict[str, list[dict[str, Any]]] = {url: [] for url in urls}
+        snapshots = select(ViewSnapshot.url, ViewSnapshot.crawled_at, ViewSnapshot.views).where(
+            ViewSnapshot.url.in_(urls)
+        )
+        for page, seen, views in connection.execute(snapshots.order_by(ViewSnapshot.crawled_at, ViewSnapshot.id)):
+            history[page].append({"at": seen, "views": views})
+        versions: dict[str, list[dict[str, Any]]] = {url: [] for url in urls}
+        former = select(ArticleVersion.url, ArticleVersion.title, ArticleVersion.seen_at, ArticleVersion.changed_at)
+        for version in connection.execute(former.where(ArticleVersion.url.in_(urls)).order_by(ArticleVersion.id)):
+            versions[version.url].append(
+                {"title": version.title, "seen_at": version.seen_at, "changed_at": version.changed_at}
+            )
+    for copy in copies:
+        copy["first_publisher"] = bool(copy.pop("is_origin"))
+        copy["views_history"] = history[copy["url"]]
+        copy["former_versions"] = versions[copy["url"]]
+    copies.sort(key=lambda copy: (copy["published_at"] is None, copy["published_at"] or 0, not copy["first_publisher"]))
+    return copies
 
 
 def summary(engine: Engine) -> dict[str, Any]:
@@ -252,16 +349,7 @@ def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
             "views_total": session.scalar(select(func.coalesce(func.sum(ArticleRow.views), 0))),
             "per_source": counts(ArticleRow.source),
             "per_day": counts(day, order_by_count=False),
-            "reprinted_most": [
-                tuple(row)
-                for row in session.execute(
-                    select(ArticleRow.title, func.count(ReprintRow.id).label("copies"))
-                    .join(ReprintRow)
-                    .group_by(ArticleRow.id, ArticleRow.title)
-                    .order_by(func.count(ReprintRow.id).desc())
-                    .limit(5)
-                )
-            ],
+            "reprinted_most": [(story["title"], story["copies"]) for story in reprinted_stories(engine, limit=5)],
             "runs": [
                 {
                     "id": run.id,

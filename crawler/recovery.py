@@ -24,13 +24,17 @@ import orjson
 from sqlalchemy import Engine
 
 from crawler import db
+from crawler.changes import Removal
 from crawler.reprints.matching import Matching
 from crawler.writer import ReprintRecord, write_batch
 
 logger = logging.getLogger(__name__)
 
+#: A row of a recovery file: what the writer takes (`ArticleWriter.submit`).
+Row = dict[str, Any] | ReprintRecord | Removal
+
 #: The row values that are times (ISO 8601 in the file).
-_TIMES = ("published_at", "crawled_at")
+_TIMES = ("published_at", "crawled_at", "seen_at", "removed_at")
 
 
 def recovery_path(folder: str | os.PathLike[str], run_id: int | None, started: datetime) -> Path:
@@ -58,7 +62,7 @@ class RecoveryFile:
         self._lock = threading.Lock()
         self._file: IO[bytes] | None = None
 
-    def append(self, rows: list[dict[str, Any] | ReprintRecord]) -> None:
+    def append(self, rows: list[Row]) -> None:
         with self._lock:
             if self._file is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,10 +79,9 @@ class RecoveryFile:
                 self._file = None
 
 
-def _line(row: dict[str, Any] | ReprintRecord) -> bytes:
-    record = (
-        {"kind": "reprint", "row": asdict(row)} if isinstance(row, ReprintRecord) else {"kind": "article", "row": row}
-    )
+def _line(row: Row) -> bytes:
+    kind = "reprint" if isinstance(row, ReprintRecord) else "removal" if isinstance(row, Removal) else "article"
+    record = {"kind": kind, "row": row if isinstance(row, dict) else asdict(row)}
     try:
         return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # text orjson refuses (a lone surrogate): json's \u escapes keep every character
@@ -95,7 +98,7 @@ class RecoveryFileError(ValueError):
     """A line of a recovery file that is not a finnews recovery record."""
 
 
-def read_recovery(path: str | os.PathLike[str]) -> Iterator[dict[str, Any] | ReprintRecord]:
+def read_recovery(path: str | os.PathLike[str]) -> Iterator[Row]:
     """The rows of a recovery file, in order, as the writer takes them (`ArticleWriter.submit`)."""
     with Path(path).open("rb") as lines:
         for number, line in enumerate(lines, 1):
@@ -108,10 +111,12 @@ def read_recovery(path: str | os.PathLike[str]) -> Iterator[dict[str, Any] | Rep
                 raise RecoveryFileError(f"{path}:{number}: not a finnews recovery record ({exc})") from None
 
 
-def _row(kind: str, values: dict[str, Any]) -> dict[str, Any] | ReprintRecord:
+def _row(kind: str, values: dict[str, Any]) -> Row:
     values = _times(values)
     if kind == "article":
         return values
+    if kind == "removal":
+        return Removal(**values)
     if kind == "reprint":
         article = values.pop("article", None)
         return ReprintRecord(**values, article=_times(article) if article is not None else None)
@@ -132,7 +137,7 @@ def import_recovery(
     checked for reprints of stored stories like a crawl's (`matching`); returns how many rows were read.
     Running it again changes nothing."""
     count = 0
-    batch: list[dict[str, Any] | ReprintRecord] = []
+    batch: list[Row] = []
     for row in read_recovery(path):
         batch.append(row)
         count += 1
@@ -145,7 +150,7 @@ def import_recovery(
     return count
 
 
-def _import_batch(engine: Engine, batch: list[dict[str, Any] | ReprintRecord], matching: Matching | None) -> None:
+def _import_batch(engine: Engine, batch: list[Row], matching: Matching | None) -> None:
     """One transaction, one row at a time: each article is checked against the rows before it too
     (a file may hold two copies of a story whose first copy's batch failed), each reprint follows the
     article it belongs to."""
@@ -153,7 +158,13 @@ def _import_batch(engine: Engine, batch: list[dict[str, Any] | ReprintRecord], m
         try:
             with connection.begin():
                 for row in batch:
-                    articles, reprints = ([], [row]) if isinstance(row, ReprintRecord) else ([row], [])
-                    write_batch(connection, articles, reprints, matching, skip_stored_snapshots=True)
+                    write_batch(
+                        connection,
+                        [row] if isinstance(row, dict) else [],
+                        [row] if isinstance(row, ReprintRecord) else [],
+                        matching,
+                        removals=[row] if isinstance(row, Removal) else [],
+                        skip_stored_snapshots=True,
+                    )
         finally:
             db.unlock_writers(connection)

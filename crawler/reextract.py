@@ -246,7 +246,19 @@ def _regroup(connection: Connection, row: dict[str, Any], matching: Matching) ->
     former reprints follow it (to it, or to the story it is now a copy of). Returns 1 if it joined another."""
     article_id = connection.scalar(select(ArticleRow.id).where(ArticleRow.url == row["url"]))
     former = [
-        ReprintRecord("", r.url, r.site, r.published_at, r.views, r.similarity, r.crawled_at)
+        ReprintRecord(
+            "",
+            r.url,
+            r.site,
+            r.published_at,
+            r.views,
+            r.similarity,
+            r.crawled_at,
+            source=r.source,
+            source_canonical=r.source_canonical,
+            title=r.title,
+            body_hash=r.body_hash,
+        )
         for r in connection.execute(select(ReprintRow).where(ReprintRow.article_id == article_id))
     ]
     connection.execute(delete(ReprintRow).where(ReprintRow.article_id == article_id))

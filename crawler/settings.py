@@ -30,6 +30,10 @@ FINNEWS_DB_RETRY_SECONDS = 120.0
 #: Folder of recovery files: the rows a crawl could not store (`recovery-run<ID>-<time>.jsonl`), loaded back
 #: with `finnews db import FILE`.
 FINNEWS_RECOVERY_DIR = "data"
+#: JSON-lines file the `finnews watch` alerts of each crawl are appended to (one per new matching article).
+FINNEWS_WATCH_FILE = "data/watch-alerts.jsonl"
+#: URL each watch alert is also POSTed to as JSON (empty: none).
+FINNEWS_WATCH_WEBHOOK = os.environ.get("FINNEWS_WATCH_WEBHOOK", "")
 # Pages kept (crawler.pagestore): all, off, or N (days; older pages are deleted when a crawl opens).
 FINNEWS_KEEP_PAGES = os.environ.get("FINNEWS_KEEP_PAGES", "all")
 #: Share of the smaller body's 4-character shingles the other must contain for one story (containment).

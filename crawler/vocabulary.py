@@ -101,3 +101,23 @@ TRAILING_UI_WORDS: tuple[str, ...] = (
 # Words a date in a meta line carries: "发表于 2021-03-04", "发布于2024-09-03", "2005-04-27 14:32更新",
 # "发布时间：2024-09-03", "更新时间 2024-09-03".
 DATE_LABELS: tuple[str, ...] = ("发表于", "发布于", "发表时间", "发布时间", "更新时间", "更新于", "时间", "日期")
+
+# --------------------------------------------------------------------------------------------------
+# Pages that are gone
+# --------------------------------------------------------------------------------------------------
+
+# What a portal's "not found" page (answered 200 where an article was: 删稿) says in its <title> or heading:
+# "文章不存在", "您访问的页面不存在", "该文章已被删除", "信息已删除", "页面找不到了", "页面未找到", "404 Not Found",
+# "内容已下线", "404错误". Only on a page with almost no text (`crawler.extract.kind.is_gone`): "风险并不存在"
+# heads articles. Not a bare "404": "营收增长404%" heads a 快讯.
+NOT_FOUND_WORDS: tuple[str, ...] = (
+    "不存在",
+    "已被删除",
+    "已删除",
+    "找不到",
+    "未找到",
+    "已下线",
+    "Not Found",
+    "404错误",
+)
+NOT_FOUND = re.compile(words(NOT_FOUND_WORDS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,11 +15,12 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine, case, delete, insert, or_, select, update
 
 from crawler.batches import BatchThread
+from crawler.changes import Removal, keep_versions, mark_removed, next_change_id, touch
 from crawler.db import insert_ignore, is_transient, lock_writers, unlock_writers, upsert
 from crawler.items import Article
 from crawler.models import ArticleRow, FingerprintRow, ReprintRow, Site, ViewSnapshot
 from crawler.reprints.fingerprint import fingerprint
-from crawler.reprints.index import Match, Page, find_copies, index_bands
+from crawler.reprints.index import Page, find_copies, index_bands
 from crawler.reprints.matching import Matching, is_origin
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,19 @@ class ReprintRecord:
     similarity: float
     crawled_at: datetime
     article: dict[str, Any] | None = None
+    source: str | None = None  # the 来源 the copy states
+    source_canonical: str | None = None
+    title: str | None = None
+    body_hash: int | None = None
+
+
+def reprint_of(canonical_url: str, row: dict[str, Any], similarity: float) -> ReprintRecord:
+    """The reprint record of a copy whose article row (`article_row`) matched the story at `canonical_url`."""
+    return ReprintRecord(
+        canonical_url, row["url"], row["site"], row["published_at"], row["views"], round(similarity, 3),
+        row["crawled_at"], article=row, source=row.get("source"), source_canonical=row.get("source_canonical"),
+        title=row.get("title"), body_hash=row.get("body_hash"),
+    )  # fmt: skip
 
 
 class Fallback(Protocol):
@@ -63,7 +78,7 @@ class Fallback(Protocol):
 
     path: Path
 
-    def append(self, rows: list[dict[str, Any] | ReprintRecord]) -> None: ...
+    def append(self, rows: list[dict[str, Any] | ReprintRecord | Removal]) -> None: ...
 
 
 class StorageFailed(Exception):
@@ -135,7 +150,7 @@ class ArticleWriter:
             self._write, "finnews-writer", batch_size, linger
         )
 
-    def submit(self, row: dict[str, Any] | ReprintRecord) -> Future[str | None]:
+    def submit(self, row: dict[str, Any] | ReprintRecord | Removal) -> Future[str | None]:
         future: Future[str | None] = Future()
         self._batches.put((row, future))
         return future
@@ -165,18 +180,19 @@ class ArticleWriter:
             self._divert(batch, self.failure)
             return
         for row, future in batch:
-            future.set_result(None if isinstance(row, ReprintRecord) else copies.get(row["url"]))
+            future.set_result(copies.get(row["url"]) if isinstance(row, dict) else None)
 
     def _commit_with_retries(self, rows: list[Any]) -> dict[str, str]:
         """Write `rows` in one transaction, tried again after transient failures until `retry_seconds`
         have passed since the first; raises the last error."""
-        articles = [row for row in rows if not isinstance(row, ReprintRecord)]
+        articles = [row for row in rows if isinstance(row, dict)]
         reprints = [row for row in rows if isinstance(row, ReprintRecord)]
+        removals = [row for row in rows if isinstance(row, Removal)]
         deadline = time.monotonic() + self.retry_seconds
         attempt = 0
         while True:
             try:
-                return self._commit(articles, reprints)
+                return self._commit(articles, reprints, removals)
             except Exception as exc:
                 attempt += 1
                 wait = backoff(attempt)
@@ -185,12 +201,16 @@ class ArticleWriter:
                 logger.warning("writing a batch failed (%s): try %d again in %.2f s", describe(exc), attempt, wait)
                 time.sleep(wait)
 
-    def _commit(self, articles: list[dict[str, Any]], reprints: list[ReprintRecord]) -> dict[str, str]:
+    def _commit(
+        self, articles: list[dict[str, Any]], reprints: list[ReprintRecord], removals: list[Removal]
+    ) -> dict[str, str]:
         lock_seconds = max(1.0, min(self.retry_seconds, 120.0))
         with self.engine.connect() as connection:
             try:
                 with connection.begin():
-                    return write_batch(connection, articles, reprints, self.matching, lock_seconds=lock_seconds)
+                    return write_batch(
+                        connection, articles, reprints, self.matching, removals=removals, lock_seconds=lock_seconds
+                    )
             finally:
                 unlock_writers(connection)
 
@@ -211,8 +231,12 @@ class ArticleWriter:
 _ARTICLE_UPDATES = (
     "site", "title", "published_at", "date_source", "date_conflict", "reprint_notice", "source", "source_raw", "source_canonical",
     "author", "authors", "editor", "views", "views_lower_bound", "body", "images", "category", "body_hash", "n_shingles", "figures",
+    "removed_at",
 )  # fmt: skip
-_REPRINT_UPDATES = ("article_id", "site", "published_at", "views", "similarity", "crawled_at")
+_REPRINT_UPDATES = (
+    "article_id", "site", "published_at", "views", "similarity", "crawled_at", "source", "source_canonical", "title",
+    "body_hash", "removed_at",
+)  # fmt: skip
 
 
 def write_batch(
@@ -221,13 +245,15 @@ def write_batch(
     reprints: list[ReprintRecord],
     matching: Matching | None = None,
     *,
+    removals: Sequence[Removal] = (),
     lock_seconds: float = 120.0,
     skip_stored_snapshots: bool = False,
 ) -> dict[str, str]:
     """Write a batch in one transaction: sites, articles (upserted by URL), their fingerprints,
-    reprints (upserted by URL, after the articles they belong to) and view snapshots.
+    reprints (upserted by URL, after the articles they belong to), view snapshots and removals.
 
-    A re-crawled article is updated in place; `updated_at` moves only when a value changed. With
+    A re-crawled article is updated in place; `updated_at` and `change_id` move only when a value
+    changed; a page whose title or body changed keeps its former version (`crawler.changes`). With
     `matching`, the batch first takes the writers' lock (waiting up to `lock_seconds` for another
     writer) and new articles that copy a stored story are written as its reprints: returns their
     URL -> the canonical URL. A reprint record of a page stored as its story's article is skipped.
@@ -235,31 +261,23 @@ def write_batch(
     already stored (same page, views and time) are not written again.
     """
     copies: dict[str, str] = {}
+    if matching is not None:
+        lock_writers(connection, lock_seconds)  # also makes the change numbers follow commit order
+    change_id = next_change_id(connection)
+    keep_versions(connection, [*articles, *(record.article for record in reprints if record.article is not None)])
     if articles and matching is not None:
-        lock_writers(connection, lock_seconds)
         found = find_copies(connection, [Page(row["url"], fingerprint(row["body"])) for row in articles], matching)
         copies = {url: match.url for url, match in found.items()}
-        reprints = [*(_as_reprint(row, found[row["url"]]) for row in articles if row["url"] in found), *reprints]
+        reprints = [
+            *(reprint_of(found[row["url"]].url, row, found[row["url"]].similarity) for row in articles
+              if row["url"] in found),
+            *reprints,
+        ]  # fmt: skip
         articles = [row for row in articles if row["url"] not in found]
     if articles:
-        _write_articles(connection, articles)
+        _write_articles(connection, articles, change_id)
     if reprints:
-        ids = _story_ids(connection, [record.canonical_url for record in reprints])
-        own = _ids_by_url(connection, [record.url for record in reprints])
-        rows = []
-        for record in reprints:
-            if record.canonical_url not in ids:
-                logger.error("reprint %s: canonical article %s is not stored", record.url, record.canonical_url)
-                continue
-            if own.get(record.url) == ids[record.canonical_url]:  # the page is its story's article already
-                continue
-            rows.append({
-                "url": record.url, "article_id": ids[record.canonical_url], "site": record.site,
-                "published_at": record.published_at, "views": record.views, "similarity": record.similarity,
-                "crawled_at": record.crawled_at,
-            })  # fmt: skip
-        upsert(connection, ReprintRow, rows, _REPRINT_UPDATES)
-        _promote_origins(connection, [record for record in reprints if record.article is not None])
+        _write_reprints(connection, reprints, change_id)
     snapshots = [
         {"url": page["url"], "crawled_at": page["crawled_at"], "views": page["views"]}
         for page in [*articles, *(vars(record) for record in reprints)]
@@ -269,7 +287,44 @@ def write_batch(
         snapshots = _new_snapshots(connection, snapshots)
     if snapshots:
         connection.execute(insert(ViewSnapshot), snapshots)
+    if removals:
+        mark_removed(connection, list(removals), change_id)
     return copies
+
+
+def _write_reprints(connection: Connection, reprints: list[ReprintRecord], change_id: int) -> None:
+    """Reprints upserted by URL (each under its story's stored article), then copies that are their story's
+    origin promoted; the stories whose copies are new or changed get `change_id`."""
+    ids = _story_ids(connection, [record.canonical_url for record in reprints])
+    own = _ids_by_url(connection, [record.url for record in reprints])
+    rows: list[dict[str, Any]] = []
+    for record in reprints:
+        if record.canonical_url not in ids:
+            logger.error("reprint %s: canonical article %s is not stored", record.url, record.canonical_url)
+            continue
+        if own.get(record.url) == ids[record.canonical_url]:  # the page is its story's article already
+            continue
+        rows.append({
+            "url": record.url, "article_id": ids[record.canonical_url], "site": record.site,
+            "published_at": record.published_at, "views": record.views, "similarity": record.similarity,
+            "crawled_at": record.crawled_at, "source": record.source, "source_canonical": record.source_canonical,
+            "title": record.title, "body_hash": record.body_hash, "removed_at": None,
+        })  # fmt: skip
+    compared = [name for name in _REPRINT_UPDATES if name not in ("similarity", "crawled_at")]
+    stored = {
+        row.url: tuple(row)[1:]
+        for row in connection.execute(
+            select(ReprintRow.url, *(getattr(ReprintRow, name) for name in compared)).where(
+                ReprintRow.url.in_({row["url"] for row in rows})
+            )
+        )
+    }
+    changed = {
+        int(row["article_id"]) for row in rows if stored.get(row["url"]) != tuple(row[name] for name in compared)
+    }
+    upsert(connection, ReprintRow, rows, _REPRINT_UPDATES)
+    touch(connection, changed, change_id)
+    _promote_origins(connection, [record for record in reprints if record.article is not None], change_id)
 
 
 def _new_snapshots(connection: Connection, snapshots: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -290,13 +345,15 @@ def _new_snapshots(connection: Connection, snapshots: list[dict[str, Any]]) -> l
     ]
 
 
-def _write_articles(connection: Connection, articles: list[dict[str, Any]]) -> None:
-    """Sites, articles (upserted by URL) and their band keys (replaced: a re-crawled body may have changed)."""
+def _write_articles(connection: Connection, articles: list[dict[str, Any]], change_id: int) -> None:
+    """Sites, articles (upserted by URL: a page fetched again is not removed) and their band keys (replaced:
+    a re-crawled body may have changed)."""
     sites = {row["site"]: row.get("site_name") for row in articles}
     now = articles[0]["crawled_at"]
     insert_ignore(connection, Site, [{"name": n, "site_name": s, "first_crawled_at": now} for n, s in sites.items()])
     rows = [
-        {name: value for name, value in row.items() if name != "site_name"} | {"updated_at": row["crawled_at"]}
+        {name: value for name, value in row.items() if name != "site_name"}
+        | {"updated_at": row["crawled_at"], "removed_at": None, "change_id": change_id}
         for row in articles
     ]
     _upsert_articles(connection, rows)
@@ -305,37 +362,33 @@ def _write_articles(connection: Connection, articles: list[dict[str, Any]]) -> N
     index_bands(connection, {ids[row["url"]]: fingerprint(row["body"]).bands for row in articles})
 
 
-def _promote_origins(connection: Connection, copies: list[ReprintRecord]) -> None:
+def _promote_origins(connection: Connection, copies: list[ReprintRecord], change_id: int) -> None:
     """Make each copy that is its story's origin the canonical article: it is stored as the article,
     the story's reprints move to it, and the former canonical article becomes one of them."""
     for record in copies:
         assert record.article is not None
         current = connection.execute(
             select(ArticleRow.id, ArticleRow.url, ArticleRow.site, ArticleRow.published_at, ArticleRow.views,
-                   ArticleRow.crawled_at, ArticleRow.source_canonical)
+                   ArticleRow.crawled_at, ArticleRow.source, ArticleRow.source_canonical, ArticleRow.title,
+                   ArticleRow.body_hash, ArticleRow.removed_at)
             .join(ReprintRow, ReprintRow.article_id == ArticleRow.id)
             .where(ReprintRow.url == record.url)
         ).first()  # fmt: skip
         if current is None or not is_origin(record.article, current):
             continue
         connection.execute(delete(ReprintRow).where(ReprintRow.url == record.url))
-        _write_articles(connection, [record.article])
+        _write_articles(connection, [record.article], change_id)
         origin_id = _ids_by_url(connection, [record.url])[record.url]
         connection.execute(update(ReprintRow).where(ReprintRow.article_id == current.id).values(article_id=origin_id))
         connection.execute(insert(ReprintRow).values(
             url=current.url, article_id=origin_id, site=current.site, published_at=current.published_at,
-            views=current.views, similarity=record.similarity, crawled_at=current.crawled_at,
+            views=current.views, similarity=record.similarity, crawled_at=current.crawled_at, source=current.source,
+            source_canonical=current.source_canonical, title=current.title, body_hash=current.body_hash,
+            removed_at=current.removed_at,
         ))  # fmt: skip
         connection.execute(delete(FingerprintRow).where(FingerprintRow.article_id == current.id))
         connection.execute(delete(ArticleRow).where(ArticleRow.id == current.id))
         logger.info("%s is the origin of %s: now the stored article, the other its reprint", record.url, current.url)
-
-
-def _as_reprint(row: dict[str, Any], match: Match) -> ReprintRecord:
-    return ReprintRecord(
-        match.url, row["url"], row["site"], row["published_at"], row["views"], round(match.similarity, 3),
-        row["crawled_at"], article=row,
-    )  # fmt: skip
 
 
 def _ids_by_url(connection: Connection, urls: list[str]) -> dict[str, int]:
@@ -358,6 +411,9 @@ def _upsert_articles(connection: Connection, rows: list[dict[str, Any]]) -> None
 
     def updated_at(new: Any) -> list[tuple[str, Any]]:
         changed = or_(*(table.c[name].is_distinct_from(new[name]) for name in _ARTICLE_UPDATES))
-        return [("updated_at", case((changed, new["crawled_at"]), else_=table.c.updated_at))]
+        return [
+            ("updated_at", case((changed, new["crawled_at"]), else_=table.c.updated_at)),
+            ("change_id", case((changed, new["change_id"]), else_=table.c.change_id)),
+        ]
 
     upsert(connection, ArticleRow, rows, (*_ARTICLE_UPDATES, "crawled_at"), first=updated_at)

@@ -22,7 +22,7 @@ from crawler.items import Article
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import Page, PendingArticles
 from crawler.reprints.matching import Matching
-from crawler.writer import ReprintRecord, article_row
+from crawler.writer import article_row, reprint_of
 from pipelines.storage import StoragePipeline
 
 if TYPE_CHECKING:
@@ -86,17 +86,7 @@ class DedupePipeline:
 
     async def _record(self, article: Article, canonical_url: str, similarity: float) -> None:
         assert self.storage is not None and article.crawled_at is not None
-        record = ReprintRecord(
-            canonical_url=canonical_url,
-            url=article.url,
-            site=article.site,
-            published_at=article.published_at,
-            views=article.views,
-            similarity=round(similarity, 3),
-            crawled_at=article.crawled_at,
-            article=article_row(article),  # in case this copy is the story's origin
-        )
-        await self.storage.submit(record)
+        await self.storage.submit(reprint_of(canonical_url, article_row(article), similarity))
 
     def _stored(self, item: Any) -> None:
         self._settle(item, stored=True)

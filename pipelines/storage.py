@@ -13,9 +13,10 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import Engine
 
-from crawler import db
+from crawler import db, watch
+from crawler.changes import Removal
 from crawler.exitcodes import RECOVERY_FILE_STAT, STORAGE_FAILED_REASON
-from crawler.items import Article
+from crawler.items import Article, Gone
 from crawler.models import SHANGHAI
 from crawler.recovery import RecoveryFile, recovery_path
 from crawler.reprints.matching import Matching
@@ -51,12 +52,16 @@ class StoragePipeline:
         linger: float = 0.0,
         retry_seconds: float = 0.0,
         recovery_dir: str = "data",
+        watch_file: str = "",
+        watch_webhook: str = "",
     ) -> None:
         self.db_url = db.database_url(db_url)
         self.batch_size = batch_size
         self.linger = linger
         self.retry_seconds = retry_seconds
         self.recovery_dir = recovery_dir
+        self.watch_file = watch_file
+        self.watch_webhook = watch_webhook
         self.matching = matching
         self.crawler = crawler
         assert crawler.stats is not None
@@ -77,6 +82,8 @@ class StoragePipeline:
             settings.getfloat("FINNEWS_DB_LINGER"),
             settings.getfloat("FINNEWS_DB_RETRY_SECONDS"),
             settings.get("FINNEWS_RECOVERY_DIR"),
+            settings.get("FINNEWS_WATCH_FILE"),
+            settings.get("FINNEWS_WATCH_WEBHOOK"),
         )
         crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
         try:  # before the crawl starts: a database that cannot be used stops it with one line, no traceback
@@ -108,6 +115,10 @@ class StoragePipeline:
 
     async def process_item(self, item: Any) -> Any:
         article = ItemAdapter(item).item
+        if isinstance(article, Gone):  # a stored copy of the page, if any, is marked removed
+            await self.submit(Removal(article.url, article.seen_at))
+            self.stats.inc_value("finnews/gone")
+            raise DropItem(f"gone (HTTP {article.status}): {article.url}", log_level="DEBUG")
         if not isinstance(article, Article):
             return item
         canonical = await self.submit(article_row(article))
@@ -117,7 +128,7 @@ class StoragePipeline:
         self.stats.inc_value("finnews/stored")
         return item
 
-    async def submit(self, row: dict[str, Any] | ReprintRecord) -> str | None:
+    async def submit(self, row: dict[str, Any] | ReprintRecord | Removal) -> str | None:
         """Store a row (FIFO with everything queued before): the canonical URL where the writer found
         it a copy of a stored story, else None. Raises DropItem where the database refused it (the row
         is in the recovery file, and the crawl stops)."""
@@ -147,9 +158,22 @@ class StoragePipeline:
             return
         if self.writer is not None and self.writer.failure is not None:
             reason = STORAGE_FAILED_REASON  # also when the failure came as the crawl was closing anyway
+        self._alert()
         if self.run_id is not None:
             try:
                 finish_run(self.engine, self.run_id, reason, self.stats.get_stats())
             except Exception as exc:
                 logger.error("could not close crawl run %s (%s): the next crawl closes it", self.run_id, describe(exc))
         self.engine.dispose()
+
+    def _alert(self) -> None:
+        """The watch list's alerts for what this crawl stored (`crawler.watch`), to the file and webhook."""
+        assert self.engine is not None
+        try:
+            count = watch.deliver(watch.alerts(self.engine), self.watch_file, self.watch_webhook)
+        except Exception as exc:  # the articles are stored; `finnews watch alerts` gives the alerts later
+            logger.error("watch alerts failed (%s): run `finnews watch alerts`", describe(exc))
+            return
+        if count:
+            self.stats.set_value("finnews/watch_alerts", count)
+            logger.info("%d watch alerts written to %s", count, self.watch_file)

@@ -65,8 +65,10 @@ def _own_database(server_url: str) -> str:
 
 
 def drop_schema(url: str) -> None:
-    """Empty a server database of the finnews schema (tables and the migration stamp)."""
+    """Empty a server database of the finnews schema (views, tables and the migration stamp)."""
     engine = db.make_engine(url, create=False, check=False)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP VIEW IF EXISTS story_copies")
     Base.metadata.drop_all(engine)
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

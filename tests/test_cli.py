@@ -56,7 +56,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def test_query_table_is_readable(db: str) -> None:
     out = finnews("query", "--db", db, "--site", "dede", "--limit", "3").stdout.splitlines()
-    assert out[0].split() == ["published_at", "site", "source", "views", "title"]
+    assert out[0].split() == ["published_at", "site", "source", "views", "state", "title"]
     assert len(out) == 2 + 3
     assert out[2].split()[:5] == ["2024-09-30", "09:30", "dede", "新华网", "2900"]  # newest first
 
@@ -90,7 +90,16 @@ def test_export_is_the_article_contract_in_utf8(db: str, tmp_path: Path) -> None
     assert "\\u" not in out and "央行" in out
     records = [json.loads(line) for line in out.splitlines()]
     assert len(records) == 30
-    assert records[3]["reprints"] == [{"url": "http://p2/x.html", "site": "phpcms", "published_at": None, "views": 7}]
+    assert records[3]["reprints"] == [
+        {
+            "url": "http://p2/x.html",
+            "site": "phpcms",
+            "published_at": None,
+            "views": 7,
+            "source": None,
+            "removed_at": None,
+        }
+    ]
     assert records[0]["published_at"] == "2024-09-01T09:30:00+08:00"
     assert set(records[0]) >= {
         "url", "site", "title", "published_at", "source", "author", "editor", "views", "body", "images",

@@ -29,6 +29,8 @@ LAYERS: list[tuple[str, ...]] = [
         "crawler.runs",
         "crawler.pagestore",
         "crawler.reextract",
+        "crawler.changes",
+        "crawler.watch",
     ),
     ("crawler", "pipelines"),  # the glue: spiders, middlewares, pipelines, settings, distributed, cli
 ]

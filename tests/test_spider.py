@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from crawler.items import Article
+from crawler.items import Article, Gone
+from crawler.middlewares import PORTAL
 from crawler.spiders.portal import PortalSpider
 from tests.crawls import PROJECT_SETTINGS
 
@@ -173,6 +176,27 @@ def test_a_page_robots_txt_forbids_is_skipped_not_lost() -> None:
     s = spider()
     failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
     failure.request = Request("http://x.cn/private/1.html")  # type: ignore[attr-defined]
-    s.article_failed(failure)
+    assert list(s.article_failed(failure)) == []
     stats = s.crawler.stats.get_stats()
     assert stats.get("finnews/skipped/ignored") == 1 and "finnews/failed/article" not in stats
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_dead_article_link_is_a_gone_page(status: int) -> None:
+    s = spider()
+    request = Request("http://x.cn/a/20240903/1.html", meta={PORTAL: "dede"})
+    failure = Failure(HttpError(HtmlResponse(request.url, status=status, request=request), "Ignoring"))
+    failure.request = request  # type: ignore[attr-defined]
+    [gone] = s.article_failed(failure)
+    assert isinstance(gone, Gone) and (gone.url, gone.site, gone.status) == (request.url, "dede", status)
+    assert s.crawler.stats.get_value("finnews/dead_link") == 1
+
+
+def test_a_not_found_page_where_an_article_was_is_a_gone_page() -> None:
+    s = spider()
+    [profile] = s.profiles
+    page = "<title>文章不存在 - 财经网</title><p>您要查看的文章不存在或已被删除。</p>"
+    response = HtmlResponse("http://x.cn/a/20240903/1.html", body=page.encode(), encoding="utf-8")
+    [gone] = s.parse_article(response, profile, None)
+    assert isinstance(gone, Gone) and gone.status == 200
+    assert s.crawler.stats.get_value("finnews/gone_page") == 1

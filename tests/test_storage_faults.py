@@ -25,6 +25,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 from crawler import db
+from crawler.changes import Removal
 from crawler.cli import main
 from crawler.cli.output import replacing
 from crawler.exitcodes import ExitCode
@@ -70,8 +71,8 @@ def counts(path: Path) -> tuple[int, ...]:
         return tuple(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables)
 
 
-def row_url(record: dict[str, Any] | ReprintRecord) -> str:
-    return record.url if isinstance(record, ReprintRecord) else str(record["url"])
+def row_url(record: dict[str, Any] | ReprintRecord | Removal) -> str:
+    return str(record["url"]) if isinstance(record, dict) else record.url
 
 
 @contextmanager

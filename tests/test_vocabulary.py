@@ -18,7 +18,7 @@ from crawler import models, vocabulary
 from crawler.extract import patterns
 from crawler.extract.article import extract_article
 from crawler.extract.category import site_name
-from crawler.extract.kind import page_kind
+from crawler.extract.kind import is_gone, page_kind
 from crawler.extract.mainlist import RELATIVE_TIME, MainList, main_list
 from crawler.normalize import clean_person, clean_source, parse_published_at
 from crawler.normalize import patterns as normalize_patterns
@@ -200,3 +200,25 @@ def test_the_headline_is_found_before_every_title_separator(title_tag: str) -> N
     assert raw.title == "央行开展逆回购操作"
     assert raw.site_names == ["千龙网"]
     assert re.search(patterns.TITLE_SEPARATOR, title_tag)
+
+
+LONG_TEXT = "<p>" + "分析师认为，四季度货币政策仍有适度宽松空间，市场流动性合理充裕。" * 8 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("html", "gone"),
+    [
+        ("<title>文章不存在 - 财经网</title><p>您要查看的文章不存在或已被删除。</p>", True),
+        ("<title>提示信息</title><h1>该文章已被删除</h1><a href='/'>返回首页</a>", True),
+        ("<title>404错误</title><p>页面走丢了</p>", True),
+        ("<h1>公司一季度营收增长404%</h1><p>公司公告，一季度营收同比增长404%。</p>", False),  # a 快讯
+        ("<title>404 Not Found</title><h1>404 Not Found</h1>", True),
+        ("<title>页面找不到了</title><div>请检查网址</div>", True),
+        ("<h2>内容已下线</h2>", True),
+        ("<title>央行开展逆回购</title><h1>央行开展逆回购</h1>" + LONG_TEXT, False),  # an article
+        ("<h1>风险并不存在</h1>" + LONG_TEXT, False),  # the words head an article with a text
+        ("<title>提示</title><p>文章不存在</p>", False),  # said in the text only, not the title or a heading
+    ],
+)
+def test_not_found_pages(html: str, gone: bool) -> None:
+    assert is_gone(Selector(text=html)) is gone

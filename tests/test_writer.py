@@ -28,7 +28,16 @@ def test_article_round_trip_with_reprint(engine: Any) -> None:
     assert record["published_at"] == datetime(2024, 9, 3, 11, 54, tzinfo=SHANGHAI)
     assert record["published_at"].isoformat() == "2024-09-03T11:54:00+08:00"
     assert record["images"] == ["http://p1/1.jpg"]
-    assert record["reprints"] == [{"url": "http://p2/b/7.html", "site": "txjr", "published_at": later, "views": 42}]
+    assert record["reprints"] == [
+        {
+            "url": "http://p2/b/7.html",
+            "site": "txjr",
+            "published_at": later,
+            "views": 42,
+            "source": None,
+            "removed_at": None,
+        }
+    ]
 
 
 def test_recrawl_updates_in_place_and_snapshots_views(engine: Any) -> None:

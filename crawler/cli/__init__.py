@@ -12,11 +12,13 @@ from typing import Any, NoReturn
 
 from crawler import db
 from crawler.cli import pages
+from crawler.cli.datasette import cmd_datasette_metadata
 from crawler.cli.demo import cmd_demo, cmd_sample_portals
 from crawler.cli.errors import INPUT_ERRORS, error_line, one_line
 from crawler.cli.extraction import cmd_extract
-from crawler.cli.options import parse_count, parse_time
+from crawler.cli.options import LIMIT_HELP, parse_count, parse_limit, parse_time
 from crawler.cli.store_commands import cmd_db, cmd_export, cmd_query, cmd_reprints, cmd_stats
+from crawler.cli.story import cmd_story, cmd_watch
 from crawler.models import SHANGHAI
 
 # --- parser --------------------------------------------------------------------------------------
@@ -42,27 +44,34 @@ def build_parser() -> argparse.ArgumentParser:
     def db_option(command: argparse.ArgumentParser) -> None:
         command.add_argument("--db", help=f"database URL (default: $FINNEWS_DB_URL or {db.DEFAULT_DB_URL})")
 
-    def filter_options(command: argparse.ArgumentParser, limit: int | None) -> None:
+    def limit_option(command: argparse.ArgumentParser, what: str) -> None:
+        command.add_argument("--limit", type=parse_limit, metavar="N", help=LIMIT_HELP.format(what=what))
+
+    def filter_options(command: argparse.ArgumentParser) -> None:
         db_option(command)
         command.add_argument("--site", help="only this portal (profile name)")
         command.add_argument("--source", help="only this 来源 outlet (exact)")
         command.add_argument("--since", type=parse_time, help="published at or after (2024-09-03[T11:54])")
         command.add_argument("--until", type=parse_time, help="published before")
+        command.add_argument("--crawled-since", type=parse_time, help="last fetched at or after (2024-09-03[T11:54])")
         command.add_argument("--search", help="text in the title or body")
         command.add_argument("--min-views", type=parse_count, help="at least this many views")
-        command.add_argument(
-            "--limit", type=parse_count, default=limit, help=f"at most N articles, 0: none (default: {limit or 'all'})"
-        )
+        limit_option(command, "articles")
 
     query = add(
         "query", cmd_query, "The latest stored articles matching filters, newest first (table, JSON lines, CSV)."
     )
-    filter_options(query, limit=20)
+    filter_options(query)
     query.add_argument("--format", choices=("table", "jsonl", "csv"), default="table", help="output format")
 
     export = add("export", cmd_export, "Write the stored articles as JSON lines (the Article contract).")
-    filter_options(export, limit=None)
+    filter_options(export)
     export.add_argument("-o", "--output", help="output file; .gz compresses (default: stdout)")
+    export.add_argument(
+        "--new", action="store_true", help="only the articles stored or changed since the last `--new` export of "
+        "--name (a cursor kept in the database, moved once the export is written)",
+    )  # fmt: skip
+    export.add_argument("--name", default="default", help="the cursor of --new (default: default)")
 
     reprints = add(
         "reprints", cmd_reprints, "Stories that ran on several pages: copies, portals, first and last publication."
@@ -70,8 +79,38 @@ def build_parser() -> argparse.ArgumentParser:
     db_option(reprints)
     reprints.add_argument("--since", type=parse_time, help="first published at or after (2024-09-03[T11:54])")
     reprints.add_argument("--site", help="only stories with a copy on this portal")
-    reprints.add_argument("--limit", type=parse_count, help="at most N stories, 0: none (default: all)")
+    reprints.add_argument("--search", help="only stories with this text in their title or body")
+    reprints.add_argument("--source", help="only stories with a copy stating this 来源 (or the same outlet)")
+    reprints.add_argument(
+        "--order", choices=("copies", "newest"), help="most copies first, or newest first "
+        "(default: newest with --search/--source, else copies)",
+    )  # fmt: skip
+    limit_option(reprints, "stories")
     reprints.add_argument("--format", choices=("table", "jsonl"), default="table", help="output format")
+
+    story = add(
+        "story", cmd_story, "Trace a story from one of its pages: every copy with its portal, time, 来源, read "
+        "count (and history), edits and take-downs, in publication order; * marks the first publisher.",
+    )  # fmt: skip
+    db_option(story)
+    story.add_argument("url", help="the URL of any copy of the story")
+    story.add_argument("--json", action="store_true", help="JSON lines, one per copy (default: a table)")
+
+    metadata = add(
+        "datasette-metadata", cmd_datasette_metadata, "Write the Datasette metadata.json of a SQLite database: "
+        "_search on articles, sort, labels, facets (datasette serve DB --metadata FILE).",
+    )  # fmt: skip
+    db_option(metadata)
+    metadata.add_argument("-o", "--output", help="output file (default: stdout)")
+
+    watch = add(
+        "watch", cmd_watch, "Watch terms: `add TERM`, `remove TERM`, `list`; `alerts` prints (JSON lines) the new "
+        "articles matching each term since its last alerts (a crawl does it at its end, see FINNEWS_WATCH_*).",
+    )  # fmt: skip
+    watch.add_argument("action", choices=("add", "remove", "list", "alerts"), help="what to do")
+    watch.add_argument("term", nargs="?", help="the term of add/remove (3+ characters search the index)")
+    watch.add_argument("--webhook", help="alerts: also POST each alert as JSON to this URL")
+    db_option(watch)
 
     stats = add("stats", cmd_stats, "Articles per site / source / day, reprints, views, last crawl runs.")
     db_option(stats)

@@ -1,4 +1,4 @@
-"""The values `finnews` options take: times (--since, --until, --now) and counts (--limit, --min-views, --top)."""
+"""The values `finnews` options take: times (--since, --until, --now), counts (--min-views, --top) and limits."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def parse_time(text: str) -> datetime:
 
 
 def parse_count(text: str) -> int:
-    """A --limit/--min-views/--top value: a whole number from 0 to MAX_COUNT (`--limit 0`: no rows).
+    """A --min-views/--top value: a whole number from 0 to MAX_COUNT.
 
     >>> parse_count("20")
     20
@@ -41,3 +41,16 @@ def parse_count(text: str) -> int:
     if not 0 <= value <= MAX_COUNT:
         raise argparse.ArgumentTypeError(f"not a count from 0 to {MAX_COUNT}: {text!r}")
     return value
+
+
+#: What --limit says in every command's help: one meaning everywhere.
+LIMIT_HELP = "at most N {what}; 0 or absent: no limit (a negative N is an error)"
+
+
+def parse_limit(text: str) -> int | None:
+    """A --limit value: a count (`parse_count`), where 0 means no limit (None).
+
+    >>> parse_limit("20"), parse_limit("0")
+    (20, None)
+    """
+    return parse_count(text) or None

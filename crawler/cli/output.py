@@ -67,10 +67,16 @@ def write_csv(records: Iterable[dict[str, Any]], columns: Sequence[str], out: IO
     return count
 
 
-def write_table(records: Iterable[dict[str, Any]], columns: Sequence[str], out: IO[str]) -> int:
-    """A plain-text table, padded by display width (a CJK character is two columns)."""
+def write_table(
+    records: Iterable[dict[str, Any]], columns: Sequence[str], out: IO[str], whole: Sequence[str] = ()
+) -> int:
+    """A plain-text table, padded by display width (a CJK character is two columns); cells are cut at 40
+    columns, but those of the `whole` columns (a URL to copy)."""
     rows = [[_cell(record.get(name)) for name in columns] for record in records]
-    widths = [min(40, max([_width(name)] + [_width(row[i]) for row in rows])) for i, name in enumerate(columns)]
+    widths = [
+        min(10**6 if name in whole else 40, max([_width(name)] + [_width(row[i]) for row in rows]))
+        for i, name in enumerate(columns)
+    ]
     for row in [list(columns), ["-" * w for w in widths], *rows]:
         out.write("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n")
     return len(rows)

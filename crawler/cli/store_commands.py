@@ -4,15 +4,19 @@ and `crawler.db`)."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 from tqdm import tqdm
 
-from crawler import db, pagestore, queries, settings
+from crawler import changes, db, pagestore, queries, settings
 from crawler.cli.errors import InputError
 from crawler.cli.output import replacing, write_csv, write_jsonl, write_table
+from crawler.models import SHANGHAI
 from crawler.recovery import import_recovery
 from crawler.reprints.matching import Matching
 
@@ -20,7 +24,7 @@ from crawler.reprints.matching import Matching
 def filters_of(args: argparse.Namespace) -> queries.Filters:
     return queries.Filters(
         site=args.site, source=args.source, since=args.since, until=args.until, search=args.search,
-        min_views=args.min_views,
+        min_views=args.min_views, crawled_since=args.crawled_since,
     )  # fmt: skip
 
 
@@ -33,15 +37,27 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.format == "jsonl":
         write_jsonl(records, sys.stdout.buffer)
     elif args.format == "csv":
-        write_csv(records, ("url", *QUERY_COLUMNS), sys.stdout)
+        write_csv(records, ("url", *QUERY_COLUMNS, "edited_at", "removed_at"), sys.stdout)
     else:
-        write_table(records, QUERY_COLUMNS, sys.stdout)
+        rows = [record | {"state": _state(record)} for record in records]
+        write_table(rows, (*QUERY_COLUMNS[:-1], "state", "title"), sys.stdout)
     return 0
 
 
+def _state(record: dict[str, Any]) -> str:
+    """What later crawls found of an article: taken down (删稿), edited (改稿), or nothing."""
+    return "removed" if record["removed_at"] else "edited" if record["edited_at"] else ""
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    """Export; with --new, only what was stored or changed since the last --new export of --name, whose
+    cursor moves once the file is written (a failed export is repeated in full next time)."""
     engine = db.make_engine(args.db, create=False)
     filters = filters_of(args)
+    if args.new:
+        with engine.connect() as connection:
+            window = (changes.export_cursor(connection, args.name), changes.latest_change(connection))
+        filters = dataclasses.replace(filters, changes=window)
     records = queries.iter_articles(engine, filters, limit=args.limit)
     if args.output in (None, "-"):
         count = write_jsonl(records, sys.stdout.buffer)
@@ -52,6 +68,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             records = tqdm(records, total=total, unit=" articles", file=sys.stderr)
         with replacing(Path(args.output)) as out:
             count = write_jsonl(records, out)
+    if args.new:
+        sys.stdout.flush()
+        with engine.begin() as connection:
+            changes.move_export_cursor(connection, args.name, window[1], datetime.now(SHANGHAI))
     print(f"exported {count} articles", file=sys.stderr)
     return 0
 
@@ -61,7 +81,9 @@ REPRINT_COLUMNS = ("copies", "first_published", "last_published", "sites", "titl
 
 def cmd_reprints(args: argparse.Namespace) -> int:
     engine = db.make_engine(args.db, create=False)
-    stories = queries.reprinted_stories(engine, since=args.since, site=args.site, limit=args.limit)
+    order = args.order or ("newest" if args.search or args.source else "copies")
+    filters = queries.StoryFilters(args.since, args.site, args.source, args.search, newest_first=order == "newest")
+    stories = queries.reprinted_stories(engine, filters, limit=args.limit)
     if args.format == "jsonl":
         write_jsonl(stories, sys.stdout.buffer)
     else:

@@ -14,7 +14,7 @@ from parsel import Selector
 
 from crawler.extract.mainlist import LISTING_DATE, MainList, nonspace_chars
 from crawler.extract.patterns import DATE_TEXT, YEARLESS_DATE_TEXT
-from crawler.vocabulary import RELATIVE_TIME
+from crawler.vocabulary import NOT_FOUND, RELATIVE_TIME
 
 ARTICLE, LISTING = "article", "listing"
 
@@ -35,6 +35,26 @@ META_CHARS = 200
 MAX_META_LINE = 60
 #: The text of an article whose related list or comment feed, after it, holds more text than it does.
 MIN_ARTICLE_CHARS = 300
+
+
+#: Headings a "not found" page may say it in (beside its <title>).
+_HEADINGS = etree.XPath("//title/text() | //h1//text() | //h2//text()")
+#: The most text a "not found" page holds (its apology, a search box's labels, a few links' words).
+MAX_GONE_CHARS = 60
+
+
+def is_gone(sel: Selector) -> bool:
+    """Whether a page answered where an article was is the portal's "not found" page: its <title> or a
+    heading says so (`vocabulary.NOT_FOUND`) and it holds almost no running text (`MAX_GONE_CHARS`).
+
+    >>> is_gone(Selector(text='<title>文章不存在 - 财经网</title><p>您要查看的文章不存在或已被删除。</p>'))
+    True
+    >>> is_gone(Selector(text='<h1>风险并不存在</h1>' + '<p>' + '分析师认为，市场流动性合理充裕。' * 12 + '</p>'))
+    False
+    """
+    if not any(NOT_FOUND.search(text) for text in _HEADINGS(sel.root)):
+        return False
+    return text_block(sel.root)[1] <= MAX_GONE_CHARS
 
 
 def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) -> str:

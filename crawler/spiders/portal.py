@@ -39,13 +39,13 @@ from twisted.python.failure import Failure
 from crawler import distributed, profiles
 from crawler.blocking import BlockedPage
 from crawler.extract.category import site_name
-from crawler.extract.kind import ARTICLE, page_kind
+from crawler.extract.kind import ARTICLE, is_gone, page_kind
 from crawler.extract.links import Link, is_document, on_site, site_links
 from crawler.extract.mainlist import MainList, main_list
 from crawler.extract.page import BAD_BYTES, REPAIRED, page_selector, read_article
 from crawler.extract.pagination import pagination
 from crawler.extract.urls import absolute_url, canonical_url
-from crawler.items import Article
+from crawler.items import Article, Gone
 from crawler.middlewares import PORTAL, OffPortalRequest, refused
 from crawler.models import SHANGHAI
 from crawler.pagekeeping import KEEP, NotModified
@@ -226,6 +226,11 @@ class PortalSpider(Discovery, Spider):
     def _article(
         self, response: TextResponse, selector: Selector, profile: profiles.Profile, listing_date: str | None
     ) -> Iterator[Any]:
+        if is_gone(selector):  # the portal's "not found" page where an article was
+            self.crawler.stats.inc_value("finnews/gone_page")
+            logger.warning("article page says it is gone: %s", response.url)
+            yield Gone(response.url, profile.name, response.status, datetime.now(SHANGHAI))
+            return
         self.crawler.stats.inc_value("finnews/pages/article")
         raw, article = read_article(selector, response.url, profile, listing_date, datetime.now(SHANGHAI))
         for failure in raw.failed:
@@ -278,9 +283,9 @@ class PortalSpider(Discovery, Spider):
             logger.warning("read counter failed for %s: %s", article.url, failure.getErrorMessage())
         yield article
 
-    def article_failed(self, failure: Failure) -> None:
-        """A dead link (404/410) is a warning, a page robots.txt forbids is skipped; any other failure,
-        after Scrapy's retries, loses an article."""
+    def article_failed(self, failure: Failure) -> Iterator[Gone]:
+        """A dead link (404/410) is a warning, and the page gone (a stored copy of it is marked removed);
+        a page robots.txt forbids is skipped; any other failure, after Scrapy's retries, loses an article."""
         url = failure.request.url  # type: ignore[attr-defined]
         error = failure.value
         if isinstance(error, OffPortalRequest | NotModified | BlockedPage):  # off the portal, unchanged, blocked:
@@ -296,6 +301,8 @@ class PortalSpider(Discovery, Spider):
         if isinstance(error, HttpError) and error.response.status in (404, 410):
             self.crawler.stats.inc_value("finnews/dead_link")
             logger.warning("dead article link (HTTP %s): %s", error.response.status, url)
+            portal = failure.request.meta.get(PORTAL) or ""  # type: ignore[attr-defined]
+            yield Gone(url, portal, error.response.status, datetime.now(SHANGHAI))
             return
         if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):  # robots.txt forbids it
             self.crawler.stats.inc_value("finnews/skipped/ignored")
