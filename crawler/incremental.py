@@ -9,9 +9,9 @@ Once a portal has been crawled into the database, a crawl fetches only what chan
   24 h and 3 d by default) that passed since it was last fetched, the page is fetched again (stat
   `finnews/refreshed`), which stores a new view snapshot. Only pages with a read count are refreshed;
   after the last delay, never.
-- **A listing's pagination stops** at a page whose main list holds only known articles (or only articles
-  older than `since`; stat `finnews/pagination_stopped`). A listing page that still holds a new article is
-  followed on, one page at a time, so a new article is never missed.
+- **A listing's pagination stops** at a page whose main list holds only known articles not due for a
+  refresh (or only articles older than `since`; stat `finnews/pagination_stopped`). A listing page that
+  still holds a new (or due) article is followed on, one page at a time, so a new article is never missed.
 - Only after a **complete** crawl of the portal (it ended `finished`, no page limit or `since` cut it short,
   no listing or article page was lost): after an interrupted crawl the next follows every listing to its
   end again (a catch-up, still without fetching known pages), since the articles behind where the last
@@ -177,12 +177,13 @@ class CrawlPlan:
 
     def stops_paging(self, portal: str, listed: Mapping[str, str | None]) -> bool:
         """Whether a listing page whose main list is `listed` (article URL -> date shown) ends its listing:
-        it lists articles, and every one is known (an incremental crawl) or older than `since`."""
+        it lists articles, and every one is known and not due for a refresh (an incremental crawl), or older
+        than `since`."""
         if not listed:
             return False
         known = self.known.get(portal) if self.incremental(portal) else None
         return all(
-            (known is not None and url in known.urls) or self.older_than_since(url, date)
+            (known is not None and url in known.urls and url not in known.due) or self.older_than_since(url, date)
             for url, date in listed.items()
         )
 

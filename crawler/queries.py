@@ -236,7 +236,8 @@ def summary(engine: Engine) -> dict[str, Any]:
 
 
 def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
-    """What `finnews stats` shows: articles per site / source / day, reprints, views, last crawl runs."""
+    """What `finnews stats` shows: articles per site / source / day, reprints, views, last crawl runs (with
+    the article pages each skipped as stored already and fetched again for a read-count refresh)."""
     day = func.substr(func.cast(ArticleRow.published_at, String), 1, 10)
     with Session(engine) as session:
 
@@ -271,6 +272,8 @@ def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
                     "finish_reason": run.finish_reason,
                     "stored": (run.stats or {}).get("finnews/stored", 0),
                     "reprints": (run.stats or {}).get("finnews/dropped/reprint", 0),
+                    "skipped_known": (run.stats or {}).get("finnews/skipped_known", 0),
+                    "refreshed": (run.stats or {}).get("finnews/refreshed", 0),
                 }
                 for run in runs
             ],

@@ -90,7 +90,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
         write_table([dict(zip(columns, row, strict=True)) for row in rows], columns, sys.stdout)
     print("\nlast crawl runs")
     write_table(
-        stats["runs"], ("id", "sites", "started_at", "finished_at", "finish_reason", "stored", "reprints"), sys.stdout
+        stats["runs"],
+        (
+            "id",
+            "sites",
+            "started_at",
+            "finished_at",
+            "finish_reason",
+            "stored",
+            "reprints",
+            "skipped_known",
+            "refreshed",
+        ),
+        sys.stdout,
     )
     return 0
 

@@ -181,7 +181,7 @@ class PortalSpider(Spider):
                 continue
             if url not in main.dates and not on_site(url, profile.host):  # another host of the domain: its
                 continue  # main-list articles are followed, not its nav bars
-            if profile.is_article(url):
+            if profile.is_article(url) and (url in main.dates or self.plan.since is None):  # since: dated lists only
                 yield from self._article_request(url, profile, main.dates.get(url))
             elif url in main.dates and profile.classify_by_content:  # listed, at a URL of no known pattern
                 yield from self._article_request(url, profile, main.dates[url], known=False)
