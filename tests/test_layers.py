@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
         "crawler.runs",
         "crawler.pagestore",
         "crawler.reextract",
+        "crawler.incremental",
     ),
     ("crawler", "pipelines"),  # the glue: spiders, middlewares, pipelines, settings, distributed, cli
 ]
