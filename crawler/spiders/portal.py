@@ -94,6 +94,7 @@ class PortalSpider(Spider):
         self.full = (full or "").strip().lower() not in ("", "0", "false", "no")
         cutoff = incremental.parse_since(since, datetime.now(SHANGHAI)) if since else None
         self.plan = incremental.CrawlPlan({}, cutoff)  # until `start` has read what the database knows
+        self.incomplete: set[str] = set()  # portals this run does not crawl completely (crawler.incremental)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -113,10 +114,16 @@ class PortalSpider(Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         self.plan = await maybe_deferred_to_future(deferToThread(self._read_plan))
+        self.crawler.stats.set_value(incremental.PORTALS_STAT, ",".join(p.name for p in self.profiles))
+        self._incomplete(*(p.name for p in self.profiles if self.plan.since))  # a cut-off: no complete crawl
         for profile in self.profiles:
             for url in profile.start_urls:
                 yield Request(
-                    url, callback=self.parse_listing, cb_kwargs={"profile": profile}, meta={PORTAL: profile.name}
+                    url,
+                    callback=self.parse_listing,
+                    errback=self.listing_failed,
+                    cb_kwargs={"profile": profile},
+                    meta={PORTAL: profile.name},
                 )
 
     # --- listings ----------------------------------------------------------------------------------
@@ -339,7 +346,6 @@ class PortalSpider(Spider):
         portal, forbidden by robots.txt or gone (4xx) lists nothing."""
         error = failure.value
         if isinstance(error, IgnoreRequest) and not (isinstance(error, HttpError) and error.response.status >= 500):
-            logger.info("listing not read: %s (%s)", failure.request.url, failure.getErrorMessage())  # type: ignore[attr-defined]
             return
         self.crawler.stats.inc_value("finnews/failed/listing")
         self._incomplete(failure.request.meta.get(PORTAL))  # type: ignore[attr-defined]
@@ -349,7 +355,7 @@ class PortalSpider(Spider):
 
     def _read_plan(self) -> incremental.CrawlPlan:
         """What the database knows of the crawl's portals (run in a thread, before the first request): a
-        database that cannot say makes the crawl a full one. Records the run's portals in its stats."""
+        database that cannot say makes the crawl a full one."""
         names = [profile.name for profile in self.profiles]
         now = datetime.now(SHANGHAI)
         known: dict[str, incremental.KnownPages] = {}
@@ -373,15 +379,14 @@ class PortalSpider(Spider):
                 len(pages.urls),
                 len(pages.due),
             )
-        self.crawler.stats.set_value(incremental.PORTALS_STAT, ",".join(names))
-        self.crawler.stats.set_value(incremental.COMPLETE_STAT, "" if plan.since else ",".join(names))
         return plan
 
-    def _incomplete(self, portal: str | None) -> None:
-        """`portal` is not crawled completely by this run (a page lost, a limit reached)."""
-        stats = self.crawler.stats
-        complete = str(stats.get_value(incremental.COMPLETE_STAT) or "").split(",")
-        stats.set_value(incremental.COMPLETE_STAT, ",".join(name for name in complete if name and name != portal))
+    def _incomplete(self, *portals: str | None) -> None:
+        """`portals` are not crawled completely by this run (a page lost, a limit reached, a cut-off): the
+        run's stats name the others (`finnews/complete`)."""
+        self.incomplete.update(portal for portal in portals if portal)
+        complete = [profile.name for profile in self.profiles if profile.name not in self.incomplete]
+        self.crawler.stats.set_value(incremental.COMPLETE_STAT, ",".join(complete))
 
 
 def _profiles(site: str | None, start_url: str | None, dirs: profiles.ProfileDirs) -> list[profiles.Profile]:
