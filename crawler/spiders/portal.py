@@ -75,6 +75,7 @@ class PortalSpider(Spider):
         full: str | None = None,
         since: str | None = None,
         profile_dirs: profiles.ProfileDirs = None,
+        refresh_after: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -94,13 +95,15 @@ class PortalSpider(Spider):
         self.full = (full or "").strip().lower() not in ("", "0", "false", "no")
         cutoff = incremental.parse_since(since, datetime.now(SHANGHAI)) if since else None
         self.plan = incremental.CrawlPlan({}, cutoff)  # until `start` has read what the database knows
+        self.schedule = incremental.RefreshSchedule.parse(refresh_after)
         self.incomplete: set[str] = set()  # portals this run does not crawl completely (crawler.incremental)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         if crawler.settings.getint("FINNEWS_MAX_PAGINATION") < 1:
             raise ValueError("FINNEWS_MAX_PAGINATION must be at least 1 (a 尾页 link may name page 10**12)")
-        kwargs["profile_dirs"] = crawler.settings.get("FINNEWS_PROFILE_DIRS")  # the setting, never -a
+        kwargs["profile_dirs"] = crawler.settings.get("FINNEWS_PROFILE_DIRS")  # the settings, never -a
+        kwargs["refresh_after"] = crawler.settings.get("FINNEWS_REFRESH_AFTER")
         return super().from_crawler(crawler, *args, **kwargs)
 
     @classmethod
@@ -360,11 +363,10 @@ class PortalSpider(Spider):
         now = datetime.now(SHANGHAI)
         known: dict[str, incremental.KnownPages] = {}
         if not self.full:
-            schedule = incremental.RefreshSchedule.parse(self.settings.get("FINNEWS_REFRESH_AFTER"))
             try:
                 engine = db.make_engine(self.settings.get("FINNEWS_DB_URL"), create=False)
                 try:
-                    known = incremental.load_known(engine, names, schedule, now, this_process())
+                    known = incremental.load_known(engine, names, self.schedule, now, this_process())
                 finally:
                     engine.dispose()
             except Exception as exc:
