@@ -3,6 +3,7 @@ what the database says is known; and real crawls of the sample portals, before a
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -229,8 +230,15 @@ def test_a_second_crawl_fetches_only_what_changed_and_new_stories_all_join_the_d
     assert full["finnews/pages/article"] + full.get("finnews/not_modified", 0) == len(network.truth())
     assert "finnews/skipped_known" not in full
 
-    shown = finnews("stats", "--db", db_url).stdout
-    assert "skipped_known" in shown and "refreshed" in shown
+    runs = json.loads(finnews("stats", "--db", db_url, "--format", "json").stdout)["runs"]  # newest first
+    assert [run["skipped_known"] for run in runs[:4]] == [
+        0,
+        third["finnews/skipped_known"],
+        second["finnews/skipped_known"],
+        0,
+    ]
+    table = finnews("stats", "--db", db_url).stdout.split("last crawl runs")[1]
+    assert "skipped_known" in table and "refreshed" in table
 
 
 @pytest.mark.e2e
