@@ -6,7 +6,7 @@
 | 1 | the crawl could not start: bad spider arguments, profile, settings, database or Redis (one ERROR line) |
 | 2 | bad command-line usage (Scrapy's own: an unknown option) |
 | 3 | storage failed: the crawl stopped, the rows not stored are in a recovery file (`finnews db import FILE`) |
-| 4 | nothing crawled: no article page was fetched (nor answered 304 Not Modified) and nothing stored (a portal that answers nothing, a wrong URL) |
+| 4 | nothing crawled: no article page was fetched (nor answered 304 Not Modified, nor listed as stored already) and nothing stored (a portal that answers nothing, a wrong URL) |
 | 5 | blocked: a portal answered challenge or rate-limit pages (`finnews/blocked`); none was stored, what else was fetched is stored |
 """
 
@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import IntEnum
 from typing import Any
+
+from crawler.incremental import SKIP_KNOWN  # the stat of article links stored already
 
 
 class ExitCode(IntEnum):
@@ -43,6 +45,8 @@ def exit_code(stats: Mapping[str, Any]) -> ExitCode:
     'DONE'
     >>> exit_code({"finish_reason": "finished", "finnews/not_modified": 3}).name  # unchanged since kept
     'DONE'
+    >>> exit_code({"finish_reason": "finished", "finnews/skipped_known": 3}).name  # an incremental crawl: nothing new
+    'DONE'
     >>> exit_code({"finish_reason": "finished"}).name
     'NOTHING_CRAWLED'
     >>> exit_code({"finish_reason": "storage_failed", RECOVERY_FILE_STAT: "data/r.jsonl"}).name
@@ -54,6 +58,8 @@ def exit_code(stats: Mapping[str, Any]) -> ExitCode:
         return ExitCode.STORAGE_FAILED
     if stats.get(BLOCKED_STAT):
         return ExitCode.BLOCKED
-    if not any(stats.get(name) for name in ("finnews/pages/article", "finnews/stored", "finnews/not_modified")):
+    if not any(
+        stats.get(name) for name in ("finnews/pages/article", "finnews/stored", "finnews/not_modified", SKIP_KNOWN)
+    ):
         return ExitCode.NOTHING_CRAWLED
     return ExitCode.DONE

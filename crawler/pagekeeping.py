@@ -33,7 +33,9 @@ logger = logging.getLogger(__name__)
 
 #: Request meta: the kind of page to keep (`crawler.pagestore.ARTICLE`, `PAGE`, `COUNTER`).
 KEEP = "finnews_keep"
-_CONDITIONAL = "finnews_conditional"
+#: Request meta: whether the request asks for the page only if modified (set here); a request that sets it
+#: False itself is fetched whole (a read-count refresh: the count may change where the page does not).
+CONDITIONAL = "finnews_conditional"
 
 
 class NotModified(IgnoreRequest):
@@ -76,10 +78,10 @@ class KeepPagesMiddleware:
             self.engine.dispose()
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if self.engine is None or request.meta.get(KEEP) != ARTICLE or request.meta.get(_CONDITIONAL) is not None:
+        if self.engine is None or request.meta.get(KEEP) != ARTICLE or request.meta.get(CONDITIONAL) is not None:
             return
         kept = validators(self.engine, request.url)
-        request.meta[_CONDITIONAL] = kept is not None
+        request.meta[CONDITIONAL] = kept is not None
         if kept is not None:
             etag, last_modified = kept
             if etag:
@@ -89,7 +91,7 @@ class KeepPagesMiddleware:
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         kind = request.meta.get(KEEP)
-        if response.status == 304 and request.meta.get(_CONDITIONAL):
+        if response.status == 304 and request.meta.get(CONDITIONAL):
             self.stats.inc_value("finnews/not_modified")
             raise NotModified(f"not modified since it was kept: {request.url}")
         if kind and response.status == 200 and self.writer is not None:

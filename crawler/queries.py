@@ -333,7 +333,8 @@ def summary(engine: Engine) -> dict[str, Any]:
 
 
 def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
-    """What `finnews stats` shows: articles per site / source / day, reprints, views, last crawl runs."""
+    """What `finnews stats` shows: articles per site / source / day, reprints, views, last crawl runs (with
+    the article pages each skipped as stored already and fetched again for a read-count refresh)."""
     day = func.substr(func.cast(ArticleRow.published_at, String), 1, 10)
     with Session(engine) as session:
 
@@ -360,6 +361,8 @@ def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
                     "stored": (run.stats or {}).get("finnews/stored", 0),
                     "reprints": (run.stats or {}).get("finnews/dropped/reprint", 0),
                     "blocked": (run.stats or {}).get("finnews/blocked", 0),  # challenge/rate-limit pages
+                    "skipped_known": (run.stats or {}).get("finnews/skipped_known", 0),
+                    "refreshed": (run.stats or {}).get("finnews/refreshed", 0),
                 }
                 for run in runs
             ],

@@ -29,11 +29,15 @@ INTERRUPTED = "interrupted"
 HOST, PID = "finnews/host", "finnews/pid"
 
 
+def this_process() -> dict[str, Any]:
+    """The stats that name this process as a run's owner (host and process id)."""
+    return {HOST: socket.gethostname(), PID: os.getpid()}
+
+
 def start_run(engine: Engine, spider: str, sites: str | None) -> int:
     """Record the start of a crawl by this process; returns the run's id."""
     with Session(engine) as session, session.begin():
-        owner: dict[str, Any] = {HOST: socket.gethostname(), PID: os.getpid()}
-        run = CrawlRun(spider=spider, sites=sites, started_at=datetime.now(SHANGHAI), stats=owner)
+        run = CrawlRun(spider=spider, sites=sites, started_at=datetime.now(SHANGHAI), stats=this_process())
         session.add(run)
         session.flush()
         return run.id

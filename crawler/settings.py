@@ -43,6 +43,10 @@ FINNEWS_MAX_LISTING_PAGES = 0
 #: Most pages of one listing followed behind its first (page links, or the range a 尾页 link gives); a
 #: listing that links "?page=N+1" forever stops there (stat `finnews/pagination_limit`). At least 1.
 FINNEWS_MAX_PAGINATION = 500
+#: When a stored page is fetched again to read its read count (阅读量): each delay after its publication,
+#: once, then never (comma-separated: 30m, 6h, 3d, 2w; `off`: never). Each refresh stores a view snapshot.
+#: Other known pages are not fetched again (crawler/incremental.py; `-a full=1` fetches everything).
+FINNEWS_REFRESH_AFTER = "1h,6h,24h,3d"
 #: Also follow article links found on article pages (相关推荐, 上一篇/下一篇, 栏目排行).
 FINNEWS_FOLLOW_RELATED = True
 #: Also find articles in the sitemaps robots.txt names (else /sitemap.xml) and the RSS/Atom feeds listing pages

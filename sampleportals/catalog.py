@@ -77,12 +77,14 @@ class HeadTable:
 class PortalIndex:
     """The copies of one portal, newest first (local index 0 is the newest)."""
 
-    def __init__(self, spec: PortalSpec, entries: list[tuple[int, int]]) -> None:
-        """`entries`: (publication time, story id) of every copy on this portal, any order."""
+    def __init__(self, spec: PortalSpec, entries: list[tuple[int, int, int]]) -> None:
+        """`entries`: (publication time, story id, CMS article id) of every copy on this portal, any order."""
         self.spec = spec
         entries.sort(key=lambda entry: (-entry[0], entry[1]))
-        self.sids = array("q", (sid for _, sid in entries))
-        self.times = array("q", (time for time, _ in entries))
+        self.sids = array("q", (sid for _, sid, _ in entries))
+        self.times = array("q", (time for time, _, _ in entries))
+        self.aids = array("q", (aid for _, _, aid in entries))
+        self._locals = {aid: local for local, aid in enumerate(self.aids)}
         self.channels = array("b")
         self.members: list[array[int]] = [array("q") for _ in spec.channels]
         self.positions = array("q")
@@ -99,13 +101,12 @@ class PortalIndex:
             self.members[channel].append(local)
 
     def aid(self, local: int) -> int:
-        """The CMS id of local copy `local` (older copies have smaller ids)."""
-        return self.spec.aid_base + len(self.sids) - 1 - local
+        """The CMS id of local copy `local` (copies published earlier have smaller ids)."""
+        return self.aids[local]
 
     def local_of_aid(self, aid: int) -> int | None:
         """Inverse of `aid`; None for ids this portal never issued."""
-        local = self.spec.aid_base + len(self.sids) - 1 - aid
-        return local if 0 <= local < len(self.sids) else None
+        return self._locals.get(aid)
 
     def slot(self, local: int) -> Slot:
         """Where local copy `local` sits."""
@@ -142,14 +143,25 @@ class Blurbs:
 
 
 class StoryBook:
-    """All stories of one network, with bounded caches of what pages need repeatedly."""
+    """All stories of one network, with bounded caches of what pages need repeatedly.
 
-    def __init__(self, seed: int, articles: int) -> None:
-        """Build every portal's index from `articles` story heads."""
+    `unpublished` more stories, the newest of all (ids 0 .. unpublished - 1), are held back until `publish`
+    puts them on their portals, oldest first, as a portal publishes news between two crawls: they get the
+    next article ids, and every story published before keeps its URL.
+    """
+
+    def __init__(self, seed: int, articles: int, unpublished: int = 0) -> None:
+        """Build every portal's index from `articles` story heads (and draw the `unpublished` ones)."""
         self.seed = seed
         self.articles = articles
+        self.unpublished = unpublished
+        self.held_back = unpublished  # stories not published yet: ids 0 .. held_back - 1
         self.heads = HeadTable()
         self.blurbs = Blurbs()
+        for sid in range(unpublished + articles):
+            head = story_head(seed, sid)
+            self.heads.append(head)
+            self.blurbs.append(*story_blurb(seed, head))
         self.indexes = self._build_indexes()
         self._open_caches()
 
@@ -162,30 +174,43 @@ class StoryBook:
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the seed, the index and the blurbs, not the caches (worker processes draw nothing twice)."""
-        state = ("seed", "articles", "heads", "blurbs", "indexes")
+        state = ("seed", "articles", "unpublished", "held_back", "heads", "blurbs", "indexes")
         return {name: getattr(self, name) for name in state}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._open_caches()
 
+    def publish(self, count: int) -> int:
+        """Publish the `count` oldest stories held back (fewer if fewer are left); returns how many. Callers
+        drop what they cached of the indexes (`Site.reload`)."""
+        count = max(0, min(count, self.held_back))
+        self.held_back -= count
+        self.indexes = self._build_indexes()
+        self._open_caches()
+        return count
+
     def _build_indexes(self) -> dict[str, PortalIndex]:
+        """Each portal's index of the published stories. Article ids: the stories there from the start by
+        time, oldest first, from the portal's `aid_base`; then those published later, in publication order."""
         specs = {**SPECS, KUAIBAO.name: KUAIBAO}
         entries: dict[str, list[tuple[int, int]]] = {name: [] for name in specs}
-        topics: list[str] = []
-        for sid in range(self.articles):
-            head = story_head(self.seed, sid)
-            self.heads.append(head)
-            self.blurbs.append(*story_blurb(self.seed, head))
-            topics.append(head.topic)
+        for sid in range(self.held_back, self.unpublished + self.articles):
+            head = self.heads[sid]
             for portal, time in zip(head.portals, head.times, strict=True):
                 entries[portal].append((time, sid))
             if sid % REPRINTS_EVERY == 1:  # a reprint on kuaibao (a portal of its own: the others stay as they are)
-                later = head.times[0] + REPRINT_DELAY + unit(self.seed, KUAIBAO.name, "delay", sid) * REPRINT_DELAY
-                entries[KUAIBAO.name].append((min(int(later), NOW_TS - 60), sid))
-        indexes = {name: PortalIndex(spec, entries[name]) for name, spec in specs.items()}
-        for index in indexes.values():
-            index.assign_channels([topics[sid] for sid in index.sids])
+                delay = REPRINT_DELAY + unit(self.seed, KUAIBAO.name, "delay", sid) * REPRINT_DELAY
+                entries[KUAIBAO.name].append((min(int(head.times[0] + delay), NOW_TS - 60), sid))
+        indexes = {}
+        for name, found in entries.items():
+            first = sorted((entry for entry in found if entry[1] >= self.unpublished), key=lambda e: (e[0], -e[1]))
+            later = sorted((entry for entry in found if entry[1] < self.unpublished), key=lambda e: -e[1])
+            base = specs[name].aid_base
+            indexes[name] = index = PortalIndex(
+                specs[name], [(time, sid, base + number) for number, (time, sid) in enumerate([*first, *later])]
+            )
+            index.assign_channels([self.heads[sid].topic for sid in index.sids])
         return indexes
 
     def title(self, sid: int) -> str:

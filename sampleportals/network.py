@@ -54,8 +54,10 @@ class SampleNetwork:
         oversize_bytes: int = 12 * 1024 * 1024,
         workers: int = 1,
         discovery: bool = False,
+        unpublished: int = 0,
     ) -> None:
         """`articles` distinct stories; `port=0` binds free ports, `port=P` binds portal i to P+i.
+        `unpublished` more stories, newer than all of them, wait for `publish` (news published between crawls).
 
         `faults`: False (healthy), True (default `FaultRates` on every portal), one `FaultRates` for
         all portals, or a mapping portal name -> `FaultRates` (missing portals stay healthy).
@@ -72,7 +74,7 @@ class SampleNetwork:
         self.slow_seconds = slow_seconds
         self.names: tuple[str, ...] = (*PORTALS, KUAIBAO.name) if discovery else PORTALS
         self.workers = min(workers, len(self.names))
-        self.book = StoryBook(seed, articles)
+        self.book = StoryBook(seed, articles, unpublished)
         self.sites: dict[str, Site] = {
             name: SITE_CLASSES[name](self.book, FaultPlan(seed, name, _rates(faults, name)), oversize_bytes)
             for name in self.names
@@ -120,6 +122,17 @@ class SampleNetwork:
             server.attempts.clear()
         if self._backend is not None:
             self._backend.reset_faults()
+
+    def publish(self, count: int) -> int:
+        """Publish the `count` oldest stories held back (`unpublished`), on the running network: they top
+        their portals' listings, and every page published before keeps its URL. Call it between crawls (the
+        pages served change at once). Returns how many were published (no more than are held back)."""
+        if self.workers > 1:
+            raise RuntimeError("publish() needs the network served from this process (workers=1)")
+        published = self.book.publish(count)
+        for site in self.sites.values():
+            site.reload()
+        return published
 
     def server_cpu_seconds(self) -> float:
         """CPU time spent serving since `start()`: the server thread's, or the sum over the workers."""

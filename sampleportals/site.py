@@ -81,6 +81,10 @@ class Site:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self.reload()
+
+    def reload(self) -> None:
+        """Serve the book's current index (after `StoryBook.publish`), with empty caches."""
         self.index = self.book.indexes[self.spec.name]
         self._open_caches()
 

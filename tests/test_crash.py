@@ -58,3 +58,24 @@ def test_sigint_flushes_what_was_acknowledged(sample_network: Any, tmp_path: Pat
     [stats] = run_stats(db_url)
     assert stats["finish_reason"] == "shutdown"
     assert stats["finnews/stored"] == stored(path)  # every item that left the pipeline is in the database
+
+
+def test_a_crawl_paused_with_a_jobdir_resumes_where_it_stopped(sample_network: Any, tmp_path: Path) -> None:
+    """Scrapy's pause and resume (JOBDIR): Ctrl-C keeps the pending requests on disk; the same command
+    again fetches only those (the stored pages are not asked again) and the database ends complete."""
+    path = tmp_path / "finnews.db"
+    db_url = f"sqlite:///{path}"
+    jobdir = ("-s", f"JOBDIR={tmp_path / 'job'}")
+    crawl = start_crawl(sample_network, db_url, *jobdir)
+    wait_for_articles(crawl, path, 20)
+    crawl.send_signal(signal.SIGINT)
+    assert crawl.wait(timeout=120) == 0
+    resumed = start_crawl(sample_network, db_url, *jobdir, "-s", "CONCURRENT_REQUESTS=16")
+    assert resumed.wait(timeout=300) == 0
+    paused, finished = run_stats(db_url)
+    assert (paused["finish_reason"], finished["finish_reason"]) == ("shutdown", "finished")
+    pages = len(sample_network.truth())
+    # each page fetched once, but those in flight when Ctrl-C came (two at a time) and asked again on resume
+    assert paused["finnews/pages/article"] + finished.get("finnews/pages/article", 0) <= pages + 5
+    problems = truth_problems(export(db_url), sample_network.truth())
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])

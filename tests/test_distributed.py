@@ -72,7 +72,7 @@ def test_requests_travel_as_json_with_their_callbacks_profile_and_article() -> N
     article = Article(url="http://x.cn/a/1.html", site="dede", title="央行开展逆回购操作", published_at=published)
     sent = [
         spider._listing_request("http://x.cn/news/", profile),
-        spider._article_request("http://x.cn/a/20240903/1.html", profile, "09-03"),
+        *spider._article_request("http://x.cn/a/20240903/1.html", profile, "09-03"),
         Request(
             "http://x.cn/plus/count.php?aid=1",
             callback=spider.parse_counter,

@@ -28,14 +28,14 @@ pytestmark = [pytest.mark.services, pytest.mark.e2e]
 LEASE = "3"  # seconds: a killed process's pages go back to the queue this long after it died
 
 
-def worker(network: Any, db_url: str, redis_crawl: tuple[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """One `scrapy crawl portal` process of the shared crawl, its log to `log`."""
+def worker(network: Any, db_url: str, redis_crawl: tuple[str, str], log: Path, *extra: str) -> subprocess.Popen[bytes]:
+    """One `scrapy crawl portal` process of the shared crawl (`extra` arguments), its log to `log`."""
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(),
              "-s", f"FINNEWS_DB_URL={db_url}", "-s", f"FINNEWS_REDIS_URL={redis_crawl[0]}",
              "-s", f"FINNEWS_REDIS_KEY={redis_crawl[1]}", "-s", "FINNEWS_REDIS_IDLE_SECONDS=1",
-             "-s", f"FINNEWS_REDIS_LEASE_SECONDS={LEASE}", "-s", "DOWNLOAD_DELAY=0.05", "-s", "LOG_LEVEL=INFO"],
+             "-s", f"FINNEWS_REDIS_LEASE_SECONDS={LEASE}", "-s", "DOWNLOAD_DELAY=0.05", "-s", "LOG_LEVEL=INFO", *extra],
             cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
@@ -91,7 +91,7 @@ def test_a_worker_killed_at_any_moment_loses_nothing_and_blocks_no_later_run(
     assert list(server.scan_iter(match=f"{redis_crawl[1]}:*")) == []
 
     # The same command again, as a schedule would run it: a new crawl, not blocked by the last one's state.
-    again = worker(sample_network, postgres, redis_crawl, tmp_path / "again.log")
+    again = worker(sample_network, postgres, redis_crawl, tmp_path / "again.log", "-a", "full=1")
     log = finished(again, tmp_path / "again.log")
     assert "a new crawl" in log
     stats = run_stats(postgres)[-1]  # every article page asked again: read, or unchanged since it was kept (304)

@@ -55,6 +55,8 @@ def closed_port() -> int:
             "one URL per profile",
         ),
         (["portal", "-a", "site=all", "-s", "FINNEWS_MAX_PAGINATION=0"], "FINNEWS_MAX_PAGINATION must be at least 1"),
+        (["portal", "-a", "start_url=http://127.0.0.1:1/", "-a", "since=yesterday"], "neither a date"),
+        (["portal", "-a", "start_url=http://127.0.0.1:1/", "-s", "FINNEWS_REFRESH_AFTER=soon"], "no duration"),
         (["nosuch"], "Spider not found: nosuch"),
         (
             [

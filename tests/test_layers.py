@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
         "crawler.reextract",
         "crawler.changes",
         "crawler.watch",
+        "crawler.incremental",
     ),
     ("crawler", "pipelines"),  # the glue: spiders, middlewares, pipelines, settings, distributed, cli
 ]

@@ -142,13 +142,15 @@ def test_a_generic_listing_sends_pages_of_unknown_urls_to_be_classified() -> Non
     s = spider(site=None)
     response = HtmlResponse("http://x.cn/news/", body=UNUSUAL_LISTING.encode(), encoding="utf-8")
     requests = list(s.parse_listing(response, s.profiles[0]))
-    assert [(r.url, callback(r), r.cb_kwargs.get("listing_date"), r.errback is not None) for r in requests] == [
-        ("http://x.cn/company/", "parse_page", None, False),  # "/" is the start URL, requested already
-        ("http://x.cn/news/show?id=1", "parse_page", "昨天 14:20", True),  # the main list: articles, dated
-        ("http://x.cn/content/20240903/abc.shtml", "parse_page", "2天前", True),
-        ("http://x.cn/p/98765", "parse_page", None, False),  # a widget: followed, as any other page
-        ("http://x.cn/p/98766", "parse_page", None, False),
-        ("http://x.cn/news/?page=2", "parse_listing", None, False),
+    assert [
+        (r.url, callback(r), r.cb_kwargs.get("listing_date"), getattr(r.errback, "__name__", None)) for r in requests
+    ] == [
+        ("http://x.cn/company/", "parse_page", None, "listing_failed"),  # "/" is the start URL, requested already
+        ("http://x.cn/news/show?id=1", "parse_page", "昨天 14:20", "article_failed"),  # the main list: articles, dated
+        ("http://x.cn/content/20240903/abc.shtml", "parse_page", "2天前", "article_failed"),
+        ("http://x.cn/p/98765", "parse_page", None, "listing_failed"),  # a widget: followed, as any other page
+        ("http://x.cn/p/98766", "parse_page", None, "listing_failed"),
+        ("http://x.cn/news/?page=2", "parse_listing", None, "listing_failed"),
     ]
 
 

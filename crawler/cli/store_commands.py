@@ -113,7 +113,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print("\nlast crawl runs")
     write_table(
         stats["runs"],
-        ("id", "sites", "started_at", "finished_at", "finish_reason", "stored", "reprints", "blocked"),
+        (
+            "id",
+            "sites",
+            "started_at",
+            "finished_at",
+            "finish_reason",
+            "stored",
+            "reprints",
+            "skipped_known",
+            "refreshed",
+            "blocked",
+        ),
         sys.stdout,
     )
     return 0

@@ -104,3 +104,21 @@ def pagination(links: Iterable[tuple[str, HtmlElement | Selector]], listing_url:
         end = min(last.number, max_pages + 1)
         pages.update(dict.fromkeys(last.page(number) for number in range(2, end + 1)))
     return list(pages)
+
+
+def next_pages(pages: Iterable[str], listing_url: str) -> list[str]:
+    """Of a listing page's `pages` (`pagination`), the next one: the page numbered next after the page at
+    `listing_url` (page 1 where its URL carries no number). All of them when none is numbered next (a
+    listing whose URLs carry no page number).
+
+    >>> pages = ["http://x.cn/news/list_5_2.html", "http://x.cn/news/list_5_4.html", "http://x.cn/news/list_5_3.html"]
+    >>> next_pages(pages, "http://x.cn/news/"), next_pages(pages, "http://x.cn/news/list_5_3.html")
+    (['http://x.cn/news/list_5_2.html'], ['http://x.cn/news/list_5_4.html'])
+    >>> next_pages(["http://x.cn/news/?after=abc"], "http://x.cn/news/")
+    ['http://x.cn/news/?after=abc']
+    """
+    pages = list(pages)
+    current = page_url(canonical_url(listing_url))
+    number = current.number if current is not None else 1
+    following = [url for url in pages if (numbered := page_url(url)) is not None and numbered.number == number + 1]
+    return following or pages

@@ -56,7 +56,7 @@ class Discovery:
 
         def _article_request(
             self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
-        ) -> Request: ...
+        ) -> Iterator[Request]: ...
 
         def _listing_request(
             self, url: str, profile: profiles.Profile, known: bool = True, page: int = 0
@@ -162,9 +162,9 @@ class Discovery:
             if url in self.requested or profile.is_denied(url) or is_document(url):
                 continue
             if profile.is_article(url):
-                yield self._article_request(url, profile, entry.date)
+                yield from self._article_request(url, profile, entry.date)
             elif profile.classify_by_content:
-                yield self._article_request(url, profile, entry.date, known=False)
+                yield from self._article_request(url, profile, entry.date, known=False)
             elif profile.is_listing(url) and self._may_follow_listing(profile):
                 yield self._listing_request(url, profile)
 

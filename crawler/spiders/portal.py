@@ -6,6 +6,12 @@ scrapy crawl portal -a start_url=http://host/     # a portal without a profile (
 scrapy crawl portal -a site=dede -a start_url=http://127.0.0.1:9000/   # a profile at another address
 scrapy crawl portal -a site=dede,txjr -a start_url=http://h1/,http://h2/   # one start URL per profile
 scrapy crawl portal -a start_url=http://www.x.cn/ -a allow=img.x-cdn.cn    # hosts the portal may also use
+scrapy crawl portal -a site=dede -a full=1        # fetch everything again (default: only what changed)
+scrapy crawl portal -a site=dede -a since=3d      # only articles listed as published since (or 2024-09-01)
+
+Once a portal has been crawled into the database, a crawl is incremental (`crawler.incremental`): known
+article pages are not fetched again unless due for a read-count refresh, and a listing's pagination stops
+at a page that holds nothing new.
 
 Beside listings, articles are found in the portal's sitemaps, RSS/Atom feeds and the JSON listings its
 profile names (`crawler.spiders.discovery`).
@@ -34,23 +40,26 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
-from crawler import distributed, profiles
+from crawler import db, distributed, incremental, profiles
 from crawler.blocking import BlockedPage
 from crawler.extract.category import site_name
 from crawler.extract.kind import ARTICLE, is_gone, page_kind
 from crawler.extract.links import Link, is_document, on_site, site_links
 from crawler.extract.mainlist import MainList, main_list
 from crawler.extract.page import BAD_BYTES, REPAIRED, page_selector, read_article
-from crawler.extract.pagination import pagination
+from crawler.extract.pagination import next_pages, pagination
 from crawler.extract.urls import absolute_url, canonical_url
 from crawler.items import Article, Gone
 from crawler.middlewares import PORTAL, OffPortalRequest, refused
 from crawler.models import SHANGHAI
-from crawler.pagekeeping import KEEP, NotModified
+from crawler.pagekeeping import CONDITIONAL, KEEP, NotModified
 from crawler.pagestore import ARTICLE as KEEP_ARTICLE
 from crawler.pagestore import COUNTER, PAGE
+from crawler.runs import this_process
 from crawler.scope import Scope
 from crawler.spiders.discovery import Discovery
 
@@ -68,7 +77,10 @@ class PortalSpider(Discovery, Spider):
         site: str | None = None,
         start_url: str | None = None,
         allow: str | None = None,
+        full: str | None = None,
+        since: str | None = None,
         profile_dirs: profiles.ProfileDirs = None,
+        refresh_after: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -85,12 +97,18 @@ class PortalSpider(Discovery, Spider):
         # URLs already requested: listings, nav bars and side lists repeat them dozens of times, and
         # each repeat costs ~0.5 ms in Scrapy's middlewares before its dupefilter drops it.
         self.requested = {canonical_url(url) for profile in self.profiles for url in profile.start_urls}
+        self.full = (full or "").strip().lower() not in ("", "0", "false", "no")
+        cutoff = incremental.parse_since(since, datetime.now(SHANGHAI)) if since else None
+        self.plan = incremental.CrawlPlan({}, cutoff)  # until `start` has read what the database knows
+        self.schedule = incremental.RefreshSchedule.parse(refresh_after)
+        self.incomplete: set[str] = set()  # portals this run does not crawl completely (crawler.incremental)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         if crawler.settings.getint("FINNEWS_MAX_PAGINATION") < 1:
             raise ValueError("FINNEWS_MAX_PAGINATION must be at least 1 (a 尾页 link may name page 10**12)")
-        kwargs["profile_dirs"] = crawler.settings.get("FINNEWS_PROFILE_DIRS")  # the setting, never -a
+        kwargs["profile_dirs"] = crawler.settings.get("FINNEWS_PROFILE_DIRS")  # the settings, never -a
+        kwargs["refresh_after"] = crawler.settings.get("FINNEWS_REFRESH_AFTER")
         return super().from_crawler(crawler, *args, **kwargs)
 
     @classmethod
@@ -103,10 +121,17 @@ class PortalSpider(Discovery, Spider):
         return self.scopes.get(portal, self.crawl_scope) if portal else self.crawl_scope
 
     async def start(self) -> AsyncIterator[Any]:
+        self.plan = await maybe_deferred_to_future(deferToThread(self._read_plan))
+        self.crawler.stats.set_value(incremental.PORTALS_STAT, ",".join(p.name for p in self.profiles))
+        self._incomplete(*(p.name for p in self.profiles if self.plan.since))  # a cut-off: no complete crawl
         for profile in self.profiles:
             for url in profile.start_urls:
                 yield Request(
-                    url, callback=self.parse_listing, cb_kwargs={"profile": profile}, meta={PORTAL: profile.name}
+                    url,
+                    callback=self.parse_listing,
+                    errback=self.listing_failed,
+                    cb_kwargs={"profile": profile},
+                    meta={PORTAL: profile.name},
                 )
             for request in self.discovery_requests(profile):  # sitemaps, feeds, JSON listings
                 yield request
@@ -161,15 +186,23 @@ class PortalSpider(Discovery, Spider):
         max_pages = self.settings.getint("FINNEWS_MAX_PAGINATION")
         pages = pagination(links, response.url, max_pages)
         paging = set(pages)
+        listed = {
+            url: date for url, date in main.dates.items() if profile.is_article(url) or profile.classify_by_content
+        }
+        if self.plan.stops_paging(profile.name, listed):  # nothing new on this page: nor behind it
+            self.crawler.stats.inc_value("finnews/pagination_stopped")
+            pages = []
+        elif self.plan.incremental(profile.name):  # new articles here: the next page may hold more
+            pages = next_pages(pages, response.url)
         for url, _ in links:
             if url in self.requested or url in paging or profile.is_denied(url) or is_document(url):
                 continue
             if url not in main.dates and not on_site(url, profile.host):  # another host of the domain: its
                 continue  # main-list articles are followed, not its nav bars
-            if profile.is_article(url):
-                yield self._article_request(url, profile, main.dates.get(url))
+            if profile.is_article(url) and (url in main.dates or self.plan.since is None):  # since: dated lists only
+                yield from self._article_request(url, profile, main.dates.get(url))
             elif url in main.dates and profile.classify_by_content:  # listed, at a URL of no known pattern
-                yield self._article_request(url, profile, main.dates[url], known=False)
+                yield from self._article_request(url, profile, main.dates[url], known=False)
             elif profile.is_listing(url) and self._may_follow_listing(profile):  # nav bars, widgets, footers
                 yield self._listing_request(url, profile, known=not profile.classify_by_content)
         for url in pages:
@@ -177,6 +210,7 @@ class PortalSpider(Discovery, Spider):
                 continue
             if page + 1 > max_pages:
                 self.crawler.stats.inc_value("finnews/pagination_limit")
+                self._incomplete(profile.name)
                 logger.info(
                     "pagination stops at %s pages of %s (FINNEWS_MAX_PAGINATION): %s", max_pages, response.url, url
                 )
@@ -186,15 +220,24 @@ class PortalSpider(Discovery, Spider):
 
     def _article_request(
         self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
-    ) -> Request:
-        """A request for an article page, or (not `known`) for a page its content will classify."""
+    ) -> Iterator[Request]:
+        """A request for an article page, or (not `known`) for a page its content will classify; none where
+        the incremental rule skips it (stored already, or older than `since`)."""
         self.requested.add(url)
-        return Request(
+        decision = self.plan.decide(profile.name, url, listing_date)
+        if decision in (incremental.SKIP_KNOWN, incremental.SKIP_OLD):
+            self.crawler.stats.inc_value(decision)
+            return
+        meta: dict[str, Any] = {PORTAL: profile.name, KEEP: KEEP_ARTICLE if known else PAGE}
+        if decision == incremental.REFRESH:  # fetched whole: its read count may change where the page does not
+            self.crawler.stats.inc_value("finnews/refreshed")
+            meta[CONDITIONAL] = False
+        yield Request(
             url,
             callback=self.parse_article if known else self.parse_page,
             errback=self.article_failed,
             cb_kwargs={"profile": profile, "listing_date": listing_date},
-            meta={PORTAL: profile.name, KEEP: KEEP_ARTICLE if known else PAGE},
+            meta=meta,
         )
 
     def _listing_request(self, url: str, profile: profiles.Profile, known: bool = True, page: int = 0) -> Request:
@@ -204,6 +247,7 @@ class PortalSpider(Discovery, Spider):
         return Request(
             url,
             callback=self.parse_listing if known else self.parse_page,
+            errback=self.listing_failed,
             cb_kwargs={"profile": profile, "page": page} if known else {"profile": profile},
             meta={PORTAL: profile.name},
         )
@@ -212,7 +256,10 @@ class PortalSpider(Discovery, Spider):
         """Whether one more listing page of `profile` is within FINNEWS_MAX_LISTING_PAGES."""
         limit = self.settings.getint("FINNEWS_MAX_LISTING_PAGES")
         self.listing_pages[profile.name] = self.listing_pages.get(profile.name, 0) + 1
-        return not limit or self.listing_pages[profile.name] <= limit
+        if limit and self.listing_pages[profile.name] > limit:
+            self._incomplete(profile.name)
+            return False
+        return True
 
     # --- articles ----------------------------------------------------------------------------------
 
@@ -236,7 +283,7 @@ class PortalSpider(Discovery, Spider):
         for failure in raw.failed:
             self.crawler.stats.inc_value(f"finnews/failed/field/{failure.partition(':')[0]}")
             logger.warning("field lost on %s: %s", response.url, failure)
-        if self.settings.getbool("FINNEWS_FOLLOW_RELATED"):  # 相关推荐, 上一篇/下一篇, 栏目排行 ...
+        if self.settings.getbool("FINNEWS_FOLLOW_RELATED") and self.plan.since is None:  # 相关推荐, 上一篇/下一篇 ...
             for link_url, _ in site_links(selector, response.url, profile.host):
                 if (
                     link_url not in self.requested
@@ -245,7 +292,7 @@ class PortalSpider(Discovery, Spider):
                     and not profile.is_denied(link_url)
                     and not is_document(link_url)
                 ):
-                    yield self._article_request(link_url, profile, None)
+                    yield from self._article_request(link_url, profile, None)
         if raw.counter_url:
             yield Request(
                 raw.counter_url,
@@ -309,7 +356,55 @@ class PortalSpider(Discovery, Spider):
             logger.info("not fetched: %s (%s)", url, failure.getErrorMessage())
             return
         self.crawler.stats.inc_value("finnews/failed/article")
+        self._incomplete(failure.request.meta.get(PORTAL))  # type: ignore[attr-defined]
         logger.error("article lost: %s (%s)", url, failure.getErrorMessage())
+
+    def listing_failed(self, failure: Failure) -> None:
+        """A listing page lost after Scrapy's retries (a server error, no answer): what it lists is not
+        seen, so the crawl is no complete one (the next follows every listing again). A listing off the
+        portal, forbidden by robots.txt or gone (4xx) lists nothing."""
+        error = failure.value
+        if isinstance(error, IgnoreRequest) and not (isinstance(error, HttpError) and error.response.status >= 500):
+            return
+        self.crawler.stats.inc_value("finnews/failed/listing")
+        self._incomplete(failure.request.meta.get(PORTAL))  # type: ignore[attr-defined]
+        logger.error("listing lost: %s (%s)", failure.request.url, failure.getErrorMessage())  # type: ignore[attr-defined]
+
+    # --- incremental crawls (crawler.incremental) ----------------------------------------------------
+
+    def _read_plan(self) -> incremental.CrawlPlan:
+        """What the database knows of the crawl's portals (run in a thread, before the first request): a
+        database that cannot say makes the crawl a full one."""
+        names = [profile.name for profile in self.profiles]
+        now = datetime.now(SHANGHAI)
+        known: dict[str, incremental.KnownPages] = {}
+        if not self.full:
+            try:
+                engine = db.make_engine(self.settings.get("FINNEWS_DB_URL"), create=False)
+                try:
+                    known = incremental.load_known(engine, names, self.schedule, now, this_process())
+                finally:
+                    engine.dispose()
+            except Exception as exc:
+                logger.warning("a full crawl: the database cannot say what is stored (%s)", str(exc).splitlines()[0])
+        plan = incremental.CrawlPlan(known, self.plan.since, self.full, now)
+        for name in names:
+            pages = known.get(name, incremental.KnownPages())
+            logger.info(
+                "%s: %s crawl (%d pages known, %d due for a refresh)",
+                name,
+                plan.mode(name),
+                len(pages.urls),
+                len(pages.due),
+            )
+        return plan
+
+    def _incomplete(self, *portals: str | None) -> None:
+        """`portals` are not crawled completely by this run (a page lost, a limit reached, a cut-off): the
+        run's stats name the others (`finnews/complete`)."""
+        self.incomplete.update(portal for portal in portals if portal)
+        complete = [profile.name for profile in self.profiles if profile.name not in self.incomplete]
+        self.crawler.stats.set_value(incremental.COMPLETE_STAT, ",".join(complete))
 
 
 def _profiles(site: str | None, start_url: str | None, dirs: profiles.ProfileDirs) -> list[profiles.Profile]:
