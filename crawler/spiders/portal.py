@@ -6,6 +6,7 @@ scrapy crawl portal -a start_url=http://host/     # a portal without a profile (
 scrapy crawl portal -a site=dede -a start_url=http://127.0.0.1:9000/   # a profile at another address
 scrapy crawl portal -a site=dede,txjr -a start_url=http://h1/,http://h2/   # one start URL per profile
 scrapy crawl portal -a start_url=http://www.x.cn/ -a allow=img.x-cdn.cn    # hosts the portal may also use
+scrapy crawl portal -a portals=my-portals.txt    # the user's portal list (crawler/profiles/portal_list.py)
 
 Every request stays on its portal: http(s) on the registrable domain of its start URLs, plus the hosts its
 profile's `allow` or `-a allow=` add (`crawler.scope`, enforced for redirects and meta refresh too by
@@ -47,6 +48,7 @@ from crawler.models import SHANGHAI
 from crawler.pagekeeping import KEEP, NotModified
 from crawler.pagestore import ARTICLE as KEEP_ARTICLE
 from crawler.pagestore import COUNTER, PAGE
+from crawler.profiles import portal_list
 from crawler.scope import Scope
 
 logger = logging.getLogger(__name__)
@@ -63,14 +65,19 @@ class PortalSpider(Spider):
         site: str | None = None,
         start_url: str | None = None,
         allow: str | None = None,
+        portals: str | None = None,
         profile_dirs: profiles.ProfileDirs = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if not site and not start_url:
-            raise ValueError("give -a site=NAME (or all) and/or -a start_url=URL[,URL...]")
-        self.site = site
-        self.profiles = _profiles(site, start_url, profile_dirs)
+        if not site and not start_url and not portals:
+            raise ValueError("give -a site=NAME (or all) and/or -a start_url=URL[,URL...], or -a portals=FILE")
+        self.profiles = _profiles(site, start_url, profile_dirs) if site or start_url else []
+        self.bad_lines: list[portal_list.BadLine] = []
+        if portals:
+            listed, self.bad_lines = portal_list.read(portals, profile_dirs, taken={p.name for p in self.profiles})
+            self.profiles += listed
+        self.site = site or ",".join(p.name for p in self.profiles)
         allowed = [host.strip() for host in (allow or "").split(",")]
         self.scopes = {p.name: Scope.of([*p.start_urls, *p.allow, *allowed]) for p in self.profiles}
         self.crawl_scope = Scope(frozenset(), frozenset())
@@ -98,6 +105,8 @@ class PortalSpider(Spider):
         return self.scopes.get(portal, self.crawl_scope) if portal else self.crawl_scope
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.bad_lines:
+            self.crawler.stats.set_value("finnews/portal_list/bad_lines", len(self.bad_lines))
         for profile in self.profiles:
             for url in profile.start_urls:
                 yield Request(
