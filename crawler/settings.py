@@ -30,6 +30,10 @@ FINNEWS_DB_RETRY_SECONDS = 120.0
 #: Folder of recovery files: the rows a crawl could not store (`recovery-run<ID>-<time>.jsonl`), loaded back
 #: with `finnews db import FILE`.
 FINNEWS_RECOVERY_DIR = "data"
+#: Seconds a crawl's lease on its portals (one crawl of a portal into a database at a time, crawler.leases)
+#: stands without renewal; renewed every quarter of it. A crawl killed outright frees its portals at once for
+#: the next crawl on its host, after this long for a crawl on another host.
+FINNEWS_LEASE_SECONDS = 120.0
 # Pages kept (crawler.pagestore): all, off, or N (days; older pages are deleted when a crawl opens).
 FINNEWS_KEEP_PAGES = os.environ.get("FINNEWS_KEEP_PAGES", "all")
 #: Share of the smaller body's 4-character shingles the other must contain for one story (containment).

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from crawler import db
 from crawler.exitcodes import RECOVERY_FILE_STAT, STORAGE_FAILED_REASON
 from crawler.items import Article
+from crawler.leases import Leases
 from crawler.models import SHANGHAI
 from crawler.recovery import RecoveryFile, recovery_path
 from crawler.reprints.matching import Matching
@@ -36,6 +37,8 @@ class StoragePipeline:
     loop never waits on the database and batches grow with the crawl's rate. Everything queued is
     written on spider close, which Scrapy also reaches on SIGINT/SIGTERM. Each crawl is recorded
     in `crawl_runs` with its closing stats; runs of this host whose process died are closed first.
+    One crawl of a portal at a time: the crawl takes its portals' leases (`crawler.leases`) before it
+    starts, or does not start (`PortalsBusy`, exit status 5); a shared crawl (FINNEWS_REDIS_URL) takes none.
 
     No silent loss: a batch the database refuses (after `retry_seconds` of retries where the failure
     is transient) goes, with every later row, to a recovery file in `recovery_dir`; the crawl stops
@@ -65,6 +68,7 @@ class StoragePipeline:
         self.writer: ArticleWriter | None = None
         self.recovery: RecoveryFile | None = None
         self.run_id: int | None = None
+        self.leases: Leases | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -84,6 +88,11 @@ class StoragePipeline:
         except Exception as exc:
             logger.error("cannot store articles in %s: %s", pipeline.db_url, str(exc).splitlines()[0])
             raise SystemExit(1) from None
+        if not settings.get("FINNEWS_REDIS_URL"):  # the processes of a shared crawl crawl the same portals
+            portals = [profile.name for profile in getattr(crawler.spider, "profiles", ())]
+            pipeline.leases = Leases(pipeline.engine, portals, settings.getfloat("FINNEWS_LEASE_SECONDS"))
+            pipeline.leases.acquire()  # PortalsBusy: another crawl runs on them, this one does not start
+            pipeline.leases.keep()
         return pipeline
 
     @property
@@ -152,4 +161,9 @@ class StoragePipeline:
                 finish_run(self.engine, self.run_id, reason, self.stats.get_stats())
             except Exception as exc:
                 logger.error("could not close crawl run %s (%s): the next crawl closes it", self.run_id, describe(exc))
+        if self.leases is not None:
+            try:
+                self.leases.release()
+            except Exception as exc:
+                logger.error("could not release the crawl's leases (%s): they expire", describe(exc))
         self.engine.dispose()

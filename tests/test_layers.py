@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
         "crawler.queries",
         "crawler.recovery",
         "crawler.runs",
+        "crawler.leases",
         "crawler.pagestore",
         "crawler.reextract",
     ),
