@@ -8,6 +8,7 @@
 | 3 | storage failed: the crawl stopped, the rows not stored are in a recovery file (`finnews db import FILE`) |
 | 4 | nothing crawled: no article page was fetched (nor answered 304 Not Modified) and nothing stored (a portal that answers nothing, a wrong URL) |
 | 5 | already running: another crawl into the same database holds one of the portals (`crawler.leases`); nothing was fetched |
+| 6 | warnings: the crawl ran, but its report warns of a portal that yielded nothing or of a field whose coverage dropped against the portal's previous runs (template drift: `crawler.reports`) |
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ class ExitCode(IntEnum):
     STORAGE_FAILED = 3
     NOTHING_CRAWLED = 4
     ALREADY_RUNNING = 5
+    WARNINGS = 6
 
 
 #: The finish reason of a crawl stopped because the database refused its rows.
 STORAGE_FAILED_REASON = "storage_failed"
 #: The stat naming the recovery file of a crawl whose rows the database refused.
 RECOVERY_FILE_STAT = "finnews/recovery_file"
+#: The stat holding the id of the crawl's run in `crawl_runs`.
+RUN_STAT = "finnews/run"
+#: The stat counting the warnings of the crawl's report (`crawler.monitoring`).
+WARNINGS_STAT = "finnews/warnings"
 
 
 def exit_code(stats: Mapping[str, Any]) -> ExitCode:
@@ -45,9 +51,13 @@ def exit_code(stats: Mapping[str, Any]) -> ExitCode:
     'NOTHING_CRAWLED'
     >>> exit_code({"finish_reason": "storage_failed", RECOVERY_FILE_STAT: "data/r.jsonl"}).name
     'STORAGE_FAILED'
+    >>> exit_code({"finish_reason": "finished", "finnews/stored": 3, WARNINGS_STAT: 1}).name
+    'WARNINGS'
     """
     if stats.get(RECOVERY_FILE_STAT) or stats.get("finish_reason") == STORAGE_FAILED_REASON:
         return ExitCode.STORAGE_FAILED
     if not any(stats.get(name) for name in ("finnews/pages/article", "finnews/stored", "finnews/not_modified")):
         return ExitCode.NOTHING_CRAWLED
+    if stats.get(WARNINGS_STAT):
+        return ExitCode.WARNINGS
     return ExitCode.DONE

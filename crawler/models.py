@@ -152,6 +152,8 @@ class CrawlRun(Base):
     finished_at: Mapped[datetime | None]
     finish_reason: Mapped[str | None] = mapped_column(String(100))
     stats: Mapped[dict[str, Any] | None]
+    #: Per portal: pages, articles, reprints, errors, blocks, field coverage; and the warnings (crawler.reports).
+    report: Mapped[dict[str, Any] | None]
 
 
 class CrawlLease(Base):

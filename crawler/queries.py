@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Session
 
+from crawler import reports
 from crawler.models import ArticleRow, CrawlRun, ReprintRow
 from crawler.normalize.outlets import canonical_source
 
@@ -236,7 +237,8 @@ def summary(engine: Engine) -> dict[str, Any]:
 
 
 def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
-    """What `finnews stats` shows: articles per site / source / day, reprints, views, last crawl runs."""
+    """What `finnews stats` shows: articles per site / source / day, reprints, views, last crawl runs, and
+    each portal's line of its last crawl's report (`crawler.reports.latest`)."""
     day = func.substr(func.cast(ArticleRow.published_at, String), 1, 10)
     with Session(engine) as session:
 
@@ -262,6 +264,7 @@ def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
                     .limit(5)
                 )
             ],
+            "portals": reports.latest(engine),
             "runs": [
                 {
                     "id": run.id,
@@ -271,6 +274,7 @@ def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
                     "finish_reason": run.finish_reason,
                     "stored": (run.stats or {}).get("finnews/stored", 0),
                     "reprints": (run.stats or {}).get("finnews/dropped/reprint", 0),
+                    "warnings": len((run.report or {}).get("warnings", [])),
                 }
                 for run in runs
             ],

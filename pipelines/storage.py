@@ -14,7 +14,7 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import Engine
 
 from crawler import db
-from crawler.exitcodes import RECOVERY_FILE_STAT, STORAGE_FAILED_REASON
+from crawler.exitcodes import RECOVERY_FILE_STAT, RUN_STAT, STORAGE_FAILED_REASON
 from crawler.items import Article
 from crawler.leases import Leases
 from crawler.models import SHANGHAI
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
+
+
+class Reprint(DropItem):
+    """A copy of a story already seen: dropped here, recorded as a reprint of the story."""
 
 
 class StoragePipeline:
@@ -107,6 +111,7 @@ class StoragePipeline:
         try:
             close_interrupted_runs(self.engine)
             self.run_id = start_run(self.engine, spider.name, getattr(spider, "site", None))
+            self.stats.set_value(RUN_STAT, self.run_id)
         except Exception as exc:  # the writer meets the same failure: retried, else a recovery file
             logger.error("could not record the crawl run: %s", describe(exc))
         self.recovery = RecoveryFile(recovery_path(self.recovery_dir, self.run_id, datetime.now(SHANGHAI)))
@@ -122,7 +127,7 @@ class StoragePipeline:
         canonical = await self.submit(article_row(article))
         if canonical is not None:  # a copy of a stored story: the writer recorded it as a reprint
             self.stats.inc_value("finnews/dropped/reprint")
-            raise DropItem(f"reprint of {canonical} (found in the database): {article.url}")
+            raise Reprint(f"reprint of {canonical} (found in the database): {article.url}")
         self.stats.inc_value("finnews/stored")
         return item
 

@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
         "crawler.recovery",
         "crawler.runs",
         "crawler.leases",
+        "crawler.reports",
         "crawler.pagestore",
         "crawler.reextract",
     ),

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from crawler import db
 from crawler.exitcodes import ExitCode
 from crawler.leases import Leases, PortalsBusy, holders
-from crawler.models import SHANGHAI, ArticleRow, CrawlLease
+from crawler.models import SHANGHAI, ArticleRow, CrawlLease, CrawlRun
 from tests.crawls import PROJECT, export, run_stats, truth_problems
 from tests.services import database_at, drop_schema, service_url
 
@@ -72,10 +72,16 @@ def test_renewal_pushes_the_expiry_and_a_lost_lease_shows(engine: Engine) -> Non
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
-def test_migration_0009_adds_the_lease_table(backend: str, tmp_path: Path) -> None:
+def test_migration_0009_adds_the_lease_table_and_the_run_report(backend: str, tmp_path: Path) -> None:
     old = database_at("0007", backend, tmp_path)
+    with old.begin() as connection:  # a run of an older finnews
+        connection.execute(
+            text("INSERT INTO crawl_runs (spider, started_at, stats) VALUES ('portal', :t, '{}')"), {"t": T0}
+        )
     db.upgrade(old)
     assert db.schema_revision(old) == "0009"
+    with Session(old) as session:
+        assert [run.report for run in session.scalars(select(CrawlRun))] == [None]
     leases(old, "dede").acquire()
     assert [h.portal for h in holders(old)] == ["dede"]
     url = old.url.render_as_string(hide_password=False)

@@ -3,6 +3,7 @@ crawl of 50 sample portals from one list in one job."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -14,6 +15,7 @@ import pytest
 from crawler.profiles import ProfileError, portal_list
 from sampleportals import PROFILE_DIR, loopback_arguments
 from sampleportals.fleet import PortalFleet
+from tests.console import finnews
 from tests.crawls import PROJECT, export, run_stats
 
 
@@ -101,3 +103,10 @@ def test_fifty_portals_from_one_list_in_one_job(fleet: PortalFleet, tmp_path: Pa
     assert stats["finnews/portal_list/bad_lines"] == 1
     per_portal = Counter(page["site"] for page in truth)
     assert len(per_portal) == 50 and min(per_portal.values()) > 0
+    lines = json.loads(finnews("stats", "--db", db_url, "--format", "json").stdout)["portals"]  # the run's report
+    assert {line["portal"]: line["articles"] + line["reprints"] for line in lines} == per_portal
+    assert all(line["errors"] == line["blocks"] == 0 and line["date"] == line["body"] == 1 for line in lines)
+    assert all(line["warnings"] == [] for line in lines)
+    table = finnews("stats", "--db", db_url).stdout
+    section = table.split("\nportals, as their last crawl found them")[1].split("\nlast crawl runs")[0]
+    assert sum(line.startswith(("dede", "phpcms", "txjr")) for line in section.splitlines()) == 50

@@ -1,7 +1,9 @@
-"""crawl_leases: one crawl of a portal into a database at a time
+"""crawl_leases, crawl_runs.report: one crawl of a portal into a database at a time; a run's report
 
-A row per portal being crawled: the holding crawl's token, host and process id, and when the lease
-expires unless its holder renews it (`crawler.leases`). Starts empty.
+`crawl_leases` has a row per portal being crawled: the holding crawl's token, host and process id, and
+when the lease expires unless its holder renews it (`crawler.leases`). Starts empty.
+`crawl_runs.report` (JSON) keeps a crawl's report per portal and its warnings (`crawler.reports`);
+NULL for the runs before it.
 
 The migration carries its own table definition, so that a later change to the models cannot change
 what it does to an old database.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0009"
 down_revision = "0007"
@@ -34,7 +37,10 @@ def upgrade() -> None:
         sa.Column("acquired_at", _TIME, nullable=False),
         sa.Column("expires_at", _TIME, nullable=False),
     )
+    op.add_column("crawl_runs", sa.Column("report", sa.JSON().with_variant(postgresql.JSONB(), "postgresql")))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("crawl_runs") as table:
+        table.drop_column("report")
     op.drop_table("crawl_leases")
