@@ -3,14 +3,15 @@
 A downloader middleware next to the download (it sees every answer and failure of each attempt) that
 also follows the items (`item_scraped`: stored; `item_dropped` as a `Reprint`: a copy). When the crawl
 closes it logs one line per portal, judges each portal against its previous runs (only a crawl that
-finished: one stopped early says nothing of a portal; and not a process of a shared crawl, which sees
-only its share of each portal), logs each warning, counts them in the stat
+finished: one stopped early says nothing of a portal; nor a crawl resumed from its JOBDIR, nor a process
+of a shared crawl, which see only what was left, or their share, of each portal), logs each warning, counts them in the stat
 `finnews/warnings` (exit status 6) and keeps the report with the crawl run (`crawl_runs.report`).
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider, signals
@@ -36,10 +37,10 @@ BLOCKED = frozenset({403, 429})
 
 class PortalMonitor:
     def __init__(
-        self, db_url: str, stats: StatsCollector, drop: float, min_articles: int, shared: bool = False
+        self, db_url: str, stats: StatsCollector, drop: float, min_articles: int, judged: bool = True
     ) -> None:
         self.db_url = db_url
-        self.shared = shared
+        self.judged = judged
         self.stats = stats
         self.drop = drop
         self.min_articles = min_articles
@@ -54,7 +55,7 @@ class PortalMonitor:
             crawler.stats,
             settings.getfloat("FINNEWS_DRIFT_DROP"),
             settings.getint("FINNEWS_DRIFT_MIN_ARTICLES"),
-            shared=bool(settings.get("FINNEWS_REDIS_URL")),
+            judged=not settings.get("FINNEWS_REDIS_URL") and not resumed(settings.get("JOBDIR")),
         )
         crawler.signals.connect(monitor.item_scraped, signals.item_scraped)
         crawler.signals.connect(monitor.item_dropped, signals.item_dropped)
@@ -96,7 +97,7 @@ class PortalMonitor:
             logger.error("crawl report not kept: %s", str(exc).splitlines()[0])
             return
         try:
-            report = self.report(engine, names, run_id, judged=reason == "finished" and not self.shared)
+            report = self.report(engine, names, run_id, judged=reason == "finished" and self.judged)
             if run_id is not None:
                 record_report(engine, run_id, report)
         except Exception as exc:
@@ -116,6 +117,12 @@ class PortalMonitor:
             warnings += found
         self.stats.set_value(WARNINGS_STAT, len(warnings))
         return {"portals": portals, "warnings": warnings}
+
+
+def resumed(jobdir: str | None) -> bool:
+    """Whether a crawl with this JOBDIR resumes an earlier one (its requests seen are on disk)."""
+    seen = Path(jobdir, "requests.seen") if jobdir else None
+    return seen is not None and seen.is_file() and seen.stat().st_size > 0
 
 
 def summary(counts: PortalCounts) -> str:
