@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from crawler import db
 from crawler.exitcodes import RECOVERY_FILE_STAT, RUN_STAT, STORAGE_FAILED_REASON
 from crawler.items import Article
-from crawler.leases import Leases
+from crawler.leases import Leases, PortalsBusy
 from crawler.models import SHANGHAI
 from crawler.recovery import RecoveryFile, recovery_path
 from crawler.reprints.matching import Matching
@@ -94,10 +94,22 @@ class StoragePipeline:
             raise SystemExit(1) from None
         if not settings.get("FINNEWS_REDIS_URL"):  # the processes of a shared crawl crawl the same portals
             portals = [profile.name for profile in getattr(crawler.spider, "profiles", ())]
-            pipeline.leases = Leases(pipeline.engine, portals, settings.getfloat("FINNEWS_LEASE_SECONDS"))
-            pipeline.leases.acquire()  # PortalsBusy: another crawl runs on them, this one does not start
-            pipeline.leases.keep()
+            pipeline.take_leases(Leases(pipeline.engine, portals, settings.getfloat("FINNEWS_LEASE_SECONDS")))
         return pipeline
+
+    def take_leases(self, leases: Leases) -> None:
+        """Take the crawl's leases on its portals; `PortalsBusy` (another crawl runs on them) stops the crawl
+        before it starts. A database that refuses them (read-only, full) lets the crawl go on: the writer
+        meets the same failure, and its rows go to a recovery file."""
+        try:
+            leases.acquire()
+        except PortalsBusy:
+            raise
+        except Exception as exc:
+            logger.error("could not take the crawl's leases (%s): crawling without them", describe(exc))
+            return
+        leases.keep()
+        self.leases = leases
 
     @property
     def busy_seconds(self) -> float:

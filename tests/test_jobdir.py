@@ -44,11 +44,11 @@ def test_an_interrupted_and_resumed_crawl_equals_an_uninterrupted_one(fleet: Por
 
     paused = command(tmp_path / "paused.db", "-s", f"JOBDIR={tmp_path / 'job'}")
     slow = ["-s", "DOWNLOAD_DELAY=0.02", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]  # time to interrupt it
-    first = subprocess.Popen([*paused, *slow], cwd=PROJECT, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen([*paused, *slow], cwd=PROJECT, stderr=subprocess.PIPE)
     wait_for_articles(first, tmp_path / "paused.db", 40)
     first.send_signal(signal.SIGINT)  # Ctrl-C: Scrapy finishes what is in flight, keeps the queue in JOBDIR
     _, log = first.communicate(timeout=120)
-    assert first.returncode == ExitCode.DONE, log[-2000:]
+    assert first.returncode == ExitCode.DONE, log[-2000:].decode(errors="replace")
     resumed = subprocess.run([*paused, *slow], cwd=PROJECT, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == ExitCode.DONE, resumed.stderr[-2000:]  # not judged: it saw what was left
 
