@@ -36,9 +36,7 @@ BLOCKED = frozenset({403, 429})
 
 
 class PortalMonitor:
-    def __init__(
-        self, db_url: str, stats: StatsCollector, drop: float, min_articles: int, judged: bool = True
-    ) -> None:
+    def __init__(self, db_url: str, stats: StatsCollector, drop: float, min_articles: int, judged: bool = True) -> None:
         self.db_url = db_url
         self.judged = judged
         self.stats = stats
@@ -91,26 +89,28 @@ class PortalMonitor:
         for name in names:
             logger.info("report %s: %s", name, summary(self.portal(name)))
         run_id = self.stats.get_value(RUN_STAT)
-        try:
-            engine = db.make_engine(self.db_url, create=False)
-        except Exception as exc:  # the storage pipeline has said why
-            logger.error("crawl report not kept: %s", str(exc).splitlines()[0])
+        judged = reason == "finished" and self.judged
+        if run_id is None:  # no run recorded (no storage, or a database that failed): no history either
+            self.report(names, {name: [] for name in names} if judged else None)
             return
         try:
-            report = self.report(engine, names, run_id, judged=reason == "finished" and self.judged)
-            if run_id is not None:
-                record_report(engine, run_id, report)
+            engine = db.make_engine(self.db_url, create=False)
+            try:
+                previous = previous_counts(engine, set(names), run_id) if judged else None
+                record_report(engine, run_id, self.report(names, previous))
+            finally:
+                engine.dispose()
         except Exception as exc:
             logger.error("crawl report not kept: %s", str(exc).splitlines()[0])
-        finally:
-            engine.dispose()
 
-    def report(self, engine: Any, names: list[str], run_id: int | None, judged: bool) -> dict[str, Any]:
-        """The report of `names` (the warnings, where the crawl is `judged`, logged and counted)."""
-        previous = previous_counts(engine, set(names), run_id) if judged else {}
+    def report(self, names: list[str], previous: dict[str, list[PortalCounts]] | None) -> dict[str, Any]:
+        """The report of `names`, judged against their `previous` counts (None: not judged), its warnings
+        logged and counted."""
         portals, warnings = {}, []
         for name in names:
-            found = judge(name, self.portal(name), previous[name], self.drop, self.min_articles) if judged else []
+            found = (
+                [] if previous is None else judge(name, self.portal(name), previous[name], self.drop, self.min_articles)
+            )
             for warning in found:
                 logger.warning("%s", warning)
             portals[name] = self.portal(name).as_json() | {"warnings": found}

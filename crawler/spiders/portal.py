@@ -77,7 +77,7 @@ class PortalSpider(Spider):
         if portals:
             listed, self.bad_lines = portal_list.read(portals, profile_dirs, taken={p.name for p in self.profiles})
             self.profiles += listed
-        self.site = site or ",".join(p.name for p in self.profiles)
+        self.site = site or (",".join(p.name for p in self.profiles) if portals else None)
         allowed = [host.strip() for host in (allow or "").split(",")]
         self.scopes = {p.name: Scope.of([*p.start_urls, *p.allow, *allowed]) for p in self.profiles}
         self.crawl_scope = Scope(frozenset(), frozenset())
