@@ -73,7 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     reprints.add_argument("--limit", type=parse_count, help="at most N stories, 0: none (default: all)")
     reprints.add_argument("--format", choices=("table", "jsonl"), default="table", help="output format")
 
-    stats = add("stats", cmd_stats, "Articles per site / source / day, reprints, views, last crawl runs.")
+    stats = add(
+        "stats", cmd_stats,
+        "Articles per site / source / day, reprints, views, each portal's last crawl report, last crawl runs.",
+    )  # fmt: skip
     db_option(stats)
     stats.add_argument("--top", type=parse_count, default=20, help="rows per section")
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format")
