@@ -78,7 +78,7 @@ def test_migration_0009_adds_the_lease_table_and_the_run_report(backend: str, tm
         connection.execute(
             text("INSERT INTO crawl_runs (spider, started_at, stats) VALUES ('portal', :t, '{}')"), {"t": T0}
         )
-    db.upgrade(old)
+    db.upgrade(old, "0009")
     assert db.schema_revision(old) == "0009"
     with Session(old) as session:
         assert [run.report for run in session.scalars(select(CrawlRun))] == [None]

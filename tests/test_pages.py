@@ -99,7 +99,7 @@ def test_retention_refuses_other_words() -> None:
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
 def test_migration_0007_adds_the_page_tables(backend: str, tmp_path: Any) -> None:
     old = database_at("0006", backend, tmp_path)
-    db.upgrade(old)
+    db.upgrade(old, "0007")
     assert db.schema_revision(old) == "0007"
     page = {
         "url": "http://p1/a/1.html", "site": "dede", "kind": "article", "response_url": "http://p1/a/1.html",
