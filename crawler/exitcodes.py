@@ -7,8 +7,8 @@
 | 2 | bad command-line usage (Scrapy's own: an unknown option) |
 | 3 | storage failed: the crawl stopped, the rows not stored are in a recovery file (`finnews db import FILE`) |
 | 4 | nothing crawled: no article page was fetched (nor answered 304 Not Modified) and nothing stored (a portal that answers nothing, a wrong URL) |
-| 5 | already running: another crawl into the same database holds one of the portals (`crawler.leases`); nothing was fetched |
-| 6 | warnings: the crawl ran, but its report warns of a portal that yielded nothing or of a field whose coverage dropped against the portal's previous runs (template drift: `crawler.reports`) |
+| 6 | already running: another crawl into the same database holds one of the portals (`crawler.leases`); nothing was fetched |
+| 7 | warnings: the crawl ran, but its report warns of a portal that yielded nothing or of a field whose coverage dropped against the portal's previous runs (template drift: `crawler.reports`) |
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ class ExitCode(IntEnum):
     USAGE = 2
     STORAGE_FAILED = 3
     NOTHING_CRAWLED = 4
-    ALREADY_RUNNING = 5
-    WARNINGS = 6
+    ALREADY_RUNNING = 6
+    WARNINGS = 7
 
 
 #: The finish reason of a crawl stopped because the database refused its rows.

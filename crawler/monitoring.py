@@ -5,7 +5,7 @@ also follows the items (`item_scraped`: stored; `item_dropped` as a `Reprint`: a
 closes it logs one line per portal, judges each portal against its previous runs (only a crawl that
 finished: one stopped early says nothing of a portal; nor a crawl resumed from its JOBDIR, nor a process
 of a shared crawl, which see only what was left, or their share, of each portal), logs each warning, counts them in the stat
-`finnews/warnings` (exit status 6) and keeps the report with the crawl run (`crawl_runs.report`).
+`finnews/warnings` (exit status 7) and keeps the report with the crawl run (`crawl_runs.report`).
 """
 
 from __future__ import annotations

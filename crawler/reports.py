@@ -3,7 +3,7 @@
 Per portal: the pages it answered, the articles stored and the reprints found, the errors and blocks met,
 and the field coverage: the share of the articles read (stored or reprints) that have a date, a 来源, a
 read count, an author and a body. Two things in a report are warnings (a WARNING line, the run's
-`report["warnings"]`, exit status 6):
+`report["warnings"]`, exit status 7):
 
 - a portal that yielded nothing: no article read and no article page answered 304 Not Modified;
 - template drift: a field whose coverage dropped by `drop` or more (absolute share) against the median of

@@ -35,7 +35,7 @@ FINNEWS_RECOVERY_DIR = "data"
 #: the next crawl on its host, after this long for a crawl on another host.
 FINNEWS_LEASE_SECONDS = 120.0
 #: Template drift (crawler.reports): a field whose share of a portal's articles falls by this much (0.3: from
-#: 95 % to 65 % or less) against the median of the portal's previous runs is a warning (exit status 6) ...
+#: 95 % to 65 % or less) against the median of the portal's previous runs is a warning (exit status 7) ...
 FINNEWS_DRIFT_DROP = 0.3
 #: ... judged only where this run and those runs read at least this many articles of the portal.
 FINNEWS_DRIFT_MIN_ARTICLES = 10

@@ -42,7 +42,7 @@ class StoragePipeline:
     written on spider close, which Scrapy also reaches on SIGINT/SIGTERM. Each crawl is recorded
     in `crawl_runs` with its closing stats; runs of this host whose process died are closed first.
     One crawl of a portal at a time: the crawl takes its portals' leases (`crawler.leases`) before it
-    starts, or does not start (`PortalsBusy`, exit status 5); a shared crawl (FINNEWS_REDIS_URL) takes none.
+    starts, or does not start (`PortalsBusy`, exit status 6); a shared crawl (FINNEWS_REDIS_URL) takes none.
 
     No silent loss: a batch the database refuses (after `retry_seconds` of retries where the failure
     is transient) goes, with every later row, to a recovery file in `recovery_dir`; the crawl stops

@@ -1,5 +1,5 @@
 """One crawl of a portal into a database at a time (`crawler.leases`): the leases on each database, and
-real crawls: a second crawl of the same portals is refused (exit status 5, one line naming the first),
+real crawls: a second crawl of the same portals is refused (exit status 6, one line naming the first),
 and after kill -9 of the first, the next crawl takes its portals over and stores every story once."""
 
 from __future__ import annotations

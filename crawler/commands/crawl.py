@@ -1,6 +1,6 @@
 """`scrapy crawl`, with the exit statuses of `crawler.exitcodes`: 0 done, 1 could not start (one ERROR
-line, no traceback), 3 storage failed (a recovery file was written), 4 nothing crawled, 5 already running,
-6 warnings in the crawl's report."""
+line, no traceback), 3 storage failed (a recovery file was written), 4 nothing crawled, 6 already running,
+7 warnings in the crawl's report."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ class Command(crawl.Command):
         return (
             "Run a spider of the current project, by name. Exit status: 0 done, 1 could not start, "
             "2 bad usage, 3 storage failed (the rows not stored are in a recovery file), 4 nothing crawled, "
-            "5 already running (another crawl into the database holds one of the portals), "
-            "6 warnings (a portal yielded nothing, or a field's coverage dropped: template drift)."
+            "6 already running (another crawl into the database holds one of the portals), "
+            "7 warnings (a portal yielded nothing, or a field's coverage dropped: template drift)."
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
