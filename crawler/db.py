@@ -156,8 +156,22 @@ def _revision_after_migrations(engine: Engine) -> str | None:
             _release_named_lock(connection, "schema")
 
 
-def upgrade(engine: Engine, revision: str = "head", lock_seconds: float = SCHEMA_LOCK_SECONDS) -> None:
-    """Apply the schema migrations up to `revision` (the first one creates the schema).
+def pending_migrations(engine: Engine, revision: str = "head") -> int:
+    """How many migrations `upgrade(engine, revision)` would apply."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    return sum(1 for _ in script.iterate_revisions(revision, schema_revision(engine) or "base"))
+
+
+def upgrade(
+    engine: Engine,
+    revision: str = "head",
+    lock_seconds: float = SCHEMA_LOCK_SECONDS,
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """Apply the schema migrations up to `revision` (the first one creates the schema), calling
+    `on_step(revision)` after each one.
 
     Raises `LockTimeout` if another process's migration holds the schema lock for `lock_seconds` (MySQL).
     """
@@ -169,6 +183,7 @@ def upgrade(engine: Engine, revision: str = "head", lock_seconds: float = SCHEMA
             with connection.begin():  # committed before the lock is released: the next holder sees the new revision
                 _lock_schema(connection, lock_seconds)  # crawls starting at once on a new database: one creates it
                 config.attributes["connection"] = connection
+                config.attributes["on_step"] = on_step
                 command.upgrade(config, revision)
         finally:
             _release_named_lock(connection, "schema")

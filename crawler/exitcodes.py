@@ -8,6 +8,8 @@
 | 3 | storage failed: the crawl stopped, the rows not stored are in a recovery file (`finnews db import FILE`) |
 | 4 | nothing crawled: no article page was fetched (nor answered 304 Not Modified, nor listed as stored already) and nothing stored (a portal that answers nothing, a wrong URL) |
 | 5 | blocked: a portal answered challenge or rate-limit pages (`finnews/blocked`); none was stored, what else was fetched is stored |
+| 6 | already running: another crawl into the same database holds one of the portals (`crawler.leases`); nothing was fetched |
+| 7 | warnings: the crawl ran, but its report warns of a portal that yielded nothing or of a field whose coverage dropped against the portal's previous runs (template drift: `crawler.reports`) |
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class ExitCode(IntEnum):
     STORAGE_FAILED = 3
     NOTHING_CRAWLED = 4
     BLOCKED = 5
+    ALREADY_RUNNING = 6
+    WARNINGS = 7
 
 
 #: The finish reason of a crawl stopped because the database refused its rows.
@@ -34,6 +38,10 @@ STORAGE_FAILED_REASON = "storage_failed"
 RECOVERY_FILE_STAT = "finnews/recovery_file"
 #: The stat counting challenge and rate-limit pages (`crawler.blocking`).
 BLOCKED_STAT = "finnews/blocked"
+#: The stat holding the id of the crawl's run in `crawl_runs`.
+RUN_STAT = "finnews/run"
+#: The stat counting the warnings of the crawl's report (`crawler.monitoring`).
+WARNINGS_STAT = "finnews/warnings"
 
 
 def exit_code(stats: Mapping[str, Any]) -> ExitCode:
@@ -53,6 +61,8 @@ def exit_code(stats: Mapping[str, Any]) -> ExitCode:
     'STORAGE_FAILED'
     >>> exit_code({"finish_reason": "finished", "finnews/stored": 3, BLOCKED_STAT: 2}).name
     'BLOCKED'
+    >>> exit_code({"finish_reason": "finished", "finnews/stored": 3, WARNINGS_STAT: 1}).name
+    'WARNINGS'
     """
     if stats.get(RECOVERY_FILE_STAT) or stats.get("finish_reason") == STORAGE_FAILED_REASON:
         return ExitCode.STORAGE_FAILED
@@ -62,4 +72,6 @@ def exit_code(stats: Mapping[str, Any]) -> ExitCode:
         stats.get(name) for name in ("finnews/pages/article", "finnews/stored", "finnews/not_modified", SKIP_KNOWN)
     ):
         return ExitCode.NOTHING_CRAWLED
+    if stats.get(WARNINGS_STAT):
+        return ExitCode.WARNINGS
     return ExitCode.DONE

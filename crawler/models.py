@@ -163,6 +163,21 @@ class CrawlRun(Base):
     finished_at: Mapped[datetime | None]
     finish_reason: Mapped[str | None] = mapped_column(String(100))
     stats: Mapped[dict[str, Any] | None]
+    #: Per portal: pages, articles, reprints, errors, blocks, field coverage; and the warnings (crawler.reports).
+    report: Mapped[dict[str, Any] | None]
+
+
+class CrawlLease(Base):
+    """A portal being crawled into this database, and by whom (`crawler.leases`): one run at a time."""
+
+    __tablename__ = "crawl_leases"
+
+    portal: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))  # a token of the holding crawl, new each run
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    acquired_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # pushed forward while the holder lives
 
 
 # LONGBLOB on MySQL/MariaDB: a plain BLOB holds 64 KB, less than many compressed pages.

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Session
 
+from crawler import reports
 from crawler.models import ArticleRow, ArticleVersion, CrawlRun, ReprintRow, ViewSnapshot, story_copies
 from crawler.normalize.outlets import canonical_source
 
@@ -334,7 +335,8 @@ def summary(engine: Engine) -> dict[str, Any]:
 
 def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
     """What `finnews stats` shows: articles per site / source / day, reprints, views, last crawl runs (with
-    the article pages each skipped as stored already and fetched again for a read-count refresh)."""
+    the article pages each skipped as stored already and fetched again for a read-count refresh), and each
+    portal's line of its last crawl's report (`crawler.reports.latest`)."""
     day = func.substr(func.cast(ArticleRow.published_at, String), 1, 10)
     with Session(engine) as session:
 
@@ -351,6 +353,7 @@ def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
             "per_source": counts(ArticleRow.source),
             "per_day": counts(day, order_by_count=False),
             "reprinted_most": [(story["title"], story["copies"]) for story in reprinted_stories(engine, limit=5)],
+            "portals": reports.latest(engine),
             "runs": [
                 {
                     "id": run.id,
@@ -363,6 +366,7 @@ def statistics(engine: Engine, top: int = 20) -> dict[str, Any]:
                     "blocked": (run.stats or {}).get("finnews/blocked", 0),  # challenge/rate-limit pages
                     "skipped_known": (run.stats or {}).get("finnews/skipped_known", 0),
                     "refreshed": (run.stats or {}).get("finnews/refreshed", 0),
+                    "warnings": len((run.report or {}).get("warnings", [])),
                 }
                 for run in runs
             ],

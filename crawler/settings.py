@@ -34,6 +34,15 @@ FINNEWS_RECOVERY_DIR = "data"
 FINNEWS_WATCH_FILE = "data/watch-alerts.jsonl"
 #: URL each watch alert is also POSTed to as JSON (empty: none).
 FINNEWS_WATCH_WEBHOOK = os.environ.get("FINNEWS_WATCH_WEBHOOK", "")
+#: Seconds a crawl's lease on its portals (one crawl of a portal into a database at a time, crawler.leases)
+#: stands without renewal; renewed every quarter of it. A crawl killed outright frees its portals at once for
+#: the next crawl on its host, after this long for a crawl on another host.
+FINNEWS_LEASE_SECONDS = 120.0
+#: Template drift (crawler.reports): a field whose share of a portal's articles falls by this much (0.3: from
+#: 95 % to 65 % or less) against the median of the portal's previous runs is a warning (exit status 7) ...
+FINNEWS_DRIFT_DROP = 0.3
+#: ... judged only where this run and those runs read at least this many articles of the portal.
+FINNEWS_DRIFT_MIN_ARTICLES = 10
 # Pages kept (crawler.pagestore): all, off, or N (days; older pages are deleted when a crawl opens).
 FINNEWS_KEEP_PAGES = os.environ.get("FINNEWS_KEEP_PAGES", "all")
 #: Share of the smaller body's 4-character shingles the other must contain for one story (containment).
@@ -104,6 +113,8 @@ CONCURRENT_ITEMS = 1
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# Every LOGSTATS_INTERVAL seconds (60; 0: never) a progress line: pages/min, articles/min, reprints, queue.
+EXTENSIONS = {"scrapy.extensions.logstats.LogStats": None, "crawler.logstats.ProgressLog": 0}
 
 # --- staying on the portal (crawler.scope) ----------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
@@ -120,6 +131,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.OfflineCookiesMiddleware": 700,
     # Last before the download: a shared crawl's per-portal delay (only requests that will be fetched wait).
     "crawler.distributed.SharedPortalDelayMiddleware": 950,
+    # Next to the download: every answer and failure of each attempt, per portal (the crawl's report).
+    "crawler.monitoring.PortalMonitor": 960,
 }
 # Only http(s) is ever fetched: no local files (file:), no data:, ftp: or s3: URLs, whatever a page says.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}

@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import DropItem
 
 from crawler.items import Article
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import Page, PendingArticles
 from crawler.reprints.matching import Matching
 from crawler.writer import article_row, reprint_of
-from pipelines.storage import StoragePipeline
+from pipelines.storage import Reprint, StoragePipeline
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -82,7 +81,7 @@ class DedupePipeline:
         url = canonical.page.url
         await self._record(article, url, similarity)
         self.stats.inc_value("finnews/dropped/reprint")
-        raise DropItem(f"reprint of {url} (similarity {similarity:.2f}): {article.url}")
+        raise Reprint(f"reprint of {url} (similarity {similarity:.2f}): {article.url}")
 
     async def _record(self, article: Article, canonical_url: str, similarity: float) -> None:
         assert self.storage is not None and article.crawled_at is not None

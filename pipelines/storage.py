@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 
 from crawler import db, watch
 from crawler.changes import Removal
-from crawler.exitcodes import RECOVERY_FILE_STAT, STORAGE_FAILED_REASON
+from crawler.exitcodes import RECOVERY_FILE_STAT, RUN_STAT, STORAGE_FAILED_REASON
 from crawler.items import Article, Gone
+from crawler.leases import Leases, PortalsBusy
 from crawler.models import SHANGHAI
 from crawler.recovery import RecoveryFile, recovery_path
 from crawler.reprints.matching import Matching
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+class Reprint(DropItem):
+    """A copy of a story already seen: dropped here, recorded as a reprint of the story."""
+
+
 class StoragePipeline:
     """Stores each article; an item leaves this pipeline only once its transaction has committed.
 
@@ -37,6 +42,8 @@ class StoragePipeline:
     loop never waits on the database and batches grow with the crawl's rate. Everything queued is
     written on spider close, which Scrapy also reaches on SIGINT/SIGTERM. Each crawl is recorded
     in `crawl_runs` with its closing stats; runs of this host whose process died are closed first.
+    One crawl of a portal at a time: the crawl takes its portals' leases (`crawler.leases`) before it
+    starts, or does not start (`PortalsBusy`, exit status 6); a shared crawl (FINNEWS_REDIS_URL) takes none.
 
     No silent loss: a batch the database refuses (after `retry_seconds` of retries where the failure
     is transient) goes, with every later row, to a recovery file in `recovery_dir`; the crawl stops
@@ -70,6 +77,7 @@ class StoragePipeline:
         self.writer: ArticleWriter | None = None
         self.recovery: RecoveryFile | None = None
         self.run_id: int | None = None
+        self.leases: Leases | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -91,7 +99,24 @@ class StoragePipeline:
         except Exception as exc:
             logger.error("cannot store articles in %s: %s", pipeline.db_url, str(exc).splitlines()[0])
             raise SystemExit(1) from None
+        if not settings.get("FINNEWS_REDIS_URL"):  # the processes of a shared crawl crawl the same portals
+            portals = [profile.name for profile in getattr(crawler.spider, "profiles", ())]
+            pipeline.take_leases(Leases(pipeline.engine, portals, settings.getfloat("FINNEWS_LEASE_SECONDS")))
         return pipeline
+
+    def take_leases(self, leases: Leases) -> None:
+        """Take the crawl's leases on its portals; `PortalsBusy` (another crawl runs on them) stops the crawl
+        before it starts. A database that refuses them (read-only, full) lets the crawl go on: the writer
+        meets the same failure, and its rows go to a recovery file."""
+        try:
+            leases.acquire()
+        except PortalsBusy:
+            raise
+        except Exception as exc:
+            logger.error("could not take the crawl's leases (%s): crawling without them", describe(exc))
+            return
+        leases.keep()
+        self.leases = leases
 
     @property
     def busy_seconds(self) -> float:
@@ -105,6 +130,7 @@ class StoragePipeline:
         try:
             close_interrupted_runs(self.engine)
             self.run_id = start_run(self.engine, spider.name, getattr(spider, "site", None))
+            self.stats.set_value(RUN_STAT, self.run_id)
         except Exception as exc:  # the writer meets the same failure: retried, else a recovery file
             logger.error("could not record the crawl run: %s", describe(exc))
         self.recovery = RecoveryFile(recovery_path(self.recovery_dir, self.run_id, datetime.now(SHANGHAI)))
@@ -124,7 +150,7 @@ class StoragePipeline:
         canonical = await self.submit(article_row(article))
         if canonical is not None:  # a copy of a stored story: the writer recorded it as a reprint
             self.stats.inc_value("finnews/dropped/reprint")
-            raise DropItem(f"reprint of {canonical} (found in the database): {article.url}")
+            raise Reprint(f"reprint of {canonical} (found in the database): {article.url}")
         self.stats.inc_value("finnews/stored")
         return item
 
@@ -164,6 +190,11 @@ class StoragePipeline:
                 finish_run(self.engine, self.run_id, reason, self.stats.get_stats())
             except Exception as exc:
                 logger.error("could not close crawl run %s (%s): the next crawl closes it", self.run_id, describe(exc))
+        if self.leases is not None:
+            try:
+                self.leases.release()
+            except Exception as exc:
+                logger.error("could not release the crawl's leases (%s): they expire", describe(exc))
         self.engine.dispose()
 
     def _alert(self) -> None:

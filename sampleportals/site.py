@@ -59,6 +59,9 @@ class Site:
     spec: PortalSpec
     robots_disallow: tuple[str, ...] = ("/private/",)
     static_prefixes: tuple[str, ...] = ("/uploads/", "/templets/", "/statics/", "/static/", "/uploadfile/")
+    #: Whether article pages print their 来源. False imitates a portal whose new template lost the field
+    #: (template drift: the crawl's report warns of it); the truth still names the source.
+    shows_source: bool = True
 
     def __init__(self, book: StoryBook, faults: FaultPlan, oversize_bytes: int = 12 * 1024 * 1024) -> None:
         """Serve the portal's share of `book`, misbehaving as `faults` says."""
@@ -193,6 +196,8 @@ class Site:
         if local is None or self.article_path(self.index.slot(local)) != path:
             return self.not_found()
         copy = self.book.copy(self.spec.name, local)
+        if not self.shows_source:
+            copy = copy._replace(shown_source=None)
         if self.faults.wrong_charset(aid):
             return self.html_page(self.render_article(copy, "utf-8"), codec="gb18030", charset="utf-8", faultable=True)
         return self.html_page(self.render_article(copy, self.spec.charset), faultable=True)

@@ -27,6 +27,8 @@ LAYERS: list[tuple[str, ...]] = [
         "crawler.queries",
         "crawler.recovery",
         "crawler.runs",
+        "crawler.leases",
+        "crawler.reports",
         "crawler.pagestore",
         "crawler.reextract",
         "crawler.changes",

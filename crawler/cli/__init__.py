@@ -112,7 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--webhook", help="alerts: also POST each alert as JSON to this URL")
     db_option(watch)
 
-    stats = add("stats", cmd_stats, "Articles per site / source / day, reprints, views, last crawl runs.")
+    stats = add(
+        "stats", cmd_stats,
+        "Articles per site / source / day, reprints, views, each portal's last crawl report, last crawl runs.",
+    )  # fmt: skip
     db_option(stats)
     stats.add_argument("--top", type=parse_count, default=20, help="rows per section")
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format")

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from tqdm import tqdm
 
 from crawler import db, settings
+from crawler.cli.progress import progress_bar
 from crawler.models import PageRow
 from crawler.pagestore import ARTICLE, PAGE, load_page
 from crawler.reextract import Summary, reextract
@@ -41,7 +41,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     engine = db.make_engine(args.db, create=False)
     with engine.connect() as connection:
         total = connection.scalar(select(func.count()).where(PageRow.kind.in_((ARTICLE, PAGE))))
-    with tqdm(total=total, unit="page", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+    with progress_bar("pages", total) as bar:
         summary = reextract(
             engine, settings.FINNEWS_PROFILE_DIRS, site=args.site, since=args.since, dry_run=args.dry_run,
             progress=bar.update,

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tqdm import tqdm
 
 from crawler import changes, db, pagestore, queries, settings
 from crawler.cli.errors import InputError
 from crawler.cli.output import replacing, write_csv, write_jsonl, write_table
+from crawler.cli.progress import progress_bar
 from crawler.models import SHANGHAI
 from crawler.recovery import import_recovery
+from crawler.reports import COVERED
 from crawler.reprints.matching import Matching
 
 
@@ -62,12 +63,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output in (None, "-"):
         count = write_jsonl(records, sys.stdout.buffer)
     else:
-        if sys.stderr.isatty():  # a progress bar, where someone watches
-            total = queries.count_articles(engine, filters)
-            total = total if args.limit is None else min(total, args.limit)
-            records = tqdm(records, total=total, unit=" articles", file=sys.stderr)
-        with replacing(Path(args.output)) as out:
-            count = write_jsonl(records, out)
+        total = lambda: min(queries.count_articles(engine, filters), args.limit or sys.maxsize)  # noqa: E731
+        with progress_bar("articles", total, records) as bar, replacing(Path(args.output)) as out:
+            count = write_jsonl(bar, out)
     if args.new:
         sys.stdout.flush()
         with engine.begin() as connection:
@@ -110,24 +108,49 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for title, rows, columns in sections:
         print(f"\n{title}")
         write_table([dict(zip(columns, row, strict=True)) for row in rows], columns, sys.stdout)
+    print("\nportals, as their last crawl found them (coverage: share of the articles read with the field)")
+    write_table([portal_line(line) for line in stats["portals"]], PORTAL_COLUMNS, sys.stdout)
+    for line in stats["portals"]:
+        for warning in line["warnings"]:
+            print(f"warning (run {line['run']}): {warning}")
     print("\nlast crawl runs")
-    write_table(
-        stats["runs"],
-        (
-            "id",
-            "sites",
-            "started_at",
-            "finished_at",
-            "finish_reason",
-            "stored",
-            "reprints",
-            "skipped_known",
-            "refreshed",
-            "blocked",
-        ),
-        sys.stdout,
-    )
+    runs = [dict(run, sites=shortened(run["sites"])) for run in stats["runs"]]
+    write_table(runs, RUN_COLUMNS, sys.stdout)
     return 0
+
+
+PORTAL_COLUMNS = ("portal", "run", "pages", "articles", "reprints", "errors", "blocks", *COVERED, "warnings")
+RUN_COLUMNS = (
+    "id",
+    "sites",
+    "started_at",
+    "finished_at",
+    "finish_reason",
+    "stored",
+    "reprints",
+    "skipped_known",
+    "refreshed",
+    "blocked",
+    "warnings",
+)
+
+
+def portal_line(line: dict[str, Any]) -> dict[str, Any]:
+    """A portal's report line for the table: coverage in per cent, the number of warnings."""
+    shares = {name: "-" if line[name] is None else f"{line[name]:.0%}" for name in COVERED}
+    return line | shares | {"warnings": len(line["warnings"])}
+
+
+def shortened(sites: str | None, most: int = 3) -> str | None:
+    """A run's portals, the first `most` of them named.
+
+    >>> shortened("a,b,c,d,e"), shortened("a,b")
+    ('a,b,c +2', 'a,b')
+    """
+    if sites is None:
+        return None
+    names = sites.split(",")
+    return ",".join(names[:most]) + (f" +{len(names) - most}" if len(names) > most else "")
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -137,7 +160,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     create = args.action == "upgrade" and revision == "head"  # a new database: created, at head
     engine = db.make_engine(args.db, create=create, check=False)
     if args.action == "upgrade":
-        db.upgrade(engine, revision)
+        with progress_bar("migrations", lambda: db.pending_migrations(engine, revision)) as bar:
+            db.upgrade(engine, revision, on_step=lambda step: bar.update())
     print(f"schema revision: {db.schema_revision(engine)} (this finnews: {db.head_revision()})")
     return 0
 

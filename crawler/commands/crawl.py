@@ -1,6 +1,6 @@
 """`scrapy crawl`, with the exit statuses of `crawler.exitcodes`: 0 done, 1 could not start (one ERROR
 line, no traceback), 3 storage failed (a recovery file was written), 4 nothing crawled, 5 blocked (a portal
-answered challenge or rate-limit pages)."""
+answered challenge or rate-limit pages), 6 already running, 7 warnings in the crawl's report."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.exitcodes import ExitCode, exit_code
+from crawler.leases import PortalsBusy
 
 if TYPE_CHECKING:
     import argparse
@@ -28,7 +29,9 @@ class Command(crawl.Command):
         return (
             "Run a spider of the current project, by name. Exit status: 0 done, 1 could not start, "
             "2 bad usage, 3 storage failed (the rows not stored are in a recovery file), 4 nothing crawled, "
-            "5 blocked (a portal answered challenge or rate-limit pages: finnews/blocked)."
+            "5 blocked (a portal answered challenge or rate-limit pages: finnews/blocked), "
+            "6 already running (another crawl into the database holds one of the portals), "
+            "7 warnings (a portal yielded nothing, or a field's coverage dropped: template drift)."
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -36,6 +39,7 @@ class Command(crawl.Command):
             raise UsageError("give one spider: scrapy crawl portal -a site=NAME" if args else "")
         assert self.crawler_process is not None
         self.start_error: str | None = None
+        self.start_status = ExitCode.CANNOT_START
         try:
             crawler = self._create_crawler(args[0])
         except KeyError as exc:  # the spider loader's "Spider not found: NAME"
@@ -47,7 +51,9 @@ class Command(crawl.Command):
         self.exitcode = int(self.outcome(crawler))
 
     def outcome(self, crawler: Crawler) -> ExitCode:
-        if self.start_error is not None or crawler.stats is None or crawler.spider is None:
+        if self.start_error is not None:
+            return self.start_status
+        if crawler.stats is None or crawler.spider is None:
             return ExitCode.CANNOT_START
         if self.crawler_process is not None and self.crawler_process.bootstrap_failed:
             return ExitCode.CANNOT_START
@@ -56,6 +62,8 @@ class Command(crawl.Command):
     def _cannot_start(self, error: BaseException | str) -> None:
         """One ERROR line for a crawl that failed to start or crashed (the traceback at DEBUG level)."""
         self.start_error = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if isinstance(error, PortalsBusy):
+            self.start_status = ExitCode.ALREADY_RUNNING
         logger.error("cannot crawl: %s", self.start_error)
         if isinstance(error, BaseException):
             logger.debug("cannot crawl", exc_info=error)

@@ -6,6 +6,7 @@ scrapy crawl portal -a start_url=http://host/     # a portal without a profile (
 scrapy crawl portal -a site=dede -a start_url=http://127.0.0.1:9000/   # a profile at another address
 scrapy crawl portal -a site=dede,txjr -a start_url=http://h1/,http://h2/   # one start URL per profile
 scrapy crawl portal -a start_url=http://www.x.cn/ -a allow=img.x-cdn.cn    # hosts the portal may also use
+scrapy crawl portal -a portals=my-portals.txt    # the user's portal list (crawler/profiles/portal_list.py)
 scrapy crawl portal -a site=dede -a full=1        # fetch everything again (default: only what changed)
 scrapy crawl portal -a site=dede -a since=3d      # only articles listed as published since (or 2024-09-01)
 
@@ -59,6 +60,7 @@ from crawler.models import SHANGHAI
 from crawler.pagekeeping import CONDITIONAL, KEEP, NotModified
 from crawler.pagestore import ARTICLE as KEEP_ARTICLE
 from crawler.pagestore import COUNTER, PAGE
+from crawler.profiles import portal_list
 from crawler.runs import this_process
 from crawler.scope import Scope
 from crawler.spiders.discovery import Discovery
@@ -79,15 +81,20 @@ class PortalSpider(Discovery, Spider):
         allow: str | None = None,
         full: str | None = None,
         since: str | None = None,
+        portals: str | None = None,
         profile_dirs: profiles.ProfileDirs = None,
         refresh_after: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if not site and not start_url:
-            raise ValueError("give -a site=NAME (or all) and/or -a start_url=URL[,URL...]")
-        self.site = site
-        self.profiles = _profiles(site, start_url, profile_dirs)
+        if not site and not start_url and not portals:
+            raise ValueError("give -a site=NAME (or all) and/or -a start_url=URL[,URL...], or -a portals=FILE")
+        self.profiles = _profiles(site, start_url, profile_dirs) if site or start_url else []
+        self.bad_lines: list[portal_list.BadLine] = []
+        if portals:
+            listed, self.bad_lines = portal_list.read(portals, profile_dirs, taken={p.name for p in self.profiles})
+            self.profiles += listed
+        self.site = site or (",".join(p.name for p in self.profiles) if portals else None)
         allowed = [host.strip() for host in (allow or "").split(",")]
         self.scopes = {p.name: Scope.of([*p.start_urls, *p.allow, *allowed]) for p in self.profiles}
         self.crawl_scope = Scope(frozenset(), frozenset())
@@ -124,6 +131,8 @@ class PortalSpider(Discovery, Spider):
         self.plan = await maybe_deferred_to_future(deferToThread(self._read_plan))
         self.crawler.stats.set_value(incremental.PORTALS_STAT, ",".join(p.name for p in self.profiles))
         self._incomplete(*(p.name for p in self.profiles if self.plan.since))  # a cut-off: no complete crawl
+        if self.bad_lines:
+            self.crawler.stats.set_value("finnews/portal_list/bad_lines", len(self.bad_lines))
         for profile in self.profiles:
             for url in profile.start_urls:
                 yield Request(
@@ -227,6 +236,7 @@ class PortalSpider(Discovery, Spider):
         decision = self.plan.decide(profile.name, url, listing_date)
         if decision in (incremental.SKIP_KNOWN, incremental.SKIP_OLD):
             self.crawler.stats.inc_value(decision)
+            self.crawler.stats.inc_value(f"{decision}/{profile.name}")  # the portal's report counts them
             return
         meta: dict[str, Any] = {PORTAL: profile.name, KEEP: KEEP_ARTICLE if known else PAGE}
         if decision == incremental.REFRESH:  # fetched whole: its read count may change where the page does not
