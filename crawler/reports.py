@@ -153,8 +153,8 @@ def latest(engine: Engine, runs: int = 50) -> list[dict[str, Any]]:
                     counts = PortalCounts.from_json(data)
                     lines[portal] = {
                         "portal": portal, "run": run_id, "started_at": started_at, "pages": counts.pages,
-                        "articles": counts.articles, "reprints": counts.reprints, "errors": counts.errors,
-                        "blocks": counts.blocks, **{name: _share(counts.coverage(name)) for name in COVERED},
+                        "articles": counts.articles, "reprints": counts.reprints, "known": counts.known,
+                        "errors": counts.errors, "blocks": counts.blocks, **{name: _share(counts.coverage(name)) for name in COVERED},
                         "warnings": list(data.get("warnings", [])),
                     }  # fmt: skip
     return [lines[portal] for portal in sorted(lines)]

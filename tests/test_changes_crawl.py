@@ -71,9 +71,9 @@ def test_a_recrawl_keeps_edits_and_marks_take_downs(portal: tuple[str, dict[str,
     base, state = portal
     db_url = f"sqlite:///{tmp_path}/finnews.db"
 
-    def crawl() -> None:
+    def crawl(*more: str) -> None:
         subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"start_url={base}", *loopback_arguments(),
+            [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"start_url={base}", *loopback_arguments(), *more,
              "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING"],
             cwd=PROJECT, check=True, timeout=300,
         )  # fmt: skip
@@ -92,7 +92,9 @@ def test_a_recrawl_keeps_edits_and_marks_take_downs(portal: tuple[str, dict[str,
     )
     state["pages"]["/a/20240903/2.html"] = (404, "<html><title>404 Not Found</title></html>")
     state["pages"]["/a/20240903/3.html"] = (200, GONE_PAGE)
-    crawl()
+    crawl()  # incremental: stored pages are not fetched again, so nothing is seen changed
+    assert export_new() == {}
+    crawl("-a", "full=1")  # a full re-crawl (or a read-count refresh, page by page) reads them again
     second = export_new()
     assert set(second) == {edited, dead, soft}  # each changed
     assert second[edited]["title"] == "央行开展1000亿元逆回购操作(更新)" and second[edited]["edited_at"] is not None
@@ -108,5 +110,5 @@ def test_a_recrawl_keeps_edits_and_marks_take_downs(portal: tuple[str, dict[str,
     table = finnews("query", "--db", db_url).stdout.splitlines()
     states = sorted(line.split()[-2] for line in table[2:] if "removed" in line or "edited" in line)
     assert states == ["edited", "removed", "removed"]
-    crawl()  # nothing changed since
+    crawl("-a", "full=1")  # nothing changed since
     assert export_new() == {}

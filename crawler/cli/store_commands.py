@@ -119,7 +119,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-PORTAL_COLUMNS = ("portal", "run", "pages", "articles", "reprints", "errors", "blocks", *COVERED, "warnings")
+PORTAL_COLUMNS = ("portal", "run", "pages", "articles", "reprints", "known", "errors", "blocks", *COVERED, "warnings")
 RUN_COLUMNS = (
     "id",
     "sites",
