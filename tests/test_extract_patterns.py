@@ -74,6 +74,18 @@ from crawler.normalize import patterns as normalize_patterns
         (patterns.YEARLESS_DATE_TEXT, "09-03 11:54", True),
         (patterns.YEARLESS_DATE_TEXT, "9月3日，央行开展逆回购", False),
         (patterns.YEARLESS_DATE_TEXT, "2024-09-03 11:54", False),
+        (patterns.SHORT_YEAR_DATE_TEXT, "发布时间：18-03-08 23:16", True),
+        (patterns.SHORT_YEAR_DATE_TEXT, "19/09/26 10:09:11", True),
+        (patterns.SHORT_YEAR_DATE_TEXT, "18-03-0823:16", True),  # <span>18-03-08</span><span>23:16</span>
+        (patterns.SHORT_YEAR_DATE_TEXT, "18-03-08", False),  # no time: a code, a score, a version
+        (patterns.SHORT_YEAR_DATE_TEXT, "09-03 11:54", False),
+        (patterns.SHORT_YEAR_DATE_TEXT, "2018-03-08 23:16", False),
+        (patterns.SHORT_YEAR_DATE_TEXT, "电话010-65-12 34:56", False),
+        (patterns.LABELLED_DATE, "发布日期：2019-03-06 责任编辑：张三", True),
+        (patterns.LABELLED_DATE, "发表于 2021-03-04", True),
+        (patterns.LABELLED_DATE, "时间：2024年9月3日 11:54", True),
+        (patterns.LABELLED_DATE, "本站于2024年9月3日全新改版", False),
+        (patterns.LABELLED_DATE, "2024-09-03", False),
         (patterns.BYLINE_LINE, "潮头新闻记者 | 宋立凯", True),
         (patterns.BYLINE_LINE, "本报记者  陆 洋", True),
         (patterns.BYLINE_LINE, "（责任编辑：杨 帆、吕欣）", True),

@@ -25,6 +25,9 @@ DATE_TEXT = re.compile(
     r"(?:\s*日)?(?:(?:\s*|T)[0-9０-９]{1,2}\s*[:：时]\s*[0-9０-９]{1,2}(?:\s*[:：分]\s*[0-9０-９]{1,2})?"
     r"(?:Z|[+-]\d\d:?\d\d)?)?"
 )
+# A date under its label, in a meta line after an article's text: "发布日期：2019-03-06", "时间：2024-09-03 11:54",
+# "发表于 2021-03-04", "更新于2024年9月3日". Not a date in a sentence ("于2024年9月3日召开"), a bare date (a list's).
+LABELLED_DATE = re.compile(rf"(?:日期|时间|发布于|发表于|更新于)\s*[:：]?\s*{DATE_TEXT.pattern}")
 # A year standing alone before its month and day (the date split over <span>s): "2024  09-03", "202409/04".
 SPLIT_YEAR = re.compile(r"^([12][0-9]{3})\s*([0-9]{1,2})\s*([-/.])")
 
@@ -35,8 +38,17 @@ YEARLESS_DATE_TEXT = re.compile(
     r"(?<![0-9０-９年/.-])[0-9０-９]{1,2}\s*(?:月\s*[0-9０-９]{1,2}\s*日|[-/][0-9０-９]{1,2})\s*[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}"
 )
 
+# A date with a two-digit year and its time of day, in a meta line: "18-03-08 23:16", "19/09/26 10:09:11", and run
+# together from two elements "18-03-0823:16" (`meta` writes the century: 20YY). Not "3-1" (a score), "10-08 12:00" (a year-less date:
+# `YEARLESS_DATE_TEXT`), "2018-03-08" (`DATE_TEXT`), a date without its time.
+SHORT_YEAR_DATE_TEXT = re.compile(
+    r"(?<![0-9０-９/.-])([0-9]{2})([-/.])([01]?[0-9])\2([0-3]?[0-9])\s*([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)(?![0-9])"
+)
+
 # A time of day in a date's raw text: "11:54", "11时54分", "T11:54:03".
 CLOCK = re.compile(r"[0-9０-９]{1,2}\s*[:：时]\s*[0-9０-９]{1,2}")
+# The month and day of a year-less date: "10-08 12:00" -> (10, 8), "9月3日 11:54" -> (9, 3).
+MONTH_DAY = re.compile(r"([0-9]{1,2})\s*[-/月]\s*([0-9]{1,2})")
 # The day of a date: "2024-09-03", "2024年9月3日", "2024/09/03T..." -> (year, month, day)
 DAY = re.compile(r"([12][0-9]{3})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})")
 
@@ -96,10 +108,12 @@ BYLINE_LABEL = re.compile(rf"(?:{V.words(V.EDITOR_LABELS)}|作者)\s*[:：]")
 
 # The publication time in page metadata, for pages whose visible time is written by a script:
 # <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, <meta name="PubDate"
-# content="2024-09-03 16:20"> (government sites), <time itemprop="datePublished" datetime="...">.
+# content="2024-09-03 16:20"> and <meta name="firstpublishedtime" content="2007-08-20-23:59:59"> (government
+# sites), <time itemprop="datePublished" datetime="...">.
 DATE_META = (
     "//meta[@property='article:published_time' or @name='article:published_time'"
-    " or @property='og:release_date' or @name='PubDate' or @name='pubdate' or @name='publishdate']/@content",
+    " or @property='og:release_date' or @name='PubDate' or @name='pubdate' or @name='publishdate'"
+    " or @name='firstpublishedtime']/@content",
     "//@itemprop[. = 'datePublished']/../@*[name() = 'content' or name() = 'datetime']",
     "//time[contains(@class, 'published')]/@datetime",
 )
