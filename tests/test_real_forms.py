@@ -179,6 +179,30 @@ def test_the_headline_is_the_title_or_its_longer_tail_the_page_shows(title: str,
     assert found["title"] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        (
+            "<p>某某网9月3日讯（记者 张三 李四）央行今日开展逆回购操作。</p><p>市场流动性保持合理充裕。</p>",
+            ["张三", "李四"],
+        ),
+        ("<p>央行今日开展逆回购操作。</p><p>市场流动性保持合理充裕。（张三）</p>", ["张三"]),
+        ("<p>央行今日开展逆回购操作。</p><p>市场流动性保持合理充裕。(文/图 张三 李四)</p>", ["张三", "李四"]),
+        ("<p>央行今日开展逆回购操作。</p><p>市场流动性保持合理充裕。</p><p>采写：某某见习记者 张三</p>", ["张三"]),
+        # must not: an outlet, a photo credit or an end mark in brackets is no author
+        ("<p>央行今日开展逆回购操作。</p><p>市场流动性保持合理充裕。（某某社）</p>", []),
+        ("<p>央行今日开展逆回购操作。（张三摄）</p>", []),
+        ("<p>央行今日开展逆回购操作。（完）</p>", []),
+    ],
+)
+def test_a_byline_in_brackets_at_the_texts_start_or_end_names_the_authors(text: str, authors: list[str]) -> None:
+    html = f"<html><head><title>{HEADLINE}</title></head><body><h1>{HEADLINE}</h1><div>2024-09-03 11:54</div>"
+    found = extract_record(
+        f"{html}<div class='content'>{text}</div></body></html>".encode(), "http://x.cn/a/1.html", NOW
+    )
+    assert found["authors"] == authors
+
+
 def test_the_shown_date_outweighs_page_metadata_of_another_day_and_takes_its_time_on_the_same_day() -> None:
     other_day = article(f"<h1>{HEADLINE}</h1><div>2024-09-03</div>", "<meta name='pubdate' content='2024-09-01 08:05'>")
     same_day = article(

@@ -169,7 +169,8 @@ def _is_hidden(element: HtmlElement) -> bool:
 
 def body_bylines(lines: list[str]) -> tuple[list[str], str | None, str | None]:
     """The body lines without the byline lines at their top (two) or bottom (three), and the author and
-    editor those name: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "（责任编辑：杨帆）".
+    editor those name: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "（责任编辑：杨帆）"; without such a line
+    the author of a byline in brackets (`_bracketed_byline`).
 
     >>> body_bylines(["潮头新闻记者 | 宋立凯", "潮头新闻编辑 | 丁文娜", "今年上半年，……", "（责任编辑：吕欣）"])
     (['今年上半年，……'], '潮头新闻记者 | 宋立凯', '潮头新闻编辑 | 丁文娜')
@@ -186,7 +187,32 @@ def body_bylines(lines: list[str]) -> tuple[list[str], str | None, str | None]:
         if re.search(r"编辑|责编", line):
             editor = line if not re.search(r"记者|作者", line) else first_match(patterns.EDITOR_LABEL, line) or editor
         del kept[index]
+    if author is None:
+        author, kept = _bracketed_byline(kept)
     return kept, author, editor
+
+
+def _bracketed_byline(lines: list[str]) -> tuple[str | None, list[str]]:
+    """A byline in brackets: the reporter of a dateline opening the text ("……讯（记者 张三）……"), else the
+    names closing its last sentence ("……举行。（张三）", cut from the line); and the lines.
+
+    >>> _bracketed_byline(["新华社北京9月3日电（记者张三）央行今日……", "……"])
+    ('记者张三', ['新华社北京9月3日电（记者张三）央行今日……', '……'])
+    >>> _bracketed_byline(["央行今日……", "市场流动性保持合理充裕。（李四 王五）"])
+    ('李四 王五', ['央行今日……', '市场流动性保持合理充裕。'])
+    >>> _bracketed_byline(["央行今日……", "市场流动性保持合理充裕。（新华社）"])
+    (None, ['央行今日……', '市场流动性保持合理充裕。（新华社）'])
+    """
+    for line in lines[:2]:
+        if found := patterns.DATELINE_REPORTER.match(line):
+            return found[1], lines
+    if (
+        lines
+        and (found := patterns.CLOSING_BYLINE.search(lines[-1]))
+        and not patterns.CLOSING_NOT_NAME.search(found[1])
+    ):
+        return found[1], [*lines[:-1], lines[-1][: found.start(0) + 1]]
+    return None, lines
 
 
 def byline_after(body: Selector | None) -> str:

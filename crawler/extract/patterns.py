@@ -151,12 +151,34 @@ PROFILE_LINK = (
     " or contains(@href, 'space-uid-') or contains(@href, '/author/'))]"
 )
 
+# A byline line may open with the writing role's label: "采写：南都见习记者 林子沛", "撰文｜张三", "执笔：李四".
+_WRITING_LABEL = r"(?:(?:采写|撰文|执笔|文字)\s*[|｜:：]\s*)?"
+
 # A byline line at the top or bottom of the body: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "新财编辑：程雪",
-# "文/王磊", "作者：周亮". Not a sentence ("记者从有关部门获悉，……": punctuation), a long line or
+# "文/王磊", "作者：周亮", "采写：南都见习记者 林子沛". Not a sentence ("记者从有关部门获悉，……": punctuation), a long line or
 # "作者简介：张三 北京大学教授".
 BYLINE_LINE = re.compile(
-    r"^[(（【\[]?\s*[^\s，。,！？；:：|｜]{0,10}?(?:记者|编辑|责编|作者|文\s*[/|｜:：])(?!简介|单位)\s*[|｜:：/]?\s*"
+    rf"^[(（【\[]?\s*{_WRITING_LABEL}[^\s，。,！？；:：|｜]{{0,10}}?(?:记者|编辑|责编|作者|文\s*[/|｜:：])(?!简介|单位)\s*[|｜:：/]?\s*"
     r"[\u4e00-\u9fffA-Za-z·\s、|｜:：]{2,40}[)）】\]]?$"
+)
+
+# A dateline's reporter in brackets, at the start of an article's first lines: "长江网10月4日讯（记者陈智 整合）",
+# "新华社巴黎12月9日电（记者唐霁）", "新京报快讯（记者 裴剑飞）" -> the bracket's text. Not "（原标题：……）", a
+# bracket without 记者, one after a sentence ("……他说。（记者 张三）" is a closing byline).
+DATELINE_REPORTER = re.compile(
+    r"^[^（(。，,！？]{0,30}?(?:讯|电|消息)\s*[（(]\s*([^（()）]{0,8}?记者[^（()）]{1,30}?)\s*[）)]"
+)
+
+# A byline in brackets closing an article's last sentence: "……正式启动。（张巨峰）", "……需要。(文/图 刘玺东 易赛楠)",
+# "……合作。（记者 张三 李四）" -> the bracket's text. Not "（完）", "（待续）", "（原题为《……》）", "（资料来源：……）",
+# "（刘通摄）" (a photo credit), "（新华社）" (an outlet: `CLOSING_NOT_NAME`).
+CLOSING_BYLINE = re.compile(
+    r"[。！？!?”\"]\s*[（(]\s*((?:(?:文/图|图/文|文|记者|作者|通讯员)\s*[/／:：]?\s*)?"
+    r"[\u4e00-\u9fff]{2,4}(?:[\s、][\u4e00-\u9fff]{2,4}){0,3})\s*[）)]$"
+)
+# What closes a text in brackets but names no one: an end mark, a photo credit, an outlet or a unit ("新华社", "省发改局").
+CLOSING_NOT_NAME = re.compile(
+    r"^(?:全文完|未完|待续|未完待续|组图|图片|完)$|摄$|^\S{2,}(?:社|网|报|台|局|部|委|办|院|厅|中心)$"
 )
 
 # A link to a document: kept in the body though it is a link ("附件：年报.pdf").
