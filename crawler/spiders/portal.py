@@ -41,6 +41,7 @@ from crawler.extract.mainlist import MainList, main_list
 from crawler.extract.page import BAD_BYTES, REPAIRED, page_selector, read_article
 from crawler.extract.pagination import pagination
 from crawler.extract.urls import absolute_url, canonical_url
+from crawler.extract.urlshapes import UrlShapes
 from crawler.items import Article
 from crawler.middlewares import PORTAL, OffPortalRequest, refused
 from crawler.models import SHANGHAI
@@ -80,6 +81,8 @@ class PortalSpider(Spider):
         # URLs already requested: listings, nav bars and side lists repeat them dozens of times, and
         # each repeat costs ~0.5 ms in Scrapy's middlewares before its dupefilter drops it.
         self.requested = {canonical_url(url) for profile in self.profiles for url in profile.start_urls}
+        # Per portal: the article-URL shapes its listings' dated links show (`extract.urlshapes`).
+        self.url_shapes: dict[str, UrlShapes] = {profile.name: UrlShapes() for profile in self.profiles}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -125,9 +128,13 @@ class PortalSpider(Spider):
         selector = self._selector(response)
         links = site_links(selector, response.url, profile.host)
         main = main_list(links)
-        kind = page_kind(selector, main, listing_date)
+        if self.url_shapes[profile.name].matches(canonical_url(response.url)):
+            kind = ARTICLE  # the shape of the site's dated listing links: an article, whatever it shows
+            self.crawler.stats.inc_value("finnews/classified/by_url_shape")
+        else:
+            kind = page_kind(selector, main, listing_date)
+            logger.debug("%s is %s by its content", response.url, kind)
         self.crawler.stats.inc_value(f"finnews/classified/{kind}")
-        logger.debug("%s is %s by its content", response.url, kind)
         if kind == ARTICLE:
             yield from self._article(response, selector, profile, listing_date)
         else:
@@ -153,12 +160,18 @@ class PortalSpider(Spider):
         max_pages = self.settings.getint("FINNEWS_MAX_PAGINATION")
         pages = pagination(links, response.url, max_pages)
         paging = set(pages)
+        shapes = self.url_shapes[profile.name]
+        if profile.classify_by_content:
+            shapes.learn(url for url, date in main.dates.items() if date)
         for url, _ in links:
             if url in self.requested or url in paging or profile.is_denied(url) or is_document(url):
                 continue
             if url not in main.dates and not on_site(url, profile.host):  # another host of the domain: its
                 continue  # main-list articles are followed, not its nav bars
             if profile.is_article(url):
+                yield self._article_request(url, profile, main.dates.get(url))
+            elif shapes.matches(url):  # of the shape of the site's dated listing links, listed or not
+                self.crawler.stats.inc_value("finnews/links/by_url_shape")
                 yield self._article_request(url, profile, main.dates.get(url))
             elif url in main.dates and profile.classify_by_content:  # listed, at a URL of no known pattern
                 yield self._article_request(url, profile, main.dates[url], known=False)
