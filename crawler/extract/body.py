@@ -8,6 +8,7 @@ import re
 from collections.abc import Collection, Mapping
 from itertools import islice
 
+from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
@@ -45,8 +46,13 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
 
 def _ids_and_classes(sel: Selector) -> set[str]:
     """`#id` and `.class` of every element of the page."""
-    ids = {"#" + value for value in sel.root.xpath("//@id")}
-    return ids | {"." + name for value in sel.root.xpath("//@class") for name in value.split()}
+    ids = {"#" + value for value in _IDS(sel.root)}
+    return ids | {"." + name for value in _CLASSES(sel.root) for name in value.split()}
+
+
+# Every id and class of a page, as plain strings (a "smart" one builds its element's proxy: 3 times the cost).
+_IDS = etree.XPath("//@id", smart_strings=False)
+_CLASSES = etree.XPath("//@class", smart_strings=False)
 
 
 def _holds(container: Selector, element: Selector | None) -> bool:
@@ -63,9 +69,9 @@ def _densest_block(sel: Selector, whole: bool = False) -> Selector | None:
     stays whole when its text is spread over several blocks.
     """
     best, best_len, total = None, 0, 0
-    for parent in sel.root.xpath(".//p/.. | .//br/.. | .//div[not(*)]/.."):
-        own_text = "".join(parent.xpath("text()")).strip()
-        lines = parent.xpath("p | div[not(*)]")  # a text line: a <p>, or a <div> of text only
+    for parent in _LINE_HOLDERS(sel.root):
+        own_text = "".join(_OWN_TEXT(parent)).strip()
+        lines = _LINES(parent)  # a text line: a <p>, or a <div> of text only
         length = len(own_text) + sum(len(" ".join(string_value(p).split())) for p in lines)
         total += length
         if length > best_len and not in_furniture(parent):
@@ -73,6 +79,12 @@ def _densest_block(sel: Selector, whole: bool = False) -> Selector | None:
     if best is None or (whole and best_len < 0.8 * total):
         return None
     return Selector(root=best)
+
+
+# What `_densest_block` reads, compiled once: the holders of text lines, a holder's own text and its lines.
+_LINE_HOLDERS = etree.XPath(".//p/.. | .//br/.. | .//div[not(*)]/..")
+_OWN_TEXT = etree.XPath("text()", smart_strings=False)
+_LINES = etree.XPath("p | div[not(*)]")
 
 
 def body_text(body: Selector | None, headline: Selector | None, meta: Selector | None) -> tuple[list[str], list[str]]:

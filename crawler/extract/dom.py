@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from itertools import chain
 
+from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector, SelectorList
 
@@ -30,7 +31,10 @@ def text_of(sel: Selector | SelectorList[Selector]) -> str:
 
 def string_value(element: HtmlElement) -> str:
     """The string value of an element (all its text, as XPath's string())."""
-    return str(element.xpath("string()"))
+    return str(_STRING(element))
+
+
+_STRING = etree.XPath("string()")  # compiled once: `element.xpath(...)` compiles its expression at every call
 
 
 def spaced_text(sel: Selector | SelectorList[Selector]) -> str:

@@ -189,11 +189,9 @@ DOC_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.IGNORECAS
 CATEGORY_LABEL = ".//a[contains(@class, 'categ') or contains(@rel, 'category')]"
 
 # A breadcrumb written as links and "›"/"»"/">" separators without a class or label (Discuz "#pt"):
-# the separators' text nodes, whose parent (or grandparent) holds the links.
-CRUMB_SEPARATORS = (
-    "//text()[normalize-space() = '›' or normalize-space() = '»' or normalize-space() = '>'"
-    " or normalize-space() = '>>']/.."
-)
+# the separators' text nodes, whose parent (or grandparent) holds the links. Each text's normalize-space()
+# is taken once, and only for a short text: the query reads every text node of the page.
+CRUMB_SEPARATORS = "//text()[string-length() < 24][contains('|›|»|>|>>|', concat('|', normalize-space(), '|'))]/.."
 
 # What separates a headline from the rest of a <title> (`vocabulary.TITLE_SEPARATORS`): "标题_站名",
 # "标题 - 栏目 - 站名", "标题|站名", "标题--宁波财经网", "标题——站名", "标题–站名", "标题＿站名". The headline
