@@ -248,6 +248,24 @@ LIST_ITEMS = "".join(
             ARTICLE,
             id="short-news-item-above-a-feed",
         ),
+        pytest.param(  # a photo gallery: its caption under the headline, the time stamp after it, a feed after that
+            "<div class='gallery'><div class='info'><h1>蒙古国风光摄影作品集第一组图片</h1><div>"
+            "草原上的牧民正在转场，成群的牛羊沿着河谷缓缓移动，远处的雪山在晨光中闪耀。这里是世界上人口密度最低的国家之一，"
+            "辽阔的草原一望无际。</div></div><div class='time'>2024-09-03 11:54:03</div></div>"
+            f"<ul>{LIST_ITEMS}{LIST_ITEMS.replace('/p/', '/q/')}</ul>",
+            None,
+            ARTICLE,
+            id="gallery-caption-time-stamp-after",
+        ),
+        pytest.param(  # ... without it, a short text under a headline above a feed is no article
+            "<div class='gallery'><div class='info'><h1>蒙古国风光摄影作品集第一组图片</h1><div>"
+            "草原上的牧民正在转场，成群的牛羊沿着河谷缓缓移动，远处的雪山在晨光中闪耀。这里是世界上人口密度最低的国家之一，"
+            "辽阔的草原一望无际。</div></div><div class='views'>阅读 1234</div></div>"
+            f"<ul>{LIST_ITEMS}{LIST_ITEMS.replace('/p/', '/q/')}</ul>",
+            None,
+            LISTING,
+            id="undated-short-text-above-a-feed",
+        ),
         pytest.param(  # ... but a listing's top story (its title a link, under a channel name) is no article
             "<h1>财经要闻</h1><h2><a href='/p/0'>央行今日开展一千亿元逆回购操作</a></h2><div>2024-09-03 11:54</div>"
             "<div><p>央行今日以利率招标方式开展了1000亿元7天期逆回购操作，中标利率持平于1.70%。"

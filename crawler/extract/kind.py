@@ -17,7 +17,7 @@ from parsel import Selector
 from crawler.extract.dom import nodes_after
 from crawler.extract.headline import find_headline
 from crawler.extract.mainlist import LISTING_DATE, MainList, nonspace_chars
-from crawler.extract.patterns import DATE_TEXT, LABELLED_DATE, SHORT_YEAR_DATE_TEXT, YEARLESS_DATE_TEXT
+from crawler.extract.patterns import CLOCK, DATE_TEXT, LABELLED_DATE, SHORT_YEAR_DATE_TEXT, YEARLESS_DATE_TEXT
 from crawler.vocabulary import RELATIVE_TIME
 
 ARTICLE, LISTING = "article", "listing"
@@ -73,7 +73,7 @@ def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) ->
             list_chars -= _item_chars(main.block, block)  # a wrapper taken for a list: its item holding the text
     follows = _follows(main.block, block)
     if chars <= list_chars and not (chars >= MIN_ARTICLE_CHARS and follows):
-        short = follows and chars >= MIN_SHORT_ARTICLE_CHARS and _announced(sel, block)
+        short = follows and chars >= MIN_SHORT_ARTICLE_CHARS and _announced(sel, block, main.block)
         return ARTICLE if short else LISTING
     dated = (
         listing_date is not None
@@ -94,15 +94,16 @@ def _item_chars(wrapper: HtmlElement, block: HtmlElement) -> int:
     return nonspace_chars(item.text_content())
 
 
-def _announced(sel: Selector, block: HtmlElement | None) -> bool:
+def _announced(sel: Selector, block: HtmlElement | None, main_block: HtmlElement | None) -> bool:
     """Whether the text `block` comes under the page's headline (`headline.find_headline`: no link, and
-    MIN_HEADLINE_CHARS letters at least: no channel name) with a date between them (`_dated`)."""
+    MIN_HEADLINE_CHARS letters at least: no channel name) with a date between them (`_dated`) or right
+    under it, before the main list `main_block` (`_dated_after`: a photo gallery's caption)."""
     title, headline = find_headline(sel, {})
     if block is None or headline is None or not isinstance(headline.root, HtmlElement):
         return False
     if len(_LETTERS.findall(title or "")) < MIN_HEADLINE_CHARS or headline.root.xpath("ancestor-or-self::a"):
         return False
-    return _dated(sel.root, block, headline.root)
+    return _dated(sel.root, block, headline.root) or _dated_after(block, main_block)
 
 
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -234,14 +235,17 @@ def _dated(root: HtmlElement, block: HtmlElement, headline: HtmlElement | None =
 
 
 def _dated_after(block: HtmlElement, list_block: HtmlElement | None) -> bool:
-    """Whether a labelled date (`LABELLED_DATE`: "发布日期：2019-03-06", "时间：2024-09-03 11:54") shows in
-    the META_CHARS characters after the text `block`, before the main list: a meta line under the text."""
+    """Whether a labelled date (`LABELLED_DATE`: "发布日期：2019-03-06", "时间：2024-09-03 11:54") or a time
+    stamp alone in its text ("2019-09-08 11:42:03": a date and a time of day) shows in the META_CHARS
+    characters after the text `block`, before the main list: a meta line under the text."""
     texts: list[str] = []
     read = 0
     for element in nodes_after(block):
         if element is list_block:
             break
         for text in _texts(element, set()):
+            if (stamp := text.strip()) and DATE_TEXT.fullmatch(stamp) and CLOCK.search(stamp):
+                return True
             texts.append(text)
             read += nonspace_chars(text)
         if read > META_CHARS:
