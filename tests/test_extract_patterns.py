@@ -116,6 +116,11 @@ from crawler.normalize import patterns as normalize_patterns
         (patterns.CLOSING_NOT_NAME, "某某县发改局", True),
         (patterns.CLOSING_NOT_NAME, "张巨峰", False),
         (patterns.CLOSING_NOT_NAME, "文/图 张三 李四", False),
+        (patterns.NAME_OUTLET_LINE, "张三/某某青年报", True),
+        (patterns.NAME_OUTLET_LINE, "张三 李四／某某日报 2024-09-03 09:10", True),
+        (patterns.NAME_OUTLET_LINE, "2024/09/03 09:10", False),
+        (patterns.NAME_OUTLET_LINE, "图/视觉中国", False),  # a photo credit: no name, no outlet word
+        (patterns.NAME_OUTLET_LINE, "首页/新闻中心/财经", False),
         (patterns.AUTHOR_LABEL, "作者：周亮", True),
         (patterns.AUTHOR_LABEL, "分析师：孙启航", True),
         (patterns.AUTHOR_LABEL, "发表于 2024-9-2 21:48|只看该作者楼主", False),

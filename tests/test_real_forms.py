@@ -203,6 +203,20 @@ def test_a_byline_in_brackets_at_the_texts_start_or_end_names_the_authors(text: 
     assert found["authors"] == authors
 
 
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("<p>张三/某某青年报</p><p>2024-09-03 09:10</p>", ["张三"]),
+        ("<p>张三 李四／某某日报 2024-09-03 09:10</p>", ["张三", "李四"]),
+        # must not: a photo credit, a path
+        ("<p>图/视觉中国</p><p>2024-09-03 09:10</p>", []),
+        ("<p>首页/新闻中心/财经</p><p>2024-09-03 09:10</p>", []),
+    ],
+)
+def test_a_name_and_outlet_line_under_the_headline_names_the_authors(byline: str, authors: list[str]) -> None:
+    assert article(f"<h1>{HEADLINE}</h1>{byline}")["authors"] == authors
+
+
 def test_the_shown_date_outweighs_page_metadata_of_another_day_and_takes_its_time_on_the_same_day() -> None:
     other_day = article(f"<h1>{HEADLINE}</h1><div>2024-09-03</div>", "<meta name='pubdate' content='2024-09-01 08:05'>")
     same_day = article(

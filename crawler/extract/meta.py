@@ -215,6 +215,21 @@ def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None
     return None
 
 
+def author_by_headline(headline: Selector | None, meta: Selector | SelectorList[Selector] | None) -> str | None:
+    """The names of a "名/报社" line (`patterns.NAME_OUTLET_LINE`: "张三/某某青年报") from the headline to the
+    meta line, that one included."""
+    if headline is None:
+        return None
+    last = next(iter(element_roots(meta)), None)
+    for element in islice(elements_after(headline.root, inside=False), 12):
+        text = " ".join(string_value(element).split())
+        if len(text) <= 60 and (found := patterns.NAME_OUTLET_LINE.search(text)):
+            return found[1]
+        if element is last:
+            break
+    return None
+
+
 def views_by_headline(headline: Selector | None) -> str | None:
     """A read count beside the headline, in the short row or cell holding it (forum threads: "查看: 3521")."""
     element = headline.root if headline is not None else None

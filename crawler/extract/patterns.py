@@ -181,6 +181,14 @@ CLOSING_NOT_NAME = re.compile(
     r"^(?:全文完|未完|待续|未完待续|组图|图片|完)$|摄$|^\S{2,}(?:社|网|报|台|局|部|委|办|院|厅|中心)$"
 )
 
+# An author and the outlet she writes for, on a line of their own near the headline: "张三/某某青年报",
+# "张三 李四／某某日报", "张三/某某网" -> the names. Not a date "2024/09/03", a path, "图/视觉中国" (no outlet word),
+# a sentence.
+NAME_OUTLET_LINE = re.compile(
+    r"(?:^|\s)([\u4e00-\u9fff·]{2,4}(?:[、\s][\u4e00-\u9fff·]{2,4}){0,3})\s*[/／]\s*"
+    r"[\u4e00-\u9fff]{1,10}(?:报|网|社|台|刊|杂志|新闻|客户端)(?=\s|$)"
+)
+
 # A link to a document: kept in the body though it is a link ("附件：年报.pdf").
 DOC_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.IGNORECASE)
 
