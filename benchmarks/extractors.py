@@ -401,7 +401,7 @@ def print_failures(run: Run, pages: Sequence[Page]) -> None:
 #: looks it up; the steps of `extract_article` are inside its own time, and "article, rest" is what remains.
 STAGES = (
     ("crawler.cli.extraction", "decode_html", "decode"),
-    ("crawler.cli.extraction", "Selector", "parse"),
+    ("crawler.cli.extraction", "html_selector", "parse"),
     ("crawler.cli.extraction", "own_url", "own URL"),
     ("crawler.cli.extraction", "site_links", "site links"),
     ("crawler.cli.extraction", "main_list", "main list"),

@@ -227,6 +227,67 @@ LIST_ITEMS = "".join(
             ARTICLE,
             id="comments-outweigh-body",
         ),
+        pytest.param(  # unclosed <div>s nest each paragraph in the one before: one text, not nine
+            "<h1>央行开展逆回购</h1><div>2024-09-03 来源:新华社</div><div class='text'>"
+            + "".join(
+                f"<div><p>央行今日开展{n}000亿元7天期逆回购操作，中标利率持平于1.70%，当日实现净投放。</p>"
+                for n in range(9)
+            )
+            + "</div>" * 10
+            + f"<ul>{LIST_ITEMS}</ul>",
+            None,
+            ARTICLE,
+            id="unclosed-divs-nest-the-paragraphs",
+        ),
+        pytest.param(  # a short news item under its headline and dated meta line, a long related feed after it
+            "<h1>央行今日开展一千亿元逆回购操作</h1><div>2024-09-03 11:54 来源:新华社</div>"
+            "<div><p>央行今日以利率招标方式开展了1000亿元7天期逆回购操作，中标利率持平于1.70%。"
+            "因今日有200亿元逆回购到期，当日实现净投放800亿元。市场人士认为，流动性保持合理充裕。</p></div>"
+            f"<ul>{LIST_ITEMS}{LIST_ITEMS.replace('/p/', '/q/')}</ul>",
+            None,
+            ARTICLE,
+            id="short-news-item-above-a-feed",
+        ),
+        pytest.param(  # a photo gallery: its caption under the headline, the time stamp after it, a feed after that
+            "<div class='gallery'><div class='info'><h1>蒙古国风光摄影作品集第一组图片</h1><div>"
+            "草原上的牧民正在转场，成群的牛羊沿着河谷缓缓移动，远处的雪山在晨光中闪耀。这里是世界上人口密度最低的国家之一，"
+            "辽阔的草原一望无际。</div></div><div class='time'>2024-09-03 11:54:03</div></div>"
+            f"<ul>{LIST_ITEMS}{LIST_ITEMS.replace('/p/', '/q/')}</ul>",
+            None,
+            ARTICLE,
+            id="gallery-caption-time-stamp-after",
+        ),
+        pytest.param(  # ... without it, a short text under a headline above a feed is no article
+            "<div class='gallery'><div class='info'><h1>蒙古国风光摄影作品集第一组图片</h1><div>"
+            "草原上的牧民正在转场，成群的牛羊沿着河谷缓缓移动，远处的雪山在晨光中闪耀。这里是世界上人口密度最低的国家之一，"
+            "辽阔的草原一望无际。</div></div><div class='views'>阅读 1234</div></div>"
+            f"<ul>{LIST_ITEMS}{LIST_ITEMS.replace('/p/', '/q/')}</ul>",
+            None,
+            LISTING,
+            id="undated-short-text-above-a-feed",
+        ),
+        pytest.param(  # ... but a listing's top story (its title a link, under a channel name) is no article
+            "<h1>财经要闻</h1><h2><a href='/p/0'>央行今日开展一千亿元逆回购操作</a></h2><div>2024-09-03 11:54</div>"
+            "<div><p>央行今日以利率招标方式开展了1000亿元7天期逆回购操作，中标利率持平于1.70%。"
+            "因今日有200亿元逆回购到期，当日实现净投放800亿元。市场人士认为，流动性保持合理充裕。</p></div>"
+            f"<ul>{LIST_ITEMS}{LIST_ITEMS.replace('/p/', '/q/')}</ul>",
+            None,
+            LISTING,
+            id="listing-top-story",
+        ),
+        pytest.param(  # the meta line under the text, in a table layout: a labelled date dates the page
+            f"<table><tr><td><b>关于做好小微企业金融服务的通知</b></td></tr><tr><td>{BODY}</td></tr>"
+            "<tr><td><font>发布日期：</font><!-- d -->2024-09-03 <!-- e -->责任编辑：<!-- f -->张三</td></tr></table>",
+            None,
+            ARTICLE,
+            id="labelled-date-after-the-text",
+        ),
+        pytest.param(  # ... an unlabelled date in a sentence after it does not
+            f"<h1>关于我们</h1><div>{BODY}</div><div>本站于2024年9月3日全新改版</div>",
+            None,
+            LISTING,
+            id="about-page-date-in-a-sentence-after",
+        ),
         pytest.param(
             f"<h1>关于我们</h1><div>{BODY}</div><div>联系电话:010-65123456</div>",
             None,
@@ -263,7 +324,7 @@ LIST_ITEMS = "".join(
 )
 def test_page_kind(html: str, listing_date: str | None, kind: str) -> None:
     sel = Selector(text=f"<html><body>{NAV}{html}</body></html>")
-    assert page_kind(sel, main_list(links_of(sel.get())), listing_date) == kind
+    assert page_kind(sel, main_list(site_links(sel, URL)), listing_date) == kind
 
 
 def test_page_kind_weighs_the_text_against_the_main_list() -> None:

@@ -75,6 +75,8 @@ from crawler.normalize import (
         ("分析师：张明远（执业证书编号：S0570520080001）", "张明远"),
         ("分析师：孙启航（执业证书编号：S1230521040002）、唐 蕊（执业证书编号：S1230523070011）", "孙启航、唐蕊"),
         ("王建社", "王建社"),  # a three-character name ending with 社 is a name
+        ("记者张三 整合", "张三"),  # "整合" (compiled by) is no name
+        ("某某网专栏作者 王文", "王文"),  # a column is no name
     ],
 )
 def test_clean_person(raw: str, expected: str) -> None:

@@ -115,6 +115,7 @@ def test_the_headline_is_the_title_head_before_a_space_the_page_shows(title: str
         ("<div>2005-04-27 14:32更新 来源：某某新闻网</div>", "2005-04-27T14:32:00+08:00"),
         ("<div>发表于 2021-03-04</div>", "2021-03-04T00:00:00+08:00"),
         ("<p><b>作者：</b><a>张三</a> <b>时间：</b>2005-08-22 19:13:18</p>", "2005-08-22T19:13:18+08:00"),
+        ("<div><span>发布时间：18-03-08</span><span>23:16</span></div>", "2018-03-08T23:16:00+08:00"),  # two-digit year
         # must not: a date in the body's sentences is not the page's date
         ("", None),
     ],
@@ -142,6 +143,78 @@ def test_meta_line_date_forms(meta: str, expected: str | None) -> None:
 def test_dates_in_page_metadata_when_the_page_shows_none(head: str, expected: str | None) -> None:
     found = article(f"<h1>{HEADLINE}</h1>", head=head)
     assert (found["published_at"].isoformat() if found["published_at"] else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("meta", "head", "expected"),
+    [
+        # the year of a machine-readable date of the page on the same month and day
+        ("<span>发布时间：10-08</span><span>12:00</span>", "<meta itemprop='dateUpdate' content='2019-10-08 12:00:57'>",
+         "2019-10-08T12:00:00+08:00"),
+        ("<span>09月03日 11:54</span>", "<script>var data = {\"pubtime\": \"2021-09-03 11:54:08\"}</script>",
+         "2021-09-03T11:54:00+08:00"),
+        # must not: a date of another day gives no year; the latest year not after the crawl does
+        ("<span>发布时间：10-08</span><span>12:00</span>", "<meta itemprop='dateUpdate' content='2019-10-09 12:00:57'>",
+         "2023-10-08T12:00:00+08:00"),
+    ],
+)  # fmt: skip
+def test_a_year_less_date_takes_its_year_from_a_same_day_date_of_the_page(meta: str, head: str, expected: str) -> None:
+    found = article(f"<h1>{HEADLINE}</h1><div class='info'>{meta}</div>", head=head)
+    assert found["published_at"].isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "headline", "expected"),
+    [
+        (HEADLINE, f"<h2>{HEADLINE}</h2>", HEADLINE),  # the whole <title>, shown in an <h2>
+        (f"某某财经网--{HEADLINE}", f"<div class='title-text'>{HEADLINE}</div>", HEADLINE),  # the site's name first
+        # must not: a site name after the headline is no headline, even when the page shows it and not the headline
+        (f"{HEADLINE}_某某财经网频道首页", "<div>某某财经网频道首页</div>", f"{HEADLINE}_某某财经网频道首页"),
+    ],
+)
+def test_the_headline_is_the_title_or_its_longer_tail_the_page_shows(title: str, headline: str, expected: str) -> None:
+    found = article(
+        f"<div><a href='/'>首页</a></div>{headline}<div class='info'>2024-09-03 11:54 来源：某某日报</div>", title=title
+    )
+    assert found["title"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        (
+            "<p>某某网9月3日讯（记者 张三 李四）央行今日开展逆回购操作。</p><p>市场流动性保持合理充裕。</p>",
+            ["张三", "李四"],
+        ),
+        ("<p>央行今日开展逆回购操作。</p><p>市场流动性保持合理充裕。（张三）</p>", ["张三"]),
+        ("<p>央行今日开展逆回购操作。</p><p>市场流动性保持合理充裕。(文/图 张三 李四)</p>", ["张三", "李四"]),
+        ("<p>央行今日开展逆回购操作。</p><p>市场流动性保持合理充裕。</p><p>采写：某某见习记者 张三</p>", ["张三"]),
+        # must not: an outlet, a photo credit or an end mark in brackets is no author
+        ("<p>央行今日开展逆回购操作。</p><p>市场流动性保持合理充裕。（某某社）</p>", []),
+        ("<p>央行今日开展逆回购操作。（张三摄）</p>", []),
+        ("<p>央行今日开展逆回购操作。（完）</p>", []),
+    ],
+)
+def test_a_byline_in_brackets_at_the_texts_start_or_end_names_the_authors(text: str, authors: list[str]) -> None:
+    html = f"<html><head><title>{HEADLINE}</title></head><body><h1>{HEADLINE}</h1><div>2024-09-03 11:54</div>"
+    found = extract_record(
+        f"{html}<div class='content'>{text}</div></body></html>".encode(), "http://x.cn/a/1.html", NOW
+    )
+    assert found["authors"] == authors
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("<p>张三/某某青年报</p><p>2024-09-03 09:10</p>", ["张三"]),
+        ("<p>张三 李四／某某日报 2024-09-03 09:10</p>", ["张三", "李四"]),
+        # must not: a photo credit, a path
+        ("<p>图/视觉中国</p><p>2024-09-03 09:10</p>", []),
+        ("<p>首页/新闻中心/财经</p><p>2024-09-03 09:10</p>", []),
+    ],
+)
+def test_a_name_and_outlet_line_under_the_headline_names_the_authors(byline: str, authors: list[str]) -> None:
+    assert article(f"<h1>{HEADLINE}</h1>{byline}")["authors"] == authors
 
 
 def test_the_shown_date_outweighs_page_metadata_of_another_day_and_takes_its_time_on_the_same_day() -> None:

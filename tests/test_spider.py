@@ -174,6 +174,38 @@ def test_a_page_of_unknown_url_is_an_article_or_a_listing_by_its_content() -> No
     assert (stats["finnews/classified/article"], stats["finnews/classified/listing"]) == (1, 2)
 
 
+# A listing whose dated links share a URL shape no generic pattern knows; a side list shows one more of that shape.
+SHAPED_LISTING = (
+    """<html><body>
+<ul class="nav"><li><a href="/">首页</a></li><li><a href="/company/">公司</a></li></ul>
+<ul class="list">"""
+    + "".join(
+        f'<li><a href="/news/show?id={n}">第{n}条新闻的标题文字</a><span>09-0{n}</span></li>' for n in range(1, 5)
+    )
+    + """</ul>
+<div><h3>相关推荐</h3><ul><li><a href="/news/show?id=90">一则推荐文章的标题</a></li>
+<li><a href="/p/98765">又一则推荐文章</a></li></ul></div></body></html>"""
+)
+
+
+def test_the_url_shape_of_a_listings_dated_links_makes_other_links_of_that_shape_articles() -> None:
+    s = spider(site=None)
+    [generic] = s.profiles
+    response = HtmlResponse("http://x.cn/news/", body=SHAPED_LISTING.encode(), encoding="utf-8")
+    routed = {r.url: callback(r) for r in s.parse_listing(response, generic)}
+    assert routed == {
+        "http://x.cn/company/": "parse_page",
+        **{f"http://x.cn/news/show?id={n}": "parse_article" for n in (1, 2, 3, 4, 90)},  # listed or not: the shape
+        "http://x.cn/p/98765": "parse_page",  # another shape: its content will tell
+    }
+    assert s.crawler.stats.get_value("finnews/links/by_url_shape") == 5
+    # a page of that shape reached another way is an article by its URL (undated, its content alone says listing)
+    page = HtmlResponse("http://x.cn/news/show?id=91", body=UNUSUAL_ARTICLE.encode(), encoding="utf-8")
+    [article] = s.parse_page(page, generic)
+    assert isinstance(article, Article) and article.url == "http://x.cn/news/show?id=91"
+    assert s.crawler.stats.get_value("finnews/classified/by_url_shape") == 1
+
+
 def test_a_page_robots_txt_forbids_is_skipped_not_lost() -> None:
     s = spider()
     failure = Failure(IgnoreRequest("Forbidden by robots.txt"))

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
-from parsel import Selector
 
 from crawler import profiles, settings
 from crawler.cli.output import jsonl_line
@@ -21,6 +20,7 @@ from crawler.extract.charset import decode_html
 from crawler.extract.kind import LISTING, page_kind
 from crawler.extract.links import own_url, site_links
 from crawler.extract.mainlist import main_list
+from crawler.extract.page import html_selector
 from crawler.normalize.article import normalize_article
 
 EXTRACT_FIELDS = (
@@ -40,7 +40,7 @@ def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profi
     """
     started = time.perf_counter()
     text, encoding, _ = decode_html(html)
-    sel = Selector(text=text, type="html")
+    sel = html_selector(text)
     if not url.startswith(("http://", "https://")):
         url = own_url(sel) or url
     main = main_list(site_links(sel, url))

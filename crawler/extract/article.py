@@ -27,7 +27,14 @@ from crawler.extract.category import find_category, site_names
 from crawler.extract.counter import counter_url
 from crawler.extract.dom import first_match, rule_text, spaced_text, text_of
 from crawler.extract.headline import find_headline
-from crawler.extract.meta import meta_line, profile_author, publication_date, tagged_text, views_by_headline
+from crawler.extract.meta import (
+    author_by_headline,
+    meta_line,
+    profile_author,
+    publication_date,
+    tagged_text,
+    views_by_headline,
+)
 from crawler.extract.notice import declares_reprint
 from crawler.extract.urls import absolute_url
 from crawler.items import Article
@@ -105,8 +112,8 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
     raw.author = attempt(
         "author",
         lambda: rule_text(sel, rules, "author") or first_match(patterns.AUTHOR_LABEL, meta_text)
-        or tagged_text(meta, "author") or first_match(patterns.AUTHOR_LABEL, byline) or top_author
-        or profile_author(meta),
+        or tagged_text(meta, "author") or first_match(patterns.AUTHOR_LABEL, byline)
+        or author_by_headline(headline, meta) or top_author or profile_author(meta),
     )  # fmt: skip
     raw.editor = attempt(
         "editor",

@@ -8,6 +8,7 @@ import re
 from collections.abc import Collection, Mapping
 from itertools import islice
 
+from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
@@ -45,8 +46,13 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
 
 def _ids_and_classes(sel: Selector) -> set[str]:
     """`#id` and `.class` of every element of the page."""
-    ids = {"#" + value for value in sel.root.xpath("//@id")}
-    return ids | {"." + name for value in sel.root.xpath("//@class") for name in value.split()}
+    ids = {"#" + value for value in _IDS(sel.root)}
+    return ids | {"." + name for value in _CLASSES(sel.root) for name in value.split()}
+
+
+# Every id and class of a page, as plain strings (a "smart" one builds its element's proxy: 3 times the cost).
+_IDS = etree.XPath("//@id", smart_strings=False)
+_CLASSES = etree.XPath("//@class", smart_strings=False)
 
 
 def _holds(container: Selector, element: Selector | None) -> bool:
@@ -63,9 +69,9 @@ def _densest_block(sel: Selector, whole: bool = False) -> Selector | None:
     stays whole when its text is spread over several blocks.
     """
     best, best_len, total = None, 0, 0
-    for parent in sel.root.xpath(".//p/.. | .//br/.. | .//div[not(*)]/.."):
-        own_text = "".join(parent.xpath("text()")).strip()
-        lines = parent.xpath("p | div[not(*)]")  # a text line: a <p>, or a <div> of text only
+    for parent in _LINE_HOLDERS(sel.root):
+        own_text = "".join(_OWN_TEXT(parent)).strip()
+        lines = _LINES(parent)  # a text line: a <p>, or a <div> of text only
         length = len(own_text) + sum(len(" ".join(string_value(p).split())) for p in lines)
         total += length
         if length > best_len and not in_furniture(parent):
@@ -73,6 +79,12 @@ def _densest_block(sel: Selector, whole: bool = False) -> Selector | None:
     if best is None or (whole and best_len < 0.8 * total):
         return None
     return Selector(root=best)
+
+
+# What `_densest_block` reads, compiled once: the holders of text lines, a holder's own text and its lines.
+_LINE_HOLDERS = etree.XPath(".//p/.. | .//br/.. | .//div[not(*)]/..")
+_OWN_TEXT = etree.XPath("text()", smart_strings=False)
+_LINES = etree.XPath("p | div[not(*)]")
 
 
 def body_text(body: Selector | None, headline: Selector | None, meta: Selector | None) -> tuple[list[str], list[str]]:
@@ -169,7 +181,8 @@ def _is_hidden(element: HtmlElement) -> bool:
 
 def body_bylines(lines: list[str]) -> tuple[list[str], str | None, str | None]:
     """The body lines without the byline lines at their top (two) or bottom (three), and the author and
-    editor those name: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "（责任编辑：杨帆）".
+    editor those name: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "（责任编辑：杨帆）"; without such a line
+    the author of a byline in brackets (`_bracketed_byline`).
 
     >>> body_bylines(["潮头新闻记者 | 宋立凯", "潮头新闻编辑 | 丁文娜", "今年上半年，……", "（责任编辑：吕欣）"])
     (['今年上半年，……'], '潮头新闻记者 | 宋立凯', '潮头新闻编辑 | 丁文娜')
@@ -186,7 +199,32 @@ def body_bylines(lines: list[str]) -> tuple[list[str], str | None, str | None]:
         if re.search(r"编辑|责编", line):
             editor = line if not re.search(r"记者|作者", line) else first_match(patterns.EDITOR_LABEL, line) or editor
         del kept[index]
+    if author is None:
+        author, kept = _bracketed_byline(kept)
     return kept, author, editor
+
+
+def _bracketed_byline(lines: list[str]) -> tuple[str | None, list[str]]:
+    """A byline in brackets: the reporter of a dateline opening the text ("……讯（记者 张三）……"), else the
+    names closing its last sentence ("……举行。（张三）", cut from the line); and the lines.
+
+    >>> _bracketed_byline(["新华社北京9月3日电（记者张三）央行今日……", "……"])
+    ('记者张三', ['新华社北京9月3日电（记者张三）央行今日……', '……'])
+    >>> _bracketed_byline(["央行今日……", "市场流动性保持合理充裕。（李四 王五）"])
+    ('李四 王五', ['央行今日……', '市场流动性保持合理充裕。'])
+    >>> _bracketed_byline(["央行今日……", "市场流动性保持合理充裕。（新华社）"])
+    (None, ['央行今日……', '市场流动性保持合理充裕。（新华社）'])
+    """
+    for line in lines[:2]:
+        if found := patterns.DATELINE_REPORTER.match(line):
+            return found[1], lines
+    if (
+        lines
+        and (found := patterns.CLOSING_BYLINE.search(lines[-1]))
+        and not patterns.CLOSING_NOT_NAME.search(found[1])
+    ):
+        return found[1], [*lines[:-1], lines[-1][: found.start(0) + 1]]
+    return None, lines
 
 
 def byline_after(body: Selector | None) -> str:

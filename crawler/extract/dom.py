@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from itertools import chain
 
+from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector, SelectorList
 
@@ -30,7 +31,10 @@ def text_of(sel: Selector | SelectorList[Selector]) -> str:
 
 def string_value(element: HtmlElement) -> str:
     """The string value of an element (all its text, as XPath's string())."""
-    return str(element.xpath("string()"))
+    return str(_STRING(element))
+
+
+_STRING = etree.XPath("string()")  # compiled once: `element.xpath(...)` compiles its expression at every call
 
 
 def spaced_text(sel: Selector | SelectorList[Selector]) -> str:
@@ -43,10 +47,22 @@ def spaced_text(sel: Selector | SelectorList[Selector]) -> str:
     '作者：张三  时间：2024-09-03'
     """
     items = [sel] if isinstance(sel, Selector) else sel
-    texts = (
-        s.root if isinstance(s.root, str) else "".join(map(_line_text, s.root.xpath(_TEXT_AND_BREAKS))) for s in items
-    )
+    texts = (s.root if isinstance(s.root, str) else _joined(s.root.xpath(_TEXT_AND_BREAKS)) for s in items)
     return _SPACE_RUN.sub(lambda run: "  " if len(run[0]) > 1 else " ", "  ".join(texts)).strip()
+
+
+def _joined(nodes: list[object]) -> str:
+    """The text nodes and line breaks `nodes` as one text; two numbers of two nodes stay two, a space between
+    them: `<span>10-08</span><span>12:00</span>` is "10-08 12:00", not "10-0812:00".
+
+    >>> spaced_text(Selector(text="<p><span>发布时间：10-08</span><span>12:00</span></p>").css("p"))
+    '发布时间：10-08 12:00'
+    """
+    pieces = list(map(_line_text, nodes))
+    for number in range(1, len(pieces)):
+        if pieces[number][:1].isdigit() and pieces[number - 1][-1:].isdigit():
+            pieces[number] = " " + pieces[number]
+    return "".join(pieces)
 
 
 _SPACE_RUN = re.compile(r"\s+")
@@ -73,11 +89,12 @@ def first_match(pattern: re.Pattern[str], text: str, group: int = 1) -> str | No
 def elements_after(element: HtmlElement, inside: bool) -> Iterator[HtmlElement]:
     """The elements after `element` in document order, its own descendants first when `inside`;
     scripts and styles left out."""
-    following = chain(element.iterdescendants() if inside else (), _following(element))
+    following = chain(element.iterdescendants() if inside else (), nodes_after(element))
     return (e for e in following if isinstance(e.tag, str) and e.tag not in ("script", "style"))
 
 
-def _following(element: HtmlElement | None) -> Iterator[HtmlElement]:
+def nodes_after(element: HtmlElement | None) -> Iterator[HtmlElement]:
+    """The nodes after `element` in document order, outside it (comments and scripts included)."""
     while element is not None:
         for sibling in element.itersiblings():
             yield sibling

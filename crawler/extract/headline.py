@@ -35,25 +35,38 @@ def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, 
 
 
 def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
-    """The longest head of the `<title>` before a separator (or a space: "标题 栏目_站名", "标题 单位名称") that
-    is a text of its own on the page, and the element showing it (`<div class="title">`, a `<td>`, a `<span>`)."""
-    ends = {match.start() for match in patterns.TITLE_SEPARATOR.finditer(title) if match.start() > 0}
+    """The longest head of the `<title>` (the whole of it, or before a separator or a space: "标题 栏目_站名",
+    "标题 单位名称") that is a text of its own on the page, else its tail after a separator when that is the
+    longer part ("站名--标题"), and the element showing it (`<div class="title">`, a `<td>`, an `<h2>`)."""
+    title = title.strip()
+    separators = [match for match in patterns.TITLE_SEPARATOR.finditer(title) if match.start() > 0]
+    ends = {match.start() for match in separators}
     ends |= {match.start() for match in patterns.TITLE_SPACE.finditer(title) if match.start() >= _SPACED_HEAD_MIN}
-    heads = [title[:end].strip() for end in sorted(ends, reverse=True)]  # longest first; each starts with the last
-    if not heads or _NOT_XML.search(heads[-1]):  # lxml takes no control character in an XPath variable
+    heads = [title[:end].strip() for end in sorted(ends | {len(title)}, reverse=True)]  # longest first
+    tails = [
+        tail
+        for match in separators
+        if len(tail := title[match.end() :].strip()) > match.start() and len(tail) >= _TAIL_HEADLINE_MIN
+    ]
+    if not title or _NOT_XML.search(title):  # lxml takes no control character in an XPath variable
         return None
-    texts = sel.root.xpath("//body//text()[contains(., $head)]", head=heads[-1])
-    for head in heads:
-        for text in texts:
-            if " ".join(text.split()) == head:
-                element = text.getparent()
-                return head, Selector(root=element.getparent() if text.is_tail else element)
+    for candidates in (heads, *([tail] for tail in tails)):
+        texts = sel.root.xpath("//body//text()[contains(., $head)]", head=candidates[-1])
+        for head in candidates:  # each starts with the last, the shortest
+            for text in texts:
+                if " ".join(text.split()) == head:
+                    element = text.getparent()
+                    return head, Selector(root=element.getparent() if text.is_tail else element)
     return None
 
 
 # A head of the `<title>` ending at a space ("标题 栏目_站名" -> "标题") is that long at least: a shorter one is
 # a word of the headline that the page may show elsewhere (a tag, a channel name).
 _SPACED_HEAD_MIN = 8
+
+# A tail of the `<title>` after a separator that is the headline ("站名--标题") is that long at least, and longer
+# than what comes before it: a site or channel name after the headline is shorter ("标题_站名").
+_TAIL_HEADLINE_MIN = 10
 
 # Characters XML (and so an lxml XPath variable) cannot hold: C0 controls but tab and newlines, U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -6,14 +6,18 @@ Pure functions over a parsed page; the spider routes by the answer (`page_kind`)
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterator
 
 from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
+from crawler.extract.dom import nodes_after
+from crawler.extract.headline import find_headline
 from crawler.extract.mainlist import LISTING_DATE, MainList, nonspace_chars
-from crawler.extract.patterns import DATE_TEXT, YEARLESS_DATE_TEXT
+from crawler.extract.patterns import CLOCK, DATE_TEXT, LABELLED_DATE, SHORT_YEAR_DATE_TEXT, YEARLESS_DATE_TEXT
 from crawler.vocabulary import NOT_FOUND, RELATIVE_TIME
 
 ARTICLE, LISTING = "article", "listing"
@@ -35,6 +39,13 @@ META_CHARS = 200
 MAX_META_LINE = 60
 #: The text of an article whose related list or comment feed, after it, holds more text than it does.
 MIN_ARTICLE_CHARS = 300
+#: ... and of one that shows its headline and a dated meta line above it: a short news item ("快讯").
+MIN_SHORT_ARTICLE_CHARS = 80
+#: A "main list" of this many links at most that holds the text block, or is it, may be the page's wrapper or
+#: the text's own links (a breadcrumb and a pager link): its text then is the article's, not a list's.
+MAX_WRAPPED_LINKS = 5
+#: A headline has this many letters at least; a listing's channel name ("国内新闻", "公司公告") fewer.
+MIN_HEADLINE_CHARS = 10
 
 
 #: Headings a "not found" page may say it in (beside its <title>).
@@ -60,9 +71,11 @@ def is_gone(sel: Selector) -> bool:
 def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) -> str:
     """ARTICLE for a dated page whose main text block (`text_block`) holds more text than its main list
     (`main_list`) holds in all, or at least MIN_ARTICLE_CHARS when the list comes after it (a related
-    feed, a comment list); LISTING otherwise. Dated: a date shows just before its text (a meta
-    line), its metadata dates it (`ARTICLE_META`), or a listing showed `listing_date` beside its link
-    ("关于我们" has a text but no date).
+    feed, a comment list), or at least MIN_SHORT_ARTICLE_CHARS under the page's headline and a dated meta
+    line (`_announced`: a short news item above a long related feed); LISTING otherwise. Dated: a date
+    shows just before its text (a meta line) or, labelled, right after it (`_dated_after`), its metadata
+    dates it (`ARTICLE_META`), or a listing showed `listing_date` beside its link ("关于我们" has a text
+    but no date).
 
     >>> article = Selector(text='<h1>央行开展逆回购</h1><div>2024-09-03 11:54 来源:新华社</div>'
     ...                         '<div><p>央行今日开展1000亿元逆回购操作。</p><p>中标利率持平。</p></div>')
@@ -73,22 +86,58 @@ def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) ->
     """
     block, chars = text_block(sel.root)
     list_chars = main.text_chars
-    if block is not None and main.block is not None and (block is main.block or main.block in block.iterancestors()):
-        list_chars -= chars  # a wrapper of the page's few links and its text: the text is not the list's
-    if chars <= list_chars and not (chars >= MIN_ARTICLE_CHARS and _follows(main.block, block)):
-        return LISTING
-    dated = listing_date is not None or bool(ARTICLE_META(sel.root)) or (block is not None and _dated(sel.root, block))
+    if block is not None and main.block is not None and len(main.dates) <= MAX_WRAPPED_LINKS:
+        if block is main.block:
+            list_chars -= chars  # the page's few links and its text in one block: the text is not the list's
+        elif main.block in block.iterancestors():
+            list_chars -= _item_chars(main.block, block)  # a wrapper taken for a list: its item holding the text
+    follows = _follows(main.block, block)
+    if chars <= list_chars and not (chars >= MIN_ARTICLE_CHARS and follows):
+        short = follows and chars >= MIN_SHORT_ARTICLE_CHARS and _announced(sel, block, main.block)
+        return ARTICLE if short else LISTING
+    dated = (
+        listing_date is not None
+        or bool(ARTICLE_META(sel.root))
+        or (block is not None and (_dated(sel.root, block) or _dated_after(block, main.block)))
+    )
     return ARTICLE if dated else LISTING
 
+
+def _item_chars(wrapper: HtmlElement, block: HtmlElement) -> int:
+    """The characters of the child of `wrapper` that holds the text `block`: what a wrapper taken for the
+    page's main list (two "items": a pager link, a breadcrumb) holds that is the article, not a list."""
+    item = block
+    for ancestor in block.iterancestors():
+        if ancestor is wrapper:
+            break
+        item = ancestor
+    return nonspace_chars(item.text_content())
+
+
+def _announced(sel: Selector, block: HtmlElement | None, main_block: HtmlElement | None) -> bool:
+    """Whether the text `block` comes under the page's headline (`headline.find_headline`: no link, and
+    MIN_HEADLINE_CHARS letters at least: no channel name) with a date between them (`_dated`) or right
+    under it, before the main list `main_block` (`_dated_after`: a photo gallery's caption)."""
+    title, headline = find_headline(sel, {})
+    if block is None or headline is None or not isinstance(headline.root, HtmlElement):
+        return False
+    if len(_LETTERS.findall(title or "")) < MIN_HEADLINE_CHARS or headline.root.xpath("ancestor-or-self::a"):
+        return False
+    return _dated(sel.root, block, headline.root) or _dated_after(block, main_block)
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
 
 # Elements that hold a text's runs, not its paragraphs: the text in them counts for the block around.
 _INLINE = frozenset({
     "span", "font", "strong", "b", "em", "i", "u", "s", "small", "big", "sub", "sup", "br", "img", "label",
     "code", "mark", "blockquote", "center", "section",
 })  # fmt: skip
-# Text outside links, scripts, styles and form controls, as strings that know their parent element.
+# Text outside links, scripts, styles and form controls, as strings that know their parent element; blank
+# ones left out first (most text nodes of a page are: the test on them is what costs).
 _TEXTS = etree.XPath(
-    "//body//text()[not(ancestor::a or parent::script or parent::style or parent::option or parent::textarea)]"
+    "//body//text()[normalize-space()]"
+    "[not(ancestor::a or parent::script or parent::style or parent::option or parent::textarea)]"
 )
 
 
@@ -121,34 +170,75 @@ def text_block(root: HtmlElement) -> tuple[HtmlElement | None, int]:
         block = paragraph_of[owner]
         if block is not None:
             chars[block] += count
+    chars = _fold_nested(chars)
     return chars.most_common(1)[0] if chars else (None, 0)
 
 
+def _fold_nested(chars: Counter[HtmlElement]) -> Counter[HtmlElement]:
+    """`chars` with each chain of nested blocks of one tag, each holding a paragraph and the next as its one
+    block of text (unclosed `<div>`s: "<div><p>1<div><p>2<div><p>3"), counted for its outermost block."""
+    kids = Counter(block.getparent() for block in chars)
+    folded: Counter[HtmlElement] = Counter()
+    for block, count in chars.items():
+        top = block
+        while (
+            (parent := top.getparent()) is not None and parent.tag == top.tag and parent in chars and kids[parent] == 1
+        ):
+            top = parent
+        folded[top] += count
+    return folded
+
+
 def _follows(later: HtmlElement | None, block: HtmlElement | None) -> bool:
-    """Whether the element `later` starts after `block` in the page's source and is not around it."""
+    """Whether the element `later` starts after `block` in the page and is not around it (by their source
+    lines, or in a page of few lines by where their branches part).
+
+    >>> page = Selector(text="<div><p id='a'>甲</p><div><p id='b'>乙</p></div></div>").root
+    >>> a, b = page.get_element_by_id("a"), page.get_element_by_id("b")
+    >>> _follows(b, a), _follows(a, b), _follows(a.getparent(), a)
+    (True, False, False)
+    """
     if later is None or block is None or later.sourceline is None or block.sourceline is None:
         return False
-    return later.sourceline > block.sourceline and later not in block.iterancestors()
+    if later.sourceline != block.sourceline:
+        return later.sourceline > block.sourceline and later not in block.iterancestors()
+    branch = {ancestor: child for child, ancestor in _up(block)}  # ancestor -> its child on block's branch
+    for child, ancestor in _up(later):
+        if ancestor in branch:
+            return child is not branch[ancestor] and ancestor.index(child) > ancestor.index(branch[ancestor])
+    return False
 
 
-def _dated(root: HtmlElement, block: HtmlElement) -> bool:
+def _up(element: HtmlElement) -> Iterator[tuple[HtmlElement, HtmlElement]]:
+    """(element, parent) pairs from `element` up to the root."""
+    while (parent := element.getparent()) is not None:
+        yield element, parent
+        element = parent
+
+
+def _dated(root: HtmlElement, block: HtmlElement, headline: HtmlElement | None = None) -> bool:
     """Whether a date or a relative time shows in the meta line of the text `block`: from the first `<h1>`
     (or, on a page without an `<h1>` before the block, META_CHARS characters before it) to the block, or
     as a short text of its own (no sentence of the text: "2024年9月3日下午，……") in the first META_CHARS
-    characters of the block, which may hold the headline and the meta line."""
+    characters of the block, which may hold the headline and the meta line. Given the `headline`, from it
+    only: none when it is neither before the block nor in it."""
     around = set(block.iterancestors())  # their tails come after the block
     before: list[str] = []
     headline_at = None
     for element in root.iter():
         if element is block:
             break
-        if element.tag == "h1" and headline_at is None:
+        if headline_at is None and (element is headline if headline is not None else element.tag == "h1"):
             headline_at = len(before)
         before.extend(_texts(element, around))
+    if headline is not None and headline_at is None:
+        if not any(element is headline for element in block.iterdescendants()):
+            return False
+        headline_at = len(before)  # the headline in the block: its meta line is the block's
     text = " ".join(" ".join(before[headline_at or 0 :]).split())
     if headline_at is None:
         text = text[-META_CHARS:]
-    if DATE_TEXT.search(text) or RELATIVE_TIME.search(text) or YEARLESS_DATE_TEXT.search(text):
+    if any(pattern.search(text) for pattern in (DATE_TEXT, RELATIVE_TIME, YEARLESS_DATE_TEXT, SHORT_YEAR_DATE_TEXT)):
         return True
     inside = 0  # characters of the block read so far
     for element in block.iter():
@@ -162,6 +252,25 @@ def _dated(root: HtmlElement, block: HtmlElement) -> bool:
         if inside > META_CHARS:
             break
     return False
+
+
+def _dated_after(block: HtmlElement, list_block: HtmlElement | None) -> bool:
+    """Whether a labelled date (`LABELLED_DATE`: "发布日期：2019-03-06", "时间：2024-09-03 11:54") or a time
+    stamp alone in its text ("2019-09-08 11:42:03": a date and a time of day) shows in the META_CHARS
+    characters after the text `block`, before the main list: a meta line under the text."""
+    texts: list[str] = []
+    read = 0
+    for element in nodes_after(block):
+        if element is list_block:
+            break
+        for text in _texts(element, set()):
+            if (stamp := text.strip()) and DATE_TEXT.fullmatch(stamp) and CLOCK.search(stamp):
+                return True
+            texts.append(text)
+            read += nonspace_chars(text)
+        if read > META_CHARS:
+            break
+    return bool(LABELLED_DATE.search(" ".join(" ".join(texts).split())[: 2 * META_CHARS]))
 
 
 def _texts(element: HtmlElement, around: set[HtmlElement]) -> list[str]:

@@ -71,11 +71,17 @@ def _meta(
 
 
 def _dated(text: str) -> bool:
-    """Whether a short text carries a date: full, year-less with a time, or relative ("3小时前", "昨天 14:20")."""
+    """Whether a short text carries a date: full, of a two-digit year or year-less with a time, or relative
+    ("3小时前", "昨天 14:20")."""
     return any(pattern.search(text) for pattern in _DATE_FORMS)
 
 
-_DATE_FORMS = (patterns.DATE_TEXT, patterns.YEARLESS_DATE_TEXT, patterns.RELATIVE_DATE_TEXT)
+_DATE_FORMS = (
+    patterns.DATE_TEXT,
+    patterns.SHORT_YEAR_DATE_TEXT,
+    patterns.YEARLESS_DATE_TEXT,
+    patterns.RELATIVE_DATE_TEXT,
+)
 
 
 def _meta_after(body: HtmlElement | None) -> Selector | None:
@@ -95,6 +101,8 @@ def publication_date(sel: Selector, rules: Mapping[str, str], meta_text: str, la
     """The date text: the profile's, the meta line's (or a `<meta>` tag's), with the time of day where
     the page shows it elsewhere."""
     shown = _date_text(meta_text)
+    if shown and not patterns.DATE_TEXT.search(shown) and patterns.YEARLESS_DATE_TEXT.search(shown):
+        shown = _with_year(sel, shown) or shown
     date = rule_text(sel, rules, "date") or (_meta_date(sel) or shown if late else shown or _meta_date(sel))
     if date and not patterns.CLOCK.search(date):
         date = _same_day_time(sel, date) or date
@@ -111,12 +119,35 @@ def _date_text(meta_text: str) -> str | None:
     ('2024/09/04 08:15:26', '2024-09-03T11:54:03+08:00')
     >>> _date_text("3小时前  来源:第一财经"), _date_text("昨天 14:20 来源:证券日报"), _date_text("今日热点")
     ('3小时前', '昨天 14:20', None)
+    >>> _date_text("发布时间：18-03-08 23:16")
+    '2018-03-08 23:16'
     """
     if found := patterns.DATE_TEXT.search(meta_text):
         return patterns.SPLIT_YEAR.sub(r"\1\3\2\3", found.group(0))
+    if short := patterns.SHORT_YEAR_DATE_TEXT.search(meta_text):
+        return f"20{short[1]}-{short[3]}-{short[4]} {short[5]}"
     return first_match(patterns.YEARLESS_DATE_TEXT, meta_text, group=0) or first_match(
         patterns.RELATIVE_DATE_TEXT, meta_text, group=0
     )
+
+
+def _with_year(sel: Selector, shown: str) -> str | None:
+    """The year-less date `shown` ("10-08 12:00", "9月3日 11:54") with the year of a machine-readable date of
+    the page on that month and day (a `<meta>` such as itemprop dateUpdate, a `<time datetime>`, a script's
+    publication time): "2019-10-08 12:00". None without one (the normaliser then takes the URL's year, else
+    the latest not after the crawl)."""
+    found = patterns.MONTH_DAY.search(shown)
+    clock = patterns.CLOCK.search(shown, found.end()) if found else None
+    if found is None:
+        return None
+    month, day = int(found[1]), int(found[2])
+    candidates = chain(
+        sel.xpath("//meta/@content").getall(), sel.xpath(patterns.TIME_DATETIME).getall(), _script_dates(sel)
+    )
+    for value in candidates:
+        if (date := _day(value)) and date[1:] == (month, day):
+            return f"{date[0]}-{month:02d}-{day:02d}" + (f" {clock[0]}" if clock else "")
+    return None
 
 
 def _same_day_time(sel: Selector, shown: str) -> str | None:
@@ -181,6 +212,21 @@ def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None
         for link in element.xpath(patterns.PROFILE_LINK):
             return " ".join(string_value(link).split())
         element = element.getparent()
+    return None
+
+
+def author_by_headline(headline: Selector | None, meta: Selector | SelectorList[Selector] | None) -> str | None:
+    """The names of a "名/报社" line (`patterns.NAME_OUTLET_LINE`: "张三/某某青年报") from the headline to the
+    meta line, that one included."""
+    if headline is None:
+        return None
+    last = next(iter(element_roots(meta)), None)
+    for element in islice(elements_after(headline.root, inside=False), 12):
+        text = " ".join(string_value(element).split())
+        if len(text) <= 60 and (found := patterns.NAME_OUTLET_LINE.search(text)):
+            return found[1]
+        if element is last:
+            break
     return None
 
 

@@ -4,6 +4,7 @@ Article item. One home for both readers of a page: the crawl (`crawler.spiders.p
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from parsel import Selector
@@ -23,12 +24,41 @@ def page_selector(response: TextResponse) -> tuple[Selector, str | None, str]:
     """The page's selector, re-decoded when its declared charset was wrong; bad bytes in a page of a right
     charset are U+FFFD where they are. Also what was done (None, REPAIRED, BAD_BYTES) and the encoding."""
     if "\ufffd" not in response.text:
+        if _early_end(response.text):
+            return html_selector(response.text), None, response.encoding
         return response.selector, None, response.encoding
     text, encoding, repaired = decode_html(
         response.body, (response.headers.get("Content-Type") or b"").decode("latin-1")
     )
     what = REPAIRED if repaired else BAD_BYTES if "\ufffd" in text else None
-    return Selector(text=text, type="html"), what, encoding
+    return html_selector(text), what, encoding
+
+
+def html_selector(text: str) -> Selector:
+    """The parsed page of `text`, whole: a `</html>` or `</body>` before the page's end (a header include
+    that closes the document, the article after it) ends nothing: after it and a comment,
+    libxml2 puts the rest of the page in a second root element, outside the `<body>` every stage reads.
+
+    >>> page = "<p>页头</p></html><!-- 页头完 -->" + "<p>正文</p>" * 200
+    >>> Selector(text=page).xpath("count(//body//p)").get(), html_selector(page).xpath("count(//body//p)").get()
+    ('1.0', '201.0')
+
+    """
+    if _early_end(text):
+        text = _DOCUMENT_END.sub("", text)
+    return Selector(text=text, type="html")
+
+
+# The end tags of a document: "</html>", "</BODY >".
+_DOCUMENT_END = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+#: How much of a page may follow its `</html>` (comments, a counter script) before it is an early one.
+_AFTER_END_CHARS = 1000
+
+
+def _early_end(text: str) -> bool:
+    """Whether a `</html>` or `</body>` comes more than _AFTER_END_CHARS characters before the text's end."""
+    found = _DOCUMENT_END.search(text, 0, max(0, len(text) - _AFTER_END_CHARS))
+    return found is not None
 
 
 def page_url(fetched: str, declared: str | None, profile: profiles.Profile) -> str:

@@ -25,6 +25,9 @@ DATE_TEXT = re.compile(
     r"(?:\s*日)?(?:(?:\s*|T)[0-9０-９]{1,2}\s*[:：时]\s*[0-9０-９]{1,2}(?:\s*[:：分]\s*[0-9０-９]{1,2})?"
     r"(?:Z|[+-]\d\d:?\d\d)?)?"
 )
+# A date under its label, in a meta line after an article's text: "发布日期：2019-03-06", "时间：2024-09-03 11:54",
+# "发表于 2021-03-04", "更新于2024年9月3日". Not a date in a sentence ("于2024年9月3日召开"), a bare date (a list's).
+LABELLED_DATE = re.compile(rf"(?:日期|时间|发布于|发表于|更新于)\s*[:：]?\s*{DATE_TEXT.pattern}")
 # A year standing alone before its month and day (the date split over <span>s): "2024  09-03", "202409/04".
 SPLIT_YEAR = re.compile(r"^([12][0-9]{3})\s*([0-9]{1,2})\s*([-/.])")
 
@@ -35,8 +38,17 @@ YEARLESS_DATE_TEXT = re.compile(
     r"(?<![0-9０-９年/.-])[0-9０-９]{1,2}\s*(?:月\s*[0-9０-９]{1,2}\s*日|[-/][0-9０-９]{1,2})\s*[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}"
 )
 
+# A date with a two-digit year and its time of day, in a meta line: "18-03-08 23:16", "19/09/26 10:09:11", and run
+# together from two elements "18-03-0823:16" (`meta` writes the century: 20YY). Not "3-1" (a score), "10-08 12:00" (a year-less date:
+# `YEARLESS_DATE_TEXT`), "2018-03-08" (`DATE_TEXT`), a date without its time.
+SHORT_YEAR_DATE_TEXT = re.compile(
+    r"(?<![0-9０-９/.-])([0-9]{2})([-/.])([01]?[0-9])\2([0-3]?[0-9])\s*([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)(?![0-9])"
+)
+
 # A time of day in a date's raw text: "11:54", "11时54分", "T11:54:03".
 CLOCK = re.compile(r"[0-9０-９]{1,2}\s*[:：时]\s*[0-9０-９]{1,2}")
+# The month and day of a year-less date: "10-08 12:00" -> (10, 8), "9月3日 11:54" -> (9, 3).
+MONTH_DAY = re.compile(r"([0-9]{1,2})\s*[-/月]\s*([0-9]{1,2})")
 # The day of a date: "2024-09-03", "2024年9月3日", "2024/09/03T..." -> (year, month, day)
 DAY = re.compile(r"([12][0-9]{3})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})")
 
@@ -96,10 +108,12 @@ BYLINE_LABEL = re.compile(rf"(?:{V.words(V.EDITOR_LABELS)}|作者)\s*[:：]")
 
 # The publication time in page metadata, for pages whose visible time is written by a script:
 # <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, <meta name="PubDate"
-# content="2024-09-03 16:20"> (government sites), <time itemprop="datePublished" datetime="...">.
+# content="2024-09-03 16:20"> and <meta name="firstpublishedtime" content="2007-08-20-23:59:59"> (government
+# sites), <time itemprop="datePublished" datetime="...">.
 DATE_META = (
     "//meta[@property='article:published_time' or @name='article:published_time'"
-    " or @property='og:release_date' or @name='PubDate' or @name='pubdate' or @name='publishdate']/@content",
+    " or @property='og:release_date' or @name='PubDate' or @name='pubdate' or @name='publishdate'"
+    " or @name='firstpublishedtime']/@content",
     "//@itemprop[. = 'datePublished']/../@*[name() = 'content' or name() = 'datetime']",
     "//time[contains(@class, 'published')]/@datetime",
 )
@@ -137,12 +151,42 @@ PROFILE_LINK = (
     " or contains(@href, 'space-uid-') or contains(@href, '/author/'))]"
 )
 
+# A byline line may open with the writing role's label: "采写：南都见习记者 林子沛", "撰文｜张三", "执笔：李四".
+_WRITING_LABEL = r"(?:(?:采写|撰文|执笔|文字)\s*[|｜:：]\s*)?"
+
 # A byline line at the top or bottom of the body: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "新财编辑：程雪",
-# "文/王磊", "作者：周亮". Not a sentence ("记者从有关部门获悉，……": punctuation), a long line or
+# "文/王磊", "作者：周亮", "采写：南都见习记者 林子沛". Not a sentence ("记者从有关部门获悉，……": punctuation), a long line or
 # "作者简介：张三 北京大学教授".
 BYLINE_LINE = re.compile(
-    r"^[(（【\[]?\s*[^\s，。,！？；:：|｜]{0,10}?(?:记者|编辑|责编|作者|文\s*[/|｜:：])(?!简介|单位)\s*[|｜:：/]?\s*"
+    rf"^[(（【\[]?\s*{_WRITING_LABEL}[^\s，。,！？；:：|｜]{{0,10}}?(?:记者|编辑|责编|作者|文\s*[/|｜:：])(?!简介|单位)\s*[|｜:：/]?\s*"
     r"[\u4e00-\u9fffA-Za-z·\s、|｜:：]{2,40}[)）】\]]?$"
+)
+
+# A dateline's reporter in brackets, at the start of an article's first lines: "长江网10月4日讯（记者陈智 整合）",
+# "新华社巴黎12月9日电（记者唐霁）", "新京报快讯（记者 裴剑飞）" -> the bracket's text. Not "（原标题：……）", a
+# bracket without 记者, one after a sentence ("……他说。（记者 张三）" is a closing byline).
+DATELINE_REPORTER = re.compile(
+    r"^[^（(。，,！？]{0,30}?(?:讯|电|消息)\s*[（(]\s*([^（()）]{0,8}?记者[^（()）]{1,30}?)\s*[）)]"
+)
+
+# A byline in brackets closing an article's last sentence: "……正式启动。（张巨峰）", "……需要。(文/图 刘玺东 易赛楠)",
+# "……合作。（记者 张三 李四）" -> the bracket's text. Not "（完）", "（待续）", "（原题为《……》）", "（资料来源：……）",
+# "（刘通摄）" (a photo credit), "（新华社）" (an outlet: `CLOSING_NOT_NAME`).
+CLOSING_BYLINE = re.compile(
+    r"[。！？!?”\"]\s*[（(]\s*((?:(?:文/图|图/文|文|记者|作者|通讯员)\s*[/／:：]?\s*)?"
+    r"[\u4e00-\u9fff]{2,4}(?:[\s、][\u4e00-\u9fff]{2,4}){0,3})\s*[）)]$"
+)
+# What closes a text in brackets but names no one: an end mark, a photo credit, an outlet or a unit ("新华社", "省发改局").
+CLOSING_NOT_NAME = re.compile(
+    r"^(?:全文完|未完|待续|未完待续|组图|图片|完)$|摄$|^\S{2,}(?:社|网|报|台|局|部|委|办|院|厅|中心)$"
+)
+
+# An author and the outlet she writes for, on a line of their own near the headline: "张三/某某青年报",
+# "张三 李四／某某日报", "张三/某某网" -> the names. Not a date "2024/09/03", a path, "图/视觉中国" (no outlet word),
+# a sentence.
+NAME_OUTLET_LINE = re.compile(
+    r"(?:^|\s)([\u4e00-\u9fff·]{2,4}(?:[、\s][\u4e00-\u9fff·]{2,4}){0,3})\s*[/／]\s*"
+    r"[\u4e00-\u9fff]{1,10}(?:报|网|社|台|刊|杂志|新闻|客户端)(?=\s|$)"
 )
 
 # A link to a document: kept in the body though it is a link ("附件：年报.pdf").
@@ -153,11 +197,9 @@ DOC_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.IGNORECAS
 CATEGORY_LABEL = ".//a[contains(@class, 'categ') or contains(@rel, 'category')]"
 
 # A breadcrumb written as links and "›"/"»"/">" separators without a class or label (Discuz "#pt"):
-# the separators' text nodes, whose parent (or grandparent) holds the links.
-CRUMB_SEPARATORS = (
-    "//text()[normalize-space() = '›' or normalize-space() = '»' or normalize-space() = '>'"
-    " or normalize-space() = '>>']/.."
-)
+# the separators' text nodes, whose parent (or grandparent) holds the links. Each text's normalize-space()
+# is taken once, and only for a short text: the query reads every text node of the page.
+CRUMB_SEPARATORS = "//text()[string-length() < 24][contains('|›|»|>|>>|', concat('|', normalize-space(), '|'))]/.."
 
 # What separates a headline from the rest of a <title> (`vocabulary.TITLE_SEPARATORS`): "标题_站名",
 # "标题 - 栏目 - 站名", "标题|站名", "标题--宁波财经网", "标题——站名", "标题–站名", "标题＿站名". The headline

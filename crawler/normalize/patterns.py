@@ -278,11 +278,11 @@ PERSON_BRACKETS = re.compile(r"[()（）【】\[\]〔〕<>《》「」『』]")
 # Name separators (kept in the split so only space-separated Latin words are re-joined): "张三,李四",
 # "张三、李四", "张三 李四", "张三/李四", "张三;李四"
 NAME_SPLIT = re.compile(r"([\s、,，;；/|]+)")
-# Tokens that are not names: "张三 摄", "北京报道", "发自北京", "综合报道"
+# Tokens that are not names: "张三 摄", "北京报道", "发自北京", "综合报道", "记者陈智 整合", a column ("某某网专栏作者 王文")
 # and outlets before a name ("作者:第一财经 杜川": "第一财经", "中原日报", "新华社"), certificate numbers
 # ("执业证书编号:S1230521040002").
 NAME_DROP = re.compile(
-    r"^(?:摄|摄影|供图|图|文|实习|实习生|特约|综合|联合|编译|整理|报道)$|报道$|^发自|证书|编号"
+    r"^(?:摄|摄影|供图|图|文|实习|实习生|特约|综合|联合|编译|整理|整合|报道)$|报道$|专栏$|^发自|证书|编号"
     r"|^\S{2,}(?:财经|新闻|日报|晚报|早报|时报|周刊|杂志|电视台|客户端)$|^\S{3,}[网社]$"
 )
 # A staff code standing alone after a name: "[责任编辑：刘文丽 PF117]", "苏可 SF023". Not "John", "A股".

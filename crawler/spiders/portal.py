@@ -54,6 +54,7 @@ from crawler.extract.mainlist import MainList, main_list
 from crawler.extract.page import BAD_BYTES, REPAIRED, page_selector, read_article
 from crawler.extract.pagination import next_pages, pagination
 from crawler.extract.urls import absolute_url, canonical_url
+from crawler.extract.urlshapes import UrlShapes
 from crawler.items import Article, Gone
 from crawler.middlewares import PORTAL, OffPortalRequest, refused
 from crawler.models import SHANGHAI
@@ -109,6 +110,8 @@ class PortalSpider(Discovery, Spider):
         self.plan = incremental.CrawlPlan({}, cutoff)  # until `start` has read what the database knows
         self.schedule = incremental.RefreshSchedule.parse(refresh_after)
         self.incomplete: set[str] = set()  # portals this run does not crawl completely (crawler.incremental)
+        # Per portal: the article-URL shapes its listings' dated links show (`extract.urlshapes`).
+        self.url_shapes: dict[str, UrlShapes] = {profile.name: UrlShapes() for profile in self.profiles}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -166,9 +169,13 @@ class PortalSpider(Discovery, Spider):
         selector = self._selector(response)
         links = site_links(selector, response.url, profile.host)
         main = main_list(links)
-        kind = page_kind(selector, main, listing_date)
+        if self.url_shapes[profile.name].matches(canonical_url(response.url)):
+            kind = ARTICLE  # the shape of the site's dated listing links: an article, whatever it shows
+            self.crawler.stats.inc_value("finnews/classified/by_url_shape")
+        else:
+            kind = page_kind(selector, main, listing_date)
+            logger.debug("%s is %s by its content", response.url, kind)
         self.crawler.stats.inc_value(f"finnews/classified/{kind}")
-        logger.debug("%s is %s by its content", response.url, kind)
         if kind == ARTICLE:
             yield from self._article(response, selector, profile, listing_date)
         else:
@@ -195,6 +202,9 @@ class PortalSpider(Discovery, Spider):
         max_pages = self.settings.getint("FINNEWS_MAX_PAGINATION")
         pages = pagination(links, response.url, max_pages)
         paging = set(pages)
+        shapes = self.url_shapes[profile.name]
+        if profile.classify_by_content:
+            shapes.learn(url for url, date in main.dates.items() if date)
         listed = {
             url: date for url, date in main.dates.items() if profile.is_article(url) or profile.classify_by_content
         }
@@ -208,7 +218,12 @@ class PortalSpider(Discovery, Spider):
                 continue
             if url not in main.dates and not on_site(url, profile.host):  # another host of the domain: its
                 continue  # main-list articles are followed, not its nav bars
-            if profile.is_article(url) and (url in main.dates or self.plan.since is None):  # since: dated lists only
+            # An article by its URL: the profile's pattern, or the shape of the site's dated listing links
+            # (listed or not); with `since`, only the dated ones a list shows.
+            shaped = not profile.is_article(url) and shapes.matches(url)
+            if (profile.is_article(url) or shaped) and (url in main.dates or self.plan.since is None):
+                if shaped:
+                    self.crawler.stats.inc_value("finnews/links/by_url_shape")
                 yield from self._article_request(url, profile, main.dates.get(url))
             elif url in main.dates and profile.classify_by_content:  # listed, at a URL of no known pattern
                 yield from self._article_request(url, profile, main.dates[url], known=False)
