@@ -14,9 +14,9 @@ of `../shared/realpages` it is as small as zlib level 6 (44 vs 45 KB from 190 KB
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from collections.abc import Collection
 from typing import Any
 
 import zstandard
