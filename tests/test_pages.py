@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from scrapy import Request
 from scrapy.utils.test import get_crawler
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, update
 
 from crawler import db
 from crawler.models import SHANGHAI, FieldChange, PageRow
@@ -150,3 +150,35 @@ def test_conditional_requests_ask_the_database_nothing(tmp_path: Path) -> None:
     assert requests[0].headers[b"If-None-Match"] == b'"e1"' and b"If-Modified-Since" in requests[0].headers
     assert b"If-None-Match" not in requests[1].headers and requests[2].headers[b"If-None-Match"] == b'"e1"'
     middleware.spider_closed(spider)
+
+
+def test_reextract_groups_again_an_article_whose_body_changed(
+    make_sample_network: Callable[..., SampleNetwork], tmp_path: Path
+) -> None:
+    """An article whose page now reads as another story's text (as a changed body rule can make it) is
+    grouped again: it and that story become one story, its former reprints with it, no copy lost."""
+    network = make_sample_network(articles=30)
+    url = f"sqlite:///{tmp_path}/regroup.db"
+    crawl(network, url)
+    network.stop()
+    before = {record["url"]: record for record in export(url)}
+    moved = next(r for r in before.values() if r["reprints"])  # a story with copies ...
+    other = next(r for r in before.values() if r["site"] == moved["site"] and r["url"] != moved["url"])
+    engine = db.make_engine(url, create=False)
+    with engine.begin() as connection:  # ... whose page now reads as another story of its portal
+        content = connection.execute(select(PageRow.content).where(PageRow.url == other["url"])).scalar_one()
+        connection.execute(update(PageRow).where(PageRow.url == moved["url"]).values(content=content))
+
+    summary = reextract(engine, str(PROFILE_DIR))
+
+    assert summary.fields["body"] == 1 and summary.changed_pages == 1
+    after = {record["url"]: record for record in export(url)}
+    [story] = [after[u] for u in (moved["url"], other["url"]) if u in after]  # one story of the two
+    copies = {copy["url"] for copy in story["reprints"]}
+    expected = {moved["url"], other["url"]} - {story["url"]}
+    for record in (moved, other):
+        expected |= {copy["url"] for copy in record["reprints"]}
+    assert copies == expected  # both stories' copies, and the one of the two that is not the origin
+    assert after.keys() == before.keys() - expected  # the other stories are as they were
+    assert all(after[u] == before[u] for u in after if u != story["url"])
+    assert story["body"] == other["body"]
