@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 from scrapy.http import HtmlResponse
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 
 from crawler import profiles
 from crawler.db import unlock_writers
@@ -149,12 +149,23 @@ class _Reader:
         return article
 
 
-def _kept_pages(engine: Engine, site: str | None, since: datetime | None) -> Iterator[KeptPage]:
-    query = select(PageRow).where(PageRow.kind.in_((ARTICLE, PAGE))).order_by(PageRow.fetched_at, PageRow.id)
+def _kept_query(site: str | None, since: datetime | None) -> Select[PageRow]:
+    query = select(PageRow).where(PageRow.kind.in_((ARTICLE, PAGE)))
     if site:
         query = query.where(PageRow.site.in_(site.split(",")))
     if since:
         query = query.where(PageRow.fetched_at >= since)
+    return query
+
+
+def count_pages(engine: Engine, *, site: str | None = None, since: datetime | None = None) -> int:
+    """How many kept pages `reextract` with these filters reads."""
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(_kept_query(site, since).subquery())) or 0)
+
+
+def _kept_pages(engine: Engine, site: str | None, since: datetime | None) -> Iterator[KeptPage]:
+    query = _kept_query(site, since).order_by(PageRow.fetched_at, PageRow.id)
     with engine.connect() as connection:
         for row in connection.execution_options(yield_per=_CHUNK).execute(query):
             yield KeptPage.of(row)

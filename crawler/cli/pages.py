@@ -9,13 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 from tqdm import tqdm
 
 from crawler import db, settings
-from crawler.models import PageRow
-from crawler.pagestore import ARTICLE, PAGE, load_page
-from crawler.reextract import Summary, reextract
+from crawler.pagestore import load_page
+from crawler.reextract import Summary, count_pages, reextract
 
 Add = Callable[[str, Any, str], argparse.ArgumentParser]
 
@@ -39,8 +37,7 @@ def add_commands(add: Add, db_option: Callable[[argparse.ArgumentParser], None],
 
 def cmd_reextract(args: argparse.Namespace) -> int:
     engine = db.make_engine(args.db, create=False)
-    with engine.connect() as connection:
-        total = connection.scalar(select(func.count()).where(PageRow.kind.in_((ARTICLE, PAGE))))
+    total = count_pages(engine, site=args.site, since=args.since)
     with tqdm(total=total, unit="page", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
         summary = reextract(
             engine, settings.FINNEWS_PROFILE_DIRS, site=args.site, since=args.since, dry_run=args.dry_run,
