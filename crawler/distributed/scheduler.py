@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 #: How often the scheduler's thread talks to Redis when it has nothing to send.
 POLL_SECONDS = 0.2
+#: How long the thread gathers what the engine sends once nudged (requests to push, a buffer running low).
+GATHER_SECONDS = 0.01
 
 
 class RedisScheduler(BaseScheduler):
@@ -73,6 +75,7 @@ class RedisScheduler(BaseScheduler):
         self._remote = (0, 0)  # queued and leased in Redis, as the thread last saw them
         self._synced = threading.Event()  # the thread has talked to Redis at least once since `open`
         self._stop = threading.Event()
+        self._nudge = threading.Event()  # the engine has something to send, or its buffer runs low
         self._thread: threading.Thread | None = None
         self._idle_since: float | None = None
         self._stopping = False
@@ -143,6 +146,7 @@ class RedisScheduler(BaseScheduler):
         if reason == "finished":
             self._release_done()  # the engine is done with every request it had
         self._stop.set()
+        self._nudge.set()
         if self._thread is not None:
             self._thread.join(timeout=60)
         self._sync()  # what the thread left unsent
@@ -196,7 +200,9 @@ class RedisScheduler(BaseScheduler):
             except Exception as exc:  # Redis away for a moment: the next round tries again
                 logger.warning("could not reach Redis: %s", exc)
                 self._stop.wait(1.0)
-            self._stop.wait(POLL_SECONDS)
+            if self._nudge.wait(POLL_SECONDS):
+                self._stop.wait(GATHER_SECONDS)
+                self._nudge.clear()
 
     def _sync(self) -> None:
         """Send what the engine queued (pushes, then releases: in the order they came), take requests for
@@ -263,6 +269,8 @@ class RedisScheduler(BaseScheduler):
             done = [request for request in self._leased if request not in in_progress]
             for request in done:
                 self._outbox.put(("ack", self._leased.pop(request)))
+        if done:
+            self._nudge.set()
 
     def enqueue_request(self, request: Request) -> bool:
         """Queue `request` unless this process or (in the thread) another saw its fingerprint (a
@@ -274,6 +282,7 @@ class RedisScheduler(BaseScheduler):
         self._seen.add(fingerprint)
         assert self.spider is not None
         self._outbox.put(("push", (fingerprint.hex(), int(request.priority), encode_request(request, self.spider))))
+        self._nudge.set()
         return True
 
     def next_request(self) -> Request | None:
@@ -285,6 +294,8 @@ class RedisScheduler(BaseScheduler):
             assert self.spider is not None
             request = decode_request(member.split(":", 2)[2], self.spider)
             self._leased[request] = member
+            if len(self._inbox) < self.prefetch // 2:
+                self._nudge.set()
         self._idle_since, self._stopping = None, False
         self.stats.inc_value("scheduler/dequeued/redis")
         return request
