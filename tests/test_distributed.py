@@ -21,7 +21,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler import db
-from crawler.distributed import RedisScheduler, crawl_key, decode_request, encode_request
+from crawler.distributed import LISTING_CAP, RedisScheduler, crawl_key, decode_request, encode_request
 from crawler.items import Article
 from crawler.spiders.portal import PortalSpider
 from tests.crawls import PROJECT, PROJECT_SETTINGS, export, run_stats, truth_problems
@@ -109,6 +109,35 @@ def test_a_request_seen_by_any_process_is_not_queued_again(redis_crawl: tuple[st
     second._sync()
     assert second._remote[0] + len(second._inbox) + len(first._inbox) == 2
     assert second.stats.get_value("dupefilter/filtered") == 2
+
+
+@pytest.mark.services
+def test_the_listing_page_cap_holds_for_the_whole_shared_crawl(redis_crawl: tuple[str, str]) -> None:
+    """FINNEWS_MAX_LISTING_PAGES=3: three listing pages of a portal for the crawl, whichever process finds
+    them; a portal's cap is its own; the spider leaves the counting to the shared scheduler."""
+    (first, spider, _), (second, other, _) = make_scheduler(redis_crawl), make_scheduler(redis_crawl)
+    for scheduler, owner in ((first, spider), (second, other)):
+        scheduler.listing_cap = 3
+        scheduler.join(owner)
+    [profile] = spider.profiles
+    assert all(spider._may_follow_listing(profile) for _ in range(10))  # not counted in the process
+    listing = spider._listing_request("http://x.cn/list/1.html", profile)
+    assert listing.meta[LISTING_CAP] == "dede"
+    first.enqueue_request(listing)
+    for n in (2, 3, 4):
+        first.enqueue_request(Request(f"http://x.cn/list/{n}.html", meta={LISTING_CAP: "dede"}))
+    first._sync()
+    for n in (3, 5, 6):  # list/3 was queued by the other process already
+        second.enqueue_request(Request(f"http://x.cn/list/{n}.html", meta={LISTING_CAP: "dede"}))
+    second.enqueue_request(Request("http://x.cn/list/7.html", meta={LISTING_CAP: "txjr"}))  # another portal's
+    second.enqueue_request(Request("http://x.cn/a/8.html"))  # not a listing page: never capped
+    second._sync()
+    members = redis.Redis.from_url(redis_crawl[0]).zrange(f"{redis_crawl[1]}:queue", 0, -1)
+    members += [m.encode() for m in (*first._inbox, *second._inbox)]  # taken already by a process's buffer
+    urls = sorted(json.loads(m.decode().split(":", 2)[2])["url"] for m in members)
+    assert urls == ["http://x.cn/a/8.html"] + [f"http://x.cn/list/{n}.html" for n in (1, 2, 3, 7)]
+    capped = [s.stats.get_value("finnews/listing_limit", 0) for s in (first, second)]
+    assert capped == [1, 2] and second.stats.get_value("dupefilter/filtered") == 1
 
 
 @pytest.mark.services

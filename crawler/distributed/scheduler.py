@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
     from scrapy.utils.request import RequestFingerprinterProtocol
 
-from crawler.distributed.keys import crawl_key
+from crawler.distributed.keys import LISTING_CAP, crawl_key
 from crawler.distributed.lua import JOIN, LEAVE, PUSH, RENEW, TAKE
 from crawler.distributed.wire import decode_request, encode_request
 
@@ -55,6 +55,7 @@ class RedisScheduler(BaseScheduler):
         in_progress: Callable[[], Collection[Request] | None],
         prefetch: int = 8,
         wake: Callable[[], None] | None = None,
+        listing_cap: int = 0,
     ) -> None:
         self.server = server
         self.key = key or None  # None: `crawl_key` of the spider, at open
@@ -65,6 +66,8 @@ class RedisScheduler(BaseScheduler):
         self.in_progress = in_progress  # the requests the engine has not finished with (None: unknown)
         self.prefetch = prefetch
         self.wake = wake  # asks the engine to take requests again (called from the thread)
+        self.listing_cap = listing_cap  # FINNEWS_MAX_LISTING_PAGES, counted here for the whole crawl
+        self._capped = False
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.spider: Spider | None = None
         self._seen: set[bytes] = set()  # this process's fingerprints: most repeats stop here, without Redis
@@ -123,6 +126,7 @@ class RedisScheduler(BaseScheduler):
             in_progress,
             prefetch=max(1, settings.getint("CONCURRENT_REQUESTS") // 2),
             wake=wake,
+            listing_cap=settings.getint("FINNEWS_MAX_LISTING_PAGES"),
         )
 
     # --- the keys ----------------------------------------------------------------------------------
@@ -133,7 +137,7 @@ class RedisScheduler(BaseScheduler):
 
     @property
     def _crawl_keys(self) -> list[str]:
-        return self._keys("workers", "queue", "seen", "sequence", "leases")
+        return self._keys("workers", "queue", "seen", "sequence", "leases", "listings")
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -238,15 +242,23 @@ class RedisScheduler(BaseScheduler):
         if taken and self.wake is not None:
             self.wake()
 
-    def _send_pushes(self, pushes: list[tuple[str, int, str]]) -> None:
+    def _send_pushes(self, pushes: list[tuple[str, int, str, str]]) -> None:
         if not pushes:
             return
-        args = [value for push in pushes for value in push]
-        results = self._push(keys=self._keys("queue", "seen", "sequence"), args=args)
-        queued = sum(int(r) for r in results)
-        self.stats.inc_value("scheduler/enqueued/redis", queued)
-        if len(pushes) - queued:
-            self.stats.inc_value("dupefilter/filtered", len(pushes) - queued)
+        args = [self.listing_cap, *(value for push in pushes for value in push)]
+        results = [int(r) for r in self._push(keys=self._keys("queue", "seen", "sequence", "listings"), args=args)]
+        for outcome, stat in (
+            (1, "scheduler/enqueued/redis"),
+            (0, "dupefilter/filtered"),
+            (2, "finnews/listing_limit"),
+        ):
+            if results.count(outcome):
+                self.stats.inc_value(stat, results.count(outcome))
+        if 2 in results and not self._capped:
+            self._capped = True
+            logger.info(
+                "listing pages stop at FINNEWS_MAX_LISTING_PAGES=%d per portal, for the whole crawl", self.listing_cap
+            )
 
     def _send_acks(self, members: list[str]) -> None:
         if members:
@@ -281,7 +293,10 @@ class RedisScheduler(BaseScheduler):
             return False
         self._seen.add(fingerprint)
         assert self.spider is not None
-        self._outbox.put(("push", (fingerprint.hex(), int(request.priority), encode_request(request, self.spider))))
+        portal = request.meta.get(LISTING_CAP) or ""
+        self._outbox.put(
+            ("push", (fingerprint.hex(), int(request.priority), encode_request(request, self.spider), portal))
+        )
         self._nudge.set()
         return True
 
@@ -331,9 +346,3 @@ def _address(server: Redis) -> str:
     """`host:port/db` of a client, without its password."""
     options = server.connection_pool.connection_kwargs
     return f"{options.get('host', options.get('path'))}:{options.get('port', '')}/{options.get('db', 0)}"
-
-
-# --- politeness across processes ------------------------------------------------------------------------
-
-# KEYS: the portal's next-allowed-time key. ARGV: delay seconds. Reserves the portal's next free moment
-# (now, or the next allowed time) and moves the next allowed time one delay on; returns the seconds to wait.
