@@ -132,9 +132,9 @@ def test_the_listing_page_cap_holds_for_the_whole_shared_crawl(redis_crawl: tupl
     second.enqueue_request(Request("http://x.cn/list/7.html", meta={LISTING_CAP: "txjr"}))  # another portal's
     second.enqueue_request(Request("http://x.cn/a/8.html"))  # not a listing page: never capped
     second._sync()
-    members = redis.Redis.from_url(redis_crawl[0]).zrange(f"{redis_crawl[1]}:queue", 0, -1)
-    members += [m.encode() for m in (*first._inbox, *second._inbox)]  # taken already by a process's buffer
-    urls = sorted(json.loads(m.decode().split(":", 2)[2])["url"] for m in members)
+    queue = redis.Redis.from_url(redis_crawl[0], decode_responses=True).zrange(f"{redis_crawl[1]}:queue", 0, -1)
+    members = [str(m) for m in queue] + [*first._inbox, *second._inbox]  # and those a process took already
+    urls = sorted(json.loads(m.split(":", 2)[2])["url"] for m in members)
     assert urls == ["http://x.cn/a/8.html"] + [f"http://x.cn/list/{n}.html" for n in (1, 2, 3, 7)]
     capped = [s.stats.get_value("finnews/listing_limit", 0) for s in (first, second)]
     assert capped == [1, 2] and second.stats.get_value("dupefilter/filtered") == 1
