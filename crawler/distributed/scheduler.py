@@ -106,7 +106,9 @@ class RedisScheduler(BaseScheduler):
         assert crawler.stats is not None
 
         def in_progress() -> Collection[Request] | None:
-            slot = getattr(crawler.engine, "_slot", None)  # Scrapy keeps no public list of it
+            # Scrapy has no public accessor nor signal for "the engine is done with a request" (its callback
+            # ran, its items went through the pipelines); its own engine status report reads this too.
+            slot = getattr(crawler.engine, "_slot", None)
             return getattr(slot, "inprogress", None)
 
         def wake() -> None:
@@ -142,6 +144,11 @@ class RedisScheduler(BaseScheduler):
     # --- lifecycle ---------------------------------------------------------------------------------
 
     def open(self, spider: Spider) -> None:
+        if self.in_progress() is None:  # the engine opens its slot before the scheduler: a Scrapy that changed it
+            logger.error(
+                "this Scrapy's engine has no _slot.inprogress: leases are released only when the crawl ends, and "
+                "a killed process's finished pages are fetched again (docs/distributed.md, Limits)"
+            )
         self.join(spider)
         self._thread = threading.Thread(target=self._run, name="finnews-redis", daemon=True)
         self._thread.start()
