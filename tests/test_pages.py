@@ -182,3 +182,14 @@ def test_reextract_groups_again_an_article_whose_body_changed(
     assert after.keys() == before.keys() - expected  # the other stories are as they were
     assert all(after[u] == before[u] for u in after if u != story["url"])
     assert story["body"] == other["body"]
+
+    # The moved story's former copies followed it; read again, they are no copies of the story they are in:
+    # the next run takes them out, and they are one story of their own again.
+    again = reextract(engine, str(PROFILE_DIR))
+    former = {copy["url"] for copy in moved["reprints"]}
+    assert again.split == len(former) and again.fields == {"story": len(former)}
+    final = {record["url"]: record for record in export(url)}
+    [regained] = [final[u] for u in former if u in final]
+    assert {copy["url"] for copy in regained["reprints"]} == former - {regained["url"]}
+    assert {copy["url"] for copy in final[story["url"]]["reprints"]} == expected - former
+    assert reextract(engine, str(PROFILE_DIR)).changed_pages == 0

@@ -53,6 +53,8 @@ def describe(summary: Summary, dry_run: bool) -> str:
     lines = [f"{summary.pages} kept pages read, {summary.changed_pages} {verb}"]
     if summary.regrouped:
         lines.append(f"{summary.regrouped} articles now reprints of another story")
+    if summary.split:
+        lines.append(f"{summary.split} reprints no longer copies of their story, grouped again")
     lines += [f"  {name}: {count}" for name, count in summary.fields.most_common()]
     lines += [f"  skipped ({why}): {count}" for why, count in sorted(summary.skipped.items())]
     return "\n".join(lines)
