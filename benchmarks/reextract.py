@@ -4,8 +4,8 @@
 
 Builds a SQLite database as a crawl of the sample portal generator would leave it: `--pages` article pages
 kept (zstd, as the crawl's `PageWriter` stores them) and, for each, the article the crawl's extraction read from
-it (tree, extraction, normalisation: timed, page by page, as "the crawl's extraction"), stored through the
-writer. Then runs `reextract` over the whole store, for real (not a dry run: it reads every page back,
+it (tree, extraction, normalisation and the body's fingerprint, which a crawl's reprint check computes for
+every page: timed, batch by batch, as "the crawl's extraction"), stored through the writer. Then runs `reextract` over the whole store, for real (not a dry run: it reads every page back,
 decompresses, extracts, normalises and compares with the stored article; nothing changes, so nothing is
 written). Both rates are pages per second of one process on the same pages in one run, per second of wall
 time and per CPU second of the process (on a machine shared with other work the second is the steadier);
