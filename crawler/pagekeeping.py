@@ -4,9 +4,10 @@ The spider marks the requests whose page is worth keeping (`meta[KEEP]`: an arti
 content classifies, a read-count script; never a listing, which changes by the hour). Each such page,
 as served (after decompression and redirects), goes to `crawler.pagestore.PageWriter` with its
 validators. A request for a page already kept asks `If-None-Match` / `If-Modified-Since` with the kept
-validators (article pages only: a listing classified by its content must be read again); a 304 answer keeps the stored article as it is: the request ends as `NotModified` (stat
-`finnews/not_modified`). `FINNEWS_KEEP_PAGES=off` turns all of it off; `N` days prunes older pages
-when a crawl opens.
+validators (article pages only: a listing classified by its content must be read again), read for the
+crawl's portals in one query when the crawl opens, so no request waits on the database; a 304 answer
+keeps the stored article as it is: the request ends as `NotModified` (stat `finnews/not_modified`).
+`FINNEWS_KEEP_PAGES=off` turns all of it off; `N` days prunes older pages when a crawl opens.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy import Engine
 
 from crawler import db
 from crawler.middlewares import PORTAL
-from crawler.pagestore import ARTICLE, KeptPage, PageWriter, Retention, prune, validators
+from crawler.pagestore import ARTICLE, KeptPage, PageWriter, Retention, prune, stored_validators
 from crawler.vocabulary import SHANGHAI
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class KeepPagesMiddleware:
         self.retention = retention
         self.stats = stats
         self.writer: PageWriter | None = None
+        self.validators: dict[str, tuple[str | None, str | None]] = {}  # by URL: the kept pages' (ETag, Last-Modified)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> KeepPagesMiddleware:
@@ -68,6 +70,8 @@ class KeepPagesMiddleware:
         pruned = prune(self.engine, self.retention, datetime.now(SHANGHAI))
         if pruned:
             logger.info("%d kept pages older than %s days deleted (FINNEWS_KEEP_PAGES)", pruned, self.retention.days)
+        portals = getattr(spider, "profiles", None)
+        self.validators = stored_validators(self.engine, None if portals is None else [p.name for p in portals])
         self.writer = PageWriter(self.engine)
 
     def spider_closed(self, spider: Spider) -> None:
@@ -80,7 +84,7 @@ class KeepPagesMiddleware:
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if self.engine is None or request.meta.get(KEEP) != ARTICLE or request.meta.get(CONDITIONAL) is not None:
             return
-        kept = validators(self.engine, request.url)
+        kept = self.validators.get(request.url)
         request.meta[CONDITIONAL] = kept is not None
         if kept is not None:
             etag, last_modified = kept

@@ -1,7 +1,7 @@
 """Kept pages: the pages a crawl fetched, as served, compressed, in the `pages` table.
 
 One home for everything about a kept page: the retention rule (`FINNEWS_KEEP_PAGES`), compression, the
-background writer a crawl stores pages through, and the reads (`load_page`, `validators`, `space_used`).
+background writer a crawl stores pages through, and the reads (`load_page`, `stored_validators`, `space_used`).
 
 Pages live in the database, beside the articles they are the evidence of, rather than in a folder of
 content-addressed files: one backup and one copy hold everything, a distributed crawl shares them through
@@ -14,6 +14,7 @@ of `../shared/realpages` it is as small as zlib level 6 (44 vs 45 KB from 190 KB
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -143,17 +144,22 @@ def load_page(engine: Engine, url: str) -> KeptPage | None:
     return None
 
 
-def validators(engine: Engine, url: str) -> tuple[str | None, str | None] | None:
-    """(ETag, Last-Modified) of the page kept for `url` when its article is stored (as an article or a
-    reprint), else None: a page kept whose item never reached the database (a crawl stopped, storage
-    refused it) must be fetched whole again, or a 304 would lose its article for good."""
+def stored_validators(engine: Engine, sites: Collection[str] | None = None) -> dict[str, tuple[str | None, str | None]]:
+    """(ETag, Last-Modified) by URL of the pages kept (of `sites`, else all) with a validator and whose article
+    is stored (as an article or a reprint): one query, read when a crawl opens. A page kept whose item never
+    reached the database (a crawl stopped, storage refused it) must be fetched whole again, or a 304 would
+    lose its article for good."""
     stored = or_(
-        exists(select(ArticleRow.id).where(ArticleRow.url == url)),
-        exists(select(ReprintRow.id).where(ReprintRow.url == url)),
+        exists(select(ArticleRow.id).where(ArticleRow.url == PageRow.url)),
+        exists(select(ReprintRow.id).where(ReprintRow.url == PageRow.url)),
     )
+    query = select(PageRow.url, PageRow.etag, PageRow.last_modified).where(
+        or_(PageRow.etag.is_not(None), PageRow.last_modified.is_not(None)), stored
+    )
+    if sites is not None:
+        query = query.where(PageRow.site.in_(sites))
     with engine.connect() as connection:
-        row = connection.execute(select(PageRow.etag, PageRow.last_modified).where(PageRow.url == url, stored)).first()
-    return None if row is None else (row.etag, row.last_modified)
+        return {row.url: (row.etag, row.last_modified) for row in connection.execute(query)}
 
 
 def space_used(engine: Engine) -> dict[str, int]:

@@ -6,7 +6,10 @@ each as the crawl does (`crawler.extract.page.read_article`, the kept read-count
 result with the stored article (or reprint) of its URL, and, unless `dry_run`, writes what changed
 through `crawler.writer.write_batch` and records each changed value in `field_changes`. An article whose
 body changed is grouped again: it is written as new, so the writer's reprint check decides whether it is
-still its own story or now a copy of another, and its former reprints follow it.
+still its own story or now a copy of another, and its former reprints follow it. A reprint whose body, read
+again, is no longer a copy of its story's article is taken out of that story and written as new the same
+way (its own story, or a copy of another): the change is recorded as field `story`, from the story's URL
+to the new one (null: its own).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 import orjson
 from scrapy.http import HtmlResponse
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 
 from crawler import profiles
 from crawler.db import unlock_writers
@@ -34,6 +37,7 @@ from crawler.models import ArticleRow, FieldChange, FingerprintRow, PageRow, Rep
 from crawler.normalize.article import normalize_article
 from crawler.normalize.titles import TitleSuffixLearner
 from crawler.pagestore import ARTICLE, COUNTER, PAGE, KeptPage
+from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.matching import Matching
 from crawler.vocabulary import SHANGHAI
 from crawler.writer import ROW_FIELDS, ReprintRecord, article_row, write_batch
@@ -60,6 +64,7 @@ class Summary:
     pages: int = 0
     changed_pages: int = 0
     regrouped: int = 0
+    split: int = 0  # reprints no longer copies of their story
     fields: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)  # not html, a listing, no title/body, not stored
 
@@ -94,9 +99,10 @@ def reextract(
         for chunk in _chunks(_kept_pages(engine, site, since)):
             articles = [article for page in chunk if (article := reader.article(page, counters, titles, summary))]
             summary.pages += len(chunk)
-            changes = _changes(connection, articles, summary)
+            changes = _changes(connection, articles, summary, matching)
             connection.rollback()  # end the reads' transaction: the writes take their own
             summary.changed_pages += len(changes)
+            summary.split += sum(1 for change in changes if "story" in change.diffs)
             for change in changes:
                 summary.fields.update(change.diffs.keys())
             if changes and not dry_run:
@@ -149,12 +155,23 @@ class _Reader:
         return article
 
 
-def _kept_pages(engine: Engine, site: str | None, since: datetime | None) -> Iterator[KeptPage]:
-    query = select(PageRow).where(PageRow.kind.in_((ARTICLE, PAGE))).order_by(PageRow.fetched_at, PageRow.id)
+def _kept_query(site: str | None, since: datetime | None) -> Select[PageRow]:
+    query = select(PageRow).where(PageRow.kind.in_((ARTICLE, PAGE)))
     if site:
         query = query.where(PageRow.site.in_(site.split(",")))
     if since:
         query = query.where(PageRow.fetched_at >= since)
+    return query
+
+
+def count_pages(engine: Engine, *, site: str | None = None, since: datetime | None = None) -> int:
+    """How many kept pages `reextract` with these filters reads."""
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(_kept_query(site, since).subquery())) or 0)
+
+
+def _kept_pages(engine: Engine, site: str | None, since: datetime | None) -> Iterator[KeptPage]:
+    query = _kept_query(site, since).order_by(PageRow.fetched_at, PageRow.id)
     with engine.connect() as connection:
         for row in connection.execution_options(yield_per=_CHUNK).execute(query):
             yield KeptPage.of(row)
@@ -186,14 +203,19 @@ def _chunks(pages: Iterator[KeptPage]) -> Iterator[list[KeptPage]]:
         yield chunk
 
 
-def _changes(connection: Connection, articles: list[Any], summary: Summary) -> list[_Change]:
-    """What differs between each article read and what is stored at its URL (as an article or a reprint)."""
+def _changes(connection: Connection, articles: list[Any], summary: Summary, matching: Matching) -> list[_Change]:
+    """What differs between each article read and what is stored at its URL (as an article or a reprint;
+    a reprint whose body is no longer a copy of its story's article differs in its `story`)."""
     by_url = {article.url: article for article in articles}
     rows = {url: {name: getattr(article, name) for name in ROW_FIELDS} for url, article in by_url.items()}
     stored = {row.url: row._mapping for row in connection.execute(select(ArticleRow).where(ArticleRow.url.in_(rows)))}
     copies = {
         row.url: row._mapping
-        for row in connection.execute(select(ReprintRow).where(ReprintRow.url.in_(rows.keys() - stored.keys())))
+        for row in connection.execute(
+            select(ReprintRow, ArticleRow.url.label("story"), ArticleRow.body.label("story_body"))
+            .join(ArticleRow, ReprintRow.article_id == ArticleRow.id)
+            .where(ReprintRow.url.in_(rows.keys() - stored.keys()))
+        )
     }
     changes = []
     for url, row in rows.items():
@@ -205,6 +227,8 @@ def _changes(connection: Connection, articles: list[Any], summary: Summary) -> l
             summary.skipped["not stored"] += 1
             continue
         diffs = {name: (old[name], row[name]) for name in names if name in row and old[name] != row[name]}
+        if reprint and matching.compare(fingerprint(row["body"]), fingerprint(old["story_body"])) is None:
+            diffs["story"] = (old["story"], None)  # the story it joins instead, once written
         if diffs:  # the fingerprint (body_hash, n_shingles, figures) only where something changed
             full = article_row(by_url[url]) | {"crawled_at": old["crawled_at"]}
             changes.append(_Change(url, full, diffs, reprint))
@@ -215,7 +239,9 @@ def _apply(connection: Connection, changes: list[_Change], matching: Matching, s
     """Write the changes and record them; returns how many articles were grouped again."""
     regrouped = 0
     for change in changes:
-        if change.reprint:
+        if "story" in change.diffs:
+            change.diffs["story"] = (change.diffs["story"][0], _split(connection, change.row, matching))
+        elif change.reprint:
             values = {name: change.row[name] for name in change.diffs}
             connection.execute(update(ReprintRow).where(ReprintRow.url == change.url).values(**values))
         elif "body" in change.diffs:
@@ -271,6 +297,13 @@ def _regroup(connection: Connection, row: dict[str, Any], matching: Matching) ->
     if former:
         write_batch(connection, [], former, None, skip_stored_snapshots=True)
     return int(row["url"] in copies)
+
+
+def _split(connection: Connection, row: dict[str, Any], matching: Matching) -> str | None:
+    """Take a reprint that is no longer a copy of its story out of it and store it as if new: returns the
+    URL of the story it is now a copy of, or None (its own story)."""
+    connection.execute(delete(ReprintRow).where(ReprintRow.url == row["url"]))
+    return write_batch(connection, [row], [], matching, skip_stored_snapshots=True).get(row["url"])
 
 
 def _json(value: Any) -> str:

@@ -11,15 +11,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+from sqlalchemy import event, insert, select, update
 
 from crawler import db
 from crawler.models import SHANGHAI, FieldChange, PageRow
-from crawler.pagestore import Retention, space_used
+from crawler.pagekeeping import KEEP, KeepPagesMiddleware
+from crawler.pagestore import ARTICLE, KeptPage, PageWriter, Retention, space_used
 from crawler.reextract import reextract
+from crawler.spiders.portal import PortalSpider
+from crawler.writer import write_batch
 from sampleportals import PROFILE_DIR, SampleNetwork
 from tests.console import finnews
 from tests.crawls import crawl, export, run_stats
+from tests.rows import NOW, row
 from tests.services import database_at, drop_schema
 
 
@@ -113,3 +119,77 @@ def test_migration_0007_adds_the_page_tables(backend: str, tmp_path: Any) -> Non
     old.dispose()
     if backend != "sqlite":
         drop_schema(url)
+
+
+def test_conditional_requests_ask_the_database_nothing(tmp_path: Path) -> None:
+    """The kept validators are read once, when the crawl opens: a request asks no query on the event loop,
+    and a page kept whose article never reached the database is fetched whole."""
+    url = f"sqlite:///{tmp_path}/validators.db"
+    engine = db.make_engine(url)
+    stored, lost = "http://127.0.0.1:1/a/1.html", "http://127.0.0.1:1/a/2.html"
+    with engine.begin() as connection:
+        write_batch(connection, [row(stored)], [], None)
+    writer = PageWriter(engine)
+    for page_url in (stored, lost):
+        writer.submit(
+            KeptPage(page_url, "dede", ARTICLE, page_url, 200, "text/html", "Tue, 03 Sep 2024 03:54:00 GMT", '"e1"',
+                     None, NOW, b"<html></html>")
+        )  # fmt: skip
+    writer.close()
+    crawler = get_crawler(settings_dict={"FINNEWS_DB_URL": url})
+    middleware = KeepPagesMiddleware.from_crawler(crawler)
+    spider = PortalSpider(site="dede", profile_dirs=str(PROFILE_DIR))
+    middleware.spider_opened(spider)
+    assert middleware.engine is not None
+    statements: list[str] = []
+    event.listen(middleware.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    requests = [Request(page_url, meta={KEEP: ARTICLE}) for page_url in (stored, lost, stored)]
+    for request in requests:
+        middleware.process_request(request)
+    assert statements == []
+    assert requests[0].headers[b"If-None-Match"] == b'"e1"' and b"If-Modified-Since" in requests[0].headers
+    assert b"If-None-Match" not in requests[1].headers and requests[2].headers[b"If-None-Match"] == b'"e1"'
+    middleware.spider_closed(spider)
+
+
+def test_reextract_groups_again_an_article_whose_body_changed(
+    make_sample_network: Callable[..., SampleNetwork], tmp_path: Path
+) -> None:
+    """An article whose page now reads as another story's text (as a changed body rule can make it) is
+    grouped again: it and that story become one story, its former reprints with it, no copy lost."""
+    network = make_sample_network(articles=30)
+    url = f"sqlite:///{tmp_path}/regroup.db"
+    crawl(network, url)
+    network.stop()
+    before = {record["url"]: record for record in export(url)}
+    moved = next(r for r in before.values() if r["reprints"])  # a story with copies ...
+    other = next(r for r in before.values() if r["site"] == moved["site"] and r["url"] != moved["url"])
+    engine = db.make_engine(url, create=False)
+    with engine.begin() as connection:  # ... whose page now reads as another story of its portal
+        content = connection.execute(select(PageRow.content).where(PageRow.url == other["url"])).scalar_one()
+        connection.execute(update(PageRow).where(PageRow.url == moved["url"]).values(content=content))
+
+    summary = reextract(engine, str(PROFILE_DIR))
+
+    assert summary.fields["body"] == 1 and summary.changed_pages == 1
+    after = {record["url"]: record for record in export(url)}
+    [story] = [after[u] for u in (moved["url"], other["url"]) if u in after]  # one story of the two
+    copies = {copy["url"] for copy in story["reprints"]}
+    expected = {moved["url"], other["url"]} - {story["url"]}
+    for record in (moved, other):
+        expected |= {copy["url"] for copy in record["reprints"]}
+    assert copies == expected  # both stories' copies, and the one of the two that is not the origin
+    assert after.keys() == before.keys() - expected  # the other stories are as they were
+    assert all(after[u] == before[u] for u in after if u != story["url"])
+    assert story["body"] == other["body"]
+
+    # The moved story's former copies followed it; read again, they are no copies of the story they are in:
+    # the next run takes them out, and they are one story of their own again.
+    again = reextract(engine, str(PROFILE_DIR))
+    former = {copy["url"] for copy in moved["reprints"]}
+    assert again.split == len(former) and again.fields == {"story": len(former)}
+    final = {record["url"]: record for record in export(url)}
+    [regained] = [final[u] for u in former if u in final]
+    assert {copy["url"] for copy in regained["reprints"]} == former - {regained["url"]}
+    assert {copy["url"] for copy in final[story["url"]]["reprints"]} == expected - former
+    assert reextract(engine, str(PROFILE_DIR)).changed_pages == 0

@@ -1,11 +1,14 @@
-"""finnews deploys to scrapyd as an egg and crawls there, for real: a scrapyd on a free loopback port with
-temporary folders of its own, an egg built from a copy of the checkout (which stays as it was), a crawl of
-the sample portals scheduled through `schedule.json`, and its articles in the database.
+"""finnews deploys to scrapyd with `scrapyd-deploy` and crawls there, for real: a scrapyd on a free loopback
+port with temporary folders of its own, scrapyd-client's `scrapyd-deploy` run in a git checkout of the
+project's files (which it leaves as it was: setup.py keeps the egg's build out of it), a crawl of the
+sample portals scheduled through `schedule.json` with spider arguments and `setting=`, and its articles in
+the database.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -13,7 +16,6 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,29 +27,40 @@ from sampleportals.network import PROFILE_DIR
 from tests.crawls import PROJECT, export, truth_problems
 
 pytest.importorskip("scrapyd")
+pytest.importorskip("scrapyd_client")
 pytestmark = pytest.mark.e2e
 
 
-def git_status() -> str:
+def git_status(checkout: Path) -> str:
     return subprocess.run(
-        ["git", "status", "--porcelain", "--ignored"], cwd=PROJECT, capture_output=True, text=True, check=True
+        ["git", "status", "--porcelain", "--ignored"], cwd=checkout, capture_output=True, text=True, check=True
     ).stdout
 
 
-def build_egg(target: Path) -> Path:
-    """An egg of the checkout's files (as git lists them), built in a copy under `target`."""
-    source = target / "source"
+def checkout_copy(target: Path) -> Path:
+    """A git checkout at `target` of the files git lists in the project, committed as they are now."""
     files = subprocess.run(["git", "ls-files", "-z"], cwd=PROJECT, capture_output=True, check=True).stdout
     for name in filter(None, files.decode("utf-8").split("\0")):
         if (PROJECT / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(PROJECT / name, source / name)
-    subprocess.run(
-        [sys.executable, "-c", "import setuptools; setuptools.setup()", "bdist_egg", "-d", str(target / "dist")],
-        cwd=source, capture_output=True, check=True,
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT / name, target / name)
+    git = ["git", "-c", "user.name=finnews tests", "-c", "user.email=tests@localhost"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "the checkout"]):
+        subprocess.run([*git, *command], cwd=target, capture_output=True, check=True)
+    return target
+
+
+def scrapyd_deploy(checkout: Path, base: str, home: Path) -> str:
+    """`scrapyd-deploy loopback` run in `checkout`, the target `loopback` (scrapyd at `base`) in a user
+    scrapy.cfg under `home` (XDG_CONFIG_HOME), as a user who deploys to several servers keeps them; its output."""
+    home.mkdir()
+    (home / "scrapy.cfg").write_text(f"[deploy:loopback]\nurl = {base}/\nproject = finnews\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapyd_client.deploy", "loopback", "--version", "1"],
+        cwd=checkout, env={**os.environ, "XDG_CONFIG_HOME": str(home)}, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    (egg,) = (target / "dist").glob("*.egg")
-    return egg
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
 
 
 def free_port() -> int:
@@ -56,29 +69,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def call(base: str, endpoint: str, fields: list[tuple[str, str]] | None = None, egg: bytes | None = None) -> Any:
-    """A scrapyd API call: GET without fields, else a POST (multipart when it carries an egg)."""
-    if fields is None:
-        request = urllib.request.Request(f"{base}/{endpoint}")
-    elif egg is None:
-        request = urllib.request.Request(f"{base}/{endpoint}", data=urllib.parse.urlencode(fields).encode())
-    else:
-        boundary = uuid.uuid4().hex
-        parts = [
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields
-        ]
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="egg"; filename="finnews.egg"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n".encode()
-            + egg
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
-        request = urllib.request.Request(
-            f"{base}/{endpoint}",
-            data=b"".join(parts),
-            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
-        )
-    with urllib.request.urlopen(request, timeout=60) as answer:
+def call(base: str, endpoint: str, fields: list[tuple[str, str]] | None = None) -> Any:
+    """A scrapyd API call: GET without fields, else a form POST."""
+    data = None if fields is None else urllib.parse.urlencode(fields).encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/{endpoint}", data=data), timeout=60) as answer:
         result = json.loads(answer.read())
     assert result["status"] == "ok", result
     return result
@@ -117,14 +111,16 @@ def scrapyd(tmp_path: Path) -> Iterator[str]:
     server.wait(timeout=30)
 
 
-def test_finnews_deploys_to_scrapyd_and_a_scheduled_crawl_stores_the_articles(
+def test_scrapyd_deploy_leaves_the_checkout_clean_and_a_scheduled_crawl_stores_the_articles(
     scrapyd: str, sample_network: Any, tmp_path: Path
 ) -> None:
-    before = git_status()
-    egg = build_egg(tmp_path / "build")
-    assert git_status() == before  # the checkout is left as it was
-
-    call(scrapyd, "addversion.json", [("project", "finnews"), ("version", "1")], egg=egg.read_bytes())
+    checkout = checkout_copy(tmp_path / "checkout")
+    before, project_before = git_status(checkout), git_status(PROJECT)
+    output = scrapyd_deploy(checkout, scrapyd, tmp_path / "config")
+    assert '"status": "ok"' in output and '"project": "finnews"' in output, output
+    assert git_status(checkout) == before  # the checkout is left as it was: no setup.py, build/ or egg-info
+    assert git_status(PROJECT) == project_before
+    assert call(scrapyd, "listversions.json?project=finnews")["versions"] == ["1"]
     assert call(scrapyd, "listspiders.json?project=finnews")["spiders"] == ["portal"]
     db_url = f"sqlite:///{tmp_path}/finnews.db"
     settings = {**LOOPBACK_SETTINGS, "FINNEWS_DB_URL": db_url, "FINNEWS_PROFILE_DIRS": str(PROFILE_DIR)}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler import db, queries
-from crawler.models import SHANGHAI, ArticleRow, FingerprintRow, ViewSnapshot
+from crawler.models import SHANGHAI, ArticleRow, FingerprintRow, ReprintRow, ViewSnapshot
 from crawler.reprints.matching import Matching
+from crawler.settings import FINNEWS_DB_RETRY_SECONDS
 from crawler.writer import ArticleWriter, ReprintRecord
 from tests.rows import NOW, STORY, row
 
@@ -144,3 +146,60 @@ def test_a_reprint_of_a_demoted_article_joins_the_story(engine: Any) -> None:
     [stored] = queries.iter_articles(engine)
     assert stored["url"] == "http://p2/b.html"
     assert sorted(r["url"] for r in stored["reprints"]) == ["http://p1/a/1.html", "http://p3/c.html"]
+
+
+STORIES, COPIES = 40, 2
+
+
+def copy_row(story: int, copy: int) -> dict[str, Any]:
+    """Copy `copy` of `story` on portal `site<copy>`: copy 0 is the origin (published first)."""
+    return row(
+        f"http://p{copy}/a/{story}.html", site=f"site{copy}", site_name=f"网站{copy}",
+        published_at=datetime(2024, 9, 3, 9 + copy, tzinfo=SHANGHAI),
+        body=f"{STORY}\n第{story}篇。" + "又一段。" * copy,  # near-duplicates of each other
+    )  # fmt: skip
+
+
+def store_copies(url: str, worker: int, barrier: Any) -> None:
+    """One worker process: one copy of every story (a crawl's dedupe pipeline sends its own second copies as
+    reprint records), stored as a crawl's writer stores them, starting when the other worker starts."""
+    engine = db.make_engine(url)
+    writer = ArticleWriter(engine, batch_size=5, matching=Matching(), retry_seconds=FINNEWS_DB_RETRY_SECONDS)
+    barrier.wait(timeout=60)
+    futures = [
+        writer.submit(copy_row(story, copy))
+        for story in range(STORIES)
+        for copy in range(COPIES)
+        if (story + copy) % 2 == worker
+    ]
+    writer.close()
+    for future in futures:
+        future.result()  # raises if the row was not stored
+    engine.dispose()
+
+
+def test_two_worker_processes_store_each_story_once_with_all_its_copies(engine: Any) -> None:
+    """Two processes storing copies of the same stories at the same moment (each a copy of every story, the
+    origin in one for half the stories, in the other for the rest): one article per story, its origin; the
+    other copy once, as its reprint; no row twice, no copy lost."""
+    url = engine.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    workers = [context.Process(target=store_copies, args=(url, worker, barrier)) for worker in (0, 1)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=180)
+    assert [worker.exitcode for worker in workers] == [0, 0]
+
+    with Session(engine) as session:
+        articles = dict(session.execute(select(ArticleRow.id, ArticleRow.url)).all())
+        reprints = session.execute(select(ReprintRow.url, ReprintRow.article_id)).all()
+        fingerprinted = set(session.scalars(select(FingerprintRow.article_id).distinct()))
+    assert sorted(articles.values()) == sorted(copy_row(story, 0)["url"] for story in range(STORIES))
+    assert sorted(url for url, _ in reprints) == sorted(
+        copy_row(story, copy)["url"] for story in range(STORIES) for copy in range(1, COPIES)
+    )  # each copy once
+    for copy_url, article_id in reprints:  # under its own story's origin
+        assert articles[article_id] == copy_url.replace(copy_url.split("/")[2], "p0"), copy_url
+    assert fingerprinted == set(articles)

@@ -9,13 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from crawler import db, settings
 from crawler.cli.progress import progress_bar
-from crawler.models import PageRow
-from crawler.pagestore import ARTICLE, PAGE, load_page
-from crawler.reextract import Summary, reextract
+from crawler.pagestore import load_page
+from crawler.reextract import Summary, count_pages, reextract
 
 Add = Callable[[str, Any, str], argparse.ArgumentParser]
 
@@ -39,9 +36,7 @@ def add_commands(add: Add, db_option: Callable[[argparse.ArgumentParser], None],
 
 def cmd_reextract(args: argparse.Namespace) -> int:
     engine = db.make_engine(args.db, create=False)
-    with engine.connect() as connection:
-        total = connection.scalar(select(func.count()).where(PageRow.kind.in_((ARTICLE, PAGE))))
-    with progress_bar("pages", total) as bar:
+    with progress_bar("pages", lambda: count_pages(engine, site=args.site, since=args.since)) as bar:
         summary = reextract(
             engine, settings.FINNEWS_PROFILE_DIRS, site=args.site, since=args.since, dry_run=args.dry_run,
             progress=bar.update,
@@ -56,6 +51,8 @@ def describe(summary: Summary, dry_run: bool) -> str:
     lines = [f"{summary.pages} kept pages read, {summary.changed_pages} {verb}"]
     if summary.regrouped:
         lines.append(f"{summary.regrouped} articles now reprints of another story")
+    if summary.split:
+        lines.append(f"{summary.split} reprints no longer copies of their story, grouped again")
     lines += [f"  {name}: {count}" for name, count in summary.fields.most_common()]
     lines += [f"  skipped ({why}): {count}" for why, count in sorted(summary.skipped.items())]
     return "\n".join(lines)

@@ -13,6 +13,8 @@ Redis keys, under the crawl's key (FINNEWS_REDIS_KEY, default `finnews:portal:<p
     <key>:seen       set: fingerprints of the requests scheduled so far (Scrapy's REQUEST_FINGERPRINTER)
     <key>:sequence   counter giving the queue its order
     <key>:workers    sorted set: the processes of the crawl, each with the time its presence expires
+    <key>:listings   hash: listing pages queued per portal, against FINNEWS_MAX_LISTING_PAGES (for the crawl)
+    <key>:next:<portal>  the portal's next free moment (SharedPortalDelayMiddleware)
 
 **Nothing taken is lost.** Taking a request moves it from the queue to the leases; the process renews the
 leases it holds every FINNEWS_REDIS_LEASE_SECONDS / 4 and releases one only once Scrapy is done with it: its
@@ -33,12 +35,12 @@ crawl fetch pages of the portals in scope, not run code. Redis is called from a 
 own, never on the event loop: the engine takes requests from a local buffer of leased ones.
 """
 
-from crawler.distributed.keys import configure, crawl_key
+from crawler.distributed.keys import LISTING_CAP, configure, crawl_key
 from crawler.distributed.politeness import SharedPortalDelayMiddleware
 from crawler.distributed.scheduler import POLL_SECONDS, RedisScheduler
 from crawler.distributed.wire import decode_request, encode_request
 
 __all__ = [
-    "POLL_SECONDS", "RedisScheduler", "SharedPortalDelayMiddleware", "configure", "crawl_key", "decode_request",
-    "encode_request",
+    "LISTING_CAP", "POLL_SECONDS", "RedisScheduler", "SharedPortalDelayMiddleware", "configure", "crawl_key",
+    "decode_request", "encode_request",
 ]  # fmt: skip

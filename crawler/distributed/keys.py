@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Request meta: the portal whose FINNEWS_MAX_LISTING_PAGES a listing request counts against. In a shared
+#: crawl the scheduler counts it in Redis, for all processes at once (the spider counts alone otherwise).
+LISTING_CAP = "finnews_listing_cap"
+
 
 def configure(settings: BaseSettings) -> None:
     """Put the shared scheduler in `settings` when FINNEWS_REDIS_URL is set (a spider's `update_settings`).

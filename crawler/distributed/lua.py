@@ -16,15 +16,19 @@ local function now()
   return tonumber(t[1]) + tonumber(t[2]) / 1000000
 end
 """
-# KEYS: queue, seen, sequence. ARGV: (fingerprint or "" for dont_filter, priority, request JSON)...
-# Returns 1/0 per request: queued, or seen before.
+# KEYS: queue, seen, sequence, listings. ARGV: the listing-page cap per portal (0: none), then (fingerprint
+# or "" for dont_filter, priority, request JSON, portal whose listing-page cap it counts against or "")...
+# Returns per request: 1 queued, 0 seen before, 2 over its portal's cap (counted in the listings hash).
 PUSH = (
     LUA_SCORE
     + """
 local pushed = {}
-for i = 1, #ARGV, 3 do
+local cap = tonumber(ARGV[1])
+for i = 2, #ARGV, 4 do
   if ARGV[i] ~= '' and redis.call('SADD', KEYS[2], ARGV[i]) == 0 then
     pushed[#pushed + 1] = 0
+  elseif cap > 0 and ARGV[i + 3] ~= '' and redis.call('HINCRBY', KEYS[4], ARGV[i + 3], 1) > cap then
+    pushed[#pushed + 1] = 2
   else
     local m = ARGV[i + 1] .. ':' .. redis.call('INCR', KEYS[3]) .. ':' .. ARGV[i + 2]
     redis.call('ZADD', KEYS[1], score(m), m)
@@ -66,7 +70,7 @@ local until_ = tonumber(t[1]) + tonumber(t[2]) / 1000000 + tonumber(ARGV[2])
 redis.call('ZADD', KEYS[1], until_, ARGV[1])
 for i = 3, #ARGV do redis.call('ZADD', KEYS[2], 'XX', until_, ARGV[i]) end
 """
-# KEYS: workers, queue, seen, sequence, leases. ARGV: worker id, seconds.
+# KEYS: workers, queue, seen, sequence, leases, listings. ARGV: worker id, seconds.
 # Returns 0: joined processes present; 1: a new crawl; 2: resumed an interrupted crawl (its leases requeued).
 JOIN = (
     LUA_SCORE
@@ -76,7 +80,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', t)
 local state = 0
 if redis.call('ZCARD', KEYS[1]) == 0 then
   if redis.call('ZCARD', KEYS[2]) == 0 and redis.call('ZCARD', KEYS[5]) == 0 then
-    redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+    redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
     state = 1
   else
     for _, m in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do redis.call('ZADD', KEYS[2], score(m), m) end
@@ -88,7 +92,7 @@ redis.call('ZADD', KEYS[1], t + tonumber(ARGV[2]), ARGV[1])
 return state
 """
 )
-# KEYS: workers, queue, seen, sequence, leases. ARGV: worker id, member to give back... Returns 1 when the
+# KEYS: workers, queue, seen, sequence, leases, listings. ARGV: worker id, member to give back... Returns 1 when the
 # crawl is over (no process present, nothing queued or leased) and its keys were removed.
 LEAVE = (
     LUA_SCORE
@@ -101,7 +105,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now())
 if redis.call('ZCARD', KEYS[1]) > 0 or redis.call('ZCARD', KEYS[2]) > 0 or redis.call('ZCARD', KEYS[5]) > 0 then
   return 0
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
 return 1
 """
 )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
     from scrapy.utils.request import RequestFingerprinterProtocol
 
-from crawler.distributed.keys import crawl_key
+from crawler.distributed.keys import LISTING_CAP, crawl_key
 from crawler.distributed.lua import JOIN, LEAVE, PUSH, RENEW, TAKE
 from crawler.distributed.wire import decode_request, encode_request
 
@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 #: How often the scheduler's thread talks to Redis when it has nothing to send.
 POLL_SECONDS = 0.2
+#: How long the thread gathers what the engine sends once nudged (requests to push, a buffer running low).
+GATHER_SECONDS = 0.01
 
 
 class RedisScheduler(BaseScheduler):
@@ -53,6 +55,7 @@ class RedisScheduler(BaseScheduler):
         in_progress: Callable[[], Collection[Request] | None],
         prefetch: int = 8,
         wake: Callable[[], None] | None = None,
+        listing_cap: int = 0,
     ) -> None:
         self.server = server
         self.key = key or None  # None: `crawl_key` of the spider, at open
@@ -63,6 +66,8 @@ class RedisScheduler(BaseScheduler):
         self.in_progress = in_progress  # the requests the engine has not finished with (None: unknown)
         self.prefetch = prefetch
         self.wake = wake  # asks the engine to take requests again (called from the thread)
+        self.listing_cap = listing_cap  # FINNEWS_MAX_LISTING_PAGES, counted here for the whole crawl
+        self._capped = False
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.spider: Spider | None = None
         self._seen: set[bytes] = set()  # this process's fingerprints: most repeats stop here, without Redis
@@ -73,6 +78,7 @@ class RedisScheduler(BaseScheduler):
         self._remote = (0, 0)  # queued and leased in Redis, as the thread last saw them
         self._synced = threading.Event()  # the thread has talked to Redis at least once since `open`
         self._stop = threading.Event()
+        self._nudge = threading.Event()  # the engine has something to send, or its buffer runs low
         self._thread: threading.Thread | None = None
         self._idle_since: float | None = None
         self._stopping = False
@@ -100,7 +106,9 @@ class RedisScheduler(BaseScheduler):
         assert crawler.stats is not None
 
         def in_progress() -> Collection[Request] | None:
-            slot = getattr(crawler.engine, "_slot", None)  # Scrapy keeps no public list of it
+            # Scrapy has no public accessor nor signal for "the engine is done with a request" (its callback
+            # ran, its items went through the pipelines); its own engine status report reads this too.
+            slot = getattr(crawler.engine, "_slot", None)
             return getattr(slot, "inprogress", None)
 
         def wake() -> None:
@@ -120,6 +128,7 @@ class RedisScheduler(BaseScheduler):
             in_progress,
             prefetch=max(1, settings.getint("CONCURRENT_REQUESTS") // 2),
             wake=wake,
+            listing_cap=settings.getint("FINNEWS_MAX_LISTING_PAGES"),
         )
 
     # --- the keys ----------------------------------------------------------------------------------
@@ -130,11 +139,16 @@ class RedisScheduler(BaseScheduler):
 
     @property
     def _crawl_keys(self) -> list[str]:
-        return self._keys("workers", "queue", "seen", "sequence", "leases")
+        return self._keys("workers", "queue", "seen", "sequence", "leases", "listings")
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
     def open(self, spider: Spider) -> None:
+        if self.in_progress() is None:  # the engine opens its slot before the scheduler: a Scrapy that changed it
+            logger.error(
+                "this Scrapy's engine has no _slot.inprogress: leases are released only when the crawl ends, and "
+                "a killed process's finished pages are fetched again (docs/distributed.md, Limits)"
+            )
         self.join(spider)
         self._thread = threading.Thread(target=self._run, name="finnews-redis", daemon=True)
         self._thread.start()
@@ -143,6 +157,7 @@ class RedisScheduler(BaseScheduler):
         if reason == "finished":
             self._release_done()  # the engine is done with every request it had
         self._stop.set()
+        self._nudge.set()
         if self._thread is not None:
             self._thread.join(timeout=60)
         self._sync()  # what the thread left unsent
@@ -196,7 +211,9 @@ class RedisScheduler(BaseScheduler):
             except Exception as exc:  # Redis away for a moment: the next round tries again
                 logger.warning("could not reach Redis: %s", exc)
                 self._stop.wait(1.0)
-            self._stop.wait(POLL_SECONDS)
+            if self._nudge.wait(POLL_SECONDS):
+                self._stop.wait(GATHER_SECONDS)
+                self._nudge.clear()
 
     def _sync(self) -> None:
         """Send what the engine queued (pushes, then releases: in the order they came), take requests for
@@ -232,15 +249,23 @@ class RedisScheduler(BaseScheduler):
         if taken and self.wake is not None:
             self.wake()
 
-    def _send_pushes(self, pushes: list[tuple[str, int, str]]) -> None:
+    def _send_pushes(self, pushes: list[tuple[str, int, str, str]]) -> None:
         if not pushes:
             return
-        args = [value for push in pushes for value in push]
-        results = self._push(keys=self._keys("queue", "seen", "sequence"), args=args)
-        queued = sum(int(r) for r in results)
-        self.stats.inc_value("scheduler/enqueued/redis", queued)
-        if len(pushes) - queued:
-            self.stats.inc_value("dupefilter/filtered", len(pushes) - queued)
+        args = [self.listing_cap, *(value for push in pushes for value in push)]
+        results = [int(r) for r in self._push(keys=self._keys("queue", "seen", "sequence", "listings"), args=args)]
+        for outcome, stat in (
+            (1, "scheduler/enqueued/redis"),
+            (0, "dupefilter/filtered"),
+            (2, "finnews/listing_limit"),
+        ):
+            if results.count(outcome):
+                self.stats.inc_value(stat, results.count(outcome))
+        if 2 in results and not self._capped:
+            self._capped = True
+            logger.info(
+                "listing pages stop at FINNEWS_MAX_LISTING_PAGES=%d per portal, for the whole crawl", self.listing_cap
+            )
 
     def _send_acks(self, members: list[str]) -> None:
         if members:
@@ -263,6 +288,8 @@ class RedisScheduler(BaseScheduler):
             done = [request for request in self._leased if request not in in_progress]
             for request in done:
                 self._outbox.put(("ack", self._leased.pop(request)))
+        if done:
+            self._nudge.set()
 
     def enqueue_request(self, request: Request) -> bool:
         """Queue `request` unless this process or (in the thread) another saw its fingerprint (a
@@ -273,7 +300,11 @@ class RedisScheduler(BaseScheduler):
             return False
         self._seen.add(fingerprint)
         assert self.spider is not None
-        self._outbox.put(("push", (fingerprint.hex(), int(request.priority), encode_request(request, self.spider))))
+        portal = request.meta.get(LISTING_CAP) or ""
+        self._outbox.put(
+            ("push", (fingerprint.hex(), int(request.priority), encode_request(request, self.spider), portal))
+        )
+        self._nudge.set()
         return True
 
     def next_request(self) -> Request | None:
@@ -285,6 +316,8 @@ class RedisScheduler(BaseScheduler):
             assert self.spider is not None
             request = decode_request(member.split(":", 2)[2], self.spider)
             self._leased[request] = member
+            if len(self._inbox) < self.prefetch // 2:
+                self._nudge.set()
         self._idle_since, self._stopping = None, False
         self.stats.inc_value("scheduler/dequeued/redis")
         return request
@@ -320,9 +353,3 @@ def _address(server: Redis) -> str:
     """`host:port/db` of a client, without its password."""
     options = server.connection_pool.connection_kwargs
     return f"{options.get('host', options.get('path'))}:{options.get('port', '')}/{options.get('db', 0)}"
-
-
-# --- politeness across processes ------------------------------------------------------------------------
-
-# KEYS: the portal's next-allowed-time key. ARGV: delay seconds. Reserves the portal's next free moment
-# (now, or the next allowed time) and moves the next allowed time one delay on; returns the seconds to wait.

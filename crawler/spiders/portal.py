@@ -274,12 +274,15 @@ class PortalSpider(Discovery, Spider):
             callback=self.parse_listing if known else self.parse_page,
             errback=self.listing_failed,
             cb_kwargs={"profile": profile, "page": page} if known else {"profile": profile},
-            meta={PORTAL: profile.name},
+            meta={PORTAL: profile.name, distributed.LISTING_CAP: profile.name},
         )
 
     def _may_follow_listing(self, profile: profiles.Profile) -> bool:
-        """Whether one more listing page of `profile` is within FINNEWS_MAX_LISTING_PAGES."""
+        """Whether one more listing page of `profile` is within FINNEWS_MAX_LISTING_PAGES (in a crawl shared
+        through Redis, the shared scheduler counts them for all processes: `distributed.LISTING_CAP`)."""
         limit = self.settings.getint("FINNEWS_MAX_LISTING_PAGES")
+        if self.settings.get("FINNEWS_REDIS_URL"):
+            return True
         self.listing_pages[profile.name] = self.listing_pages.get(profile.name, 0) + 1
         if limit and self.listing_pages[profile.name] > limit:
             self._incomplete(profile.name)
