@@ -135,7 +135,7 @@ def test_reextract_shows_a_progress_bar_on_a_terminal_only(kept: tuple[Path, dic
     finally:
         os.close(terminal)
     read = pages_read(on_terminal.stdout.decode())
-    assert b"100%" in bar and f"{read}/{read}".encode() in bar and b"page/s" in bar
+    assert b"100%" in bar and f"{read}/{read}".encode() in bar and b" pages/s" in bar
     piped = reextract_process(url, subprocess.PIPE)
     assert piped.stderr == b"" and piped.stdout == on_terminal.stdout
 
