@@ -227,7 +227,8 @@ def compare(stories: int, stress: bool, matching: Matching) -> None:
         "paragraph keys": paragraph_keys,
         "SimHash 4x16": simhash_keys,
         "MinHash-LSH 8x8": minhash_keys(8, 8),
-        "MinHash-LSH 16x4 (finnews)": lambda body: list(fingerprint(body).bands),
+        "MinHash-LSH 16x4": lambda body: list(fingerprint(body).bands[: fp.BANDS]),
+        "16x4 + head 8x4 (finnews)": lambda body: list(fingerprint(body).bands),
         "MinHash-LSH 20x3": minhash_keys(20, 3),
     }
     print(f"{len(pages)} pages of {stories} stories{', stressed' if stress else ''}; candidates verified by Matching")
