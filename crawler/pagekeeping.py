@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from crawler import db
 from crawler.middlewares import PORTAL
-from crawler.pagestore import ARTICLE, KeptPage, PageWriter, Retention, prune, validators
+from crawler.pagestore import ARTICLE, KeptPage, PageWriter, Retention, UrlSet, prune, refetchable, validators
 from crawler.vocabulary import SHANGHAI
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ class KeepPagesMiddleware:
         self.retention = retention
         self.stats = stats
         self.writer: PageWriter | None = None
+        self.refetchable = UrlSet(())  # the kept article pages a conditional request may ask for
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> KeepPagesMiddleware:
@@ -66,6 +67,7 @@ class KeepPagesMiddleware:
         pruned = prune(self.engine, self.retention, datetime.now(SHANGHAI))
         if pruned:
             logger.info("%d kept pages older than %s days deleted (FINNEWS_KEEP_PAGES)", pruned, self.retention.days)
+        self.refetchable = refetchable(self.engine)  # the other requests ask the database nothing
         self.writer = PageWriter(self.engine)
 
     def spider_closed(self, spider: Spider) -> None:
@@ -78,7 +80,7 @@ class KeepPagesMiddleware:
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if self.engine is None or request.meta.get(KEEP) != ARTICLE or request.meta.get(_CONDITIONAL) is not None:
             return
-        kept = validators(self.engine, request.url)
+        kept = validators(self.engine, request.url) if request.url in self.refetchable else None
         request.meta[_CONDITIONAL] = kept is not None
         if kept is not None:
             etag, last_modified = kept

@@ -1,7 +1,7 @@
 """Kept pages: the pages a crawl fetched, as served, compressed, in the `pages` table.
 
 One home for everything about a kept page: the retention rule (`FINNEWS_KEEP_PAGES`), compression, the
-background writer a crawl stores pages through, and the reads (`load_page`, `validators`, `space_used`).
+background writer a crawl stores pages through, and the reads (`load_page`, `refetchable`, `validators`, `space_used`).
 
 Pages live in the database, beside the articles they are the evidence of, rather than in a folder of
 content-addressed files: one backup and one copy hold everything, a distributed crawl shares them through
@@ -14,10 +14,13 @@ of `../shared/realpages` it is as small as zlib level 6 (44 vs 45 KB from 190 KB
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from hashlib import blake2b
 from typing import Any
 
+import numpy as np
 import zstandard
 from sqlalchemy import Engine, delete, exists, func, or_, select
 
@@ -141,6 +144,41 @@ def load_page(engine: Engine, url: str) -> KeptPage | None:
             if row is not None:
                 return KeptPage.of(row)
     return None
+
+
+class UrlSet:
+    """A set of URLs held as sorted 8-byte hashes: 8 bytes a URL however many there are (a collision
+    only costs the database query it was to spare).
+
+    >>> kept = UrlSet(["http://x.cn/a/1.html", "http://x.cn/a/2.html"])
+    >>> "http://x.cn/a/2.html" in kept, "http://x.cn/a/3.html" in kept, len(kept)
+    (True, False, 2)
+    """
+
+    def __init__(self, urls: Iterable[str]) -> None:
+        self._hashes = np.unique(np.fromiter((_url_hash(url) for url in urls), dtype=np.uint64))
+
+    def __contains__(self, url: str) -> bool:
+        key = np.uint64(_url_hash(url))
+        at = int(np.searchsorted(self._hashes, key))
+        return at < len(self._hashes) and self._hashes[at] == key
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+
+def _url_hash(url: str) -> int:
+    return int.from_bytes(blake2b(url.encode(), digest_size=8).digest(), "big")
+
+
+def refetchable(engine: Engine) -> UrlSet:
+    """The URLs of the article pages kept with a validator (ETag or Last-Modified): the only requests
+    `validators` can answer. Read once when a crawl opens, so that the other requests ask nothing."""
+    query = select(PageRow.url).where(
+        PageRow.kind == ARTICLE, or_(PageRow.etag.is_not(None), PageRow.last_modified.is_not(None))
+    )
+    with engine.connect() as connection:
+        return UrlSet(connection.execution_options(yield_per=10_000).scalars(query))
 
 
 def validators(engine: Engine, url: str) -> tuple[str | None, str | None] | None:

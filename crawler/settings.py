@@ -85,6 +85,10 @@ RETRY_TIMES = 2
 # asyncio task creation (scrapy#5182) and article pages yield a single item anyway.
 CONCURRENT_ITEMS = 1
 
+# No listening ports: Scrapy's telnet console and remote-control HTTP server stay off (re-enable either with
+# -s EXTENSIONS=...); not loading them also spares a crawl's start-up their imports (aiohttp).
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "scrapy.extensions.remote_control.RemoteControl": None}
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 

@@ -308,14 +308,10 @@ def _write_articles(connection: Connection, articles: list[dict[str, Any]]) -> N
 def _promote_origins(connection: Connection, copies: list[ReprintRecord]) -> None:
     """Make each copy that is its story's origin the canonical article: it is stored as the article,
     the story's reprints move to it, and the former canonical article becomes one of them."""
+    canonical = _canonical_articles(connection, [record.url for record in copies])
     for record in copies:
         assert record.article is not None
-        current = connection.execute(
-            select(ArticleRow.id, ArticleRow.url, ArticleRow.site, ArticleRow.published_at, ArticleRow.views,
-                   ArticleRow.crawled_at, ArticleRow.source_canonical)
-            .join(ReprintRow, ReprintRow.article_id == ArticleRow.id)
-            .where(ReprintRow.url == record.url)
-        ).first()  # fmt: skip
+        current = canonical.get(record.url)
         if current is None or not is_origin(record.article, current):
             continue
         connection.execute(delete(ReprintRow).where(ReprintRow.url == record.url))
@@ -329,6 +325,20 @@ def _promote_origins(connection: Connection, copies: list[ReprintRecord]) -> Non
         connection.execute(delete(FingerprintRow).where(FingerprintRow.article_id == current.id))
         connection.execute(delete(ArticleRow).where(ArticleRow.id == current.id))
         logger.info("%s is the origin of %s: now the stored article, the other its reprint", record.url, current.url)
+        if any(row.id == current.id for row in canonical.values()):  # other copies of its story: moved
+            canonical = _canonical_articles(connection, [record.url for record in copies])
+
+
+def _canonical_articles(connection: Connection, urls: list[str]) -> dict[str, Any]:
+    """Reprint URL -> the stored article it is a reprint of (id, url, site, published_at, views, crawled_at,
+    source_canonical), for those of `urls` recorded as reprints: one query for a whole batch."""
+    query = (
+        select(ReprintRow.url.label("reprint_url"), ArticleRow.id, ArticleRow.url, ArticleRow.site,
+               ArticleRow.published_at, ArticleRow.views, ArticleRow.crawled_at, ArticleRow.source_canonical)
+        .join(ReprintRow, ReprintRow.article_id == ArticleRow.id)
+        .where(ReprintRow.url.in_(set(urls)))
+    )  # fmt: skip
+    return {row.reprint_url: row for row in connection.execute(query)} if urls else {}
 
 
 def _as_reprint(row: dict[str, Any], match: Match) -> ReprintRecord:
@@ -354,10 +364,11 @@ def _story_ids(connection: Connection, urls: list[str]) -> dict[str, int]:
 
 
 def _upsert_articles(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    upsert(connection, ArticleRow, rows, (*_ARTICLE_UPDATES, "crawled_at"), first=_updated_at)
+
+
+def _updated_at(new: Any) -> list[tuple[str, Any]]:
+    """`updated_at` moves to the new `crawled_at` only when a value changed."""
     table = ArticleRow.__table__
-
-    def updated_at(new: Any) -> list[tuple[str, Any]]:
-        changed = or_(*(table.c[name].is_distinct_from(new[name]) for name in _ARTICLE_UPDATES))
-        return [("updated_at", case((changed, new["crawled_at"]), else_=table.c.updated_at))]
-
-    upsert(connection, ArticleRow, rows, (*_ARTICLE_UPDATES, "crawled_at"), first=updated_at)
+    changed = or_(*(table.c[name].is_distinct_from(new[name]) for name in _ARTICLE_UPDATES))
+    return [("updated_at", case((changed, new["crawled_at"]), else_=table.c.updated_at))]
