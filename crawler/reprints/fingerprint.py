@@ -29,7 +29,7 @@ _NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 # Spacing inside a number, as an editor's "fix" or a full-width copy leaves it: "538 . 61", "1, 482".
-_SPACED_NUMBER = re.compile(r"(?<=\d)\s*([.,])\s*(?=\d)")
+_SPACED_NUMBER = re.compile(r"(?<=\d)\s+(?=[.,]\s*\d)|(?<=[.,])\s+(?=\d)")
 
 # A news-agency dateline at the start of a body: "中新网9月3日电 ", "新华社北京9月3日电(记者 王磊)",
 # "21世纪经济报道8月21日讯", "本报讯 ". Not "公司于9月3日电话会议中..." (电话, 电视, 电力... are words).
@@ -90,22 +90,45 @@ def fingerprint(body: str | None) -> Fingerprint:
     >>> a.body_hash == b.body_hash, a.figures, a.size
     (True, ('1000',), 21)
     """
-    text = strip_dateline(unicodedata.normalize("NFKC", body or ""))
+    text = _folded(body)
     letters = _NOISE.sub("", text)
+    hashes = _shingle_hashes(letters)
+    distinct = _distinct(hashes)
+    bands: tuple[int, ...] = ()
+    if len(distinct) >= MIN_SHINGLES:
+        bands = _band_keys(distinct, BANDS) + _band_keys(_distinct(hashes[:HEAD]), HEAD_BANDS, first=BANDS)
+    figures = tuple(sorted(_FIGURE.findall(_THOUSANDS.sub("", _SPACED_NUMBER.sub("", text)))))
+    return Fingerprint(_hash64(letters.encode()), distinct, figures, bands)
+
+
+def shingles(body: str | None) -> _U64:
+    """The `Fingerprint.shingles` of a body alone: what comparing a stored body needs (half the cost)."""
+    return _distinct(_shingle_hashes(_NOISE.sub("", _folded(body))))
+
+
+def _folded(body: str | None) -> str:
+    """The body in one width (NFKC), its dateline cut."""
+    return strip_dateline(unicodedata.normalize("NFKC", body or ""))
+
+
+def _shingle_hashes(letters: str) -> _U64:
+    """The hash of every run of SHINGLE characters, in text order: a polynomial hash of each window, then a
+    64-bit mix (murmur3's finaliser)."""
     codes = np.frombuffer(letters.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     count = max(0, len(codes) - SHINGLE + 1)
     hashes = np.zeros(count, dtype=np.uint64)
-    for offset in range(SHINGLE):  # a polynomial hash of each window, then a 64-bit mix (murmur3's finaliser)
+    for offset in range(SHINGLE):
         hashes = hashes * np.uint64(1_000_003) + codes[offset : offset + count]
     hashes ^= hashes >> np.uint64(33)
     hashes *= np.uint64(0xFF51AFD7ED558CCD)
     hashes ^= hashes >> np.uint64(33)
-    shingles = np.unique(hashes)
-    bands: tuple[int, ...] = ()
-    if len(shingles) >= MIN_SHINGLES:
-        bands = _band_keys(shingles, BANDS) + _band_keys(np.unique(hashes[:HEAD]), HEAD_BANDS, first=BANDS)
-    figures = tuple(sorted(_FIGURE.findall(_THOUSANDS.sub("", _SPACED_NUMBER.sub(r"\1", text)))))
-    return Fingerprint(_hash64(letters.encode()), shingles, figures, bands)
+    return hashes
+
+
+def _distinct(hashes: _U64) -> _U64:
+    """The distinct values, sorted (np.unique, by a sort: faster on arrays of this size)."""
+    ordered = np.sort(hashes)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
 
 
 def _band_keys(shingles: _U64, bands: int, first: int = 0) -> tuple[int, ...]:

@@ -12,14 +12,13 @@ import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from crawler.db import insert_ignore
 from crawler.models import ArticleRow, FingerprintRow, ReprintRow
-from crawler.reprints.fingerprint import Fingerprint, fingerprint
+from crawler.reprints.fingerprint import Fingerprint, shingles
 from crawler.reprints.matching import Matching
 
 
@@ -39,11 +38,31 @@ class Page:
     fingerprint: Fingerprint
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What a lookup reads of a stored article before its body: what `Matching.may_match` checks."""
+
+    id: int
+    url: str
+    body_hash: int
+    size: int
+    figures: tuple[str, ...]
+
+    def fingerprint(self, body: str) -> Fingerprint:
+        """Its fingerprint for `Matching.compare`: the shingles of `body`, the rest as stored (no band keys:
+        a comparison needs none)."""
+        return Fingerprint(self.body_hash, shingles(body), self.figures, ())
+
+
 # --- stored articles -----------------------------------------------------------------------------
 
 #: At most this many stored articles, those sharing the most band keys with a page, are verified against
 #: its body, after those of another length or other figures are set aside.
 CANDIDATES = 8
+
+#: Stored articles whose length and figures a lookup reads at a time, those sharing the most band keys with
+#: the page first, until it has `CANDIDATES` to verify.
+RANKED = 32
 
 #: Band keys held by this many articles already are not given to more: a key that many articles share
 #: (the boilerplate of a templated report) tells nothing, and capping it keeps every lookup's cost flat
@@ -90,43 +109,67 @@ def find_copies(connection: Connection, pages: Sequence[Page], matching: Matchin
     )
     candidates = _candidates(connection, [page for page in pages if page.fingerprint.body_hash not in equal], matching)
     bodies = dict(connection.execute(select(ArticleRow.id, ArticleRow.body).where(ArticleRow.id.in_(
-        {article_id for ranked in candidates.values() for article_id, _ in ranked}
+        {candidate.id for ranked in candidates.values() for candidate in ranked}
     ))).all())  # fmt: skip
     for page in pages:
         if page.fingerprint.body_hash in equal:
             copies[page.url] = Match(equal[page.fingerprint.body_hash], 1.0)
             continue
         scored = [
-            Match(url, similarity)
-            for article_id, url in candidates.get(page.url, ())
-            if (similarity := matching.compare(page.fingerprint, fingerprint(bodies[article_id]))) is not None
+            Match(candidate.url, similarity)
+            for candidate in candidates.get(page.url, ())
+            if (similarity := matching.compare(page.fingerprint, candidate.fingerprint(bodies[candidate.id])))
+            is not None
         ]
         if scored:
             copies[page.url] = max(scored, key=lambda match: (match.similarity, match.url))
     return copies
 
 
-def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[tuple[int, str]]]:
-    """Page URL -> (id, url) of the CANDIDATES stored articles that share the most band keys with it,
-    among those whose length and figures `matching` allows."""
+def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[Stored]]:
+    """Page URL -> the CANDIDATES stored articles that share the most band keys with it, among those whose
+    length and figures `matching` allows.
+
+    The band keys' holders come from the key index alone (no article row is read); then what `matching`
+    checks first (length, figures) is read for the RANKED holders sharing the most keys, and for the next
+    RANKED only where those gave too few candidates (templated reports: many holders, other figures). A
+    lookup reads at most MAX_BAND_HOLDERS rows per key however large the index grows."""
     bands = {band for page in pages for band in page.fingerprint.bands}
     if not bands:
         return {}
-    holders: dict[int, list[tuple[int, str, int, tuple[str, ...]]]] = {}
-    query = (
-        select(FingerprintRow.key, ArticleRow.id, ArticleRow.url, ArticleRow.n_shingles, ArticleRow.figures)
-        .join(ArticleRow, FingerprintRow.article_id == ArticleRow.id)
-        .where(FingerprintRow.key.in_(bands))
-    )
-    for key, article_id, url, size, figures in connection.execute(query):
-        holders.setdefault(key, []).append((article_id, url, size, tuple(figures.split())))
-    candidates = {}
-    for page in pages:
-        shared = Counter(holder for band in page.fingerprint.bands for holder in holders.get(band, ()))
-        ranked = (holder for holder, _ in shared.most_common())
-        possible = ((i, url) for i, url, size, figures in ranked if matching.may_match(page.fingerprint, size, figures))
-        candidates[page.url] = list(islice(possible, CANDIDATES))
+    holders: dict[int, list[int]] = {}
+    for key, article_id in connection.execute(
+        select(FingerprintRow.key, FingerprintRow.article_id).where(FingerprintRow.key.in_(bands))
+    ):
+        holders.setdefault(key, []).append(article_id)
+    ranked = {
+        page.url: [
+            i for i, _ in Counter(h for band in page.fingerprint.bands for h in holders.get(band, ())).most_common()
+        ]
+        for page in pages
+    }
+    stored: dict[int, Stored] = {}
+    candidates: dict[str, list[Stored]] = {page.url: [] for page in pages}
+    for start in range(0, max(map(len, ranked.values()), default=0), RANKED):
+        open_pages = [page for page in pages if len(candidates[page.url]) < CANDIDATES]
+        wanted = {i for page in open_pages for i in ranked[page.url][start : start + RANKED]} - stored.keys()
+        if wanted:
+            stored.update(_stored(connection, wanted))
+        for page in open_pages:
+            for i in ranked[page.url][start : start + RANKED]:
+                if len(candidates[page.url]) < CANDIDATES and matching.may_match(
+                    page.fingerprint, stored[i].size, stored[i].figures
+                ):
+                    candidates[page.url].append(stored[i])
     return candidates
+
+
+def _stored(connection: Connection, ids: set[int]) -> dict[int, Stored]:
+    query = select(ArticleRow.id, ArticleRow.url, ArticleRow.body_hash, ArticleRow.n_shingles, ArticleRow.figures)
+    return {
+        row.id: Stored(row.id, row.url, row.body_hash, row.n_shingles, tuple(row.figures.split()))
+        for row in connection.execute(query.where(ArticleRow.id.in_(ids)))
+    }
 
 
 # --- this crawl's articles, not committed yet ----------------------------------------------------
