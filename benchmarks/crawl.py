@@ -96,26 +96,30 @@ def bare_crawl(urls: list[str], tmp: Path) -> Run:
     return _run(["env", env_path, *command], folder, folder / "pace.json")
 
 
-def ratio(articles: int, rounds: int, profile: bool) -> None:
+def ratio(articles: int, rounds: int, profile: bool) -> dict[str, float]:
+    """finnews against the bare spider (see the module docstring); printed and returned."""
     best: dict[str, float] = {}
+    peak = 0.0
     with SampleNetwork(articles=articles, seed=1, port=0) as network:
         urls: list[str] = []
         for _ in range(rounds):
             with tempfile.TemporaryDirectory() as tmp:
                 run = finnews_crawl(network, Path(tmp))
-            urls = run.urls
+            urls, peak = run.urls, max(peak, run.peak_rss_mb)
             best["finnews"] = min(best.get("finnews", run.seconds), run.seconds)
             with tempfile.TemporaryDirectory() as tmp:
                 bare = bare_crawl(urls, Path(tmp))
             best["bare Scrapy"] = min(best.get("bare Scrapy", bare.seconds), bare.seconds)
         print(f"{articles} stories, {len(urls)} responses, CONCURRENT_REQUESTS={CONCURRENT_REQUESTS}; "
-              f"best of {rounds} rounds")  # fmt: skip
+              f"best of {rounds} rounds; finnews peak RSS {peak:.0f} MB")  # fmt: skip
         print(f"{'crawler':<14}{'seconds':>9}{'pages/s':>9}")
         for name, seconds in best.items():
             print(f"{name:<14}{seconds:>9.1f}{len(urls) / seconds:>9.0f}")
         print(f"ratio finnews / bare Scrapy (speed): {best['bare Scrapy'] / best['finnews']:.2f}")
         if profile:
             print_profile(network)
+    return {"ratio": best["bare Scrapy"] / best["finnews"], "pages_per_s": len(urls) / best["finnews"],
+            "bare_pages_per_s": len(urls) / best["bare Scrapy"], "peak_rss_mb": peak}  # fmt: skip
 
 
 def print_profile(network: SampleNetwork, top: int = 30) -> None:
