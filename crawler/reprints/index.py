@@ -12,7 +12,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, select
 
@@ -38,8 +38,7 @@ class Page:
     fingerprint: Fingerprint
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(NamedTuple):
     """What a lookup reads of a stored article before its body: what `Matching.may_match` checks."""
 
     id: int
@@ -61,7 +60,7 @@ class Stored:
 CANDIDATES = 8
 
 #: Stored articles whose length and figures a lookup reads at a time, those sharing the most band keys with
-#: the page first, until it has `CANDIDATES` to verify.
+#: the page first, until it has `CANDIDATES` to verify (past the first RANKED, only those sharing two keys).
 RANKED = 32
 
 #: Band keys held by this many articles already are not given to more: a key that many articles share
@@ -131,23 +130,22 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
     length and figures `matching` allows.
 
     The band keys' holders come from the key index alone (no article row is read); then what `matching`
-    checks first (length, figures) is read for the RANKED holders sharing the most keys, and for the next
-    RANKED only where those gave too few candidates (templated reports: many holders, other figures). A
-    lookup reads at most MAX_BAND_HOLDERS rows per key however large the index grows."""
+    checks first (length, figures) is read for the RANKED holders sharing the most keys, and, where those
+    gave too few candidates, for the next RANKED that share at least two keys (templated reports: many close
+    holders, other figures; one key shared by chance says nothing). A lookup reads at most MAX_BAND_HOLDERS
+    rows per key, and RANKED article rows for a page that copies nothing, however large the index grows."""
     bands = {band for page in pages for band in page.fingerprint.bands}
     if not bands:
         return {}
     holders: dict[int, list[int]] = {}
     for key, article_id in connection.execute(
         select(FingerprintRow.key, FingerprintRow.article_id).where(FingerprintRow.key.in_(bands))
-    ):
+    ).all():
         holders.setdefault(key, []).append(article_id)
-    ranked = {
-        page.url: [
-            i for i, _ in Counter(h for band in page.fingerprint.bands for h in holders.get(band, ())).most_common()
-        ]
-        for page in pages
-    }
+    ranked = {}
+    for page in pages:
+        shared = Counter(holder for band in page.fingerprint.bands for holder in holders.get(band, ())).most_common()
+        ranked[page.url] = [i for rank, (i, count) in enumerate(shared) if rank < RANKED or count > 1]
     stored: dict[int, Stored] = {}
     candidates: dict[str, list[Stored]] = {page.url: [] for page in pages}
     for start in range(0, max(map(len, ranked.values()), default=0), RANKED):
@@ -156,20 +154,17 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
         if wanted:
             stored.update(_stored(connection, wanted))
         for page in open_pages:
+            found = candidates[page.url]
             for i in ranked[page.url][start : start + RANKED]:
-                if len(candidates[page.url]) < CANDIDATES and matching.may_match(
-                    page.fingerprint, stored[i].size, stored[i].figures
-                ):
-                    candidates[page.url].append(stored[i])
+                if len(found) < CANDIDATES and matching.may_match(page.fingerprint, stored[i].size, stored[i].figures):
+                    found.append(stored[i])
     return candidates
 
 
 def _stored(connection: Connection, ids: set[int]) -> dict[int, Stored]:
     query = select(ArticleRow.id, ArticleRow.url, ArticleRow.body_hash, ArticleRow.n_shingles, ArticleRow.figures)
-    return {
-        row.id: Stored(row.id, row.url, row.body_hash, row.n_shingles, tuple(row.figures.split()))
-        for row in connection.execute(query.where(ArticleRow.id.in_(ids)))
-    }
+    rows = connection.execute(query.where(ArticleRow.id.in_(ids))).all()
+    return {i: Stored(i, url, body_hash, size, tuple(figures.split())) for i, url, body_hash, size, figures in rows}
 
 
 # --- this crawl's articles, not committed yet ----------------------------------------------------
