@@ -159,6 +159,8 @@ class UrlSet:
         self._hashes = np.unique(np.fromiter((_url_hash(url) for url in urls), dtype=np.uint64))
 
     def __contains__(self, url: str) -> bool:
+        if not len(self._hashes):  # a first crawl: nothing kept
+            return False
         key = np.uint64(_url_hash(url))
         at = int(np.searchsorted(self._hashes, key))
         return at < len(self._hashes) and self._hashes[at] == key
