@@ -162,12 +162,9 @@ def filled(n: int, path: str) -> str:
     return path
 
 
-# `finnews` with its own peak RSS as the last line of stderr (RUSAGE_CHILDREN would count the pages a child
-# shares with this process when it forks, after a fill: hundreds of MB that the export never touches).
-_EXPORT = (
-    "import resource, sys; from crawler.cli import main; status = main(sys.argv[1:]); "
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(status)"
-)
+# `finnews export` under /usr/bin/time (its peak RSS in KB, the last line of stderr): a child's own ru_maxrss keeps
+# what it inherited at fork across exec (hundreds of MB after a fill in this process); time's child starts small.
+_EXPORT = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "crawler.cli"]
 
 
 def bench_export(n: int, keep: str | None) -> dict[str, float]:
@@ -175,7 +172,7 @@ def bench_export(n: int, keep: str | None) -> dict[str, float]:
     url = f"sqlite:///{filled(n, keep or tempfile.mktemp(suffix='.db'))}"
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", _EXPORT, "export", "--db", url, "-o", "/dev/null"],
+        [*_EXPORT, "export", "--db", url, "-o", "/dev/null"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
