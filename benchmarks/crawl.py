@@ -1,6 +1,7 @@
 """What a crawl costs: finnews against a bare Scrapy spider on the same URLs, its profile, and its pace at scale.
 
     .venv/bin/python benchmarks/crawl.py ratio [--articles 2000] [--rounds 2] [--profile]
+        [--variant FINNEWS_EXTRACTION_PROCESSES=1]
     .venv/bin/python benchmarks/crawl.py scale [--articles 20000]
 
 ratio: one sample network (every portal, on 127.0.0.1) is crawled by finnews (`scrapy crawl portal`:
@@ -9,7 +10,8 @@ URLs finnews fetched (robots.txt, listings, articles, read-count scripts), with 
 settings (`sampleportals.crawling.LOOPBACK_SETTINGS`, CONCURRENT_REQUESTS of crawler/settings.py), in
 alternating rounds so neither always runs on a warmer machine. Reported: the best round of each in
 seconds of wall time (start-up included) and the ratio bare / finnews (1.0: finnews as fast as downloading
-alone). `--profile` crawls once more under cProfile and prints the top of the profile.
+alone). `--variant NAME=VALUE` (repeatable) adds finnews with those settings to every round (extraction in
+worker processes, say). `--profile` crawls once more under cProfile and prints the top of the profile.
 
 scale: one crawl of a large network, with its pace (responses per second in the first and in the last
 tenth of its responses), its peak RSS, and its reprint result against the network's truth: stories
@@ -75,13 +77,15 @@ def _run(command: list[str], cwd: Path, pace: Path, extensions: dict[str, Any] |
     return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"])
 
 
-def finnews_command(network: SampleNetwork, db_url: str) -> list[str]:
+def finnews_command(network: SampleNetwork, db_url: str, *settings: str) -> list[str]:
+    setting_arguments = [argument for setting in settings for argument in ("-s", setting)]
     return [sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(), "-s",
-            f"FINNEWS_DB_URL={db_url}"]  # fmt: skip
+            f"FINNEWS_DB_URL={db_url}", *setting_arguments]  # fmt: skip
 
 
-def finnews_crawl(network: SampleNetwork, tmp: Path) -> Run:
-    return _run(finnews_command(network, f"sqlite:///{tmp}/finnews.db"), PROJECT, tmp / "pace.json", EXTENSIONS)
+def finnews_crawl(network: SampleNetwork, tmp: Path, *settings: str) -> Run:
+    command = finnews_command(network, f"sqlite:///{tmp}/finnews.db", *settings)
+    return _run(command, PROJECT, tmp / "pace.json", EXTENSIONS)
 
 
 def bare_crawl(urls: list[str], tmp: Path) -> Run:
@@ -96,30 +100,35 @@ def bare_crawl(urls: list[str], tmp: Path) -> Run:
     return _run(["env", env_path, *command], folder, folder / "pace.json")
 
 
-def ratio(articles: int, rounds: int, profile: bool) -> dict[str, float]:
-    """finnews against the bare spider (see the module docstring); printed and returned."""
+def ratio(articles: int, rounds: int, profile: bool, variant: list[str] | None = None) -> dict[str, float]:
+    """finnews against the bare spider (see the module docstring), and finnews with the `variant` settings
+    (NAME=VALUE) if any; printed and returned."""
     best: dict[str, float] = {}
     peak = 0.0
+    configurations = {"finnews": [], **({"finnews " + " ".join(variant): variant} if variant else {})}
     with SampleNetwork(articles=articles, seed=1, port=0) as network:
         urls: list[str] = []
         for _ in range(rounds):
-            with tempfile.TemporaryDirectory() as tmp:
-                run = finnews_crawl(network, Path(tmp))
-            urls, peak = run.urls, max(peak, run.peak_rss_mb)
-            best["finnews"] = min(best.get("finnews", run.seconds), run.seconds)
+            for name, settings in configurations.items():
+                with tempfile.TemporaryDirectory() as tmp:
+                    run = finnews_crawl(network, Path(tmp), *settings)
+                urls, peak = run.urls, max(peak, run.peak_rss_mb) if not settings else peak
+                best[name] = min(best.get(name, run.seconds), run.seconds)
             with tempfile.TemporaryDirectory() as tmp:
                 bare = bare_crawl(urls, Path(tmp))
             best["bare Scrapy"] = min(best.get("bare Scrapy", bare.seconds), bare.seconds)
         print(f"{articles} stories, {len(urls)} responses, CONCURRENT_REQUESTS={CONCURRENT_REQUESTS}; "
               f"best of {rounds} rounds; finnews peak RSS {peak:.0f} MB")  # fmt: skip
-        print(f"{'crawler':<14}{'seconds':>9}{'pages/s':>9}")
+        print(f"{'crawler':<44}{'seconds':>9}{'pages/s':>9}{'share of bare':>15}")
         for name, seconds in best.items():
-            print(f"{name:<14}{seconds:>9.1f}{len(urls) / seconds:>9.0f}")
+            print(f"{name:<44}{seconds:>9.1f}{len(urls) / seconds:>9.0f}{best['bare Scrapy'] / seconds:>15.2f}")
         print(f"ratio finnews / bare Scrapy (speed): {best['bare Scrapy'] / best['finnews']:.2f}")
         if profile:
             print_profile(network)
     return {"ratio": best["bare Scrapy"] / best["finnews"], "pages_per_s": len(urls) / best["finnews"],
-            "bare_pages_per_s": len(urls) / best["bare Scrapy"], "peak_rss_mb": peak}  # fmt: skip
+            "bare_pages_per_s": len(urls) / best["bare Scrapy"], "peak_rss_mb": peak,
+            **{f"ratio {name}": best["bare Scrapy"] / seconds for name, seconds in best.items()
+               if name.startswith("finnews ")}}  # fmt: skip
 
 
 def print_profile(network: SampleNetwork, top: int = 30) -> None:
@@ -181,9 +190,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--profile", action="store_true", help="ratio: also the cProfile top of a finnews crawl")
+    parser.add_argument(
+        "--variant", action="append", metavar="NAME=VALUE", help="ratio: also finnews with these settings"
+    )
     args = parser.parse_args()
     if args.what == "ratio":
-        ratio(args.articles or 2000, args.rounds, args.profile)
+        ratio(args.articles or 2000, args.rounds, args.profile, args.variant)
     else:
         scale(args.articles or 20000)
 

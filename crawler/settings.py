@@ -41,6 +41,9 @@ FINNEWS_MAX_LISTING_PAGES = 0
 FINNEWS_MAX_PAGINATION = 500
 #: Also follow article links found on article pages (相关推荐, 上一篇/下一篇, 栏目排行).
 FINNEWS_FOLLOW_RELATED = True
+#: Worker processes that read article pages (extraction) while the event loop goes on; 0: read them in the
+#: crawl's own process. Worth it where a core is free: the event loop, the writer and extraction share one.
+FINNEWS_EXTRACTION_PROCESSES = 0
 #: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed/).
 #: Empty: each process crawls on its own.
 FINNEWS_REDIS_URL = os.environ.get("FINNEWS_REDIS_URL", "")

@@ -103,6 +103,17 @@ def test_listings_and_their_pagination_alone_reach_every_story(
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
 
 
+def test_article_pages_read_in_worker_processes_give_the_same_stories(
+    crawled: dict[str, Any], sample_network: Any, tmp_path: Path
+) -> None:
+    db_url = f"sqlite:///{tmp_path}/workers.db"
+    crawl(sample_network, db_url, "-s", "FINNEWS_EXTRACTION_PROCESSES=2")
+    problems = truth_problems(export(db_url), crawled["truth"])
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+    [stats] = run_stats(db_url)
+    assert stats["finnews/pages/article"] == len(crawled["truth"])
+
+
 def test_a_recrawl_stores_nothing_new(crawled: dict[str, Any], sample_network: Any) -> None:
     crawl(sample_network, crawled["db_url"])
     again = export(crawled["db_url"])
