@@ -9,6 +9,7 @@ Candidates from either are verified by `Matching`.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -177,6 +178,7 @@ class PendingArticle:
 
     item: Any
     page: Page
+    number: int  # its place in the order of acceptance
     done: asyncio.Future[bool] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
@@ -192,24 +194,29 @@ class PendingArticles:
     def __init__(self, matching: Matching) -> None:
         self.matching = matching
         self._pending: dict[int, PendingArticle] = {}  # id(item) -> its entry, which holds the item
+        self._holders: dict[tuple[str, int], dict[int, PendingArticle]] = {}  # body hash or band key -> entries
+        self._numbers = itertools.count()  # the order entries were accepted in
 
     def __len__(self) -> int:
         return len(self._pending)
 
     def add(self, item: Any, page: Page) -> PendingArticle:
-        pending = PendingArticle(item, page)
+        pending = PendingArticle(item, page, next(self._numbers))
         self._pending[id(item)] = pending
+        for key in _keys(page):
+            self._holders.setdefault(key, {})[id(item)] = pending
         return pending
 
     def match(self, page: Page) -> tuple[PendingArticle, float] | None:
-        """The first pending article whose story `page` copies, with the similarity, or None. A pending
-        article of the page's own URL is no candidate (the same page, crawled again)."""
-        body, bands = page.fingerprint, set(page.fingerprint.bands)
-        for pending in self._pending.values():
-            other = pending.page.fingerprint
-            if pending.page.url == page.url or (other.body_hash != body.body_hash and bands.isdisjoint(other.bands)):
+        """The first pending article (in the order accepted) whose story `page` copies, with the similarity,
+        or None. Candidates share its body hash or a band key (an index: the cost does not grow with the
+        number pending, which grows when the database falls behind). A pending article of the page's own
+        URL is no candidate (the same page, crawled again)."""
+        candidates = {id(pending): pending for key in _keys(page) for pending in self._holders.get(key, {}).values()}
+        for pending in sorted(candidates.values(), key=lambda entry: entry.number):
+            if pending.page.url == page.url:
                 continue
-            if (similarity := self.matching.compare(body, other)) is not None:
+            if (similarity := self.matching.compare(page.fingerprint, pending.page.fingerprint)) is not None:
                 return pending, similarity
         return None
 
@@ -218,4 +225,14 @@ class PendingArticles:
         pending = self._pending.get(id(item))
         if pending is not None and pending.item is item:
             del self._pending[id(item)]
+            for key in _keys(pending.page):
+                holders = self._holders[key]
+                del holders[id(item)]
+                if not holders:
+                    del self._holders[key]
             pending.done.set_result(stored)
+
+
+def _keys(page: Page) -> set[tuple[str, int]]:
+    """What a pending article is found by: its body hash and its band keys."""
+    return {("hash", page.fingerprint.body_hash), *(("band", band) for band in page.fingerprint.bands)}
