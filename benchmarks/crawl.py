@@ -1,62 +1,203 @@
-"""What the item pipelines cost a crawl: the same network crawled with all of them, without the dedupe stage
-(its reprint lookups on the event loop; the writer's commit-time check still runs), and with none.
+"""What a crawl costs: finnews against a bare Scrapy spider on the same URLs, its profile, and its pace at scale.
 
-    .venv/bin/python benchmarks/crawl.py [--articles 2000] [--rounds 2]
+    .venv/bin/python benchmarks/crawl.py ratio [--articles 2000] [--rounds 2] [--profile]
+        [--variant FINNEWS_EXTRACTION_PROCESSES=1]
+    .venv/bin/python benchmarks/crawl.py scale [--articles 20000]
 
-Each configuration crawls a fresh SQLite database through the real `scrapy crawl` (profiles, every
-portal of one sample network on 127.0.0.1), alternating rounds so none always runs on a warmer
-machine; the best round of each is reported as article pages per second of wall time (Scrapy's
-start-up included) and as a ratio to the crawl without pipelines.
+ratio: one sample network (every portal, on 127.0.0.1) is crawled by finnews (`scrapy crawl portal`:
+profiles, every pipeline, a fresh SQLite database) and by a bare Scrapy spider that only downloads the
+URLs finnews fetched (robots.txt, listings, articles, read-count scripts), with the same concurrency
+settings (`sampleportals.crawling.LOOPBACK_SETTINGS`, CONCURRENT_REQUESTS of crawler/settings.py), in
+alternating rounds so neither always runs on a warmer machine. Reported: the best round of each in
+seconds of wall time (start-up included) and the ratio bare / finnews (1.0: finnews as fast as downloading
+alone). `--variant NAME=VALUE` (repeatable) adds finnews with those settings to every round (extraction in
+worker processes, say). `--profile` crawls once more under cProfile and prints the top of the profile.
+
+scale: one crawl of a large network, with its pace (responses per second in the first and in the last
+tenth of its responses), its peak RSS, and its reprint result against the network's truth: stories
+stored more than once (missed reprints), pages put in a wrong story (false merges), pages lost.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import pstats
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from crawler.settings import ITEM_PIPELINES
-from sampleportals import SampleNetwork
+from crawler.settings import CONCURRENT_REQUESTS, EXTENSIONS
+from sampleportals import SampleNetwork, loopback_arguments
 
 PROJECT = Path(__file__).resolve().parent.parent
-CONFIGURATIONS = {
-    "all pipelines": ITEM_PIPELINES,
-    "without dedupe": {name: order for name, order in ITEM_PIPELINES.items() if "dedupe" not in name},
-    "no pipelines": {},
-}
+PACE_EXTENSION = {"benchmarks.pace.Pace": 0}
+#: The bare spider: every URL of a file, downloaded and dropped.
+BARE_SPIDER = """
+from pathlib import Path
+from scrapy import Request, Spider
+
+class Bare(Spider):
+    name = "bare"
+
+    async def start(self):
+        for url in Path(self.urls).read_text().split():
+            yield Request(url, callback=self.parse, dont_filter=True)
+
+    def parse(self, response):
+        return None
+"""
 
 
-def crawl(network: SampleNetwork, db_url: str, pipelines: dict[str, int]) -> float:
+@dataclass
+class Run:
+    """One crawl: wall seconds, response times, fetched URLs, peak RSS (MB)."""
+
+    seconds: float
+    times: list[float]
+    urls: list[str]
+    peak_rss_mb: float
+
+
+def _run(command: list[str], cwd: Path, pace: Path, extensions: dict[str, Any] | None = None) -> Run:
+    """Run a crawl `command` with the pace extension (added to `extensions`, the crawl's own)."""
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(),
-         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=ERROR", "-s", f"ITEM_PIPELINES={json.dumps(pipelines)}"],
-        cwd=PROJECT, check=True,
-    )  # fmt: skip
-    return time.perf_counter() - started
+    enabled = json.dumps({**(extensions or {}), **PACE_EXTENSION})
+    subprocess.run([*command, "-s", f"EXTENSIONS={enabled}", "-s", f"PACE_FILE={pace}", "-s", "LOG_LEVEL=ERROR"],
+                   cwd=cwd, check=True)  # fmt: skip
+    seconds = time.perf_counter() - started
+    record = json.loads(pace.read_text())
+    return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"])
+
+
+def finnews_command(network: SampleNetwork, db_url: str, *settings: str) -> list[str]:
+    setting_arguments = [argument for setting in settings for argument in ("-s", setting)]
+    return [sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(), "-s",
+            f"FINNEWS_DB_URL={db_url}", *setting_arguments]  # fmt: skip
+
+
+def finnews_crawl(network: SampleNetwork, tmp: Path, *settings: str) -> Run:
+    command = finnews_command(network, f"sqlite:///{tmp}/finnews.db", *settings)
+    return _run(command, PROJECT, tmp / "pace.json", EXTENSIONS)
+
+
+def bare_crawl(urls: list[str], tmp: Path) -> Run:
+    """The bare spider over `urls`, run outside the project (no finnews settings, middlewares or pipelines)."""
+    folder = tmp / "bare"
+    folder.mkdir(exist_ok=True)
+    (folder / "bare.py").write_text(BARE_SPIDER)
+    (folder / "urls.txt").write_text("\n".join(urls))
+    command = [sys.executable, "-m", "scrapy", "runspider", "bare.py", "-a", "urls=urls.txt",
+               "-s", f"CONCURRENT_REQUESTS={CONCURRENT_REQUESTS}", *loopback_arguments()]  # fmt: skip
+    env_path = f"PYTHONPATH={PROJECT}"  # the pace extension lives in benchmarks/
+    return _run(["env", env_path, *command], folder, folder / "pace.json")
+
+
+def ratio(articles: int, rounds: int, profile: bool, variant: list[str] | None = None) -> dict[str, float]:
+    """finnews against the bare spider (see the module docstring), and finnews with the `variant` settings
+    (NAME=VALUE) if any; printed and returned."""
+    best: dict[str, float] = {}
+    peak = 0.0
+    configurations = {"finnews": [], **({"finnews " + " ".join(variant): variant} if variant else {})}
+    with SampleNetwork(articles=articles, seed=1, port=0) as network:
+        urls: list[str] = []
+        for _ in range(rounds):
+            for name, settings in configurations.items():
+                with tempfile.TemporaryDirectory() as tmp:
+                    run = finnews_crawl(network, Path(tmp), *settings)
+                urls, peak = run.urls, max(peak, run.peak_rss_mb) if not settings else peak
+                best[name] = min(best.get(name, run.seconds), run.seconds)
+            with tempfile.TemporaryDirectory() as tmp:
+                bare = bare_crawl(urls, Path(tmp))
+            best["bare Scrapy"] = min(best.get("bare Scrapy", bare.seconds), bare.seconds)
+        print(f"{articles} stories, {len(urls)} responses, CONCURRENT_REQUESTS={CONCURRENT_REQUESTS}; "
+              f"best of {rounds} rounds; finnews peak RSS {peak:.0f} MB")  # fmt: skip
+        print(f"{'crawler':<44}{'seconds':>9}{'pages/s':>9}{'share of bare':>15}")
+        for name, seconds in best.items():
+            print(f"{name:<44}{seconds:>9.1f}{len(urls) / seconds:>9.0f}{best['bare Scrapy'] / seconds:>15.2f}")
+        print(f"ratio finnews / bare Scrapy (speed): {best['bare Scrapy'] / best['finnews']:.2f}")
+        if profile:
+            print_profile(network)
+    return {"ratio": best["bare Scrapy"] / best["finnews"], "pages_per_s": len(urls) / best["finnews"],
+            "bare_pages_per_s": len(urls) / best["bare Scrapy"], "peak_rss_mb": peak,
+            **{f"ratio {name}": best["bare Scrapy"] / seconds for name, seconds in best.items()
+               if name.startswith("finnews ")}}  # fmt: skip
+
+
+def print_profile(network: SampleNetwork, top: int = 30) -> None:
+    """The finnews crawl once more, under cProfile: the top functions by own time and by cumulative time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "crawl.prof"
+        command = finnews_command(network, f"sqlite:///{tmp}/finnews.db")
+        command[1:3] = ["-m", "cProfile", "-o", str(out), "-m", "scrapy"]
+        _run(command, PROJECT, Path(tmp) / "pace.json", EXTENSIONS)
+        for order in ("tottime", "cumulative"):
+            text = io.StringIO()
+            pstats.Stats(str(out), stream=text).strip_dirs().sort_stats(order).print_stats(top)
+            body = text.getvalue()
+            print(f"\n--- profile of the finnews crawl, top {top} by {order} ---")
+            print(body[body.index("   ncalls") :].rstrip())
+
+
+def scale(articles: int) -> dict[str, Any]:
+    """One crawl of `articles` stories: pace, peak RSS and the reprint result; printed and returned."""
+    with SampleNetwork(articles=articles, seed=1, port=0) as network, tempfile.TemporaryDirectory() as tmp:
+        run = finnews_crawl(network, Path(tmp))
+        result = reprint_result(Path(tmp) / "finnews.db", network.truth())
+    tenth = max(1, len(run.times) // 10)
+    first, last = run.times[:tenth], run.times[-tenth:]
+    start, end = tenth / max(first[-1] - first[0], 1e-9), tenth / max(last[-1] - last[0], 1e-9)
+    figures = {"responses": len(run.times), "seconds": run.seconds, "start": start, "end": end,
+               "peak_rss_mb": run.peak_rss_mb, **result}  # fmt: skip
+    print(
+        f"{articles} stories: {len(run.times)} responses in {run.seconds:.0f} s; responses/s in the first tenth "
+        f"{start:.0f}, in the last tenth {end:.0f} ({end / start:.0%}); peak RSS {run.peak_rss_mb:.0f} MB"
+    )
+    print(
+        f"reprints: {result['stories']} stories of {result['truth_stories']} stored, "
+        f"{result['reprints']} reprints recorded; missed reprints {result['missed']}, "
+        f"false merges {result['false']}, pages lost {result['lost']}"
+    )
+    return figures
+
+
+def reprint_result(path: Path, truth: list[dict[str, Any]]) -> dict[str, int]:
+    """The stored stories and reprints of a crawl's database against the truth's reprint groups."""
+    group = {page["url"]: page["group"] for page in truth}
+    with sqlite3.connect(path) as database:
+        articles = dict(database.execute("SELECT id, url FROM articles"))
+        reprints = database.execute("SELECT url, article_id FROM reprints").fetchall()
+    stored: dict[str, int] = defaultdict(int)
+    for url in articles.values():
+        stored[group.get(url, url)] += 1
+    false = sum(group.get(url) != group.get(articles[article_id]) for url, article_id in reprints)
+    seen = set(articles.values()) | {url for url, _ in reprints}
+    return {"stories": len(articles), "truth_stories": len(set(group.values())), "reprints": len(reprints),
+            "missed": sum(count - 1 for count in stored.values()), "false": false,
+            "lost": len(group.keys() - seen)}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("what", choices=("ratio", "scale"))
+    parser.add_argument("--articles", type=int)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--profile", action="store_true", help="ratio: also the cProfile top of a finnews crawl")
+    parser.add_argument(
+        "--variant", action="append", metavar="NAME=VALUE", help="ratio: also finnews with these settings"
+    )
     args = parser.parse_args()
-    best: dict[str, float] = {}
-    with SampleNetwork(articles=args.articles, seed=1, port=0) as network:
-        pages = len(network.truth())
-        for _ in range(args.rounds):
-            for name, pipelines in CONFIGURATIONS.items():
-                with tempfile.TemporaryDirectory() as tmp:
-                    seconds = crawl(network, f"sqlite:///{tmp}/finnews.db", pipelines)
-                best[name] = min(best.get(name, seconds), seconds)
-    print(f"{args.articles} stories, {pages} article pages; best of {args.rounds} rounds")
-    print(f"{'configuration':<18}{'seconds':>9}{'pages/s':>9}{'ratio':>7}")
-    for name, seconds in best.items():
-        print(f"{name:<18}{seconds:>9.1f}{pages / seconds:>9.0f}{best['no pipelines'] / seconds:>7.2f}")
+    if args.what == "ratio":
+        ratio(args.articles or 2000, args.rounds, args.profile, args.variant)
+    else:
+        scale(args.articles or 20000)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -137,7 +136,8 @@ def _plain_batch(db: sqlite3.Connection, insert: str, batch: list[dict[str, Any]
                        [(row["url"], value(row, "crawled_at"), row["views"]) for row in batch])  # fmt: skip
 
 
-def bench_write(n: int) -> None:
+def bench_write(n: int) -> dict[str, float]:
+    """Rows/s of finnews's writer and of plain executemany (best of 2 alternating rounds), printed and returned."""
     with tempfile.TemporaryDirectory() as tmp:
         results = []
         for round_ in range(2):  # alternate, so neither side always runs on a warmer machine
@@ -146,27 +146,39 @@ def bench_write(n: int) -> None:
             results.append((plain, ours))
     plain = min(p for p, _ in results)
     ours = min(o for _, o in results)
-    print(f"{n} sample-portal articles, FTS5 trigram index kept in sync, 16 band keys and a view snapshot each")
+    print(f"{n} sample-portal articles, FTS5 trigram index kept in sync, 24 band keys and a view snapshot each")
     print(f"{'writer':<28}{'rows/s':>10}")
     print(f"{'sqlite3.executemany':<28}{n / plain:>10,.0f}")
     print(f"{'finnews ArticleWriter':<28}{n / ours:>10,.0f}")
     print(f"ratio finnews / executemany: {plain / ours:.2f}")
+    return {"rows_per_s": n / ours, "plain_rows_per_s": n / plain}
 
 
-def bench_export(n: int, keep: str | None) -> None:
-    path = keep or tempfile.mktemp(suffix=".db")
-    url = f"sqlite:///{path}"
+def filled(n: int, path: str) -> str:
+    """The SQLite file `path` holding `n` generated articles (filled through the writer unless it exists)."""
     if not Path(path).exists():
         print(f"filling {n} rows into {path} ...", file=sys.stderr)
-        finnews_fill(url, n)
+        finnews_fill(f"sqlite:///{path}", n)
+    return path
+
+
+# `finnews export` under /usr/bin/time (its peak RSS in KB, the last line of stderr): a child's own ru_maxrss keeps
+# what it inherited at fork across exec (hundreds of MB after a fill in this process); time's child starts small.
+_EXPORT = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "crawler.cli"]
+
+
+def bench_export(n: int, keep: str | None) -> dict[str, float]:
+    """Export rows/s and peak RSS over `n` stored articles, and search times; printed and returned."""
+    url = f"sqlite:///{filled(n, keep or tempfile.mktemp(suffix='.db'))}"
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "export", "--db", url, "-o", "/dev/null"],
+        [*_EXPORT, "export", "--db", url, "-o", "/dev/null"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(result.stderr.strip())
+    *lines, peak_kb = result.stderr.strip().splitlines()
+    peak = int(peak_kb) / 1024
+    print("\n".join(lines))
     print(f"export of {n} articles: {elapsed:.1f} s = {n / elapsed:,.0f} rows/s, peak RSS {peak:.0f} MB")
     engine = make_engine(url, create=False)
     for text in ("招商银行", "新型储能", "储能", "光伏", "鲲龙AG600", "鲲龙", "鲲"):  # the last three: absent
@@ -174,6 +186,8 @@ def bench_export(n: int, keep: str | None) -> None:
         found = queries.latest_articles(engine, queries.Filters(search=text), limit=20)
         print(f"query --search {text!r} --limit 20 over {n} articles: {time.perf_counter() - started:.3f} s "
               f"({len(found)} shown)")  # fmt: skip
+    engine.dispose()
+    return {"rows_per_s": n / elapsed, "peak_rss_mb": peak}
 
 
 def finnews_fill(url: str, n: int, chunk: int = 50_000) -> None:

@@ -290,9 +290,8 @@ def is_transient(error: BaseException) -> bool:
 # --- dialect-specific writes ---------------------------------------------------------------------
 
 
-def _dialect_insert(connection: Connection, model: type[Base]) -> Any:
+def _dialect_insert(name: str, model: type[Base]) -> Any:
     table = model.__table__  # the dialects' insert() accept any table; mypy knows it only as a FromClause
-    name = connection.dialect.name
     if name == "sqlite":
         return sqlite.insert(table)  # type: ignore[arg-type]
     if name == "postgresql":
@@ -304,14 +303,8 @@ def _dialect_insert(connection: Connection, model: type[Base]) -> Any:
 
 def insert_ignore(connection: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
     """INSERT, skipping rows that break a unique constraint (ON CONFLICT DO NOTHING / INSERT IGNORE)."""
-    if not rows:
-        return
-    statement = _dialect_insert(connection, model)
-    if connection.dialect.name in ("mysql", "mariadb"):
-        statement = statement.prefix_with("IGNORE")
-    else:
-        statement = statement.on_conflict_do_nothing()
-    connection.execute(statement, rows)
+    if rows:
+        connection.execute(_insert_ignore_statement(connection.dialect.name, model), rows)
 
 
 def upsert(
@@ -325,16 +318,28 @@ def upsert(
 
     `first(new)` gives extra (column, expression) assignments made before `updates`, where `new`
     holds the proposed row's values (MySQL evaluates assignments in order, each seeing the ones before).
+    Pass the same `first` function each time: the statement is built once per dialect, model, `updates`
+    and `first` (a crawl's writer runs it for every batch; building it cost more than a small batch's rows).
     """
-    if not rows:
-        return
-    statement = _dialect_insert(connection, model)
-    if connection.dialect.name in ("mysql", "mariadb"):
+    if rows:
+        connection.execute(_upsert_statement(connection.dialect.name, model, tuple(updates), first), rows)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_ignore_statement(dialect: str, model: type[Base]) -> Any:
+    statement = _dialect_insert(dialect, model)
+    return statement.prefix_with("IGNORE") if dialect in ("mysql", "mariadb") else statement.on_conflict_do_nothing()
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert_statement(
+    dialect: str, model: type[Base], updates: tuple[str, ...], first: Callable[[Any], list[tuple[str, Any]]]
+) -> Any:
+    statement = _dialect_insert(dialect, model)
+    if dialect in ("mysql", "mariadb"):
         new = statement.inserted
-        statement = statement.on_duplicate_key_update([*first(new), *((name, new[name]) for name in updates)])
-    else:
-        new = statement.excluded
-        statement = statement.on_conflict_do_update(
-            index_elements=["url"], set_=dict([*first(new), *((name, new[name]) for name in updates)])
-        )
-    connection.execute(statement, rows)
+        return statement.on_duplicate_key_update([*first(new), *((name, new[name]) for name in updates)])
+    new = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=["url"], set_=dict([*first(new), *((name, new[name]) for name in updates)])
+    )

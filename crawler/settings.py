@@ -61,6 +61,9 @@ FINNEWS_FOLLOW_RELATED = True
 #: Also find articles in the sitemaps robots.txt names (else /sitemap.xml) and the RSS/Atom feeds listing pages
 #: link to (crawler/spiders/discovery.py). A profile's own `sitemaps`, `feeds` and `json_listings` are read either way.
 FINNEWS_DISCOVER = True
+#: Worker processes that read article pages (extraction) while the event loop goes on; 0: read them in the
+#: crawl's own process. Worth it where a core is free: the event loop, the writer and extraction share one.
+FINNEWS_EXTRACTION_PROCESSES = 0
 #: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed/).
 #: Empty: each process crawls on its own.
 FINNEWS_REDIS_URL = os.environ.get("FINNEWS_REDIS_URL", "")
@@ -113,8 +116,15 @@ CONCURRENT_ITEMS = 1
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
-# Every LOGSTATS_INTERVAL seconds (60; 0: never) a progress line: pages/min, articles/min, reprints, queue.
-EXTENSIONS = {"scrapy.extensions.logstats.LogStats": None, "crawler.logstats.ProgressLog": 0}
+EXTENSIONS: dict[str, int | None] = {
+    # Every LOGSTATS_INTERVAL seconds (60; 0: never) a progress line: pages/min, articles/min, reprints, queue.
+    "scrapy.extensions.logstats.LogStats": None,
+    "crawler.logstats.ProgressLog": 0,
+    # No listening ports: Scrapy's telnet console and remote-control HTTP server stay off (re-enable either
+    # with -s EXTENSIONS=...); not loading them also spares a crawl's start-up their imports (aiohttp).
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
 
 # --- staying on the portal (crawler.scope) ----------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {

@@ -365,15 +365,10 @@ def _write_articles(connection: Connection, articles: list[dict[str, Any]], chan
 def _promote_origins(connection: Connection, copies: list[ReprintRecord], change_id: int) -> None:
     """Make each copy that is its story's origin the canonical article: it is stored as the article,
     the story's reprints move to it, and the former canonical article becomes one of them."""
+    canonical = _canonical_articles(connection, [record.url for record in copies])
     for record in copies:
         assert record.article is not None
-        current = connection.execute(
-            select(ArticleRow.id, ArticleRow.url, ArticleRow.site, ArticleRow.published_at, ArticleRow.views,
-                   ArticleRow.crawled_at, ArticleRow.source, ArticleRow.source_canonical, ArticleRow.title,
-                   ArticleRow.body_hash, ArticleRow.removed_at)
-            .join(ReprintRow, ReprintRow.article_id == ArticleRow.id)
-            .where(ReprintRow.url == record.url)
-        ).first()  # fmt: skip
+        current = canonical.get(record.url)
         if current is None or not is_origin(record.article, current):
             continue
         connection.execute(delete(ReprintRow).where(ReprintRow.url == record.url))
@@ -389,6 +384,21 @@ def _promote_origins(connection: Connection, copies: list[ReprintRecord], change
         connection.execute(delete(FingerprintRow).where(FingerprintRow.article_id == current.id))
         connection.execute(delete(ArticleRow).where(ArticleRow.id == current.id))
         logger.info("%s is the origin of %s: now the stored article, the other its reprint", record.url, current.url)
+        if any(row.id == current.id for row in canonical.values()):  # other copies of its story: moved
+            canonical = _canonical_articles(connection, [record.url for record in copies])
+
+
+def _canonical_articles(connection: Connection, urls: list[str]) -> dict[str, Any]:
+    """Reprint URL -> the stored article it is a reprint of (what becomes of it as a reprint row, if the copy
+    turns out to be the origin), for those of `urls` recorded as reprints: one query for a whole batch."""
+    query = (
+        select(ReprintRow.url.label("reprint_url"), ArticleRow.id, ArticleRow.url, ArticleRow.site,
+               ArticleRow.published_at, ArticleRow.views, ArticleRow.crawled_at, ArticleRow.source,
+               ArticleRow.source_canonical, ArticleRow.title, ArticleRow.body_hash, ArticleRow.removed_at)
+        .join(ReprintRow, ReprintRow.article_id == ArticleRow.id)
+        .where(ReprintRow.url.in_(set(urls)))
+    )  # fmt: skip
+    return {row.reprint_url: row for row in connection.execute(query)} if urls else {}
 
 
 def _ids_by_url(connection: Connection, urls: list[str]) -> dict[str, int]:
@@ -407,13 +417,14 @@ def _story_ids(connection: Connection, urls: list[str]) -> dict[str, int]:
 
 
 def _upsert_articles(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    upsert(connection, ArticleRow, rows, (*_ARTICLE_UPDATES, "crawled_at"), first=_updated_at)
+
+
+def _updated_at(new: Any) -> list[tuple[str, Any]]:
+    """`updated_at` (and the batch's `change_id`) move to the new ones only when a value changed."""
     table = ArticleRow.__table__
-
-    def updated_at(new: Any) -> list[tuple[str, Any]]:
-        changed = or_(*(table.c[name].is_distinct_from(new[name]) for name in _ARTICLE_UPDATES))
-        return [
-            ("updated_at", case((changed, new["crawled_at"]), else_=table.c.updated_at)),
-            ("change_id", case((changed, new["change_id"]), else_=table.c.change_id)),
-        ]
-
-    upsert(connection, ArticleRow, rows, (*_ARTICLE_UPDATES, "crawled_at"), first=updated_at)
+    changed = or_(*(table.c[name].is_distinct_from(new[name]) for name in _ARTICLE_UPDATES))
+    return [
+        ("updated_at", case((changed, new["crawled_at"]), else_=table.c.updated_at)),
+        ("change_id", case((changed, new["change_id"]), else_=table.c.change_id)),
+    ]

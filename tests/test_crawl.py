@@ -94,13 +94,22 @@ def test_crawl_run_is_recorded_with_its_stats(crawled: dict[str, Any]) -> None:
     assert "log_count/ERROR" not in stats  # nothing went wrong that the log had to say
 
 
-def test_listings_and_their_pagination_alone_reach_every_story(
-    crawled: dict[str, Any], sample_network: Any, tmp_path: Path
+@pytest.mark.parametrize(
+    "setting",
+    [
+        pytest.param("FINNEWS_FOLLOW_RELATED=False", id="listings-and-their-pagination-alone"),
+        pytest.param("FINNEWS_EXTRACTION_PROCESSES=2", id="article-pages-read-in-worker-processes"),
+    ],
+)
+def test_every_story_comes_out_once_and_right_with(
+    setting: str, crawled: dict[str, Any], sample_network: Any, tmp_path: Path
 ) -> None:
-    db_url = f"sqlite:///{tmp_path}/listings-only.db"
-    crawl(sample_network, db_url, "-s", "FINNEWS_FOLLOW_RELATED=False")
+    db_url = f"sqlite:///{tmp_path}/finnews.db"
+    crawl(sample_network, db_url, "-s", setting)
     problems = truth_problems(export(db_url), crawled["truth"])
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+    [stats] = run_stats(db_url)
+    assert stats["finnews/pages/article"] == len(crawled["truth"])
 
 
 def test_a_recrawl_stores_nothing_new(crawled: dict[str, Any], sample_network: Any) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from crawler.reprints import fingerprint as fp
 from crawler.reprints.fingerprint import fingerprint, strip_dateline
 from crawler.reprints.matching import Matching
 
@@ -59,16 +62,62 @@ def test_unrelated_bodies_share_no_band() -> None:
     assert Matching().compare(fingerprint(other), fingerprint(ORIGINAL)) is None
 
 
+DATELINED = "中新网9月3日电 " + ORIGINAL
+
+
+def _spaced(text: str) -> str:
+    """An ASCII space between CJK and Latin letters or digits, the way some editors "fix" reprints."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%])(?=[\u4e00-\u9fff])", " ", text)
+
+
+def _full_width(text: str) -> str:
+    """ASCII digits, letters and punctuation as their full-width forms (U+FF01..U+FF5E)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(_spaced(DATELINED), id="spaced"),
+        pytest.param(DATELINED.replace(",", "，").replace("(", "（").replace(")", "）"), id="full-width-punctuation"),
+        pytest.param(_full_width(DATELINED), id="full-width-digits-and-punctuation"),
+        pytest.param(_spaced(_full_width(DATELINED)), id="spaced-full-width"),
+        pytest.param(_spaced(DATELINED).replace("中新网 9 月 3 日电", "中新网　9 月 3 日 电"), id="ideographic-space"),
+        pytest.param(DATELINED.replace("1.70%", "1 . 70 %").replace("1000", "1, 000"), id="spaces-inside-numbers"),
+        pytest.param(ORIGINAL, id="no-dateline"),
+    ],
+)
+def test_spacing_and_width_leave_the_fingerprint_unchanged(variant: str) -> None:
+    """Every step sees the folded text: the dateline is cut however it is spaced, and the hash, the figures
+    and the band keys are those of the plain body."""
+    plain, other = fingerprint(DATELINED), fingerprint(variant)
+    assert (other.body_hash, other.figures, other.bands) == (plain.body_hash, plain.figures, plain.bands)
+
+
+def test_a_copy_cut_short_shares_head_keys_with_its_story() -> None:
+    """The story's last paragraphs dropped: the whole-body sets overlap by little more than half, the heads
+    are equal (a copy of story g007331 of a 20,000-story network shared no whole-body band)."""
+    long = ORIGINAL + "\n" + "\n".join(ORIGINAL.split("\n")[::-1]).replace("1000", "2000").replace("1.70", "1.90")
+    short, full = fingerprint(ORIGINAL), fingerprint(long)
+    assert len(short.bands) == len(full.bands) == fp.BANDS + fp.HEAD_BANDS
+    assert set(short.bands[fp.BANDS :]) == set(full.bands[fp.BANDS :])
+    assert Matching().compare(short, full) == 1.0
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("中新网9月3日电 央行今日开展逆回购。", "央行今日开展逆回购。"),
+        ("中新网 9 月 3 日电 央行今日开展逆回购。", "央行今日开展逆回购。"),
+        ("新华社北京 9 月 3 日 电 (记者 王磊) 央行今日开展逆回购。", "央行今日开展逆回购。"),
         ("新华社北京9月3日电(记者 王磊)央行今日开展逆回购。", "央行今日开展逆回购。"),
         ("本报讯 央行今日开展逆回购。", "央行今日开展逆回购。"),
         # must NOT be cut: a date that starts the news itself
         ("9月3日A股收盘:沪指涨0.52%", "9月3日A股收盘:沪指涨0.52%"),
         ("9月3日,央行开展逆回购。", "9月3日,央行开展逆回购。"),
         ("公司于9月3日电话会议中表示看好前景。", "公司于9月3日电话会议中表示看好前景。"),
+        ("隆基绿能 2 月 28 日盘中股价创出年内新高", "隆基绿能 2 月 28 日盘中股价创出年内新高"),
+        ("公司于 9 月 3 日 电话会议中表示看好前景。", "公司于 9 月 3 日 电话会议中表示看好前景。"),
     ],
 )
 def test_strip_dateline(text: str, expected: str) -> None:

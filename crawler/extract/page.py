@@ -5,14 +5,17 @@ Article item. One home for both readers of a page: the crawl (`crawler.spiders.p
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
+from lxml.etree import XPath
 from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler import profiles
 from crawler.extract.article import RawArticle, extract_article
 from crawler.extract.charset import decode_html
+from crawler.extract.kind import is_gone
 from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
 
@@ -82,3 +85,39 @@ def read_article(
     article = raw.to_article(url, profile.name, profile.site_name, crawled_at)
     article.listing_date_raw = listing_date
     return raw, article
+
+
+#: Every href of a page (the spider weighs the new ones as related links).
+HREFS = XPath("//a/@href")
+
+
+@dataclass(frozen=True)
+class ArticleReading:
+    """What the spider needs of an article page read in a worker process (`read_fetched_article`)."""
+
+    article: Article
+    failed: list[str]  # RawArticle.failed
+    counter_url: str | None
+    repair: str | None  # what `page_selector` did
+    encoding: str
+    hrefs: list[str]
+    gone: bool  # the portal's "not found" page (`kind.is_gone`): no article
+
+
+def read_fetched_article(
+    response_class: type[TextResponse],
+    url: str,
+    body: bytes,
+    content_type: bytes | None,
+    profile: profiles.Profile,
+    listing_date: str | None,
+    crawled_at: datetime,
+) -> ArticleReading:
+    """`read_article` over a page's bytes as fetched: what an extraction worker process runs (its arguments
+    and result pickle). The response is built again as Scrapy built it (same class, Content-Type and body,
+    so the same encoding)."""
+    response = response_class(url, body=body, headers={"Content-Type": content_type} if content_type else {})
+    selector, repair, encoding = page_selector(response)
+    raw, article = read_article(selector, url, profile, listing_date, crawled_at)
+    hrefs = [str(href) for href in HREFS(selector.root)]
+    return ArticleReading(article, raw.failed, raw.counter_url, repair, encoding, hrefs, is_gone(selector))

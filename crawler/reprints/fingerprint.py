@@ -19,17 +19,26 @@ SHINGLE = 4
 #: Bodies with fewer shingles (about 40 characters) match only when equal (`body_hash`): too short to tell apart.
 MIN_SHINGLES = 40
 BANDS, ROWS = 16, 4
+#: The head of a body, its first HEAD shingles in text order, gets HEAD_BANDS keys of its own (from the first
+#: HEAD_BANDS * ROWS min-hash functions): a copy cut short after its first paragraphs keeps the head of the
+#: story whole, where its whole shingle set overlaps the story's by little more than half.
+HEAD, HEAD_BANDS = 64, 8
 
 # Everything but letters, digits and CJK ideographs: punctuation and spacing drift between copies.
 _NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+# Spacing inside a number, as an editor's "fix" or a full-width copy leaves it: "538 . 61", "1, 482".
+_SPACED_NUMBER = re.compile(r"(?<=\d)\s+(?=[.,]\s*\d)|(?<=[.,])\s+(?=\d)")
 
 # A news-agency dateline at the start of a body: "中新网9月3日电 ", "新华社北京9月3日电(记者 王磊)",
 # "21世纪经济报道8月21日讯", "本报讯 ". Not "公司于9月3日电话会议中..." (电话, 电视, 电力... are words).
+# Matched after width folding (NFKC: full-width digits and brackets are ASCII) and with spacing anywhere
+# between its parts: "中新网 2 月 28 日电", "新华社北京 9月3日 电 (记者 王磊)".
 _DATELINE = re.compile(
-    r"^\s*(?:[0-9A-Za-z\u4e00-\u9fff·]{1,14}?\d{1,2}月\d{1,2}日(?:电(?![话视脑力影商池子网信器厂费价量站动气])|讯|消息)"
-    r"(?:[(（][^)）]{0,30}[)）])?|本报讯|据[\u4e00-\u9fff]{2,8}报道)[\s,，:：]*"
+    r"^\s*(?:[0-9A-Za-z\u4e00-\u9fff· ]{1,14}?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*"
+    r"(?:电(?![话视脑力影商池子网信器厂费价量站动气])|讯|消息)"
+    r"\s*(?:[(（][^)）]{0,30}[)）])?|本\s*报\s*讯|据\s*[\u4e00-\u9fff]{2,8}\s*报道)[\s,，:：]*"
 )
 
 
@@ -46,9 +55,11 @@ _U64 = npt.NDArray[np.uint64]
 
 
 def strip_dateline(text: str) -> str:
-    """Cut a news-agency dateline from the front of a text.
+    """Cut a news-agency dateline from the front of a text (spaced or not; fold width first).
 
     >>> strip_dateline("中新网9月3日电 央行今日开展逆回购操作。")
+    '央行今日开展逆回购操作。'
+    >>> strip_dateline("中新网 9 月 3 日电 央行今日开展逆回购操作。")
     '央行今日开展逆回购操作。'
     >>> strip_dateline("9月3日A股收盘:沪指涨0.52%")
     '9月3日A股收盘:沪指涨0.52%'
@@ -60,10 +71,10 @@ def strip_dateline(text: str) -> str:
 class Fingerprint:
     """What reprint detection knows of a body (see the module docstring)."""
 
-    body_hash: int  # exact: equal for bodies equal but for spacing and punctuation
+    body_hash: int  # exact: equal for bodies equal but for spacing, punctuation and character width
     shingles: _U64  # hashes of the distinct shingles, sorted
     figures: tuple[str, ...]  # the numbers it states, sorted
-    bands: tuple[int, ...]  # LSH keys; none for a body under MIN_SHINGLES
+    bands: tuple[int, ...]  # LSH keys: BANDS of the whole body, then HEAD_BANDS of its head; none under MIN_SHINGLES
 
     @property
     def size(self) -> int:
@@ -79,21 +90,51 @@ def fingerprint(body: str | None) -> Fingerprint:
     >>> a.body_hash == b.body_hash, a.figures, a.size
     (True, ('1000',), 21)
     """
-    text = unicodedata.normalize("NFKC", strip_dateline(body or ""))
+    text = _folded(body)
     letters = _NOISE.sub("", text)
+    hashes = _shingle_hashes(letters)
+    distinct = _distinct(hashes)
+    bands: tuple[int, ...] = ()
+    if len(distinct) >= MIN_SHINGLES:
+        bands = _band_keys(distinct, BANDS) + _band_keys(_distinct(hashes[:HEAD]), HEAD_BANDS, first=BANDS)
+    figures = tuple(sorted(_FIGURE.findall(_THOUSANDS.sub("", _SPACED_NUMBER.sub("", text)))))
+    return Fingerprint(_hash64(letters.encode()), distinct, figures, bands)
+
+
+def shingles(body: str | None) -> _U64:
+    """The `Fingerprint.shingles` of a body alone: what comparing a stored body needs (half the cost)."""
+    return _distinct(_shingle_hashes(_NOISE.sub("", _folded(body))))
+
+
+def _folded(body: str | None) -> str:
+    """The body in one width (NFKC), its dateline cut."""
+    return strip_dateline(unicodedata.normalize("NFKC", body or ""))
+
+
+def _shingle_hashes(letters: str) -> _U64:
+    """The hash of every run of SHINGLE characters, in text order: a polynomial hash of each window, then a
+    64-bit mix (murmur3's finaliser)."""
     codes = np.frombuffer(letters.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     count = max(0, len(codes) - SHINGLE + 1)
     hashes = np.zeros(count, dtype=np.uint64)
-    for offset in range(SHINGLE):  # a polynomial hash of each window, then a 64-bit mix (murmur3's finaliser)
+    for offset in range(SHINGLE):
         hashes = hashes * np.uint64(1_000_003) + codes[offset : offset + count]
     hashes ^= hashes >> np.uint64(33)
     hashes *= np.uint64(0xFF51AFD7ED558CCD)
     hashes ^= hashes >> np.uint64(33)
-    shingles = np.unique(hashes)
-    bands: tuple[int, ...] = ()
-    if len(shingles) >= MIN_SHINGLES:
-        minima = ((shingles[None, :] * _MULTIPLIERS[:, None] + _OFFSETS[:, None]) >> np.uint64(32)).min(axis=1)
-        rows = minima.astype("<u8").reshape(BANDS, ROWS)
-        bands = tuple(_hash64(bytes([band]) + rows[band].tobytes()) for band in range(BANDS))
-    figures = tuple(sorted(_FIGURE.findall(_THOUSANDS.sub("", text))))
-    return Fingerprint(_hash64(letters.encode()), shingles, figures, bands)
+    return hashes
+
+
+def _distinct(hashes: _U64) -> _U64:
+    """The distinct values, sorted (np.unique, by a sort: faster on arrays of this size)."""
+    ordered = np.sort(hashes)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
+
+
+def _band_keys(shingles: _U64, bands: int, first: int = 0) -> tuple[int, ...]:
+    """The LSH keys of a shingle set: `bands` bands of ROWS min-hashes, numbered from `first` (the number
+    is part of the key, so whole-body and head keys never collide)."""
+    functions = slice(0, bands * ROWS)
+    minima = (shingles[None, :] * _MULTIPLIERS[functions, None] + _OFFSETS[functions, None]) >> np.uint64(32)
+    rows = minima.min(axis=1).astype("<u8").reshape(bands, ROWS)
+    return tuple(_hash64(bytes([first + band]) + rows[band].tobytes()) for band in range(bands))

@@ -9,17 +9,17 @@ Candidates from either are verified by `Matching`.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, select
 
 from crawler.db import insert_ignore
 from crawler.models import ArticleRow, FingerprintRow, ReprintRow
-from crawler.reprints.fingerprint import Fingerprint, fingerprint
+from crawler.reprints.fingerprint import Fingerprint, shingles
 from crawler.reprints.matching import Matching
 
 
@@ -39,11 +39,30 @@ class Page:
     fingerprint: Fingerprint
 
 
+class Stored(NamedTuple):
+    """What a lookup reads of a stored article before its body: what `Matching.may_match` checks."""
+
+    id: int
+    url: str
+    body_hash: int
+    size: int
+    figures: tuple[str, ...]
+
+    def fingerprint(self, body: str) -> Fingerprint:
+        """Its fingerprint for `Matching.compare`: the shingles of `body`, the rest as stored (no band keys:
+        a comparison needs none)."""
+        return Fingerprint(self.body_hash, shingles(body), self.figures, ())
+
+
 # --- stored articles -----------------------------------------------------------------------------
 
 #: At most this many stored articles, those sharing the most band keys with a page, are verified against
 #: its body, after those of another length or other figures are set aside.
 CANDIDATES = 8
+
+#: Stored articles whose length and figures a lookup reads at a time, those sharing the most band keys with
+#: the page first, until it has `CANDIDATES` to verify (past the first RANKED, only those sharing two keys).
+RANKED = 32
 
 #: Band keys held by this many articles already are not given to more: a key that many articles share
 #: (the boilerplate of a templated report) tells nothing, and capping it keeps every lookup's cost flat
@@ -90,43 +109,63 @@ def find_copies(connection: Connection, pages: Sequence[Page], matching: Matchin
     )
     candidates = _candidates(connection, [page for page in pages if page.fingerprint.body_hash not in equal], matching)
     bodies = dict(connection.execute(select(ArticleRow.id, ArticleRow.body).where(ArticleRow.id.in_(
-        {article_id for ranked in candidates.values() for article_id, _ in ranked}
+        {candidate.id for ranked in candidates.values() for candidate in ranked}
     ))).all())  # fmt: skip
     for page in pages:
         if page.fingerprint.body_hash in equal:
             copies[page.url] = Match(equal[page.fingerprint.body_hash], 1.0)
             continue
         scored = [
-            Match(url, similarity)
-            for article_id, url in candidates.get(page.url, ())
-            if (similarity := matching.compare(page.fingerprint, fingerprint(bodies[article_id]))) is not None
+            Match(candidate.url, similarity)
+            for candidate in candidates.get(page.url, ())
+            if (similarity := matching.compare(page.fingerprint, candidate.fingerprint(bodies[candidate.id])))
+            is not None
         ]
         if scored:
             copies[page.url] = max(scored, key=lambda match: (match.similarity, match.url))
     return copies
 
 
-def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[tuple[int, str]]]:
-    """Page URL -> (id, url) of the CANDIDATES stored articles that share the most band keys with it,
-    among those whose length and figures `matching` allows."""
+def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[Stored]]:
+    """Page URL -> the CANDIDATES stored articles that share the most band keys with it, among those whose
+    length and figures `matching` allows.
+
+    The band keys' holders come from the key index alone (no article row is read); then what `matching`
+    checks first (length, figures) is read for the RANKED holders sharing the most keys, and, where those
+    gave too few candidates, for the next RANKED that share at least two keys (templated reports: many close
+    holders, other figures; one key shared by chance says nothing). A lookup reads at most MAX_BAND_HOLDERS
+    rows per key, and RANKED article rows for a page that copies nothing, however large the index grows."""
     bands = {band for page in pages for band in page.fingerprint.bands}
     if not bands:
         return {}
-    holders: dict[int, list[tuple[int, str, int, tuple[str, ...]]]] = {}
-    query = (
-        select(FingerprintRow.key, ArticleRow.id, ArticleRow.url, ArticleRow.n_shingles, ArticleRow.figures)
-        .join(ArticleRow, FingerprintRow.article_id == ArticleRow.id)
-        .where(FingerprintRow.key.in_(bands))
-    )
-    for key, article_id, url, size, figures in connection.execute(query):
-        holders.setdefault(key, []).append((article_id, url, size, tuple(figures.split())))
-    candidates = {}
+    holders: dict[int, list[int]] = {}
+    for key, article_id in connection.execute(
+        select(FingerprintRow.key, FingerprintRow.article_id).where(FingerprintRow.key.in_(bands))
+    ).all():
+        holders.setdefault(key, []).append(article_id)
+    ranked = {}
     for page in pages:
-        shared = Counter(holder for band in page.fingerprint.bands for holder in holders.get(band, ()))
-        ranked = (holder for holder, _ in shared.most_common())
-        possible = ((i, url) for i, url, size, figures in ranked if matching.may_match(page.fingerprint, size, figures))
-        candidates[page.url] = list(islice(possible, CANDIDATES))
+        shared = Counter(holder for band in page.fingerprint.bands for holder in holders.get(band, ())).most_common()
+        ranked[page.url] = [i for rank, (i, count) in enumerate(shared) if rank < RANKED or count > 1]
+    stored: dict[int, Stored] = {}
+    candidates: dict[str, list[Stored]] = {page.url: [] for page in pages}
+    for start in range(0, max(map(len, ranked.values()), default=0), RANKED):
+        open_pages = [page for page in pages if len(candidates[page.url]) < CANDIDATES]
+        wanted = {i for page in open_pages for i in ranked[page.url][start : start + RANKED]} - stored.keys()
+        if wanted:
+            stored.update(_stored(connection, wanted))
+        for page in open_pages:
+            found = candidates[page.url]
+            for i in ranked[page.url][start : start + RANKED]:
+                if len(found) < CANDIDATES and matching.may_match(page.fingerprint, stored[i].size, stored[i].figures):
+                    found.append(stored[i])
     return candidates
+
+
+def _stored(connection: Connection, ids: set[int]) -> dict[int, Stored]:
+    query = select(ArticleRow.id, ArticleRow.url, ArticleRow.body_hash, ArticleRow.n_shingles, ArticleRow.figures)
+    rows = connection.execute(query.where(ArticleRow.id.in_(ids))).all()
+    return {i: Stored(i, url, body_hash, size, tuple(figures.split())) for i, url, body_hash, size, figures in rows}
 
 
 # --- this crawl's articles, not committed yet ----------------------------------------------------
@@ -139,6 +178,7 @@ class PendingArticle:
 
     item: Any
     page: Page
+    number: int  # its place in the order of acceptance
     done: asyncio.Future[bool] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
@@ -154,24 +194,29 @@ class PendingArticles:
     def __init__(self, matching: Matching) -> None:
         self.matching = matching
         self._pending: dict[int, PendingArticle] = {}  # id(item) -> its entry, which holds the item
+        self._holders: dict[tuple[str, int], dict[int, PendingArticle]] = {}  # body hash or band key -> entries
+        self._numbers = itertools.count()  # the order entries were accepted in
 
     def __len__(self) -> int:
         return len(self._pending)
 
     def add(self, item: Any, page: Page) -> PendingArticle:
-        pending = PendingArticle(item, page)
+        pending = PendingArticle(item, page, next(self._numbers))
         self._pending[id(item)] = pending
+        for key in _keys(page):
+            self._holders.setdefault(key, {})[id(item)] = pending
         return pending
 
     def match(self, page: Page) -> tuple[PendingArticle, float] | None:
-        """The first pending article whose story `page` copies, with the similarity, or None. A pending
-        article of the page's own URL is no candidate (the same page, crawled again)."""
-        body, bands = page.fingerprint, set(page.fingerprint.bands)
-        for pending in self._pending.values():
-            other = pending.page.fingerprint
-            if pending.page.url == page.url or (other.body_hash != body.body_hash and bands.isdisjoint(other.bands)):
+        """The first pending article (in the order accepted) whose story `page` copies, with the similarity,
+        or None. Candidates share its body hash or a band key (an index: the cost does not grow with the
+        number pending, which grows when the database falls behind). A pending article of the page's own
+        URL is no candidate (the same page, crawled again)."""
+        candidates = {id(pending): pending for key in _keys(page) for pending in self._holders.get(key, {}).values()}
+        for pending in sorted(candidates.values(), key=lambda entry: entry.number):
+            if pending.page.url == page.url:
                 continue
-            if (similarity := self.matching.compare(body, other)) is not None:
+            if (similarity := self.matching.compare(page.fingerprint, pending.page.fingerprint)) is not None:
                 return pending, similarity
         return None
 
@@ -180,4 +225,14 @@ class PendingArticles:
         pending = self._pending.get(id(item))
         if pending is not None and pending.item is item:
             del self._pending[id(item)]
+            for key in _keys(pending.page):
+                holders = self._holders[key]
+                del holders[id(item)]
+                if not holders:
+                    del self._holders[key]
             pending.done.set_result(stored)
+
+
+def _keys(page: Page) -> set[tuple[str, int]]:
+    """What a pending article is found by: its body hash and its band keys."""
+    return {("hash", page.fingerprint.body_hash), *(("band", band) for band in page.fingerprint.bands)}

@@ -27,15 +27,21 @@ and classified by its content (`extract.kind.page_kind`): an article, or a listi
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import logging
-from collections.abc import AsyncIterator, Iterator
+import multiprocessing
+from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any, Self
 from urllib.parse import urlsplit
 
+from lxml.etree import SubElement
+from lxml.html import HtmlElement
 from parsel import Selector
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -51,7 +57,15 @@ from crawler.extract.category import site_name
 from crawler.extract.kind import ARTICLE, is_gone, page_kind
 from crawler.extract.links import Link, is_document, on_site, site_links
 from crawler.extract.mainlist import MainList, main_list
-from crawler.extract.page import BAD_BYTES, REPAIRED, page_selector, read_article
+from crawler.extract.page import (
+    BAD_BYTES,
+    HREFS,
+    REPAIRED,
+    ArticleReading,
+    page_selector,
+    read_article,
+    read_fetched_article,
+)
 from crawler.extract.pagination import next_pages, pagination
 from crawler.extract.urls import absolute_url, canonical_url
 from crawler.extract.urlshapes import UrlShapes
@@ -85,6 +99,7 @@ class PortalSpider(Discovery, Spider):
         portals: str | None = None,
         profile_dirs: profiles.ProfileDirs = None,
         refresh_after: str | None = None,
+        extraction_processes: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -112,6 +127,11 @@ class PortalSpider(Discovery, Spider):
         self.incomplete: set[str] = set()  # portals this run does not crawl completely (crawler.incremental)
         # Per portal: the article-URL shapes its listings' dated links show (`extract.urlshapes`).
         self.url_shapes: dict[str, UrlShapes] = {profile.name: UrlShapes() for profile in self.profiles}
+        # Links of article pages (相关推荐, 上一篇/下一篇, nav bars) already weighed on another article page of
+        # their portal: most of a page's links were, and reading a page's site links costs ~0.7 ms.
+        self.related_seen: set[int] = set()
+        self.extraction_processes = extraction_processes
+        self._extraction: ProcessPoolExecutor | None = None  # started with the first article page
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -119,7 +139,16 @@ class PortalSpider(Discovery, Spider):
             raise ValueError("FINNEWS_MAX_PAGINATION must be at least 1 (a 尾页 link may name page 10**12)")
         kwargs["profile_dirs"] = crawler.settings.get("FINNEWS_PROFILE_DIRS")  # the settings, never -a
         kwargs["refresh_after"] = crawler.settings.get("FINNEWS_REFRESH_AFTER")
-        return super().from_crawler(crawler, *args, **kwargs)
+        kwargs["extraction_processes"] = crawler.settings.getint("FINNEWS_EXTRACTION_PROCESSES")
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.stop_extraction, signals.spider_closed)
+        return spider
+
+    def stop_extraction(self) -> None:
+        """Stop the extraction worker processes, if any were started."""
+        if self._extraction is not None:
+            self._extraction.shutdown(cancel_futures=True)
+            self._extraction = None
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -259,7 +288,9 @@ class PortalSpider(Discovery, Spider):
             meta[CONDITIONAL] = False
         yield Request(
             url,
-            callback=self.parse_article if known else self.parse_page,
+            callback=(self.parse_article_in_worker if self.extraction_processes else self.parse_article)
+            if known
+            else self.parse_page,
             errback=self.article_failed,
             cb_kwargs={"profile": profile, "listing_date": listing_date},
             meta=meta,
@@ -298,21 +329,66 @@ class PortalSpider(Discovery, Spider):
             return
         yield from self._article(response, self._selector(response), profile, listing_date)
 
+    async def parse_article_in_worker(
+        self, response: Response, profile: profiles.Profile, listing_date: str | None
+    ) -> AsyncIterator[Any]:
+        """`parse_article` with the page read in a worker process (FINNEWS_EXTRACTION_PROCESSES) while the
+        event loop goes on with other pages."""
+        if not isinstance(response, TextResponse):
+            for output in self.parse_article(response, profile, listing_date):
+                yield output
+            return
+        if self._extraction is None:
+            self._extraction = ProcessPoolExecutor(self.extraction_processes, multiprocessing.get_context("spawn"))
+        reading: ArticleReading = await asyncio.wrap_future(
+            self._extraction.submit(
+                read_fetched_article, type(response), response.url, response.body,
+                response.headers.get("Content-Type"), profile, listing_date, datetime.now(SHANGHAI),
+            )
+        )  # fmt: skip
+        self._count_repair(reading.repair, reading.encoding, response.url)
+        if reading.gone:
+            yield self._gone(response, profile)
+            return
+        for output in self._article_outputs(
+            response.url, profile, reading.article, reading.failed, reading.counter_url, reading.hrefs
+        ):
+            yield output
+
     def _article(
         self, response: TextResponse, selector: Selector, profile: profiles.Profile, listing_date: str | None
     ) -> Iterator[Any]:
         if is_gone(selector):  # the portal's "not found" page where an article was
-            self.crawler.stats.inc_value("finnews/gone_page")
-            logger.warning("article page says it is gone: %s", response.url)
-            yield Gone(response.url, profile.name, response.status, datetime.now(SHANGHAI))
+            yield self._gone(response, profile)
             return
-        self.crawler.stats.inc_value("finnews/pages/article")
         raw, article = read_article(selector, response.url, profile, listing_date, datetime.now(SHANGHAI))
-        for failure in raw.failed:
+        yield from self._article_outputs(
+            response.url, profile, article, raw.failed, raw.counter_url, HREFS(selector.root)
+        )
+
+    def _gone(self, response: Response, profile: profiles.Profile) -> Gone:
+        """An article page that is the portal's "not found" page (`extract.kind.is_gone`)."""
+        self.crawler.stats.inc_value("finnews/gone_page")
+        logger.warning("article page says it is gone: %s", response.url)
+        return Gone(response.url, profile.name, response.status, datetime.now(SHANGHAI))
+
+    def _article_outputs(
+        self,
+        url: str,
+        profile: profiles.Profile,
+        article: Article,
+        failed: list[str],
+        counter_url: str | None,
+        hrefs: Iterable[str],
+    ) -> Iterator[Any]:
+        """What an article page read gives: requests for its related links, then the article (or the request
+        for its read count, which gives the article)."""
+        self.crawler.stats.inc_value("finnews/pages/article")
+        for failure in failed:
             self.crawler.stats.inc_value(f"finnews/failed/field/{failure.partition(':')[0]}")
-            logger.warning("field lost on %s: %s", response.url, failure)
+            logger.warning("field lost on %s: %s", url, failure)
         if self.settings.getbool("FINNEWS_FOLLOW_RELATED") and self.plan.since is None:  # 相关推荐, 上一篇/下一篇 ...
-            for link_url, _ in site_links(selector, response.url, profile.host):
+            for link_url, _ in site_links(self._new_links(hrefs, url, profile), url, profile.host):
                 if (
                     link_url not in self.requested
                     and on_site(link_url, profile.host)
@@ -321,9 +397,9 @@ class PortalSpider(Discovery, Spider):
                     and not is_document(link_url)
                 ):
                     yield from self._article_request(link_url, profile, None)
-        if raw.counter_url:
+        if counter_url:
             yield Request(
-                raw.counter_url,
+                counter_url,
                 callback=self.parse_counter,
                 errback=self.counter_failed,
                 cb_kwargs={"article": article},
@@ -333,17 +409,34 @@ class PortalSpider(Discovery, Spider):
         else:
             yield article
 
+    def _new_links(self, hrefs: Iterable[str], page_url: str, profile: profiles.Profile) -> HtmlElement:
+        """The links of an article page that no earlier article page of its portal had, as `<a>` elements of
+        a fragment of their own. An href is the same link on every page of a portal when it is absolute or
+        rooted ("http://x.cn/a/1.html", "/a/1.html"); a relative one is the page's own. A link seen before
+        gave what it gives: requested then, or refused by rules that stay the same for the crawl."""
+        fragment = HtmlElement("div")
+        for href in hrefs:
+            key = hash((profile.name, href) if href.startswith(("http", "/")) else (page_url, href))
+            if key not in self.related_seen:
+                self.related_seen.add(key)
+                with contextlib.suppress(ValueError):  # a control character: a link that is none
+                    SubElement(fragment, "a", href=href)
+        return fragment
+
     def _selector(self, response: TextResponse) -> Selector:
         """The page's selector, re-decoded when its declared charset was wrong (stat `finnews/charset_repaired`);
         bad bytes in a page of a right charset are U+FFFD where they are (stat `finnews/bad_bytes`)."""
         selector, repair, encoding = page_selector(response)
+        self._count_repair(repair, encoding, response.url)
+        return selector
+
+    def _count_repair(self, repair: str | None, encoding: str, url: str) -> None:
         if repair == REPAIRED:
             self.crawler.stats.inc_value("finnews/charset_repaired")
-            logger.info("charset repaired (%s) on %s", encoding, response.url)
+            logger.info("charset repaired (%s) on %s", encoding, url)
         elif repair == BAD_BYTES:
             self.crawler.stats.inc_value("finnews/bad_bytes")
-            logger.info("bytes that are no %s on %s: read as U+FFFD", encoding, response.url)
-        return selector
+            logger.info("bytes that are no %s on %s: read as U+FFFD", encoding, url)
 
     def parse_counter(self, response: Response, article: Article) -> Iterator[Article]:
         """The read count a CMS counter script writes (`document.write('11003');`)."""

@@ -1,0 +1,46 @@
+"""A Scrapy extension for the benchmarks: when each response arrived, which URLs were fetched, and the
+process's peak RSS, written as JSON to the file named by the `PACE_FILE` setting when the spider closes.
+
+    scrapy crawl portal ... -s 'EXTENSIONS={"benchmarks.pace.Pace": 0}' -s PACE_FILE=/tmp/pace.json
+
+Not part of the product: `benchmarks/crawl.py` adds it to the crawls it measures (finnews and bare alike).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+
+class Pace:
+    """Records `time.monotonic()` and the URL of every response; peak RSS (MB) at the end."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.times: list[float] = []
+        self.urls: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        path = crawler.settings.get("PACE_FILE")
+        if not path:
+            raise NotConfigured("PACE_FILE is not set")
+        extension = cls(path)
+        crawler.signals.connect(extension.response_received, signals.response_received)
+        crawler.signals.connect(extension.spider_closed, signals.spider_closed)
+        return extension
+
+    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+        self.times.append(time.monotonic())
+        self.urls.append(request.url)
+
+    def spider_closed(self, spider: Any) -> None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        with open(self.path, "w", encoding="utf-8") as file:
+            json.dump({"times": self.times, "urls": self.urls, "peak_rss_mb": peak}, file)

@@ -1,0 +1,106 @@
+"""Every performance figure of the README in one table: `make bench` (a few minutes), `make bench-full`.
+
+    .venv/bin/python -m benchmarks.table [--full] [--data data/bench]
+
+Runs, in this order, the benchmarks each figure comes from (their own output is printed as they go, the
+table last):
+- crawl: finnews against a bare Scrapy spider on the same URLs, same concurrency, same run
+  (`benchmarks/crawl.py ratio`, 1,000 stories; --full: 2,000), also with extraction in a worker process,
+  and the cProfile top of a finnews crawl;
+- --full only: one 20,000-story crawl (`benchmarks/crawl.py scale`): pages/s in its first and last tenth,
+  peak RSS, missed reprints;
+- extraction ms per page (median, in process) on the golden pages (tests/golden) and on the real pages of
+  ../shared/realpages (`benchmarks/extractors.py`);
+- reprint lookup per item, 20 pages a lookup (`benchmarks/reprints.py lookup`) at 1k / 20k stored articles
+  (--full: 1k / 100k / 1M); databases filled once into --data and reused;
+- storage: the writer's rows/s (`benchmarks/storage.py write`, 20,000 rows) and `finnews export` rows/s over
+  the largest lookup database.
+
+Machine-dependent: quote ratios measured in one run (crawl / bare Scrapy, lookup at N / lookup at 1k).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+from datetime import datetime
+from pathlib import Path
+
+from benchmarks import crawl, extractors, reprints, storage
+from crawler.models import SHANGHAI
+from crawler.reprints.matching import Matching
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def extraction_ms() -> dict[str, float]:
+    """Median ms per page of finnews' extraction, in process: golden pages and the real pages."""
+    extract = extractors.finnews_in_process(datetime.now(SHANGHAI))
+    sets = {"golden pages": extractors.load_pages([PROJECT / "tests" / "golden"])}
+    real = PROJECT.parent / "shared" / "realpages"
+    if real.is_dir():
+        sets["real pages"] = extractors.load_truth(PROJECT / "tests" / "realpages" / "truth.jsonl", real)
+    medians = {}
+    for name, pages in sets.items():
+        run = extractors.run_extractor("finnews", extract, pages, repeat=3)
+        medians[f"{name} ({len(pages)})"] = extractors.summarize(run, pages)["median ms"]
+    return medians
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="the 20,000-story crawl and the 1M-row lookup")
+    parser.add_argument("--data", type=Path, default=PROJECT / "data" / "bench", help="lookup databases (reused)")
+    args = parser.parse_args()
+    args.data.mkdir(parents=True, exist_ok=True)
+    rows: list[tuple[str, str, str]] = []
+
+    stories = 2000 if args.full else 1000
+    workers = "FINNEWS_EXTRACTION_PROCESSES=1"
+    crawled = crawl.ratio(stories, rounds=2, profile=True, variant=[workers])
+    rows += [
+        (f"the same, article pages read in a worker process ({workers})",
+         f"{crawled[f'ratio finnews {workers}']:.2f}", "same rounds"),
+        (f"crawl of {stories:,} stories, speed as a share of bare Scrapy", f"{crawled['ratio']:.2f}",
+         f"{crawled['pages_per_s']:.0f} vs {crawled['bare_pages_per_s']:.0f} responses/s"),
+        ("crawl peak RSS", f"{crawled['peak_rss_mb']:.0f} MB", f"{stories:,} stories"),
+    ]  # fmt: skip
+    if args.full:
+        scaled = crawl.scale(20000)
+        rows += [
+            ("20,000-story crawl: responses/s, first / last tenth",
+             f"{scaled['start']:.0f} / {scaled['end']:.0f}", f"last / first {scaled['end'] / scaled['start']:.0%}"),
+            ("20,000-story crawl peak RSS", f"{scaled['peak_rss_mb']:.0f} MB", f"{scaled['responses']:,} responses"),
+            ("20,000-story crawl reprints missed / false merges", f"{scaled['missed']} / {scaled['false']}",
+             f"{scaled['reprints']:,} reprints recorded"),
+        ]  # fmt: skip
+    for name, ms in extraction_ms().items():
+        rows.append((f"extraction, median ms per page: {name}", f"{ms:.2f}", "in process"))
+
+    sizes = [1000, 100_000, 1_000_000] if args.full else [1000, 20_000]
+    paths = [storage.filled(n, str(args.data / f"articles-{n}.db")) for n in sizes]
+    lookups = reprints.lookup(paths, samples=300, batch=20, matching=Matching())
+    base = lookups[min(lookups)]
+    for stored, ms in lookups.items():
+        rows.append((f"reprint lookup per item, {stored:,} stored", f"{ms:.2f} ms", f"{ms / base:.2f}x the 1k cost"))
+
+    written = storage.bench_write(20000)
+    exported = storage.bench_export(sizes[-1], paths[-1])
+    rows += [
+        ("storage: writer rows/s (20,000 rows)", f"{written['rows_per_s']:,.0f}",
+         f"{written['rows_per_s'] / written['plain_rows_per_s']:.2f} of sqlite3.executemany"),
+        (f"export rows/s ({sizes[-1]:,} articles)", f"{exported['rows_per_s']:,.0f}",
+         f"peak RSS {exported['peak_rss_mb']:.0f} MB"),
+    ]  # fmt: skip
+
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\n## finnews benchmarks ({'make bench-full' if args.full else 'make bench'})")
+    print(f"{platform.platform()}, {os.cpu_count()} CPUs, load average {load} at the end\n")
+    print("| figure | value | beside it |\n|---|---|---|")
+    for figure, value, note in rows:
+        print(f"| {figure} | {value} | {note} |")
+
+
+if __name__ == "__main__":
+    main()
