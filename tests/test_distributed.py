@@ -298,9 +298,10 @@ def test_two_processes_share_one_crawl_and_fetch_each_page_once(
     assert sum(pages) == len(truth)  # ... and no page was fetched by both
     responses = [run["downloader/response_count"] for run in runs]
     assert min(responses) >= sum(responses) / 3, responses  # each fetched at least a third of the pages
+    errors = [line for log in logs for line in log.splitlines() if "] ERROR: " in line]
     for run in runs:
         assert run["finish_reason"] == "finished"
-        assert "finnews/failed/article" not in run and "log_count/ERROR" not in run
+        assert "finnews/failed/article" not in run and "log_count/ERROR" not in run, errors
     server = redis.Redis.from_url(redis_crawl[0])
     assert list(server.scan_iter(match=f"{redis_crawl[1]}:*")) == []  # the last process out removed the keys
 
