@@ -56,7 +56,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def print_summary(engine: Any, elapsed: float, pages: int, truth: Path) -> None:
     summary = queries.summary(engine)
-    print(f"crawled {pages} sample article pages in {elapsed:.1f} s into {engine.url.render_as_string()}")
+    run = queries.statistics(engine)["runs"][0]  # this crawl's
+    print(f"crawled the sample portals ({pages} article pages) in {elapsed:.1f} s into {engine.url.render_as_string()}")
+    print(
+        f"  this crawl: {run['stored']} articles stored, {run['reprints']} reprints found, "
+        f"{run['skipped_known']} article pages not fetched as stored already (crawl again: it is incremental)"
+    )
     print(f"  ground truth of the sample portals: {truth}")
     print(f"  articles stored: {summary['articles']}  reprints recorded: {summary['reprints']}")
     for site, count in summary["per_site"].items():
