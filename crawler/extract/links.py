@@ -12,9 +12,9 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
-from lxml.html import HtmlElement
 from parsel import Selector
 
+from crawler.extract.dom import Element
 from crawler.extract.urls import absolute_url, canonical_url, site_host
 from crawler.scope import registrable_domain
 
@@ -27,7 +27,7 @@ MEDIA_EXTENSIONS = frozenset({
 })  # fmt: skip
 
 
-def site_links(page: Selector | HtmlElement, page_url: str, host: str | None = None) -> list[Link]:
+def site_links(page: Selector | Element, page_url: str, host: str | None = None) -> list[Link]:
     """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
     links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
 
@@ -65,7 +65,7 @@ def _registrable(netloc: str) -> str | None:
 
 
 #: (canonical URL, `<a>` element): what `site_links` gives.
-Link = tuple[str, HtmlElement]
+Link = tuple[str, Element]
 
 _LINKS = etree.XPath("//a[@href]")
 # An href that needs no urljoin: absolute or root-relative, printable ASCII without spaces, no dot
