@@ -25,6 +25,30 @@ def links_of(html: str, url: str = URL) -> list[tuple[str, Selector]]:
     return list(site_links(Selector(text=html), url))
 
 
+# --- the page's links ------------------------------------------------------------------------------
+
+# A relative href (`links._plain_relative`) is appended to the page's directory without urljoin: the same URL
+# as urljoin's, and the forms urljoin rewrites (dot and empty segments, an empty ";params") still go through it.
+RELATIVE_HREFS = [
+    ("http://x.cn/news/list.html", "a/1.html", "http://x.cn/news/a/1.html"),
+    ("http://x.cn/news/list.html", "show.php?id=2&t=3", "http://x.cn/news/show.php?id=2&t=3"),
+    ("http://x.cn", "a.html", "http://x.cn/a.html"),
+    ("http://x.cn/a/b;p?q=1", "c.html", "http://x.cn/a/c.html"),
+    ("http://x.cn/news/", "jpg", "http://x.cn/news/jpg"),  # no extension: a page, not an image
+    ("http://x.cn/news/", "a/../b.html", "http://x.cn/news/b.html"),
+    ("http://x.cn/news/", "a//b.html", "http://x.cn/news/a/b.html"),
+    ("http://x.cn/news/", "a.html;", "http://x.cn/news/a.html"),
+    ("http://x.cn/news/./list/", "a.html", "http://x.cn/news/list/a.html"),
+    ("http://x.cn/news//list/", "a.html", "http://x.cn/news/list/a.html"),
+    ("http://x.cn/news/", "a/1.jpg", None),
+]
+
+
+@pytest.mark.parametrize(("page", "href", "url"), RELATIVE_HREFS)
+def test_relative_links(page: str, href: str, url: str | None) -> None:
+    assert [found for found, _ in links_of(f'<a href="{href}">x</a>', page)] == ([url] if url else [])
+
+
 # --- the main list ---------------------------------------------------------------------------------
 
 NAV = '<ul class="nav"><li><a href="/">首页</a></li><li><a href="/news/">财经要闻</a></li><li><a href="/stock/">股票</a></li></ul>'

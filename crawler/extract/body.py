@@ -9,11 +9,11 @@ from collections.abc import Collection, Mapping
 from itertools import islice
 
 from lxml import etree
-from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler.extract import patterns
 from crawler.extract.dom import (
+    Element,
     element_roots,
     elements_after,
     first_match,
@@ -94,7 +94,7 @@ def body_text(body: Selector | None, headline: Selector | None, meta: Selector |
     return read_body(body, leave_out=element_roots(headline, meta))
 
 
-def read_body(body: Selector, leave_out: Collection[HtmlElement] = ()) -> tuple[list[str], list[str]]:
+def read_body(body: Selector, leave_out: Collection[Element] = ()) -> tuple[list[str], list[str]]:
     """The body's text lines and image URLs (as written), in page order.
 
     A line ends at every block element and `<br>`; table cells are joined by a space. Left out: the
@@ -127,14 +127,14 @@ _LEFT_OUT = frozenset(
 class _BodyReader:
     """Walks a body element, collecting its text lines and image URLs (see `read_body`)."""
 
-    def __init__(self, leave_out: Collection[HtmlElement]) -> None:
+    def __init__(self, leave_out: Collection[Element]) -> None:
         self.leave_out = leave_out
         self.lines: list[str] = []
         self.images: list[str] = []
         self._parts: list[str] = []
         self._plain = False  # the current line has text outside links
 
-    def visit(self, element: HtmlElement, in_link: bool, text: str | None = None) -> None:
+    def visit(self, element: Element, in_link: bool, text: str | None = None) -> None:
         """Read the children of `element` (after its own leading `text`, when given)."""
         self._add(text, in_link)
         for child in element:
@@ -143,7 +143,7 @@ class _BodyReader:
                 self._element(child, tag, in_link)
             self._add(child.tail, in_link)
 
-    def _element(self, element: HtmlElement, tag: str, in_link: bool) -> None:
+    def _element(self, element: Element, tag: str, in_link: bool) -> None:
         if tag == "br":
             self.end_line()
         elif tag in ("img", "amp-img"):
@@ -175,7 +175,7 @@ class _BodyReader:
         self._parts, self._plain = [], False
 
 
-def _is_hidden(element: HtmlElement) -> bool:
+def _is_hidden(element: Element) -> bool:
     return element.get("hidden") is not None or patterns.HIDDEN_STYLE.search(element.get("style", "")) is not None
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
-from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler import vocabulary
 from crawler.extract import patterns
-from crawler.extract.dom import select, string_value, text_of
+from crawler.extract.dom import Element, select, string_value, text_of
 
 
 def find_category(
@@ -38,7 +37,7 @@ def find_category(
     return _separated_crumb(sel, title, site) or _category_label(headline)
 
 
-def _breadcrumb(sel: Selector) -> HtmlElement | None:
+def _breadcrumb(sel: Selector) -> Element | None:
     """The innermost shown breadcrumb: an element with a breadcrumb class, or of a text starting with a
     "位置" label, holding two names or more and no other such element, outside hidden blocks (one item of a
     trail, `<li class="path-cur">`, is not the trail)."""
@@ -53,7 +52,7 @@ def _breadcrumb(sel: Selector) -> HtmlElement | None:
     return None
 
 
-def _trail(element: HtmlElement) -> bool:
+def _trail(element: Element) -> bool:
     """Whether the element holds two names or more (a label's element may hold them in its parent)."""
     text = patterns.CRUMB_LABEL.sub("", _crumb_text(element))
     if not text.strip() and _starts_with_label(element):
@@ -61,19 +60,19 @@ def _trail(element: HtmlElement) -> bool:
     return sum(1 for part in patterns.CRUMB_SPLIT.split(text) if part.strip()) >= 2
 
 
-def _crumb_class(element: HtmlElement) -> bool:
+def _crumb_class(element: Element) -> bool:
     return any(word in element.get("class", "") for word in ("position", "crumb", "location", "path"))
 
 
-def _starts_with_label(element: HtmlElement) -> bool:
+def _starts_with_label(element: Element) -> bool:
     return any(patterns.CRUMB_LABEL_START.match(text) for text in element.xpath("text()"))
 
 
-def _inside(element: HtmlElement, holder: HtmlElement) -> bool:
+def _inside(element: Element, holder: Element) -> bool:
     return any(ancestor is holder for ancestor in element.iterancestors())
 
 
-def _hidden(element: HtmlElement | None) -> bool:
+def _hidden(element: Element | None) -> bool:
     while element is not None and element.tag not in ("body", "html"):
         if patterns.HIDDEN_STYLE.search(element.get("style", "")):
             return True
@@ -81,7 +80,7 @@ def _hidden(element: HtmlElement | None) -> bool:
     return False
 
 
-def _crumb_text(element: HtmlElement | None) -> str:
+def _crumb_text(element: Element | None) -> str:
     """A breadcrumb's names joined by ">": its text, or (written without separators) its items and links, at
     least two of them."""
     if element is None:
@@ -94,7 +93,7 @@ def _crumb_text(element: HtmlElement | None) -> str:
     return " > ".join(names) if len(names) >= 2 else ""  # one name alone is no trail ("by 某某" in a widget)
 
 
-def _text(node: HtmlElement | str) -> str:
+def _text(node: Element | str) -> str:
     return node if isinstance(node, str) else string_value(node)
 
 

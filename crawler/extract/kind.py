@@ -11,10 +11,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from lxml import etree
-from lxml.html import HtmlElement
 from parsel import Selector
 
-from crawler.extract.dom import nodes_after
+from crawler.extract.dom import Element, nodes_after, string_value
 from crawler.extract.headline import find_headline
 from crawler.extract.mainlist import LISTING_DATE, MainList, nonspace_chars
 from crawler.extract.patterns import CLOCK, DATE_TEXT, LABELLED_DATE, SHORT_YEAR_DATE_TEXT, YEARLESS_DATE_TEXT
@@ -103,7 +102,7 @@ def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) ->
     return ARTICLE if dated else LISTING
 
 
-def _item_chars(wrapper: HtmlElement, block: HtmlElement) -> int:
+def _item_chars(wrapper: Element, block: Element) -> int:
     """The characters of the child of `wrapper` that holds the text `block`: what a wrapper taken for the
     page's main list (two "items": a pager link, a breadcrumb) holds that is the article, not a list."""
     item = block
@@ -111,15 +110,15 @@ def _item_chars(wrapper: HtmlElement, block: HtmlElement) -> int:
         if ancestor is wrapper:
             break
         item = ancestor
-    return nonspace_chars(item.text_content())
+    return nonspace_chars(string_value(item))
 
 
-def _announced(sel: Selector, block: HtmlElement | None, main_block: HtmlElement | None) -> bool:
+def _announced(sel: Selector, block: Element | None, main_block: Element | None) -> bool:
     """Whether the text `block` comes under the page's headline (`headline.find_headline`: no link, and
     MIN_HEADLINE_CHARS letters at least: no channel name) with a date between them (`_dated`) or right
     under it, before the main list `main_block` (`_dated_after`: a photo gallery's caption)."""
     title, headline = find_headline(sel, {})
-    if block is None or headline is None or not isinstance(headline.root, HtmlElement):
+    if block is None or headline is None or isinstance(headline.root, str):
         return False
     if len(_LETTERS.findall(title or "")) < MIN_HEADLINE_CHARS or headline.root.xpath("ancestor-or-self::a"):
         return False
@@ -141,7 +140,7 @@ _TEXTS = etree.XPath(
 )
 
 
-def text_block(root: HtmlElement) -> tuple[HtmlElement | None, int]:
+def text_block(root: Element) -> tuple[Element | None, int]:
     """The element holding the most running text (links, scripts and form controls aside), and how
     many characters: each text counts for the parent of its paragraph (the nearest element that is no
     inline markup, `_INLINE`), so the paragraphs of an article, `<p>` or `<div>` or lines between `<br>`s,
@@ -151,8 +150,8 @@ def text_block(root: HtmlElement) -> tuple[HtmlElement | None, int]:
     >>> block.get("id"), chars
     ('t', 17)
     """
-    paragraph_of: dict[HtmlElement, HtmlElement | None] = {}
-    chars: Counter[HtmlElement] = Counter()
+    paragraph_of: dict[Element, Element | None] = {}
+    chars: Counter[Element] = Counter()
     for text in _TEXTS(root):
         count = nonspace_chars(text)
         if not count:
@@ -174,11 +173,11 @@ def text_block(root: HtmlElement) -> tuple[HtmlElement | None, int]:
     return chars.most_common(1)[0] if chars else (None, 0)
 
 
-def _fold_nested(chars: Counter[HtmlElement]) -> Counter[HtmlElement]:
+def _fold_nested(chars: Counter[Element]) -> Counter[Element]:
     """`chars` with each chain of nested blocks of one tag, each holding a paragraph and the next as its one
     block of text (unclosed `<div>`s: "<div><p>1<div><p>2<div><p>3"), counted for its outermost block."""
     kids = Counter(block.getparent() for block in chars)
-    folded: Counter[HtmlElement] = Counter()
+    folded: Counter[Element] = Counter()
     for block, count in chars.items():
         top = block
         while (
@@ -189,7 +188,7 @@ def _fold_nested(chars: Counter[HtmlElement]) -> Counter[HtmlElement]:
     return folded
 
 
-def _follows(later: HtmlElement | None, block: HtmlElement | None) -> bool:
+def _follows(later: Element | None, block: Element | None) -> bool:
     """Whether the element `later` starts after `block` in the page and is not around it (by their source
     lines, or in a page of few lines by where their branches part).
 
@@ -209,14 +208,14 @@ def _follows(later: HtmlElement | None, block: HtmlElement | None) -> bool:
     return False
 
 
-def _up(element: HtmlElement) -> Iterator[tuple[HtmlElement, HtmlElement]]:
+def _up(element: Element) -> Iterator[tuple[Element, Element]]:
     """(element, parent) pairs from `element` up to the root."""
     while (parent := element.getparent()) is not None:
         yield element, parent
         element = parent
 
 
-def _dated(root: HtmlElement, block: HtmlElement, headline: HtmlElement | None = None) -> bool:
+def _dated(root: Element, block: Element, headline: Element | None = None) -> bool:
     """Whether a date or a relative time shows in the meta line of the text `block`: from the first `<h1>`
     (or, on a page without an `<h1>` before the block, META_CHARS characters before it) to the block, or
     as a short text of its own (no sentence of the text: "2024年9月3日下午，……") in the first META_CHARS
@@ -254,7 +253,7 @@ def _dated(root: HtmlElement, block: HtmlElement, headline: HtmlElement | None =
     return False
 
 
-def _dated_after(block: HtmlElement, list_block: HtmlElement | None) -> bool:
+def _dated_after(block: Element, list_block: Element | None) -> bool:
     """Whether a labelled date (`LABELLED_DATE`: "发布日期：2019-03-06", "时间：2024-09-03 11:54") or a time
     stamp alone in its text ("2019-09-08 11:42:03": a date and a time of day) shows in the META_CHARS
     characters after the text `block`, before the main list: a meta line under the text."""
@@ -273,7 +272,7 @@ def _dated_after(block: HtmlElement, list_block: HtmlElement | None) -> bool:
     return bool(LABELLED_DATE.search(" ".join(" ".join(texts).split())[: 2 * META_CHARS]))
 
 
-def _texts(element: HtmlElement, around: set[HtmlElement]) -> list[str]:
+def _texts(element: Element, around: set[Element]) -> list[str]:
     """The text of `element` (none for a script, a style or a comment) and its tail (unless it is one of
     `around`, whose tails come after what is read)."""
     texts = []

@@ -12,9 +12,9 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
-from lxml.html import HtmlElement
 from parsel import Selector
 
+from crawler.extract.dom import Element
 from crawler.extract.urls import absolute_url, canonical_url, site_host
 from crawler.scope import registrable_domain
 
@@ -27,7 +27,7 @@ MEDIA_EXTENSIONS = frozenset({
 })  # fmt: skip
 
 
-def site_links(page: Selector | HtmlElement, page_url: str, host: str | None = None) -> list[Link]:
+def site_links(page: Selector | Element, page_url: str, host: str | None = None) -> list[Link]:
     """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
     links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
 
@@ -46,12 +46,16 @@ def site_links(page: Selector | HtmlElement, page_url: str, host: str | None = N
     site, domain = site_host(host), _registrable(host)
     base = urlsplit(page_url)
     origin = (base.scheme, base.netloc) if base.scheme in ("http", "https") and base.netloc else None
+    # The path of the page's directory, where a plain relative href is appended ("a/1.html"): none if
+    # urljoin would remove dot or empty segments from the page's path.
+    plain_path = "/." not in base.path and "//" not in base.path
+    directory = base.path.rpartition("/")[0] + "/" if plain_path else None
     resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
     links = []
     for link in _LINKS(root):
         href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
         if href not in resolved:
-            resolved[href] = _site_url(href, page_url, origin, host, site, domain)
+            resolved[href] = _site_url(href, page_url, origin, directory, host, site, domain)
         url = resolved[href]
         if url is not None:
             links.append((url, link))
@@ -65,17 +69,31 @@ def _registrable(netloc: str) -> str | None:
 
 
 #: (canonical URL, `<a>` element): what `site_links` gives.
-Link = tuple[str, HtmlElement]
+Link = tuple[str, Element]
 
 _LINKS = etree.XPath("//a[@href]")
 # An href that needs no urljoin: absolute or root-relative, printable ASCII without spaces, no dot
 # segment, a port under 10000 if any ("http://www.x.cn/a/1.html", "http://127.0.0.1:8601/", "/a/1.html?id=2"); anything else takes `absolute_url`.
 _PLAIN_ABSOLUTE = re.compile(r"https?://([A-Za-z0-9.-]+(?::[1-9][0-9]{0,3})?)([/?#][!-~]*)?")
 _PLAIN_ROOTED = re.compile(r"/(?!/)[!-~]*")
+# A relative href that urljoin merely appends to the page's directory ("a/1.html", "show.php?id=2"): printable
+# ASCII without a colon (no scheme) or semicolon (urljoin drops an empty ";params"), not starting with a dot,
+# slash, query or fragment, and (tested apart) holding no dot segment ("/.") nor empty one ("//").
+_PLAIN_RELATIVE = re.compile(r"(?![./?#])[!-9<-~]+")
+
+
+def _plain_relative(href: str) -> bool:
+    return _PLAIN_RELATIVE.fullmatch(href) is not None and "/." not in href and "//" not in href
 
 
 def _site_url(
-    href: str, page_url: str, origin: tuple[str, str] | None, host: str, site: str, domain: str | None
+    href: str,
+    page_url: str,
+    origin: tuple[str, str] | None,
+    directory: str | None,
+    host: str,
+    site: str,
+    domain: str | None,
 ) -> str | None:
     """The canonical URL of `href` if it is a link to a page of the site, else None."""
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
@@ -85,6 +103,8 @@ def _site_url(
         url, netloc, rest = href, plain.group(1), plain.group(2) or ""
     elif origin is not None and _PLAIN_ROOTED.fullmatch(href) and "/." not in href:
         url, netloc, rest = f"{origin[0]}://{origin[1]}{href}", origin[1], href
+    elif origin is not None and directory is not None and _plain_relative(href):
+        url, netloc, rest = f"{origin[0]}://{origin[1]}{directory}{href}", origin[1], directory + href
     else:
         absolute = absolute_url(page_url, href)
         if absolute is None:

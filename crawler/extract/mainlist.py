@@ -11,10 +11,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler import vocabulary
+from crawler.extract.dom import Element, string_value
 from crawler.extract.patterns import DATE_TEXT
 
 #: A link text with at least this many letters (digits, spaces and punctuation aside) is a title: "央行开展逆回购操作"; the names in nav bars,
@@ -47,10 +47,10 @@ class MainList(NamedTuple):
 
     dates: dict[str, str | None]  # URL -> the date text shown beside its link (None: no date)
     text_chars: int  # characters of text in the list's block, dates and summaries included
-    block: HtmlElement | None = None  # the list's block
+    block: Element | None = None  # the list's block
 
 
-def main_list(links: Sequence[tuple[str, HtmlElement | Selector]]) -> MainList:
+def main_list(links: Sequence[tuple[str, Element | Selector]]) -> MainList:
     """The main list among `links` (`site_links` of a page): the block with the most items (children
     holding a titled link), two at least, that is no widget (`WIDGET_HEADING`, up to MAX_WIDGET_LINKS)
     and holds none, with its siblings of the same structure (a list cut into `<ul>`s or `<table>`s);
@@ -66,14 +66,14 @@ def main_list(links: Sequence[tuple[str, HtmlElement | Selector]]) -> MainList:
     >>> main_list([(a.attrib["href"], a) for a in page.css("a")]).dates
     {'/p/1': '3小时前', '/p/2': '(09-03)'}
     """
-    titled: dict[str, HtmlElement] = {}
+    titled: dict[str, Element] = {}
     for url, link in links:
         element = link.root if isinstance(link, Selector) else link
-        if url not in titled and not REDIRECT.search(url) and _title_chars(element.text_content()) >= MIN_TITLE_CHARS:
+        if url not in titled and not REDIRECT.search(url) and _title_chars(string_value(element)) >= MIN_TITLE_CHARS:
             titled[url] = element
     items, held = _items(titled.values())
     chosen = None
-    widgets: set[HtmlElement] = set()  # widgets and what holds them: their links are no main list's items
+    widgets: set[Element] = set()  # widgets and what holds them: their links are no main list's items
     for block in sorted((block for block in items if len(items[block]) >= 2), key=lambda block: -len(items[block])):
         if len(items[block] - widgets) < 2 or not _alike_items(items[block]):
             continue
@@ -99,7 +99,7 @@ def main_list(links: Sequence[tuple[str, HtmlElement | Selector]]) -> MainList:
             item = ancestor
     kept = _usual_places(members)
     dates = {url: _date_beside(link, block) for url, link, block, _ in members if _place(link) in kept}
-    return MainList(dates, sum(nonspace_chars(block.text_content()) for block in blocks), chosen)
+    return MainList(dates, sum(nonspace_chars(string_value(block)) for block in blocks), chosen)
 
 
 #: The share of a list's items whose first titled link sits at a place (`_place`) for the list's links
@@ -107,17 +107,17 @@ def main_list(links: Sequence[tuple[str, HtmlElement | Selector]]) -> MainList:
 MIN_PLACE_SHARE = 0.25
 
 
-def _place(link: HtmlElement) -> tuple[str, str]:
+def _place(link: Element) -> tuple[str, str]:
     """Where a link sits in its item: the tags of its parent and grandparent ("h3" in "div", "td" in "tr")."""
     parent = link.getparent()
     grandparent = parent.getparent() if parent is not None else None
     return (parent.tag if parent is not None else "", grandparent.tag if grandparent is not None else "")
 
 
-def _usual_places(members: list[tuple[str, HtmlElement, HtmlElement, HtmlElement]]) -> set[tuple[str, str]]:
+def _usual_places(members: list[tuple[str, Element, Element, Element]]) -> set[tuple[str, str]]:
     """The places (`_place`) of a list's titles: those of the first titled link of at least
     MIN_PLACE_SHARE of the items."""
-    firsts: dict[HtmlElement, tuple[str, str]] = {}
+    firsts: dict[Element, tuple[str, str]] = {}
     for _, link, _, item in members:
         firsts.setdefault(item, _place(link))
     counts = Counter(firsts.values())
@@ -129,17 +129,17 @@ def _usual_places(members: list[tuple[str, HtmlElement, HtmlElement, HtmlElement
 MAX_PART_LEVELS = 3
 
 
-def _alike_items(items: set[HtmlElement]) -> bool:
+def _alike_items(items: set[Element]) -> bool:
     """Whether two of a block's `items` at least have one tag and class: a list's entries do, a page's
     header, text and footer do not."""
     shapes = Counter((item.tag, item.get("class")) for item in items)
     return max(shapes.values()) >= 2
 
 
-def _items(links: Iterable[HtmlElement]) -> tuple[dict[HtmlElement, set[HtmlElement]], Counter[HtmlElement]]:
+def _items(links: Iterable[Element]) -> tuple[dict[Element, set[Element]], Counter[Element]]:
     """For each ancestor of `links`, its children that hold one of them (its items), and how many it holds."""
-    items: dict[HtmlElement, set[HtmlElement]] = defaultdict(set)
-    held: Counter[HtmlElement] = Counter()
+    items: dict[Element, set[Element]] = defaultdict(set)
+    held: Counter[Element] = Counter()
     for link in links:
         child = link
         for ancestor in link.iterancestors():
@@ -149,9 +149,7 @@ def _items(links: Iterable[HtmlElement]) -> tuple[dict[HtmlElement, set[HtmlElem
     return items, held
 
 
-def _alike(
-    block: HtmlElement, items: dict[HtmlElement, set[HtmlElement]], widgets: set[HtmlElement]
-) -> set[HtmlElement]:
+def _alike(block: Element, items: dict[Element, set[Element]], widgets: set[Element]) -> set[Element]:
     """`block` and its siblings of its tag and class that hold titled links too (no `widgets`): the parts of a list
     cut into several `<ul>`s or `<table>`s. Looked for from `block` and up to MAX_PART_LEVELS of its
     ancestors that hold no other titled link (a `<tbody>` in its `<table>` in its `<div>`)."""
@@ -178,7 +176,7 @@ def _alike(
 _SHOWN_TAB = re.compile(r"^(?:active|current|cur|on|show|selected)$")
 
 
-def _hidden_tabs(blocks: Iterable[HtmlElement]) -> set[HtmlElement]:
+def _hidden_tabs(blocks: Iterable[Element]) -> set[Element]:
     """The tabs not shown in `blocks`: the siblings of a tab whose class marks it shown (`_SHOWN_TAB`)
     that have its tag and the rest of its class ("tabContents" beside "tabContents active")."""
     hidden = set()
@@ -204,7 +202,7 @@ def _hidden_tabs(blocks: Iterable[HtmlElement]) -> set[HtmlElement]:
 MAX_WIDGET_LINKS = 100
 
 
-def _is_widget(block: HtmlElement) -> bool:
+def _is_widget(block: Element) -> bool:
     """Whether the heading of `block` (the text just before it, or its first child when that holds no
     link) names a widget: "相关推荐", "热点内容", "栏目排行" ..."""
     headings = (
@@ -214,7 +212,7 @@ def _is_widget(block: HtmlElement) -> bool:
     return any(nonspace_chars(text) <= MAX_HEADING_CHARS and WIDGET_HEADING.search(text) for text in headings)
 
 
-def _date_beside(link: HtmlElement, block: HtmlElement) -> str | None:
+def _date_beside(link: Element, block: Element) -> str | None:
     """The date text in the link's item (the child of `block` holding it), or, in a flat list of links,
     right after the link."""
     item = link
@@ -222,7 +220,7 @@ def _date_beside(link: HtmlElement, block: HtmlElement) -> str | None:
         item = parent
     if item is link:  # "<a>标题</a><span>09-03</span><br/>"
         following = link.getnext()
-        texts = [link.tail or "", following.text_content() if following is not None else ""]
+        texts = [link.tail or "", string_value(following) if following is not None else ""]
     else:
         texts = list(item.itertext())
     return next((text.strip() for text in texts if LISTING_DATE.fullmatch(text.strip())), None)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from itertools import chain, islice
 
-from lxml.html import HtmlElement
 from parsel import Selector, SelectorList
 
 from crawler.extract import patterns
 from crawler.extract.dom import (
+    Element,
     element_roots,
     elements_after,
     first_match,
@@ -84,7 +84,7 @@ _DATE_FORMS = (
 )
 
 
-def _meta_after(body: HtmlElement | None) -> Selector | None:
+def _meta_after(body: Element | None) -> Selector | None:
     """A dated meta line right after the body, outside page furniture (WordPress `.entry-footer`:
     "作者 林小溪 发布于 2024年9月1日 分类 基金"), for pages without one before the body. Its date comes
     after the page's metadata (a signature date may follow a body too)."""

@@ -9,9 +9,9 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from lxml.html import HtmlElement
 from parsel import Selector
 
+from crawler.extract.dom import Element, string_value
 from crawler.extract.urls import canonical_url
 
 # The label of a page link, arrows and brackets aside: "下一页", "上一页 »", "末页", "尾页", "最后一页",
@@ -68,7 +68,7 @@ def page_url(url: str) -> PageUrl | None:
     return None
 
 
-def pagination(links: Iterable[tuple[str, HtmlElement | Selector]], listing_url: str, max_pages: int) -> list[str]:
+def pagination(links: Iterable[tuple[str, Element | Selector]], listing_url: str, max_pages: int) -> list[str]:
     """The other pages of the listing at `listing_url`: its page links (labelled 下一页,
     上一页, 尾页/末页, 第N页, or a page number its URL carries), then, on the listing's first page (a URL
     without a page number), every page from 2 to the one its 尾页/末页 link names, but no more
@@ -89,7 +89,7 @@ def pagination(links: Iterable[tuple[str, HtmlElement | Selector]], listing_url:
     last: PageUrl | None = None
     for url, link in links:
         element = link.root if isinstance(link, Selector) else link
-        label = " ".join(element.text_content().split())
+        label = " ".join(string_value(element).split())
         if not PAGE_LABEL.fullmatch(label):
             continue
         numbered = page_url(url)

@@ -38,8 +38,7 @@ from datetime import datetime
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-from lxml.etree import SubElement
-from lxml.html import HtmlElement
+from lxml.etree import Element, SubElement
 from parsel import Selector
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -54,6 +53,7 @@ from twisted.python.failure import Failure
 from crawler import db, distributed, incremental, profiles
 from crawler.blocking import BlockedPage
 from crawler.extract.category import site_name
+from crawler.extract.dom import Element as DomElement
 from crawler.extract.kind import ARTICLE, is_gone, page_kind
 from crawler.extract.links import Link, is_document, on_site, site_links
 from crawler.extract.mainlist import MainList, main_list
@@ -409,12 +409,12 @@ class PortalSpider(Discovery, Spider):
         else:
             yield article
 
-    def _new_links(self, hrefs: Iterable[str], page_url: str, profile: profiles.Profile) -> HtmlElement:
+    def _new_links(self, hrefs: Iterable[str], page_url: str, profile: profiles.Profile) -> DomElement:
         """The links of an article page that no earlier article page of its portal had, as `<a>` elements of
         a fragment of their own. An href is the same link on every page of a portal when it is absolute or
         rooted ("http://x.cn/a/1.html", "/a/1.html"); a relative one is the page's own. A link seen before
         gave what it gives: requested then, or refused by rules that stay the same for the crawl."""
-        fragment = HtmlElement("div")
+        fragment = Element("div")
         for href in hrefs:
             key = hash((profile.name, href) if href.startswith(("http", "/")) else (page_url, href))
             if key not in self.related_seen:
