@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from tests.services import drop_schema, service_url
 
 
 def make_scheduler(
-    redis_crawl: tuple[str, str], idle: float = 10.0, lease: float = 60.0
+    redis_crawl: tuple[str, str], idle: float = 10.0, lease: float = 60.0, wake: Callable[[], None] | None = None
 ) -> tuple[RedisScheduler, PortalSpider, set[Request]]:
     """A scheduler of the crawl `redis_crawl` (URL, key), the spider whose requests it holds, and the set
     standing for the engine's requests in progress. Its thread is not started: tests call `_sync()`."""
@@ -40,7 +42,14 @@ def make_scheduler(
     spider = PortalSpider.from_crawler(crawler, site="dede", start_url="http://x.cn/")
     in_progress: set[Request] = set()
     scheduler = RedisScheduler(
-        redis.Redis.from_url(url), key, idle, lease, crawler.stats, crawler.request_fingerprinter, lambda: in_progress
+        redis.Redis.from_url(url),
+        key,
+        idle,
+        lease,
+        crawler.stats,
+        crawler.request_fingerprinter,
+        lambda: in_progress,
+        wake=wake,
     )
     return scheduler, spider, in_progress
 
@@ -238,6 +247,26 @@ def test_a_process_waits_for_the_idle_time_on_an_empty_shared_queue(redis_crawl:
     assert scheduler.has_pending_requests()  # the idle time counts again from here
     time.sleep(0.4)
     assert not scheduler.has_pending_requests()
+
+
+@pytest.mark.services
+def test_a_process_waiting_on_the_shared_queue_is_woken_until_it_stops(redis_crawl: tuple[str, str]) -> None:
+    # Scrapy asks the scheduler again only at its 5 s heartbeat unless woken: a crawl would end seconds late.
+    woken = threading.Event()
+    scheduler, spider, _ = make_scheduler(redis_crawl, idle=0.5, wake=woken.set)
+    scheduler.open(spider)
+    try:
+        assert scheduler._synced.wait(5)
+        assert not woken.wait(0.5)  # not before the engine, idle, asks
+        assert scheduler.has_pending_requests()  # empty: it waits for other processes' requests
+        assert woken.wait(2)  # the thread's next round wakes the engine to ask again
+        time.sleep(0.6)
+        assert not scheduler.has_pending_requests()  # the idle time is over
+        time.sleep(0.3)
+        woken.clear()
+        assert not woken.wait(0.6)  # nothing to wait for: no more wake-ups
+    finally:
+        scheduler.close("finished")
 
 
 def test_the_default_key_is_the_spider_its_profiles_and_their_start_urls() -> None:

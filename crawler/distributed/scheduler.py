@@ -79,6 +79,7 @@ class RedisScheduler(BaseScheduler):
         self._synced = threading.Event()  # the thread has talked to Redis at least once since `open`
         self._stop = threading.Event()
         self._nudge = threading.Event()  # the engine has something to send, or its buffer runs low
+        self._waiting = threading.Event()  # the engine is idle, waiting on Redis (see has_pending_requests)
         self._thread: threading.Thread | None = None
         self._idle_since: float | None = None
         self._stopping = False
@@ -211,6 +212,8 @@ class RedisScheduler(BaseScheduler):
             except Exception as exc:  # Redis away for a moment: the next round tries again
                 logger.warning("could not reach Redis: %s", exc)
                 self._stop.wait(1.0)
+            if self._waiting.is_set() and self.wake is not None:
+                self.wake()  # else the engine asks again only at its next heartbeat, seconds later
             if self._nudge.wait(POLL_SECONDS):
                 self._stop.wait(GATHER_SECONDS)
                 self._nudge.clear()
@@ -319,14 +322,18 @@ class RedisScheduler(BaseScheduler):
             if len(self._inbox) < self.prefetch // 2:
                 self._nudge.set()
         self._idle_since, self._stopping = None, False
+        self._waiting.clear()
         self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def has_pending_requests(self) -> bool:
         """True while requests wait here or in Redis, or another process holds a lease (its page may yield
         more), and for FINNEWS_REDIS_IDLE_SECONDS after none did (the engine asks only when this process has
-        nothing in progress)."""
+        nothing in progress). While it says True with nothing to give, the thread wakes the engine at each
+        round: Scrapy would ask again only at its heartbeat (every 5 s), so a crawl would end seconds late
+        and a process would sit idle while requests wait in Redis."""
         self._release_done()
+        self._waiting.set()  # cleared when it says False, or when it has a request to give
         if not self._synced.is_set() or len(self) or not self._outbox.empty() or self._remote[1]:
             self._idle_since = None
             return True
@@ -336,6 +343,7 @@ class RedisScheduler(BaseScheduler):
             logger.debug("shared queue empty: waiting up to %s s for other processes' requests", self.idle_seconds)
         if now - self._idle_since < self.idle_seconds:
             return True
+        self._waiting.clear()
         if not self._stopping:
             self._stopping = True
             logger.info(
