@@ -27,18 +27,14 @@ and classified by its content (`extract.kind.page_kind`): an article, or a listi
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import logging
-import multiprocessing
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-from lxml.etree import Element, SubElement
 from parsel import Selector
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -51,42 +47,33 @@ from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from crawler import db, distributed, incremental, profiles
-from crawler.blocking import BlockedPage
 from crawler.extract.category import site_name
-from crawler.extract.dom import Element as DomElement
-from crawler.extract.kind import ARTICLE, is_gone, page_kind
+from crawler.extract.kind import ARTICLE, page_kind
 from crawler.extract.links import Link, is_document, on_site, site_links
 from crawler.extract.mainlist import MainList, main_list
 from crawler.extract.page import (
     BAD_BYTES,
-    HREFS,
     REPAIRED,
-    ArticleReading,
     page_selector,
-    read_article,
-    read_fetched_article,
 )
 from crawler.extract.pagination import next_pages, pagination
-from crawler.extract.urls import absolute_url, canonical_url
+from crawler.extract.urls import canonical_url
 from crawler.extract.urlshapes import UrlShapes
-from crawler.items import Article, Gone
-from crawler.middlewares import PORTAL, OffPortalRequest, refused
+from crawler.middlewares import PORTAL
 from crawler.models import SHANGHAI
-from crawler.pagekeeping import CONDITIONAL, KEEP, NotModified
+from crawler.pagekeeping import CONDITIONAL, KEEP
 from crawler.pagestore import ARTICLE as KEEP_ARTICLE
-from crawler.pagestore import COUNTER, PAGE
+from crawler.pagestore import PAGE
 from crawler.profiles import portal_list
 from crawler.runs import this_process
 from crawler.scope import Scope
+from crawler.spiders.articles import ArticlePages
 from crawler.spiders.discovery import Discovery
 
 logger = logging.getLogger(__name__)
 
-#: The most a read-count script may weigh: it writes a number (`document.write('11003')`).
-COUNTER_MAXSIZE = 16 * 1024
 
-
-class PortalSpider(Discovery, Spider):
+class PortalSpider(ArticlePages, Discovery, Spider):
     name = "portal"
 
     def __init__(
@@ -143,12 +130,6 @@ class PortalSpider(Discovery, Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.stop_extraction, signals.spider_closed)
         return spider
-
-    def stop_extraction(self) -> None:
-        """Stop the extraction worker processes, if any were started."""
-        if self._extraction is not None:
-            self._extraction.shutdown(cancel_futures=True)
-            self._extraction = None
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -320,108 +301,7 @@ class PortalSpider(Discovery, Spider):
             return False
         return True
 
-    # --- articles ----------------------------------------------------------------------------------
-
-    def parse_article(self, response: Response, profile: profiles.Profile, listing_date: str | None) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("finnews/skipped/non_html")
-            logger.warning("not an HTML page, skipped: %s", response.url)
-            return
-        yield from self._article(response, self._selector(response), profile, listing_date)
-
-    async def parse_article_in_worker(
-        self, response: Response, profile: profiles.Profile, listing_date: str | None
-    ) -> AsyncIterator[Any]:
-        """`parse_article` with the page read in a worker process (FINNEWS_EXTRACTION_PROCESSES) while the
-        event loop goes on with other pages."""
-        if not isinstance(response, TextResponse):
-            for output in self.parse_article(response, profile, listing_date):
-                yield output
-            return
-        if self._extraction is None:
-            self._extraction = ProcessPoolExecutor(self.extraction_processes, multiprocessing.get_context("spawn"))
-        reading: ArticleReading = await asyncio.wrap_future(
-            self._extraction.submit(
-                read_fetched_article, type(response), response.url, response.body,
-                response.headers.get("Content-Type"), profile, listing_date, datetime.now(SHANGHAI),
-            )
-        )  # fmt: skip
-        self._count_repair(reading.repair, reading.encoding, response.url)
-        if reading.gone:
-            yield self._gone(response, profile)
-            return
-        for output in self._article_outputs(
-            response.url, profile, reading.article, reading.failed, reading.counter_url, reading.hrefs
-        ):
-            yield output
-
-    def _article(
-        self, response: TextResponse, selector: Selector, profile: profiles.Profile, listing_date: str | None
-    ) -> Iterator[Any]:
-        if is_gone(selector):  # the portal's "not found" page where an article was
-            yield self._gone(response, profile)
-            return
-        raw, article = read_article(selector, response.url, profile, listing_date, datetime.now(SHANGHAI))
-        yield from self._article_outputs(
-            response.url, profile, article, raw.failed, raw.counter_url, HREFS(selector.root)
-        )
-
-    def _gone(self, response: Response, profile: profiles.Profile) -> Gone:
-        """An article page that is the portal's "not found" page (`extract.kind.is_gone`)."""
-        self.crawler.stats.inc_value("finnews/gone_page")
-        logger.warning("article page says it is gone: %s", response.url)
-        return Gone(response.url, profile.name, response.status, datetime.now(SHANGHAI))
-
-    def _article_outputs(
-        self,
-        url: str,
-        profile: profiles.Profile,
-        article: Article,
-        failed: list[str],
-        counter_url: str | None,
-        hrefs: Iterable[str],
-    ) -> Iterator[Any]:
-        """What an article page read gives: requests for its related links, then the article (or the request
-        for its read count, which gives the article)."""
-        self.crawler.stats.inc_value("finnews/pages/article")
-        for failure in failed:
-            self.crawler.stats.inc_value(f"finnews/failed/field/{failure.partition(':')[0]}")
-            logger.warning("field lost on %s: %s", url, failure)
-        if self.settings.getbool("FINNEWS_FOLLOW_RELATED") and self.plan.since is None:  # 相关推荐, 上一篇/下一篇 ...
-            for link_url, _ in site_links(self._new_links(hrefs, url, profile), url, profile.host):
-                if (
-                    link_url not in self.requested
-                    and on_site(link_url, profile.host)
-                    and profile.is_article(link_url)
-                    and not profile.is_denied(link_url)
-                    and not is_document(link_url)
-                ):
-                    yield from self._article_request(link_url, profile, None)
-        if counter_url:
-            yield Request(
-                counter_url,
-                callback=self.parse_counter,
-                errback=self.counter_failed,
-                cb_kwargs={"article": article},
-                meta={PORTAL: profile.name, "download_maxsize": COUNTER_MAXSIZE, KEEP: COUNTER},
-                dont_filter=True,
-            )
-        else:
-            yield article
-
-    def _new_links(self, hrefs: Iterable[str], page_url: str, profile: profiles.Profile) -> DomElement:
-        """The links of an article page that no earlier article page of its portal had, as `<a>` elements of
-        a fragment of their own. An href is the same link on every page of a portal when it is absolute or
-        rooted ("http://x.cn/a/1.html", "/a/1.html"); a relative one is the page's own. A link seen before
-        gave what it gives: requested then, or refused by rules that stay the same for the crawl."""
-        fragment = Element("div")
-        for href in hrefs:
-            key = hash((profile.name, href) if href.startswith(("http", "/")) else (page_url, href))
-            if key not in self.related_seen:
-                self.related_seen.add(key)
-                with contextlib.suppress(ValueError):  # a control character: a link that is none
-                    SubElement(fragment, "a", href=href)
-        return fragment
+    # --- pages of either kind ------------------------------------------------------------------------
 
     def _selector(self, response: TextResponse) -> Selector:
         """The page's selector, re-decoded when its declared charset was wrong (stat `finnews/charset_repaired`);
@@ -437,48 +317,6 @@ class PortalSpider(Discovery, Spider):
         elif repair == BAD_BYTES:
             self.crawler.stats.inc_value("finnews/bad_bytes")
             logger.info("bytes that are no %s on %s: read as U+FFFD", encoding, url)
-
-    def parse_counter(self, response: Response, article: Article) -> Iterator[Article]:
-        """The read count a CMS counter script writes (`document.write('11003');`)."""
-        article.views_raw = response.text if isinstance(response, TextResponse) else None
-        yield article
-
-    def counter_failed(self, failure: Failure) -> Iterator[Article]:
-        """The article without its read count (a counter off the portal is counted as such already)."""
-        article = failure.request.cb_kwargs["article"]  # type: ignore[attr-defined]
-        if not isinstance(failure.value, OffPortalRequest):
-            self.crawler.stats.inc_value("finnews/counter_failed")
-            logger.warning("read counter failed for %s: %s", article.url, failure.getErrorMessage())
-        yield article
-
-    def article_failed(self, failure: Failure) -> Iterator[Gone]:
-        """A dead link (404/410) is a warning, and the page gone (a stored copy of it is marked removed);
-        a page robots.txt forbids is skipped; any other failure, after Scrapy's retries, loses an article."""
-        url = failure.request.url  # type: ignore[attr-defined]
-        error = failure.value
-        if isinstance(error, OffPortalRequest | NotModified | BlockedPage):  # off the portal, unchanged, blocked:
-            # counted already
-            return
-        if isinstance(error, HttpError) and 300 <= error.response.status < 400:  # a redirect not taken
-            location = (error.response.headers.get("Location") or b"").decode("latin-1")
-            target = absolute_url(url, location) or location
-            reason = self.scope(failure.request.meta.get(PORTAL)).refusal(target)  # type: ignore[attr-defined]
-            if reason is not None:  # to file:, or off the portal: Scrapy's RedirectMiddleware returned it
-                refused(self.crawler.stats, reason, target, [url])
-                return
-        if isinstance(error, HttpError) and error.response.status in (404, 410):
-            self.crawler.stats.inc_value("finnews/dead_link")
-            logger.warning("dead article link (HTTP %s): %s", error.response.status, url)
-            portal = failure.request.meta.get(PORTAL) or ""  # type: ignore[attr-defined]
-            yield Gone(url, portal, error.response.status, datetime.now(SHANGHAI))
-            return
-        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):  # robots.txt forbids it
-            self.crawler.stats.inc_value("finnews/skipped/ignored")
-            logger.info("not fetched: %s (%s)", url, failure.getErrorMessage())
-            return
-        self.crawler.stats.inc_value("finnews/failed/article")
-        self._incomplete(failure.request.meta.get(PORTAL))  # type: ignore[attr-defined]
-        logger.error("article lost: %s (%s)", url, failure.getErrorMessage())
 
     def listing_failed(self, failure: Failure) -> None:
         """A listing page lost after Scrapy's retries (a server error, no answer): what it lists is not
