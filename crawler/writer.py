@@ -2,9 +2,9 @@
 checking each batch for reprints of stored stories inside its transaction (`crawler.reprints`).
 
 Over 400 lines (430) for now: the records, the thread and the SQL of the one transaction it runs
-(`write_batch`, also run by `reextract` and `finnews db import`) read as one story, and the records and
-`write_batch` import each other's pieces. The next split, when it grows: the records and `write_batch` with its
-private helpers into a module of their own, the thread here."""
+(`write_batch`, also run by `reextract` and `finnews db import`). The split, left for a session with time to
+move every import with it: the records (`article_row`, `ReprintRecord`) and `write_batch` with its private
+helpers into a module of their own, the thread and its retries here."""
 
 from __future__ import annotations
 
