@@ -33,10 +33,10 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
     if query := rules.get("body"):
         found = select(sel, query)
         return found[0] if found else None
-    on_page = _ids_and_classes(sel)
+    ids, classes = _ids_and_classes(sel)
     for query in patterns.BODY_CONTAINERS:
         last = query.split()[-1]
-        if last[0] in "#." and last not in on_page:
+        if last[0] in "#." and last[1:] not in (ids if last[0] == "#" else classes):
             continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
         for candidate in sel.css(query):
             if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
@@ -44,10 +44,9 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
     return _densest_block(sel)
 
 
-def _ids_and_classes(sel: Selector) -> set[str]:
-    """`#id` and `.class` of every element of the page."""
-    ids = {"#" + value for value in _IDS(sel.root)}
-    return ids | {"." + name for value in _CLASSES(sel.root) for name in value.split()}
+def _ids_and_classes(sel: Selector) -> tuple[set[str], set[str]]:
+    """The ids and the class names of every element of the page."""
+    return set(_IDS(sel.root)), set(" ".join(_CLASSES(sel.root)).split())
 
 
 # Every id and class of a page, as plain strings (a "smart" one builds its element's proxy: 3 times the cost).

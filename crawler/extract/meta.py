@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from itertools import chain, islice
 
+from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawler.extract import patterns
@@ -205,14 +206,22 @@ def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None
     """The poster of a forum thread or blog post: the profile link next to the meta line (Discuz
     `home.php?mod=space&uid=...` in the post's side cell, WordPress `/author/...`)."""
     roots = element_roots(meta)
-    element = roots[0] if roots else None
-    for _ in range(5):
-        if element is None:
-            return None
-        for link in element.xpath(patterns.PROFILE_LINK):
-            return " ".join(string_value(link).split())
-        element = element.getparent()
+    if not roots:
+        return None
+    levels = [roots[0]]
+    while len(levels) < 5 and (parent := levels[-1].getparent()) is not None:
+        levels.append(parent)
+    # The links under the widest level, read once (a query per level read its subtree again), then the
+    # first of them under each level in turn.
+    links = _PROFILE_LINKS(levels[-1])
+    for element in levels:
+        for link in links:
+            if any(ancestor is element for ancestor in link.iterancestors()):
+                return " ".join(string_value(link).split())
     return None
+
+
+_PROFILE_LINKS = etree.XPath(patterns.PROFILE_LINK)
 
 
 def author_by_headline(headline: Selector | None, meta: Selector | SelectorList[Selector] | None) -> str | None:
@@ -235,7 +244,7 @@ def views_by_headline(headline: Selector | None) -> str | None:
     element = headline.root if headline is not None else None
     for _ in range(3):
         element = element.getparent() if element is not None else None
-        if element is None or element.tag in ("body", "html"):
+        if element is None or element.tag in ("body", "html") or _longer_than(element, 200):
             return None
         text = spaced_text(Selector(root=element))
         if len(text) > 200:
@@ -243,3 +252,17 @@ def views_by_headline(headline: Selector | None) -> str | None:
         if found := patterns.VIEWS_LABEL.search(text):
             return found.group(0)
     return None
+
+
+def _longer_than(element: Element, chars: int) -> bool:
+    """Whether the text of `element`, scripts and whitespace aside, has more than `chars` characters (then so
+    has its `spaced_text`), read no further than that: a headline's wrapper may hold the whole page."""
+    count = 0
+    for node in element.iter():
+        if node is not element:
+            count += len("".join((node.tail or "").split()))
+        if isinstance(node.tag, str) and node.tag != "script":
+            count += len("".join((node.text or "").split()))
+        if count > chars:
+            return True
+    return False

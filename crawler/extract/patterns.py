@@ -147,9 +147,9 @@ TIME_DATETIME = "//time/@datetime"
 # A link to the poster's profile, on forums and blogs: Discuz "home.php?mod=space&uid=90215",
 # "space-uid-90215.html", WordPress "/author/linxiaoxi/", <a rel="author">.
 PROFILE_LINK = (
-    ".//a[normalize-space() and (contains(@rel, 'author') or contains(@href, 'mod=space&uid=')"
-    " or contains(@href, 'space-uid-') or contains(@href, '/author/'))]"
-)
+    ".//a[(contains(@rel, 'author') or contains(@href, 'mod=space&uid=')"
+    " or contains(@href, 'space-uid-') or contains(@href, '/author/')) and normalize-space()]"
+)  # the cheap tests first: a link's text is read only for a profile link
 
 # A byline line may open with the writing role's label: "采写：南都见习记者 林子沛", "撰文｜张三", "执笔：李四".
 _WRITING_LABEL = r"(?:(?:采写|撰文|执笔|文字)\s*[|｜:：]\s*)?"
