@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lxml import etree
 from parsel import Selector
 
 from crawler.extract import patterns
@@ -11,8 +12,15 @@ from crawler.extract.urls import absolute_url
 def counter_url(sel: Selector, url: str) -> str | None:
     """The URL of the script that writes the read count: a known CMS counter (DedeCMS, PHPCMS, EmpireCMS,
     ASP), else any script right after a views label (`点击：<script src="/hits.js?id=5"></script>`)."""
-    for src in sel.xpath("//script/@src").getall():
+    for src in _SOURCES(sel.root):
         if patterns.COUNTER_SCRIPT.search(src):
             return absolute_url(url, src)
-    beside = sel.xpath(patterns.SCRIPT_BESIDE_VIEWS_LABEL).get()
-    return absolute_url(url, beside) if beside else None
+    beside = _BESIDE_VIEWS_LABEL(sel.root)
+    return absolute_url(url, beside[0]) if beside else None
+
+
+# Compiled once, plain strings (no element proxy for each).
+_SOURCES = etree.XPath("//script/@src", smart_strings=False)
+_BESIDE_VIEWS_LABEL = etree.XPath(
+    patterns.SCRIPT_BESIDE_VIEWS_LABEL, namespaces={"re": "http://exslt.org/regular-expressions"}, smart_strings=False
+)

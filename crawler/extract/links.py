@@ -149,6 +149,11 @@ def is_document(url: str) -> bool:
     return urlsplit(url).path.rpartition(".")[2].lower() in DOCUMENT_EXTENSIONS
 
 
+# What `own_url` reads, compiled once, as plain strings (no element proxy for each).
+_DECLARED_URLS = etree.XPath(
+    "//link[@rel='canonical']/@href | //meta[@property='og:url']/@content", smart_strings=False
+)
+_HREFS = etree.XPath("//a/@href", smart_strings=False)
 # The scheme and host of an absolute link: "https://www.x.cn/a/1.html", "//www.x.cn/b/".
 _ABSOLUTE_HOST = re.compile(r"(https?:)?//([\w.-]+(?::\d+)?)(?:[/?#]|$)", re.IGNORECASE)
 
@@ -164,12 +169,12 @@ def own_url(sel: Selector) -> str | None:
     >>> own_url(Selector(text='<a href="/a/1.html">1</a>')) is None
     True
     """
-    for href in sel.root.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+    for href in _DECLARED_URLS(sel.root):
         url = absolute_url(href, href)
         if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
             return url
     hosts: Counter[str] = Counter()
-    for href in sel.root.xpath("//a/@href"):
+    for href in _HREFS(sel.root):
         found = _ABSOLUTE_HOST.match(href.strip())
         if found:
             hosts[f"{found.group(1) or 'http:'}//{found.group(2).lower()}/"] += 1

@@ -174,6 +174,7 @@ def _alike(block: Element, items: dict[Element, set[Element]], widgets: set[Elem
 
 # The class that marks the tab shown of a block of tabs: "tabContents active", "tab-pane current", "on".
 _SHOWN_TAB = re.compile(r"^(?:active|current|cur|on|show|selected)$")
+_SHOWN_CLASS = re.compile(r"(?<!\S)(?:active|current|cur|on|show|selected)(?!\S)")  # one of a class's names
 
 
 def _hidden_tabs(blocks: Iterable[Element]) -> set[Element]:
@@ -182,8 +183,10 @@ def _hidden_tabs(blocks: Iterable[Element]) -> set[Element]:
     hidden = set()
     for block in blocks:
         for element in block.iter():
-            classes = (element.get("class") or "").split() if isinstance(element.tag, str) else []
-            if len(classes) < 2 or not any(_SHOWN_TAB.match(name) for name in classes):
+            if not _SHOWN_CLASS.search(element.get("class") or ""):  # a cheap test first, on every element
+                continue
+            classes = element.get("class").split()
+            if len(classes) < 2:
                 continue
             rest = {name for name in classes if not _SHOWN_TAB.match(name)}
             parent = element.getparent()

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from itertools import chain, islice
 
-from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawler.extract import patterns
@@ -213,7 +212,7 @@ def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None
         levels.append(parent)
     # The links under the widest level, read once (a query per level read its subtree again), then the
     # first of them under each level in turn.
-    links = _PROFILE_LINKS(levels[-1])
+    links = [link for link in levels[-1].iter("a") if _is_profile_link(link)]
     for element in levels:
         for link in links:
             if any(ancestor is element for ancestor in link.iterancestors()):
@@ -221,7 +220,15 @@ def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None
     return None
 
 
-_PROFILE_LINKS = etree.XPath(patterns.PROFILE_LINK)
+def _is_profile_link(link: Element) -> bool:
+    """A link to a poster's profile (`patterns.PROFILE_HREFS`, `PROFILE_REL`) with a text."""
+    href = link.get("href") or ""
+    return (
+        patterns.PROFILE_REL in (link.get("rel") or "") or any(part in href for part in patterns.PROFILE_HREFS)
+    ) and bool(string_value(link).strip(_XML_SPACE))
+
+
+_XML_SPACE = " \t\r\n"  # what XPath's normalize-space() strips
 
 
 def author_by_headline(headline: Selector | None, meta: Selector | SelectorList[Selector] | None) -> str | None:

@@ -75,8 +75,34 @@ def canonical_url(url: str, host: str | None = None) -> str:
     if "?" not in url:
         url = _INDEX_PAGE.sub("/", url)
     if "?" in url or "%" in url or not url.isascii():
-        return canonicalize_url(url)
+        return _plain_query_url(url) or canonicalize_url(url)
     return url
+
+
+# A URL that `canonicalize_url` would only lower-case and sort: http(s), a plain ASCII host (no punycode label)
+# and port under 10000, a path of
+# unreserved characters and slashes without dot segments, a query of key=value pairs of unreserved
+# characters: "http://x.cn/show.php?id=5&catid=2". Its parse costs a tenth of w3lib's.
+_PLAIN_QUERY_URL = re.compile(
+    r"((?i:https?)://(?![Xx][Nn]--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.(?![Xx][Nn]--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[1-9][0-9]{0,3})?)"
+    r"((?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?)"
+    r"\?([A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*)"
+)
+
+
+def _plain_query_url(url: str) -> str | None:
+    """`canonicalize_url(url)` for a URL of `_PLAIN_QUERY_URL`'s form, else None.
+
+    >>> _plain_query_url("HTTP://X.cn/a/show.php?id=5&catid=2&a.b=1&a=0"), canonicalize_url("HTTP://X.cn/a/show.php?id=5&catid=2&a.b=1&a=0")
+    ('http://x.cn/a/show.php?a=0&a.b=1&catid=2&id=5', 'http://x.cn/a/show.php?a=0&a.b=1&catid=2&id=5')
+    """
+    found = _PLAIN_QUERY_URL.fullmatch(url)
+    if found is None:
+        return None
+    origin, path, query = found.groups()
+    pairs = sorted(query.split("&"), key=lambda pair: pair.partition("=")[::2])
+    return f"{origin.lower()}{path or '/'}?{'&'.join(pairs)}"
 
 
 def same_site(url: str, other: str) -> bool:
