@@ -17,6 +17,7 @@ from crawler.extract.dom import (
     element_roots,
     elements_after,
     first_match,
+    ids_and_classes,
     in_furniture,
     is_furniture,
     select,
@@ -33,7 +34,7 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
     if query := rules.get("body"):
         found = select(sel, query)
         return found[0] if found else None
-    ids, classes = _ids_and_classes(sel)
+    ids, classes = ids_and_classes(sel)
     for query in patterns.BODY_CONTAINERS:
         last = query.split()[-1]
         if last[0] in "#." and last[1:] not in (ids if last[0] == "#" else classes):
@@ -42,16 +43,6 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
             if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
                 return _densest_block(candidate, whole=True) or candidate
     return _densest_block(sel)
-
-
-def _ids_and_classes(sel: Selector) -> tuple[set[str], set[str]]:
-    """The ids and the class names of every element of the page."""
-    return set(_IDS(sel.root)), set(" ".join(_CLASSES(sel.root)).split())
-
-
-# Every id and class of a page, as plain strings (a "smart" one builds its element's proxy: 3 times the cost).
-_IDS = etree.XPath("//@id", smart_strings=False)
-_CLASSES = etree.XPath("//@class", smart_strings=False)
 
 
 def _holds(container: Selector, element: Selector | None) -> bool:

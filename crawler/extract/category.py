@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
+from lxml import etree
 from parsel import Selector
 
 from crawler import vocabulary
 from crawler.extract import patterns
-from crawler.extract.dom import Element, select, string_value, text_of
+from crawler.extract.dom import Element, ids_and_classes, select, string_value, text_of
 
 
 def find_category(
@@ -41,15 +42,21 @@ def _breadcrumb(sel: Selector) -> Element | None:
     """The innermost shown breadcrumb: an element with a breadcrumb class, or of a text starting with a
     "位置" label, holding two names or more and no other such element, outside hidden blocks (one item of a
     trail, `<li class="path-cur">`, is not the trail)."""
+    _, classes = ids_and_classes(sel)
+    crumb_class = any(word in name for name in classes for word in patterns.CRUMB_CLASS_WORDS)
     found = [
         element
-        for element in sel.root.xpath(patterns.CRUMB_QUERY)
+        for element in (_CRUMBS if crumb_class else _LABELLED_CRUMBS)(sel.root)
         if ((element.get("class") and _crumb_class(element)) or _starts_with_label(element)) and _trail(element)
     ]
     for element in found:
         if not any(other is not element and _inside(other, element) for other in found) and not _hidden(element):
             return element
     return None
+
+
+_CRUMBS = etree.XPath(patterns.CRUMB_QUERY)
+_LABELLED_CRUMBS = etree.XPath(patterns.CRUMB_LABEL_QUERY)
 
 
 def _trail(element: Element) -> bool:
@@ -61,7 +68,7 @@ def _trail(element: Element) -> bool:
 
 
 def _crumb_class(element: Element) -> bool:
-    return any(word in element.get("class", "") for word in ("position", "crumb", "location", "path"))
+    return any(word in element.get("class", "") for word in patterns.CRUMB_CLASS_WORDS)
 
 
 def _starts_with_label(element: Element) -> bool:

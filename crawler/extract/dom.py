@@ -8,9 +8,11 @@ this module imports none of those.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import wraps
 from itertools import chain
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
+from weakref import WeakKeyDictionary
 
 from lxml import etree
 from parsel import Selector, SelectorList
@@ -90,6 +92,39 @@ _TEXT_AND_BREAKS = etree.XPath("(.//text() | .//br)[not(parent::script)]", smart
 
 def _line_text(node: object) -> str:
     return node if isinstance(node, str) else "  "
+
+
+def read_once(read: Callable[[Selector], _Fact]) -> Callable[[Selector], _Fact]:
+    """`read` of a parsed page, remembered while the page lives: for what several stages read of a page
+    (each such query reads every node of it)."""
+    known: WeakKeyDictionary[Selector, _Fact] = WeakKeyDictionary()
+
+    @wraps(read)
+    def once(sel: Selector) -> _Fact:
+        if sel not in known:
+            known[sel] = read(sel)
+        return known[sel]
+
+    return once
+
+
+_Fact = TypeVar("_Fact")
+
+
+@read_once
+def ids_and_classes(sel: Selector) -> tuple[set[str], set[str]]:
+    """The ids and the class names of every element of the page.
+
+    >>> ids, classes = ids_and_classes(Selector(text='<div id="main" class="article  content"><p class="content">x</p></div>'))
+    >>> ids, sorted(classes)
+    ({'main'}, ['article', 'content'])
+    """
+    return set(_IDS(sel.root)), set(" ".join(_CLASSES(sel.root)).split())
+
+
+# Every id and class of a page, as plain strings (a "smart" one builds its element's proxy: 3 times the cost).
+_IDS = etree.XPath("//@id", smart_strings=False)
+_CLASSES = etree.XPath("//@class", smart_strings=False)
 
 
 def rule_text(sel: Selector, rules: Mapping[str, str], name: str) -> str | None:

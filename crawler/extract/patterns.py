@@ -241,11 +241,11 @@ BODY_CONTAINERS = (
 # own) and those of a breadcrumb class: "position", "crumbs", "breadcrumb", "location", "channel-path",
 # "pathway". Written with text and attribute nodes: a predicate on every element of the page would cost several
 # times more. `category.find_category` keeps a label starting its text, outside hidden blocks, the innermost.
+CRUMB_CLASS_WORDS = ("position", "crumb", "location", "path")
+CRUMB_LABEL_QUERY = "//text()[contains(., '位置')]/parent::*[not(self::script or self::style or self::title)]"
 CRUMB_QUERY = (
-    "//text()[contains(., '位置')]/parent::*[not(self::script or self::style or self::title)]"
-    " | //@class[contains(., 'position') or contains(., 'crumb') or contains(., 'location')"
-    " or contains(., 'path')]/.."
-)
+    f"{CRUMB_LABEL_QUERY} | //@class[" + " or ".join(f"contains(., '{word}')" for word in CRUMB_CLASS_WORDS) + "]/.."
+)  # on a page where no class name holds a CRUMB_CLASS_WORD, CRUMB_LABEL_QUERY alone: half the time
 # Breadcrumb lead-ins: "您现在的位置:", "当前位置：".
 CRUMB_LABEL = re.compile(r"^.*?(?:当前位置|现在的位置|所在位置|位置)\s*[:：]?")
 # A "位置" label that starts its text: "当前位置：", "您现在的位置是:", "位置:". Not "用户地理位置" in a sentence.
