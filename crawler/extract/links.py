@@ -82,6 +82,21 @@ _PLAIN_ROOTED = re.compile(r"/(?!/)[!-~]*")
 _PLAIN_RELATIVE = re.compile(r"(?![./?#])[!-9<-~]+")
 
 
+def _plain_network_path(href: str) -> bool:
+    """Whether urljoin merely puts the page's scheme before `href`: "//www.x.cn/a/1.html", without ";" params
+    or an empty query or fragment (which urljoin drops)."""
+    return href.startswith("//") and ";" not in href and "?#" not in href and not href.endswith(("?", "#"))
+
+
+# The scheme of an href as urllib reads it: "http:", "javascript:".
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _has_scheme(href: str) -> bool:
+    """Whether `href` has a scheme once cleaned as `absolute_url` cleans it (tabs and newlines removed)."""
+    return _SCHEME.match(href.replace("\t", "").replace("\n", "").replace("\r", "").strip()) is not None
+
+
 def _plain_relative(href: str) -> bool:
     return _PLAIN_RELATIVE.fullmatch(href) is not None and "/." not in href and "//" not in href
 
@@ -98,6 +113,10 @@ def _site_url(
     """The canonical URL of `href` if it is a link to a page of the site, else None."""
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
+    if origin is None and not page_url.lower().startswith(("http:", "https:")) and not _has_scheme(href):
+        return None  # a relative link of a page saved without its URL ("file:///..."): no web page
+    if origin is not None and _plain_network_path(href):
+        href = f"{origin[0]}:{href}"  # what urljoin makes of "//www.x.cn/a/1.html"
     plain = _PLAIN_ABSOLUTE.fullmatch(href)
     if plain and "/." not in href:
         url, netloc, rest = href, plain.group(1), plain.group(2) or ""
