@@ -226,7 +226,18 @@ def _date_beside(link: Element, block: Element) -> str | None:
         texts = [link.tail or "", string_value(following) if following is not None else ""]
     else:
         texts = list(item.itertext())
-    return next((text.strip() for text in texts if LISTING_DATE.fullmatch(text.strip())), None)
+    return next(
+        (date for text in texts if _MAY_BE_DATE.search(text) and LISTING_DATE.fullmatch(date := text.strip())), None
+    )
+
+
+# What every `LISTING_DATE` holds: a digit, or the first character of a relative time's word ("刚刚", "半小时前",
+# "昨天"). A cheap test first: most texts of an item are its title.
+_MAY_BE_DATE = re.compile(
+    "[\\d"
+    + "".join(sorted({word[0] for word in (*vocabulary.JUST_NOW, vocabulary.AGO_HALF, *vocabulary.DAY_WORDS)}))
+    + "]"
+)
 
 
 def _title_chars(text: str) -> int:
