@@ -25,7 +25,7 @@ from crawler.extract import patterns
 from crawler.extract.body import body_bylines, body_text, byline_after, find_body
 from crawler.extract.category import find_category, site_names
 from crawler.extract.counter import counter_url
-from crawler.extract.dom import first_match, rule_text, spaced_text, text_of
+from crawler.extract.dom import attribute_values, first_match, joined_text, page_elements, rule_text, spaced_text
 from crawler.extract.headline import find_headline
 from crawler.extract.meta import (
     author_by_headline,
@@ -91,7 +91,7 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
     rules = rules or {}
     raw = RawArticle()
     attempt = _Attempts(raw.failed)
-    raw.title_tag = attempt("title", lambda: text_of(sel.xpath("//title")) or None)
+    raw.title_tag = attempt("title", lambda: joined_text(page_elements(sel)["title"]) or None)
     raw.title, headline = attempt("title", find_headline, sel, rules, default=(None, None))
     body = attempt("body", find_body, sel, rules, headline)
     meta, late = attempt("meta", meta_line, sel, rules, headline, body, default=(None, False))
@@ -132,7 +132,9 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
     raw.site_names = attempt("site_names", site_names, sel, raw.title_tag, raw.title, default=[])
     raw.category = attempt("category", find_category, sel, rules, raw.title, headline, raw.site_names)
     raw.reprint_notice = attempt("reprint_notice", declares_reprint, sel, default=False)
-    canonical = attempt("canonical_url", lambda: sel.xpath("//link[@rel='canonical']/@href").get())
+    canonical = attempt(
+        "canonical_url", lambda: next(iter(attribute_values(page_elements(sel)["link"], "href", rel="canonical")), None)
+    )
     raw.canonical_url = absolute_url(url, canonical) if canonical else None
     return raw
 

@@ -12,7 +12,15 @@ from parsel import Selector
 
 from crawler import vocabulary
 from crawler.extract import patterns
-from crawler.extract.dom import Element, ids_and_classes, select, string_value, text_of
+from crawler.extract.dom import (
+    Element,
+    attribute_values,
+    ids_and_classes,
+    page_elements,
+    select,
+    string_value,
+    text_of,
+)
 
 
 def find_category(
@@ -161,15 +169,24 @@ def _names_headline(name: str, title: str) -> bool:
 def site_names(sel: Selector, title_tag: str | None, headline: str | None) -> list[str]:
     """The names the page gives its own site: og:site_name, the `<title>` after the headline
     ("标题--经济--中原日报网" -> "中原日报网") and the logo's alt text."""
-    names = sel.xpath("//meta[@property='og:site_name']/@content").getall()
+    elements = page_elements(sel)
+    names = attribute_values(elements["meta"], "content", property="og:site_name")
     if title_tag and headline and title_tag.startswith(headline) and len(title_tag) > len(headline):
         rest = patterns.TITLE_SEPARATOR.split(title_tag[len(headline) :])
         names.append(rest[-1])
-    names += sel.xpath(
-        "//img[contains(@class, 'logo') or contains(@id, 'logo') or ../@class[contains(., 'logo')]"
-        " or ../../@class[contains(., 'logo')]]/@alt"
-    ).getall()
+    names += attribute_values((image for image in elements["img"] if _logo(image)), "alt")
     return [name for name in (" ".join(n.split()) for n in names) if 2 <= len(name) <= 20]
+
+
+def _logo(image: Element) -> bool:
+    """Whether the image is a logo: "logo" in its class or id, or in the class of its parent or grandparent."""
+    parent = image.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    return (
+        "logo" in (image.get("class") or "")
+        or "logo" in (image.get("id") or "")
+        or any(element is not None and "logo" in (element.get("class") or "") for element in (parent, grandparent))
+    )
 
 
 # Between the parts of a home page <title>: the title separators (`vocabulary.TITLE_SEPARATORS`), "·", colons

@@ -8,7 +8,7 @@ this module imports none of those.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import wraps
 from itertools import chain
 from typing import TypeAlias, TypeVar
@@ -33,7 +33,12 @@ def select(sel: Selector | SelectorList[Selector], query: str) -> SelectorList[S
 def text_of(sel: Selector | SelectorList[Selector]) -> str:
     """The text of the selected elements (or attribute values), whitespace collapsed."""
     items = [sel] if isinstance(sel, Selector) else sel
-    return " ".join(" ".join(s.root if isinstance(s.root, str) else string_value(s.root) for s in items).split())
+    return joined_text(s.root for s in items)
+
+
+def joined_text(nodes: Iterable[Element | str]) -> str:
+    """The text of `nodes` (elements, or attribute values), whitespace collapsed."""
+    return " ".join(" ".join(node if isinstance(node, str) else string_value(node) for node in nodes).split())
 
 
 def string_value(element: Element) -> str:
@@ -109,6 +114,42 @@ def read_once(read: Callable[[Selector], _Fact]) -> Callable[[Selector], _Fact]:
 
 
 _Fact = TypeVar("_Fact")
+
+
+#: The tags `page_elements` indexes: what stages look up by tag alone (title, og: metas, canonical link,
+#: headline, logos, counter scripts).
+INDEXED_TAGS = ("title", "meta", "link", "h1", "img", "script")
+
+
+@read_once
+def page_elements(sel: Selector) -> dict[str, list[Element]]:
+    """The page's elements of each of INDEXED_TAGS, in page order, read in one pass: each query such as
+    "//title" or "//meta[@property='og:title']" reads every node of the page.
+
+    >>> [e.get("content") for e in page_elements(Selector(text='<meta name="a" content="1"><p><img><meta content="2">'))["meta"]]
+    ['1', '2']
+    """
+    found: dict[str, list[Element]] = {tag: [] for tag in INDEXED_TAGS}
+    root = sel.root
+    tops = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]  # as "//" reads
+    for top in tops:
+        for element in top.iter(*INDEXED_TAGS):
+            found[element.tag].append(element)
+    return found
+
+
+def attribute_values(elements: Iterable[Element], name: str, **tests: str) -> list[str]:
+    """The values of the attribute `name` of `elements` whose attributes equal `tests`, as
+    "//meta[@property='og:title']/@content" would give them.
+
+    >>> attribute_values(Selector(text='<meta property="og:title" content="标题"><meta content="x">').root.iter("meta"), "content", property="og:title")
+    ['标题']
+    """
+    return [
+        value
+        for element in elements
+        if all(element.get(key) == test for key, test in tests.items()) and (value := element.get(name)) is not None
+    ]
 
 
 @read_once

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from parsel import Selector
 
 from crawler.extract import patterns
-from crawler.extract.dom import select, text_of
+from crawler.extract.dom import attribute_values, joined_text, page_elements, select, text_of
 
 
 def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, Selector | None]:
@@ -19,10 +19,11 @@ def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, 
     if query := rules.get("title"):
         found = select(sel, query)
         return text_of(found) or None, found[0] if found else None
-    title = text_of(sel.xpath("//title"))
-    og_title = text_of(sel.xpath("//meta[@property='og:title']/@content"))
+    elements = page_elements(sel)
+    title = joined_text(elements["title"])
+    og_title = joined_text(attribute_values(elements["meta"], "content", property="og:title"))
     first = None
-    for h1 in sel.xpath("//h1"):
+    for h1 in (Selector(root=element, type="html") for element in elements["h1"]):
         value = _h1_text(h1)
         if value and (title.startswith(value) or og_title.startswith(value)):
             return value, h1
