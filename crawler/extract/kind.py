@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import Element, nodes_after, string_value
+from crawler.extract.dom import Element, nodes_after, page_elements, string_value
 from crawler.extract.headline import find_headline
 from crawler.extract.mainlist import LISTING_DATE, MainList, nonspace_chars
 from crawler.extract.patterns import CLOCK, DATE_TEXT, LABELLED_DATE, SHORT_YEAR_DATE_TEXT, YEARLESS_DATE_TEXT
@@ -25,12 +25,23 @@ ARTICLE, LISTING = "article", "listing"
 # <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, government sites'
 # <meta name="PubDate" content="2024-09-03 16:20"> and <meta name="firstpublishedtime" content="2007-08-20-23:59:59">,
 # <meta name="publishdate">, <meta itemprop="datePublished">. Not <meta name="lastmodifiedtime"> alone.
-ARTICLE_META = etree.XPath(
-    "//meta[@property='og:type' and @content='article'"
-    " or re:test(concat(@name, ' ', @property, ' ', @itemprop), 'publish|pubdate|pubtime|release_?date', 'i')"
-    " and re:test(@content, '[12][0-9]{3}')]",
-    namespaces={"re": "http://exslt.org/regular-expressions"},
-)
+# Read over the page's `<meta>`s (`dom.page_elements`): the names of a dated one, and its year.
+ARTICLE_META_NAME = re.compile("publish|pubdate|pubtime|release_?date", re.IGNORECASE)
+_YEAR = re.compile("[12][0-9]{3}")
+
+
+def _article_meta(sel: Selector) -> bool:
+    """Whether the page's metadata says it is a (dated) article (`ARTICLE_META_NAME`, og:type)."""
+    return any(
+        (meta.get("property") == "og:type" and meta.get("content") == "article")
+        or (
+            ARTICLE_META_NAME.search(f"{meta.get('name', '')} {meta.get('property', '')} {meta.get('itemprop', '')}")
+            and _YEAR.search(meta.get("content", ""))
+        )
+        for meta in page_elements(sel)["meta"]
+    )
+
+
 #: How far before its text an article without an `<h1>` shows its date (its meta line), in characters; and
 #: how far into its text block (which may hold headline and meta line).
 META_CHARS = 200
@@ -73,7 +84,7 @@ def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) ->
     feed, a comment list), or at least MIN_SHORT_ARTICLE_CHARS under the page's headline and a dated meta
     line (`_announced`: a short news item above a long related feed); LISTING otherwise. Dated: a date
     shows just before its text (a meta line) or, labelled, right after it (`_dated_after`), its metadata
-    dates it (`ARTICLE_META`), or a listing showed `listing_date` beside its link ("关于我们" has a text
+    dates it (`_article_meta`), or a listing showed `listing_date` beside its link ("关于我们" has a text
     but no date).
 
     >>> article = Selector(text='<h1>央行开展逆回购</h1><div>2024-09-03 11:54 来源:新华社</div>'
@@ -96,7 +107,7 @@ def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) ->
         return ARTICLE if short else LISTING
     dated = (
         listing_date is not None
-        or bool(ARTICLE_META(sel.root))
+        or _article_meta(sel)
         or (block is not None and (_dated(sel.root, block) or _dated_after(block, main.block)))
     )
     return ARTICLE if dated else LISTING

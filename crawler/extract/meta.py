@@ -17,6 +17,7 @@ from crawler.extract.dom import (
     elements_after,
     first_match,
     in_furniture,
+    page_elements,
     rule_text,
     select,
     spaced_text,
@@ -184,8 +185,8 @@ def _meta_date(sel: Selector) -> str | None:
 
 def _script_dates(sel: Selector) -> Iterator[str]:
     """The publication times written in the page's scripts (JSON-LD, an inline state object), in page order."""
-    for text in sel.root.xpath("//script/text()"):
-        if patterns.DATE_JSON_HINT.search(text):
+    for text in (script.text for script in page_elements(sel)["script"]):
+        if text and patterns.DATE_JSON_HINT.search(text):
             yield from (found[1] for found in patterns.DATE_JSON.finditer(text))
 
 
