@@ -20,6 +20,7 @@ from crawler.extract.dom import (
     ids_and_classes,
     in_furniture,
     is_furniture,
+    longer_than,
     select,
     spaced_text,
     string_value,
@@ -222,6 +223,8 @@ def byline_after(body: Selector | None) -> str:
     if body is None:
         return ""
     for element in islice(elements_after(body.root, inside=False), 20):
+        if longer_than(element, 120):
+            continue
         value = spaced_text(Selector(root=element))
         if len(value) <= 120 and patterns.BYLINE_LABEL.search(value):
             return value

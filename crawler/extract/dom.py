@@ -168,6 +168,26 @@ _IDS = etree.XPath("//@id", smart_strings=False)
 _CLASSES = etree.XPath("//@class", smart_strings=False)
 
 
+def longer_than(element: Element, chars: int) -> bool:
+    """Whether the text of `element`, scripts and whitespace aside, has more than `chars` characters (then so
+    has its `spaced_text`), read no further than that: the wrapper of a headline, the element after a body may
+    hold the whole page.
+
+    >>> page = Selector(text="<div><p>央行开展逆回购</p><script>var x = 1;</script></div>")
+    >>> longer_than(page.css("div")[0].root, 6), longer_than(page.css("div")[0].root, 7)
+    (True, False)
+    """
+    count = 0
+    for node in element.iter():
+        if node is not element:
+            count += len("".join((node.tail or "").split()))
+        if isinstance(node.tag, str) and node.tag != "script":
+            count += len("".join((node.text or "").split()))
+        if count > chars:
+            return True
+    return False
+
+
 def rule_text(sel: Selector, rules: Mapping[str, str], name: str) -> str | None:
     """The text a profile's expression for the field `name` selects, if it has one and it selects text."""
     query = rules.get(name)

@@ -17,6 +17,7 @@ from crawler.extract.dom import (
     elements_after,
     first_match,
     in_furniture,
+    longer_than,
     page_elements,
     rule_text,
     select,
@@ -252,7 +253,7 @@ def views_by_headline(headline: Selector | None) -> str | None:
     element = headline.root if headline is not None else None
     for _ in range(3):
         element = element.getparent() if element is not None else None
-        if element is None or element.tag in ("body", "html") or _longer_than(element, 200):
+        if element is None or element.tag in ("body", "html") or longer_than(element, 200):
             return None
         text = spaced_text(Selector(root=element))
         if len(text) > 200:
@@ -260,17 +261,3 @@ def views_by_headline(headline: Selector | None) -> str | None:
         if found := patterns.VIEWS_LABEL.search(text):
             return found.group(0)
     return None
-
-
-def _longer_than(element: Element, chars: int) -> bool:
-    """Whether the text of `element`, scripts and whitespace aside, has more than `chars` characters (then so
-    has its `spaced_text`), read no further than that: a headline's wrapper may hold the whole page."""
-    count = 0
-    for node in element.iter():
-        if node is not element:
-            count += len("".join((node.tail or "").split()))
-        if isinstance(node.tag, str) and node.tag != "script":
-            count += len("".join((node.text or "").split()))
-        if count > chars:
-            return True
-    return False
