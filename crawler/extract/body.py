@@ -223,9 +223,16 @@ def byline_after(body: Selector | None) -> str:
     if body is None:
         return ""
     for element in islice(elements_after(body.root, inside=False), 20):
-        if longer_than(element, 120):
-            continue
-        value = spaced_text(Selector(root=element))
-        if len(value) <= 120 and patterns.BYLINE_LABEL.search(value):
-            return value
+        if _may_be_byline(element):
+            value = spaced_text(Selector(root=element))
+            if len(value) <= 120 and patterns.BYLINE_LABEL.search(value):
+                return value
     return ""
+
+
+def _may_be_byline(element: Element) -> bool:
+    """Cheap tests before an element's spaced text: short enough, and holding a label's last character."""
+    if longer_than(element, 120):
+        return False
+    text = string_value(element)
+    return any(end in text for end in patterns.BYLINE_LABEL_ENDS)

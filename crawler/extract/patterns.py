@@ -105,6 +105,8 @@ META_LABEL = re.compile(rf"(?:{V.words(V.SOURCE_LABELS)}|作者|记者|{V.words(
 # A byline after the body: "责任编辑：李桐", "责编：李桐", "本文来源：中国证券报 作者：周亮 责任编辑：王晓_NF5619".
 # Not "编辑部" or "作者认为" (no colon).
 BYLINE_LABEL = re.compile(rf"(?:{V.words(V.EDITOR_LABELS)}|作者)\s*[:：]")
+# The last characters of its labels ("辑", "编", "者"): a text holding none of them holds no byline label.
+BYLINE_LABEL_ENDS = frozenset(word[-1] for word in (*V.EDITOR_LABELS, "作者"))
 
 # The publication time in page metadata, for pages whose visible time is written by a script:
 # <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, <meta name="PubDate"
