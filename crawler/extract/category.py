@@ -17,6 +17,7 @@ from crawler.extract.dom import (
     attribute_values,
     ids_and_classes,
     page_elements,
+    read_once,
     select,
     string_value,
     text_of,
@@ -51,10 +52,13 @@ def _breadcrumb(sel: Selector) -> Element | None:
     "位置" label, holding two names or more and no other such element, outside hidden blocks (one item of a
     trail, `<li class="path-cur">`, is not the trail)."""
     _, classes = ids_and_classes(sel)
-    crumb_class = any(word in name for name in classes for word in patterns.CRUMB_CLASS_WORDS)
+    if any(word in name for name in classes for word in patterns.CRUMB_CLASS_WORDS):
+        candidates = _CRUMBS(sel.root)
+    else:  # only labelled ones: the query's text part, and only where a text holds the label at all
+        candidates = _LABELLED_CRUMBS(sel.root) if "位置" in _text_nodes(sel) else []
     found = [
         element
-        for element in (_CRUMBS if crumb_class else _LABELLED_CRUMBS)(sel.root)
+        for element in candidates
         if ((element.get("class") and _crumb_class(element)) or _starts_with_label(element)) and _trail(element)
     ]
     for element in found:
@@ -65,6 +69,16 @@ def _breadcrumb(sel: Selector) -> Element | None:
 
 _CRUMBS = etree.XPath(patterns.CRUMB_QUERY)
 _LABELLED_CRUMBS = etree.XPath(patterns.CRUMB_LABEL_QUERY)
+
+
+@read_once
+def _text_nodes(sel: Selector) -> str:
+    """Every text node of the page, each between NULs (which no parsed page holds: `page.html_selector`): what
+    the breadcrumb queries read, for a cheap test before them."""
+    return "\0" + "\0".join(_TEXTS(sel.root)) + "\0"
+
+
+_TEXTS = etree.XPath("//text()", smart_strings=False)
 
 
 def _trail(element: Element) -> bool:
@@ -114,11 +128,19 @@ def _text(node: Element | str) -> str:
 
 def _separated_crumb(sel: Selector, title: str | None, site: Collection[str]) -> str | None:
     """The channel of a breadcrumb made of links and separators only: "论坛名 › 论坛 › 基金交流 › 标题"."""
-    for element in sel.root.xpath(patterns.CRUMB_SEPARATORS):
+    if not _SEPARATOR_TEXT.search(_text_nodes(sel)):
+        return None  # no text node the query below could find
+    for element in _SEPARATORS(sel.root):
         holder = element if len(element.findall("a")) >= 2 else element.getparent()
         if holder is not None and len(holder.findall("a")) >= 2:
             return _channel(" > ".join(string_value(a).strip() for a in holder.findall("a")), title, site)
     return None
+
+
+_SEPARATORS = etree.XPath(patterns.CRUMB_SEPARATORS)
+# A text node that `patterns.CRUMB_SEPARATORS` finds, in `_text_nodes`: under 24 characters whose normalize-space()
+# is "›", "»", ">", ">>" or a run of them as "|" joins them in the query's list ("›|»").
+_SEPARATOR_TEXT = re.compile(r"\0(?=[^\0]{0,23}\0)[ \t\r\n]*(?:›|»|>|>>)(?:\|(?:»|>|>>))*[ \t\r\n]*\0")
 
 
 def _category_label(headline: Selector | None) -> str | None:
