@@ -141,9 +141,12 @@ def _items(links: Iterable[Element]) -> tuple[dict[Element, set[Element]], Count
     items: dict[Element, set[Element]] = defaultdict(set)
     held: Counter[Element] = Counter()
     for link in links:
-        child = link
+        child, joined = link, False  # joined: on the path of a link read before, whose items are there
         for ancestor in link.iterancestors():
-            items[ancestor].add(child)
+            if not joined:
+                known = items[ancestor]
+                joined = child in known
+                known.add(child)
             held[ancestor] += 1
             child = ancestor
     return items, held

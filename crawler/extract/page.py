@@ -91,8 +91,8 @@ def read_article(
     return raw, article
 
 
-#: Every href of a page (the spider weighs the new ones as related links).
-HREFS = XPath("//a/@href")
+#: Every href of a page (the spider weighs the new ones as related links), as plain strings.
+HREFS = XPath("//a/@href", smart_strings=False)
 
 
 @dataclass(frozen=True)
@@ -123,5 +123,5 @@ def read_fetched_article(
     response = response_class(url, body=body, headers={"Content-Type": content_type} if content_type else {})
     selector, repair, encoding = page_selector(response)
     raw, article = read_article(selector, url, profile, listing_date, crawled_at)
-    hrefs = [str(href) for href in HREFS(selector.root)]
+    hrefs = list(HREFS(selector.root))
     return ArticleReading(article, raw.failed, raw.counter_url, repair, encoding, hrefs, is_gone(selector))
