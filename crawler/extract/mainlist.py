@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from parsel import Selector
@@ -45,7 +45,7 @@ LISTING_DATE = re.compile(
 class MainList(NamedTuple):
     """The main list of a page: its article links."""
 
-    dates: dict[str, str | None]  # URL -> the date text shown beside its link (None: no date)
+    dates: Mapping[str, str | None]  # URL -> the date text shown beside its link (None: no date), in page order
     text_chars: int  # characters of text in the list's block, dates and summaries included
     block: Element | None = None  # the list's block
 
@@ -98,8 +98,38 @@ def main_list(links: Sequence[tuple[str, Element | Selector]]) -> MainList:
                 break
             item = ancestor
     kept = _usual_places(members)
-    dates = {url: _date_beside(link, block) for url, link, block, _ in members if _place(link) in kept}
+    dates = ListedDates({url: (link, block) for url, link, block, _ in members if _place(link) in kept})
     return MainList(dates, sum(nonspace_chars(string_value(block)) for block in blocks), chosen)
+
+
+class ListedDates(Mapping[str, "str | None"]):
+    """A main list's URLs, in page order, and the date text shown beside each link (`_date_beside`), read from
+    the page when first asked: a page found to be an article never asks, nor does `finnews extract`, which
+    prints the links only."""
+
+    def __init__(self, links: dict[str, tuple[Element, Element]]) -> None:
+        self._links = links  # URL -> its <a>, the list's block holding it
+        self._dates: dict[str, str | None] | None = None
+
+    def _read(self) -> dict[str, str | None]:
+        if self._dates is None:
+            self._dates = {url: _date_beside(link, block) for url, (link, block) in self._links.items()}
+        return self._dates
+
+    def __getitem__(self, url: str) -> str | None:
+        return self._read()[url]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._links)
+
+    def __len__(self) -> int:
+        return len(self._links)
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._links
+
+    def __repr__(self) -> str:
+        return repr(self._read())
 
 
 #: The share of a list's items whose first titled link sits at a place (`_place`) for the list's links
