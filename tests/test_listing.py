@@ -148,6 +148,13 @@ HOT = (
             {"http://x.cn/p/1": None, "http://x.cn/p/2": None},
             id="hidden-tab",
         ),
+        pytest.param(  # a flat list whose links are followed by comments and dates: a comment is no date
+            '<div class="list">'
+            + "".join(f'<a href="/p/{n}">第{n}则新闻的完整标题</a><!-- item {n} --><br/>' for n in range(1, 4))
+            + '<a href="/p/4">第4则新闻的完整标题</a><span>09-03</span><br/></div>',
+            {**{f"http://x.cn/p/{n}": None for n in range(1, 4)}, "http://x.cn/p/4": "09-03"},
+            id="comment-after-link",
+        ),
     ],
 )
 def test_main_list(html: str, dates: dict[str, str | None]) -> None:
