@@ -1,6 +1,6 @@
 """Incremental crawls: what a crawl fetches again once a network is in the database (README's figures).
 
-    .venv/bin/python benchmarks/incremental.py [--articles 300] [--new 20]
+    .venv/bin/python benchmarks/recrawl.py [--articles 300] [--new 20]
 
 One sample network on 127.0.0.1 (`--new` stories held back), one SQLite database, four real `scrapy crawl`s
 in a row: the first crawl; a second of the unchanged network; a third after the network published the
