@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import pkgutil
 import re
 import shutil
 import subprocess
@@ -28,6 +29,16 @@ PROJECT = Path(__file__).resolve().parent.parent
 NOT_SOURCES = shutil.ignore_patterns(
     ".git", ".venv", "build", "dist", "data", "*.egg-info", "__pycache__", ".*_cache", "benchmarks", "tests"
 )
+
+
+# --- the benchmark scripts start as scripts -------------------------------------------------------
+
+
+def test_no_benchmark_script_hides_an_installed_package() -> None:
+    """README runs them as `python benchmarks/X.py`: the folder is then first on sys.path, and a script named
+    like an installed package (Twisted imports `incremental`) would stand in for it."""
+    installed = {module.name for module in pkgutil.iter_modules(sys.path[1:])}
+    assert not {path.stem for path in (PROJECT / "benchmarks").glob("*.py")} & installed
 
 
 # --- the product does not import the sample portals -----------------------------------------------
