@@ -21,14 +21,19 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+#: Every this many responses, the process's resident memory is read (where in a crawl its peak is).
+RSS_EVERY = 1000
+
 
 class Pace:
-    """Records `time.monotonic()` and the URL of every response; peak RSS (MB) at the end."""
+    """Records `time.monotonic()` and the URL of every response, the RSS (MB) every RSS_EVERY responses,
+    and the peak RSS at the end."""
 
     def __init__(self, path: str, urls: bool = True) -> None:
         self.path = path
         self.times = array("d")
         self.urls: list[str] | None = [] if urls else None
+        self.rss: list[float] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -44,8 +49,13 @@ class Pace:
         self.times.append(time.monotonic())
         if self.urls is not None:
             self.urls.append(request.url)
+        if len(self.times) % RSS_EVERY == 0:
+            with open("/proc/self/statm", encoding="ascii") as statm:
+                self.rss.append(int(statm.read().split()[1]) * resource.getpagesize() / 2**20)
 
     def spider_closed(self, spider: Any) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         with open(self.path, "w", encoding="utf-8") as file:
-            json.dump({"times": self.times.tolist(), "urls": self.urls or [], "peak_rss_mb": peak}, file)
+            json.dump(
+                {"times": self.times.tolist(), "urls": self.urls or [], "rss_mb": self.rss, "peak_rss_mb": peak}, file
+            )
