@@ -58,12 +58,13 @@ class Bare(Spider):
 
 @dataclass
 class Run:
-    """One crawl: wall seconds, response times, fetched URLs, peak RSS (MB)."""
+    """One crawl: wall seconds, response times, fetched URLs, peak RSS (MB), RSS (MB) every 1,000 responses."""
 
     seconds: float
     times: list[float]
     urls: list[str]
     peak_rss_mb: float
+    rss_mb: list[float]
 
 
 def _run(command: list[str], cwd: Path, pace: Path, extensions: dict[str, Any] | None = None) -> Run:
@@ -74,7 +75,7 @@ def _run(command: list[str], cwd: Path, pace: Path, extensions: dict[str, Any] |
                    cwd=cwd, check=True)  # fmt: skip
     seconds = time.perf_counter() - started
     record = json.loads(pace.read_text())
-    return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"])
+    return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"], record.get("rss_mb", []))
 
 
 def finnews_command(network: SampleNetwork, db_url: str, *settings: str) -> list[str]:
@@ -149,7 +150,7 @@ def print_profile(network: SampleNetwork, top: int = 30) -> None:
 def scale(articles: int) -> dict[str, Any]:
     """One crawl of `articles` stories: pace, peak RSS and the reprint result; printed and returned."""
     with SampleNetwork(articles=articles, seed=1, port=0) as network, tempfile.TemporaryDirectory() as tmp:
-        run = finnews_crawl(network, Path(tmp))
+        run = finnews_crawl(network, Path(tmp), "PACE_URLS=0")  # the peak RSS of finnews, not of a list of URLs
         result = reprint_result(Path(tmp) / "finnews.db", network.truth())
     tenth = max(1, len(run.times) // 10)
     first, last = run.times[:tenth], run.times[-tenth:]
@@ -160,6 +161,12 @@ def scale(articles: int) -> dict[str, Any]:
         f"{articles} stories: {len(run.times)} responses in {run.seconds:.0f} s; responses/s in the first tenth "
         f"{start:.0f}, in the last tenth {end:.0f} ({end / start:.0%}); peak RSS {run.peak_rss_mb:.0f} MB"
     )
+    if run.rss_mb:  # where the memory went: the RSS after each tenth of the responses
+        step = max(1, len(run.rss_mb) // 10)
+        print(
+            "RSS (MB) after each tenth of the responses: "
+            + " ".join(f"{mb:.0f}" for mb in run.rss_mb[step - 1 :: step])
+        )
     print(
         f"reprints: {result['stories']} stories of {result['truth_stories']} stored, "
         f"{result['reprints']} reprints recorded; missed reprints {result['missed']}, "

@@ -1,7 +1,10 @@
 """A Scrapy extension for the benchmarks: when each response arrived, which URLs were fetched, and the
 process's peak RSS, written as JSON to the file named by the `PACE_FILE` setting when the spider closes.
 
-    scrapy crawl portal ... -s 'EXTENSIONS={"benchmarks.pace.Pace": 0}' -s PACE_FILE=/tmp/pace.json
+    scrapy crawl portal ... -s 'EXTENSIONS={"benchmarks.pace.Pace": 0}' -s PACE_FILE=/tmp/pace.json [-s PACE_URLS=0]
+
+`PACE_URLS=0`: no URLs (an empty list), so that a long crawl's peak RSS is not the benchmark's own list of
+every URL (~35 MB at 250,000 responses); the times are kept in an array of doubles (8 bytes each).
 
 Not part of the product: `benchmarks/crawl.py` adds it to the crawls it measures (finnews and bare alike).
 """
@@ -11,36 +14,48 @@ from __future__ import annotations
 import json
 import resource
 import time
+from array import array
 from typing import Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+#: Every this many responses, the process's resident memory is read (where in a crawl its peak is).
+RSS_EVERY = 1000
+
 
 class Pace:
-    """Records `time.monotonic()` and the URL of every response; peak RSS (MB) at the end."""
+    """Records `time.monotonic()` and the URL of every response, the RSS (MB) every RSS_EVERY responses,
+    and the peak RSS at the end."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, urls: bool = True) -> None:
         self.path = path
-        self.times: list[float] = []
-        self.urls: list[str] = []
+        self.times = array("d")
+        self.urls: list[str] | None = [] if urls else None
+        self.rss: list[float] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         path = crawler.settings.get("PACE_FILE")
         if not path:
             raise NotConfigured("PACE_FILE is not set")
-        extension = cls(path)
+        extension = cls(path, crawler.settings.getbool("PACE_URLS", True))
         crawler.signals.connect(extension.response_received, signals.response_received)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
         return extension
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
         self.times.append(time.monotonic())
-        self.urls.append(request.url)
+        if self.urls is not None:
+            self.urls.append(request.url)
+        if len(self.times) % RSS_EVERY == 0:
+            with open("/proc/self/statm", encoding="ascii") as statm:
+                self.rss.append(int(statm.read().split()[1]) * resource.getpagesize() / 2**20)
 
     def spider_closed(self, spider: Any) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         with open(self.path, "w", encoding="utf-8") as file:
-            json.dump({"times": self.times, "urls": self.urls, "peak_rss_mb": peak}, file)
+            json.dump(
+                {"times": self.times.tolist(), "urls": self.urls or [], "rss_mb": self.rss, "peak_rss_mb": peak}, file
+            )

@@ -15,13 +15,16 @@ T = TypeVar("T")
 class BatchThread(Generic[T]):
     """Calls `write(batch)` from one thread with what was submitted: everything queued since the last call,
     and what arrives within `linger` seconds of the first entry, up to `batch_size`, in submission order.
+    With `max_queued`, `put` waits while that many entries wait to be written (0: never waits).
     `close()` writes what is queued, then ends the thread."""
 
-    def __init__(self, write: Callable[[list[T]], None], name: str, batch_size: int, linger: float = 0.0) -> None:
+    def __init__(
+        self, write: Callable[[list[T]], None], name: str, batch_size: int, linger: float = 0.0, max_queued: int = 0
+    ) -> None:
         self.write = write
         self.batch_size = batch_size
         self.linger = linger
-        self._queue: queue.Queue[T | None] = queue.Queue()
+        self._queue: queue.Queue[T | None] = queue.Queue(max_queued)
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 

@@ -140,6 +140,18 @@ class FingerprintRow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
+class FingerprintVersion(Base):
+    """One row: the fingerprint version (`crawler.reprints.fingerprint.VERSION`) of the stored articles'
+    band keys, body hashes, sizes and figures, and while `crawler.rekey` brings them to a newer one, the
+    last article id it has done (`resume_after`; NULL when none is under way)."""
+
+    __tablename__ = "fingerprint_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # always 1
+    version: Mapped[int]
+    resume_after: Mapped[int | None]
+
+
 class ViewSnapshot(Base):
     """The read count a crawl saw on a page (article or reprint) at a time."""
 

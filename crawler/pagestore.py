@@ -115,7 +115,11 @@ class PageWriter:
         self.batch_size = batch_size
         self.written = 0
         # Pages are evidence, not the article: batches wait a little for more (0.2 s) to compress and commit fewer.
-        self._batches: BatchThread[KeptPage] = BatchThread(self._write, "finnews-pages", batch_size, linger=0.2)
+        # Two batches at most wait (each page holds its whole body): a crawl faster than the database waits for
+        # it here, rather than holding every page it has fetched since the writer fell behind.
+        self._batches: BatchThread[KeptPage] = BatchThread(
+            self._write, "finnews-pages", batch_size, linger=0.2, max_queued=2 * batch_size
+        )
 
     def submit(self, page: KeptPage) -> None:
         self._batches.put(page)

@@ -13,7 +13,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import Engine
 
-from crawler import db, watch
+from crawler import db, rekey, watch
 from crawler.changes import Removal
 from crawler.exitcodes import RECOVERY_FILE_STAT, RUN_STAT, STORAGE_FAILED_REASON
 from crawler.items import Article, Gone
@@ -133,6 +133,11 @@ class StoragePipeline:
             self.stats.set_value(RUN_STAT, self.run_id)
         except Exception as exc:  # the writer meets the same failure: retried, else a recovery file
             logger.error("could not record the crawl run: %s", describe(exc))
+        try:  # an upgrade's recomputation of the stored articles' reprint keys, if left undone (crawler.rekey)
+            rekey.rekey(self.engine)
+        except Exception as exc:
+            logger.error("could not recompute the stored articles' reprint keys (%s): run `finnews db upgrade`",
+                         describe(exc))  # fmt: skip
         self.recovery = RecoveryFile(recovery_path(self.recovery_dir, self.run_id, datetime.now(SHANGHAI)))
         self.writer = ArticleWriter(
             self.engine, self.batch_size, self.matching, self.linger, self.retry_seconds, self.recovery

@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
         "crawler.reports",
         "crawler.pagestore",
         "crawler.reextract",
+        "crawler.rekey",
         "crawler.changes",
         "crawler.watch",
         "crawler.incremental",

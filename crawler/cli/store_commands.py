@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from crawler import changes, db, pagestore, queries, settings
+from crawler import changes, db, pagestore, queries, rekey, settings
 from crawler.cli.errors import InputError
 from crawler.cli.output import replacing, write_csv, write_jsonl, write_table
 from crawler.cli.progress import progress_bar
@@ -162,6 +162,10 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.action == "upgrade":
         with progress_bar("migrations", lambda: db.pending_migrations(engine, revision)) as bar:
             db.upgrade(engine, revision, on_step=lambda step: bar.update())
+        if db.schema_revision(engine) == db.head_revision():  # the stored reprint keys, of this version's fingerprint
+            left = rekey.outdated(engine)
+            with progress_bar("articles re-keyed", left.count if left else 0) as bar:
+                rekey.rekey(engine, on_batch=bar.update)
     print(f"schema revision: {db.schema_revision(engine)} (this finnews: {db.head_revision()})")
     return 0
 

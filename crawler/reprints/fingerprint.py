@@ -1,7 +1,8 @@
 """Content fingerprints of article bodies: shingles, MinHash-LSH band keys, figures (pure, no I/O).
 
-See the package docstring for the method. The hash functions below are fixed forever: stored band keys
-depend on them (a change needs a migration that recomputes every stored article's keys).
+See the package docstring for the method. Stored articles keep what `fingerprint` gives (band keys, body
+hash, size, figures): a change to what it gives for any body bumps VERSION, and `crawler.rekey` then
+recomputes every stored article's from its stored body (`finnews db upgrade`, or the next crawl).
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from hashlib import blake2b
 
 import numpy as np
 import numpy.typing as npt
+
+#: The version of what `fingerprint` gives, as stored (`crawler.rekey`). 1: migration 0005's (whole-body keys,
+#: the dateline cut before width folding); 2: head keys, width and spacing folded before the dateline is cut.
+VERSION = 2
 
 SHINGLE = 4
 #: Bodies with fewer shingles (about 40 characters) match only when equal (`body_hash`): too short to tell apart.

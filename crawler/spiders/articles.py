@@ -42,6 +42,9 @@ logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spide
 
 #: The most a read-count script may weigh: it writes a number (`document.write('11003')`).
 COUNTER_MAXSIZE = 16 * 1024
+#: The most links `_new_links` remembers (~4 MB); then it forgets them all, so that a crawl's memory stays flat
+#: however many pages it reads (a link forgotten is weighed once more, and the spider's requested set drops it).
+RELATED_SEEN_LIMIT = 50_000
 
 
 class ArticlePages:
@@ -162,6 +165,8 @@ class ArticlePages:
         rooted ("http://x.cn/a/1.html", "/a/1.html"); a relative one is the page's own. A link seen before
         gave what it gives: requested then, or refused by rules that stay the same for the crawl."""
         fragment = Element("div")
+        if len(self.related_seen) >= RELATED_SEEN_LIMIT:
+            self.related_seen.clear()
         for href in hrefs:
             key = hash((profile.name, href) if href.startswith(("http", "/")) else (page_url, href))
             if key not in self.related_seen:
