@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -56,13 +56,9 @@ class Stored(NamedTuple):
 
 # --- stored articles -----------------------------------------------------------------------------
 
-#: At most this many stored articles, those sharing the most band keys with a page, are verified against
-#: its body, after those of another length or other figures are set aside.
-CANDIDATES = 8
-
-#: Stored articles whose length and figures a lookup reads at a time, those sharing the most band keys with
-#: the page first, until it has `CANDIDATES` to verify (past the first RANKED, only those sharing two keys).
-RANKED = 32
+#: Stored articles whose length and figures a lookup reads at a time per page, those whose band keys weigh
+#: most first (`_ranked`), until one of them may be the page's story (`Matching.may_match`).
+ROUND = 4
 
 #: Band keys held by this many articles already are not given to more: a key that many articles share
 #: (the boilerplate of a templated report) tells nothing, and capping it keeps every lookup's cost flat
@@ -127,14 +123,15 @@ def find_copies(connection: Connection, pages: Sequence[Page], matching: Matchin
 
 
 def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[Stored]]:
-    """Page URL -> the CANDIDATES stored articles that share the most band keys with it, among those whose
-    length and figures `matching` allows.
+    """Page URL -> the stored articles to verify it against: of its holders in `_ranked` order, read ROUND at
+    a time, the first round with one whose length and figures `matching` allows (those of that round it allows).
 
-    The band keys' holders come from the key index alone (no article row is read); then what `matching`
-    checks first (length, figures) is read for the RANKED holders sharing the most keys, and, where those
-    gave too few candidates, for the next RANKED that share at least two keys (templated reports: many close
-    holders, other figures; one key shared by chance says nothing). A lookup reads at most MAX_BAND_HOLDERS
-    rows per key, and RANKED article rows for a page that copies nothing, however large the index grows."""
+    The holders of the pages' band keys come from the key index alone (about MAX_BAND_HOLDERS at most a key);
+    article rows are read only for the pages that have no candidate yet. A copy's story weighs most: one
+    round. A page that copies nothing reads its first ROUND holders and those sharing two keys or more with it
+    (one key shared by chance says nothing); a templated report, after the siblings (same text, other figures)
+    that share as many keys. The rule before (read until eight candidates, 32 at a time) read more rows the
+    larger the index: `benchmarks/reprints.py lookup`."""
     bands = {band for page in pages for band in page.fingerprint.bands}
     if not bands:
         return {}
@@ -143,23 +140,34 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
         select(FingerprintRow.key, FingerprintRow.article_id).where(FingerprintRow.key.in_(bands))
     ).all():
         holders.setdefault(key, []).append(article_id)
-    ranked = {}
-    for page in pages:
-        shared = Counter(holder for band in page.fingerprint.bands for holder in holders.get(band, ())).most_common()
-        ranked[page.url] = [i for rank, (i, count) in enumerate(shared) if rank < RANKED or count > 1]
+    ranked = {page.url: _ranked(page, holders) for page in pages}
     stored: dict[int, Stored] = {}
     candidates: dict[str, list[Stored]] = {page.url: [] for page in pages}
-    for start in range(0, max(map(len, ranked.values()), default=0), RANKED):
-        open_pages = [page for page in pages if len(candidates[page.url]) < CANDIDATES]
-        wanted = {i for page in open_pages for i in ranked[page.url][start : start + RANKED]} - stored.keys()
+    for start in range(0, max(map(len, ranked.values()), default=0), ROUND):
+        open_pages = [page for page in pages if not candidates[page.url]]
+        wanted = {i for page in open_pages for i in ranked[page.url][start : start + ROUND]} - stored.keys()
         if wanted:
             stored.update(_stored(connection, wanted))
         for page in open_pages:
-            found = candidates[page.url]
-            for i in ranked[page.url][start : start + RANKED]:
-                if len(found) < CANDIDATES and matching.may_match(page.fingerprint, stored[i].size, stored[i].figures):
-                    found.append(stored[i])
+            candidates[page.url] = [
+                stored[i] for i in ranked[page.url][start : start + ROUND]
+                if matching.may_match(page.fingerprint, stored[i].size, stored[i].figures)
+            ]  # fmt: skip
     return candidates
+
+
+def _ranked(page: Page, holders: dict[int, list[int]]) -> list[int]:
+    """The stored articles sharing band keys with `page` that a lookup may read, heaviest first: the first ROUND,
+    then those sharing two keys or more. Each shared key weighs 1 / its holders (a key two articles share says
+    more than one ten share); ties go to the article stored first."""
+    weight: dict[int, float] = defaultdict(float)
+    shared: Counter[int] = Counter()
+    for band in page.fingerprint.bands:
+        for holder in (ids := holders.get(band, ())):
+            weight[holder] += 1 / len(ids)
+            shared[holder] += 1
+    ordered = sorted(weight, key=lambda i: (-weight[i], i))
+    return [i for rank, i in enumerate(ordered) if rank < ROUND or shared[i] > 1]
 
 
 def _stored(connection: Connection, ids: set[int]) -> dict[int, Stored]:
