@@ -9,6 +9,7 @@ Candidates from either are verified by `Matching`.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -56,14 +57,18 @@ class Stored(NamedTuple):
 
 # --- stored articles -----------------------------------------------------------------------------
 
-#: Stored articles whose length and figures a lookup reads at a time per page, those whose band keys weigh
-#: most first (`_ranked`), until one of them may be the page's story (`Matching.may_match`).
+#: Stored articles whose length and figures a lookup reads first for a page, those whose band keys weigh most
+#: (`_ranked`); the others it may read only if none of these may be the page's story (`Matching.may_match`).
 ROUND = 4
 
 #: Band keys held by this many articles already are not given to more: a key that many articles share
 #: (the boilerplate of a templated report) tells nothing, and capping it keeps every lookup's cost flat
 #: however large the index grows. A copy is still found through the bands its own text gives it.
 MAX_BAND_HOLDERS = 32
+
+#: Band keys held by this many articles are crowded: a lookup reads their holders only for the pages that
+#: found no candidate through their other keys.
+CROWDED = 8
 
 
 def index_bands(connection: Connection, bands: dict[int, tuple[int, ...]]) -> None:
@@ -123,36 +128,64 @@ def find_copies(connection: Connection, pages: Sequence[Page], matching: Matchin
 
 
 def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[Stored]]:
-    """Page URL -> the stored articles to verify it against: of its holders in `_ranked` order, read ROUND at
-    a time, the first round with one whose length and figures `matching` allows (those of that round it allows).
+    """Page URL -> the stored articles to verify it against (`_readable`), found first through its band keys
+    held by fewer than CROWDED articles; for the pages that found none there, through all its keys.
 
-    The holders of the pages' band keys come from the key index alone (about MAX_BAND_HOLDERS at most a key);
-    article rows are read only for the pages that have no candidate yet. A copy's story weighs most: one
-    round. A page that copies nothing reads its first ROUND holders and those sharing two keys or more with it
-    (one key shared by chance says nothing); a templated report, after the siblings (same text, other figures)
-    that share as many keys. The rule before (read until eight candidates, 32 at a time) read more rows the
-    larger the index: `benchmarks/reprints.py lookup`."""
-    bands = {band for page in pages for band in page.fingerprint.bands}
-    if not bands:
-        return {}
+    Holders come from the key index alone. A copy's story holds keys few others hold: it is found without
+    reading the holders of crowded keys (the boilerplate of templated reports; up to MAX_BAND_HOLDERS each,
+    and the more of them the larger the index). A page that copies nothing reads them too, as does a templated
+    report found among its siblings (the same text, other figures). Per page, what is read does not grow with
+    the index once its keys' holders are capped (`benchmarks/reprints.py lookup`)."""
     holders: dict[int, list[int]] = {}
-    for key, article_id in connection.execute(
-        select(FingerprintRow.key, FingerprintRow.article_id).where(FingerprintRow.key.in_(bands))
-    ).all():
-        holders.setdefault(key, []).append(article_id)
-    ranked = {page.url: _ranked(page, holders) for page in pages}
     stored: dict[int, Stored] = {}
+    candidates: dict[str, list[Stored]] = {}
+    for crowded in (False, True):
+        open_pages = [page for page in pages if not candidates.get(page.url)]
+        bands = {band for page in open_pages for band in page.fingerprint.bands}
+        if not bands:
+            break
+        holders.update(_holders(connection, bands, crowded))
+        candidates.update(_readable(connection, open_pages, holders, stored, matching))
+    return candidates
+
+
+def _holders(connection: Connection, bands: set[int], crowded: bool) -> dict[int, list[int]]:
+    """Band key -> its holders, of the `bands` held by CROWDED articles or more (`crowded`), or by fewer."""
+    crowded_keys = (
+        select(FingerprintRow.key)
+        .where(FingerprintRow.key.in_(bands))
+        .group_by(FingerprintRow.key)
+        .having(func.count() >= CROWDED)
+    )
+    which = FingerprintRow.key.in_(crowded_keys) if crowded else FingerprintRow.key.not_in(crowded_keys)
+    holders: dict[int, list[int]] = {}
+    query = select(FingerprintRow.key, FingerprintRow.article_id).where(FingerprintRow.key.in_(bands), which)
+    for key, article_id in connection.execute(query).all():
+        holders.setdefault(key, []).append(article_id)
+    return holders
+
+
+def _readable(
+    connection: Connection,
+    pages: Sequence[Page],
+    holders: dict[int, list[int]],
+    stored: dict[int, Stored],
+    matching: Matching,
+) -> dict[str, list[Stored]]:
+    """Page URL -> of its first ROUND `holders` in `_ranked` order, those whose length and figures `matching`
+    allows; if none, the first ROUND of the rest it allows. Article rows are read into `stored` (a cache)."""
+    ranked = {page.url: _ranked(page, holders) for page in pages}
     candidates: dict[str, list[Stored]] = {page.url: [] for page in pages}
-    for start in range(0, max(map(len, ranked.values()), default=0), ROUND):
+    for first, last in ((0, ROUND), (ROUND, None)):  # the heaviest; then, for pages with no candidate, the rest
         open_pages = [page for page in pages if not candidates[page.url]]
-        wanted = {i for page in open_pages for i in ranked[page.url][start : start + ROUND]} - stored.keys()
+        wanted = {i for page in open_pages for i in ranked[page.url][first:last]} - stored.keys()
         if wanted:
             stored.update(_stored(connection, wanted))
         for page in open_pages:
             candidates[page.url] = [
-                stored[i] for i in ranked[page.url][start : start + ROUND]
+                stored[i] for i in ranked[page.url][first:last]
                 if matching.may_match(page.fingerprint, stored[i].size, stored[i].figures)
-            ]  # fmt: skip
+            ][:ROUND]  # fmt: skip
     return candidates
 
 
@@ -166,8 +199,12 @@ def _ranked(page: Page, holders: dict[int, list[int]]) -> list[int]:
         for holder in (ids := holders.get(band, ())):
             weight[holder] += 1 / len(ids)
             shared[holder] += 1
-    ordered = sorted(weight, key=lambda i: (-weight[i], i))
-    return [i for rank, i in enumerate(ordered) if rank < ROUND or shared[i] > 1]
+
+    def heaviest(i: int) -> tuple[float, int]:
+        return weight[i], -i
+
+    first = heapq.nlargest(ROUND, weight, key=heaviest)
+    return first + sorted((i for i in weight if shared[i] > 1 and i not in first), key=heaviest, reverse=True)
 
 
 def _stored(connection: Connection, ids: set[int]) -> dict[int, Stored]:
