@@ -247,13 +247,15 @@ def compare(stories: int, stress: bool, matching: Matching) -> None:
 # --- lookup: cost as the index grows ------------------------------------------------------------------
 
 
-def lookup(paths: list[str], samples: int, batch: int, matching: Matching, rounds: int = 3) -> dict[int, float]:
+def lookup(
+    paths: list[str], samples: int, batch: int, matching: Matching, rounds: int = 3
+) -> dict[int, dict[str, float]]:
     """The reprint check of a crawl's writer per item: the body's fingerprint, then the lookup in the database,
     `batch` pages at a time (a crawl's writer looks up each group commit at once). Two kinds of page: copies
     of stored articles (a stored body with one line more) and new stories (generated, copying nothing).
     The databases take turns, `rounds` times, in alternating order (the machine's load drifts); each figure
     is the median over every lookup of its kind. CPU time is this process's (SQLite runs in it), wall time is
-    what the writer waits. Returns stored articles -> median CPU ms per copy."""
+    what the writer waits. Returns stored articles -> {"cpu", "wall", "new cpu", "new wall"}: median ms per item."""
     new = ["\n".join(story_text(9, head, story_headline(9, head)).paragraphs)
            for head in (story_head(9, i) for i in range(10_000_000, 10_000_000 + samples))]  # fmt: skip
     connections, sampled, counts = [], [], []
@@ -277,13 +279,18 @@ def lookup(paths: list[str], samples: int, batch: int, matching: Matching, round
           f"{'new: CPU ms':>12} {'wall ms':>8}   per item, median of {rounds} rounds, {batch} pages a lookup")  # fmt: skip
     medians = {}
     for (articles, keys), measured in zip(counts, times, strict=True):
-        cpu, wall, new_cpu, new_wall = (
-            statistics.median(t[i] for t in measured[kind]) for kind in ("copies", "new") for i in (0, 1)
-        )
-        medians[articles] = cpu
-        print(f"{articles:>16,} {keys:>11,} {cpu:>15.3f} {wall:>8.3f} {new_cpu:>12.3f} {new_wall:>8.3f}")
+        medians[articles] = {
+            f"{'new ' if kind == 'new' else ''}{clock}": statistics.median(t[i] for t in measured[kind])
+            for kind in ("copies", "new") for i, clock in enumerate(("cpu", "wall"))
+        }  # fmt: skip
+        print(f"{articles:>16,} {keys:>11,} " + " ".join(
+            f"{medians[articles][name]:>{width}.3f}" for name, width in
+            (("cpu", 15), ("wall", 8), ("new cpu", 12), ("new wall", 8))
+        ))  # fmt: skip
     base = medians[min(medians)]
-    print("CPU per copy, ratio to the smallest: " + ", ".join(f"{n:,}: {ms / base:.2f}" for n, ms in medians.items()))
+    for name in ("cpu", "new cpu"):
+        print(f"{name} per item, ratio to the smallest: "
+              + ", ".join(f"{n:,}: {m[name] / base[name]:.2f}" for n, m in medians.items()))  # fmt: skip
     return medians
 
 

@@ -59,13 +59,14 @@ WORDS = [
     "指数",
 ]
 BASE = datetime(2024, 9, 3, 11, 54, tzinfo=SHANGHAI)
+CRAWLED = BASE + timedelta(days=800)
 
 
 def rows(n: int, seed: int = 1, start: int = 0, fingerprinted: bool = True) -> Iterator[dict[str, Any]]:
     """`n` generated article rows as `crawler.writer.article_row` gives them (without `fingerprinted`: no
-    body_hash, n_shingles nor figures yet; `with_fingerprints` adds them, in other processes)."""
-    rng = random.Random(seed)
+    body_hash, n_shingles nor figures yet: `bulk_fill` adds them in worker processes)."""
     for i in range(start, start + n):
+        rng = random.Random(seed * 1_000_000_007 + i)  # row i is the same however the rows are cut into batches
         head = story_head(seed, i)
         story = story_text(seed, head, story_headline(seed, head))
         body = "\n".join(story.paragraphs)
@@ -74,7 +75,7 @@ def rows(n: int, seed: int = 1, start: int = 0, fingerprinted: bool = True) -> I
             "title": story.title, "published_at": BASE + timedelta(minutes=i),
             "date_source": "page", "source": rng.choice(["新华社", "千龙网", None]), "source_raw": "来源:千龙网",
             "author": "张三", "editor": None, "views": rng.randint(0, 50000), "views_lower_bound": False,
-            "body": body, "images": [], "category": "财经", "crawled_at": BASE + timedelta(days=800),
+            "body": body, "images": [], "category": "财经", "crawled_at": CRAWLED,
         }  # fmt: skip
         yield row | _fingerprint_columns(body)[0] if fingerprinted else row
 
@@ -208,7 +209,7 @@ def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: b
     (sqlite3.executemany, as `benchmarks/story.py`): 1,000,000 in well under an hour, where the writer takes
     many hours (each row's SQLAlchemy upsert, version check and FTS trigger).
 
-    The tables the reprint lookup reads hold what the writer's would (`tests/test_reprint_index.py` checks it):
+    The tables the reprint lookup reads hold what the writer's would (`tests/test_benchmarks_storage.py` checks it):
     the article rows of `crawler.writer.article_row`, stored as SQLAlchemy stores them, and their band keys
     capped as `crawler.reprints.index.index_bands` caps them (a key held by MAX_BAND_HOLDERS articles before
     the batch takes no more: the same order, `batch` articles a transaction, as a writer with that batch size).
@@ -221,7 +222,7 @@ def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: b
     db.execute("PRAGMA synchronous=OFF")
     trigger = db.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts_insert'").fetchone()[0]
     db.execute("DROP TRIGGER articles_fts_insert")
-    db.execute("INSERT INTO sites VALUES ('dede', '财经快讯网', ?)", (_stored_time(BASE),))
+    db.execute("INSERT INTO sites VALUES ('dede', '财经快讯网', ?)", (_stored_time(CRAWLED),))
     started = time.perf_counter()
     with ProcessPoolExecutor(processes, multiprocessing.get_context("spawn")) as pool:
         starts = iter(range(0, n, batch))
