@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from crawler.db import insert_ignore
 from crawler.models import ArticleRow, FingerprintRow, ReprintRow
@@ -136,33 +136,27 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
     and the more of them the larger the index). A page that copies nothing reads them too, as does a templated
     report found among its siblings (the same text, other figures). Per page, what is read does not grow with
     the index once its keys' holders are capped (`benchmarks/reprints.py lookup`)."""
+    bands = {band for page in pages for band in page.fingerprint.bands}
+    held = dict(connection.execute(_HOLDER_COUNTS, {"keys": list(bands)}).all()) if bands else {}
     holders: dict[int, list[int]] = {}
     stored: dict[int, Stored] = {}
     candidates: dict[str, list[Stored]] = {}
     for crowded in (False, True):
         open_pages = [page for page in pages if not candidates.get(page.url)]
-        bands = {band for page in open_pages for band in page.fingerprint.bands}
-        if not bands:
+        keys = [band for band in {band for page in open_pages for band in page.fingerprint.bands}
+                if band in held and (held[band] >= CROWDED) == crowded]  # fmt: skip
+        if keys:
+            for key, article_id in connection.execute(_HOLDERS, {"keys": keys}).all():
+                holders.setdefault(key, []).append(article_id)
+        elif crowded:
             break
-        holders.update(_holders(connection, bands, crowded))
         candidates.update(_readable(connection, open_pages, holders, stored, matching))
     return candidates
 
 
-def _holders(connection: Connection, bands: set[int], crowded: bool) -> dict[int, list[int]]:
-    """Band key -> its holders, of the `bands` held by CROWDED articles or more (`crowded`), or by fewer."""
-    crowded_keys = (
-        select(FingerprintRow.key)
-        .where(FingerprintRow.key.in_(bands))
-        .group_by(FingerprintRow.key)
-        .having(func.count() >= CROWDED)
-    )
-    which = FingerprintRow.key.in_(crowded_keys) if crowded else FingerprintRow.key.not_in(crowded_keys)
-    holders: dict[int, list[int]] = {}
-    query = select(FingerprintRow.key, FingerprintRow.article_id).where(FingerprintRow.key.in_(bands), which)
-    for key, article_id in connection.execute(query).all():
-        holders.setdefault(key, []).append(article_id)
-    return holders
+_KEYS = FingerprintRow.key.in_(bindparam("keys", expanding=True))
+_HOLDER_COUNTS = select(FingerprintRow.key, func.count()).where(_KEYS).group_by(FingerprintRow.key)
+_HOLDERS = select(FingerprintRow.key, FingerprintRow.article_id).where(_KEYS)
 
 
 def _readable(
