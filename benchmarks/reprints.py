@@ -3,7 +3,7 @@ and lookup cost as the index grows.
 
     .venv/bin/python benchmarks/reprints.py accuracy --stories 10000 [--orders 2]
     .venv/bin/python benchmarks/reprints.py compare --stories 10000 [--stress]
-    .venv/bin/python benchmarks/reprints.py lookup --db /tmp/b1k.db --db /tmp/b1m.db [--batch 20]  # from benchmarks/storage.py
+    .venv/bin/python benchmarks/reprints.py lookup --db /tmp/b1k.db --db /tmp/b1m.db [--batch 20] [--rounds 3]
 
 accuracy: every article page of a generated network (its clean body, as the crawler stores it) is
 written, in a shuffled order, through the code a crawl's writer runs (`crawler.writer.write_batch` with its
@@ -33,16 +33,17 @@ from hashlib import blake2b
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from crawler import db, queries
 from crawler.models import ArticleRow, FingerprintRow
 from crawler.reprints import fingerprint as fp
 from crawler.reprints.fingerprint import fingerprint
-from crawler.reprints.index import CANDIDATES, Page, find_copies
+from crawler.reprints.index import Page, find_copies
 from crawler.reprints.matching import Matching
 from crawler.writer import write_batch
 from sampleportals import SampleNetwork
+from sampleportals.stories import story_head, story_headline, story_text
 
 
 def labelled_pages(stories: int) -> list[dict[str, Any]]:
@@ -123,6 +124,9 @@ def accuracy(stories: int, orders: int, matching: Matching) -> None:
 
 
 # --- compare: the alternatives --------------------------------------------------------------------------
+
+#: Candidates verified per page in memory, those sharing the most keys first (`in_memory`).
+CANDIDATES = 8
 
 Keys = Callable[[str], list[int]]
 
@@ -243,40 +247,70 @@ def compare(stories: int, stress: bool, matching: Matching) -> None:
 # --- lookup: cost as the index grows ------------------------------------------------------------------
 
 
-def lookup(paths: list[str], samples: int, batch: int, matching: Matching) -> dict[int, float]:
+def lookup(
+    paths: list[str], samples: int, batch: int, matching: Matching, rounds: int = 3
+) -> dict[int, dict[str, float]]:
     """The reprint check of a crawl's writer per item: the body's fingerprint, then the lookup in the database,
-    `batch` pages at a time (a crawl's writer looks up each group commit at once), in CPU time (this process
-    runs SQLite too). Returns stored articles -> median ms per item."""
-    print(f"{'stored articles':>16} {'band keys':>11} {'items/CPU s':>11} {'median ms':>10} {'bytes/key':>10} "
-          f"{'bytes/article':>14}   ({batch} pages per lookup)")  # fmt: skip
-    medians = {}
+    `batch` pages at a time (a crawl's writer looks up each group commit at once). Two kinds of page: copies
+    of stored articles (a stored body with one line more) and new stories (generated, copying nothing).
+    The databases take turns, `rounds` times, in alternating order (the machine's load drifts); each figure
+    is the median over every lookup of its kind. CPU time is this process's (SQLite runs in it), wall time is
+    what the writer waits. Returns stored articles -> {"cpu", "wall", "new cpu", "new wall"}: median ms per item."""
+    new = ["\n".join(story_text(9, head, story_headline(9, head)).paragraphs)
+           for head in (story_head(9, i) for i in range(10_000_000, 10_000_000 + samples))]  # fmt: skip
+    connections, sampled, counts = [], [], []
     for path in paths:
         engine = db.make_engine(f"sqlite:///{path}", create=False, check=False)
-        with engine.connect() as connection:
-            articles = connection.scalar(select(func.count(ArticleRow.id))) or 0
-            keys = connection.scalar(select(func.count()).select_from(FingerprintRow)) or 0
-            size = connection.exec_driver_sql(
-                "SELECT SUM(pgsize) FROM dbstat WHERE name IN "
-                "('fingerprints', 'sqlite_autoindex_fingerprints_1', 'ix_fingerprints_article_id')"
-            ).scalar() or 0  # fmt: skip
-            bodies = [b for (b,) in connection.execute(select(ArticleRow.body).order_by(func.random()).limit(samples))]
-            find_copies(connection, [Page("http://new/warm-up", fingerprint(bodies[0]))], matching)  # caches
-            times = []
-            for start in range(0, len(bodies), batch):  # each sample: a copy of a stored article with one more line
-                chunk = bodies[start : start + batch]
-                started = time.process_time()  # CPU time: robust on a busy machine (SQLite runs in this thread)
-                pages = [
-                    Page(f"http://new/{start + i}", fingerprint(body + "\n(责任编辑:孙悦)"))
-                    for i, body in enumerate(chunk)
-                ]
-                found = find_copies(connection, pages, matching)
-                times += [(time.process_time() - started) / len(chunk)] * len(chunk)
-                assert len(found) == len(chunk)
-        engine.dispose()
-        medians[articles] = statistics.median(times) * 1000
-        print(f"{articles:>16,} {keys:>11,} {len(times) / sum(times):>11,.0f} {medians[articles]:>10.2f} "
-              f"{size / max(1, keys):>10.0f} {size / max(1, articles):>14.0f}")  # fmt: skip
+        connection = engine.connect()
+        counts.append((connection.scalar(select(func.count(ArticleRow.id))) or 0,
+                       connection.scalar(select(func.count()).select_from(FingerprintRow)) or 0))  # fmt: skip
+        ids = random.Random(5).sample(range(1, counts[-1][0] + 1), samples)
+        stored = [body for (body,) in connection.execute(select(ArticleRow.body).where(ArticleRow.id.in_(ids)))]
+        connections.append(connection)
+        sampled.append({"copies": [body + "\n(责任编辑:孙悦)" for body in stored], "new": new})
+    times: list[dict[str, list[tuple[float, float]]]] = [{"copies": [], "new": []} for _ in paths]
+    for round_ in range(rounds):
+        for k in range(len(paths))[:: 1 if round_ % 2 == 0 else -1]:
+            for kind, bodies in sampled[k].items():
+                times[k][kind] += _lookups(connections[k], bodies, batch, matching, copies=kind == "copies")
+    for connection in connections:
+        connection.close()
+    print(f"{'stored articles':>16} {'band keys':>11} {'copies: CPU ms':>15} {'wall ms':>8} "
+          f"{'new: CPU ms':>12} {'wall ms':>8}   per item, median of {rounds} rounds, {batch} pages a lookup")  # fmt: skip
+    medians = {}
+    for (articles, keys), measured in zip(counts, times, strict=True):
+        medians[articles] = {
+            f"{'new ' if kind == 'new' else ''}{clock}": statistics.median(t[i] for t in measured[kind])
+            for kind in ("copies", "new") for i, clock in enumerate(("cpu", "wall"))
+        }  # fmt: skip
+        print(f"{articles:>16,} {keys:>11,} " + " ".join(
+            f"{medians[articles][name]:>{width}.3f}" for name, width in
+            (("cpu", 15), ("wall", 8), ("new cpu", 12), ("new wall", 8))
+        ))  # fmt: skip
+    base = medians[min(medians)]
+    for name in ("cpu", "new cpu"):
+        print(f"{name} per item, ratio to the smallest: "
+              + ", ".join(f"{n:,}: {m[name] / base[name]:.2f}" for n, m in medians.items()))  # fmt: skip
     return medians
+
+
+def _lookups(
+    connection: Connection, bodies: list[str], batch: int, matching: Matching, copies: bool
+) -> list[tuple[float, float]]:
+    """(CPU, wall) ms per item of each lookup of `batch` of `bodies` (each a copy of a stored story, or not)."""
+    fingerprint.cache_clear()  # a body's fingerprint is part of its cost
+    find_copies(connection, [Page("http://new/warm-up", fingerprint(bodies[0]))], matching)  # caches
+    times = []
+    for start in range(0, len(bodies), batch):
+        chunk = bodies[start : start + batch]
+        cpu, wall = time.process_time(), time.perf_counter()
+        found = find_copies(
+            connection, [Page(f"http://new/{start + i}", fingerprint(body)) for i, body in enumerate(chunk)], matching
+        )
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        times.append((cpu / len(chunk) * 1000, wall / len(chunk) * 1000))
+        assert len(found) == (len(chunk) if copies else 0), (len(found), len(chunk))
+    return times
 
 
 def main() -> None:
@@ -286,7 +320,8 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1, help="accuracy: write the pages in this many orders")
     parser.add_argument("--stress", action="store_true", help="compare: add drift the generator does not make")
     parser.add_argument("--db", action="append", default=[], help="lookup: SQLite databases to query")
-    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--samples", type=int, default=300, help="lookup: pages of each kind per database")
+    parser.add_argument("--rounds", type=int, default=3, help="lookup: turns each database takes")
     parser.add_argument("--batch", type=int, default=20, help="lookup: pages looked up at once")
     parser.add_argument("--threshold", type=float, default=Matching.threshold)
     args = parser.parse_args()
@@ -296,7 +331,7 @@ def main() -> None:
     elif args.what == "compare":
         compare(args.stories, args.stress, matching)
     else:
-        lookup(args.db, args.samples, args.batch, matching)
+        lookup(args.db, args.samples, args.batch, matching, args.rounds)
 
 
 if __name__ == "__main__":

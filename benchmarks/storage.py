@@ -11,14 +11,18 @@ their fingerprints, like a crawl's.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import multiprocessing
 import random
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,7 @@ from crawler import queries
 from crawler.db import make_engine
 from crawler.models import SHANGHAI
 from crawler.reprints.fingerprint import fingerprint
+from crawler.reprints.index import MAX_BAND_HOLDERS
 from crawler.reprints.matching import Matching
 from crawler.writer import ArticleWriter
 from sampleportals.stories import story_head, story_headline, story_text
@@ -54,24 +59,33 @@ WORDS = [
     "指数",
 ]
 BASE = datetime(2024, 9, 3, 11, 54, tzinfo=SHANGHAI)
+CRAWLED = BASE + timedelta(days=800)
 
 
-def rows(n: int, seed: int = 1, start: int = 0) -> Iterator[dict[str, Any]]:
-    rng = random.Random(seed)
+def rows(n: int, seed: int = 1, start: int = 0, fingerprinted: bool = True) -> Iterator[dict[str, Any]]:
+    """`n` generated article rows as `crawler.writer.article_row` gives them (without `fingerprinted`: no
+    body_hash, n_shingles nor figures yet: `bulk_fill` adds them in worker processes)."""
     for i in range(start, start + n):
+        rng = random.Random(seed * 1_000_000_007 + i)  # row i is the same however the rows are cut into batches
         head = story_head(seed, i)
         story = story_text(seed, head, story_headline(seed, head))
         body = "\n".join(story.paragraphs)
-        fingerprinted = fingerprint(body)
-        yield {
+        row = {
             "url": f"http://127.0.0.1:8601/a/20240903/{i}.html", "site": "dede", "site_name": "财经快讯网",
             "title": story.title, "published_at": BASE + timedelta(minutes=i),
             "date_source": "page", "source": rng.choice(["新华社", "千龙网", None]), "source_raw": "来源:千龙网",
             "author": "张三", "editor": None, "views": rng.randint(0, 50000), "views_lower_bound": False,
-            "body": body, "images": [], "category": "财经", "crawled_at": BASE + timedelta(days=800),
-            "body_hash": fingerprinted.body_hash, "n_shingles": fingerprinted.size,
-            "figures": " ".join(fingerprinted.figures),
+            "body": body, "images": [], "category": "财经", "crawled_at": CRAWLED,
         }  # fmt: skip
+        yield row | _fingerprint_columns(body)[0] if fingerprinted else row
+
+
+def _fingerprint_columns(body: str) -> tuple[dict[str, Any], tuple[int, ...]]:
+    """What the writer stores of a body's fingerprint: its article row's columns, and its band keys."""
+    fingerprinted = fingerprint(body)
+    columns = {"body_hash": fingerprinted.body_hash, "n_shingles": fingerprinted.size,
+               "figures": " ".join(fingerprinted.figures)}  # fmt: skip
+    return columns, fingerprinted.bands
 
 
 def finnews_write(url: str, n: int, batch: int = 500) -> float:
@@ -155,10 +169,10 @@ def bench_write(n: int) -> dict[str, float]:
 
 
 def filled(n: int, path: str) -> str:
-    """The SQLite file `path` holding `n` generated articles (filled through the writer unless it exists)."""
+    """The SQLite file `path` holding `n` generated articles (filled by `bulk_fill` unless it exists)."""
     if not Path(path).exists():
         print(f"filling {n} rows into {path} ...", file=sys.stderr)
-        finnews_fill(f"sqlite:///{path}", n)
+        bulk_fill(f"sqlite:///{path}", n)
     return path
 
 
@@ -190,27 +204,103 @@ def bench_export(n: int, keep: str | None) -> dict[str, float]:
     return {"rows_per_s": n / elapsed, "peak_rss_mb": peak}
 
 
-def finnews_fill(url: str, n: int, chunk: int = 50_000) -> None:
-    """Fill a database through the writer, with the FTS index built once at the end (faster than
-    keeping it in sync row by row; the result is the same database)."""
+def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: bool = True) -> None:
+    """Fill a new SQLite database with `n` generated articles (`rows`) as a crawl's writer stores them, in bulk
+    (sqlite3.executemany, as `benchmarks/story.py`): 1,000,000 in well under an hour, where the writer takes
+    many hours (each row's SQLAlchemy upsert, version check and FTS trigger).
+
+    The tables the reprint lookup reads hold what the writer's would (`tests/test_benchmarks_storage.py` checks it):
+    the article rows of `crawler.writer.article_row`, stored as SQLAlchemy stores them, and their band keys
+    capped as `crawler.reprints.index.index_bands` caps them (a key held by MAX_BAND_HOLDERS articles before
+    the batch takes no more: the same order, `batch` articles a transaction, as a writer with that batch size).
+    Rows are generated and fingerprinted in `processes` worker processes. Without `search`, the FTS index is
+    left empty (the lookup reads none of it); with it, it is built once at the end."""
     engine = make_engine(url)
-    with engine.begin() as connection:
-        trigger = connection.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE name = 'articles_fts_insert'"
-        ).scalar_one()
-        connection.exec_driver_sql("DROP TRIGGER articles_fts_insert")
-    writer = ArticleWriter(engine, 2000)
-    for start in range(0, n, chunk):
-        futures = [writer.submit(row) for row in rows(min(chunk, n - start), seed=start, start=start)]
-        for future in futures:
-            future.result()
-        print(f"  {start + len(futures)} rows", file=sys.stderr)
-    writer.close()
+    engine.dispose()
+    db = sqlite3.connect(url.removeprefix("sqlite:///"))
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=OFF")
+    trigger = db.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts_insert'").fetchone()[0]
+    db.execute("DROP TRIGGER articles_fts_insert")
+    db.execute("INSERT INTO sites VALUES ('dede', '财经快讯网', ?)", (_stored_time(CRAWLED),))
     started = time.perf_counter()
-    with engine.begin() as connection:
-        connection.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
-        connection.exec_driver_sql(trigger)
-    print(f"  FTS index built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    with ProcessPoolExecutor(processes, multiprocessing.get_context("spawn")) as pool:
+        starts = iter(range(0, n, batch))
+        ahead: deque[Future[list[tuple[dict[str, Any], tuple[int, ...]]]]] = deque()
+        for change_id in itertools.count(1):
+            while len(ahead) < 2 * processes and (start := next(starts, None)) is not None:
+                ahead.append(pool.submit(_generated, start, min(batch, n - start)))
+            if not ahead:
+                break
+            with db:
+                _insert_batch(db, ahead.popleft().result(), change_id)
+            if change_id * batch % 50_000 == 0:
+                print(f"  {change_id * batch} rows, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(f"  {n} rows in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    started = time.perf_counter()
+    if search:
+        db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+        print(f"  FTS index built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    db.execute(trigger)
+    db.execute("ANALYZE")
+    db.commit()
+    db.close()
+
+
+def _generated(start: int, count: int) -> list[tuple[dict[str, Any], tuple[int, ...]]]:
+    """Rows `start` to `start + count` with their fingerprint columns, and their band keys (in a worker)."""
+    generated = []
+    for row in rows(count, seed=start // 50_000 * 50_000, start=start, fingerprinted=False):
+        columns, bands = _fingerprint_columns(row["body"])
+        generated.append((row | columns, bands))
+    return generated
+
+
+_ARTICLE_COLUMNS = (
+    "url", "site", "title", "published_at", "date_source", "source", "source_raw", "author", "editor", "views",
+    "views_lower_bound", "body", "images", "category", "crawled_at", "updated_at", "body_hash", "n_shingles",
+    "figures", "change_id", "date_conflict", "reprint_notice", "authors",
+)  # fmt: skip
+
+
+def _insert_batch(db: sqlite3.Connection, batch: list[tuple[dict[str, Any], tuple[int, ...]]], change_id: int) -> None:
+    """One batch as `crawler.writer.write_batch` stores new articles: rows, capped band keys, view snapshots."""
+    stored = [
+        row | {"updated_at": row["crawled_at"], "change_id": change_id, "date_conflict": False,
+               "reprint_notice": False, "authors": []}
+        for row, _ in batch
+    ]  # fmt: skip
+    db.executemany(
+        f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})",
+        [[_stored_value(row[name]) for name in _ARTICLE_COLUMNS] for row in stored],
+    )
+    first = db.execute("SELECT max(id) FROM articles").fetchone()[0] - len(batch) + 1
+    keys = {key for _, bands in batch for key in bands}
+    full = {key for (key,) in db.execute(
+        "SELECT key FROM fingerprints WHERE key IN (SELECT value FROM json_each(?)) GROUP BY key"
+        " HAVING count(*) >= ?", (json.dumps(sorted(keys)), MAX_BAND_HOLDERS)
+    )}  # fmt: skip  # index_bands' cap, in one statement
+    db.executemany(
+        "INSERT OR IGNORE INTO fingerprints (key, article_id) VALUES (?, ?)",
+        [(key, first + i) for i, (_, bands) in enumerate(batch) for key in set(bands) - full],
+    )
+    db.executemany(
+        "INSERT INTO view_snapshots (url, crawled_at, views) VALUES (?, ?, ?)",
+        [(row["url"], _stored_time(row["crawled_at"]), row["views"]) for row in stored],
+    )
+
+
+def _stored_value(value: Any) -> Any:
+    """A value as SQLAlchemy stores it in SQLite: times as Beijing wall time, lists as JSON, booleans as 0/1."""
+    if isinstance(value, datetime):
+        return _stored_time(value)
+    if isinstance(value, list):
+        return json.dumps(value)
+    return int(value) if isinstance(value, bool) else value
+
+
+def _stored_time(value: datetime) -> str:
+    return value.astimezone(SHANGHAI).replace(tzinfo=None).isoformat(" ", timespec="microseconds")
 
 
 def main() -> None:

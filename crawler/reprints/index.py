@@ -9,13 +9,14 @@ Candidates from either are verified by `Matching`.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from crawler.db import insert_ignore
 from crawler.models import ArticleRow, FingerprintRow, ReprintRow
@@ -56,18 +57,18 @@ class Stored(NamedTuple):
 
 # --- stored articles -----------------------------------------------------------------------------
 
-#: At most this many stored articles, those sharing the most band keys with a page, are verified against
-#: its body, after those of another length or other figures are set aside.
-CANDIDATES = 8
-
-#: Stored articles whose length and figures a lookup reads at a time, those sharing the most band keys with
-#: the page first, until it has `CANDIDATES` to verify (past the first RANKED, only those sharing two keys).
-RANKED = 32
+#: Stored articles whose length and figures a lookup reads first for a page, those whose band keys weigh most
+#: (`_ranked`); the others it may read only if none of these may be the page's story (`Matching.may_match`).
+ROUND = 4
 
 #: Band keys held by this many articles already are not given to more: a key that many articles share
 #: (the boilerplate of a templated report) tells nothing, and capping it keeps every lookup's cost flat
 #: however large the index grows. A copy is still found through the bands its own text gives it.
 MAX_BAND_HOLDERS = 32
+
+#: Band keys held by this many articles are crowded: a lookup reads their holders only for the pages that
+#: found no candidate through their other keys.
+CROWDED = 8
 
 
 def index_bands(connection: Connection, bands: dict[int, tuple[int, ...]]) -> None:
@@ -127,39 +128,77 @@ def find_copies(connection: Connection, pages: Sequence[Page], matching: Matchin
 
 
 def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[Stored]]:
-    """Page URL -> the CANDIDATES stored articles that share the most band keys with it, among those whose
-    length and figures `matching` allows.
+    """Page URL -> the stored articles to verify it against (`_readable`), found first through its band keys
+    held by fewer than CROWDED articles; for the pages that found none there, through all its keys.
 
-    The band keys' holders come from the key index alone (no article row is read); then what `matching`
-    checks first (length, figures) is read for the RANKED holders sharing the most keys, and, where those
-    gave too few candidates, for the next RANKED that share at least two keys (templated reports: many close
-    holders, other figures; one key shared by chance says nothing). A lookup reads at most MAX_BAND_HOLDERS
-    rows per key, and RANKED article rows for a page that copies nothing, however large the index grows."""
+    Holders come from the key index alone. A copy's story holds keys few others hold: it is found without
+    reading the holders of crowded keys (the boilerplate of templated reports; up to MAX_BAND_HOLDERS each,
+    and the more of them the larger the index). A page that copies nothing reads them too, as does a templated
+    report found among its siblings (the same text, other figures). Per page, what is read does not grow with
+    the index once its keys' holders are capped (`benchmarks/reprints.py lookup`)."""
     bands = {band for page in pages for band in page.fingerprint.bands}
-    if not bands:
-        return {}
+    held = dict(connection.execute(_HOLDER_COUNTS, {"keys": list(bands)}).all()) if bands else {}
     holders: dict[int, list[int]] = {}
-    for key, article_id in connection.execute(
-        select(FingerprintRow.key, FingerprintRow.article_id).where(FingerprintRow.key.in_(bands))
-    ).all():
-        holders.setdefault(key, []).append(article_id)
-    ranked = {}
-    for page in pages:
-        shared = Counter(holder for band in page.fingerprint.bands for holder in holders.get(band, ())).most_common()
-        ranked[page.url] = [i for rank, (i, count) in enumerate(shared) if rank < RANKED or count > 1]
     stored: dict[int, Stored] = {}
+    candidates: dict[str, list[Stored]] = {}
+    for crowded in (False, True):
+        open_pages = [page for page in pages if not candidates.get(page.url)]
+        keys = [band for band in {band for page in open_pages for band in page.fingerprint.bands}
+                if band in held and (held[band] >= CROWDED) == crowded]  # fmt: skip
+        if keys:
+            for key, article_id in connection.execute(_HOLDERS, {"keys": keys}).all():
+                holders.setdefault(key, []).append(article_id)
+        elif crowded:
+            break
+        candidates.update(_readable(connection, open_pages, holders, stored, matching))
+    return candidates
+
+
+_KEYS = FingerprintRow.key.in_(bindparam("keys", expanding=True))
+_HOLDER_COUNTS = select(FingerprintRow.key, func.count()).where(_KEYS).group_by(FingerprintRow.key)
+_HOLDERS = select(FingerprintRow.key, FingerprintRow.article_id).where(_KEYS)
+
+
+def _readable(
+    connection: Connection,
+    pages: Sequence[Page],
+    holders: dict[int, list[int]],
+    stored: dict[int, Stored],
+    matching: Matching,
+) -> dict[str, list[Stored]]:
+    """Page URL -> of its first ROUND `holders` in `_ranked` order, those whose length and figures `matching`
+    allows; if none, the first ROUND of the rest it allows. Article rows are read into `stored` (a cache)."""
+    ranked = {page.url: _ranked(page, holders) for page in pages}
     candidates: dict[str, list[Stored]] = {page.url: [] for page in pages}
-    for start in range(0, max(map(len, ranked.values()), default=0), RANKED):
-        open_pages = [page for page in pages if len(candidates[page.url]) < CANDIDATES]
-        wanted = {i for page in open_pages for i in ranked[page.url][start : start + RANKED]} - stored.keys()
+    for first, last in ((0, ROUND), (ROUND, None)):  # the heaviest; then, for pages with no candidate, the rest
+        open_pages = [page for page in pages if not candidates[page.url]]
+        wanted = {i for page in open_pages for i in ranked[page.url][first:last]} - stored.keys()
         if wanted:
             stored.update(_stored(connection, wanted))
         for page in open_pages:
-            found = candidates[page.url]
-            for i in ranked[page.url][start : start + RANKED]:
-                if len(found) < CANDIDATES and matching.may_match(page.fingerprint, stored[i].size, stored[i].figures):
-                    found.append(stored[i])
+            candidates[page.url] = [
+                stored[i] for i in ranked[page.url][first:last]
+                if matching.may_match(page.fingerprint, stored[i].size, stored[i].figures)
+            ][:ROUND]  # fmt: skip
     return candidates
+
+
+def _ranked(page: Page, holders: dict[int, list[int]]) -> list[int]:
+    """The stored articles sharing band keys with `page` that a lookup may read, heaviest first: the first ROUND,
+    then those sharing two keys or more. Each shared key weighs 1 / its holders (a key two articles share says
+    more than one ten share); ties go to the article stored first."""
+    weight: dict[int, float] = defaultdict(float)
+    shared: Counter[int] = Counter()
+    for band in page.fingerprint.bands:
+        for holder in (ids := holders.get(band, ())):
+            weight[holder] += 1 / len(ids)
+            shared[holder] += 1
+
+    def heaviest(i: int) -> tuple[float, int]:
+        return weight[i], -i
+
+    first = heapq.nlargest(ROUND, weight, key=heaviest)
+    return first + sorted((i for i in weight if shared[i] > 1 and i not in first), key=heaviest, reverse=True)
 
 
 def _stored(connection: Connection, ids: set[int]) -> dict[int, Stored]:

@@ -1,0 +1,37 @@
+"""The benchmarks' bulk-built databases hold what a crawl's writer stores (the lookup benchmark reads them)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from benchmarks import storage
+from crawler.db import make_engine
+from crawler.reprints import index
+from crawler.writer import write_batch
+
+
+def test_bulk_fill_stores_what_the_writer_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index, "MAX_BAND_HOLDERS", 3)  # generated stories share some keys: the cap bites
+    monkeypatch.setattr(storage, "MAX_BAND_HOLDERS", 3)
+    storage.bulk_fill(f"sqlite:///{tmp_path / 'bulk.db'}", 300, batch=100, processes=1)
+    engine = make_engine(f"sqlite:///{tmp_path / 'writer.db'}")
+    generated = list(storage.rows(300, seed=0))
+    for start in range(0, 300, 100):  # as a writer with batches of 100 commits them
+        with engine.begin() as connection:
+            write_batch(connection, generated[start : start + 100], [])
+    engine.dispose()
+
+    def content(name: str) -> dict[str, list[tuple[object, ...]]]:
+        with sqlite3.connect(tmp_path / name) as db:
+            return {
+                table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                for table in ("articles", "fingerprints", "view_snapshots", "sites")
+            }
+
+    bulk, written = content("bulk.db"), content("writer.db")
+    assert len(bulk["articles"]) == 300
+    assert len(bulk["fingerprints"]) < 300 * 24  # keys held by 3 articles took no more
+    assert bulk == written
