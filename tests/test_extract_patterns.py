@@ -50,6 +50,11 @@ from crawler.normalize import patterns as normalize_patterns
         (patterns.FURNITURE, "article-content", False),
         (patterns.FURNITURE, "post_body", False),
         (patterns.FURNITURE, "main w1000", False),
+        (patterns.FURNITURE, "qrcode-box", True),
+        (patterns.FURNITURE, "js_pc_qr_code", True),
+        (patterns.FURNITURE, "wx-ewm", True),
+        (patterns.FURNITURE, "summary___3oqrM", False),  # a CSS-module class: "qr" inside its generated suffix
+        (patterns.FURNITURE, "newsEwmbox", True),
         (patterns.HIDDEN_STYLE, "display:none", True),
         (patterns.HIDDEN_STYLE, "color:#fff; DISPLAY: none;", True),
         (patterns.HIDDEN_STYLE, "display:block", False),

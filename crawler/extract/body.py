@@ -61,28 +61,59 @@ def _holds(container: Selector, element: Selector | None) -> bool:
 
 
 def _densest_block(sel: Selector, whole: bool = False) -> Selector | None:
-    """The element whose own text (its `<p>` children, or text lines between `<br>`s) is the longest,
-    outside page furniture (comment lists, related links, ...): the main text block.
+    """The element whose own text (its `<p>` children, or text lines between `<br>`s, or a `<div>` of bare
+    text) is the longest, outside page furniture (comment lists, related links, ...): the main text block;
+    widened to its parent where the body is split over several blocks (`_widened`).
 
     With `whole`, only a block holding most (80 %) of such text under `sel` is returned: a known
     container narrows to its text block when it is a wrapper (of the text and a sidebar, say), and
     stays whole when its text is spread over several blocks.
     """
     best, best_len, total = None, 0, 0
+    lengths: dict[Element, int] = {}
     for parent in _LINE_HOLDERS(sel.root):
         own_text = "".join(_OWN_TEXT(parent)).strip()
         lines = _LINES(parent)  # a text line: a <p>, or a <div> of text only
         length = len(own_text) + sum(len(" ".join(string_value(p).split())) for p in lines)
         total += length
+        lengths[parent] = length
         if length > best_len and not in_furniture(parent):
             best, best_len = parent, length
-    if best is None or (whole and best_len < 0.8 * total):
+    if best is None:
+        return None
+    best, best_len = _widened(best, best_len, lengths, sel.root)
+    if whole and best_len < 0.8 * total:
         return None
     return Selector(root=best)
 
 
-# What `_densest_block` reads, compiled once: the holders of text lines, a holder's own text and its lines.
-_LINE_HOLDERS = etree.XPath(".//p/.. | .//br/.. | .//div[not(*)]/..")
+def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: Element) -> tuple[Element, int]:
+    """`block`, or the parent (grandparent, ...) that holds the rest of a body split over several blocks:
+    each paragraph in a `<div>` of its own, a `<blockquote>` left open that holds the rest of the text. A
+    parent is taken while its own lines and those of its children, furniture left out, are at least
+    `SPLIT_BODY_RATIO` times the block's: a sidebar or comment list beside the text holds less.
+    """
+    while block is not top and (parent := block.getparent()) is not None and parent.tag not in ("body", "html"):
+        within = lengths.get(parent, 0) + sum(  # a <p> child is one of the parent's own lines
+            lengths.get(child, 0)
+            for child in parent
+            if child.tag != "p" and (child is block or not is_furniture(child))
+        )
+        if within < SPLIT_BODY_RATIO * length or in_furniture(parent):
+            break
+        block, length = parent, within
+    return block, length
+
+
+#: How much more text a parent holds in its lines and its children's than the text block, for the body to
+#: be split over its blocks (`_widened`).
+SPLIT_BODY_RATIO = 1.5
+
+# What `_densest_block` reads, compiled once: the holders of text lines (a <div> of bare text, a line of its
+# own: `<div class="summary">根据……<span>…</span></div>`), a holder's own text and its lines.
+_LINE_HOLDERS = etree.XPath(
+    ".//p/.. | .//br/.. | .//div[not(*)]/.. | .//div[*][text()[string-length(normalize-space()) > 40]]"
+)
 _OWN_TEXT = etree.XPath("text()", smart_strings=False)
 _LINES = etree.XPath("p | div[not(*)]")
 

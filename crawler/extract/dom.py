@@ -128,5 +128,18 @@ def in_furniture(element: Element) -> bool:
 
 
 def is_furniture(element: Element) -> bool:
+    """Whether `element` is page furniture by its class or id (`patterns.FURNITURE`); a share mark only
+    on a block of less text than `patterns.SHARE_BAR_MAX_CHARS` (more is the article under a share script).
+
+    >>> is_furniture(etree.fromstring("<div class='share-bar'>分享到：微信 微博</div>"))
+    True
+    >>> is_furniture(etree.fromstring(f"<div class='BSHARE_POP'><p>{'正文' * 101}</p></div>"))
+    False
+    """
     marks = f"{element.get('class', '')} {element.get('id', '')}"
-    return bool(marks.strip()) and patterns.FURNITURE.search(marks) is not None
+    found = patterns.FURNITURE.findall(marks) if marks.strip() else []
+    if not found:
+        return False
+    if all(patterns.SHARE_MARK.fullmatch(mark) for mark in found):
+        return len(string_value(element).strip()) <= patterns.SHARE_BAR_MAX_CHARS
+    return True

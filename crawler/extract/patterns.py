@@ -219,11 +219,17 @@ TITLE_SPACE = re.compile(r"[ \t\u3000]+")
 # ("comment-list", "pinglun"), share bars ("bdshare", "share-wrap"), related lists ("related",
 # "recommend"), QR codes ("appendQr_wrap", "qrcode", "ewm"), "footer", "copyright", "pagination"/"pager",
 # "toolbar", report links ("post_jubao"). Not "content", "article", "main", "text"; <body> is never
-# checked (WeChat's carries "comment_feature discuss_tab").
+# checked (WeChat's carries "comment_feature discuss_tab"). The two-letter marks only as a word or a camelCase
+# part ("qrcode", "js_qr", "appendQr_wrap"), not inside a generated class name ("summary___3oqrM").
 FURNITURE = re.compile(
-    r"comment|pinglun|reply|share|related|recommend|qr|ewm|footer|copyright|pagination|pager|toolbar|jubao",
-    re.IGNORECASE,
+    r"(?i:comment|pinglun|reply|share|related|recommend|footer|copyright|pagination|pager|toolbar|jubao)"
+    r"|(?<![A-Za-z])(?i:qr|ewm)|Qr|QR|Ewm|EWM"
 )
+# A share mark on the article's own text, for a share-on-select or share-an-image script ("BSHARE_POP
+# blkContainerSblkCon", "js_img_share_area"): furniture only while the block holds no more text than a share
+# bar ("分享到：微信 微博 QQ空间 ...") does.
+SHARE_MARK = re.compile(r"share", re.IGNORECASE)
+SHARE_BAR_MAX_CHARS = 200
 
 # Hidden by inline style: <span style="display:none">本站版权所有</span> (anti-scraping text),
 # <p data-role="original-title" style="display:none">原标题：...</p>. Not "display: block".
