@@ -47,9 +47,28 @@ def body_of(body: str) -> list[str]:
         ),
         # a body of bare text in one block, beside an element of its own (an icon, a page number)
         (f"<div class='summary'>{P1}<span class='icon'><i></i></span></div><div class='tags'><p>标签</p></div>", [P1]),
+        # a known container wrapping the text and a sidebar of more lines narrows to the text
+        (
+            f"<div class='article-content'><div class='left'><div class='article'><p>{P1}</p><p>{P2}</p></div></div>"
+            "<div class='right'>"
+            + "".join(f"<div><p>股票{n} 4.00 +2.30%</p><p>{SIDE}</p></div>" for n in range(9))
+            + "</div></div>",
+            [P1, P2],
+        ),
         # a generated CSS-module class that happens to hold "qr" is not a QR-code box
         (f"<div class='summary___3oqrM'><p>{P1}</p><p>{P2}</p></div>", [P1, P2]),
     ],
 )
 def test_the_body_block(body: str, paragraphs: list[str]) -> None:
     assert body_of(body) == paragraphs
+
+
+def test_a_dated_meta_line_after_the_body_is_found_past_a_social_bar() -> None:
+    social = "<div class='social'>" + "<span class='like'><a><i></i>赞</a></span>" * 8 + "</div>"
+    page = (
+        f"<html><body><h1>央行开展逆回购操作</h1><div class='entry-content'><div class='single-content'><p>{P1}</p>"
+        f"<p>{P2}</p></div>{social}<div class='copyright'>版权声明</div>"
+        "<div><span>来源：某某商报</span> <span>时间：2019-09-23 14:34:05</span></div></div></body></html>"
+    )
+    raw = extract_article(Selector(text=page), "https://example.cn/a/1.html")
+    assert (raw.date, raw.paragraphs) == ("2019-09-23 14:34:05", [P1, P2])

@@ -40,7 +40,7 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
             continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
         for candidate in sel.css(query):
             if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
-                return _densest_block(candidate, whole=True) or candidate
+                return _densest_block(candidate) or candidate
     return _densest_block(sel)
 
 
@@ -60,34 +60,27 @@ def _holds(container: Selector, element: Selector | None) -> bool:
     return element is not None and any(a is container.root for a in element.root.iterancestors())
 
 
-def _densest_block(sel: Selector, whole: bool = False) -> Selector | None:
+def _densest_block(sel: Selector) -> Selector | None:
     """The element whose own text (its `<p>` children, or text lines between `<br>`s, or a `<div>` of bare
     text) is the longest, outside page furniture (comment lists, related links, ...): the main text block;
-    widened to its parent where the body is split over several blocks (`_widened`).
-
-    With `whole`, only a block holding most (80 %) of such text under `sel` is returned: a known
-    container narrows to its text block when it is a wrapper (of the text and a sidebar, say), and
-    stays whole when its text is spread over several blocks.
+    widened to its parent where the body is split over several blocks (`_widened`). A known container
+    narrows to it when it is a wrapper (of the text and a sidebar, say).
     """
-    best, best_len, total = None, 0, 0
+    best, best_len = None, 0
     lengths: dict[Element, int] = {}
     for parent in _LINE_HOLDERS(sel.root):
         own_text = "".join(_OWN_TEXT(parent)).strip()
         lines = _LINES(parent)  # a text line: a <p>, or a <div> of text only
         length = len(own_text) + sum(len(" ".join(string_value(p).split())) for p in lines)
-        total += length
         lengths[parent] = length
         if length > best_len and not in_furniture(parent):
             best, best_len = parent, length
     if best is None:
         return None
-    best, best_len = _widened(best, best_len, lengths, sel.root)
-    if whole and best_len < 0.8 * total:
-        return None
-    return Selector(root=best)
+    return Selector(root=_widened(best, best_len, lengths, sel.root))
 
 
-def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: Element) -> tuple[Element, int]:
+def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: Element) -> Element:
     """`block`, or the parent (grandparent, ...) that holds the rest of a body split over several blocks:
     each paragraph in a `<div>` of its own, a `<blockquote>` left open that holds the rest of the text. A
     parent is taken while its own lines and those of its children, furniture left out, are at least
@@ -102,7 +95,7 @@ def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: E
         if within < SPLIT_BODY_RATIO * length or in_furniture(parent):
             break
         block, length = parent, within
-    return block, length
+    return block
 
 
 #: How much more text a parent holds in its lines and its children's than the text block, for the body to
