@@ -218,7 +218,7 @@ def body_bylines(lines: list[str]) -> tuple[list[str], str | None, str | None]:
         line = kept[index]
         if len(line) > 40 or not patterns.BYLINE_LINE.match(line):
             continue
-        if re.search(r"记者|作者|文\s*[/|｜:：]", line):
+        if re.search(r"记者|作者|(?:文|采写|撰文|执笔)\s*[/|｜:：]", line):
             author = author if author and index > 1 else line
         if re.search(r"编辑|责编", line):
             editor = line if not re.search(r"记者|作者", line) else first_match(patterns.EDITOR_LABEL, line) or editor

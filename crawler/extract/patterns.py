@@ -155,11 +155,12 @@ PROFILE_LINK = (
 _WRITING_LABEL = r"(?:(?:采写|撰文|执笔|文字)\s*[|｜:：]\s*)?"
 
 # A byline line at the top or bottom of the body: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "新财编辑：程雪",
-# "文/王磊", "作者：周亮", "采写：南都见习记者 林子沛". Not a sentence ("记者从有关部门获悉，……": punctuation), a long line or
-# "作者简介：张三 北京大学教授".
+# "文/王磊", "作者：周亮", "采写：南都见习记者 林子沛", "执笔/张三、李四&王五". Not a sentence ("记者从有关部门获悉，……":
+# punctuation), a long line or "作者简介：张三 北京大学教授".
 BYLINE_LINE = re.compile(
-    rf"^[(（【\[]?\s*{_WRITING_LABEL}[^\s，。,！？；:：|｜]{{0,10}}?(?:记者|编辑|责编|作者|文\s*[/|｜:：])(?!简介|单位)\s*[|｜:：/]?\s*"
-    r"[\u4e00-\u9fffA-Za-z·\s、|｜:：]{2,40}[)）】\]]?$"
+    rf"^[(（【\[]?\s*{_WRITING_LABEL}[^\s，。,！？；:：|｜]{{0,10}}?"
+    r"(?:记者|编辑|责编|作者|文\s*[/|｜:：]|(?:采写|撰文|执笔)\s*[/|｜:：])(?!简介|单位)\s*[|｜:：/]?\s*"
+    r"[\u4e00-\u9fffA-Za-z·\s、&＆|｜:：]{2,40}[)）】\]]?$"
 )
 
 # A dateline's reporter in brackets, at the start of an article's first lines: "长江网10月4日讯（记者陈智 整合）",

@@ -116,7 +116,7 @@ def _body_lines(paragraphs: Iterable[str]) -> list[str]:
         for piece in raw.splitlines():
             line = clean_line(piece)
             if line.endswith(P.BRACKET_CLOSERS):
-                line = P.TRAILING_EDITOR.sub("", line).rstrip()
+                line = P.TRAILING_MARK.sub("", line).rstrip()
             if not line:
                 continue
             folded = fold_width(line)
