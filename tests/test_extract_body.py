@@ -55,6 +55,19 @@ def body_of(body: str) -> list[str]:
             + "</div></div>",
             [P1, P2],
         ),
+        # the caption of an image opening the body is no text; a sentence after it is
+        (
+            f"<div class='text'><div><img src='1.jpg'></div><div>图为签约仪式现场。（张三摄）</div><p>{P1}</p><p>{P2}</p></div>",
+            [P1, P2],
+        ),
+        (
+            f"<div class='text'><p><img src='1.jpg'></p><p>摄影：张三</p><p>新产品</p><p>{P1}</p><p>{P2}</p></div>",
+            [P1, P2],
+        ),
+        (
+            f"<div class='text'><p><img src='1.jpg'></p><p>9月3日，发布会在北京举行。</p><p>{P1}</p></div>",
+            ["9月3日，发布会在北京举行。", P1],
+        ),
         # a generated CSS-module class that happens to hold "qr" is not a QR-code box
         (f"<div class='summary___3oqrM'><p>{P1}</p><p>{P2}</p></div>", [P1, P2]),
     ],

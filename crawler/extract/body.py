@@ -124,8 +124,8 @@ def read_body(body: Selector, leave_out: Collection[Element] = ()) -> tuple[list
     A line ends at every block element and `<br>`; table cells are joined by a space. Left out: the
     elements `leave_out` (the headline and meta line, where the text block holds them), scripts, forms,
     hidden elements (`display:none`), page furniture by class or id (share bars, QR codes, comment
-    lists), and lines made of link text only ("返回搜狐，查看更多", related links). An image's URL is its
-    lazy-loading `data-src`/`data-original`, else its `src`.
+    lists), lines made of link text only ("返回搜狐，查看更多", related links), and the caption of a lead image
+    (`_lead_caption`). An image's URL is its lazy-loading `data-src`/`data-original`, else its `src`.
 
     >>> read_body(Selector(text="<div>甲<br>乙<p>丙<span style='display:none'>x</span></p><a>链接</a><img data-src='1.jpg'></div>").css("div")[0])
     (['甲', '乙', '丙'], ['1.jpg'])
@@ -133,7 +133,33 @@ def read_body(body: Selector, leave_out: Collection[Element] = ()) -> tuple[list
     reader = _BodyReader(leave_out)
     reader.visit(body.root, in_link=False, text=body.root.text)
     reader.end_line()
-    return reader.lines, reader.images
+    return reader.lines[_lead_caption(reader.lines, reader.after_image) :], reader.images
+
+
+def _lead_caption(lines: list[str], after_image: set[int]) -> int:
+    """How many of the first `lines` are the caption of an image opening the body: one or two short lines
+    (`CAPTION_MAX_CHARS`) that end no sentence, the first right after the image, before a longer line of text
+    ("图为……启动仪式。（张三摄）", "摄影：张三" + "某某的生日餐").
+
+    >>> text = "当地时间9月16日下午，山西品牌丝路行活动在巴西圣保罗正式启动，并成功举办双向经贸投资推介会。"
+    >>> _lead_caption(["图为启动仪式。（张三摄）", text], {0}), _lead_caption(["摄影：张三", "某某的生日餐", text], {0})
+    (1, 2)
+    >>> _lead_caption(["5月10日，学术年会在重庆举行。", text], {0}), _lead_caption(["一、总体情况", text], set())
+    (0, 0)
+    """
+    if 0 not in after_image:
+        return 0
+    for count in (1, 2):
+        caption = lines[count - 1]
+        if len(caption) > CAPTION_MAX_CHARS or caption.endswith(("。", "！", "？", "!", "?")):
+            return 0
+        if count < len(lines) and len(lines[count]) > CAPTION_MAX_CHARS:
+            return count
+    return 0
+
+
+#: The longest caption of a lead image (`_lead_caption`): "图为山西品牌丝路行（南美站）启动仪式。（刘通摄）" is 26.
+CAPTION_MAX_CHARS = 40
 
 
 # Elements that start and end a line, and elements whose content is never article text.
@@ -155,6 +181,8 @@ class _BodyReader:
         self.leave_out = leave_out
         self.lines: list[str] = []
         self.images: list[str] = []
+        self.after_image: set[int] = set()  # the lines right after an image (no text between)
+        self._image = False
         self._parts: list[str] = []
         self._plain = False  # the current line has text outside links
 
@@ -177,6 +205,7 @@ class _BodyReader:
             )  # fmt: skip
             if src.strip() and not src.startswith("data:"):
                 self.images.append(src.strip())
+                self._image = True
         elif tag in _BLOCKS:
             self.end_line()
             self.visit(element, in_link, element.text)
@@ -195,7 +224,10 @@ class _BodyReader:
     def end_line(self) -> None:
         line = " ".join("".join(self._parts).split())
         if line and self._plain:
+            if self._image:
+                self.after_image.add(len(self.lines))
             self.lines.append(line)
+            self._image = False
         self._parts, self._plain = [], False
 
 
