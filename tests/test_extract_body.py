@@ -18,8 +18,11 @@ P4 = "数据显示，8月末广义货币供应量余额同比增长6.3%，狭义
 SIDE = "热门推荐：三季度GDP数据今日发布"
 
 
+TITLE = "央行开展逆回购操作"
+
+
 def body_of(body: str) -> list[str]:
-    page = f"<html><body><h1>央行开展逆回购操作</h1><div class='info'>2024-09-03 11:54</div>{body}</body></html>"
+    page = f"<html><body><h1>{TITLE}</h1><div class='info'>2024-09-03 11:54</div>{body}</body></html>"
     return extract_article(Selector(text=page), "https://example.cn/a/1.html").paragraphs
 
 
@@ -68,6 +71,8 @@ def body_of(body: str) -> list[str]:
             f"<div class='text'><p><img src='1.jpg'></p><p>9月3日，发布会在北京举行。</p><p>{P1}</p></div>",
             ["9月3日，发布会在北京举行。", P1],
         ),
+        # the headline printed again as the text's first line
+        (f"<div class='text'><p><b>{TITLE}</b></p><p>{P1}</p><p>{P2}</p></div>", [P1, P2]),
         # a generated CSS-module class that happens to hold "qr" is not a QR-code box
         (f"<div class='summary___3oqrM'><p>{P1}</p><p>{P2}</p></div>", [P1, P2]),
     ],

@@ -112,10 +112,20 @@ _LINES = etree.XPath("p | div[not(*)]")
 
 
 def body_text(body: Selector | None, headline: Selector | None, meta: Selector | None) -> tuple[list[str], list[str]]:
-    """The body's lines and image sources, less the headline and meta line where the body holds them."""
+    """The body's lines and image sources, less the headline and meta line where the body holds them, and
+    less a copy of the headline opening the text (a CMS that prints the title again as its first line).
+
+    >>> page = Selector(text="<h1>监察法</h1><div><p><b>监察法</b></p><p>第一条 为了深化国家监察体制改革……</p></div>")
+    >>> body_text(page.css("div")[0], page.css("h1")[0], None)
+    (['第一条 为了深化国家监察体制改革……'], [])
+    """
     if body is None:
         return [], []
-    return read_body(body, leave_out=element_roots(headline, meta))
+    lines, images = read_body(body, leave_out=element_roots(headline, meta))
+    title = "".join(spaced_text(headline).split()) if headline is not None else ""
+    while title and lines and "".join(lines[0].split()) == title:
+        del lines[0]
+    return lines, images
 
 
 def read_body(body: Selector, leave_out: Collection[Element] = ()) -> tuple[list[str], list[str]]:
