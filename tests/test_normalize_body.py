@@ -172,6 +172,18 @@ def test_clean_body_pipeline() -> None:
     assert clean_body(raw) == "\n".join([PARA_A, "世界上海拔最高的风电场——哲古风电场。", "……", PARA_B])
 
 
+def test_clean_body_ends_at_a_credits_block_followed_by_short_lines_only() -> None:
+    tail = [
+        "编辑|张三",
+        "校对|李四",
+        "来源|某某参考、某某发布",
+        "1、回复【社保】查询缴纳记录",
+        "看都看完了，点【在看】试试",
+    ]
+    assert clean_body([PARA_A, PARA_B, *tail]) == "\n".join([PARA_A, PARA_B])
+    assert clean_body([PARA_A, "编辑：张三", PARA_B]) == "\n".join([PARA_A, PARA_B])  # text after it: a line only
+
+
 def test_clean_body_drops_an_end_mark_closing_the_text() -> None:
     assert clean_body([PARA_A, PARA_B + "（完）"]) == "\n".join([PARA_A, PARA_B])
     assert clean_body([PARA_A, "（完）"]) == PARA_A
