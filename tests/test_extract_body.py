@@ -73,6 +73,8 @@ def body_of(body: str) -> list[str]:
         ),
         # the headline printed again as the text's first line
         (f"<div class='text'><p><b>{TITLE}</b></p><p>{P1}</p><p>{P2}</p></div>", [P1, P2]),
+        # hidden text (keyword spam in a display:none block) is no text block
+        (f"<div style='display:none'>{'关键词 ' * 200}</div><div class='post'><p>{P1}</p><p>{P2}</p></div>", [P1, P2]),
         # a generated CSS-module class that happens to hold "qr" is not a QR-code box
         (f"<div class='summary___3oqrM'><p>{P1}</p><p>{P2}</p></div>", [P1, P2]),
     ],

@@ -70,10 +70,10 @@ def _densest_block(sel: Selector) -> Selector | None:
     lengths: dict[Element, int] = {}
     for parent in _LINE_HOLDERS(sel.root):
         own_text = "".join(_OWN_TEXT(parent)).strip()
-        lines = _LINES(parent)  # a text line: a <p>, or a <div> of text only
-        length = len(own_text) + sum(len(" ".join(string_value(p).split())) for p in lines)
+        lines = _LINES(parent)  # a text line: a <p>, or a <div> of text only; not a hidden one (keyword spam)
+        length = len(own_text) + sum(len(" ".join(string_value(p).split())) for p in lines if not _is_hidden(p))
         lengths[parent] = length
-        if length > best_len and not in_furniture(parent):
+        if length > best_len and not in_furniture(parent) and not _is_hidden(parent):
             best, best_len = parent, length
     if best is None:
         return None
@@ -242,7 +242,8 @@ class _BodyReader:
 
 
 def _is_hidden(element: Element) -> bool:
-    return element.get("hidden") is not None or patterns.HIDDEN_STYLE.search(element.get("style", "")) is not None
+    style = element.get("style")
+    return element.get("hidden") is not None or (style is not None and patterns.HIDDEN_STYLE.search(style) is not None)
 
 
 def body_bylines(lines: list[str]) -> tuple[list[str], str | None, str | None]:
