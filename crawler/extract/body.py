@@ -61,23 +61,34 @@ def _holds(container: Selector, element: Selector | None) -> bool:
 
 
 def _densest_block(sel: Selector) -> Selector | None:
-    """The element whose own text (its `<p>` children, or text lines between `<br>`s, or a `<div>` of bare
-    text) is the longest, outside page furniture (comment lists, related links, ...): the main text block;
-    widened to its parent where the body is split over several blocks (`_widened`). A known container
+    """The element whose own text (its `<p>` children, or text lines between `<br>`s) is the longest, outside
+    page furniture (comment lists, related links, ...) and hidden blocks: the main text block; where none holds
+    `BARE_TEXT_MIN_CHARS`, a `<div>` of bare text may be it (`<div class="summary">根据……<span>…</span></div>`).
+    Widened to its parent where the body is split over several blocks (`_widened`). A known container
     narrows to it when it is a wrapper (of the text and a sidebar, say).
     """
-    best, best_len = None, 0
     lengths: dict[Element, int] = {}
-    for parent in _LINE_HOLDERS(sel.root):
-        own_text = "".join(_OWN_TEXT(parent)).strip()
-        lines = _LINES(parent)  # a text line: a <p>, or a <div> of text only; not a hidden one (keyword spam)
-        length = len(own_text) + sum(len(" ".join(string_value(p).split())) for p in lines if not _is_hidden(p))
+    best = _longest(_LINE_HOLDERS(sel.root), lengths)
+    if best is None or lengths[best] < BARE_TEXT_MIN_CHARS:
+        best = _longest(_BARE_TEXT_BLOCKS(sel.root), lengths, best)
+    if best is None:
+        return None
+    return Selector(root=_widened(best, lengths[best], lengths, sel.root))
+
+
+def _longest(holders: list[Element], lengths: dict[Element, int], best: Element | None = None) -> Element | None:
+    """The holder of the longest text lines, outside furniture and hidden blocks (else `best`), each holder's
+    length noted in `lengths`. A line's length is its text's; a long hidden one (keyword spam) counts for nothing."""
+    best_len = lengths[best] if best is not None else 0
+    for parent in holders:
+        length = len("".join(_OWN_TEXT(parent)).strip())
+        for line in _LINES(parent):  # a text line: a <p>, or a <div> of text only
+            size = len(" ".join(string_value(line).split()))
+            length += 0 if size > _HIDDEN_CHECK_CHARS and _is_hidden(line) else size
         lengths[parent] = length
         if length > best_len and not in_furniture(parent) and not _is_hidden(parent):
             best, best_len = parent, length
-    if best is None:
-        return None
-    return Selector(root=_widened(best, best_len, lengths, sel.root))
+    return best
 
 
 def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: Element) -> Element:
@@ -88,9 +99,9 @@ def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: E
     """
     while block is not top and (parent := block.getparent()) is not None and parent.tag not in ("body", "html"):
         within = lengths.get(parent, 0) + sum(  # a <p> child is one of the parent's own lines
-            lengths.get(child, 0)
+            lengths[child]
             for child in parent
-            if child.tag != "p" and (child is block or not is_furniture(child))
+            if child in lengths and child.tag != "p" and (child is block or not is_furniture(child))
         )
         if within < SPLIT_BODY_RATIO * length or in_furniture(parent):
             break
@@ -102,11 +113,13 @@ def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: E
 #: be split over its blocks (`_widened`).
 SPLIT_BODY_RATIO = 1.5
 
-# What `_densest_block` reads, compiled once: the holders of text lines (a <div> of bare text, a line of its
-# own: `<div class="summary">根据……<span>…</span></div>`), a holder's own text and its lines.
-_LINE_HOLDERS = etree.XPath(
-    ".//p/.. | .//br/.. | .//div[not(*)]/.. | .//div[*][text()[string-length(normalize-space()) > 40]]"
-)
+# What `_densest_block` reads, compiled once: the holders of text lines, the `<div>`s of bare text beside an
+# element (looked for only where no holder has BARE_TEXT_MIN_CHARS: another scan of the page), a holder's own
+# text and its lines.
+_LINE_HOLDERS = etree.XPath(".//p/.. | .//br/.. | .//div[not(*)]/..")
+_BARE_TEXT_BLOCKS = etree.XPath(".//div[*][text()[string-length(normalize-space()) > 40]]")
+BARE_TEXT_MIN_CHARS = 200
+_HIDDEN_CHECK_CHARS = 200  # a shorter hidden line counts: checking every line's style costs more than it gives
 _OWN_TEXT = etree.XPath("text()", smart_strings=False)
 _LINES = etree.XPath("p | div[not(*)]")
 

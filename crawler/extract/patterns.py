@@ -227,8 +227,8 @@ FURNITURE = re.compile(
     r"|(?<![A-Za-z])(?i:qr|ewm)|Qr|QR|Ewm|EWM"
 )
 # A share mark on the article's own text, for a share-on-select or share-an-image script ("BSHARE_POP
-# blkContainerSblkCon", "js_img_share_area"): furniture only while the block holds no more text than a share
-# bar ("分享到：微信 微博 QQ空间 ...") does.
+# blkContainerSblkCon", "js_img_share_area"): furniture only while the block holds no paragraph (`<p>`), or no more
+# text than a share bar ("分享到：微信 微博 QQ空间 ...") does.
 SHARE_MARK = re.compile(r"share", re.IGNORECASE)
 SHARE_BAR_MAX_CHARS = 200
 

@@ -119,9 +119,7 @@ def _without_credits_tail(lines: list[str]) -> list[str]:
     ['正文第一段。', '编辑|张三', '正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，']
     """
     for index in range(1, len(lines)):
-        if P.CREDITS_LINE.match(fold_width(lines[index])) and all(
-            len(rest) <= P.CREDITS_TAIL_MAX for rest in lines[index + 1 :]
-        ):
+        if P.CREDITS_LINE.match(lines[index]) and all(len(rest) <= P.CREDITS_TAIL_MAX for rest in lines[index + 1 :]):
             return lines[:index]
     return lines
 

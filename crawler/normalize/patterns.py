@@ -360,11 +360,12 @@ NAV_WORDS: frozenset[str] = frozenset(
 NAV_LINE_MAX = 40  # navigation lines are short; longer lines skip the word check
 # The page footer starts: nothing after it is article text. "上一篇:...", "下一篇:...", "栏目排行"
 FOOTER_START = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)|^(?:栏目排行|栏目热点|热门排行|热点排行)$")
-# A credits line after an article's text: "编辑|张三", "校对｜李四", "责任编辑：王五", "美编:赵六". What follows it, in
+# A credits line after an article's text (as written, not width-folded): "编辑|张三", "校对｜李四", "责任编辑：王五",
+# "美编:赵六". What follows it, in
 # short lines only, is the page's (a public account's menu: "回复【社保】查询……", "点【在看】试试"). Not "编辑部地址：……"
 # (no name), "编辑认为，……".
 CREDITS_LINE = re.compile(
-    r"^(?:责任编辑|责编|编辑|校对|审核|审校|美编|排版|监制|统筹)\s*[|:]\s*[^\s,，。!！?？]{1,20}$"
+    r"^(?:责任编辑|责编|编辑|校对|审核|审校|美编|排版|监制|统筹)\s*[|｜:：]\s*[^\s,，。!！?？]{1,20}$"
 )
 CREDITS_TAIL_MAX = 40  # the longest line of such a tail
 
