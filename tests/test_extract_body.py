@@ -31,12 +31,22 @@ def body_of(body: str) -> list[str]:
     [
         # a body split over several blocks: each paragraph in a <div> of its own, beside a short sidebar
         (
-            f"<div class='post'><div><p>{P1}</p></div><div><p>{P2}</p></div><div><p>{P3}</p></div></div>"
-            f"<div class='side'><p>{SIDE}</p></div>",
-            [P1, P2, P3],
+            f"<div class='post'><div><p>{P1}</p></div><div><p>{P2}</p></div><div><p>{P3}</p></div>"
+            f"<div><p>{P4}</p></div><div><p>{P2}{P3}</p></div></div><div class='side'><p>{SIDE}</p></div>",
+            [P1, P2, P3, P4, P2 + P3],
         ),
         # ... a <blockquote> left open, holding the rest of the text
-        (f"<div class='text'><p>{P1}</p><blockquote><p>{P2}</p><p>{P3}</p></blockquote></div>", [P1, P2, P3]),
+        (
+            f"<div class='text'><p>{P4}</p><p>{P1}{P2}{P3}</p><blockquote><p>{P2}</p><p>{P3}</p><p>{P4}</p>"
+            f"<p>{P1}{P2}</p></blockquote></div>",
+            [P4, P1 + P2 + P3, P2, P3, P4, P1 + P2],
+        ),
+        # ... but not the lines beside a short text: its tags, the previous and next articles
+        (
+            f"<div id='Article'><div class='content'><p>{P1}</p><p>{P2}</p></div><p><b>相关热词搜索:</b><a>股市</a></p>"
+            f"<p><b>上一篇:</b><a href='/1.html'>{SIDE}</a><br><b>下一篇:</b><a href='/2.html'>{SIDE}</a></p></div>",
+            [P1, P2],
+        ),
         # ... but a text block beside a smaller one of other text stays alone
         (
             f"<div class='wrap'><div class='a'><p>{P1}</p><p>{P2}</p><p>{P3}</p></div><div><p>{P1[:30]}</p></div></div>",

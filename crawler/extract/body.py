@@ -95,7 +95,8 @@ def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: E
     """`block`, or the parent (grandparent, ...) that holds the rest of a body split over several blocks:
     each paragraph in a `<div>` of its own, a `<blockquote>` left open that holds the rest of the text. A
     parent is taken while its own lines and those of its children, furniture left out, are at least
-    `SPLIT_BODY_RATIO` times the block's: a sidebar or comment list beside the text holds less.
+    `SPLIT_BODY_RATIO` times the block's and `SPLIT_BODY_MIN_CHARS` more: a sidebar or comment list beside
+    the text holds less, and so do the lines beside a short text (上一篇/下一篇, its tags).
     """
     while block is not top and (parent := block.getparent()) is not None and parent.tag not in ("body", "html"):
         within = lengths.get(parent, 0) + sum(  # a <p> child is one of the parent's own lines
@@ -103,7 +104,7 @@ def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: E
             for child in parent
             if child in lengths and child.tag != "p" and (child is block or not is_furniture(child))
         )
-        if within < SPLIT_BODY_RATIO * length or in_furniture(parent):
+        if within < max(SPLIT_BODY_RATIO * length, length + SPLIT_BODY_MIN_CHARS) or in_furniture(parent):
             break
         block, length = parent, within
     return block
@@ -112,6 +113,7 @@ def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: E
 #: How much more text a parent holds in its lines and its children's than the text block, for the body to
 #: be split over its blocks (`_widened`).
 SPLIT_BODY_RATIO = 1.5
+SPLIT_BODY_MIN_CHARS = 200
 
 # What `_densest_block` reads, compiled once: the holders of text lines, the `<div>`s of bare text beside an
 # element (looked for only where no holder has BARE_TEXT_MIN_CHARS: another scan of the page), a holder's own
