@@ -171,14 +171,16 @@ def _lead_caption(lines: list[str], after_image: set[int]) -> int:
     (1, 2)
     >>> _lead_caption(["5月10日，学术年会在重庆举行。", text], {0}), _lead_caption(["一、总体情况", text], set())
     (0, 0)
+    >>> _lead_caption(["图为会场"], {0}), _lead_caption(["图为会场", "新产品"], {0})
+    (0, 0)
     """
     if 0 not in after_image:
         return 0
-    for count in (1, 2):
+    for count in range(1, min(2, len(lines) - 1) + 1):  # a caption is followed by a line of text
         caption = lines[count - 1]
         if len(caption) > CAPTION_MAX_CHARS or caption.endswith(("。", "！", "？", "!", "?")):
             return 0
-        if count < len(lines) and len(lines[count]) > CAPTION_MAX_CHARS:
+        if len(lines[count]) > CAPTION_MAX_CHARS:
             return count
     return 0
 
