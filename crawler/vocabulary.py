@@ -33,8 +33,9 @@ def words(table: Iterable[str]) -> str:
 
 # The 来源 label: "来源:千龙网", "稿源: 新华网", "转自:人民网", "转载自新浪财经", "出处:中证网".
 SOURCE_LABELS: tuple[str, ...] = ("来源", "稿源", "转载自", "转自", "出处")
-# What may stand before 来源: "文章来源:", "新闻来源：", "信息来源：办公室", "稿件来源", "本文来源：", "内容来源".
-SOURCE_LABEL_LEADS: tuple[str, ...] = ("文章", "新闻", "信息", "稿件", "本文", "内容")
+# What may stand before 来源: "文章来源:", "新闻来源：", "信息来源：办公室", "稿件来源", "本文来源：", "内容来源",
+# "资料来源：某某报".
+SOURCE_LABEL_LEADS: tuple[str, ...] = ("文章", "新闻", "信息", "稿件", "本文", "内容", "资料")
 # The English label: "Source: Reuters" (matched case-insensitively, as a whole word).
 SOURCE_LABEL_LATIN = "source"
 

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.extractors import Page, char_f1, run_extractor, same_text, same_time, score_page, summarize
+from benchmarks.extractors import (
+    Page,
+    bounded_f1,
+    char_f1,
+    labelled_span,
+    run_extractor,
+    same_text,
+    same_time,
+    score_page,
+    summarize,
+)
 
 
 @pytest.mark.parametrize(
@@ -50,6 +60,46 @@ def test_char_f1(got: str | None, expected: str | None, f1: float) -> None:
 )
 def test_same_time(got: str | None, expected: str | None, day: bool, minute: bool) -> None:
     assert (same_time(got, expected, "day"), same_time(got, expected, "minute")) == (day, minute)
+
+
+SPAN = "央行开展逆回购中标利率持平"  # a labelled body as its page shows it: letters, digits and CJK only
+
+
+@pytest.mark.parametrize(
+    ("got", "chars", "f1"),
+    [
+        ("央行开展逆回购。\n中标利率持平。", 13, 1.0),  # punctuation and line breaks do not count
+        ("央行开展逆回购。", 13, 2 * 7 / 20),  # the last sentence missed: precision 1, recall 7/13
+        ("导航首页\n央行开展逆回购。\n中标利率持平。", 13, 2 * (13 / 17) / (1 + 13 / 17)),  # a nav line: P 13/17
+        ("央行开展逆回购中标利率持平央行开展逆回购中标利率持平", 13, 2 / 3),  # a second copy: precision 1/2
+        ("中标利率持平", 9, 2 * (6 / 9) / (1 + 6 / 9)),  # the span holds 4 characters the label left out
+        ("央行开展逆回购中标利率持平", 9, 2 * (9 / 13) / (1 + 9 / 13)),  # ... then all of it is right up to 9
+        ("", 13, 0.0),
+        (None, 13, 0.0),
+    ],
+)
+def test_bounded_f1(got: str | None, chars: int, f1: float) -> None:
+    assert bounded_f1(got, SPAN, chars) == pytest.approx(f1)
+
+
+def test_labelled_span_is_the_visible_text_between_the_bounds_nearest_the_labelled_length() -> None:
+    html = (
+        "<html><head><title>央行开展逆回购</title></head><body><div>导航</div>"
+        "<p class='summary'>央行开展逆回购，……</p><p>央行开展逆回购。</p><script>var a='中标';</script>"
+        "<figure>图为会场</figure><p>中标利率持平。</p><p>责任编辑：张三</p></body></html>"
+    ).encode()
+    # the summary repeats the first sentence: the span from there is further from the labelled 13 letters
+    assert labelled_span(html, "央行开展逆回购。", "中标利率持平。", 13) == "央行开展逆回购图为会场中标利率持平"
+    assert labelled_span(html, "央行开展逆回购。", "利率下调。", 13) is None
+
+
+def test_an_extractor_without_a_field_is_not_scored_on_it() -> None:
+    assert score_page({"title": "标题", "body": "正文第一段"}, EXPECTED) == {
+        "body F1": 1.0,
+        "body>=0.9": 1.0,
+        "title": 1.0,
+    }
+    assert score_page(None, EXPECTED)["author"] == 0.0  # an extractor that raised misses every field
 
 
 def test_same_text_strips_only_surrounding_whitespace() -> None:

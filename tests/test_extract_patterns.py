@@ -50,6 +50,11 @@ from crawler.normalize import patterns as normalize_patterns
         (patterns.FURNITURE, "article-content", False),
         (patterns.FURNITURE, "post_body", False),
         (patterns.FURNITURE, "main w1000", False),
+        (patterns.FURNITURE, "qrcode-box", True),
+        (patterns.FURNITURE, "js_pc_qr_code", True),
+        (patterns.FURNITURE, "wx-ewm", True),
+        (patterns.FURNITURE, "summary___3oqrM", False),  # a CSS-module class: "qr" inside its generated suffix
+        (patterns.FURNITURE, "newsEwmbox", True),
         (patterns.HIDDEN_STYLE, "display:none", True),
         (patterns.HIDDEN_STYLE, "color:#fff; DISPLAY: none;", True),
         (patterns.HIDDEN_STYLE, "display:block", False),
@@ -90,6 +95,8 @@ from crawler.normalize import patterns as normalize_patterns
         (patterns.BYLINE_LINE, "本报记者  陆 洋", True),
         (patterns.BYLINE_LINE, "（责任编辑：杨 帆、吕欣）", True),
         (patterns.BYLINE_LINE, "文/王磊", True),
+        (patterns.BYLINE_LINE, "执笔/张三、李四&王五", True),  # a writing label alone, names joined by &
+        (patterns.BYLINE_LINE, "执笔者认为，改革仍需时间。", False),
         (patterns.BYLINE_LINE, "记者从有关部门获悉，今年以来投资增长较快。", False),
         (patterns.BYLINE_LINE, "文章指出，降准仍有空间", False),
         (patterns.BYLINE_LINE, "作者简介：张三 北京大学教授", False),

@@ -66,6 +66,30 @@ def sh(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: 
         "第1页/共2页 首页 上一页 1 2 下一页 尾页",
         "第 2 页 / 共 3 页",
         "本帖最后由 慢慢变富的阿成 于 2024-9-3 08:05 编辑",
+        # editors' notes and credits around the text (issue 14: real pages)
+        "（原标题：某市出台新规 进一步优化营商环境）",
+        "原标题：快讯！某公司发布三季报",
+        "本文原标题：《定了！某某港即将开通》",
+        "（原题为《是“收割”还是“回归理性”》）",
+        "图片来自网络，如有侵权，请联系删除。",
+        "图片均来自网络",
+        "信息来源于网络",
+        "(综合整理自某某新闻、某某网等)",
+        "（资料来源：某某消息、某某网等）",
+        "（实习生某某对此文亦有贡献）",
+        "某某党支部、某某科供稿 摄影/张三 编辑/李四",
+        "转载请注明出处：某某网",
+        "- THE END -",
+        "(本文来自某某新闻，更多原创资讯请下载“某某新闻”APP)",
+        "相关资讯请关注:某某专区",
+        "此前报道：某某出狱前首受访",
+        "图集",
+        # tags, buttons
+        "文章关键词： 苹果新品 新iPhone",
+        "关键字 : 香港",
+        "20190926|国贸|增长率|全球经济",
+        "+1",
+        "【纠错】 责任编辑： 张三",
     ],
 )
 def test_is_boilerplate(line: str) -> None:
@@ -89,6 +113,14 @@ def test_is_boilerplate(line: str) -> None:
         "1. “中国七家博物馆上榜”带来的启示",
         "第1页的内容共有两部分。",
         "本帖最后由于篇幅所限，删去了部分内容。",
+        "网友调侃原标题党又出新招，引来围观。",
+        "图片来自网络的说法不实，记者已向当事人核实。",
+        "综合自身优势，公司将继续拓展海外市场。",
+        "此前，有报道指出，数据服务机构将转型。",
+        "他对此文的观点有不同看法。",
+        "A股|港股联动，沪指收涨1.2%，成交额超过万亿元。",
+        "+1.2%的涨幅创下年内新高。",
+        "关键字的搜索量增长了三倍。",
         "",
     ],
 )
@@ -138,6 +170,24 @@ def test_clean_body_pipeline() -> None:
         "1. 栏目里的另一条新闻",
     ]
     assert clean_body(raw) == "\n".join([PARA_A, "世界上海拔最高的风电场——哲古风电场。", "……", PARA_B])
+
+
+def test_clean_body_ends_at_a_credits_block_followed_by_short_lines_only() -> None:
+    tail = [
+        "编辑|张三",
+        "校对|李四",
+        "来源|某某参考、某某发布",
+        "1、回复【社保】查询缴纳记录",
+        "看都看完了，点【在看】试试",
+    ]
+    assert clean_body([PARA_A, PARA_B, *tail]) == "\n".join([PARA_A, PARA_B])
+    assert clean_body([PARA_A, "编辑：张三", PARA_B]) == "\n".join([PARA_A, PARA_B])  # text after it: a line only
+
+
+def test_clean_body_drops_an_end_mark_closing_the_text() -> None:
+    assert clean_body([PARA_A, PARA_B + "（完）"]) == "\n".join([PARA_A, PARA_B])
+    assert clean_body([PARA_A, "（完）"]) == PARA_A
+    assert clean_body([PARA_A + "（完整版）"]) == PARA_A + "（完整版）"
 
 
 def test_clean_body_splits_lines_and_keeps_full_width_punctuation() -> None:

@@ -42,7 +42,7 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
             continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
         for candidate in sel.css(query):
             if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
-                return _densest_block(candidate, whole=True) or candidate
+                return _densest_block(candidate) or candidate
     return _densest_block(sel)
 
 
@@ -51,38 +51,87 @@ def _holds(container: Selector, element: Selector | None) -> bool:
     return element is not None and any(a is container.root for a in element.root.iterancestors())
 
 
-def _densest_block(sel: Selector, whole: bool = False) -> Selector | None:
-    """The element whose own text (its `<p>` children, or text lines between `<br>`s) is the longest,
-    outside page furniture (comment lists, related links, ...): the main text block.
-
-    With `whole`, only a block holding most (80 %) of such text under `sel` is returned: a known
-    container narrows to its text block when it is a wrapper (of the text and a sidebar, say), and
-    stays whole when its text is spread over several blocks.
+def _densest_block(sel: Selector) -> Selector | None:
+    """The element whose own text (its `<p>` children, or text lines between `<br>`s) is the longest, outside
+    page furniture (comment lists, related links, ...) and hidden blocks: the main text block; where none holds
+    `BARE_TEXT_MIN_CHARS`, a `<div>` of bare text may be it (`<div class="summary">根据……<span>…</span></div>`).
+    Widened to its parent where the body is split over several blocks (`_widened`). A known container
+    narrows to it when it is a wrapper (of the text and a sidebar, say).
     """
-    best, best_len, total = None, 0, 0
-    for parent in _LINE_HOLDERS(sel.root):
-        own_text = "".join(_OWN_TEXT(parent)).strip()
-        lines = _LINES(parent)  # a text line: a <p>, or a <div> of text only
-        length = len(own_text) + sum(len(" ".join(string_value(p).split())) for p in lines)
-        total += length
-        if length > best_len and not in_furniture(parent):
-            best, best_len = parent, length
-    if best is None or (whole and best_len < 0.8 * total):
+    lengths: dict[Element, int] = {}
+    best = _longest(_LINE_HOLDERS(sel.root), lengths)
+    if best is None or lengths[best] < BARE_TEXT_MIN_CHARS:
+        best = _longest(_BARE_TEXT_BLOCKS(sel.root), lengths, best)
+    if best is None:
         return None
-    return Selector(root=best)
+    return Selector(root=_widened(best, lengths[best], lengths, sel.root))
 
 
-# What `_densest_block` reads, compiled once: the holders of text lines, a holder's own text and its lines.
+def _longest(holders: list[Element], lengths: dict[Element, int], best: Element | None = None) -> Element | None:
+    """The holder of the longest text lines, outside furniture and hidden blocks (else `best`), each holder's
+    length noted in `lengths`. A line's length is its text's; a long hidden one (keyword spam) counts for nothing."""
+    best_len = lengths[best] if best is not None else 0
+    for parent in holders:
+        length = len("".join(_OWN_TEXT(parent)).strip())
+        for line in _LINES(parent):  # a text line: a <p>, or a <div> of text only
+            size = len(" ".join(string_value(line).split()))
+            length += 0 if size > _HIDDEN_CHECK_CHARS and _is_hidden(line) else size
+        lengths[parent] = length
+        if length > best_len and not in_furniture(parent) and not _is_hidden(parent):
+            best, best_len = parent, length
+    return best
+
+
+def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: Element) -> Element:
+    """`block`, or the parent (grandparent, ...) that holds the rest of a body split over several blocks:
+    each paragraph in a `<div>` of its own, a `<blockquote>` left open that holds the rest of the text. A
+    parent is taken while its own lines and those of its children, furniture left out, are at least
+    `SPLIT_BODY_RATIO` times the block's and `SPLIT_BODY_MIN_CHARS` more: a sidebar or comment list beside
+    the text holds less, and so do the lines beside a short text (上一篇/下一篇, its tags).
+    """
+    while block is not top and (parent := block.getparent()) is not None and parent.tag not in ("body", "html"):
+        within = lengths.get(parent, 0) + sum(  # a <p> child is one of the parent's own lines
+            lengths[child]
+            for child in parent
+            if child in lengths and child.tag != "p" and (child is block or not is_furniture(child))
+        )
+        if within < max(SPLIT_BODY_RATIO * length, length + SPLIT_BODY_MIN_CHARS) or in_furniture(parent):
+            break
+        block, length = parent, within
+    return block
+
+
+#: How much more text a parent holds in its lines and its children's than the text block, for the body to
+#: be split over its blocks (`_widened`).
+SPLIT_BODY_RATIO = 1.5
+SPLIT_BODY_MIN_CHARS = 200
+
+# What `_densest_block` reads, compiled once: the holders of text lines, the `<div>`s of bare text beside an
+# element (looked for only where no holder has BARE_TEXT_MIN_CHARS: another scan of the page), a holder's own
+# text and its lines.
 _LINE_HOLDERS = etree.XPath(".//p/.. | .//br/.. | .//div[not(*)]/..")
+_BARE_TEXT_BLOCKS = etree.XPath(".//div[*][text()[string-length(normalize-space()) > 40]]")
+BARE_TEXT_MIN_CHARS = 200
+_HIDDEN_CHECK_CHARS = 200  # a shorter hidden line counts: checking every line's style costs more than it gives
 _OWN_TEXT = etree.XPath("text()", smart_strings=False)
 _LINES = etree.XPath("p | div[not(*)]")
 
 
 def body_text(body: Selector | None, headline: Selector | None, meta: Selector | None) -> tuple[list[str], list[str]]:
-    """The body's lines and image sources, less the headline and meta line where the body holds them."""
+    """The body's lines and image sources, less the headline and meta line where the body holds them, and
+    less a copy of the headline opening the text (a CMS that prints the title again as its first line).
+
+    >>> page = Selector(text="<h1>监察法</h1><div><p><b>监察法</b></p><p>第一条 为了深化国家监察体制改革……</p></div>")
+    >>> body_text(page.css("div")[0], page.css("h1")[0], None)
+    (['第一条 为了深化国家监察体制改革……'], [])
+    """
     if body is None:
         return [], []
-    return read_body(body, leave_out=element_roots(headline, meta))
+    lines, images = read_body(body, leave_out=element_roots(headline, meta))
+    title = "".join(spaced_text(headline).split()) if headline is not None else ""
+    while title and lines and "".join(lines[0].split()) == title:
+        del lines[0]
+    return lines, images
 
 
 def read_body(body: Selector, leave_out: Collection[Element] = ()) -> tuple[list[str], list[str]]:
@@ -91,8 +140,8 @@ def read_body(body: Selector, leave_out: Collection[Element] = ()) -> tuple[list
     A line ends at every block element and `<br>`; table cells are joined by a space. Left out: the
     elements `leave_out` (the headline and meta line, where the text block holds them), scripts, forms,
     hidden elements (`display:none`), page furniture by class or id (share bars, QR codes, comment
-    lists), and lines made of link text only ("返回搜狐，查看更多", related links). An image's URL is its
-    lazy-loading `data-src`/`data-original`, else its `src`.
+    lists), lines made of link text only ("返回搜狐，查看更多", related links), and the caption of a lead image
+    (`_lead_caption`). An image's URL is its lazy-loading `data-src`/`data-original`, else its `src`.
 
     >>> read_body(Selector(text="<div>甲<br>乙<p>丙<span style='display:none'>x</span></p><a>链接</a><img data-src='1.jpg'></div>").css("div")[0])
     (['甲', '乙', '丙'], ['1.jpg'])
@@ -100,7 +149,35 @@ def read_body(body: Selector, leave_out: Collection[Element] = ()) -> tuple[list
     reader = _BodyReader(leave_out)
     reader.visit(body.root, in_link=False, text=body.root.text)
     reader.end_line()
-    return reader.lines, reader.images
+    return reader.lines[_lead_caption(reader.lines, reader.after_image) :], reader.images
+
+
+def _lead_caption(lines: list[str], after_image: set[int]) -> int:
+    """How many of the first `lines` are the caption of an image opening the body: one or two short lines
+    (`CAPTION_MAX_CHARS`) that end no sentence, the first right after the image, before a longer line of text
+    ("图为……启动仪式。（张三摄）", "摄影：张三" + "某某的生日餐").
+
+    >>> text = "当地时间9月16日下午，山西品牌丝路行活动在巴西圣保罗正式启动，并成功举办双向经贸投资推介会。"
+    >>> _lead_caption(["图为启动仪式。（张三摄）", text], {0}), _lead_caption(["摄影：张三", "某某的生日餐", text], {0})
+    (1, 2)
+    >>> _lead_caption(["5月10日，学术年会在重庆举行。", text], {0}), _lead_caption(["一、总体情况", text], set())
+    (0, 0)
+    >>> _lead_caption(["图为会场"], {0}), _lead_caption(["图为会场", "新产品"], {0})
+    (0, 0)
+    """
+    if 0 not in after_image:
+        return 0
+    for count in range(1, min(2, len(lines) - 1) + 1):  # a caption is followed by a line of text
+        caption = lines[count - 1]
+        if len(caption) > CAPTION_MAX_CHARS or caption.endswith(("。", "！", "？", "!", "?")):
+            return 0
+        if len(lines[count]) > CAPTION_MAX_CHARS:
+            return count
+    return 0
+
+
+#: The longest caption of a lead image (`_lead_caption`): "图为山西品牌丝路行（南美站）启动仪式。（刘通摄）" is 26.
+CAPTION_MAX_CHARS = 40
 
 
 # Elements that start and end a line, and elements whose content is never article text.
@@ -122,6 +199,8 @@ class _BodyReader:
         self.leave_out = leave_out
         self.lines: list[str] = []
         self.images: list[str] = []
+        self.after_image: set[int] = set()  # the lines right after an image (no text between)
+        self._image = False
         self._parts: list[str] = []
         self._plain = False  # the current line has text outside links
 
@@ -144,6 +223,7 @@ class _BodyReader:
             )  # fmt: skip
             if src.strip() and not src.startswith("data:"):
                 self.images.append(src.strip())
+                self._image = True
         elif tag in _BLOCKS:
             self.end_line()
             self.visit(element, in_link, element.text)
@@ -162,12 +242,16 @@ class _BodyReader:
     def end_line(self) -> None:
         line = " ".join("".join(self._parts).split())
         if line and self._plain:
+            if self._image:
+                self.after_image.add(len(self.lines))
             self.lines.append(line)
+            self._image = False
         self._parts, self._plain = [], False
 
 
 def _is_hidden(element: Element) -> bool:
-    return element.get("hidden") is not None or patterns.HIDDEN_STYLE.search(element.get("style", "")) is not None
+    style = element.get("style")
+    return element.get("hidden") is not None or (style is not None and patterns.HIDDEN_STYLE.search(style) is not None)
 
 
 def body_bylines(lines: list[str]) -> tuple[list[str], str | None, str | None]:
@@ -185,7 +269,7 @@ def body_bylines(lines: list[str]) -> tuple[list[str], str | None, str | None]:
         line = kept[index]
         if len(line) > 40 or not patterns.BYLINE_LINE.match(line):
             continue
-        if re.search(r"记者|作者|文\s*[/|｜:：]", line):
+        if re.search(r"记者|作者|(?:文|采写|撰文|执笔)\s*[/|｜:：]", line):
             author = author if author and index > 1 else line
         if re.search(r"编辑|责编", line):
             editor = line if not re.search(r"记者|作者", line) else first_match(patterns.EDITOR_LABEL, line) or editor

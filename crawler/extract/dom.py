@@ -231,5 +231,21 @@ def in_furniture(element: Element) -> bool:
 
 
 def is_furniture(element: Element) -> bool:
+    """Whether `element` is page furniture by its class or id (`patterns.FURNITURE`); a share mark only on a
+    block without paragraphs or of less text than `patterns.SHARE_BAR_MAX_CHARS` (else the article under a
+    share script).
+
+    >>> is_furniture(etree.fromstring("<div class='share-bar'>分享到：微信 微博</div>"))
+    True
+    >>> is_furniture(etree.fromstring(f"<div class='BSHARE_POP'><p>{'正文' * 101}</p></div>"))
+    False
+    """
     marks = f"{element.get('class', '')} {element.get('id', '')}"
-    return bool(marks.strip()) and patterns.FURNITURE.search(marks) is not None
+    found = patterns.FURNITURE.search(marks) if marks != " " else None
+    while found is not None:
+        if not patterns.SHARE_MARK.fullmatch(found.group()):
+            return True
+        found = patterns.FURNITURE.search(marks, found.end())
+        if found is None:  # share marks only: furniture unless the block holds paragraphs, longer than a share bar
+            return element.find(".//p") is None or len(string_value(element).strip()) <= patterns.SHARE_BAR_MAX_CHARS
+    return False

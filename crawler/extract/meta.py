@@ -92,7 +92,7 @@ def _meta_after(body: Element | None) -> Selector | None:
     after the page's metadata (a signature date may follow a body too)."""
     if body is None:
         return None
-    for element in islice(elements_after(body, inside=False), 15):
+    for element in islice(elements_after(body, inside=False), 40):  # past a like/share bar's icons and links
         value = " ".join(string_value(element).split())
         if len(value) <= 200 and patterns.DATE_TEXT.search(value) and not in_furniture(element.getparent()):
             return Selector(root=element)

@@ -156,11 +156,12 @@ PROFILE_REL = "author"
 _WRITING_LABEL = r"(?:(?:采写|撰文|执笔|文字)\s*[|｜:：]\s*)?"
 
 # A byline line at the top or bottom of the body: "潮头新闻记者 | 宋立凯", "本报记者  陆 洋", "新财编辑：程雪",
-# "文/王磊", "作者：周亮", "采写：南都见习记者 林子沛". Not a sentence ("记者从有关部门获悉，……": punctuation), a long line or
-# "作者简介：张三 北京大学教授".
+# "文/王磊", "作者：周亮", "采写：南都见习记者 林子沛", "执笔/张三、李四&王五". Not a sentence ("记者从有关部门获悉，……":
+# punctuation), a long line or "作者简介：张三 北京大学教授".
 BYLINE_LINE = re.compile(
-    rf"^[(（【\[]?\s*{_WRITING_LABEL}[^\s，。,！？；:：|｜]{{0,10}}?(?:记者|编辑|责编|作者|文\s*[/|｜:：])(?!简介|单位)\s*[|｜:：/]?\s*"
-    r"[\u4e00-\u9fffA-Za-z·\s、|｜:：]{2,40}[)）】\]]?$"
+    rf"^[(（【\[]?\s*{_WRITING_LABEL}[^\s，。,！？；:：|｜]{{0,10}}?"
+    r"(?:记者|编辑|责编|作者|文\s*[/|｜:：]|(?:采写|撰文|执笔)\s*[/|｜:：])(?!简介|单位)\s*[|｜:：/]?\s*"
+    r"[\u4e00-\u9fffA-Za-z·\s、&＆|｜:：]{2,40}[)）】\]]?$"
 )
 
 # A dateline's reporter in brackets, at the start of an article's first lines: "长江网10月4日讯（记者陈智 整合）",
@@ -220,11 +221,17 @@ TITLE_SPACE = re.compile(r"[ \t\u3000]+")
 # ("comment-list", "pinglun"), share bars ("bdshare", "share-wrap"), related lists ("related",
 # "recommend"), QR codes ("appendQr_wrap", "qrcode", "ewm"), "footer", "copyright", "pagination"/"pager",
 # "toolbar", report links ("post_jubao"). Not "content", "article", "main", "text"; <body> is never
-# checked (WeChat's carries "comment_feature discuss_tab").
+# checked (WeChat's carries "comment_feature discuss_tab"). The two-letter marks only as a word or a camelCase
+# part ("qrcode", "js_qr", "appendQr_wrap"), not inside a generated class name ("summary___3oqrM").
 FURNITURE = re.compile(
-    r"comment|pinglun|reply|share|related|recommend|qr|ewm|footer|copyright|pagination|pager|toolbar|jubao",
-    re.IGNORECASE,
+    r"(?i:comment|pinglun|reply|share|related|recommend|footer|copyright|pagination|pager|toolbar|jubao)"
+    r"|(?<![A-Za-z])(?i:qr|ewm)|Qr|QR|Ewm|EWM"
 )
+# A share mark on the article's own text, for a share-on-select or share-an-image script ("BSHARE_POP
+# blkContainerSblkCon", "js_img_share_area"): furniture only while the block holds no paragraph (`<p>`), or no more
+# text than a share bar ("分享到：微信 微博 QQ空间 ...") does.
+SHARE_MARK = re.compile(r"share", re.IGNORECASE)
+SHARE_BAR_MAX_CHARS = 200
 
 # Hidden by inline style: <span style="display:none">本站版权所有</span> (anti-scraping text),
 # <p data-role="original-title" style="display:none">原标题：...</p>. Not "display: block".

@@ -105,7 +105,23 @@ def clean_body(paragraphs: Iterable[str]) -> str | None:
         lines = _body_lines(paragraphs)
     except TypeError:
         return None
+    lines = _without_credits_tail(lines)
     return "\n".join(_collapse(lines, list(lines))) or None
+
+
+def _without_credits_tail(lines: list[str]) -> list[str]:
+    """`lines` less a closing credits line ("编辑|张三", `P.CREDITS_LINE`) and all after it, when no line after it is
+    longer than `P.CREDITS_TAIL_MAX` (a public account's menu, "点【在看】试试"); the first line always stays.
+
+    >>> _without_credits_tail(["正文第一段。", "编辑|张三", "校对|李四", "回复【社保】查询缴纳记录"])
+    ['正文第一段。']
+    >>> _without_credits_tail(["正文第一段。", "编辑|张三", "正文第二段，" * 8])
+    ['正文第一段。', '编辑|张三', '正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，']
+    """
+    for index in range(1, len(lines)):
+        if P.CREDITS_LINE.match(lines[index]) and all(len(rest) <= P.CREDITS_TAIL_MAX for rest in lines[index + 1 :]):
+            return lines[:index]
+    return lines
 
 
 def _body_lines(paragraphs: Iterable[str]) -> list[str]:
@@ -116,7 +132,7 @@ def _body_lines(paragraphs: Iterable[str]) -> list[str]:
         for piece in raw.splitlines():
             line = clean_line(piece)
             if line.endswith(P.BRACKET_CLOSERS):
-                line = P.TRAILING_EDITOR.sub("", line).rstrip()
+                line = P.TRAILING_MARK.sub("", line).rstrip()
             if not line:
                 continue
             folded = fold_width(line)

@@ -324,11 +324,23 @@ TITLE_SEPARATOR_RUN = re.compile(rf"\s*[{re.escape(TITLE_SEPARATORS.replace('-',
 # "声明:以上内容为本网站转自其它媒体...", "免责声明：...", "版权声明:", "(责任编辑:孙悦)", "责任编辑:孙悦",
 # "编辑:孙悦", "上一篇:...", "下一篇:返回列表", "扫一扫分享本页", "分享到:", "点击进入专题:...",
 # "本文来源:千龙网", "来源:千龙网", "稿源:新华网", "信息来源:办公室" (the 来源 labels of `vocabulary`), "【字体:大 中 小】".
+# Editors' notes and credits around an article's text: "(原标题:……)", "本文原标题:《……》", "(原题为《……》)";
+# "图片来自网络,如有侵权请联系删除", "信息来源于网络", "(综合整理自某某网、某某网等)", "(资料来源:某某报)",
+# "(实习生某某对此文亦有贡献)", "某某党支部、某某科供稿 摄影/某某", "转载请注明出处:某某网", "- THE END -",
+# "(本文来自某某新闻,更多原创资讯请下载某某APP)", "相关资讯请关注:某某专区", "此前报道:……"; tags and buttons.
 # Not: "公司发布声明称将回购股份。" (声明 not at the start), "声明称..." (no colon), label lines that go on
-# as a sentence ("来源：记者从...获悉，..." has sentence punctuation after the label).
+# as a sentence ("来源：记者从...获悉，..." has sentence punctuation after the label), "原标题党" in a sentence,
+# "图片来自网络的说法不实。", "综合自身优势……".
 BOILERPLATE_LINE = re.compile(
-    r"^[(\[【]?\s*(?:"
-    r"(?:免责|版权|特别|郑重)?声明\s*:|免责声明|版权声明"
+    r"^(?:【[^】]{1,4}】\s*)?[(\[【]?\s*(?:"  # a short button before the label: "【纠错】 责任编辑:张三"
+    r"(?:本文)?原标?题\s*(?:为|:)|(?:图片|图文|信息|内容)(?:均|皆)?来(?:自|源于)网络(?:$|[,，。(])"
+    r"|(?:本文)?综合(?:整理|编译)?自(?!身|己)|[^,，。!！?？]{0,20}对(?:此|本)文亦?有贡献|[^,，。!！?？]{0,24}供稿(?:\s|$)"
+    r"|转载请注明|(?i:-?\s*the\s+end\s*-?$)|本文来自[^,，。!！?？]{1,20}(?:$|[,，)）])"
+    r"|(?:相关|此前|延伸)(?:资讯|报道|阅读|新闻)\s*(?:请关注)?\s*:"
+    r"|(?:文章)?(?:关键[词字]|标签)\s*:"  # the article's tags: "文章关键词: 苹果 新品", "关键字 : 香港"
+    r"|[^|｜,，。]{1,12}(?:\s*[|｜]\s*[^|｜,，。]{1,12}){2,}$"  # "20190926|国贸|增长率|全球经济": tags, a nav bar
+    r"|\+\d{1,3}$"  # a like button's count: "+1"
+    r"|(?:免责|版权|特别|郑重)?声明\s*:|免责声明|版权声明"
     r"|(?:责任编辑|责编)\s*:?[^,，。!！?？]{0,40}$|编辑\s*:[^,，。!！?？]{0,20}$"
     r"|上一篇|下一篇|上一条|下一条|扫一扫|分享到|点击进入专题"
     rf"|(?:{V.words(V.SOURCE_LABEL_LEADS)})?(?:{V.words(V.SOURCE_LABELS)})\s*:[^,，。!！?？]{{0,40}}$"
@@ -343,14 +355,26 @@ NAV_WORDS: frozenset[str] = frozenset(
     {"相关推荐", "相关阅读", "相关新闻", "相关文章", "相关链接", "推荐阅读", "热点推荐", "猜你喜欢",
      "返回列表", "返回首页", "返回顶部", "关注我们", "栏目排行", "栏目热点", "热门排行", "热点排行",
      "打印", "打印本页", "打印此文", "关闭", "关闭窗口", "收藏", "加入收藏", "设为首页", "分享", "分享到",
-     "扫一扫", "我要纠错", "纠错", "发表评论", "网友评论", "查看评论", "顶部", "TOP"}
+     "扫一扫", "我要纠错", "纠错", "发表评论", "网友评论", "查看评论", "顶部", "TOP", "图集"}
 )  # fmt: skip
 NAV_LINE_MAX = 40  # navigation lines are short; longer lines skip the word check
 # The page footer starts: nothing after it is article text. "上一篇:...", "下一篇:...", "栏目排行"
 FOOTER_START = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)|^(?:栏目排行|栏目热点|热门排行|热点排行)$")
-# A 责任编辑 mark closing a paragraph: "……照亮新天地。(责任编辑:孙悦)", "…新天地。（编辑：孙悦）"
+# A credits line after an article's text (as written, not width-folded): "编辑|张三", "校对｜李四", "责任编辑：王五",
+# "美编:赵六". What follows it, in
+# short lines only, is the page's (a public account's menu: "回复【社保】查询……", "点【在看】试试"). Not "编辑部地址：……"
+# (no name), "编辑认为，……".
+CREDITS_LINE = re.compile(
+    r"^(?:责任编辑|责编|编辑|校对|审核|审校|美编|排版|监制|统筹)\s*[|｜:：]\s*[^\s,，。!！?？]{1,20}$"
+)
+CREDITS_TAIL_MAX = 40  # the longest line of such a tail
+
+# A 责任编辑 mark or an end mark closing a paragraph: "……照亮新天地。(责任编辑:孙悦)", "…新天地。（编辑：孙悦）",
+# "……重启量化宽松。（完）". Not "（完整版）", "(待续)".
 BRACKET_CLOSERS = (")", "）", "】", "]")  # a line can only end with such a mark if it ends with one of these
-TRAILING_EDITOR = re.compile(r"(?:\s*[(（【\[]\s*(?:责任编辑|责编|编辑)\s*[:：][^()（）【】\[\]]{0,40}[)）】\]])+\s*$")
+TRAILING_MARK = re.compile(
+    r"(?:\s*[(（【\[]\s*(?:(?:责任编辑|责编|编辑)\s*[:：][^()（）【】\[\]]{0,40}|全文完|完)[)）】\]])+\s*$"
+)
 
 # A digit anywhere (cheap pre-check)
 DIGIT = re.compile(r"\d", re.ASCII)
