@@ -5,9 +5,6 @@ expected values.
     .venv/bin/python -m benchmarks.extractors [DIR ...] [--verbose] [--repeat 3]
     .venv/bin/python -m benchmarks.extractors --truth tests/realpages/truth.jsonl   # the real pages of ../shared
 
-(`-m`: run as a file, the script's folder would come first on sys.path, and `benchmarks/incremental.py` would
-stand in for the `incremental` package Twisted imports.)
-
 A page is NAME.html (the bytes as served) beside NAME.json (the expected clean values of docs/contract.md:
 title, published_at, author, body, url, ...; null: the page has none; a missing key: not scored). DIRs are
 searched recursively; the default is tests/golden/. With `--truth FILE` the pages are instead the real pages
