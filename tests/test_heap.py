@@ -8,10 +8,11 @@ from collections.abc import Iterator
 import pytest
 from pydispatch.dispatcher import getAllReceivers, liveReceivers
 from scrapy import Spider, signals
+from scrapy.settings import default_settings
 from scrapy.utils.test import get_crawler
 
 from crawler.heap import FrozenHeap
-from crawler.settings import EXTENSIONS
+from crawler.settings import EXTENSIONS, EXTENSIONS_BASE
 
 
 @pytest.fixture
@@ -39,3 +40,7 @@ def test_a_crawl_freezes_its_heap_and_runs_neither_telnet_nor_remote_control() -
     assert "crawler.heap.FrozenHeap" in EXTENSIONS
     assert not any(name.endswith(("TelnetConsole", "RemoteControl", ".LogStats")) for name in extensions)
     assert "crawler.logstats.ProgressLog" in extensions
+    kept_off = ("TelnetConsole", "RemoteControl", "LogStats")  # Scrapy's others, all of them, as Scrapy orders them
+    assert {
+        path: order for path, order in default_settings.EXTENSIONS_BASE.items() if not path.endswith(kept_off)
+    } == EXTENSIONS_BASE
