@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import pstats
 import sqlite3
 import subprocess
@@ -39,6 +40,9 @@ from sampleportals import SampleNetwork, loopback_arguments
 
 PROJECT = Path(__file__).resolve().parent.parent
 PACE_EXTENSION = {"benchmarks.pace.Pace": 0}
+#: The crawls run as an installed finnews runs, its modules' bytecode cached in __pycache__: an environment
+#: with PYTHONDONTWRITEBYTECODE (some sandboxes set it) makes every crawl compile finnews' modules again.
+ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 #: The bare spider: every URL of a file, downloaded and dropped.
 BARE_SPIDER = """
 from pathlib import Path
@@ -72,7 +76,7 @@ def _run(command: list[str], cwd: Path, pace: Path, extensions: dict[str, Any] |
     started = time.perf_counter()
     enabled = json.dumps({**(extensions or {}), **PACE_EXTENSION})
     subprocess.run([*command, "-s", f"EXTENSIONS={enabled}", "-s", f"PACE_FILE={pace}", "-s", "LOG_LEVEL=ERROR"],
-                   cwd=cwd, check=True)  # fmt: skip
+                   cwd=cwd, env=ENVIRONMENT, check=True)  # fmt: skip
     seconds = time.perf_counter() - started
     record = json.loads(pace.read_text())
     return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"], record.get("rss_mb", []))

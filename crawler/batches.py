@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -25,6 +24,7 @@ class BatchThread(Generic[T]):
         self.batch_size = batch_size
         self.linger = linger
         self._queue: queue.Queue[T | None] = queue.Queue(max_queued)
+        self._closing = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
@@ -32,23 +32,24 @@ class BatchThread(Generic[T]):
         self._queue.put(entry)
 
     def close(self) -> None:
+        self._closing.set()
         self._queue.put(None)
         self._thread.join()
 
     def _run(self) -> None:
         stopping = False
         while not stopping:
-            entry = self._queue.get()
-            batch: list[T] = []
-            deadline = time.monotonic() + self.linger
-            while entry is not None:
-                batch.append(entry)
-                if len(batch) >= self.batch_size:
-                    break
+            batch = [self._queue.get()]
+            if batch[0] is not None and self.linger and self._queue.qsize() + 1 < self.batch_size:
+                # The thread sleeps through the linger rather than waiting on the queue: an entry put meanwhile
+                # wakes nothing (waking this thread for each one cost the event loop a thread switch per item).
+                self._closing.wait(self.linger)
+            while batch[-1] is not None and len(batch) < self.batch_size:
                 try:
-                    entry = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                    batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            stopping = entry is None
-            if batch:
-                self.write(batch)
+            stopping = batch[-1] is None
+            entries = [entry for entry in batch if entry is not None]
+            if entries:
+                self.write(entries)

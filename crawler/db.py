@@ -128,6 +128,7 @@ def _copy_tree(source: Traversable, target: Path) -> None:
             (target / entry.name).write_bytes(entry.read_bytes())
 
 
+@functools.cache  # the package's migrations are read once a process (a crawl's engines each ask)
 def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 

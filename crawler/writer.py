@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, case, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, case, delete, insert, or_, select, update
 
 from crawler.batches import BatchThread
 from crawler.changes import Removal, keep_versions, mark_removed, next_change_id, touch
@@ -369,28 +370,55 @@ def _write_articles(connection: Connection, articles: list[dict[str, Any]], chan
 
 def _promote_origins(connection: Connection, copies: list[ReprintRecord], change_id: int) -> None:
     """Make each copy that is its story's origin the canonical article: it is stored as the article,
-    the story's reprints move to it, and the former canonical article becomes one of them."""
+    the story's reprints move to it, and the former canonical article becomes one of them.
+
+    The copies of stories that have one copy in the batch are promoted together (a dozen statements for
+    the batch, not for each copy); where several copies of a story are in the batch, one after the other,
+    each weighed against the canonical article the one before it left."""
     canonical = _canonical_articles(connection, [record.url for record in copies])
-    for record in copies:
-        assert record.article is not None
+    stories = Counter(canonical[record.url].id for record in copies if record.url in canonical)
+    alone = [record for record in copies if record.url in canonical and stories[canonical[record.url].id] == 1]
+    origins = [(record, canonical[record.url]) for record in alone if is_origin(_row(record), canonical[record.url])]
+    _promote(connection, origins, change_id)
+    shared = [record for record in copies if record.url in canonical and stories[canonical[record.url].id] > 1]
+    for record in shared:
         current = canonical.get(record.url)
-        if current is None or not is_origin(record.article, current):
+        if current is None or not is_origin(_row(record), current):
             continue
-        connection.execute(delete(ReprintRow).where(ReprintRow.url == record.url))
-        _write_articles(connection, [record.article], change_id)
-        origin_id = _ids_by_url(connection, [record.url])[record.url]
-        connection.execute(update(ReprintRow).where(ReprintRow.article_id == current.id).values(article_id=origin_id))
-        connection.execute(insert(ReprintRow).values(
-            url=current.url, article_id=origin_id, site=current.site, published_at=current.published_at,
-            views=current.views, similarity=record.similarity, crawled_at=current.crawled_at, source=current.source,
-            source_canonical=current.source_canonical, title=current.title, body_hash=current.body_hash,
-            removed_at=current.removed_at,
-        ))  # fmt: skip
-        connection.execute(delete(FingerprintRow).where(FingerprintRow.article_id == current.id))
-        connection.execute(delete(ArticleRow).where(ArticleRow.id == current.id))
+        _promote(connection, [(record, current)], change_id)
+        canonical = _canonical_articles(connection, [record.url for record in shared])  # the story's copies moved
+
+
+def _promote(connection: Connection, promotions: list[tuple[ReprintRecord, Any]], change_id: int) -> None:
+    """Store each copy as its story's article in place of the stored article beside it (a `_canonical_articles`
+    row, of another story for each copy), which becomes its reprint, with the story's other reprints."""
+    if not promotions:
+        return
+    urls = [record.url for record, _ in promotions]
+    connection.execute(delete(ReprintRow).where(ReprintRow.url.in_(urls)))
+    _write_articles(connection, [_row(record) for record, _ in promotions], change_id)
+    origins = _ids_by_url(connection, urls)
+    connection.execute(
+        update(ReprintRow).where(ReprintRow.article_id == bindparam("former")).values(article_id=bindparam("origin")),
+        [{"former": current.id, "origin": origins[record.url]} for record, current in promotions],
+    )
+    connection.execute(insert(ReprintRow), [{
+        "url": current.url, "article_id": origins[record.url], "site": current.site,
+        "published_at": current.published_at, "views": current.views, "similarity": record.similarity,
+        "crawled_at": current.crawled_at, "source": current.source, "source_canonical": current.source_canonical,
+        "title": current.title, "body_hash": current.body_hash, "removed_at": current.removed_at,
+    } for record, current in promotions])  # fmt: skip
+    formers = [current.id for _, current in promotions]
+    connection.execute(delete(FingerprintRow).where(FingerprintRow.article_id.in_(formers)))
+    connection.execute(delete(ArticleRow).where(ArticleRow.id.in_(formers)))
+    for record, current in promotions:
         logger.info("%s is the origin of %s: now the stored article, the other its reprint", record.url, current.url)
-        if any(row.id == current.id for row in canonical.values()):  # other copies of its story: moved
-            canonical = _canonical_articles(connection, [record.url for record in copies])
+
+
+def _row(record: ReprintRecord) -> dict[str, Any]:
+    """The article row of a copy that has one (those `_promote_origins` weighs)."""
+    assert record.article is not None
+    return record.article
 
 
 def _canonical_articles(connection: Connection, urls: list[str]) -> dict[str, Any]:
