@@ -33,7 +33,7 @@ from crawler.models import SHANGHAI
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import MAX_BAND_HOLDERS
 from crawler.reprints.matching import Matching
-from crawler.writer import ArticleWriter
+from crawler.writer import ArticleWriter, fingerprint_columns
 from sampleportals.stories import story_head, story_headline, story_text
 
 WORDS = [
@@ -83,9 +83,7 @@ def rows(n: int, seed: int = 1, start: int = 0, fingerprinted: bool = True) -> I
 def _fingerprint_columns(body: str) -> tuple[dict[str, Any], tuple[int, ...]]:
     """What the writer stores of a body's fingerprint: its article row's columns, and its band keys."""
     fingerprinted = fingerprint(body)
-    columns = {"body_hash": fingerprinted.body_hash, "n_shingles": fingerprinted.size,
-               "figures": " ".join(fingerprinted.figures)}  # fmt: skip
-    return columns, fingerprinted.bands
+    return fingerprint_columns(fingerprinted), fingerprinted.bands
 
 
 def finnews_write(url: str, n: int, batch: int = 500) -> float:

@@ -27,6 +27,7 @@ from crawler.db import SCHEMA_LOCK_SECONDS, lock_writers, unlock_writers
 from crawler.models import ArticleRow, FingerprintRow, FingerprintVersion
 from crawler.reprints.fingerprint import VERSION, fingerprint
 from crawler.reprints.index import index_bands
+from crawler.writer import fingerprint_columns
 
 logger = logging.getLogger(__name__)
 
@@ -113,10 +114,7 @@ def _store(connection: Connection, bodies: dict[int, str]) -> None:
     prints = {article_id: fingerprint(body) for article_id, body in bodies.items()}
     connection.execute(
         update(ArticleRow).where(ArticleRow.id == bindparam("article_id")),
-        [
-            {"article_id": i, "body_hash": fp.body_hash, "n_shingles": fp.size, "figures": " ".join(fp.figures)}
-            for i, fp in prints.items()
-        ],
+        [{"article_id": i, **fingerprint_columns(fp)} for i, fp in prints.items()],
     )
     connection.execute(delete(FingerprintRow).where(FingerprintRow.article_id.in_(prints)))
     index_bands(connection, {i: fp.bands for i, fp in prints.items()})

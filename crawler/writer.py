@@ -25,7 +25,7 @@ from crawler.changes import Removal, keep_versions, mark_removed, next_change_id
 from crawler.db import insert_ignore, is_transient, lock_writers, unlock_writers, upsert
 from crawler.items import Article
 from crawler.models import ArticleRow, FingerprintRow, ReprintRow, Site, ViewSnapshot
-from crawler.reprints.fingerprint import fingerprint
+from crawler.reprints.fingerprint import Fingerprint, fingerprint
 from crawler.reprints.index import Page, find_copies, index_bands
 from crawler.reprints.matching import Matching, is_origin
 
@@ -43,9 +43,12 @@ ROW_FIELDS = (
 def article_row(article: Article) -> dict[str, Any]:
     """The values `crawler.writer.write_batch` writes for a normalised article."""
     row = {name: getattr(article, name) for name in ROW_FIELDS}
-    body = fingerprint(article.body)
-    row.update(body_hash=body.body_hash, n_shingles=body.size, figures=" ".join(body.figures))
-    return row
+    return row | fingerprint_columns(fingerprint(article.body))
+
+
+def fingerprint_columns(body: Fingerprint) -> dict[str, Any]:
+    """What an article row stores of its body's fingerprint (its band keys are rows of their own)."""
+    return {"body_hash": body.body_hash, "n_shingles": body.size, "figures": " ".join(body.figures)}
 
 
 @dataclass
