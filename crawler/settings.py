@@ -20,8 +20,10 @@ FINNEWS_DB_URL = database_url()  # $FINNEWS_DB_URL, else crawler.db.DEFAULT_DB_U
 FINNEWS_PROFILE_DIRS = os.environ.get("FINNEWS_PROFILE_DIRS", "")
 #: Most rows written in one transaction (batches are smaller when the crawl is slower).
 FINNEWS_DB_BATCH_SIZE = 500
-#: Seconds the writer waits for more rows before it commits a batch (group commit; 0: commit at once).
-FINNEWS_DB_LINGER = 0.1
+#: Seconds the writer waits for more rows before it commits a batch (group commit; 0: commit at once). Each
+#: batch costs the writer thread ~10 ms of Python (its statements) whatever its size: at 0.1 s a fast crawl
+#: wrote ~10 rows a batch, and the writer's share of the GIL slowed the event loop (see README, Measured).
+FINNEWS_DB_LINGER = 0.5
 #: Seconds a batch that failed for a transient reason (a lock held by another process, a deadlock, a dropped
 #: connection) is tried again, with backoff, before the crawl stops as `storage_failed`. Two minutes outlast
 #: what usually holds a database for a while (a backup or VACUUM of a large SQLite file, MySQL's 50 s lock

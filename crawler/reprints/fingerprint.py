@@ -101,7 +101,8 @@ def fingerprint(body: str | None) -> Fingerprint:
     distinct = _distinct(hashes)
     bands: tuple[int, ...] = ()
     if len(distinct) >= MIN_SHINGLES:
-        bands = _band_keys(distinct, BANDS) + _band_keys(_distinct(hashes[:HEAD]), HEAD_BANDS, first=BANDS)
+        # The head's minima are those of its shingles in text order: a repeated shingle changes no minimum.
+        bands = _band_keys(distinct, BANDS) + _band_keys(hashes[:HEAD], HEAD_BANDS, first=BANDS)
     figures = tuple(sorted(_FIGURE.findall(_THOUSANDS.sub("", _SPACED_NUMBER.sub("", text)))))
     return Fingerprint(_hash64(letters.encode()), distinct, figures, bands)
 
@@ -139,7 +140,10 @@ def _distinct(hashes: _U64) -> _U64:
 def _band_keys(shingles: _U64, bands: int, first: int = 0) -> tuple[int, ...]:
     """The LSH keys of a shingle set: `bands` bands of ROWS min-hashes, numbered from `first` (the number
     is part of the key, so whole-body and head keys never collide)."""
-    functions = slice(0, bands * ROWS)
-    minima = (shingles[None, :] * _MULTIPLIERS[functions, None] + _OFFSETS[functions, None]) >> np.uint64(32)
-    rows = minima.min(axis=1).astype("<u8").reshape(bands, ROWS)
-    return tuple(_hash64(bytes([first + band]) + rows[band].tobytes()) for band in range(bands))
+    functions = bands * ROWS
+    minima = np.multiply(shingles[None, :], _MULTIPLIERS[:functions, None])  # one array, changed in place
+    minima += _OFFSETS[:functions, None]
+    minima >>= np.uint64(32)
+    rows = minima.min(axis=1).astype("<u8").tobytes()
+    size = ROWS * 8
+    return tuple(_hash64(bytes((first + band,)) + rows[band * size : (band + 1) * size]) for band in range(bands))
