@@ -37,8 +37,7 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
         return found[0] if found else None
     ids, classes = ids_and_classes(sel)
     for query in patterns.BODY_CONTAINERS:
-        last = query.split()[-1]
-        if last[0] in "#." and last[1:] not in (ids if last[0] == "#" else classes):
+        if any(part[0] in "#." and part[1:] not in (ids if part[0] == "#" else classes) for part in query.split()):
             continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
         for candidate in sel.css(query):
             if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
@@ -72,10 +71,14 @@ def _longest(holders: list[Element], lengths: dict[Element, int], best: Element 
     length noted in `lengths`. A line's length is its text's; a long hidden one (keyword spam) counts for nothing."""
     best_len = lengths[best] if best is not None else 0
     for parent in holders:
-        length = len("".join(_OWN_TEXT(parent)).strip())
-        for line in _LINES(parent):  # a text line: a <p>, or a <div> of text only
-            size = len(" ".join(string_value(line).split()))
-            length += 0 if size > _HIDDEN_CHECK_CHARS and _is_hidden(line) else size
+        own = [parent.text or ""]  # its own text nodes: its text and its children's tails
+        length = 0
+        for line in parent:
+            own.append(line.tail or "")
+            if line.tag == "p" or (line.tag == "div" and _text_only(line)):  # a text line
+                size = len(" ".join((string_value(line) if len(line) else line.text or "").split()))
+                length += 0 if size > _HIDDEN_CHECK_CHARS and _is_hidden(line) else size
+        length += len("".join(own).strip())
         lengths[parent] = length
         if length > best_len and not in_furniture(parent) and not _is_hidden(parent):
             best, best_len = parent, length
@@ -106,15 +109,18 @@ def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: E
 SPLIT_BODY_RATIO = 1.5
 SPLIT_BODY_MIN_CHARS = 200
 
-# What `_densest_block` reads, compiled once: the holders of text lines, the `<div>`s of bare text beside an
-# element (looked for only where no holder has BARE_TEXT_MIN_CHARS: another scan of the page), a holder's own
-# text and its lines.
+# What `_densest_block` reads, compiled once: the holders of text lines (a `<p>`, or a `<div>` of text only), the
+# `<div>`s of bare text beside an element (looked for only where no holder has BARE_TEXT_MIN_CHARS: another scan
+# of the page). A holder's own text and its lines are read from its children (a query on each costs more).
 _LINE_HOLDERS = etree.XPath(".//p/.. | .//br/.. | .//div[not(*)]/..")
 _BARE_TEXT_BLOCKS = etree.XPath(".//div[*][text()[string-length(normalize-space()) > 40]]")
 BARE_TEXT_MIN_CHARS = 200
 _HIDDEN_CHECK_CHARS = 200  # a shorter hidden line counts: checking every line's style costs more than it gives
-_OWN_TEXT = etree.XPath("text()", smart_strings=False)
-_LINES = etree.XPath("p | div[not(*)]")
+
+
+def _text_only(element: Element) -> bool:
+    """Whether `element` holds no element (text and comments only)."""
+    return not len(element) or not any(isinstance(child.tag, str) for child in element)
 
 
 def body_text(body: Selector | None, headline: Selector | None, meta: Selector | None) -> tuple[list[str], list[str]]:
@@ -208,8 +214,13 @@ class _BodyReader:
         """Read the children of `element` (after its own leading `text`, when given)."""
         self._add(text, in_link)
         for child in element:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag and not (tag in _LEFT_OUT or _is_hidden(child) or is_furniture(child) or child in self.leave_out):
+            tag = child.tag
+            if (
+                isinstance(tag, str)
+                and tag not in _LEFT_OUT
+                and child not in self.leave_out
+                and not (child.attrib and (_is_hidden(child) or is_furniture(child)))  # most have no attribute
+            ):
                 self._element(child, tag, in_link)
             self._add(child.tail, in_link)
 
@@ -240,6 +251,8 @@ class _BodyReader:
             self._plain = self._plain or (not in_link and not text.isspace())
 
     def end_line(self) -> None:
+        if not self._parts:
+            return  # nothing since the last line's end (then not plain either)
         line = " ".join("".join(self._parts).split())
         if line and self._plain:
             if self._image:
