@@ -70,18 +70,25 @@ def _longest(holders: list[Element], lengths: dict[Element, int], best: Element 
     """The holder of the longest text lines, outside furniture and hidden blocks (else `best`), each holder's
     length noted in `lengths`. A line's length is its text's; a long hidden one (keyword spam) counts for nothing."""
     best_len = lengths[best] if best is not None else 0
+    longer: list[tuple[Element, int]] = []
     for parent in holders:
         own = [parent.text or ""]  # its own text nodes: its text and its children's tails
         length = 0
         for line in parent:
             own.append(line.tail or "")
-            if line.tag == "p" or (line.tag == "div" and _text_only(line)):  # a text line
-                size = len(" ".join((string_value(line) if len(line) else line.text or "").split()))
+            tag, children = line.tag, len(line)
+            if tag == "p" or (tag == "div" and (not children or _text_only(line))):  # a text line
+                size = len(" ".join((string_value(line) if children else line.text or "").split()))
                 length += 0 if size > _HIDDEN_CHECK_CHARS and _is_hidden(line) else size
         length += len("".join(own).strip())
         lengths[parent] = length
-        if length > best_len and not in_furniture(parent) and not _is_hidden(parent):
-            best, best_len = parent, length
+        if length > best_len:
+            longer.append((parent, length))
+    # The longest first, in page order among equals: the furniture test (of every ancestor) once or twice, not for
+    # every holder longer than those before it.
+    for parent, _ in sorted(longer, key=lambda measured: -measured[1]):
+        if not in_furniture(parent) and not _is_hidden(parent):
+            return parent
     return best
 
 
@@ -120,7 +127,7 @@ _HIDDEN_CHECK_CHARS = 200  # a shorter hidden line counts: checking every line's
 
 def _text_only(element: Element) -> bool:
     """Whether `element` holds no element (text and comments only)."""
-    return not len(element) or not any(isinstance(child.tag, str) for child in element)
+    return not any(isinstance(child.tag, str) for child in element)
 
 
 def body_text(body: Selector | None, headline: Selector | None, meta: Selector | None) -> tuple[list[str], list[str]]:

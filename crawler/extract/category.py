@@ -54,7 +54,8 @@ def _breadcrumb(sel: Selector) -> Element | None:
     "位置" label, holding two names or more and no other such element, outside hidden blocks (one item of a
     trail, `<li class="path-cur">`, is not the trail)."""
     _, classes = ids_and_classes(sel)
-    words = [word for word in patterns.CRUMB_CLASS_WORDS if any(word in name for name in classes)]
+    names = " ".join(classes)  # a word holds no space: in one name if in their join
+    words = [word for word in patterns.CRUMB_CLASS_WORDS if word in names]
     # Each query only where it may find something (a class name holding one of its words, a text the label),
     # the class query for those words only: each query reads every node of the page, each word's test every class.
     labelled = _LABELLED_CRUMBS(sel.root) if "位置" in page_text(sel) else []

@@ -16,13 +16,26 @@ def counter_url(sel: Selector, url: str) -> str | None:
     ASP), else any script right after a views label (`点击：<script src="/hits.js?id=5"></script>`)."""
     scripts = page_elements(sel)["script"]
     for src in attribute_values(scripts, "src"):
-        if patterns.COUNTER_SCRIPT.search(src):
+        if _may_be_counter(src) and patterns.COUNTER_SCRIPT.search(src):
             return absolute_url(url, src)
     for script in scripts:
         src = script.get("src")
         if src is not None and (before := _text_before(script)) is not None and patterns.VIEWS_LABEL_END.search(before):
             return absolute_url(url, src)
     return None
+
+
+def _may_be_counter(src: str) -> bool:
+    """Whether `src` may match `patterns.COUNTER_SCRIPT`: it holds a counter word (`patterns.COUNTER_WORDS`), or
+    is no ASCII (where case folding is the regex's own).
+
+    >>> _may_be_counter("/plus/Count.php?aid=1"), _may_be_counter("/js/jquery.js?v=3")
+    (True, False)
+    """
+    if not src.isascii():
+        return True
+    lowered = src.lower()
+    return any(word in lowered for word in patterns.COUNTER_WORDS)
 
 
 def _text_before(script: Element) -> str | None:
