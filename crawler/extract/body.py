@@ -10,6 +10,7 @@ from itertools import islice
 
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 
 from crawler.extract import patterns
 from crawler.extract.dom import (
@@ -36,13 +37,17 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
         found = select(sel, query)
         return found[0] if found else None
     ids, classes = ids_and_classes(sel)
-    for query in patterns.BODY_CONTAINERS:
+    for query, find in _CONTAINERS:
         if any(part[0] in "#." and part[1:] not in (ids if part[0] == "#" else classes) for part in query.split()):
             continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
-        for candidate in sel.css(query):
+        for candidate in (Selector(root=element, type="html") for element in find(sel.root)):
             if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
                 return _densest_block(candidate) or candidate
     return _densest_block(sel)
+
+
+# The known containers, each CSS query translated as `Selector.css` does and compiled once.
+_CONTAINERS = tuple((query, etree.XPath(css2xpath(query))) for query in patterns.BODY_CONTAINERS)
 
 
 def _holds(container: Selector, element: Selector | None) -> bool:
