@@ -340,8 +340,9 @@ def byline_after(body: Selector | None) -> str:
 
 
 def _may_be_byline(element: Element) -> bool:
-    """Cheap tests before an element's spaced text: short enough, and holding a label's last character."""
-    if longer_than(element, 120):
-        return False
+    """Cheap tests before an element's spaced text: holding a label's last character, and short enough (its text,
+    scripts' included, is an upper bound: `longer_than`'s walk over its nodes only where that is too long)."""
     text = string_value(element)
-    return any(end in text for end in patterns.BYLINE_LABEL_ENDS)
+    if not any(end in text for end in patterns.BYLINE_LABEL_ENDS):
+        return False
+    return len("".join(text.split())) <= 120 or not longer_than(element, 120)
