@@ -148,7 +148,7 @@ def _text(node: Element | str) -> str:
 
 def _separated_crumb(sel: Selector, title: str | None, site: Collection[str]) -> str | None:
     """The channel of a breadcrumb made of links and separators only: "论坛名 › 论坛 › 基金交流 › 标题"."""
-    if not _SEPARATOR_TEXT.search(_text_nodes(sel)):
+    if not any(mark in page_text(sel) for mark in "›»>") or not _SEPARATOR_TEXT.search(_text_nodes(sel)):
         return None  # no text node the query below could find
     for element in _SEPARATORS(sel.root):
         holder = element if len(element.findall("a")) >= 2 else element.getparent()
