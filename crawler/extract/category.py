@@ -94,7 +94,7 @@ def _page_position(element: Element) -> list[int]:
 @read_once
 def _text_nodes(sel: Selector) -> str:
     """Every text node of the page, each between NULs (which no parsed page holds: `page.html_selector`): what
-    the breadcrumb queries read, for a cheap test before them."""
+    the separated breadcrumb's query reads, for a cheap test before it."""
     return "\0" + "\0".join(_TEXTS(sel.root)) + "\0"
 
 
