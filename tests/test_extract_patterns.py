@@ -282,3 +282,41 @@ def test_the_read_counter_is_a_known_cms_script_or_any_script_beside_a_views_lab
         "<div class='content'><p>" + "央行今日开展了逆回购操作,市场流动性合理充裕。" * 4 + "</p></div></body></html>"
     )
     assert extract_article(Selector(text=page, type="html"), "http://x.cn/a/1.html").counter_url == counter
+
+
+@pytest.mark.parametrize(
+    ("body", "notice"),
+    [
+        ("<p>声明:以上内容为本网站转自其它媒体,相关信息仅为传递更多信息之目的。</p>", True),
+        ("<p>本文转载自微信公众号某某财经。</p>", True),
+        ("<p>（转载）</p>", True),
+        ("<p>文章来源于网络</p>", True),
+        # a notice opening its own text node: what comes before it in another node is no "请"
+        ("<p>如需转载，请</p><p>转载自新华网</p>", True),
+        # must NOT be taken: an original's notices, a notice split over two nodes, one in a script
+        ("<p>本文系原创,转载请注明出处,未经授权不得转载。</p>", False),
+        ("<p>请转载自新华网的稿件注明</p>", False),
+        ("<p>本文转</p><p>载自某某网</p>", False),
+        ("<p>正文</p><script>var note = '本文转载自新华网';</script>", False),
+    ],
+)
+def test_a_reprint_notice_is_read_from_one_text_node_of_the_page(body: str, notice: bool) -> None:
+    page = f"<html><head><title>央行开展逆回购</title></head><body><h1>央行开展逆回购</h1>{body}</body></html>"
+    assert extract_article(Selector(text=page, type="html"), "http://x.cn/a/1.html").reprint_notice is notice
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("点击：", True),
+        ("阅读量:", True),
+        ("浏览次数", True),
+        ("来源:新华网 点击：", True),
+        # must NOT be taken: a label that does not end the text, a word that is no label
+        ("点击查看大图", False),
+        ("点击： 次", False),
+        ("单击", False),
+    ],
+)
+def test_views_label_end(text: str, matches: bool) -> None:
+    assert bool(patterns.VIEWS_LABEL_END.search(text)) is matches

@@ -10,6 +10,7 @@ from itertools import islice
 
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 
 from crawler.extract import patterns
 from crawler.extract.dom import (
@@ -36,14 +37,17 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
         found = select(sel, query)
         return found[0] if found else None
     ids, classes = ids_and_classes(sel)
-    for query in patterns.BODY_CONTAINERS:
-        last = query.split()[-1]
-        if last[0] in "#." and last[1:] not in (ids if last[0] == "#" else classes):
+    for query, find in _CONTAINERS:
+        if any(part[0] in "#." and part[1:] not in (ids if part[0] == "#" else classes) for part in query.split()):
             continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
-        for candidate in sel.css(query):
+        for candidate in (Selector(root=element, type="html") for element in find(sel.root)):
             if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
                 return _densest_block(candidate) or candidate
     return _densest_block(sel)
+
+
+# The known containers, each CSS query translated as `Selector.css` does and compiled once.
+_CONTAINERS = tuple((query, etree.XPath(css2xpath(query))) for query in patterns.BODY_CONTAINERS)
 
 
 def _holds(container: Selector, element: Selector | None) -> bool:
@@ -71,14 +75,25 @@ def _longest(holders: list[Element], lengths: dict[Element, int], best: Element 
     """The holder of the longest text lines, outside furniture and hidden blocks (else `best`), each holder's
     length noted in `lengths`. A line's length is its text's; a long hidden one (keyword spam) counts for nothing."""
     best_len = lengths[best] if best is not None else 0
+    longer: list[tuple[Element, int]] = []
     for parent in holders:
-        length = len("".join(_OWN_TEXT(parent)).strip())
-        for line in _LINES(parent):  # a text line: a <p>, or a <div> of text only
-            size = len(" ".join(string_value(line).split()))
-            length += 0 if size > _HIDDEN_CHECK_CHARS and _is_hidden(line) else size
+        own = [parent.text or ""]  # its own text nodes: its text and its children's tails
+        length = 0
+        for line in parent:
+            own.append(line.tail or "")
+            tag, children = line.tag, len(line)
+            if tag == "p" or (tag == "div" and (not children or _text_only(line))):  # a text line
+                size = len(" ".join((string_value(line) if children else line.text or "").split()))
+                length += 0 if size > _HIDDEN_CHECK_CHARS and _is_hidden(line) else size
+        length += len("".join(own).strip())
         lengths[parent] = length
-        if length > best_len and not in_furniture(parent) and not _is_hidden(parent):
-            best, best_len = parent, length
+        if length > best_len:
+            longer.append((parent, length))
+    # The longest first, in page order among equals: the furniture test (of every ancestor) once or twice, not for
+    # every holder longer than those before it.
+    for parent, _ in sorted(longer, key=lambda measured: -measured[1]):
+        if not in_furniture(parent) and not _is_hidden(parent):
+            return parent
     return best
 
 
@@ -106,15 +121,18 @@ def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: E
 SPLIT_BODY_RATIO = 1.5
 SPLIT_BODY_MIN_CHARS = 200
 
-# What `_densest_block` reads, compiled once: the holders of text lines, the `<div>`s of bare text beside an
-# element (looked for only where no holder has BARE_TEXT_MIN_CHARS: another scan of the page), a holder's own
-# text and its lines.
+# What `_densest_block` reads, compiled once: the holders of text lines (a `<p>`, or a `<div>` of text only), the
+# `<div>`s of bare text beside an element (looked for only where no holder has BARE_TEXT_MIN_CHARS: another scan
+# of the page). A holder's own text and its lines are read from its children (a query on each costs more).
 _LINE_HOLDERS = etree.XPath(".//p/.. | .//br/.. | .//div[not(*)]/..")
 _BARE_TEXT_BLOCKS = etree.XPath(".//div[*][text()[string-length(normalize-space()) > 40]]")
 BARE_TEXT_MIN_CHARS = 200
 _HIDDEN_CHECK_CHARS = 200  # a shorter hidden line counts: checking every line's style costs more than it gives
-_OWN_TEXT = etree.XPath("text()", smart_strings=False)
-_LINES = etree.XPath("p | div[not(*)]")
+
+
+def _text_only(element: Element) -> bool:
+    """Whether `element` holds no element (text and comments only)."""
+    return not any(isinstance(child.tag, str) for child in element)
 
 
 def body_text(body: Selector | None, headline: Selector | None, meta: Selector | None) -> tuple[list[str], list[str]]:
@@ -208,8 +226,13 @@ class _BodyReader:
         """Read the children of `element` (after its own leading `text`, when given)."""
         self._add(text, in_link)
         for child in element:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag and not (tag in _LEFT_OUT or _is_hidden(child) or is_furniture(child) or child in self.leave_out):
+            tag = child.tag
+            if (
+                isinstance(tag, str)
+                and tag not in _LEFT_OUT
+                and child not in self.leave_out
+                and not (child.attrib and (_is_hidden(child) or is_furniture(child)))  # most have no attribute
+            ):
                 self._element(child, tag, in_link)
             self._add(child.tail, in_link)
 
@@ -240,6 +263,8 @@ class _BodyReader:
             self._plain = self._plain or (not in_link and not text.isspace())
 
     def end_line(self) -> None:
+        if not self._parts:
+            return  # nothing since the last line's end (then not plain either)
         line = " ".join("".join(self._parts).split())
         if line and self._plain:
             if self._image:
@@ -315,8 +340,9 @@ def byline_after(body: Selector | None) -> str:
 
 
 def _may_be_byline(element: Element) -> bool:
-    """Cheap tests before an element's spaced text: short enough, and holding a label's last character."""
-    if longer_than(element, 120):
-        return False
+    """Cheap tests before an element's spaced text: holding a label's last character, and short enough (its text,
+    scripts' included, is an upper bound: `longer_than`'s walk over its nodes only where that is too long)."""
     text = string_value(element)
-    return any(end in text for end in patterns.BYLINE_LABEL_ENDS)
+    if not any(end in text for end in patterns.BYLINE_LABEL_ENDS):
+        return False
+    return len("".join(text.split())) <= 120 or not longer_than(element, 120)

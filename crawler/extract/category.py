@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from functools import cache
 
 from lxml import etree
 from parsel import Selector
@@ -17,6 +18,7 @@ from crawler.extract.dom import (
     attribute_values,
     ids_and_classes,
     page_elements,
+    page_text,
     read_once,
     select,
     string_value,
@@ -52,29 +54,47 @@ def _breadcrumb(sel: Selector) -> Element | None:
     "位置" label, holding two names or more and no other such element, outside hidden blocks (one item of a
     trail, `<li class="path-cur">`, is not the trail)."""
     _, classes = ids_and_classes(sel)
-    if any(word in name for name in classes for word in patterns.CRUMB_CLASS_WORDS):
-        candidates = _CRUMBS(sel.root)
-    else:  # only labelled ones: the query's text part, and only where a text holds the label at all
-        candidates = _LABELLED_CRUMBS(sel.root) if "位置" in _text_nodes(sel) else []
+    names = " ".join(classes)  # a word holds no space: in one name if in their join
+    words = [word for word in patterns.CRUMB_CLASS_WORDS if word in names]
+    # Each query only where it may find something (a class name holding one of its words, a text the label),
+    # the class query for those words only: each query reads every node of the page, each word's test every class.
+    labelled = _LABELLED_CRUMBS(sel.root) if "位置" in page_text(sel) else []
+    classed = _classed_crumbs(tuple(words))(sel.root) if words else []
     found = [
         element
-        for element in candidates
+        for element in {element: None for element in (*labelled, *classed)}
         if ((element.get("class") and _crumb_class(element)) or _starts_with_label(element)) and _trail(element)
     ]
+    if labelled and classed:
+        found.sort(key=_page_position)
     for element in found:
         if not any(other is not element and _inside(other, element) for other in found) and not _hidden(element):
             return element
     return None
 
 
-_CRUMBS = etree.XPath(patterns.CRUMB_QUERY)
 _LABELLED_CRUMBS = etree.XPath(patterns.CRUMB_LABEL_QUERY)
+
+
+@cache
+def _classed_crumbs(words: tuple[str, ...]) -> etree.XPath:
+    """The elements whose class holds one of `words` (`patterns.CRUMB_CLASS_QUERY`), compiled once."""
+    return etree.XPath(patterns.CRUMB_CLASS_QUERY.format(" or ".join(f"contains(., '{word}')" for word in words)))
+
+
+def _page_position(element: Element) -> list[int]:
+    """Where `element` stands in the page, as a sort key: its index under each ancestor, the outermost first."""
+    position = []
+    while (parent := element.getparent()) is not None:
+        position.append(parent.index(element))
+        element = parent
+    return position[::-1]
 
 
 @read_once
 def _text_nodes(sel: Selector) -> str:
     """Every text node of the page, each between NULs (which no parsed page holds: `page.html_selector`): what
-    the breadcrumb queries read, for a cheap test before them."""
+    the separated breadcrumb's query reads, for a cheap test before it."""
     return "\0" + "\0".join(_TEXTS(sel.root)) + "\0"
 
 
@@ -128,7 +148,7 @@ def _text(node: Element | str) -> str:
 
 def _separated_crumb(sel: Selector, title: str | None, site: Collection[str]) -> str | None:
     """The channel of a breadcrumb made of links and separators only: "论坛名 › 论坛 › 基金交流 › 标题"."""
-    if not _SEPARATOR_TEXT.search(_text_nodes(sel)):
+    if not any(mark in page_text(sel) for mark in "›»>") or not _SEPARATOR_TEXT.search(_text_nodes(sel)):
         return None  # no text node the query below could find
     for element in _SEPARATORS(sel.root):
         holder = element if len(element.findall("a")) >= 2 else element.getparent()

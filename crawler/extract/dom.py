@@ -249,3 +249,15 @@ def is_furniture(element: Element) -> bool:
         if found is None:  # share marks only: furniture unless the block holds paragraphs, longer than a share bar
             return element.find(".//p") is None or len(string_value(element).strip()) <= patterns.SHARE_BAR_MAX_CHARS
     return False
+
+
+@read_once
+def page_text(sel: Selector) -> str:
+    """Every text of the page joined (scripts' and styles' too, no separator between nodes), read once: for
+    the cheap tests that let a stage skip a query over the whole page (a text no node holds, no part of it
+    holds either).
+
+    >>> page_text(Selector(text="<p>当前<b>位置</b></p><script>x</script>"))
+    '当前位置x'
+    """
+    return string_value(sel.root)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from lxml import etree
 from parsel import Selector
 
 from crawler.extract import patterns
@@ -52,7 +53,7 @@ def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
     if not title or _NOT_XML.search(title):  # lxml takes no control character in an XPath variable
         return None
     for candidates in (heads, *([tail] for tail in tails)):
-        texts = sel.root.xpath("//body//text()[contains(., $head)]", head=candidates[-1])
+        texts = _TEXTS_HOLDING(sel.root, head=candidates[-1])
         for head in candidates:  # each starts with the last, the shortest
             for text in texts:
                 if " ".join(text.split()) == head:
@@ -60,6 +61,9 @@ def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
                     return head, Selector(root=element.getparent() if text.is_tail else element)
     return None
 
+
+# The page's text nodes holding `$head`, compiled once (as "smart" strings: each knows its element).
+_TEXTS_HOLDING = etree.XPath("//body//text()[contains(., $head)]")
 
 # A head of the `<title>` ending at a space ("标题 栏目_站名" -> "标题") is that long at least: a shorter one is
 # a word of the headline that the page may show elsewhere (a tag, a channel name).

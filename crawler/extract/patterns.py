@@ -80,12 +80,9 @@ VIEWS_LABEL = re.compile(
 # "/api.php?op=count&id=123&modelid=1", EmpireCMS "/e/public/ViewClick/?classid=2&id=123", ASP portals
 # (动易) "/Article/GetHits.asp?ArticleID=3187".
 # Any other counter: a script whose URL sits right after a views label, "点击：<script src=...>", "阅读量:
-# <span><script src=...></span>" (the label's text node just before it, within its element or its parent's).
-SCRIPT_BESIDE_VIEWS_LABEL = (
-    "//script[@src][preceding-sibling::node()[1][self::text()] or not(preceding-sibling::node())]"
-    "[re:test(normalize-space(concat(preceding-sibling::node()[1][self::text()],"
-    f" ../preceding-sibling::node()[1][self::text()])), '(?:{_VIEWS_WORDS})\\s*[:：]?$')]/@src"
-)
+# <span><script src=...></span>": the end of the text just before the script (the text node before it, then the
+# one before its parent, whitespace collapsed). Not "点击查看大图" (no label at the end).
+VIEWS_LABEL_END = re.compile(rf"(?:{_VIEWS_WORDS})\s*[:：]?$")
 
 # Any other counter whose URL names the article's id and a counter word (hits, click, count, view, pv) in its path:
 # "/ajax/hits.ashx?id=5007&act=add", "/api/click.php?aid=123", "/pv.js?articleid=88". Not "/js/jquery.js?v=3",
@@ -95,6 +92,9 @@ COUNTER_SCRIPT = re.compile(
     r"|(?:hits?|clicks?|count(?:er)?|views?|pv)[^/?]*\?(?:[^#]*&)?[a-z_]*id=\d+",
     re.IGNORECASE,
 )
+# A word every COUNTER_SCRIPT match holds, in an ASCII URL lower-cased: a test before the regex, which costs as much
+# as a whole page's other script tests ("https://pos.baidu.com/auto_dup?di=0&uuid=...&dri=0&dis=0&...").
+COUNTER_WORDS = ("count", "click", "hit", "view", "pv")
 # A views count that is a placeholder a script fills: "0", "", "--" ("浏览次数:<span id="hits">0</span>").
 VIEWS_PLACEHOLDER = re.compile(r"^\D*?0?\D*$")
 
@@ -252,9 +252,9 @@ BODY_CONTAINERS = (
 # times more. `category.find_category` keeps a label starting its text, outside hidden blocks, the innermost.
 CRUMB_CLASS_WORDS = ("position", "crumb", "location", "path")
 CRUMB_LABEL_QUERY = "//text()[contains(., '位置')]/parent::*[not(self::script or self::style or self::title)]"
-CRUMB_QUERY = (
-    f"{CRUMB_LABEL_QUERY} | //@class[" + " or ".join(f"contains(., '{word}')" for word in CRUMB_CLASS_WORDS) + "]/.."
-)  # on a page where no class name holds a CRUMB_CLASS_WORD, CRUMB_LABEL_QUERY alone: half the time
+# The elements whose class holds a breadcrumb word, the words' tests joined by "or" in place of {}: the query is
+# run for the words some class name of the page holds only (each test costs on every class of the page).
+CRUMB_CLASS_QUERY = "//@class[{}]/.."
 # Breadcrumb lead-ins: "您现在的位置:", "当前位置：".
 CRUMB_LABEL = re.compile(r"^.*?(?:当前位置|现在的位置|所在位置|位置)\s*[:：]?")
 # A "位置" label that starts its text: "当前位置：", "您现在的位置是:", "位置:". Not "用户地理位置" in a sentence.
