@@ -71,7 +71,7 @@ MAX_BAND_HOLDERS = 32
 
 #: Band keys held by this many articles are crowded: a lookup never reads their holders one by one. For the
 #: pages that found no candidate through their other keys, the database counts which articles share two of
-#: their keys or more (`_shared`).
+#: their keys or more (`_shared`), full keys left out.
 CROWDED = 8
 
 
@@ -128,15 +128,16 @@ def find_copies(connection: Connection, pages: Sequence[Page], matching: Matchin
 def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[int]]:
     """Page URL -> the stored articles to verify it against: first those found through its band keys held by
     fewer than CROWDED articles (`_ranked`); for the pages that found none there, those sharing two of its keys
-    or more (`_shared`), whoever else holds them. Either way at most ROUND, of those `matching` allows by their
-    length and figures (`Summary`, read before any body).
+    or more (`_shared`), keys held by up to MAX_BAND_HOLDERS but not full. Either way at most ROUND, of those
+    `matching` allows by their length and figures (`Summary`, read before any body).
 
     A copy's story holds keys few others hold: its lookup reads the holders of those keys only. The holders of
-    crowded keys (the boilerplate of templated reports, up to MAX_BAND_HOLDERS each: the more of them the larger
-    the index) are never read one by one: a key many articles share says nothing alone, and the database
-    counts, for a page that found nothing (a new story, a templated report's copy found among its siblings),
-    which of them share two keys with it. What a lookup reads then does not grow with the index
-    (`benchmarks/reprints.py lookup`)."""
+    crowded keys (the boilerplate of templated reports: the more of them the larger the index) are never read
+    one by one: a key many articles share says nothing alone, and the database counts, for a page that found
+    nothing (a new story, a templated report's copy found among its siblings), which of them share two keys
+    with it. A full key (it takes no more holders) is left out of that count: its holders are only the first
+    stories that happened to carry its boilerplate, and at a million articles most crowded keys are full. What
+    a lookup reads then hardly grows with the index (`benchmarks/reprints.py lookup`)."""
     summaries: dict[int, Summary] = {}
     bands = {band for page in pages for band in page.fingerprint.bands}
     held = dict(connection.execute(_HOLDER_COUNTS, {"keys": list(bands)}).all()) if bands else {}
@@ -153,8 +154,11 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
         elif turn == 1:
             chosen = {page.url: ranked[page.url][1]() for page in waiting}
         else:
-            crowded = [page for page in waiting if any(held.get(b, 0) >= CROWDED for b in page.fingerprint.bands)]
-            chosen = _shared(connection, crowded, held)
+            open_keys = {key for key, n in held.items() if n < MAX_BAND_HOLDERS}
+            crowded = {key for key in open_keys if held[key] >= CROWDED}
+            chosen = _shared(
+                connection, [page for page in waiting if crowded.intersection(page.fingerprint.bands)], open_keys
+            )
         _read_summaries(connection, {i for ids in chosen.values() for i in ids}, summaries)
         for page in waiting:
             candidates[page.url] = [
@@ -164,9 +168,9 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
     return candidates
 
 
-def _shared(connection: Connection, pages: Sequence[Page], held: dict[int, int]) -> dict[str, list[int]]:
-    """Page URL -> the stored articles sharing two of its band keys or more, most keys first, then first stored:
-    counted by the database, SHARED_PAGES pages a query (no holder row is read)."""
+def _shared(connection: Connection, pages: Sequence[Page], held: set[int]) -> dict[str, list[int]]:
+    """Page URL -> the stored articles sharing two of its `held` band keys or more, most keys first, then first
+    stored: counted by the database, SHARED_PAGES pages a query (no holder row is read)."""
     keys = [[band for band in page.fingerprint.bands if band in held] for page in pages]
     asked = [n for n, page_keys in enumerate(keys) if len(page_keys) > 1]
     rows = []
