@@ -71,7 +71,7 @@ MAX_BAND_HOLDERS = 32
 
 #: Band keys held by this many articles are crowded: a lookup never reads their holders one by one. For the
 #: pages that found no candidate through their other keys, the database counts which articles share two of
-#: their keys or more (`_shared`), full keys left out.
+#: their keys or more (`_shared`).
 CROWDED = 8
 
 
@@ -128,16 +128,16 @@ def find_copies(connection: Connection, pages: Sequence[Page], matching: Matchin
 def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[int]]:
     """Page URL -> the stored articles to verify it against: first those found through its band keys held by
     fewer than CROWDED articles (`_ranked`); for the pages that found none there, those sharing two of its keys
-    or more (`_shared`), keys held by up to MAX_BAND_HOLDERS but not full. Either way at most ROUND, of those
-    `matching` allows by their length and figures (`Summary`, read before any body).
+    or more (`_shared`). Either way at most ROUND, of those `matching` allows by their length and figures
+    (`Summary`, read before any body).
 
     A copy's story holds keys few others hold: its lookup reads the holders of those keys only. The holders of
     crowded keys (the boilerplate of templated reports: the more of them the larger the index) are never read
     one by one: a key many articles share says nothing alone, and the database counts, for a page that found
     nothing (a new story, a templated report's copy found among its siblings), which of them share two keys
-    with it. A full key (it takes no more holders) is left out of that count: its holders are only the first
-    stories that happened to carry its boilerplate, and at a million articles most crowded keys are full. What
-    a lookup reads then hardly grows with the index (`benchmarks/reprints.py lookup`)."""
+    with it (full keys too: their holders are the first stories that carried their boilerplate, and a copy of
+    one of those may share nothing else with it). What a lookup reads then hardly grows with the index
+    (`benchmarks/reprints.py lookup`)."""
     summaries: dict[int, Summary] = {}
     bands = {band for page in pages for band in page.fingerprint.bands}
     held = dict(connection.execute(_HOLDER_COUNTS, {"keys": list(bands)}).all()) if bands else {}
@@ -154,10 +154,9 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
         elif turn == 1:
             chosen = {page.url: ranked[page.url][1]() for page in waiting}
         else:
-            open_keys = {key for key, n in held.items() if n < MAX_BAND_HOLDERS}
-            crowded = {key for key in open_keys if held[key] >= CROWDED}
+            crowded = {key for key, n in held.items() if n >= CROWDED}
             chosen = _shared(
-                connection, [page for page in waiting if crowded.intersection(page.fingerprint.bands)], open_keys
+                connection, [page for page in waiting if crowded.intersection(page.fingerprint.bands)], set(held)
             )
         _read_summaries(connection, {i for ids in chosen.values() for i in ids}, summaries)
         for page in waiting:
