@@ -56,3 +56,26 @@ def test_band_keys_shared_by_many_articles_stop_growing(engine: Any, monkeypatch
             copy = Page("http://p2/copy.html", fingerprint(reports[day].replace("适度宽松", "一定宽松")))
             match = find_copies(connection, [copy], Matching())[copy.url]
             assert (match.url, match.similarity) == (f"http://p1/a/{day}.html", pytest.approx(0.95, abs=0.05))
+
+
+def test_a_page_whose_keys_are_all_crowded_finds_its_story_among_its_siblings(
+    engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Holders of crowded keys are not read one by one: the database counts which articles share two keys or
+    more with a page that found nothing through rare keys. With every key crowded, a copy of each templated
+    report finds that report, not a sibling (other figures), and a new story finds nothing; several pages
+    are looked up at once, more than one query of `_shared` takes."""
+    monkeypatch.setattr(index, "CROWDED", 1)
+    writer = ArticleWriter(engine, batch_size=20)
+    reports = [STORY.replace("1000亿元", f"{1000 + day}亿元").replace("1.70%", f"1.{day:02d}%") for day in range(12)]
+    for day, body in enumerate(reports):
+        writer.submit(row(f"http://p1/a/{day}.html", body=body))
+    writer.close()
+    pages = [Page(f"http://p2/{day}.html", fingerprint(body.replace("适度宽松", "一定宽松"))) for day, body in
+             enumerate(reports)]  # fmt: skip
+    new = Page("http://p2/new.html", fingerprint(STORY.replace("1000亿元", "900亿元").replace("1.70%", "1.90%")))
+    with engine.connect() as connection:
+        found = find_copies(connection, [*pages, new], Matching())
+    assert {url: match.url for url, match in found.items()} == {
+        f"http://p2/{day}.html": f"http://p1/a/{day}.html" for day in range(12)
+    }

@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+import operator
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, literal, select, union_all
 
 from crawler.db import insert_ignore
 from crawler.models import ArticleRow, FingerprintRow, ReprintRow
@@ -41,24 +42,26 @@ class Page:
 
 
 class Stored(NamedTuple):
-    """What a lookup reads of a stored article before its body: what `Matching.may_match` checks."""
+    """A stored article a page is verified against, as a lookup reads it."""
 
     id: int
     url: str
     body_hash: int
     size: int
-    figures: tuple[str, ...]
+    figures: str  # as stored: space-separated
+    body: str
 
-    def fingerprint(self, body: str) -> Fingerprint:
-        """Its fingerprint for `Matching.compare`: the shingles of `body`, the rest as stored (no band keys:
+    def fingerprint(self) -> Fingerprint:
+        """Its fingerprint for `Matching.compare`: the shingles of its body, the rest as stored (no band keys:
         a comparison needs none)."""
-        return Fingerprint(self.body_hash, shingles(body), self.figures, ())
+        return Fingerprint(self.body_hash, shingles(self.body), tuple(self.figures.split()), ())
 
 
 # --- stored articles -----------------------------------------------------------------------------
 
-#: Stored articles whose length and figures a lookup reads first for a page, those whose band keys weigh most
-#: (`_ranked`); the others it may read only if none of these may be the page's story (`Matching.may_match`).
+#: Stored articles a page is verified against at most; among the holders of its rare keys, those whose band keys
+#: weigh most are looked at first (`_ranked`), the others only if none of these may be its story
+#: (`Matching.may_match`, on their `Summary`).
 ROUND = 4
 
 #: Band keys held by this many articles already are not given to more: a key that many articles share
@@ -66,8 +69,9 @@ ROUND = 4
 #: however large the index grows. A copy is still found through the bands its own text gives it.
 MAX_BAND_HOLDERS = 32
 
-#: Band keys held by this many articles are crowded: a lookup reads their holders only for the pages that
-#: found no candidate through their other keys.
+#: Band keys held by this many articles are crowded: a lookup never reads their holders one by one. For the
+#: pages that found no candidate through their other keys, the database counts which articles share two of
+#: their keys or more (`_shared`).
 CROWDED = 8
 
 
@@ -93,118 +97,155 @@ def find_copies(connection: Connection, pages: Sequence[Page], matching: Matchin
 
     A page stored itself is no copy (a re-crawl). Otherwise, in order: the page recorded as a reprint
     before, a stored body equal to its own, then the most similar of the stored articles sharing an
-    LSH band key with it, verified by `matching` against their bodies. Five queries, however many pages.
+    LSH band key with it, verified by `matching` against their bodies. Six queries at most, however many pages.
     """
-    urls = [page.url for page in pages]
-    stored = set(connection.scalars(select(ArticleRow.url).where(ArticleRow.url.in_(urls))))
-    known = select(ReprintRow.url, ArticleRow.url).join(ArticleRow, ReprintRow.article_id == ArticleRow.id)
-    copies = {
-        url: Match(canonical, 1.0) for url, canonical in connection.execute(known.where(ReprintRow.url.in_(urls)))
-    }
+    urls = {"urls": [page.url for page in pages]}
+    stored = set(connection.scalars(_STORED_URLS, urls))
+    copies = {url: Match(canonical, 1.0) for url, canonical in connection.execute(_KNOWN_COPIES, urls)}
     pages = [page for page in pages if page.url not in stored and page.url not in copies]
     if not pages:
         return copies
-    hashes = {page.fingerprint.body_hash for page in pages}
     equal = dict(
-        connection.execute(select(ArticleRow.body_hash, ArticleRow.url).where(ArticleRow.body_hash.in_(hashes))).all()
+        connection.execute(_EQUAL_BODIES, {"hashes": list({page.fingerprint.body_hash for page in pages})}).all()
     )
     candidates = _candidates(connection, [page for page in pages if page.fingerprint.body_hash not in equal], matching)
-    bodies = dict(connection.execute(select(ArticleRow.id, ArticleRow.body).where(ArticleRow.id.in_(
-        {candidate.id for ranked in candidates.values() for candidate in ranked}
-    ))).all())  # fmt: skip
+    wanted = list({i for ranked in candidates.values() for i in ranked})
+    read = {row[0]: Stored(*row) for row in connection.execute(_ARTICLES, {"ids": wanted})} if wanted else {}
     for page in pages:
         if page.fingerprint.body_hash in equal:
             copies[page.url] = Match(equal[page.fingerprint.body_hash], 1.0)
             continue
         scored = [
             Match(candidate.url, similarity)
-            for candidate in candidates.get(page.url, ())
-            if (similarity := matching.compare(page.fingerprint, candidate.fingerprint(bodies[candidate.id])))
-            is not None
+            for candidate in (read[i] for i in candidates.get(page.url, ()) if i in read)
+            if (similarity := matching.compare(page.fingerprint, candidate.fingerprint())) is not None
         ]
         if scored:
             copies[page.url] = max(scored, key=lambda match: (match.similarity, match.url))
     return copies
 
 
-def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[Stored]]:
-    """Page URL -> the stored articles to verify it against (`_readable`), found first through its band keys
-    held by fewer than CROWDED articles; for the pages that found none there, through all its keys.
+def _candidates(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, list[int]]:
+    """Page URL -> the stored articles to verify it against: first those found through its band keys held by
+    fewer than CROWDED articles (`_ranked`); for the pages that found none there, those sharing two of its keys
+    or more (`_shared`). Either way at most ROUND, of those `matching` allows by their length and figures
+    (`Summary`, read before any body).
 
-    Holders come from the key index alone. A copy's story holds keys few others hold: it is found without
-    reading the holders of crowded keys (the boilerplate of templated reports; up to MAX_BAND_HOLDERS each,
-    and the more of them the larger the index). A page that copies nothing reads them too, as does a templated
-    report found among its siblings (the same text, other figures). Per page, what is read does not grow with
-    the index once its keys' holders are capped (`benchmarks/reprints.py lookup`)."""
+    A copy's story holds keys few others hold: its lookup reads the holders of those keys only. The holders of
+    crowded keys (the boilerplate of templated reports: the more of them the larger the index) are never read
+    one by one: a key many articles share says nothing alone, and the database counts, for a page that found
+    nothing (a new story, a templated report's copy found among its siblings), which of them share two keys
+    with it (full keys too: their holders are the first stories that carried their boilerplate, and a copy of
+    one of those may share nothing else with it). What a lookup reads then hardly grows with the index
+    (`benchmarks/reprints.py lookup`)."""
+    summaries: dict[int, Summary] = {}
     bands = {band for page in pages for band in page.fingerprint.bands}
     held = dict(connection.execute(_HOLDER_COUNTS, {"keys": list(bands)}).all()) if bands else {}
+    rare = [band for band in held if held[band] < CROWDED]
     holders: dict[int, list[int]] = {}
-    stored: dict[int, Stored] = {}
-    candidates: dict[str, list[Stored]] = {}
-    for crowded in (False, True):
-        open_pages = [page for page in pages if not candidates.get(page.url)]
-        keys = [band for band in {band for page in open_pages for band in page.fingerprint.bands}
-                if band in held and (held[band] >= CROWDED) == crowded]  # fmt: skip
-        if keys:
-            for key, article_id in connection.execute(_HOLDERS, {"keys": keys}).all():
-                holders.setdefault(key, []).append(article_id)
-        elif crowded:
-            break
-        candidates.update(_readable(connection, open_pages, holders, stored, matching))
-    return candidates
-
-
-_KEYS = FingerprintRow.key.in_(bindparam("keys", expanding=True))
-_HOLDER_COUNTS = select(FingerprintRow.key, func.count()).where(_KEYS).group_by(FingerprintRow.key)
-_HOLDERS = select(FingerprintRow.key, FingerprintRow.article_id).where(_KEYS)
-
-
-def _readable(
-    connection: Connection,
-    pages: Sequence[Page],
-    holders: dict[int, list[int]],
-    stored: dict[int, Stored],
-    matching: Matching,
-) -> dict[str, list[Stored]]:
-    """Page URL -> of its first ROUND `holders` in `_ranked` order, those whose length and figures `matching`
-    allows; if none, the first ROUND of the rest it allows. Article rows are read into `stored` (a cache)."""
+    for key, article_id in connection.execute(_HOLDERS, {"keys": rare}).all() if rare else ():
+        holders.setdefault(key, []).append(article_id)
     ranked = {page.url: _ranked(page, holders) for page in pages}
-    candidates: dict[str, list[Stored]] = {page.url: [] for page in pages}
-    for first, last in ((0, ROUND), (ROUND, None)):  # the heaviest; then, for pages with no candidate, the rest
-        open_pages = [page for page in pages if not candidates[page.url]]
-        wanted = {i for page in open_pages for i in ranked[page.url][first:last]} - stored.keys()
-        if wanted:
-            stored.update(_stored(connection, wanted))
-        for page in open_pages:
+    candidates: dict[str, list[int]] = {page.url: [] for page in pages}
+    for turn in range(3):  # the heaviest holders of rare keys; the rest of them; those sharing two keys
+        waiting = [page for page in pages if not candidates[page.url]]
+        if turn == 0:
+            chosen = {page.url: ranked[page.url][0] for page in waiting}
+        elif turn == 1:
+            chosen = {page.url: ranked[page.url][1]() for page in waiting}
+        else:
+            crowded = {key for key, n in held.items() if n >= CROWDED}
+            chosen = _shared(
+                connection, [page for page in waiting if crowded.intersection(page.fingerprint.bands)], set(held)
+            )
+        _read_summaries(connection, {i for ids in chosen.values() for i in ids}, summaries)
+        for page in waiting:
             candidates[page.url] = [
-                stored[i] for i in ranked[page.url][first:last]
-                if matching.may_match(page.fingerprint, stored[i].size, stored[i].figures)
+                i for i in chosen.get(page.url, ())
+                if i in summaries and matching.may_match(page.fingerprint, *summaries[i])
             ][:ROUND]  # fmt: skip
     return candidates
 
 
-def _ranked(page: Page, holders: dict[int, list[int]]) -> list[int]:
+def _shared(connection: Connection, pages: Sequence[Page], held: set[int]) -> dict[str, list[int]]:
+    """Page URL -> the stored articles sharing two of its `held` band keys or more, most keys first, then first
+    stored: counted by the database, SHARED_PAGES pages a query (no holder row is read)."""
+    keys = [[band for band in page.fingerprint.bands if band in held] for page in pages]
+    asked = [n for n, page_keys in enumerate(keys) if len(page_keys) > 1]
+    rows = []
+    for start in range(0, len(asked), SHARED_PAGES):
+        part = asked[start : start + SHARED_PAGES]
+        params = {f"keys{i}": keys[part[i]] if i < len(part) else [] for i in range(SHARED_PAGES)}
+        rows += [(part[i], article_id, count) for i, article_id, count in connection.execute(_SHARED, params)]
+    shared: dict[str, list[int]] = {}
+    for n, article_id, _count in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
+        shared.setdefault(pages[n].url, []).append(article_id)
+    return shared
+
+
+#: Pages `_shared` asks about in one query (the query is one statement, compiled once: fewer pages leave
+#: some of its key lists empty).
+SHARED_PAGES = 8
+
+_KEYS = FingerprintRow.key.in_(bindparam("keys", expanding=True))
+_HOLDER_COUNTS = select(FingerprintRow.key, func.count()).where(_KEYS).group_by(FingerprintRow.key)
+_HOLDERS = select(FingerprintRow.key, FingerprintRow.article_id).where(_KEYS)
+_SHARED = union_all(*(
+    select(literal(n).label("page"), FingerprintRow.article_id, func.count())
+    .where(FingerprintRow.key.in_(bindparam(f"keys{n}", expanding=True)))
+    .group_by(FingerprintRow.article_id)
+    .having(func.count() > 1)
+    for n in range(SHARED_PAGES)
+))  # fmt: skip
+_IDS = ArticleRow.id.in_(bindparam("ids", expanding=True))
+_SUMMARIES = select(ArticleRow.id, ArticleRow.n_shingles, ArticleRow.figures).where(_IDS)
+_ARTICLES = select(
+    ArticleRow.id, ArticleRow.url, ArticleRow.body_hash, ArticleRow.n_shingles, ArticleRow.figures, ArticleRow.body
+).where(_IDS)
+_STORED_URLS = select(ArticleRow.url).where(ArticleRow.url.in_(bindparam("urls", expanding=True)))
+_KNOWN_COPIES = (
+    select(ReprintRow.url, ArticleRow.url)
+    .join(ArticleRow, ReprintRow.article_id == ArticleRow.id)
+    .where(ReprintRow.url.in_(bindparam("urls", expanding=True)))
+)
+_EQUAL_BODIES = select(ArticleRow.body_hash, ArticleRow.url).where(
+    ArticleRow.body_hash.in_(bindparam("hashes", expanding=True))
+)
+
+
+class Summary(NamedTuple):
+    """What `Matching.may_match` checks of a stored article: its length in shingles and its figures."""
+
+    size: int
+    figures: tuple[str, ...]
+
+
+def _read_summaries(connection: Connection, ids: set[int], summaries: dict[int, Summary]) -> None:
+    """Read into `summaries` those of `ids` it lacks."""
+    if wanted := [i for i in ids if i not in summaries]:
+        for i, size, figures in connection.execute(_SUMMARIES, {"ids": wanted}):
+            summaries[i] = Summary(size, tuple(figures.split()))
+
+
+def _ranked(page: Page, holders: dict[int, list[int]]) -> tuple[list[int], Callable[[], list[int]]]:
     """The stored articles sharing band keys with `page` that a lookup may read, heaviest first: the first ROUND,
-    then those sharing two keys or more. Each shared key weighs 1 / its holders (a key two articles share says
-    more than one ten share); ties go to the article stored first."""
-    weight: dict[int, float] = defaultdict(float)
-    shared: Counter[int] = Counter()
-    for band in page.fingerprint.bands:
-        for holder in (ids := holders.get(band, ())):
-            weight[holder] += 1 / len(ids)
-            shared[holder] += 1
+    and a function giving the rest of those sharing two keys or more (read only for a page none of the first
+    may match). Each shared key weighs 1 / its holders (a key two articles share says more than one ten share);
+    ties go to the article stored first."""
+    lists = [ids for band in page.fingerprint.bands if (ids := holders.get(band))]
+    weight: dict[int, float] = {}
+    for ids in lists:
+        share = 1 / len(ids)
+        for holder in ids:
+            weight[holder] = weight.get(holder, 0.0) + share
 
-    def heaviest(i: int) -> tuple[float, int]:
-        return weight[i], -i
+    first = [-i for _, i in heapq.nlargest(ROUND, zip(weight.values(), map(operator.neg, weight), strict=True))]
 
-    first = heapq.nlargest(ROUND, weight, key=heaviest)
-    return first + sorted((i for i in weight if shared[i] > 1 and i not in first), key=heaviest, reverse=True)
+    def rest() -> list[int]:
+        shared = Counter(itertools.chain.from_iterable(lists))
+        return sorted((i for i, n in shared.items() if n > 1 and i not in first), key=lambda i: (-weight[i], i))
 
-
-def _stored(connection: Connection, ids: set[int]) -> dict[int, Stored]:
-    query = select(ArticleRow.id, ArticleRow.url, ArticleRow.body_hash, ArticleRow.n_shingles, ArticleRow.figures)
-    rows = connection.execute(query.where(ArticleRow.id.in_(ids))).all()
-    return {i: Stored(i, url, body_hash, size, tuple(figures.split())) for i, url, body_hash, size, figures in rows}
+    return first, rest
 
 
 # --- this crawl's articles, not committed yet ----------------------------------------------------
