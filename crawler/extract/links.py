@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -27,9 +28,13 @@ MEDIA_EXTENSIONS = frozenset({
 })  # fmt: skip
 
 
-def site_links(page: Selector | Element, page_url: str, host: str | None = None) -> list[Link]:
+def site_links(
+    page: Selector | Element, page_url: str, host: str | None = None, only: Callable[[Element], bool] | None = None
+) -> list[Link]:
     """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
     links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
+    With `only`, of the `<a>`s it accepts: their hrefs alone are resolved (`mainlist.is_titled`: a main list's
+    links are a quarter of a page's).
 
     The site is the page's registrable domain: a news portal lists articles of its `money.` and `tech.`
     hosts on its `news.` pages; the spider follows only the main list's links there (`on_site` tells the
@@ -53,6 +58,8 @@ def site_links(page: Selector | Element, page_url: str, host: str | None = None)
     resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
     links = []
     for link in _LINKS(root):
+        if only is not None and not only(link):
+            continue
         href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
         if href not in resolved:
             resolved[href] = _site_url(href, page_url, origin, directory, host, site, domain)

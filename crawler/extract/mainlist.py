@@ -69,7 +69,7 @@ def main_list(links: Sequence[tuple[str, Element | Selector]]) -> MainList:
     titled: dict[str, Element] = {}
     for url, link in links:
         element = link.root if isinstance(link, Selector) else link
-        if url not in titled and not REDIRECT.search(url) and _title_chars(string_value(element)) >= MIN_TITLE_CHARS:
+        if url not in titled and not REDIRECT.search(url) and is_titled(element):
             titled[url] = element
     items, held = _items(titled.values())
     chosen = None
@@ -273,17 +273,18 @@ _MAY_BE_DATE = re.compile(
 )
 
 
-def _title_chars(text: str) -> int:
-    """Letters of `text` (CJK characters included), digits, spaces and punctuation aside: a comment
-    count "210跟贴210" has two.
+def is_titled(link: Element) -> bool:
+    """Whether the text of `link` is a title: MIN_TITLE_CHARS letters at least (CJK characters included),
+    digits, spaces and punctuation aside; a comment count "210跟贴210" has two.
 
-    >>> _title_chars("沪指收涨0.5%成交放量"), _title_chars("1055跟贴1055")
-    (8, 2)
+    >>> [is_titled(Selector(text=f"<a>{text}</a>").css("a")[0].root) for text in ("沪指收涨0.5%成交放量", "1055跟贴1055", "网站地图")]
+    [True, False, False]
     """
-    return len(_LETTERS.findall(text))
+    return _TITLED.match(string_value(link)) is not None
 
 
-_LETTERS = re.compile(r"[^\W\d_]")
+# MIN_TITLE_CHARS letters, anything between them: read no further than the last of them.
+_TITLED = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_TITLE_CHARS}}}")
 
 
 def nonspace_chars(text: str) -> int:
