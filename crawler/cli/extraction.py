@@ -40,7 +40,7 @@ def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profi
     """
     started = time.perf_counter()
     text, encoding, _ = decode_html(html)
-    sel = html_selector(text)
+    sel = html_selector(text, html if encoding == "utf-8" and "\ufffd" not in text else None)  # no byte replaced
     if not url.startswith(("http://", "https://")):
         url = own_url(sel) or url
     main = main_list(site_links(sel, url, only=is_titled))  # the main list's links are titled
