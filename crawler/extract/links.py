@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import Element
+from crawler.extract.dom import Element, attribute_values, page_elements
 from crawler.extract.urls import absolute_url, canonical_url, site_host
 from crawler.scope import registrable_domain
 
@@ -175,7 +175,8 @@ def is_document(url: str) -> bool:
     return urlsplit(url).path.rpartition(".")[2].lower() in DOCUMENT_EXTENSIONS
 
 
-# What `own_url` reads, compiled once, as plain strings (no element proxy for each).
+# What `own_url` reads, compiled once, as plain strings (no element proxy for each): the declared URLs in page
+# order, for a page that declares both.
 _DECLARED_URLS = etree.XPath(
     "//link[@rel='canonical']/@href | //meta[@property='og:url']/@content", smart_strings=False
 )
@@ -192,10 +193,15 @@ def own_url(sel: Selector) -> str | None:
     'https://www.x.cn/a/1.html'
     >>> own_url(Selector(text='<a href="http://www.x.cn/a/1.html">1</a><a href="//www.x.cn/b/">2</a><a href="http://y.cn/">3</a>'))
     'http://www.x.cn/'
+    >>> own_url(Selector(text='<meta property="og:url" content="http://x.cn/1"><link rel="canonical" href="http://x.cn/2">'))
+    'http://x.cn/1'
     >>> own_url(Selector(text='<a href="/a/1.html">1</a>')) is None
     True
     """
-    for href in _DECLARED_URLS(sel.root):
+    elements = page_elements(sel)  # read once for the stages after
+    canonical = attribute_values(elements["link"], "href", rel="canonical")
+    og_url = attribute_values(elements["meta"], "content", property="og:url")
+    for href in _DECLARED_URLS(sel.root) if canonical and og_url else canonical or og_url:  # both: in page order
         url = absolute_url(href, href)
         if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
             return url
