@@ -11,7 +11,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from lxml import etree
 from parsel import Selector
 
 from crawler import vocabulary
@@ -209,11 +208,6 @@ def _alike(block: Element, items: dict[Element, set[Element]], widgets: set[Elem
 # The class that marks the tab shown of a block of tabs: "tabContents active", "tab-pane current", "on".
 _SHOWN_TAB = re.compile(r"^(?:active|current|cur|on|show|selected)$")
 _SHOWN_CLASS = re.compile(r"(?<!\S)(?:active|current|cur|on|show|selected)(?!\S)")  # one of a class's names
-# The elements of a block whose class may name it shown (`_SHOWN_CLASS`), found without a Python call per element.
-_MAY_BE_SHOWN = etree.XPath(
-    "descendant-or-self::*[contains(@class, 'active') or contains(@class, 'cur') or contains(@class, 'on')"
-    " or contains(@class, 'show') or contains(@class, 'selected')]"
-)
 
 
 def _hidden_tabs(blocks: Iterable[Element]) -> set[Element]:
@@ -221,8 +215,8 @@ def _hidden_tabs(blocks: Iterable[Element]) -> set[Element]:
     that have its tag and the rest of its class ("tabContents" beside "tabContents active")."""
     hidden = set()
     for block in blocks:
-        for element in _MAY_BE_SHOWN(block):
-            if not _SHOWN_CLASS.search(element.get("class")):  # a cheap test first
+        for element in block.iter():
+            if not _SHOWN_CLASS.search(element.get("class") or ""):  # a cheap test first, on every element
                 continue
             classes = element.get("class").split()
             if len(classes) < 2:
