@@ -167,18 +167,29 @@ def _alike_items(items: set[Element]) -> bool:
 
 
 def _items(links: Iterable[Element]) -> tuple[dict[Element, set[Element]], Counter[Element]]:
-    """For each ancestor of `links`, its children that hold one of them (its items), and how many it holds."""
+    """For each ancestor of `links`, its children that hold one of them (its items), and how many it holds.
+
+    Each link's ancestors are read up to the first that holds a link read before (the rest of its path is
+    known), the counts added up once at the end: a page of unclosed tags nests its links hundreds deep.
+    """
     items: dict[Element, set[Element]] = defaultdict(set)
-    held: Counter[Element] = Counter()
+    links = list(links)
     for link in links:
-        child, joined = link, False  # joined: on the path of a link read before, whose items are there
+        child = link
         for ancestor in link.iterancestors():
-            if not joined:
-                known = items[ancestor]
-                joined = child in known
-                known.add(child)
-            held[ancestor] += 1
+            known = items[ancestor]
+            if child in known:  # on the path of a link read before: the rest of the path is known
+                break
+            known.add(child)
             child = ancestor
+    inner = {child for children in items.values() for child in children}
+    order = [block for block in items if block not in inner]  # the tops, then their items, parents first
+    for block in order:
+        order.extend(child for child in items[block] if child in items)
+    held: Counter[Element] = Counter()
+    is_link = set(links)
+    for block in reversed(order):  # items before their blocks
+        held[block] = sum((child in is_link) + held[child] for child in items[block])
     return items, held
 
 
