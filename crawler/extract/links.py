@@ -45,6 +45,8 @@ def site_links(
     ...                      '<a href="http://m.host.cn/a/2.html">w</a><a href="//tech.host.cn/a/3.html">v</a>')
     >>> [url for url, _ in site_links(page, "http://www.host.cn/list/")]
     ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
+    >>> [url for url, _ in site_links(page, "http://www.host.cn/list/", only=lambda link: link.text in "wv")]
+    ['http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
     """
     root = page.root if isinstance(page, Selector) else page
     host = (host or urlsplit(page_url).netloc).lower()
