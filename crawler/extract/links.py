@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import Element
+from crawler.extract.dom import Element, attribute_values, page_elements
 from crawler.extract.urls import absolute_url, canonical_url, site_host
 from crawler.scope import registrable_domain
 
@@ -27,9 +28,13 @@ MEDIA_EXTENSIONS = frozenset({
 })  # fmt: skip
 
 
-def site_links(page: Selector | Element, page_url: str, host: str | None = None) -> list[Link]:
+def site_links(
+    page: Selector | Element, page_url: str, host: str | None = None, only: Callable[[Element], bool] | None = None
+) -> list[Link]:
     """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
     links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
+    With `only`, of the `<a>`s it accepts: their hrefs alone are resolved (`mainlist.is_titled`: a main list's
+    links are a quarter of a page's).
 
     The site is the page's registrable domain: a news portal lists articles of its `money.` and `tech.`
     hosts on its `news.` pages; the spider follows only the main list's links there (`on_site` tells the
@@ -40,6 +45,8 @@ def site_links(page: Selector | Element, page_url: str, host: str | None = None)
     ...                      '<a href="http://m.host.cn/a/2.html">w</a><a href="//tech.host.cn/a/3.html">v</a>')
     >>> [url for url, _ in site_links(page, "http://www.host.cn/list/")]
     ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
+    >>> [url for url, _ in site_links(page, "http://www.host.cn/list/", only=lambda link: link.text in "wv")]
+    ['http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
     """
     root = page.root if isinstance(page, Selector) else page
     host = (host or urlsplit(page_url).netloc).lower()
@@ -53,6 +60,8 @@ def site_links(page: Selector | Element, page_url: str, host: str | None = None)
     resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
     links = []
     for link in _LINKS(root):
+        if only is not None and not only(link):
+            continue
         href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
         if href not in resolved:
             resolved[href] = _site_url(href, page_url, origin, directory, host, site, domain)
@@ -168,7 +177,8 @@ def is_document(url: str) -> bool:
     return urlsplit(url).path.rpartition(".")[2].lower() in DOCUMENT_EXTENSIONS
 
 
-# What `own_url` reads, compiled once, as plain strings (no element proxy for each).
+# What `own_url` reads, compiled once, as plain strings (no element proxy for each): the declared URLs in page
+# order, for a page that declares both.
 _DECLARED_URLS = etree.XPath(
     "//link[@rel='canonical']/@href | //meta[@property='og:url']/@content", smart_strings=False
 )
@@ -185,10 +195,15 @@ def own_url(sel: Selector) -> str | None:
     'https://www.x.cn/a/1.html'
     >>> own_url(Selector(text='<a href="http://www.x.cn/a/1.html">1</a><a href="//www.x.cn/b/">2</a><a href="http://y.cn/">3</a>'))
     'http://www.x.cn/'
+    >>> own_url(Selector(text='<meta property="og:url" content="http://x.cn/1"><link rel="canonical" href="http://x.cn/2">'))
+    'http://x.cn/1'
     >>> own_url(Selector(text='<a href="/a/1.html">1</a>')) is None
     True
     """
-    for href in _DECLARED_URLS(sel.root):
+    elements = page_elements(sel)  # read once for the stages after
+    canonical = attribute_values(elements["link"], "href", rel="canonical")
+    og_url = attribute_values(elements["meta"], "content", property="og:url")
+    for href in _DECLARED_URLS(sel.root) if canonical and og_url else canonical or og_url:  # both: in page order
         url = absolute_url(href, href)
         if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
             return url

@@ -69,7 +69,7 @@ def main_list(links: Sequence[tuple[str, Element | Selector]]) -> MainList:
     titled: dict[str, Element] = {}
     for url, link in links:
         element = link.root if isinstance(link, Selector) else link
-        if url not in titled and not REDIRECT.search(url) and _title_chars(string_value(element)) >= MIN_TITLE_CHARS:
+        if url not in titled and not REDIRECT.search(url) and is_titled(element):
             titled[url] = element
     items, held = _items(titled.values())
     chosen = None
@@ -167,18 +167,29 @@ def _alike_items(items: set[Element]) -> bool:
 
 
 def _items(links: Iterable[Element]) -> tuple[dict[Element, set[Element]], Counter[Element]]:
-    """For each ancestor of `links`, its children that hold one of them (its items), and how many it holds."""
+    """For each ancestor of `links`, its children that hold one of them (its items), and how many it holds.
+
+    Each link's ancestors are read up to the first that holds a link read before (the rest of its path is
+    known), the counts added up once at the end: a page of unclosed tags nests its links hundreds deep.
+    """
     items: dict[Element, set[Element]] = defaultdict(set)
-    held: Counter[Element] = Counter()
+    links = list(links)
     for link in links:
-        child, joined = link, False  # joined: on the path of a link read before, whose items are there
+        child = link
         for ancestor in link.iterancestors():
-            if not joined:
-                known = items[ancestor]
-                joined = child in known
-                known.add(child)
-            held[ancestor] += 1
+            known = items[ancestor]
+            if child in known:  # on the path of a link read before: the rest of the path is known
+                break
+            known.add(child)
             child = ancestor
+    inner = {child for children in items.values() for child in children}
+    order = [block for block in items if block not in inner]  # the tops, then their items, parents first
+    for block in order:
+        order.extend(child for child in items[block] if child in items)
+    held: Counter[Element] = Counter()
+    is_link = set(links)
+    for block in reversed(order):  # items before their blocks
+        held[block] = sum((child in is_link) + held[child] for child in items[block])
     return items, held
 
 
@@ -273,17 +284,18 @@ _MAY_BE_DATE = re.compile(
 )
 
 
-def _title_chars(text: str) -> int:
-    """Letters of `text` (CJK characters included), digits, spaces and punctuation aside: a comment
-    count "210跟贴210" has two.
+def is_titled(link: Element) -> bool:
+    """Whether the text of `link` is a title: MIN_TITLE_CHARS letters at least (CJK characters included),
+    digits, spaces and punctuation aside; a comment count "210跟贴210" has two.
 
-    >>> _title_chars("沪指收涨0.5%成交放量"), _title_chars("1055跟贴1055")
-    (8, 2)
+    >>> [is_titled(Selector(text=f"<a>{text}</a>").css("a")[0].root) for text in ("沪指收涨0.5%成交放量", "1055跟贴1055", "网站地图")]
+    [True, False, False]
     """
-    return len(_LETTERS.findall(text))
+    return _TITLED.match(string_value(link)) is not None
 
 
-_LETTERS = re.compile(r"[^\W\d_]")
+# MIN_TITLE_CHARS letters, anything between them: read no further than the last of them.
+_TITLED = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_TITLE_CHARS}}}")
 
 
 def nonspace_chars(text: str) -> int:

@@ -36,23 +36,28 @@ def page_selector(response: TextResponse) -> tuple[Selector, str | None, str]:
     return html_selector(text), what, encoding
 
 
-def html_selector(text: str) -> Selector:
+def html_selector(text: str, utf8: bytes | None = None) -> Selector:
     """The parsed page of `text`, whole: a `</html>` or `</body>` before the page's end (a header include
     that closes the document, the article after it) ends nothing: after it and a comment,
     libxml2 puts the rest of the page in a second root element, outside the `<body>` every stage reads.
+    `utf8`: `text` in UTF-8, when the caller has it (a page's bytes that decoded as UTF-8 without a bad
+    byte): parsed as they are when nothing is to be cut from them, a tenth of the parse's time spared.
 
     >>> page = "<p>页头</p></html><!-- 页头完 -->" + "<p>正文</p>" * 200
     >>> Selector(text=page).xpath("count(//body//p)").get(), html_selector(page).xpath("count(//body//p)").get()
     ('1.0', '201.0')
-
+    >>> html_selector(" <p>正文</p>", " <p>正文</p>".encode()).get() == html_selector("<p>正文</p>").get()
+    True
     """
     if _early_end(text):
-        text = _DOCUMENT_END.sub("", text)
+        text, utf8 = _DOCUMENT_END.sub("", text), None
+    if utf8 is None or text[:1].isspace() or text[-1:].isspace() or b"\x00" in utf8:
+        utf8 = text.strip().replace("\x00", "").encode()
     # Parsed as parsel parses `Selector(text=..., type="html")`, but into plain lxml.etree elements: the
     # element classes of lxml.html run Python code for every element proxy made (about a tenth of an
     # extraction's time on real pages), and no stage needs their methods.
     parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
-    root = etree.fromstring(text.strip().replace("\x00", "").encode() or b"<html/>", parser)
+    root = etree.fromstring(utf8 or b"<html/>", parser)
     return Selector(root=etree.fromstring(b"<html/>", parser) if root is None else root, type="html")
 
 
