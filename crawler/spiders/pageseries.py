@@ -7,12 +7,25 @@ after its own. The series travels with its requests (`cb_kwargs`, pickled into J
 compact form: runs of consecutive page numbers of one URL form as one item, so that a 500-page listing is
 a few items, not 500 URLs.
 
+`ListingPages` (a mixin of `PortalSpider`) queues them; the functions below read a series.
 An item is a URL, or (prefix, first, last, suffix) for the URLs prefix + n + suffix, n = first..last.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from scrapy import Request
+
+from crawler import profiles
 from crawler.extract.pagination import page_url
+from crawler.seen import SeenUrls
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.settings import BaseSettings
 
 #: How many pages of one series wait in the queue at once.
 AHEAD = 3
@@ -83,3 +96,62 @@ def holds(series: Series, url: str) -> bool:
         ):
             return True
     return False
+
+
+class ListingPages:
+    """The series of a listing's pages (a mixin of `PortalSpider`, which sets the attributes below)."""
+
+    crawler: Crawler
+    settings: BaseSettings
+    requested: SeenUrls
+
+    if TYPE_CHECKING:  # the spider's own
+
+        def parse_listing(
+            self, response: Response, profile: profiles.Profile, page: int = 0, series: tuple[Series, int] | None = None
+        ) -> Iterator[Request]: ...
+
+        def _listing_request(
+            self,
+            url: str,
+            profile: profiles.Profile,
+            known: bool = True,
+            page: int = 0,
+            series: tuple[Series, int] | None = None,
+        ) -> Request: ...
+
+        def _may_follow_listing(self, profile: profiles.Profile) -> bool: ...
+
+    def _queue_pages(self, urls: list[str], profile: profiles.Profile, page: int) -> Iterator[Request]:
+        """Requests for a listing's other pages: the first `AHEAD` of them, each of which queues
+        the one `AHEAD` after it when it is read or lost (`_next_page`), so that the scheduler's memory does
+        not hold every page of every listing at once. In a crawl shared through Redis (its queue is not in
+        this process's memory) all of them at once."""
+        ahead = len(urls) if self.settings.get("FINNEWS_REDIS_URL") else AHEAD
+        series = compact(urls) if len(urls) > ahead else None
+        for index, url in enumerate(urls[:ahead]):
+            if not self._may_follow_listing(profile):
+                return
+            yield self._listing_request(url, profile, page=page, series=(series, index) if series else None)
+
+    def _next_page(self, profile: profiles.Profile, page: int, series: tuple[Series, int] | None) -> Iterator[Request]:
+        """The request for the page `AHEAD` places after this one in its series, if any; past it where that
+        page was requested already (by a page not of the series, which does not queue the series' next)."""
+        if series is None:
+            return
+        urls, index = series
+        for later in range(index + AHEAD, length(urls), AHEAD):
+            url = nth(urls, later)
+            if url in self.requested or profile.is_denied(url):
+                continue
+            if self._may_follow_listing(profile):
+                yield self._listing_request(url, profile, page=page, series=(urls, later))
+            return
+
+    def page_dropped(self, request: Request) -> None:
+        """A page of a series the scheduler dropped (a redirect to a page requested already): the series
+        goes on without it."""
+        arguments = request.cb_kwargs
+        if "series" in arguments and request.callback == self.parse_listing:
+            for later in self._next_page(arguments["profile"], arguments["page"], arguments["series"]):
+                self.crawler.engine.crawl(later)

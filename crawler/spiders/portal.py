@@ -71,11 +71,12 @@ from crawler.seen import SeenUrls, recorded
 from crawler.spiders import pageseries
 from crawler.spiders.articles import ArticlePages
 from crawler.spiders.discovery import Discovery
+from crawler.spiders.pageseries import ListingPages
 
 logger = logging.getLogger(__name__)
 
 
-class PortalSpider(ArticlePages, Discovery, Spider):
+class PortalSpider(ArticlePages, ListingPages, Discovery, Spider):
     name = "portal"
 
     def __init__(
@@ -130,6 +131,7 @@ class PortalSpider(ArticlePages, Discovery, Spider):
         kwargs["extraction_processes"] = crawler.settings.getint("FINNEWS_EXTRACTION_PROCESSES")
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.stop_extraction, signals.spider_closed)
+        crawler.signals.connect(spider.page_dropped, signals.request_dropped)
         return spider
 
     @classmethod
@@ -260,34 +262,6 @@ class PortalSpider(ArticlePages, Discovery, Spider):
             logger.info("pagination stops at %s pages of %s (FINNEWS_MAX_PAGINATION)", max_pages, response.url)
             pages = []
         yield from self._queue_pages(pages, profile, page + 1)
-
-    def _queue_pages(self, urls: list[str], profile: profiles.Profile, page: int) -> Iterator[Request]:
-        """Requests for a listing's other pages: the first `pageseries.AHEAD` of them, each of which queues
-        the one `AHEAD` after it when it is read or lost (`_next_page`), so that the scheduler's memory does
-        not hold every page of every listing at once. In a crawl shared through Redis (its queue is not in
-        this process's memory) all of them at once."""
-        ahead = len(urls) if self.settings.get("FINNEWS_REDIS_URL") else pageseries.AHEAD
-        series = pageseries.compact(urls) if len(urls) > ahead else None
-        for index, url in enumerate(urls[:ahead]):
-            if not self._may_follow_listing(profile):
-                return
-            yield self._listing_request(url, profile, page=page, series=(series, index) if series else None)
-
-    def _next_page(
-        self, profile: profiles.Profile, page: int, series: tuple[pageseries.Series, int] | None
-    ) -> Iterator[Request]:
-        """The request for the page `AHEAD` places after this one in its series, if any; past it where that
-        page was requested already (by a page not of the series, which does not queue the series' next)."""
-        if series is None:
-            return
-        urls, index = series
-        for later in range(index + pageseries.AHEAD, pageseries.length(urls), pageseries.AHEAD):
-            url = pageseries.nth(urls, later)
-            if url in self.requested or profile.is_denied(url):
-                continue
-            if self._may_follow_listing(profile):
-                yield self._listing_request(url, profile, page=page, series=(urls, later))
-            return
 
     def _article_request(
         self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
