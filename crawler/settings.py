@@ -88,6 +88,8 @@ ITEM_PIPELINES = {
 }
 
 # --- politeness and robustness ---------------------------------------------------------------------
+# One compact seen set for the spider and the dupefilter (crawler/seen.py).
+DUPEFILTER_CLASS = "crawler.seen.SeenDupeFilter"
 ROBOTSTXT_OBEY = True
 # Polite by default: a small portal's server is a few cores behind a slow line. AutoThrottle keeps one request
 # in flight per site on average (two at most), never sooner than DOWNLOAD_DELAY apart, and slows down when

@@ -234,3 +234,43 @@ def test_a_not_found_page_where_an_article_was_is_a_gone_page() -> None:
     [gone] = s.parse_article(response, profile, None)
     assert isinstance(gone, Gone) and gone.status == 200
     assert s.crawler.stats.get_value("finnews/gone_page") == 1
+
+
+def paged_listing(number: int, last: int) -> bytes:
+    """Page `number` of a listing of `last` pages (1: its first, http://x.cn/news/), one article on each."""
+    links = f'<a href="/a/20240903/{number}.html">第{number}页的一则新闻标题</a>'
+    if number > 1:
+        links += f'<a href="list_5_{number - 1}.html">上一页</a>' if number > 2 else '<a href="/news/">上一页</a>'
+    if number < last:
+        links += f'<a href="list_5_{number + 1}.html">下一页</a>'
+    return f'<html><body><div class="pages">{links}<a href="list_5_{last}.html">末页</a></div></body></html>'.encode()
+
+
+def page_number(url: str) -> int:
+    return int(url.rpartition("_")[2].partition(".")[0])
+
+
+def test_a_listings_pages_are_queued_a_few_at_a_time_each_once_a_lost_one_too() -> None:
+    s = spider()
+    [profile] = s.profiles
+    s.requested.add("http://x.cn/news/")  # as a link of the home page
+    first = HtmlResponse("http://x.cn/news/", body=paged_listing(1, 12), encoding="utf-8")
+    queue = [r for r in s.parse_listing(first, profile) if callback(r) == "parse_listing"]
+    assert [r.url for r in queue] == [f"http://x.cn/news/list_5_{n}.html" for n in (2, 12, 3)]  # 2 and 末页: linked
+    fetched, most = [], len(queue)
+    while queue:  # last in, first out, as Scrapy's scheduler
+        request = queue.pop()
+        fetched.append(request.url)
+        if page_number(request.url) == 7:  # lost after Scrapy's retries: its series goes on
+            failure = Failure(HttpError(HtmlResponse(request.url, status=500, request=request), "Ignoring"))
+            failure.request = request  # type: ignore[attr-defined]
+            outputs = list(s.listing_failed(failure))
+        else:
+            body = paged_listing(page_number(request.url), 12)
+            response = HtmlResponse(request.url, body=body, encoding="utf-8", request=request)
+            outputs = list(s.parse_listing(response, **request.cb_kwargs))
+        queue += [r for r in outputs if callback(r) == "parse_listing"]
+        most = max(most, len(queue))
+    assert sorted(fetched, key=page_number) == [f"http://x.cn/news/list_5_{n}.html" for n in range(2, 13)]
+    assert most == 3  # never every page at once
+    assert s.crawler.stats.get_value("finnews/failed/listing") == 1

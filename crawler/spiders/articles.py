@@ -37,6 +37,7 @@ from crawler.models import SHANGHAI
 from crawler.pagekeeping import KEEP, NotModified
 from crawler.pagestore import COUNTER
 from crawler.scope import Scope
+from crawler.seen import SeenUrls
 
 logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spider's lines
 
@@ -53,7 +54,7 @@ class ArticlePages:
     crawler: Crawler
     settings: BaseSettings
     plan: incremental.CrawlPlan
-    requested: set[str]
+    requested: SeenUrls
     related_seen: set[int]  # links weighed on an earlier article page of their portal (`_new_links`)
     extraction_processes: int
     _extraction: ProcessPoolExecutor | None

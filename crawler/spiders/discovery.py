@@ -33,6 +33,7 @@ from crawler.extract.discovery import Listed, feed_entries, feed_links, json_ent
 from crawler.extract.links import is_document
 from crawler.extract.urls import absolute_url, canonical_url
 from crawler.middlewares import PORTAL, OffPortalRequest
+from crawler.seen import SeenUrls, recorded
 
 if TYPE_CHECKING:
     from parsel import Selector
@@ -50,7 +51,7 @@ class Discovery:
     """Sitemaps, feeds and JSON listings of a portal (a mixin of `PortalSpider`)."""
 
     crawler: Crawler
-    requested: set[str]
+    requested: SeenUrls
 
     if TYPE_CHECKING:  # the spider's own, for the URLs found
 
@@ -182,8 +183,14 @@ class Discovery:
         meta: dict[str, Any] = {PORTAL: profile.name}
         if handle_all:  # robots.txt: a 404 means "no sitemaps named", not a failure
             meta["handle_httpstatus_all"] = True
-        return Request(
-            url, callback=callback, errback=self.discovery_failed, cb_kwargs={"profile": profile, **kwargs}, meta=meta
+        return recorded(
+            Request(
+                url,
+                callback=callback,
+                errback=self.discovery_failed,
+                cb_kwargs={"profile": profile, **kwargs},
+                meta=meta,
+            )
         )
 
 

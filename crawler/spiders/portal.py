@@ -67,13 +67,16 @@ from crawler.pagestore import PAGE
 from crawler.profiles import portal_list
 from crawler.runs import this_process
 from crawler.scope import Scope
+from crawler.seen import SeenUrls, recorded
+from crawler.spiders import pageseries
 from crawler.spiders.articles import ArticlePages
 from crawler.spiders.discovery import Discovery
+from crawler.spiders.pageseries import ListingPages
 
 logger = logging.getLogger(__name__)
 
 
-class PortalSpider(ArticlePages, Discovery, Spider):
+class PortalSpider(ArticlePages, ListingPages, Discovery, Spider):
     name = "portal"
 
     def __init__(
@@ -104,9 +107,8 @@ class PortalSpider(ArticlePages, Discovery, Spider):
         for scope in self.scopes.values():
             self.crawl_scope |= scope
         self.listing_pages: dict[str, int] = {}
-        # URLs already requested: listings, nav bars and side lists repeat them dozens of times, and
-        # each repeat costs ~0.5 ms in Scrapy's middlewares before its dupefilter drops it.
-        self.requested = {canonical_url(url) for profile in self.profiles for url in profile.start_urls}
+        # URLs already requested (or skipped), shared with the dupefilter: `crawler.seen`.
+        self.requested = SeenUrls([canonical_url(url) for profile in self.profiles for url in profile.start_urls])
         self.full = (full or "").strip().lower() not in ("", "0", "false", "no")
         cutoff = incremental.parse_since(since, datetime.now(SHANGHAI)) if since else None
         self.plan = incremental.CrawlPlan({}, cutoff)  # until `start` has read what the database knows
@@ -129,6 +131,7 @@ class PortalSpider(ArticlePages, Discovery, Spider):
         kwargs["extraction_processes"] = crawler.settings.getint("FINNEWS_EXTRACTION_PROCESSES")
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.stop_extraction, signals.spider_closed)
+        crawler.signals.connect(spider.page_dropped, signals.request_dropped)
         return spider
 
     @classmethod
@@ -148,26 +151,36 @@ class PortalSpider(ArticlePages, Discovery, Spider):
             self.crawler.stats.set_value("finnews/portal_list/bad_lines", len(self.bad_lines))
         for profile in self.profiles:
             for url in profile.start_urls:
-                yield Request(
-                    url,
-                    callback=self.parse_listing,
-                    errback=self.listing_failed,
-                    cb_kwargs={"profile": profile},
-                    meta={PORTAL: profile.name},
+                yield recorded(
+                    Request(
+                        url,
+                        callback=self.parse_listing,
+                        errback=self.listing_failed,
+                        cb_kwargs={"profile": profile},
+                        meta={PORTAL: profile.name},
+                    )
                 )
             for request in self.discovery_requests(profile):  # sitemaps, feeds, JSON listings
                 yield request
 
     # --- listings ----------------------------------------------------------------------------------
 
-    def parse_listing(self, response: Response, profile: profiles.Profile, page: int = 0) -> Iterator[Request]:
-        """A listing page, `page` pages behind its listing's first."""
+    def parse_listing(
+        self,
+        response: Response,
+        profile: profiles.Profile,
+        page: int = 0,
+        series: tuple[pageseries.Series, int] | None = None,
+    ) -> Iterator[Request]:
+        """A listing page, `page` pages behind its listing's first; of a series of pages (`_queue_pages`), the
+        one at its index."""
+        yield from self._next_page(profile, page, series)  # before its articles: they are fetched before it
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("finnews/skipped/non_html")
             return
         selector = self._selector(response)
         links = site_links(selector, response.url, profile.host)
-        yield from self._listing(response, selector, profile, links, main_list(links), page)
+        yield from self._listing(response, selector, profile, links, main_list(links), page, series)
 
     def parse_page(
         self, response: Response, profile: profiles.Profile, listing_date: str | None = None
@@ -199,6 +212,7 @@ class PortalSpider(ArticlePages, Discovery, Spider):
         links: list[Link],
         main: MainList,
         page: int = 0,
+        series: tuple[pageseries.Series, int] | None = None,
     ) -> Iterator[Request]:
         """Requests for what a listing links to: the articles of its main list (with the date shown beside
         each), its other pages, and the other pages of the site its nav bars and widgets link to."""
@@ -239,18 +253,15 @@ class PortalSpider(ArticlePages, Discovery, Spider):
                 yield from self._article_request(url, profile, main.dates[url], known=False)
             elif profile.is_listing(url) and self._may_follow_listing(profile):  # nav bars, widgets, footers
                 yield self._listing_request(url, profile, known=not profile.classify_by_content)
-        for url in pages:
-            if url in self.requested or profile.is_denied(url):
-                continue
-            if page + 1 > max_pages:
-                self.crawler.stats.inc_value("finnews/pagination_limit")
-                self._incomplete(profile.name)
-                logger.info(
-                    "pagination stops at %s pages of %s (FINNEWS_MAX_PAGINATION): %s", max_pages, response.url, url
-                )
-                continue
-            if self._may_follow_listing(profile):
-                yield self._listing_request(url, profile, page=page + 1)
+        if series is not None:  # its series' pages are queued by the series
+            pages = [url for url in pages if not pageseries.holds(series[0], url)]
+        pages = [url for url in pages if url not in self.requested and not profile.is_denied(url)]
+        if pages and page + 1 > max_pages:
+            self.crawler.stats.inc_value("finnews/pagination_limit", len(pages))
+            self._incomplete(profile.name)
+            logger.info("pagination stops at %s pages of %s (FINNEWS_MAX_PAGINATION)", max_pages, response.url)
+            pages = []
+        yield from self._queue_pages(pages, profile, page + 1)
 
     def _article_request(
         self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
@@ -267,26 +278,40 @@ class PortalSpider(ArticlePages, Discovery, Spider):
         if decision == incremental.REFRESH:  # fetched whole: its read count may change where the page does not
             self.crawler.stats.inc_value("finnews/refreshed")
             meta[CONDITIONAL] = False
-        yield Request(
-            url,
-            callback=(self.parse_article_in_worker if self.extraction_processes else self.parse_article)
-            if known
-            else self.parse_page,
-            errback=self.article_failed,
-            cb_kwargs={"profile": profile, "listing_date": listing_date},
-            meta=meta,
+        yield recorded(
+            Request(
+                url,
+                callback=(self.parse_article_in_worker if self.extraction_processes else self.parse_article)
+                if known
+                else self.parse_page,
+                errback=self.article_failed,
+                cb_kwargs={"profile": profile, "listing_date": listing_date},
+                meta=meta,
+            )
         )
 
-    def _listing_request(self, url: str, profile: profiles.Profile, known: bool = True, page: int = 0) -> Request:
-        """A request for a listing page (`page` pages behind its listing's first), or (not `known`) for a
-        page its content will classify."""
+    def _listing_request(
+        self,
+        url: str,
+        profile: profiles.Profile,
+        known: bool = True,
+        page: int = 0,
+        series: tuple[pageseries.Series, int] | None = None,
+    ) -> Request:
+        """A request for a listing page (`page` pages behind its listing's first; at an index of a series of
+        pages, `_queue_pages`), or (not `known`) for a page its content will classify."""
         self.requested.add(url)
-        return Request(
-            url,
-            callback=self.parse_listing if known else self.parse_page,
-            errback=self.listing_failed,
-            cb_kwargs={"profile": profile, "page": page} if known else {"profile": profile},
-            meta={PORTAL: profile.name, distributed.LISTING_CAP: profile.name},
+        arguments: dict[str, Any] = {"profile": profile, "page": page} if known else {"profile": profile}
+        if series is not None:
+            arguments["series"] = series
+        return recorded(
+            Request(
+                url,
+                callback=self.parse_listing if known else self.parse_page,
+                errback=self.listing_failed,
+                cb_kwargs=arguments,
+                meta={PORTAL: profile.name, distributed.LISTING_CAP: profile.name},
+            )
         )
 
     def _may_follow_listing(self, profile: profiles.Profile) -> bool:
@@ -318,10 +343,13 @@ class PortalSpider(ArticlePages, Discovery, Spider):
             self.crawler.stats.inc_value("finnews/bad_bytes")
             logger.info("bytes that are no %s on %s: read as U+FFFD", encoding, url)
 
-    def listing_failed(self, failure: Failure) -> None:
+    def listing_failed(self, failure: Failure) -> Iterator[Request]:
         """A listing page lost after Scrapy's retries (a server error, no answer): what it lists is not
         seen, so the crawl is no complete one (the next follows every listing again). A listing off the
-        portal, forbidden by robots.txt or gone (4xx) lists nothing."""
+        portal, forbidden by robots.txt or gone (4xx) lists nothing. Its series goes on (`_next_page`)."""
+        arguments = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        if "series" in arguments:
+            yield from self._next_page(arguments["profile"], arguments["page"], arguments["series"])
         error = failure.value
         if isinstance(error, IgnoreRequest) and not (isinstance(error, HttpError) and error.response.status >= 500):
             return
