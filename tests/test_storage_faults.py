@@ -171,7 +171,8 @@ def test_a_write_error_raised_by_the_database_stops_the_crawl_and_loses_nothing(
             "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN (SELECT count(*) FROM articles) >= 30 "
             "BEGIN SELECT RAISE(ABORT, 'injected write failure'); END"
         )
-    crawl = start_crawl(network, f"sqlite:///{path}", tmp_path)
+    # batches of at most 10 rows: the first ones are stored whatever the writer's linger gathers
+    crawl = start_crawl(network, f"sqlite:///{path}", tmp_path, "-s", "FINNEWS_DB_BATCH_SIZE=10")
     recovery = assert_stopped_with_a_recovery_file(crawl, tmp_path)
     assert "injected write failure" in (tmp_path / "crawl.log").read_text(encoding="utf-8")
     assert pages(path)  # what the database took before it refused
