@@ -61,10 +61,10 @@ def main() -> None:
     workers = "FINNEWS_EXTRACTION_PROCESSES=1"
     crawled = crawl.ratio(stories, rounds=2, profile=True, variant=[workers])
     rows += [
-        (f"the same, article pages read in a worker process ({workers})",
-         f"{crawled[f'ratio finnews {workers}']:.2f}", "same rounds"),
         (f"crawl of {stories:,} stories, speed as a share of bare Scrapy", f"{crawled['ratio']:.2f}",
          f"{crawled['pages_per_s']:.0f} vs {crawled['bare_pages_per_s']:.0f} responses/s"),
+        (f"the same, article pages read in a worker process ({workers})",
+         f"{crawled[f'ratio finnews {workers}']:.2f}", "same rounds"),
         ("crawl peak RSS", f"{crawled['peak_rss_mb']:.0f} MB", f"{stories:,} stories"),
     ]  # fmt: skip
     if args.full:
