@@ -49,7 +49,7 @@ _LENGTH = (8).to_bytes(2, "big")  # each entry's frame, as Scrapy's RFPDupeFilte
 
 
 def url_key(url: str) -> int:
-    """The seen set's key of `url`: its 60-bit hash (an int below 2**60 takes 32 bytes; a 64-bit one, 48).
+    """The seen set's key of `url`: its 60-bit hash (an int below 2**60 takes 32 bytes; a 64-bit one, 36).
 
     >>> url_key("http://x.cn/a/1.html") == url_key("http://x.cn/a/1.html") != url_key("http://x.cn/a/2.html")
     True
