@@ -1,7 +1,7 @@
 """The batched article writer: one background thread writes articles and reprints in group commits,
 checking each batch for reprints of stored stories inside its transaction (`crawler.reprints`).
 
-Over 400 lines (468) for now: the records, the thread and the SQL of the one transaction it runs
+Over 400 lines (466) for now: the records, the thread and the SQL of the one transaction it runs
 (`write_batch`, also run by `reextract` and `finnews db import`). The split, left for a session with time to
 move every import with it: the records (`article_row`, `ReprintRecord`) and `write_batch` with its private
 helpers into a module of their own, the thread and its retries here."""
@@ -215,8 +215,6 @@ class ArticleWriter:
     ) -> dict[str, str]:
         lock_seconds = max(1.0, min(self.retry_seconds, 120.0))
         with self.engine.connect() as connection:
-            if connection.dialect.name in ("mysql", "mariadb"):  # reads see what the lock's last holder committed
-                connection = connection.execution_options(isolation_level="READ COMMITTED")
             try:
                 with connection.begin():
                     return write_batch(
