@@ -48,6 +48,16 @@ def test_templated_reports_with_other_figures_are_other_articles() -> None:
     assert fingerprint(day1).body_hash != fingerprint(day2).body_hash
 
 
+def test_copies_stating_the_same_figures_share_the_figures_key() -> None:
+    """The last key is the figures': a copy a sentence longer (no figure in it) keeps it, a report with one
+    figure changed does not, and a body stating fewer than MIN_FIGURES figures has none."""
+    longer = fingerprint(ORIGINAL + "\n又一段。")
+    assert fingerprint(ORIGINAL).bands[-1] == longer.bands[-1]
+    assert fingerprint(ORIGINAL.replace("1.70", "1.75")).bands[-1] != longer.bands[-1]
+    few = fingerprint(re.sub(r"\d", "", ORIGINAL) + "同比增长5.8%。")
+    assert len(few.figures) < fp.MIN_FIGURES and len(few.bands) == fp.BANDS + fp.HEAD_BANDS
+
+
 def test_a_paragraph_of_a_story_is_not_a_copy_of_it() -> None:
     assert Matching().compare(fingerprint(ORIGINAL.split("\n")[0] * 2), fingerprint(ORIGINAL)) is None
 
@@ -99,8 +109,9 @@ def test_a_copy_cut_short_shares_head_keys_with_its_story() -> None:
     are equal (a copy of story g007331 of a 20,000-story network shared no whole-body band)."""
     long = ORIGINAL + "\n" + "\n".join(ORIGINAL.split("\n")[::-1]).replace("1000", "2000").replace("1.70", "1.90")
     short, full = fingerprint(ORIGINAL), fingerprint(long)
-    assert len(short.bands) == len(full.bands) == fp.BANDS + fp.HEAD_BANDS
-    assert set(short.bands[fp.BANDS :]) == set(full.bands[fp.BANDS :])
+    head = slice(fp.BANDS, fp.BANDS + fp.HEAD_BANDS)
+    assert len(short.bands) == len(full.bands) == fp.BANDS + fp.HEAD_BANDS + 1  # and the figures key
+    assert set(short.bands[head]) == set(full.bands[head])
     assert Matching().compare(short, full) == 1.0
 
 

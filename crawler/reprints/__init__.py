@@ -12,7 +12,8 @@ The method, in the order a body meets it (README, "Reprints", for the measuremen
    a probability over 0.98 (`1 - (1 - J**4) ** 16`), unrelated bodies almost never. The head of a body
    (its first 64 shingles) gets 8 keys more the same way: a copy cut short after its first paragraphs,
    whose whole set overlaps the story's by little more than half (0.93 to share a band), has the same
-   head (one such copy was missed in a 20,000-story crawl). Stored articles keep
+   head (one such copy was missed in a 20,000-story crawl). A body stating 3 figures or more gets a key of
+   its figures: a templated report whose wording's keys are full in the index is still found. Stored articles keep
    their band keys in the database; the articles this crawl accepted but has not committed yet are held
    in memory (`PendingArticles`). Bodies under 40 shingles get no keys: they match only when equal.
 3. **Verification** (`matching`): a candidate is the same story when its body is equal, or when the

@@ -17,8 +17,9 @@ import numpy as np
 import numpy.typing as npt
 
 #: The version of what `fingerprint` gives, as stored (`crawler.rekey`). 1: migration 0005's (whole-body keys,
-#: the dateline cut before width folding); 2: head keys, width and spacing folded before the dateline is cut.
-VERSION = 2
+#: the dateline cut before width folding); 2: head keys, width and spacing folded before the dateline is cut;
+#: 3: the figures key.
+VERSION = 3
 
 SHINGLE = 4
 #: Bodies with fewer shingles (about 40 characters) match only when equal (`body_hash`): too short to tell apart.
@@ -28,6 +29,12 @@ BANDS, ROWS = 16, 4
 #: HEAD_BANDS * ROWS min-hash functions): a copy cut short after its first paragraphs keeps the head of the
 #: story whole, where its whole shingle set overlaps the story's by little more than half.
 HEAD, HEAD_BANDS = 64, 8
+#: A body stating this many figures or more gets one more key, of its figures (all of them, sorted). Templated
+#: reports (a daily market close, a fund's notice) share their wording and differ in their figures: once the
+#: index caps the keys of their common wording (`crawler.reprints.index.MAX_BAND_HOLDERS`), a late report holds
+#: few keys, and a copy of it that differs by a sentence may share none of those. Its figures, which copies
+#: keep, still find it.
+MIN_FIGURES = 3
 
 # Everything but letters, digits and CJK ideographs: punctuation and spacing drift between copies.
 _NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -79,7 +86,9 @@ class Fingerprint:
     body_hash: int  # exact: equal for bodies equal but for spacing, punctuation and character width
     shingles: _U64  # hashes of the distinct shingles, sorted
     figures: tuple[str, ...]  # the numbers it states, sorted
-    bands: tuple[int, ...]  # LSH keys: BANDS of the whole body, then HEAD_BANDS of its head; none under MIN_SHINGLES
+    # Index keys: BANDS LSH keys of the whole body, HEAD_BANDS of its head, then its figures key (at MIN_FIGURES
+    # figures or more); none under MIN_SHINGLES.
+    bands: tuple[int, ...]
 
     @property
     def size(self) -> int:
@@ -99,11 +108,13 @@ def fingerprint(body: str | None) -> Fingerprint:
     letters = _NOISE.sub("", text)
     hashes = _shingle_hashes(letters)
     distinct = _distinct(hashes)
+    figures = tuple(sorted(_FIGURE.findall(_THOUSANDS.sub("", _SPACED_NUMBER.sub("", text)))))
     bands: tuple[int, ...] = ()
     if len(distinct) >= MIN_SHINGLES:
         # The head's minima are those of its shingles in text order: a repeated shingle changes no minimum.
         bands = _band_keys(distinct, BANDS) + _band_keys(hashes[:HEAD], HEAD_BANDS, first=BANDS)
-    figures = tuple(sorted(_FIGURE.findall(_THOUSANDS.sub("", _SPACED_NUMBER.sub("", text)))))
+        if len(figures) >= MIN_FIGURES:
+            bands += (_hash64(bytes((BANDS + HEAD_BANDS,)) + " ".join(figures).encode()),)
     return Fingerprint(_hash64(letters.encode()), distinct, figures, bands)
 
 
