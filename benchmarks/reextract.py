@@ -28,6 +28,7 @@ from scrapy.http import HtmlResponse
 from sqlalchemy import insert
 
 from crawler import db, profiles
+from crawler.batchwrite import article_row, write_batch
 from crawler.extract.page import page_selector, read_article
 from crawler.models import PageRow
 from crawler.normalize.article import normalize_article
@@ -35,7 +36,6 @@ from crawler.normalize.titles import TitleSuffixLearner
 from crawler.pagestore import ARTICLE, KeptPage
 from crawler.reextract import reextract
 from crawler.vocabulary import SHANGHAI
-from crawler.writer import article_row, write_batch
 from sampleportals import PROFILE_DIR, SampleNetwork
 
 PAGES_PER_STORY = 1.5  # the generator's article pages per story (reprints included), a little over

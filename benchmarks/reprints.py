@@ -6,7 +6,7 @@ and lookup cost as the index grows.
     .venv/bin/python benchmarks/reprints.py lookup --db /tmp/b1k.db --db /tmp/b1m.db [--batch 20] [--rounds 3]
 
 accuracy: every article page of a generated network (its clean body, as the crawler stores it) is
-written, in a shuffled order, through the code a crawl's writer runs (`crawler.writer.write_batch` with its
+written, in a shuffled order, through the code a crawl's writer runs (`crawler.batchwrite.write_batch` with its
 reprint check: band lookup, verification, origin promotion) into a fresh SQLite database. Pairs of
 pages put in one story are compared with the truth's reprint groups; templated daily reports (same
 template, other figures) are counted apart: none may be merged. With --orders N the pages are written
@@ -36,12 +36,12 @@ import numpy as np
 from sqlalchemy import Connection, func, select
 
 from crawler import db, queries
+from crawler.batchwrite import write_batch
 from crawler.models import ArticleRow, FingerprintRow
 from crawler.reprints import fingerprint as fp
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import Page, find_copies
 from crawler.reprints.matching import Matching
-from crawler.writer import write_batch
 from sampleportals import SampleNetwork
 from sampleportals.stories import story_head, story_headline, story_text
 
@@ -74,7 +74,7 @@ def _pairs(labels: list[str]) -> set[tuple[int, int]]:
 
 
 def write_pages(pages: list[dict[str, Any]], url: str, matching: Matching) -> dict[str, str]:
-    """Write `pages` in order through `crawler.writer.write_batch` (one page per batch, as a slow crawl would);
+    """Write `pages` in order through `crawler.batchwrite.write_batch` (one page per batch, as a slow crawl would);
     returns page URL -> the URL of the article its story is stored as."""
     engine = db.make_engine(url)
     crawled = datetime.fromisoformat("2026-11-29T20:00:00+08:00")

@@ -28,12 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from crawler import queries
+from crawler.batchwrite import fingerprint_columns
 from crawler.db import make_engine
 from crawler.models import SHANGHAI
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import MAX_BAND_HOLDERS
 from crawler.reprints.matching import Matching
-from crawler.writer import ArticleWriter, fingerprint_columns
+from crawler.writer import ArticleWriter
 from sampleportals.stories import story_head, story_headline, story_text
 
 WORDS = [
@@ -63,7 +64,7 @@ CRAWLED = BASE + timedelta(days=800)
 
 
 def rows(n: int, seed: int = 1, start: int = 0, fingerprinted: bool = True) -> Iterator[dict[str, Any]]:
-    """`n` generated article rows as `crawler.writer.article_row` gives them (without `fingerprinted`: no
+    """`n` generated article rows as `crawler.batchwrite.article_row` gives them (without `fingerprinted`: no
     body_hash, n_shingles nor figures yet: `bulk_fill` adds them in worker processes)."""
     for i in range(start, start + n):
         rng = random.Random(seed * 1_000_000_007 + i)  # row i is the same however the rows are cut into batches
@@ -208,7 +209,7 @@ def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: b
     many hours (each row's SQLAlchemy upsert, version check and FTS trigger).
 
     The tables the reprint lookup reads hold what the writer's would (`tests/test_benchmarks_storage.py` checks it):
-    the article rows of `crawler.writer.article_row`, stored as SQLAlchemy stores them, and their band keys
+    the article rows of `crawler.batchwrite.article_row`, stored as SQLAlchemy stores them, and their band keys
     capped as `crawler.reprints.index.index_bands` caps them (a key held by MAX_BAND_HOLDERS articles before
     the batch takes no more: the same order, `batch` articles a transaction, as a writer with that batch size).
     Rows are generated and fingerprinted in `processes` worker processes. Without `search`, the FTS index is
@@ -262,7 +263,7 @@ _ARTICLE_COLUMNS = (
 
 
 def _insert_batch(db: sqlite3.Connection, batch: list[tuple[dict[str, Any], tuple[int, ...]]], change_id: int) -> None:
-    """One batch as `crawler.writer.write_batch` stores new articles: rows, capped band keys, view snapshots."""
+    """One batch as `crawler.batchwrite.write_batch` stores new articles: rows, capped band keys, view snapshots."""
     stored = [
         row | {"updated_at": row["crawled_at"], "change_id": change_id, "date_conflict": False,
                "reprint_notice": False, "authors": []}

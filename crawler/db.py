@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_DB_URL = "sqlite:///data/finnews.db"
 
 # Arbitrary constants naming finnews's locks on PostgreSQL (pg_advisory_xact_lock, per database): the
-# writers' lock (`crawler.writer`) and, one above it, the schema's. MySQL's: `mysql_lock_name`.
+# writers' lock (`crawler.batchwrite`) and, one above it, the schema's. MySQL's: `mysql_lock_name`.
 WRITER_LOCK = 0x66696E6E  # "finn"
 _SCHEMA_LOCK = WRITER_LOCK + 1
 

@@ -3,7 +3,7 @@
 When the database refuses a batch for good (`crawler.writer.ArticleWriter`), that batch and every row
 after it are appended here instead, in the order they were submitted, so loading the file back
 (`import_recovery`, `finnews db import FILE`) writes canonical articles before their reprints. Each line
-is one row: `{"kind": "article", "row": {...}}` (the values `crawler.writer.write_batch` writes) or
+is one row: `{"kind": "article", "row": {...}}` (the values `crawler.batchwrite.write_batch` writes) or
 `{"kind": "reprint", "row": {...}}` (a `ReprintRecord`). Loading is idempotent: articles and reprints
 are upserted by URL, view snapshots already stored are skipped.
 """
@@ -24,9 +24,9 @@ import orjson
 from sqlalchemy import Engine
 
 from crawler import db
+from crawler.batchwrite import ReprintRecord, write_batch
 from crawler.changes import Removal
 from crawler.reprints.matching import Matching
-from crawler.writer import ReprintRecord, write_batch
 
 logger = logging.getLogger(__name__)
 

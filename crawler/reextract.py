@@ -4,7 +4,7 @@
 each as the crawl does (`crawler.extract.page.read_article`, the kept read-count script for its views,
 `crawler.normalize.article` with one title-suffix learner, as a crawl's pipeline keeps), compares the
 result with the stored article (or reprint) of its URL, and, unless `dry_run`, writes what changed
-through `crawler.writer.write_batch` and records each changed value in `field_changes`. An article whose
+through `crawler.batchwrite.write_batch` and records each changed value in `field_changes`. An article whose
 body changed is grouped again: it is written as new, so the writer's reprint check decides whether it is
 still its own story or now a copy of another, and its former reprints follow it. A reprint whose body, read
 again, is no longer a copy of its story's article is taken out of that story and written as new the same
@@ -27,6 +27,7 @@ from scrapy.http import HtmlResponse
 from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 
 from crawler import profiles
+from crawler.batchwrite import ROW_FIELDS, ReprintRecord, article_row, write_batch
 from crawler.db import unlock_writers
 from crawler.extract.kind import ARTICLE as ARTICLE_KIND
 from crawler.extract.kind import page_kind
@@ -40,7 +41,6 @@ from crawler.pagestore import ARTICLE, COUNTER, PAGE, KeptPage
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.matching import Matching
 from crawler.vocabulary import SHANGHAI
-from crawler.writer import ROW_FIELDS, ReprintRecord, article_row, write_batch
 
 logger = logging.getLogger(__name__)
 

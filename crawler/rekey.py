@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
+from crawler.batchwrite import fingerprint_columns
 from crawler.db import SCHEMA_LOCK_SECONDS, lock_writers, unlock_writers
 from crawler.models import ArticleRow, FingerprintRow, FingerprintVersion
 from crawler.reprints.fingerprint import VERSION, fingerprint
 from crawler.reprints.index import index_bands
-from crawler.writer import fingerprint_columns
 
 logger = logging.getLogger(__name__)
 

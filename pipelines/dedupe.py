@@ -4,7 +4,7 @@ Two places hold the stories a copy may belong to (`crawler.reprints.index`). The
 accepted but the storage pipeline has not committed yet are matched here, in memory, on the event loop
 (a handful at a time). Everything stored, by this crawl or another, today or last year, is matched by the
 storage writer in its own thread, batch by batch, inside the transaction that would store the copy
-(`crawler.writer.write_batch` with its LSH band index): such a copy leaves the storage pipeline as a
+(`crawler.batchwrite.write_batch` with its LSH band index): such a copy leaves the storage pipeline as a
 reprint. So the event loop never waits on a lookup in the database, and a crawl tomorrow drops reprints
 of what was stored today.
 """
@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy import signals
 
+from crawler.batchwrite import article_row, reprint_of
 from crawler.items import Article
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import Page, PendingArticles
 from crawler.reprints.matching import Matching
-from crawler.writer import article_row, reprint_of
 from pipelines.storage import Reprint, StoragePipeline
 
 if TYPE_CHECKING:

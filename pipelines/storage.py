@@ -14,6 +14,7 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import Engine
 
 from crawler import db, rekey, watch
+from crawler.batchwrite import ReprintRecord, article_row
 from crawler.changes import Removal
 from crawler.exitcodes import RECOVERY_FILE_STAT, RUN_STAT, STORAGE_FAILED_REASON
 from crawler.items import Article, Gone
@@ -22,7 +23,7 @@ from crawler.models import SHANGHAI
 from crawler.recovery import RecoveryFile, recovery_path
 from crawler.reprints.matching import Matching
 from crawler.runs import close_interrupted_runs, finish_run, start_run
-from crawler.writer import ArticleWriter, ReprintRecord, StorageFailed, article_row, describe
+from crawler.writer import ArticleWriter, StorageFailed, describe
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from parsel import Selector
 from sqlalchemy import create_engine
 
+from crawler.batchwrite import write_batch
 from crawler.cli import build_parser
 from crawler.cli.output import jsonl_line
 from crawler.db import upgrade
@@ -34,7 +35,6 @@ from crawler.normalize.limits import FIELD_CAPS
 from crawler.reprints.fingerprint import fingerprint
 from crawler.scope import Scope
 from crawler.vocabulary import SHANGHAI
-from crawler.writer import write_batch
 from pipelines.storage import article_row
 
 NOW = datetime(2024, 9, 5, 12, 0, tzinfo=SHANGHAI)

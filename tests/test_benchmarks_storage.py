@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks import storage
+from crawler.batchwrite import write_batch
 from crawler.db import make_engine
 from crawler.reprints import index
-from crawler.writer import write_batch
 
 
 def test_bulk_fill_stores_what_the_writer_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

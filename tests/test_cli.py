@@ -24,10 +24,11 @@ from typing import Any
 import pytest
 
 from crawler import queries
+from crawler.batchwrite import ReprintRecord
 from crawler.cli import main
 from crawler.db import head_revision, make_engine
 from crawler.models import SHANGHAI
-from crawler.writer import ArticleWriter, ReprintRecord
+from crawler.writer import ArticleWriter
 from sampleportals import PROFILE_DIR
 from tests.console import finnews
 from tests.rows import row

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from crawler.batchwrite import ReprintRecord
 from crawler.cli import main
 from crawler.db import make_engine
 from crawler.models import SHANGHAI
-from crawler.writer import ArticleWriter, ReprintRecord
+from crawler.writer import ArticleWriter
 from tests.console import finnews
 from tests.rows import row
 

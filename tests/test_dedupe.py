@@ -13,9 +13,9 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
+from crawler.batchwrite import ReprintRecord
 from crawler.items import Article
 from crawler.models import SHANGHAI
-from crawler.writer import ReprintRecord
 from pipelines.dedupe import DedupePipeline
 from tests.rows import STORY
 

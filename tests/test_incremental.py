@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
+from crawler.batchwrite import ReprintRecord, write_batch
 from crawler.incremental import (
     COMPLETE_STAT,
     FETCH,
@@ -28,7 +29,6 @@ from crawler.incremental import (
 from crawler.models import SHANGHAI, CrawlRun, PageRow
 from crawler.normalize.dates import is_relative
 from crawler.runs import HOST, PID
-from crawler.writer import ReprintRecord, write_batch
 from tests.console import finnews
 from tests.crawls import crawl, export, run_stats, truth_problems
 from tests.rows import row

@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("crawler.reprints",),
     (
         "crawler.batches",
+        "crawler.batchwrite",
         "crawler.writer",
         "crawler.queries",
         "crawler.recovery",

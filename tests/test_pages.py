@@ -16,12 +16,12 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import event, insert, select, update
 
 from crawler import db
+from crawler.batchwrite import write_batch
 from crawler.models import SHANGHAI, FieldChange, PageRow
 from crawler.pagekeeping import KEEP, KeepPagesMiddleware
 from crawler.pagestore import ARTICLE, KeptPage, PageWriter, Retention, space_used
 from crawler.reextract import reextract
 from crawler.spiders.portal import PortalSpider
-from crawler.writer import write_batch
 from sampleportals import PROFILE_DIR, SampleNetwork
 from tests.console import finnews
 from tests.crawls import crawl, export, run_stats

@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from crawler.batchwrite import ReprintRecord
 from crawler.models import FingerprintRow
 from crawler.reprints import index
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import Match, Page, find_copies
 from crawler.reprints.matching import Matching
-from crawler.writer import ArticleWriter, ReprintRecord
+from crawler.writer import ArticleWriter
 from tests.rows import NOW, STORY, row
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 from crawler import db
+from crawler.batchwrite import ReprintRecord
 from crawler.changes import Removal
 from crawler.cli import main
 from crawler.cli.output import replacing
@@ -32,7 +33,7 @@ from crawler.exitcodes import ExitCode
 from crawler.recovery import RecoveryFile, import_recovery, read_recovery
 from crawler.reprints.matching import Matching
 from crawler.runs import HOST, INTERRUPTED, PID, close_interrupted_runs, start_run
-from crawler.writer import ArticleWriter, ReprintRecord, StorageFailed
+from crawler.writer import ArticleWriter, StorageFailed
 from sampleportals import SampleNetwork
 from tests.crawls import PROJECT, export, truth_problems, wait_for_articles
 from tests.rows import STORY, row

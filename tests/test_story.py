@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select, text
 
 from crawler import db, queries
+from crawler.batchwrite import ReprintRecord
 from crawler.models import ArticleRow, story_copies
-from crawler.writer import ArticleWriter, ReprintRecord
+from crawler.writer import ArticleWriter
 from tests.console import finnews
 from tests.crawls import crawl
 from tests.rows import NOW, row

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler import db, queries
+from crawler.batchwrite import ReprintRecord, write_batch
 from crawler.models import SHANGHAI, ArticleRow, FingerprintRow, ReprintRow, ViewSnapshot
 from crawler.reprints.matching import Matching
 from crawler.settings import FINNEWS_DB_RETRY_SECONDS
-from crawler.writer import ArticleWriter, ReprintRecord, write_batch
+from crawler.writer import ArticleWriter
 from tests.rows import NOW, STORY, row
 
 
