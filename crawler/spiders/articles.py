@@ -12,19 +12,17 @@ import multiprocessing
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lxml.etree import Element, SubElement
 from parsel import Selector
 from scrapy import Request
-from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import incremental, profiles
+from crawler import profiles
 from crawler.blocking import BlockedPage
 from crawler.extract.dom import Element as DomElement
 from crawler.extract.kind import is_gone
@@ -36,8 +34,7 @@ from crawler.middlewares import PORTAL, OffPortalRequest, refused
 from crawler.models import SHANGHAI
 from crawler.pagekeeping import KEEP, NotModified
 from crawler.pagestore import COUNTER
-from crawler.scope import Scope
-from crawler.seen import SeenUrls
+from crawler.spiders.parts import Mixin
 
 logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spider's lines
 
@@ -48,30 +45,10 @@ COUNTER_MAXSIZE = 16 * 1024
 RELATED_SEEN_LIMIT = 50_000
 
 
-class ArticlePages:
-    """The article pages of a portal (a mixin of `PortalSpider`, which sets the attributes below)."""
+class ArticlePages(Mixin):
+    """The article pages of a portal (a mixin of `PortalSpider`; what it uses of the spider: `crawler.spiders.parts`)."""
 
-    crawler: Crawler
-    settings: BaseSettings
-    plan: incremental.CrawlPlan
-    requested: SeenUrls
-    related_seen: set[int]  # links weighed on an earlier article page of their portal (`_new_links`)
-    extraction_processes: int
-    _extraction: ProcessPoolExecutor | None
-
-    if TYPE_CHECKING:  # the spider's own
-
-        def _article_request(
-            self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
-        ) -> Iterator[Request]: ...
-
-        def _selector(self, response: TextResponse) -> Selector: ...
-
-        def _count_repair(self, repair: str | None, encoding: str, url: str) -> None: ...
-
-        def _incomplete(self, *portals: str | None) -> None: ...
-
-        def scope(self, portal: str | None) -> Scope: ...
+    _extraction: ProcessPoolExecutor | None = None  # the worker processes, started with the first article page
 
     def parse_article(self, response: Response, profile: profiles.Profile, listing_date: str | None) -> Iterator[Any]:
         if not isinstance(response, TextResponse):

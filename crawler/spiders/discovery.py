@@ -33,11 +33,11 @@ from crawler.extract.discovery import Listed, feed_entries, feed_links, json_ent
 from crawler.extract.links import is_document
 from crawler.extract.urls import absolute_url, canonical_url
 from crawler.middlewares import PORTAL, OffPortalRequest
-from crawler.seen import SeenUrls, recorded
+from crawler.seen import recorded
+from crawler.spiders.parts import Mixin
 
 if TYPE_CHECKING:
     from parsel import Selector
-    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -47,23 +47,9 @@ SITEMAP_DEPTH = 3
 DISCOVERED = "finnews/discovered"
 
 
-class Discovery:
-    """Sitemaps, feeds and JSON listings of a portal (a mixin of `PortalSpider`)."""
-
-    crawler: Crawler
-    requested: SeenUrls
-
-    if TYPE_CHECKING:  # the spider's own, for the URLs found
-
-        def _article_request(
-            self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
-        ) -> Iterator[Request]: ...
-
-        def _listing_request(
-            self, url: str, profile: profiles.Profile, known: bool = True, page: int = 0
-        ) -> Request: ...
-
-        def _may_follow_listing(self, profile: profiles.Profile) -> bool: ...
+class Discovery(Mixin):
+    """Sitemaps, feeds and JSON listings of a portal (a mixin of `PortalSpider`; what it uses of the spider:
+    `crawler.spiders.parts`)."""
 
     def discovery_requests(self, profile: profiles.Profile) -> Iterator[Request]:
         """The first requests of a portal's discovery: robots.txt (for its sitemaps), the profile's

@@ -20,12 +20,10 @@ from scrapy import Request
 
 from crawler import profiles
 from crawler.extract.pagination import page_url
-from crawler.seen import SeenUrls
+from crawler.spiders.parts import Mixin
 
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-    from scrapy.http import Response
-    from scrapy.settings import BaseSettings
+    pass
 
 #: How many pages of one series wait in the queue at once.
 AHEAD = 3
@@ -98,29 +96,8 @@ def holds(series: Series, url: str) -> bool:
     return False
 
 
-class ListingPages:
-    """The series of a listing's pages (a mixin of `PortalSpider`, which sets the attributes below)."""
-
-    crawler: Crawler
-    settings: BaseSettings
-    requested: SeenUrls
-
-    if TYPE_CHECKING:  # the spider's own
-
-        def parse_listing(
-            self, response: Response, profile: profiles.Profile, page: int = 0, series: tuple[Series, int] | None = None
-        ) -> Iterator[Request]: ...
-
-        def _listing_request(
-            self,
-            url: str,
-            profile: profiles.Profile,
-            known: bool = True,
-            page: int = 0,
-            series: tuple[Series, int] | None = None,
-        ) -> Request: ...
-
-        def _may_follow_listing(self, profile: profiles.Profile) -> bool: ...
+class ListingPages(Mixin):
+    """The series of a listing's pages (a mixin of `PortalSpider`; what it uses of the spider: `crawler.spiders.parts`)."""
 
     def _queue_pages(self, urls: list[str], profile: profiles.Profile, page: int) -> Iterator[Request]:
         """Requests for a listing's other pages: the first `AHEAD` of them, each of which queues

@@ -73,7 +73,7 @@ from crawler.spiders.portalsetup import PortalSetup
 logger = logging.getLogger(__name__)
 
 
-class PortalSpider(ArticlePages, ListingPages, Discovery, PortalSetup):
+class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-up first: `crawler.spiders.parts`
     name = "portal"
 
     @classmethod

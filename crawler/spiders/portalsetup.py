@@ -9,7 +9,6 @@ mixins (articles, discovery, a listing's series of pages) read.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -74,7 +73,6 @@ class PortalSetup(Spider):
         # their portal: most of a page's links were, and reading a page's site links costs ~0.7 ms.
         self.related_seen: set[int] = set()
         self.extraction_processes = extraction_processes
-        self._extraction: ProcessPoolExecutor | None = None  # started with the first article page
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
