@@ -8,6 +8,9 @@ portal's hosts, or not http(s), is dropped with an INFO line and a stat.
 `PortalRequestMiddleware`: the headers, cookies and proxy a portal's profile sets go with each of its
 requests, robots.txt's included (a request of no portal takes those of the portal whose scope holds it).
 
+`RobotsTxtOnceMiddleware`: the spider's own request of a portal's robots.txt (discovery reads its `Sitemap:`
+lines) is answered with the robots.txt Scrapy's `RobotsTxtMiddleware` fetched to obey it: fetched once.
+
 `OfflineCookiesMiddleware`: Scrapy's cookie handling, with the public-suffix check of a cookie's domain made
 on the list bundled with tldextract (`crawler.scope`): Scrapy's own asks publicsuffix.org for the list the
 first time a portal sets a cookie, a request to a host that is no portal.
@@ -18,11 +21,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from http.cookiejar import Cookie
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
 from scrapy.http.cookies import CookieJar
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
@@ -98,6 +103,41 @@ class PortalRequestMiddleware:
                 (p.name for p in profiles if p.name in scopes and scopes[p.name].refusal(request.url) is None), None
             )
         return next((p for p in profiles if p.name == name), None)
+
+
+class RobotsTxtOnceMiddleware:
+    """Answers a spider's request of a robots.txt with the one Scrapy's `RobotsTxtMiddleware` (just above this
+    one) fetched for the same URL, instead of fetching it again; flagged `robots.txt fetched once` in the log.
+
+    Scrapy's middleware fetches an origin's robots.txt before the first request to it goes on, this one
+    included, so by the time the spider's request gets here the answer has passed by (`process_response`
+    sees Scrapy's own download, after retries, redirects and decompression). Each answer is kept until it
+    is asked for, one per host of the crawl; one that failed is not kept, and the spider's request is fetched.
+    Off without robots.txt obeyed or without discovery (no request of the spider asks for robots.txt).
+    """
+
+    def __init__(self) -> None:
+        self.fetched: dict[str, Response] = {}  # robots.txt URL (before redirects) -> Scrapy's answer
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsTxtOnceMiddleware:
+        if not crawler.settings.getbool("ROBOTSTXT_OBEY") or not crawler.settings.getbool("FINNEWS_DISCOVER"):
+            raise NotConfigured
+        return cls()
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> Response | None:
+        if request.meta.get("dont_obey_robotstxt"):  # Scrapy's own (or one that does not ask): fetched
+            return None
+        answer = self.fetched.pop(request.url, None)
+        if answer is None:
+            return None
+        return answer.replace(request=request, flags=[*answer.flags, "robots.txt fetched once"])
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        asked = request.meta.get("redirect_urls", [request.url])[0]
+        if request.meta.get("dont_obey_robotstxt") and urlsplit(asked).path == "/robots.txt":
+            self.fetched[asked] = response
+        return response
 
 
 class OfflineCookiesMiddleware(CookiesMiddleware):

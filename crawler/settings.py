@@ -152,6 +152,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Below HttpCompressionMiddleware (590) and RedirectMiddleware (600): keeps pages as served, after both.
     # Per portal: the headers, cookies and proxy its profile sets (before robots.txt is asked, which they also serve).
     "crawler.middlewares.PortalRequestMiddleware": 60,
+    # Just below Scrapy's RobotsTxtMiddleware (100): the spider's robots.txt request answered with its download.
+    "crawler.middlewares.RobotsTxtOnceMiddleware": 101,
     # Above the page keeper and retries: challenge and rate-limit pages are counted and dropped, never kept.
     "crawler.blocking.BlockedPageMiddleware": 585,
     "crawler.pagekeeping.KeepPagesMiddleware": 580,

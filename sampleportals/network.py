@@ -134,6 +134,12 @@ class SampleNetwork:
             site.reload()
         return published
 
+    def requests(self, target: str) -> dict[str, int]:
+        """How many requests of `target` (a path, such as `/robots.txt`) each portal received since it was made."""
+        if self.workers > 1:
+            raise RuntimeError("requests() needs the network served from this process (workers=1)")
+        return {name: server.asked[target] for name, server in zip(self.names, self._servers, strict=True)}
+
     def server_cpu_seconds(self) -> float:
         """CPU time spent serving since `start()`: the server thread's, or the sum over the workers."""
         return self._backend.cpu_seconds() if self._backend is not None else 0.0

@@ -15,6 +15,7 @@ import socket
 import struct
 import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC
 from email.utils import format_datetime
@@ -50,6 +51,7 @@ class PortalServer:
         self.attempts: dict[str, int] = {}
         self.transports: set[asyncio.Transport] = set()
         self.not_modified = 0  # 304 answers to conditional requests
+        self.asked: Counter[str] = Counter()  # requests received, by target (path and query)
 
     def first_attempt_fault(self, target: str, page: Page) -> str | None:
         """The transient fault to apply to this request of `target`, if it is the first one."""
@@ -128,6 +130,7 @@ class HttpProtocol(asyncio.Protocol):
             self._send(serialize(Page(400, "text/plain", b"bad request"), False), False)
             return
         method, target, version = parts
+        self.server.asked[target] += 1
         keep_alive = _keep_alive(version, header_text)
         try:
             page = self.server.site.handle(target, _origin(header_text))

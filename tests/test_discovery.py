@@ -15,6 +15,10 @@ from typing import Any
 
 import pytest
 from parsel import Selector
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.utils.test import get_crawler
 from sqlalchemy import create_engine, text
 
 from crawler import profiles
@@ -26,9 +30,10 @@ from crawler.extract.discovery import (
     robots_sitemaps,
     sitemaps,
 )
+from crawler.middlewares import RobotsTxtOnceMiddleware
 from sampleportals import DISCOVERY_PROFILE_DIR, PORTALS, SampleNetwork, loopback_arguments
 from sampleportals.kuaibao import OFF_PORTAL, WAYS, KuaibaoSite
-from tests.crawls import PROJECT, export, run_stats, truth_problems
+from tests.crawls import PROJECT, PROJECT_SETTINGS, export, run_stats, truth_problems
 
 BASE = "http://www.example.cn"
 URLSET = (
@@ -92,6 +97,29 @@ RSS = """<?xml version="1.0" encoding="gb2312"?>
 ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>财经</title>
 <entry><title>保险业新规</title><link href="http://www.example.cn/a/20240903/3.html"/>
 <updated>2024-09-03T03:00:00Z</updated></entry></feed>"""
+
+
+def test_the_spiders_robots_txt_request_is_answered_with_the_one_scrapy_fetched() -> None:
+    """Scrapy's robots.txt download (redirected here) is kept; the spider's request of the same URL gets it,
+    with the spider's request attached (its meta: a 404 goes to the callback) and a flag in the log line."""
+    keeper = RobotsTxtOnceMiddleware.from_crawler(get_crawler(settings_dict=PROJECT_SETTINGS))
+    redirected = {"dont_obey_robotstxt": True, "redirect_urls": [f"{BASE}/robots.txt"]}
+    scrapys = Request("https://www.example.cn/robots.txt", meta=redirected)
+    answer = Response(scrapys.url, status=404, body=b"gone")
+    assert keeper.process_request(scrapys) is None  # Scrapy's own goes on to the download
+    assert keeper.process_response(scrapys, answer) is answer
+    spiders = Request(f"{BASE}/robots.txt", meta={"handle_httpstatus_all": True})
+    served = keeper.process_request(spiders)
+    assert served is not None and (served.status, served.body, served.url) == (404, b"gone", answer.url)
+    assert served.meta["handle_httpstatus_all"] and served.flags == ["robots.txt fetched once"]
+    assert keeper.process_request(spiders) is None  # answered once: memory holds no answer asked for
+    assert keeper.process_request(Request(f"{BASE}/a/1.html")) is None
+
+
+@pytest.mark.parametrize("settings", [{"ROBOTSTXT_OBEY": False}, {"FINNEWS_DISCOVER": False}])
+def test_without_robots_txt_obeyed_or_discovery_nothing_is_kept(settings: dict[str, Any]) -> None:
+    with pytest.raises(NotConfigured):
+        RobotsTxtOnceMiddleware.from_crawler(get_crawler(settings_dict={**PROJECT_SETTINGS, **settings}))
 
 
 def test_an_rss_feed_lists_its_items_with_their_dates() -> None:
@@ -269,14 +297,35 @@ def test_listing_dates_come_from_the_sitemap_feed_and_json(network: SampleNetwor
         assert listed is not None and listed[:16] == truth[url][:16], url
 
 
-@pytest.mark.e2e
-def test_kuaibao_reprints_join_their_stories_in_a_crawl_of_the_network(
-    network: SampleNetwork, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+@pytest.fixture(scope="module")
+def whole_network(network: SampleNetwork, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The four portals crawled together: what was stored, and how often each portal was asked for its robots.txt."""
     db_url = f"sqlite:///{tmp_path_factory.mktemp('network')}/finnews.db"
+    before = network.requests("/robots.txt")
     result = _crawl(network, db_url, *network.crawl_arguments())
     assert result.returncode == 0, result.stderr[-3000:]
-    assert truth_problems(export(db_url), network.truth()) == []  # each story once, kuaibao's copies included
+    after = network.requests("/robots.txt")
+    return {
+        "records": export(db_url),
+        "stats": run_stats(db_url)[-1],
+        "robots.txt": {name: after[name] - before[name] for name in after},
+    }
+
+
+@pytest.mark.e2e
+def test_kuaibao_reprints_join_their_stories_in_a_crawl_of_the_network(
+    network: SampleNetwork, whole_network: dict[str, Any]
+) -> None:
+    assert truth_problems(whole_network["records"], network.truth()) == []  # each story once, kuaibao's copies included
+
+
+@pytest.mark.e2e
+def test_each_portals_robots_txt_is_fetched_once_and_read_for_sitemaps(whole_network: dict[str, Any]) -> None:
+    """Scrapy asks for robots.txt to obey it, discovery to read its sitemaps: one download serves both."""
+    assert whole_network["robots.txt"] == {name: 1 for name in (*PORTALS, "kuaibao")}
+    stats = whole_network["stats"]
+    assert stats["robotstxt/request_count"] == 4  # Scrapy's middleware: obeyed for every portal
+    assert stats["finnews/discovered/sitemap"] > 0  # kuaibao's sitemaps, named in its robots.txt
 
 
 def test_the_sample_portals_command_serves_kuaibao_with_discovery() -> None:
