@@ -30,6 +30,8 @@ AHEAD = 3
 
 Item = str | tuple[str, int, int, str]
 Series = tuple[Item, ...]
+#: A page's place in its series: the series, and the page's index in it (`nth`).
+Place = tuple[Series, int]
 
 
 def compact(urls: list[str]) -> Series:
@@ -111,7 +113,7 @@ class ListingPages(Mixin):
                 return
             yield self._listing_request(url, profile, page=page, series=(series, index) if series else None)
 
-    def _next_page(self, profile: profiles.Profile, page: int, series: tuple[Series, int] | None) -> Iterator[Request]:
+    def _next_page(self, profile: profiles.Profile, page: int, series: Place | None) -> Iterator[Request]:
         """The request for the page `AHEAD` places after this one in its series, if any; past it where that
         page was requested already (by a page not of the series, which does not queue the series' next)."""
         if series is None:

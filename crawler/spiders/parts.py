@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from crawler import incremental, profiles
     from crawler.scope import Scope
     from crawler.seen import SeenUrls
-    from crawler.spiders.pageseries import Series
+    from crawler.spiders.pageseries import Place
 
 
 class SpiderParts(Protocol):
@@ -41,7 +41,7 @@ class SpiderParts(Protocol):
     def _incomplete(self, *portals: str | None) -> None: ...
 
     def parse_listing(
-        self, response: Response, profile: profiles.Profile, page: int = 0, series: tuple[Series, int] | None = None
+        self, response: Response, profile: profiles.Profile, page: int = 0, series: Place | None = None
     ) -> Iterator[Request]: ...
 
     def _article_request(
@@ -49,12 +49,7 @@ class SpiderParts(Protocol):
     ) -> Iterator[Request]: ...
 
     def _listing_request(
-        self,
-        url: str,
-        profile: profiles.Profile,
-        known: bool = True,
-        page: int = 0,
-        series: tuple[Series, int] | None = None,
+        self, url: str, profile: profiles.Profile, known: bool = True, page: int = 0, series: Place | None = None
     ) -> Request: ...
 
     def _may_follow_listing(self, profile: profiles.Profile) -> bool: ...

@@ -110,7 +110,7 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         response: Response,
         profile: profiles.Profile,
         page: int = 0,
-        series: tuple[pageseries.Series, int] | None = None,
+        series: pageseries.Place | None = None,
     ) -> Iterator[Request]:
         """A listing page, `page` pages behind its listing's first; of a series of pages (`_queue_pages`), the
         one at its index."""
@@ -152,7 +152,7 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         links: list[Link],
         main: MainList,
         page: int = 0,
-        series: tuple[pageseries.Series, int] | None = None,
+        series: pageseries.Place | None = None,
     ) -> Iterator[Request]:
         """Requests for what a listing links to: the articles of its main list (with the date shown beside
         each), its other pages, and the other pages of the site its nav bars and widgets link to."""
@@ -236,7 +236,7 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         profile: profiles.Profile,
         known: bool = True,
         page: int = 0,
-        series: tuple[pageseries.Series, int] | None = None,
+        series: pageseries.Place | None = None,
     ) -> Request:
         """A request for a listing page (`page` pages behind its listing's first; at an index of a series of
         pages, `_queue_pages`), or (not `known`) for a page its content will classify."""
