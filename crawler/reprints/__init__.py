@@ -28,5 +28,5 @@ drift: paragraph keys miss copies whose paragraph breaks moved; SimHash with ban
 (4 x 16 bits) misses copies missing a paragraph.
 
 Who calls it: `pipelines.dedupe` matches an item against this crawl's pending articles;
-`crawler.writer` matches each batch against the stored articles inside its transaction.
+`crawler.batchwrite` matches each batch against the stored articles inside its transaction.
 """
