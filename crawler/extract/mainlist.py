@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
+from lxml import etree
 from parsel import Selector
 
 from crawler import vocabulary
@@ -252,11 +253,40 @@ MAX_WIDGET_LINKS = 100
 def _is_widget(block: Element) -> bool:
     """Whether the heading of `block` (the text just before it, or its first child when that holds no
     link) names a widget: "相关推荐", "热点内容", "栏目排行" ..."""
+    first = next(block.iterchildren(etree.Element), None)
     headings = (
-        block.xpath("string(preceding::text()[normalize-space()][1])"),
-        block.xpath("string(*[1][not(descendant-or-self::a)])"),
+        _text_before(block),
+        string_value(first) if first is not None and first.tag != "a" and next(first.iter("a"), None) is None else "",
     )
     return any(nonspace_chars(text) <= MAX_HEADING_CHARS and WIDGET_HEADING.search(text) for text in headings)
+
+
+def _text_before(element: Element) -> str:
+    """The last text before `element` that is not blank, as `string(preceding::text()[normalize-space()][1])`
+    gives it, read backwards from the element (the query reads the whole page before it: a tenth of a ms).
+
+    >>> page = etree.fromstring("<div><h3>热点内容 </h3><!-- x --><ul><li>1</li></ul></div>")
+    >>> _text_before(page.find("ul")), _text_before(page.find("h3"))
+    ('热点内容 ', '')
+    """
+    node: Element | None = element
+    while node is not None:
+        previous = node.getprevious()
+        while previous is not None:
+            if (tail := previous.tail) and tail.strip(_XML_SPACE):
+                return tail
+            if isinstance(previous.tag, str):  # a comment's or processing instruction's text is no text node
+                for text in reversed(list(previous.itertext())):
+                    if text.strip(_XML_SPACE):
+                        return text
+            previous = previous.getprevious()
+        node = node.getparent()
+        if node is not None and (text := node.text) and text.strip(_XML_SPACE):
+            return text
+    return ""
+
+
+_XML_SPACE = " \t\r\n"  # what XPath's normalize-space() strips
 
 
 def _date_beside(link: Element, block: Element) -> str | None:
