@@ -222,12 +222,14 @@ def site_names(sel: Selector, title_tag: str | None, headline: str | None) -> li
 
 def _logo(image: Element) -> bool:
     """Whether the image is a logo: "logo" in its class or id, or in the class of its parent or grandparent."""
+    if "logo" in (image.get("class") or "") or "logo" in (image.get("id") or ""):
+        return True
     parent = image.getparent()
-    grandparent = parent.getparent() if parent is not None else None
-    return (
-        "logo" in (image.get("class") or "")
-        or "logo" in (image.get("id") or "")
-        or any(element is not None and "logo" in (element.get("class") or "") for element in (parent, grandparent))
+    if parent is None:
+        return False
+    grandparent = parent.getparent()
+    return "logo" in (parent.get("class") or "") or (
+        grandparent is not None and "logo" in (grandparent.get("class") or "")
     )
 
 

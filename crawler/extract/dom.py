@@ -146,11 +146,13 @@ def attribute_values(elements: Iterable[Element], name: str, **tests: str) -> li
     >>> attribute_values(Selector(text='<meta property="og:title" content="标题"><meta content="x">').root.iter("meta"), "content", property="og:title")
     ['标题']
     """
-    return [
-        value
-        for element in elements
-        if all(element.get(key) == test for key, test in tests.items()) and (value := element.get(name)) is not None
-    ]
+    checks = list(tests.items())
+    if len(checks) == 1:  # the usual case: one test, without a generator for each element
+        ((key, test),) = checks
+        elements = (element for element in elements if element.get(key) == test)
+    elif checks:
+        elements = (element for element in elements if all(element.get(key) == test for key, test in checks))
+    return [value for element in elements if (value := element.get(name)) is not None]
 
 
 @read_once
