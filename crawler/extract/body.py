@@ -84,8 +84,11 @@ def _longest(holders: list[Element], lengths: dict[Element, int], best: Element 
         length = 0
         for line in parent:
             own.append(line.tail or "")
-            tag, children = line.tag, len(line)
-            if tag == "p" or (tag == "div" and (not children or _text_only(line))):  # a text line
+            tag = line.tag
+            if tag != "p" and tag != "div":  # most children: no length taken
+                continue
+            children = len(line)
+            if tag == "p" or not children or _text_only(line):  # a text line
                 size = len(" ".join((string_value(line) if children else line.text or "").split()))
                 length += 0 if size > _HIDDEN_CHECK_CHARS and _is_hidden(line) else size
         length += len("".join(own).strip())

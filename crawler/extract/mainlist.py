@@ -89,15 +89,20 @@ def main_list(links: Sequence[tuple[str, Element | Selector]]) -> MainList:
     blocks = _alike(chosen, items, widgets)
     hidden = _hidden_tabs(blocks)
     members = []  # (url, link, its block, its item)
+    outside: set[Element] = set()  # elements whose ancestors hold no block before a hidden tab or the root
     for url, link in titled.items():
-        item = link
+        item, path = link, []
         for ancestor in link.iterancestors():
             if ancestor in blocks:
                 members.append((url, link, ancestor, item))
                 break
-            if ancestor in hidden:
+            if ancestor in hidden or ancestor in outside:
+                outside.update(path)  # the links of a nav bar or a sidebar: one walk up to the root, not one a link
                 break
+            path.append(ancestor)
             item = ancestor
+        else:
+            outside.update(path)
     kept = _usual_places(members)
     dates = ListedDates({url: (link, block) for url, link, block, _ in members if _place(link) in kept})
     return MainList(dates, sum(nonspace_chars(string_value(block)) for block in blocks), chosen)
