@@ -91,7 +91,8 @@ def main_list(links: Sequence[tuple[str, Element | Selector]]) -> MainList:
     members = []  # (url, link, its block, its item)
     outside: set[Element] = set()  # elements whose ancestors hold no block before a hidden tab or the root
     for url, link in titled.items():
-        item, path = link, []
+        item = link
+        path: list[Element] = []  # the ancestors read, below the one that ends the walk
         for ancestor in link.iterancestors():
             if ancestor in blocks:
                 members.append((url, link, ancestor, item))
