@@ -113,6 +113,30 @@ def test_a_page_with_a_wrong_declared_charset_is_repaired() -> None:
     assert s.crawler.stats.get_value("finnews/charset_repaired") == 1
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\xef\xbb\xbf" + ARTICLE.encode(),  # a byte-order mark, which the response's text leaves out
+        b"\n  " + ARTICLE.encode() + b"\n",  # spaces around the page
+        ARTICLE.replace("<body>", "<body>\x00").encode(),  # a NUL byte
+    ],
+    ids=["bom", "spaces", "nul"],
+)
+def test_a_utf8_pages_bytes_read_as_its_text(body: bytes) -> None:
+    """The spider parses a UTF-8 page's bytes as they are where they are its text: the same item either way."""
+
+    def item(page: bytes) -> dict[str, Any]:
+        s = spider()
+        response = HtmlResponse("http://x.cn/a/20240903/1.html", body=page, headers={"Content-Type": "text/html"})
+        *_, counter = s.parse_article(response, s.profiles[0], None)
+        article = counter.cb_kwargs["article"]
+        return {name: getattr(article, name) for name in ("title", "date_raw", "source_raw", "body", "category")}
+
+    expected = item(ARTICLE.encode())
+    assert expected["title"] == "央行开展逆回购" and expected["body"]
+    assert item(body) == expected
+
+
 def test_a_portal_known_by_its_url_only_is_named_by_its_home_page() -> None:
     s = spider(site=None)
     [generic] = s.profiles

@@ -15,10 +15,11 @@ from parsel.csstranslator import css2xpath
 from crawler.extract import patterns
 from crawler.extract.dom import (
     Element,
+    class_names,
     element_roots,
     elements_after,
     first_match,
-    ids_and_classes,
+    has_id,
     in_furniture,
     is_furniture,
     longer_than,
@@ -36,9 +37,11 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
     if query := rules.get("body"):
         found = select(sel, query)
         return found[0] if found else None
-    ids, classes = ids_and_classes(sel)
     for query, find in _CONTAINERS:
-        if any(part[0] in "#." and part[1:] not in (ids if part[0] == "#" else classes) for part in query.split()):
+        if any(
+            not has_id(sel, part[1:]) if part[0] == "#" else part[0] == "." and part[1:] not in class_names(sel)
+            for part in query.split()
+        ):
             continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
         for candidate in (Selector(root=element, type="html") for element in find(sel.root)):
             if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
@@ -81,8 +84,11 @@ def _longest(holders: list[Element], lengths: dict[Element, int], best: Element 
         length = 0
         for line in parent:
             own.append(line.tail or "")
-            tag, children = line.tag, len(line)
-            if tag == "p" or (tag == "div" and (not children or _text_only(line))):  # a text line
+            tag = line.tag
+            if tag != "p" and tag != "div":  # most children: no length taken
+                continue
+            children = len(line)
+            if tag == "p" or not children or _text_only(line):  # a text line
                 size = len(" ".join((string_value(line) if children else line.text or "").split()))
                 length += 0 if size > _HIDDEN_CHECK_CHARS and _is_hidden(line) else size
         length += len("".join(own).strip())

@@ -16,7 +16,7 @@ from crawler.extract import patterns
 from crawler.extract.dom import (
     Element,
     attribute_values,
-    ids_and_classes,
+    class_names,
     page_elements,
     page_text,
     read_once,
@@ -53,8 +53,7 @@ def _breadcrumb(sel: Selector) -> Element | None:
     """The innermost shown breadcrumb: an element with a breadcrumb class, or of a text starting with a
     "位置" label, holding two names or more and no other such element, outside hidden blocks (one item of a
     trail, `<li class="path-cur">`, is not the trail)."""
-    _, classes = ids_and_classes(sel)
-    names = " ".join(classes)  # a word holds no space: in one name if in their join
+    names = " ".join(class_names(sel))  # a word holds no space: in one name if in their join
     words = [word for word in patterns.CRUMB_CLASS_WORDS if word in names]
     # Each query only where it may find something (a class name holding one of its words, a text the label),
     # the class query for those words only: each query reads every node of the page, each word's test every class.
@@ -222,12 +221,14 @@ def site_names(sel: Selector, title_tag: str | None, headline: str | None) -> li
 
 def _logo(image: Element) -> bool:
     """Whether the image is a logo: "logo" in its class or id, or in the class of its parent or grandparent."""
+    if "logo" in (image.get("class") or "") or "logo" in (image.get("id") or ""):
+        return True
     parent = image.getparent()
-    grandparent = parent.getparent() if parent is not None else None
-    return (
-        "logo" in (image.get("class") or "")
-        or "logo" in (image.get("id") or "")
-        or any(element is not None and "logo" in (element.get("class") or "") for element in (parent, grandparent))
+    if parent is None:
+        return False
+    grandparent = parent.getparent()
+    return "logo" in (parent.get("class") or "") or (
+        grandparent is not None and "logo" in (grandparent.get("class") or "")
     )
 
 

@@ -146,27 +146,41 @@ def attribute_values(elements: Iterable[Element], name: str, **tests: str) -> li
     >>> attribute_values(Selector(text='<meta property="og:title" content="标题"><meta content="x">').root.iter("meta"), "content", property="og:title")
     ['标题']
     """
-    return [
-        value
-        for element in elements
-        if all(element.get(key) == test for key, test in tests.items()) and (value := element.get(name)) is not None
-    ]
+    checks = list(tests.items())
+    if len(checks) == 1:  # the usual case: one test, without a generator for each element
+        ((key, test),) = checks
+        elements = (element for element in elements if element.get(key) == test)
+    elif checks:
+        elements = (element for element in elements if all(element.get(key) == test for key, test in checks))
+    return [value for element in elements if (value := element.get(name)) is not None]
 
 
 @read_once
-def ids_and_classes(sel: Selector) -> tuple[set[str], set[str]]:
-    """The ids and the class names of every element of the page.
+def class_names(sel: Selector) -> set[str]:
+    """The class names of every element of the page.
 
-    >>> ids, classes = ids_and_classes(Selector(text='<div id="main" class="article  content"><p class="content">x</p></div>'))
-    >>> ids, sorted(classes)
-    ({'main'}, ['article', 'content'])
+    >>> sorted(class_names(Selector(text='<div id="main" class="article  content"><p class="content">x</p></div>')))
+    ['article', 'content']
     """
-    return set(_IDS(sel.root)), set(" ".join(_CLASSES(sel.root)).split())
+    return set(" ".join(_CLASSES(sel.root)).split())
 
 
-# Every id and class of a page, as plain strings (a "smart" one builds its element's proxy: 3 times the cost).
-_IDS = etree.XPath("//@id", smart_strings=False)
+# Every class of a page, as plain strings (a "smart" one builds its element's proxy: 3 times the cost).
 _CLASSES = etree.XPath("//@class", smart_strings=False)
+
+
+def has_id(sel: Selector, name: str) -> bool:
+    """Whether an element of the page has the id `name`: looked up in the ids libxml2 keeps of a parsed page,
+    not by reading every element.
+
+    >>> page = Selector(text='<div id="main"><p id="x">1</p></div>')
+    >>> has_id(page, "main"), has_id(page, "x"), has_id(page, "ma")
+    (True, True, False)
+    """
+    return bool(_ID(sel.root, name=name))
+
+
+_ID = etree.XPath("id($name)")
 
 
 def longer_than(element: Element, chars: int) -> bool:

@@ -183,8 +183,10 @@ _DECLARED_URLS = etree.XPath(
     "//link[@rel='canonical']/@href | //meta[@property='og:url']/@content", smart_strings=False
 )
 _HREFS = etree.XPath("//a/@href", smart_strings=False)
-# The scheme and host of an absolute link: "https://www.x.cn/a/1.html", "//www.x.cn/b/".
-_ABSOLUTE_HOST = re.compile(r"(https?:)?//([\w.-]+(?::\d+)?)(?:[/?#]|$)", re.IGNORECASE)
+# The scheme and host of each absolute link among hrefs joined by NULs (which no parsed page holds:
+# `page.html_selector`), spaces around an href aside: "https://www.x.cn/a/1.html", "//www.x.cn/b/". One search
+# over the joined hrefs, not one a link: a real page has hundreds.
+_ABSOLUTE_HOSTS = re.compile(r"(?:^|\0)\s*(https?:)?//([\w.-]+(?::\d+)?)(?=[/?#]|\s*(?:\0|\Z))", re.IGNORECASE)
 
 
 def own_url(sel: Selector) -> str | None:
@@ -207,9 +209,6 @@ def own_url(sel: Selector) -> str | None:
         url = absolute_url(href, href)
         if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
             return url
-    hosts: Counter[str] = Counter()
-    for href in _HREFS(sel.root):
-        found = _ABSOLUTE_HOST.match(href.strip())
-        if found:
-            hosts[f"{found.group(1) or 'http:'}//{found.group(2).lower()}/"] += 1
+    found = _ABSOLUTE_HOSTS.findall("\0".join(_HREFS(sel.root)))
+    hosts = Counter(f"{scheme or 'http:'}//{host.lower()}/" for scheme, host in found)
     return hosts.most_common(1)[0][0] if hosts else None

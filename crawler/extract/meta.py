@@ -5,6 +5,7 @@ forum poster's profile link, a read count beside the headline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from itertools import chain, islice
 
@@ -224,10 +225,13 @@ def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None
 
 def _is_profile_link(link: Element) -> bool:
     """A link to a poster's profile (`patterns.PROFILE_HREFS`, `PROFILE_REL`) with a text."""
-    href = link.get("href") or ""
     return (
-        patterns.PROFILE_REL in (link.get("rel") or "") or any(part in href for part in patterns.PROFILE_HREFS)
+        _PROFILE_HREF.search(link.get("href") or "") is not None or patterns.PROFILE_REL in (link.get("rel") or "")
     ) and bool(string_value(link).strip(_XML_SPACE))
+
+
+# Any of `patterns.PROFILE_HREFS` in an href, in one search (the links of a page's widest part are tested).
+_PROFILE_HREF = re.compile("|".join(map(re.escape, patterns.PROFILE_HREFS)))
 
 
 _XML_SPACE = " \t\r\n"  # what XPath's normalize-space() strips

@@ -4,6 +4,7 @@ Article item. One home for both readers of a page: the crawl (`crawler.spiders.p
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,12 +29,19 @@ def page_selector(response: TextResponse) -> tuple[Selector, str | None, str]:
     """The page's selector (`html_selector`, not Scrapy's `response.selector`), re-decoded when its declared
     charset was wrong; bad bytes in a page of a right charset are U+FFFD where they are. Also what was done (None, REPAIRED, BAD_BYTES) and the encoding."""
     if "\ufffd" not in response.text:
-        return html_selector(response.text), None, response.encoding
+        return html_selector(response.text, _utf8_body(response)), None, response.encoding
     text, encoding, repaired = decode_html(
         response.body, (response.headers.get("Content-Type") or b"").decode("latin-1")
     )
     what = REPAIRED if repaired else BAD_BYTES if "\ufffd" in text else None
     return html_selector(text), what, encoding
+
+
+def _utf8_body(response: TextResponse) -> bytes | None:
+    """The page's bytes when they are its text in UTF-8 (a text without U+FFFD decoded from UTF-8 bytes without a
+    byte-order mark, which the text leaves out): what `html_selector` parses as they are, as `finnews extract` does."""
+    body = response.body
+    return body if response.encoding == "utf-8" and not body.startswith(codecs.BOM_UTF8) else None
 
 
 def html_selector(text: str, utf8: bytes | None = None) -> Selector:
