@@ -9,6 +9,12 @@ figures. `gc.freeze()` moves them into the collector's permanent generation when
 collections see only what the crawl made since; and once more when the engine has stopped, so the exit
 walks nothing. Objects are still freed by reference counting as before; only cyclic garbage made before
 a freeze stays until the process ends (start-up's is a few kilobytes).
+
+The crawl also collects its youngest generation less often (`YOUNG_THRESHOLD` container allocations apart
+instead of CPython's 700): a page read allocates thousands of short-lived containers that reference
+counting frees anyway, and at 700 a 1,000-story crawl ran ~1,000 young collections (and ~90 of the middle
+generation) for 0.75 s of CPU; at 10,000, ~45 for 0.25 s (README, Measured). The older generations keep their
+thresholds (counted in young collections), and cyclic garbage waits at most 10,000 allocations longer.
 """
 
 from __future__ import annotations
@@ -22,6 +28,10 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
+#: Net container allocations between two collections of the youngest generation (CPython's default: 700).
+YOUNG_THRESHOLD = 10_000
+
+
 class FrozenHeap:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -32,3 +42,5 @@ class FrozenHeap:
 
     def freeze(self) -> None:
         gc.freeze()
+        _, middle, old = gc.get_threshold()
+        gc.set_threshold(YOUNG_THRESHOLD, middle, old)

@@ -11,15 +11,17 @@ from scrapy import Spider, signals
 from scrapy.settings import default_settings
 from scrapy.utils.test import get_crawler
 
-from crawler.heap import FrozenHeap
+from crawler.heap import YOUNG_THRESHOLD, FrozenHeap
 from crawler.settings import EXTENSIONS, EXTENSIONS_BASE
 
 
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def test_the_objects_alive_when_the_spider_opens_and_when_the_engine_stops_are_frozen(unfrozen: None) -> None:
@@ -30,6 +32,7 @@ def test_the_objects_alive_when_the_spider_opens_and_when_the_engine_stops_are_f
     assert gc.get_freeze_count() == 0
     heap.freeze()
     assert gc.get_freeze_count() > 1000
+    assert gc.get_threshold()[0] == YOUNG_THRESHOLD  # young collections less often than CPython's every 700
 
 
 def test_a_crawl_freezes_its_heap_and_runs_neither_telnet_nor_remote_control() -> None:
