@@ -42,7 +42,8 @@ def test_a_crawl_collects_its_young_generation_less_often_from_its_start(unfroze
     parser = argparse.ArgumentParser()
     command.add_options(parser)
     gc.set_threshold(700, 10, 10)  # CPython's
-    command.process_options(*reversed(parser.parse_known_args(["portal", "-a", "site=x"])))
+    options, arguments = parser.parse_known_args(["portal", "-a", "site=x"])
+    command.process_options(arguments, options)
     assert gc.get_threshold() == (YOUNG_THRESHOLD, 10, 10)
 
 
