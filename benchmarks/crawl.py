@@ -10,7 +10,8 @@ URLs finnews fetched (robots.txt, listings, articles, read-count scripts), with 
 settings (`sampleportals.crawling.LOOPBACK_SETTINGS`, CONCURRENT_REQUESTS of crawler/settings.py), in
 alternating rounds so neither always runs on a warmer machine. Reported: the best round of each in
 seconds of wall time (start-up included) and the ratio bare / finnews (1.0: finnews as fast as downloading
-alone). `--variant NAME=VALUE` (repeatable) adds finnews with those settings to every round (extraction in
+alone); also the CPU seconds of each crawl's process (all its threads; the median round) and their ratio,
+the figure to quote when other work loads the machine and makes wall times noise. `--variant NAME=VALUE` (repeatable) adds finnews with those settings to every round (extraction in
 worker processes, say). `--profile` crawls once more under cProfile and prints the top of the profile.
 
 scale: one crawl of a large network, with its pace (responses per second in the first and in the last
@@ -25,7 +26,9 @@ import io
 import json
 import os
 import pstats
+import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,24 +65,31 @@ class Bare(Spider):
 
 @dataclass
 class Run:
-    """One crawl: wall seconds, response times, fetched URLs, peak RSS (MB), RSS (MB) every 1,000 responses."""
+    """One crawl: wall seconds, response times, fetched URLs, peak RSS (MB), RSS (MB) every 1,000 responses,
+    CPU seconds of its process."""
 
     seconds: float
     times: list[float]
     urls: list[str]
     peak_rss_mb: float
     rss_mb: list[float]
+    cpu_seconds: float
+
+
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _run(command: list[str], cwd: Path, pace: Path, extensions: dict[str, Any] | None = None) -> Run:
     """Run a crawl `command` with the pace extension (added to `extensions`, the crawl's own)."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_of_children()
     enabled = json.dumps({**(extensions or {}), **PACE_EXTENSION})
     subprocess.run([*command, "-s", f"EXTENSIONS={enabled}", "-s", f"PACE_FILE={pace}", "-s", "LOG_LEVEL=ERROR"],
                    cwd=cwd, env=ENVIRONMENT, check=True)  # fmt: skip
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu_of_children() - cpu
     record = json.loads(pace.read_text())
-    return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"], record.get("rss_mb", []))
+    return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"], record.get("rss_mb", []), cpu)
 
 
 def finnews_command(network: SampleNetwork, db_url: str, *settings: str) -> list[str]:
@@ -109,6 +119,7 @@ def ratio(articles: int, rounds: int, profile: bool, variant: list[str] | None =
     """finnews against the bare spider (see the module docstring), and finnews with the `variant` settings
     (NAME=VALUE) if any; printed and returned."""
     best: dict[str, float] = {}
+    cpu: dict[str, list[float]] = defaultdict(list)
     peak = 0.0
     configurations = {"finnews": [], **({"finnews " + " ".join(variant): variant} if variant else {})}
     with SampleNetwork(articles=articles, seed=1, port=0) as network:
@@ -119,18 +130,27 @@ def ratio(articles: int, rounds: int, profile: bool, variant: list[str] | None =
                     run = finnews_crawl(network, Path(tmp), *settings)
                 urls, peak = run.urls, max(peak, run.peak_rss_mb) if not settings else peak
                 best[name] = min(best.get(name, run.seconds), run.seconds)
+                cpu[name].append(run.cpu_seconds)
             with tempfile.TemporaryDirectory() as tmp:
                 bare = bare_crawl(urls, Path(tmp))
             best["bare Scrapy"] = min(best.get("bare Scrapy", bare.seconds), bare.seconds)
+            cpu["bare Scrapy"].append(bare.cpu_seconds)
+        median_cpu = {name: statistics.median(seconds) for name, seconds in cpu.items()}
         print(f"{articles} stories, {len(urls)} responses, CONCURRENT_REQUESTS={CONCURRENT_REQUESTS}; "
-              f"best of {rounds} rounds; finnews peak RSS {peak:.0f} MB")  # fmt: skip
-        print(f"{'crawler':<44}{'seconds':>9}{'pages/s':>9}{'share of bare':>15}")
+              f"best of {rounds} rounds (CPU: median); finnews peak RSS {peak:.0f} MB; "
+              f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+        print(f"{'crawler':<44}{'seconds':>9}{'pages/s':>9}{'share of bare':>15}{'CPU s':>8}{'CPU share':>11}")
         for name, seconds in best.items():
-            print(f"{name:<44}{seconds:>9.1f}{len(urls) / seconds:>9.0f}{best['bare Scrapy'] / seconds:>15.2f}")
-        print(f"ratio finnews / bare Scrapy (speed): {best['bare Scrapy'] / best['finnews']:.2f}")
+            print(f"{name:<44}{seconds:>9.1f}{len(urls) / seconds:>9.0f}{best['bare Scrapy'] / seconds:>15.2f}"
+                  f"{median_cpu[name]:>8.1f}{median_cpu['bare Scrapy'] / median_cpu[name]:>11.2f}")  # fmt: skip
+        print(
+            f"ratio finnews / bare Scrapy (speed): {best['bare Scrapy'] / best['finnews']:.2f}; "
+            f"CPU seconds bare / finnews: {median_cpu['bare Scrapy'] / median_cpu['finnews']:.2f}"
+        )
         if profile:
             print_profile(network)
     return {"ratio": best["bare Scrapy"] / best["finnews"], "pages_per_s": len(urls) / best["finnews"],
+            "cpu_ratio": median_cpu["bare Scrapy"] / median_cpu["finnews"], "cpu_seconds": median_cpu["finnews"],
             "bare_pages_per_s": len(urls) / best["bare Scrapy"], "peak_rss_mb": peak,
             **{f"ratio {name}": best["bare Scrapy"] / seconds for name, seconds in best.items()
                if name.startswith("finnews ")}}  # fmt: skip

@@ -62,7 +62,8 @@ def main() -> None:
     crawled = crawl.ratio(stories, rounds=2, profile=True, variant=[workers])
     rows += [
         (f"crawl of {stories:,} stories, speed as a share of bare Scrapy", f"{crawled['ratio']:.2f}",
-         f"{crawled['pages_per_s']:.0f} vs {crawled['bare_pages_per_s']:.0f} responses/s"),
+         f"{crawled['pages_per_s']:.0f} vs {crawled['bare_pages_per_s']:.0f} responses/s; "
+         f"CPU seconds bare / finnews {crawled['cpu_ratio']:.2f}"),
         (f"the same, article pages read in a worker process ({workers})",
          f"{crawled[f'ratio finnews {workers}']:.2f}", "same rounds"),
         ("crawl peak RSS", f"{crawled['peak_rss_mb']:.0f} MB", f"{stories:,} stories"),

@@ -9,6 +9,14 @@ figures. `gc.freeze()` moves them into the collector's permanent generation when
 collections see only what the crawl made since; and once more when the engine has stopped, so the exit
 walks nothing. Objects are still freed by reference counting as before; only cyclic garbage made before
 a freeze stays until the process ends (start-up's is a few kilobytes).
+
+A crawl also collects its youngest generation less often (`collect_less_often`, from the start of `scrapy
+crawl`): every `YOUNG_THRESHOLD` net container allocations instead of CPython's 700. A page read allocates
+thousands of short-lived containers that reference counting frees anyway, and start-up's imports allocate
+objects that all live: at 700 a 1,000-story crawl ran ~1,000 young collections, ~90 of the middle
+generation and ~8 full ones (0.8 s of CPU, 0.26 s of it before the first request); at 10,000, ~45, 3 and
+none (0.25 s; README, Measured). The older generations keep their thresholds (counted in young
+collections); cyclic garbage waits at most 10,000 allocations longer to be freed.
 """
 
 from __future__ import annotations
@@ -22,6 +30,10 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
+#: Net container allocations between two collections of the youngest generation (CPython's default: 700).
+YOUNG_THRESHOLD = 10_000
+
+
 class FrozenHeap:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -32,3 +44,9 @@ class FrozenHeap:
 
     def freeze(self) -> None:
         gc.freeze()
+
+
+def collect_less_often() -> None:
+    """Collect the youngest generation every `YOUNG_THRESHOLD` net allocations (see the module docstring)."""
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, middle, old)

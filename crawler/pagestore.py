@@ -14,6 +14,7 @@ of `../shared/realpages` it is as small as zlib level 6 (44 vs 45 KB from 190 KB
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -63,9 +64,17 @@ class Retention:
         return cls(True, int(days))
 
 
+#: Each thread's zstd compressor (one may not be shared by threads): making one per page cost a fifth of the
+#: compression of a real page (0.96 vs 0.76 ms on `../shared/realpages`), and its output is the same.
+_compressors = threading.local()
+
+
 def compress(content: bytes) -> bytes:
     """`content` as stored (zstd level 3)."""
-    return zstandard.ZstdCompressor(level=_LEVEL).compress(content)
+    compressor = getattr(_compressors, "zstd", None)
+    if compressor is None:
+        compressor = _compressors.zstd = zstandard.ZstdCompressor(level=_LEVEL)
+    return compressor.compress(content)
 
 
 def decompress(stored: bytes, compression: str) -> bytes:

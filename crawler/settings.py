@@ -149,6 +149,9 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOADER_MIDDLEWARES = {
     # First of all: sees every request, redirects and meta refresh included, before robots.txt is asked.
     "crawler.middlewares.PortalScopeMiddleware": 50,
+    # Scrapy's offsite filter reads a spider's `allowed_domains`, which finnews' spiders leave unset (their scope
+    # is the portal's, above): it let every request through, checked twice each (scheduled, then downloaded).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     # Below HttpCompressionMiddleware (590) and RedirectMiddleware (600): keeps pages as served, after both.
     # Per portal: the headers, cookies and proxy its profile sets (before robots.txt is asked, which they also serve).
     "crawler.middlewares.PortalRequestMiddleware": 60,

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import argparse
 import gc
 from collections.abc import Iterator
 
 import pytest
 from pydispatch.dispatcher import getAllReceivers, liveReceivers
 from scrapy import Spider, signals
-from scrapy.settings import default_settings
+from scrapy.settings import Settings, default_settings
 from scrapy.utils.test import get_crawler
 
-from crawler.heap import FrozenHeap
+from crawler.commands.crawl import Command
+from crawler.heap import YOUNG_THRESHOLD, FrozenHeap
 from crawler.settings import EXTENSIONS, EXTENSIONS_BASE
 
 
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def test_the_objects_alive_when_the_spider_opens_and_when_the_engine_stops_are_frozen(unfrozen: None) -> None:
@@ -30,6 +34,17 @@ def test_the_objects_alive_when_the_spider_opens_and_when_the_engine_stops_are_f
     assert gc.get_freeze_count() == 0
     heap.freeze()
     assert gc.get_freeze_count() > 1000
+
+
+def test_a_crawl_collects_its_young_generation_less_often_from_its_start(unfrozen: None) -> None:
+    command = Command()
+    command.settings = Settings()
+    parser = argparse.ArgumentParser()
+    command.add_options(parser)
+    gc.set_threshold(700, 10, 10)  # CPython's
+    options, arguments = parser.parse_known_args(["portal", "-a", "site=x"])
+    command.process_options(arguments, options)
+    assert gc.get_threshold() == (YOUNG_THRESHOLD, 10, 10)
 
 
 def test_a_crawl_freezes_its_heap_and_runs_neither_telnet_nor_remote_control() -> None:

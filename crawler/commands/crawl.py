@@ -14,6 +14,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.exitcodes import ExitCode, exit_code
+from crawler.heap import collect_less_often
 from crawler.leases import PortalsBusy
 
 if TYPE_CHECKING:
@@ -33,6 +34,10 @@ class Command(crawl.Command):
             "6 already running (another crawl into the database holds one of the portals), "
             "7 warnings (a portal yielded nothing, or a field's coverage dropped: template drift)."
         )
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        collect_less_often()  # from here on: before the crawl's start-up imports (crawler.heap)
+        super().process_options(args, opts)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
