@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from lxml.etree import Element, SubElement
 from parsel import Selector
 from scrapy import Request
+from scrapy.core.scheduler import Scheduler
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -43,6 +44,10 @@ logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spide
 
 #: The most a read-count script may weigh: it writes a number (`document.write('11003')`).
 COUNTER_MAXSIZE = 16 * 1024
+#: Requests for article pages' related links go to Scrapy's scheduler while it holds fewer than this many
+#: requests; the others wait in the spider (`ArticlePages.waiting_links`, ~170 bytes a link, where a waiting
+#: request took ~1.2 KB).
+SCHEDULED_LINKS = 64
 #: The most links `_new_links` remembers (~4 MB); then it forgets them all, so that a crawl's memory stays flat
 #: however many pages it reads (a link forgotten is weighed once more, and the spider's requested set drops it).
 RELATED_SEEN_LIMIT = 50_000
@@ -56,14 +61,18 @@ class ArticlePages:
     plan: incremental.CrawlPlan
     requested: SeenUrls
     related_seen: set[int]  # links weighed on an earlier article page of their portal (`_new_links`)
+    # Related links to fetch, not yet requested (`_waiting_requests`): URL, profile, whether a refresh.
+    waiting_links: list[tuple[str, profiles.Profile, bool]]
     extraction_processes: int
     _extraction: ProcessPoolExecutor | None
 
     if TYPE_CHECKING:  # the spider's own
 
-        def _article_request(
-            self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
-        ) -> Iterator[Request]: ...
+        def _fetch_decision(self, url: str, profile: profiles.Profile, listing_date: str | None) -> bool | None: ...
+
+        def _article_fetch(
+            self, url: str, profile: profiles.Profile, listing_date: str | None, refresh: bool, known: bool = True
+        ) -> Request: ...
 
         def _selector(self, response: TextResponse) -> Selector: ...
 
@@ -132,8 +141,9 @@ class ArticlePages:
         counter_url: str | None,
         hrefs: Iterable[str],
     ) -> Iterator[Any]:
-        """What an article page read gives: requests for its related links, then the article (or the request
-        for its read count, which gives the article)."""
+        """What an article page read gives: requests for its related links (or for links waiting since an
+        earlier page, `_waiting_requests`), then the article (or the request for its read count, which gives
+        the article)."""
         self.crawler.stats.inc_value("finnews/pages/article")
         for failure in failed:
             self.crawler.stats.inc_value(f"finnews/failed/field/{failure.partition(':')[0]}")
@@ -147,7 +157,10 @@ class ArticlePages:
                     and not profile.is_denied(link_url)
                     and not is_document(link_url)
                 ):
-                    yield from self._article_request(link_url, profile, None)
+                    refresh = self._fetch_decision(link_url, profile, None)
+                    if refresh is not None:
+                        self.waiting_links.append((link_url, profile, refresh))
+            yield from self._waiting_requests()
         if counter_url:
             yield Request(
                 counter_url,
@@ -159,6 +172,29 @@ class ArticlePages:
             )
         else:
             yield article
+
+    def _waiting_requests(self) -> Iterator[Request]:
+        """Requests for the latest related links waiting, while the scheduler holds fewer than
+        SCHEDULED_LINKS requests. On a large portal an article page's links, followed depth first, leave
+        thousands waiting (6,800 at 100,000 stories), each as a request of ~1.2 KB in Scrapy's queue: here
+        they wait as a URL and a profile. All go at once where the queue is not in this process's memory
+        (JOBDIR's queue on disk, a crawl shared through Redis): the links wait there, and outlive the process."""
+        scheduler = self.crawler.engine.scheduler if self.crawler.crawling else None
+        if isinstance(scheduler, Scheduler) and not self.settings.get("JOBDIR"):
+            count = min(len(self.waiting_links), SCHEDULED_LINKS - len(scheduler))
+        else:
+            count = len(self.waiting_links)
+        for _ in range(count):
+            url, profile, refresh = self.waiting_links.pop()
+            yield self._article_fetch(url, profile, None, refresh)
+
+    def idle(self) -> None:
+        """The crawl would end (signal `spider_idle`): the related links still waiting go to the scheduler
+        (as Scrapy's engine takes them: past the spider middlewares, so without a Referer header)."""
+        if self.waiting_links:
+            for request in self._waiting_requests():
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
 
     def _new_links(self, hrefs: Iterable[str], page_url: str, profile: profiles.Profile) -> DomElement:
         """The links of an article page that no earlier article page of its portal had, as `<a>` elements of

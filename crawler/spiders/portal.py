@@ -125,6 +125,7 @@ class PortalSpider(ArticlePages, ListingPages, Discovery, Spider):
         # Links of article pages (相关推荐, 上一篇/下一篇, nav bars) already weighed on another article page of
         # their portal: most of a page's links were, and reading a page's site links costs ~0.7 ms.
         self.related_seen: set[int] = set()
+        self.waiting_links: list[tuple[str, profiles.Profile, bool]] = []  # related links to fetch (`articles`)
         self.extraction_processes = extraction_processes
         self._extraction: ProcessPoolExecutor | None = None  # started with the first article page
 
@@ -138,6 +139,7 @@ class PortalSpider(ArticlePages, ListingPages, Discovery, Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.stop_extraction, signals.spider_closed)
         crawler.signals.connect(spider.page_dropped, signals.request_dropped)
+        crawler.signals.connect(spider.idle, signals.spider_idle)
         return spider
 
     @classmethod
@@ -274,17 +276,32 @@ class PortalSpider(ArticlePages, ListingPages, Discovery, Spider):
     ) -> Iterator[Request]:
         """A request for an article page, or (not `known`) for a page its content will classify; none where
         the incremental rule skips it (stored already, or older than `since`)."""
+        refresh = self._fetch_decision(url, profile, listing_date)
+        if refresh is not None:
+            yield self._article_fetch(url, profile, listing_date, refresh, known)
+
+    def _fetch_decision(self, url: str, profile: profiles.Profile, listing_date: str | None) -> bool | None:
+        """`url` recorded as requested, and whether its page is fetched: None where the incremental rule skips
+        it, else whether the fetch is a refresh (whole: its read count may change where the page does not)."""
         self.requested.add(url)
         decision = self.plan.decide(profile.name, url, listing_date)
         if decision in (incremental.SKIP_KNOWN, incremental.SKIP_OLD):
             self.crawler.stats.inc_value(decision)
             self.crawler.stats.inc_value(f"{decision}/{profile.name}")  # the portal's report counts them
-            return
-        meta: dict[str, Any] = {PORTAL: profile.name, KEEP: KEEP_ARTICLE if known else PAGE}
-        if decision == incremental.REFRESH:  # fetched whole: its read count may change where the page does not
+            return None
+        if decision == incremental.REFRESH:
             self.crawler.stats.inc_value("finnews/refreshed")
+            return True
+        return False
+
+    def _article_fetch(
+        self, url: str, profile: profiles.Profile, listing_date: str | None, refresh: bool, known: bool = True
+    ) -> Request:
+        """The request for an article page `_fetch_decision` let through."""
+        meta: dict[str, Any] = {PORTAL: profile.name, KEEP: KEEP_ARTICLE if known else PAGE}
+        if refresh:
             meta[CONDITIONAL] = False
-        yield recorded(
+        return recorded(
             Request(
                 url,
                 callback=(self.parse_article_in_worker if self.extraction_processes else self.parse_article)
