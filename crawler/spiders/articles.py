@@ -44,10 +44,11 @@ logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spide
 
 #: The most a read-count script may weigh: it writes a number (`document.write('11003')`).
 COUNTER_MAXSIZE = 16 * 1024
-#: Requests for article pages' related links go to Scrapy's scheduler while it holds fewer than this many
-#: requests; the others wait in the spider (`ArticlePages.waiting_links`, ~170 bytes a link, where a waiting
-#: request took ~1.2 KB).
+#: At most this many requests for article pages' related links wait in Scrapy's scheduler; the other links wait
+#: in the spider (`ArticlePages.waiting_links`, ~170 bytes a link, where a request in the queue took ~1.2 KB).
 SCHEDULED_LINKS = 64
+#: Meta key of a request for a related link that waited in the spider, until it leaves the scheduler.
+WAITED = "finnews_waited"
 #: The most links `_new_links` remembers (~4 MB); then it forgets them all, so that a crawl's memory stays flat
 #: however many pages it reads (a link forgotten is weighed once more, and the spider's requested set drops it).
 RELATED_SEEN_LIMIT = 50_000
@@ -63,6 +64,7 @@ class ArticlePages:
     related_seen: set[int]  # links weighed on an earlier article page of their portal (`_new_links`)
     # Related links to fetch, not yet requested (`_waiting_requests`): URL, profile, whether a refresh.
     waiting_links: list[tuple[str, profiles.Profile, bool]]
+    scheduled_links: int  # requests of `_waiting_requests` in the scheduler (`left_scheduler`)
     extraction_processes: int
     _extraction: ProcessPoolExecutor | None
 
@@ -174,19 +176,31 @@ class ArticlePages:
             yield article
 
     def _waiting_requests(self) -> Iterator[Request]:
-        """Requests for the latest related links waiting, while the scheduler holds fewer than
-        SCHEDULED_LINKS requests. On a large portal an article page's links, followed depth first, leave
-        thousands waiting (6,800 at 100,000 stories), each as a request of ~1.2 KB in Scrapy's queue: here
-        they wait as a URL and a profile. All go at once where the queue is not in this process's memory
-        (JOBDIR's queue on disk, a crawl shared through Redis): the links wait there, and outlive the process."""
+        """Requests for the latest related links waiting, while fewer than SCHEDULED_LINKS of them are in
+        the scheduler. On a large portal an article page's links, followed depth first (the scheduler is last
+        in, first out), leave thousands behind (6,800 at 100,000 stories), each a request of ~1.2 KB in
+        Scrapy's queue: here they wait as a URL and a profile, in the same order. All go at once where the
+        queue is not in this process's memory (JOBDIR's queue on disk, a crawl shared through Redis): the
+        links wait there, and outlive the process."""
         scheduler = self.crawler.engine.scheduler if self.crawler.crawling else None
         if isinstance(scheduler, Scheduler) and not self.settings.get("JOBDIR"):
-            count = min(len(self.waiting_links), SCHEDULED_LINKS - len(scheduler))
+            # A request that left the scheduler without reaching the downloader (refused by robots.txt, say)
+            # is not counted off: the scheduler's own length bounds the count.
+            count = min(len(self.waiting_links), SCHEDULED_LINKS - min(self.scheduled_links, len(scheduler)))
         else:
             count = len(self.waiting_links)
         for _ in range(count):
             url, profile, refresh = self.waiting_links.pop()
-            yield self._article_fetch(url, profile, None, refresh)
+            request = self._article_fetch(url, profile, None, refresh)
+            request.meta[WAITED] = True
+            self.scheduled_links += 1
+            yield request
+
+    def left_scheduler(self, request: Request) -> None:
+        """A request reached the downloader (signal `request_reached_downloader`): one related link fewer in
+        the scheduler, if it is one (its retries and redirects, which copy its meta, are not)."""
+        if request.meta.pop(WAITED, False):
+            self.scheduled_links -= 1
 
     def idle(self) -> None:
         """The crawl would end (signal `spider_idle`): the related links still waiting go to the scheduler

@@ -126,6 +126,7 @@ class PortalSpider(ArticlePages, ListingPages, Discovery, Spider):
         # their portal: most of a page's links were, and reading a page's site links costs ~0.7 ms.
         self.related_seen: set[int] = set()
         self.waiting_links: list[tuple[str, profiles.Profile, bool]] = []  # related links to fetch (`articles`)
+        self.scheduled_links = 0
         self.extraction_processes = extraction_processes
         self._extraction: ProcessPoolExecutor | None = None  # started with the first article page
 
@@ -140,6 +141,7 @@ class PortalSpider(ArticlePages, ListingPages, Discovery, Spider):
         crawler.signals.connect(spider.stop_extraction, signals.spider_closed)
         crawler.signals.connect(spider.page_dropped, signals.request_dropped)
         crawler.signals.connect(spider.idle, signals.spider_idle)
+        crawler.signals.connect(spider.left_scheduler, signals.request_reached_downloader)
         return spider
 
     @classmethod
