@@ -12,7 +12,7 @@ import multiprocessing
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lxml.etree import Element, SubElement
 from parsel import Selector
@@ -35,20 +35,33 @@ from crawler.extract.urls import absolute_url
 from crawler.items import Article, Gone
 from crawler.middlewares import PORTAL, OffPortalRequest, refused
 from crawler.models import SHANGHAI
-from crawler.pagekeeping import KEEP, NotModified
-from crawler.pagestore import COUNTER
+from crawler.pagekeeping import CONDITIONAL, KEEP, NotModified
+from crawler.pagestore import ARTICLE as KEEP_ARTICLE
+from crawler.pagestore import COUNTER, PAGE
 from crawler.scope import Scope
-from crawler.seen import SeenUrls
+from crawler.seen import SeenUrls, recorded
 
 logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spider's lines
 
 #: The most a read-count script may weigh: it writes a number (`document.write('11003')`).
 COUNTER_MAXSIZE = 16 * 1024
-#: At most this many requests for article pages' related links wait in Scrapy's scheduler; the other links wait
-#: in the spider (`ArticlePages.waiting_links`, ~170 bytes a link, where a request in the queue took ~1.2 KB).
-SCHEDULED_LINKS = 64
-#: Meta key of a request for a related link that waited in the spider, until it leaves the scheduler.
+#: At most this many requests for article pages wait in Scrapy's scheduler; the others wait in the spider
+#: (`ArticlePages.waiting`, ~200 bytes a page, where a request in the queue took ~1.2 KB).
+SCHEDULED_ARTICLES = 64
+#: Meta key of a request for an article page that waited in the spider, until it leaves the scheduler.
 WAITED = "finnews_waited"
+
+
+class WaitingArticle(NamedTuple):
+    """An article page to fetch (`ArticlePages._article_request`), waiting in the spider."""
+
+    url: str
+    profile: profiles.Profile
+    listing_date: str | None
+    refresh: bool  # fetched whole: its read count may change where the page does not
+    known: bool  # an article by its URL (else a page its content will classify)
+
+
 #: The most links `_new_links` remembers (~4 MB); then it forgets them all, so that a crawl's memory stays flat
 #: however many pages it reads (a link forgotten is weighed once more, and the spider's requested set drops it).
 RELATED_SEEN_LIMIT = 50_000
@@ -62,21 +75,18 @@ class ArticlePages:
     plan: incremental.CrawlPlan
     requested: SeenUrls
     related_seen: set[int]  # links weighed on an earlier article page of their portal (`_new_links`)
-    # Related links to fetch, not yet requested (`_waiting_requests`): URL, profile, whether a refresh.
-    waiting_links: list[tuple[str, profiles.Profile, bool]]
-    scheduled_links: int  # requests of `_waiting_requests` in the scheduler (`left_scheduler`)
+    waiting: list[WaitingArticle]  # article pages to fetch, not yet requested (`_article_request`)
+    scheduled_articles: int  # requests of `_waiting_requests` in the scheduler (`left_scheduler`)
     extraction_processes: int
     _extraction: ProcessPoolExecutor | None
 
     if TYPE_CHECKING:  # the spider's own
 
-        def _fetch_decision(self, url: str, profile: profiles.Profile, listing_date: str | None) -> bool | None: ...
-
-        def _article_fetch(
-            self, url: str, profile: profiles.Profile, listing_date: str | None, refresh: bool, known: bool = True
-        ) -> Request: ...
-
         def _selector(self, response: TextResponse) -> Selector: ...
+
+        def parse_page(
+            self, response: Response, profile: profiles.Profile, listing_date: str | None = None
+        ) -> Iterator[Any]: ...
 
         def _count_repair(self, repair: str | None, encoding: str, url: str) -> None: ...
 
@@ -143,8 +153,8 @@ class ArticlePages:
         counter_url: str | None,
         hrefs: Iterable[str],
     ) -> Iterator[Any]:
-        """What an article page read gives: requests for its related links (or for links waiting since an
-        earlier page, `_waiting_requests`), then the article (or the request for its read count, which gives
+        """What an article page read gives: requests for its related links (or for article pages waiting since
+        an earlier page, `_article_request`), then the article (or the request for its read count, which gives
         the article)."""
         self.crawler.stats.inc_value("finnews/pages/article")
         for failure in failed:
@@ -159,10 +169,8 @@ class ArticlePages:
                     and not profile.is_denied(link_url)
                     and not is_document(link_url)
                 ):
-                    refresh = self._fetch_decision(link_url, profile, None)
-                    if refresh is not None:
-                        self.waiting_links.append((link_url, profile, refresh))
-            yield from self._waiting_requests()
+                    yield from self._article_request(link_url, profile, None)
+        yield from self._waiting_requests()  # one page fewer in the scheduler: the next waiting, if any
         if counter_url:
             yield Request(
                 counter_url,
@@ -175,37 +183,70 @@ class ArticlePages:
         else:
             yield article
 
+    def _article_request(
+        self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
+    ) -> Iterator[Request]:
+        """Requests for article pages (or, not `known`, pages their content will classify): this one, where the
+        incremental rule does not skip it (stored already, or older than `since`), and the latest others
+        waiting, while fewer than SCHEDULED_ARTICLES of them are in Scrapy's scheduler.
+
+        A large portal's listings and article pages' links (上一篇/下一篇, 相关推荐), followed depth first
+        (the scheduler is last in, first out), leave thousands of article pages behind (6,800 at 100,000
+        stories), each a request of ~1.2 KB in Scrapy's queue: here they wait as a `WaitingArticle`, in the
+        same order. All go at once where the queue is not in this process's memory (JOBDIR's queue on disk,
+        a crawl shared through Redis): the pages wait there, and outlive the process."""
+        self.requested.add(url)
+        decision = self.plan.decide(profile.name, url, listing_date)
+        if decision in (incremental.SKIP_KNOWN, incremental.SKIP_OLD):
+            self.crawler.stats.inc_value(decision)
+            self.crawler.stats.inc_value(f"{decision}/{profile.name}")  # the portal's report counts them
+        else:
+            if decision == incremental.REFRESH:
+                self.crawler.stats.inc_value("finnews/refreshed")
+            self.waiting.append(WaitingArticle(url, profile, listing_date, decision == incremental.REFRESH, known))
+        yield from self._waiting_requests()
+
     def _waiting_requests(self) -> Iterator[Request]:
-        """Requests for the latest related links waiting, while fewer than SCHEDULED_LINKS of them are in
-        the scheduler. On a large portal an article page's links, followed depth first (the scheduler is last
-        in, first out), leave thousands behind (6,800 at 100,000 stories), each a request of ~1.2 KB in
-        Scrapy's queue: here they wait as a URL and a profile, in the same order. All go at once where the
-        queue is not in this process's memory (JOBDIR's queue on disk, a crawl shared through Redis): the
-        links wait there, and outlive the process."""
+        """Requests for the latest article pages waiting (`_article_request`)."""
         scheduler = self.crawler.engine.scheduler if self.crawler.crawling else None
         if isinstance(scheduler, Scheduler) and not self.settings.get("JOBDIR"):
             # A request that left the scheduler without reaching the downloader (refused by robots.txt, say)
             # is not counted off: the scheduler's own length bounds the count.
-            count = min(len(self.waiting_links), SCHEDULED_LINKS - min(self.scheduled_links, len(scheduler)))
+            room = SCHEDULED_ARTICLES - min(self.scheduled_articles, len(scheduler))
         else:
-            count = len(self.waiting_links)
-        for _ in range(count):
-            url, profile, refresh = self.waiting_links.pop()
-            request = self._article_fetch(url, profile, None, refresh)
+            room = len(self.waiting)
+        for _ in range(min(room, len(self.waiting))):
+            request = self._article_fetch(self.waiting.pop())
             request.meta[WAITED] = True
-            self.scheduled_links += 1
+            self.scheduled_articles += 1
             yield request
 
+    def _article_fetch(self, page: WaitingArticle) -> Request:
+        meta: dict[str, Any] = {PORTAL: page.profile.name, KEEP: KEEP_ARTICLE if page.known else PAGE}
+        if page.refresh:
+            meta[CONDITIONAL] = False
+        return recorded(
+            Request(
+                page.url,
+                callback=(self.parse_article_in_worker if self.extraction_processes else self.parse_article)
+                if page.known
+                else self.parse_page,
+                errback=self.article_failed,
+                cb_kwargs={"profile": page.profile, "listing_date": page.listing_date},
+                meta=meta,
+            )
+        )
+
     def left_scheduler(self, request: Request) -> None:
-        """A request reached the downloader (signal `request_reached_downloader`): one related link fewer in
+        """A request reached the downloader (signal `request_reached_downloader`): one article page fewer in
         the scheduler, if it is one (its retries and redirects, which copy its meta, are not)."""
         if request.meta.pop(WAITED, False):
-            self.scheduled_links -= 1
+            self.scheduled_articles -= 1
 
     def idle(self) -> None:
-        """The crawl would end (signal `spider_idle`): the related links still waiting go to the scheduler
+        """The crawl would end (signal `spider_idle`): the article pages still waiting go to the scheduler
         (as Scrapy's engine takes them: past the spider middlewares, so without a Referer header)."""
-        if self.waiting_links:
+        if self.waiting:
             for request in self._waiting_requests():
                 self.crawler.engine.crawl(request)
             raise DontCloseSpider
@@ -239,9 +280,11 @@ class ArticlePages:
             logger.warning("read counter failed for %s: %s", article.url, failure.getErrorMessage())
         yield article
 
-    def article_failed(self, failure: Failure) -> Iterator[Gone]:
+    def article_failed(self, failure: Failure) -> Iterator[Gone | Request]:
         """A dead link (404/410) is a warning, and the page gone (a stored copy of it is marked removed);
-        a page robots.txt forbids is skipped; any other failure, after Scrapy's retries, loses an article."""
+        a page robots.txt forbids is skipped; any other failure, after Scrapy's retries, loses an article.
+        The next article pages waiting go to the scheduler, as after a page read."""
+        yield from self._waiting_requests()
         url = failure.request.url  # type: ignore[attr-defined]
         error = failure.value
         if isinstance(error, OffPortalRequest | NotModified | BlockedPage):  # off the portal, unchanged, blocked:

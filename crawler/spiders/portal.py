@@ -67,15 +67,12 @@ from crawler.extract.urls import canonical_url
 from crawler.extract.urlshapes import UrlShapes
 from crawler.middlewares import PORTAL
 from crawler.models import SHANGHAI
-from crawler.pagekeeping import CONDITIONAL, KEEP
-from crawler.pagestore import ARTICLE as KEEP_ARTICLE
-from crawler.pagestore import PAGE
 from crawler.profiles import portal_list
 from crawler.runs import this_process
 from crawler.scope import Scope
 from crawler.seen import SeenUrls, recorded
 from crawler.spiders import pageseries
-from crawler.spiders.articles import ArticlePages
+from crawler.spiders.articles import ArticlePages, WaitingArticle
 from crawler.spiders.discovery import Discovery
 from crawler.spiders.pageseries import ListingPages
 
@@ -125,8 +122,8 @@ class PortalSpider(ArticlePages, ListingPages, Discovery, Spider):
         # Links of article pages (相关推荐, 上一篇/下一篇, nav bars) already weighed on another article page of
         # their portal: most of a page's links were, and reading a page's site links costs ~0.7 ms.
         self.related_seen: set[int] = set()
-        self.waiting_links: list[tuple[str, profiles.Profile, bool]] = []  # related links to fetch (`articles`)
-        self.scheduled_links = 0
+        self.waiting: list[WaitingArticle] = []  # article pages to fetch, not yet requested (`articles`)
+        self.scheduled_articles = 0
         self.extraction_processes = extraction_processes
         self._extraction: ProcessPoolExecutor | None = None  # started with the first article page
 
@@ -272,48 +269,7 @@ class PortalSpider(ArticlePages, ListingPages, Discovery, Spider):
             logger.info("pagination stops at %s pages of %s (FINNEWS_MAX_PAGINATION)", max_pages, response.url)
             pages = []
         yield from self._queue_pages(pages, profile, page + 1)
-
-    def _article_request(
-        self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
-    ) -> Iterator[Request]:
-        """A request for an article page, or (not `known`) for a page its content will classify; none where
-        the incremental rule skips it (stored already, or older than `since`)."""
-        refresh = self._fetch_decision(url, profile, listing_date)
-        if refresh is not None:
-            yield self._article_fetch(url, profile, listing_date, refresh, known)
-
-    def _fetch_decision(self, url: str, profile: profiles.Profile, listing_date: str | None) -> bool | None:
-        """`url` recorded as requested, and whether its page is fetched: None where the incremental rule skips
-        it, else whether the fetch is a refresh (whole: its read count may change where the page does not)."""
-        self.requested.add(url)
-        decision = self.plan.decide(profile.name, url, listing_date)
-        if decision in (incremental.SKIP_KNOWN, incremental.SKIP_OLD):
-            self.crawler.stats.inc_value(decision)
-            self.crawler.stats.inc_value(f"{decision}/{profile.name}")  # the portal's report counts them
-            return None
-        if decision == incremental.REFRESH:
-            self.crawler.stats.inc_value("finnews/refreshed")
-            return True
-        return False
-
-    def _article_fetch(
-        self, url: str, profile: profiles.Profile, listing_date: str | None, refresh: bool, known: bool = True
-    ) -> Request:
-        """The request for an article page `_fetch_decision` let through."""
-        meta: dict[str, Any] = {PORTAL: profile.name, KEEP: KEEP_ARTICLE if known else PAGE}
-        if refresh:
-            meta[CONDITIONAL] = False
-        return recorded(
-            Request(
-                url,
-                callback=(self.parse_article_in_worker if self.extraction_processes else self.parse_article)
-                if known
-                else self.parse_page,
-                errback=self.article_failed,
-                cb_kwargs={"profile": profile, "listing_date": listing_date},
-                meta=meta,
-            )
-        )
+        yield from self._waiting_requests()  # when no link of this page was new
 
     def _listing_request(
         self,
