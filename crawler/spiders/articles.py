@@ -50,6 +50,8 @@ COUNTER_MAXSIZE = 16 * 1024
 SCHEDULED_ARTICLES = 64
 #: Meta key of a request for an article page that waited in the spider, until it leaves the scheduler.
 WAITED = "finnews_waited"
+#: The priority of those requests in the scheduler: above the listings' and sitemaps' (0).
+ARTICLE_PRIORITY = 1
 
 
 class WaitingArticle(NamedTuple):
@@ -207,17 +209,20 @@ class ArticlePages:
         yield from self._waiting_requests()
 
     def _waiting_requests(self) -> Iterator[Request]:
-        """Requests for the latest article pages waiting (`_article_request`)."""
+        """Requests for the latest article pages waiting (`_article_request`), ahead of the listings' and
+        sitemaps' requests in the scheduler: else the listings would be read first, each adding its pages
+        to those waiting, and a sitemap naming every page of the portal early in the crawl."""
         scheduler = self.crawler.engine.scheduler if self.crawler.crawling else None
-        if isinstance(scheduler, Scheduler) and not self.settings.get("JOBDIR"):
-            # A request that left the scheduler without reaching the downloader (refused by robots.txt, say)
-            # is not counted off: the scheduler's own length bounds the count.
-            room = SCHEDULED_ARTICLES - min(self.scheduled_articles, len(scheduler))
-        else:
-            room = len(self.waiting)
-        for _ in range(min(room, len(self.waiting))):
+        if not isinstance(scheduler, Scheduler) or self.settings.get("JOBDIR"):
+            while self.waiting:
+                yield self._article_fetch(self.waiting.pop())
+            return
+        # A request that left the scheduler without reaching the downloader (refused by robots.txt, say) is
+        # not counted off: the scheduler's own length bounds the count.
+        for _ in range(min(SCHEDULED_ARTICLES - min(self.scheduled_articles, len(scheduler)), len(self.waiting))):
             request = self._article_fetch(self.waiting.pop())
             request.meta[WAITED] = True
+            request.priority = ARTICLE_PRIORITY
             self.scheduled_articles += 1
             yield request
 
