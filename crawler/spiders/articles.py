@@ -52,6 +52,8 @@ SCHEDULED_ARTICLES = 64
 WAITED = "finnews_waited"
 #: The priority of those requests in the scheduler: above the listings' and sitemaps' (0).
 ARTICLE_PRIORITY = 1
+#: The priority of a read-count script's request, which holds its article's item: above any page's.
+COUNTER_PRIORITY = 2
 
 
 class WaitingArticle(NamedTuple):
@@ -181,6 +183,7 @@ class ArticlePages:
                 cb_kwargs={"article": article},
                 meta={PORTAL: profile.name, "download_maxsize": COUNTER_MAXSIZE, KEEP: COUNTER},
                 dont_filter=True,
+                priority=COUNTER_PRIORITY,
             )
         else:
             yield article
