@@ -222,7 +222,9 @@ class ArticlePages:
             return
         # A request that left the scheduler without reaching the downloader (refused by robots.txt, say) is
         # not counted off: the scheduler's own length bounds the count.
-        for _ in range(min(SCHEDULED_ARTICLES - min(self.scheduled_articles, len(scheduler)), len(self.waiting))):
+        for _ in range(SCHEDULED_ARTICLES - min(self.scheduled_articles, len(scheduler))):
+            if not self.waiting:  # taken by another callback, whose outputs Scrapy reads in turn with these
+                return
             request = self._article_fetch(self.waiting.pop())
             request.meta[WAITED] = True
             request.priority = ARTICLE_PRIORITY
