@@ -220,8 +220,7 @@ class ArticlePages:
             while self.waiting:
                 yield self._article_fetch(self.waiting.pop())
             return
-        # A request that left the scheduler without reaching the downloader (refused by robots.txt, say) is
-        # not counted off: the scheduler's own length bounds the count.
+        # The scheduler's own length bounds the count, should a request be lost on its way to the downloader.
         for _ in range(SCHEDULED_ARTICLES - min(self.scheduled_articles, len(scheduler))):
             if not self.waiting:  # taken by another callback, whose outputs Scrapy reads in turn with these
                 return
@@ -248,8 +247,9 @@ class ArticlePages:
         )
 
     def left_scheduler(self, request: Request) -> None:
-        """A request reached the downloader (signal `request_reached_downloader`): one article page fewer in
-        the scheduler, if it is one (its retries and redirects, which copy its meta, are not)."""
+        """A request reached the downloader (signal `request_reached_downloader`), or failed before (refused by
+        robots.txt, off the portal): one article page fewer in the scheduler, if it is one (its retries and
+        redirects, which copy its meta, are not)."""
         if request.meta.pop(WAITED, False):
             self.scheduled_articles -= 1
 
@@ -294,6 +294,7 @@ class ArticlePages:
         """A dead link (404/410) is a warning, and the page gone (a stored copy of it is marked removed);
         a page robots.txt forbids is skipped; any other failure, after Scrapy's retries, loses an article.
         The next article pages waiting go to the scheduler, as after a page read."""
+        self.left_scheduler(failure.request)  # type: ignore[attr-defined]  # if it never reached the downloader
         yield from self._waiting_requests()
         url = failure.request.url  # type: ignore[attr-defined]
         error = failure.value
