@@ -1,4 +1,5 @@
-"""Article pages of the portal spider (a mixin of `PortalSpider`): read in the crawl's process or in worker
+"""Article pages of the portal spider (a mixin of `PortalSpider`): requested (waiting in the spider until
+Scrapy's scheduler has room for them, `_article_request`), read in the crawl's process or in worker
 processes (FINNEWS_EXTRACTION_PROCESSES), their related links followed, their read counts fetched, a "not
 found" page or a dead link given as `Gone`, a lost one logged and counted. The spider routes;
 `crawler.extract.page` reads."""

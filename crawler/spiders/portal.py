@@ -24,11 +24,11 @@ profile's `allow` or `-a allow=` add (`crawler.scope`, enforced for redirects an
 Without a profile, a page whose URL matches no generic article pattern ("/news/show?id=123") is fetched
 and classified by its content (`extract.kind.page_kind`): an article, or a listing to follow.
 
-Over 400 lines (420): the spider's set-up (arguments, profiles, scopes, the incremental plan) and its
-routing of listings and the requests they lead to, one flow read top to bottom. What a page gives is
-already in mixins of its own (article pages: `articles`, discovery: `discovery`, a listing's series of
-pages: `pageseries`); the next to move out is the set-up (`__init__`, `from_crawler`, `start`'s reading of
-the database) into a module of its own.
+Near 400 lines: the spider's set-up (arguments, profiles, scopes, the incremental plan) and its routing of
+listings and the requests they lead to, one flow read top to bottom. What a page gives is already in mixins
+of its own (article pages and the requests for them: `articles`, discovery: `discovery`, a listing's series
+of pages: `pageseries`); the next to move out is the set-up (`__init__`, `from_crawler`, `start`'s reading
+of the database) into a module of its own.
 """
 
 from __future__ import annotations
