@@ -46,8 +46,9 @@ logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spide
 
 #: The most a read-count script may weigh: it writes a number (`document.write('11003')`).
 COUNTER_MAXSIZE = 16 * 1024
-#: At most this many requests for article pages wait in Scrapy's scheduler; the others wait in the spider
-#: (`ArticlePages.waiting`, ~200 bytes a page, where a request in the queue took ~1.2 KB).
+#: About this many requests for article pages wait in Scrapy's scheduler (a few more where callbacks' outputs
+#: interleave); the others wait in the spider (`ArticlePages.waiting`, ~200 bytes a page, where a request in
+#: the queue took ~1.2 KB).
 SCHEDULED_ARTICLES = 64
 #: Meta key of a request for an article page that waited in the spider, until it leaves the scheduler.
 WAITED = "finnews_waited"
@@ -55,6 +56,9 @@ WAITED = "finnews_waited"
 ARTICLE_PRIORITY = 1
 #: The priority of a read-count script's request, which holds its article's item: above any page's.
 COUNTER_PRIORITY = 2
+#: The most links `_new_links` remembers (~4 MB); then it forgets them all, so that a crawl's memory stays flat
+#: however many pages it reads (a link forgotten is weighed once more, and the spider's requested set drops it).
+RELATED_SEEN_LIMIT = 50_000
 
 
 class WaitingArticle(NamedTuple):
@@ -65,11 +69,6 @@ class WaitingArticle(NamedTuple):
     listing_date: str | None
     refresh: bool  # fetched whole: its read count may change where the page does not
     known: bool  # an article by its URL (else a page its content will classify)
-
-
-#: The most links `_new_links` remembers (~4 MB); then it forgets them all, so that a crawl's memory stays flat
-#: however many pages it reads (a link forgotten is weighed once more, and the spider's requested set drops it).
-RELATED_SEEN_LIMIT = 50_000
 
 
 class ArticlePages:
