@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.core.scheduler import Scheduler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
@@ -14,6 +16,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import Article, Gone
 from crawler.middlewares import PORTAL
+from crawler.spiders.articles import SCHEDULED_ARTICLES
 from crawler.spiders.portal import PortalSpider
 from tests.crawls import PROJECT_SETTINGS
 
@@ -298,3 +301,43 @@ def test_a_listings_pages_are_queued_a_few_at_a_time_each_once_a_lost_one_too() 
     assert sorted(fetched, key=page_number) == [f"http://x.cn/news/list_5_{n}.html" for n in range(2, 13)]
     assert most == 3  # never every page at once
     assert s.crawler.stats.get_value("finnews/failed/listing") == 1
+
+
+def related_page(number: int, links: range) -> bytes:
+    """Article page `number`, linking to the article pages numbered `links` (相关推荐)."""
+    related = "".join(f'<li><a href="/a/20240902/{n}.html">相关的第{n}篇文章</a></li>' for n in links)
+    return (
+        f"<html><body><h1>第{number}篇文章</h1><div class='content'><p>第{number}篇文章的正文。</p></div>"
+        f"<div class='related'><h3>相关推荐</h3><ul>{related}</ul></div></body></html>"
+    ).encode()
+
+
+def test_an_article_pages_related_links_wait_in_the_spider_and_are_all_fetched_once() -> None:
+    s = spider(SCHEDULER_PRIORITY_QUEUE="scrapy.pqueues.ScrapyPriorityQueue")  # the default's, with no downloader
+    [profile] = s.profiles
+    scheduler = Scheduler.from_crawler(s.crawler)  # Scrapy's own, last in first out, in memory
+    s.crawler.spider = s
+    scheduler.open(s)
+    engine = SimpleNamespace(scheduler=scheduler, crawl=scheduler.enqueue_request)
+    s.crawler.crawling, s.crawler.engine = True, engine  # type: ignore[assignment]
+    first = HtmlResponse("http://x.cn/a/20240903/1.html", body=related_page(1, range(1, 301)), encoding="utf-8")
+    for output in s.parse_article(first, profile, None):
+        if isinstance(output, Request):
+            scheduler.enqueue_request(output)
+    fetched, most = [], len(scheduler)
+    while (request := scheduler.next_request()) is not None:
+        s.left_scheduler(request)  # the downloader took it
+        fetched.append(request.url)
+        number = int(request.url.rsplit("/", 1)[1].split(".")[0])
+        body = related_page(number, range(1 + number * 7 % 296, 6 + number * 7 % 296))  # links seen before
+        response = HtmlResponse(request.url, body=body, encoding="utf-8", request=request)
+        for output in s.parse_article(response, **request.cb_kwargs):
+            if isinstance(output, Request):
+                scheduler.enqueue_request(output)
+        most = max(most, len(scheduler))
+        if len(fetched) == 200:  # the crawl's other pages are done: the spider would be idle
+            with pytest.raises(DontCloseSpider):
+                s.idle()
+    assert sorted(fetched) == sorted(f"http://x.cn/a/20240902/{n}.html" for n in range(1, 301))
+    assert most == SCHEDULED_ARTICLES  # 300 links, never more than 64 requests of them waiting in the queue
+    s.idle()  # nothing waits: the crawl may end

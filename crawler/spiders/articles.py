@@ -1,4 +1,5 @@
-"""Article pages of the portal spider (a mixin of `PortalSpider`): read in the crawl's process or in worker
+"""Article pages of the portal spider (a mixin of `PortalSpider`): requested (waiting in the spider until
+Scrapy's scheduler has room for them, `_article_request`), read in the crawl's process or in worker
 processes (FINNEWS_EXTRACTION_PROCESSES), their related links followed, their read counts fetched, a "not
 found" page or a dead link given as `Gone`, a lost one logged and counted. The spider routes;
 `crawler.extract.page` reads."""
@@ -12,17 +13,18 @@ import multiprocessing
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml.etree import Element, SubElement
 from parsel import Selector
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.core.scheduler import Scheduler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import profiles
+from crawler import incremental, profiles
 from crawler.blocking import BlockedPage
 from crawler.extract.dom import Element as DomElement
 from crawler.extract.kind import is_gone
@@ -32,17 +34,39 @@ from crawler.extract.urls import absolute_url
 from crawler.items import Article, Gone
 from crawler.middlewares import PORTAL, OffPortalRequest, refused
 from crawler.models import SHANGHAI
-from crawler.pagekeeping import KEEP, NotModified
-from crawler.pagestore import COUNTER
+from crawler.pagekeeping import CONDITIONAL, KEEP, NotModified
+from crawler.pagestore import ARTICLE as KEEP_ARTICLE
+from crawler.pagestore import COUNTER, PAGE
+from crawler.seen import recorded
 from crawler.spiders.parts import Mixin
 
 logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spider's lines
 
 #: The most a read-count script may weigh: it writes a number (`document.write('11003')`).
 COUNTER_MAXSIZE = 16 * 1024
+#: About this many requests for article pages wait in Scrapy's scheduler (a few more where callbacks' outputs
+#: interleave); the others wait in the spider (`ArticlePages.waiting`, ~200 bytes a page, where a request in
+#: the queue took ~1.2 KB).
+SCHEDULED_ARTICLES = 64
+#: Meta key of a request for an article page that waited in the spider, until it leaves the scheduler.
+WAITED = "finnews_waited"
+#: The priority of those requests in the scheduler: above the listings' and sitemaps' (0).
+ARTICLE_PRIORITY = 1
+#: The priority of a read-count script's request, which holds its article's item: above any page's.
+COUNTER_PRIORITY = 2
 #: The most links `_new_links` remembers (~4 MB); then it forgets them all, so that a crawl's memory stays flat
 #: however many pages it reads (a link forgotten is weighed once more, and the spider's requested set drops it).
 RELATED_SEEN_LIMIT = 50_000
+
+
+class WaitingArticle(NamedTuple):
+    """An article page to fetch (`ArticlePages._article_request`), waiting in the spider."""
+
+    url: str
+    profile: profiles.Profile
+    listing_date: str | None
+    refresh: bool  # fetched whole: its read count may change where the page does not
+    known: bool  # an article by its URL (else a page its content will classify)
 
 
 class ArticlePages(Mixin):
@@ -109,8 +133,9 @@ class ArticlePages(Mixin):
         counter_url: str | None,
         hrefs: Iterable[str],
     ) -> Iterator[Any]:
-        """What an article page read gives: requests for its related links, then the article (or the request
-        for its read count, which gives the article)."""
+        """What an article page read gives: requests for its related links (or for article pages waiting since
+        an earlier page, `_article_request`), then the article (or the request for its read count, which gives
+        the article)."""
         self.crawler.stats.inc_value("finnews/pages/article")
         for failure in failed:
             self.crawler.stats.inc_value(f"finnews/failed/field/{failure.partition(':')[0]}")
@@ -125,6 +150,7 @@ class ArticlePages(Mixin):
                     and not is_document(link_url)
                 ):
                     yield from self._article_request(link_url, profile, None)
+        yield from self._waiting_requests()  # one page fewer in the scheduler: the next waiting, if any
         if counter_url:
             yield Request(
                 counter_url,
@@ -133,9 +159,83 @@ class ArticlePages(Mixin):
                 cb_kwargs={"article": article},
                 meta={PORTAL: profile.name, "download_maxsize": COUNTER_MAXSIZE, KEEP: COUNTER},
                 dont_filter=True,
+                priority=COUNTER_PRIORITY,
             )
         else:
             yield article
+
+    def _article_request(
+        self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
+    ) -> Iterator[Request]:
+        """Requests for article pages (or, not `known`, pages their content will classify): this one, where the
+        incremental rule does not skip it (stored already, or older than `since`), and the latest others
+        waiting, while fewer than SCHEDULED_ARTICLES of them are in Scrapy's scheduler.
+
+        A large portal's listings and article pages' links (上一篇/下一篇, 相关推荐), followed depth first
+        (the scheduler is last in, first out), leave thousands of article pages behind (6,800 at 100,000
+        stories), each a request of ~1.2 KB in Scrapy's queue: here they wait as a `WaitingArticle`, in the
+        same order. All go at once where the queue is not in this process's memory (JOBDIR's queue on disk,
+        a crawl shared through Redis): the pages wait there, and outlive the process."""
+        self.requested.add(url)
+        decision = self.plan.decide(profile.name, url, listing_date)
+        if decision in (incremental.SKIP_KNOWN, incremental.SKIP_OLD):
+            self.crawler.stats.inc_value(decision)
+            self.crawler.stats.inc_value(f"{decision}/{profile.name}")  # the portal's report counts them
+        else:
+            if decision == incremental.REFRESH:
+                self.crawler.stats.inc_value("finnews/refreshed")
+            self.waiting.append(WaitingArticle(url, profile, listing_date, decision == incremental.REFRESH, known))
+        yield from self._waiting_requests()
+
+    def _waiting_requests(self) -> Iterator[Request]:
+        """Requests for the latest article pages waiting (`_article_request`), ahead of the listings' and
+        sitemaps' requests in the scheduler: else the listings would be read first, each adding its pages
+        to those waiting, and a sitemap naming every page of the portal early in the crawl."""
+        scheduler = self.crawler.engine.scheduler if self.crawler.crawling else None
+        if not isinstance(scheduler, Scheduler) or self.settings.get("JOBDIR"):
+            while self.waiting:
+                yield self._article_fetch(self.waiting.pop())
+            return
+        # The scheduler's own length bounds the count, should a request be lost on its way to the downloader.
+        for _ in range(SCHEDULED_ARTICLES - min(self.scheduled_articles, len(scheduler))):
+            if not self.waiting:  # taken by another callback, whose outputs Scrapy reads in turn with these
+                return
+            request = self._article_fetch(self.waiting.pop())
+            request.meta[WAITED] = True
+            request.priority = ARTICLE_PRIORITY
+            self.scheduled_articles += 1
+            yield request
+
+    def _article_fetch(self, page: WaitingArticle) -> Request:
+        meta: dict[str, Any] = {PORTAL: page.profile.name, KEEP: KEEP_ARTICLE if page.known else PAGE}
+        if page.refresh:
+            meta[CONDITIONAL] = False
+        return recorded(
+            Request(
+                page.url,
+                callback=(self.parse_article_in_worker if self.extraction_processes else self.parse_article)
+                if page.known
+                else self.parse_page,
+                errback=self.article_failed,
+                cb_kwargs={"profile": page.profile, "listing_date": page.listing_date},
+                meta=meta,
+            )
+        )
+
+    def left_scheduler(self, request: Request) -> None:
+        """A request reached the downloader (signal `request_reached_downloader`), or failed before (refused by
+        robots.txt, off the portal): one article page fewer in the scheduler, if it is one (its retries and
+        redirects, which copy its meta, are not)."""
+        if request.meta.pop(WAITED, False):
+            self.scheduled_articles -= 1
+
+    def idle(self) -> None:
+        """The crawl would end (signal `spider_idle`): the article pages still waiting go to the scheduler
+        (as Scrapy's engine takes them: past the spider middlewares, so without a Referer header)."""
+        if self.waiting:
+            for request in self._waiting_requests():
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
 
     def _new_links(self, hrefs: Iterable[str], page_url: str, profile: profiles.Profile) -> DomElement:
         """The links of an article page that no earlier article page of its portal had, as `<a>` elements of
@@ -166,9 +266,12 @@ class ArticlePages(Mixin):
             logger.warning("read counter failed for %s: %s", article.url, failure.getErrorMessage())
         yield article
 
-    def article_failed(self, failure: Failure) -> Iterator[Gone]:
+    def article_failed(self, failure: Failure) -> Iterator[Gone | Request]:
         """A dead link (404/410) is a warning, and the page gone (a stored copy of it is marked removed);
-        a page robots.txt forbids is skipped; any other failure, after Scrapy's retries, loses an article."""
+        a page robots.txt forbids is skipped; any other failure, after Scrapy's retries, loses an article.
+        The next article pages waiting go to the scheduler, as after a page read."""
+        self.left_scheduler(failure.request)  # type: ignore[attr-defined]  # if it never reached the downloader
+        yield from self._waiting_requests()
         url = failure.request.url  # type: ignore[attr-defined]
         error = failure.value
         if isinstance(error, OffPortalRequest | NotModified | BlockedPage):  # off the portal, unchanged, blocked:

@@ -11,7 +11,7 @@ declarations (else the type checker takes the spider for an abstract class).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from parsel import Selector
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from crawler import incremental, profiles
     from crawler.scope import Scope
     from crawler.seen import SeenUrls
+    from crawler.spiders.articles import WaitingArticle
     from crawler.spiders.pageseries import Place
 
 
@@ -34,6 +35,8 @@ class SpiderParts(Protocol):
     plan: incremental.CrawlPlan
     requested: SeenUrls
     related_seen: set[int]  # links weighed on an earlier article page of their portal (`articles._new_links`)
+    waiting: list[WaitingArticle]  # article pages to fetch, not yet requested (`articles._article_request`)
+    scheduled_articles: int  # requests of `articles._waiting_requests` in the scheduler
     extraction_processes: int
 
     def scope(self, portal: str | None) -> Scope: ...
@@ -51,6 +54,10 @@ class SpiderParts(Protocol):
     def _listing_request(
         self, url: str, profile: profiles.Profile, known: bool = True, page: int = 0, series: Place | None = None
     ) -> Request: ...
+
+    def parse_page(
+        self, response: Response, profile: profiles.Profile, listing_date: str | None = None
+    ) -> Iterator[Any]: ...
 
     def _may_follow_listing(self, profile: profiles.Profile) -> bool: ...
 

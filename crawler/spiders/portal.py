@@ -60,9 +60,6 @@ from crawler.extract.page import (
 from crawler.extract.pagination import next_pages, pagination
 from crawler.extract.urls import canonical_url
 from crawler.middlewares import PORTAL
-from crawler.pagekeeping import CONDITIONAL, KEEP
-from crawler.pagestore import ARTICLE as KEEP_ARTICLE
-from crawler.pagestore import PAGE
 from crawler.seen import recorded
 from crawler.spiders import pageseries
 from crawler.spiders.articles import ArticlePages
@@ -81,6 +78,8 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.stop_extraction, signals.spider_closed)
         crawler.signals.connect(spider.page_dropped, signals.request_dropped)
+        crawler.signals.connect(spider.idle, signals.spider_idle)
+        crawler.signals.connect(spider.left_scheduler, signals.request_reached_downloader)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -202,33 +201,7 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
             logger.info("pagination stops at %s pages of %s (FINNEWS_MAX_PAGINATION)", max_pages, response.url)
             pages = []
         yield from self._queue_pages(pages, profile, page + 1)
-
-    def _article_request(
-        self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True
-    ) -> Iterator[Request]:
-        """A request for an article page, or (not `known`) for a page its content will classify; none where
-        the incremental rule skips it (stored already, or older than `since`)."""
-        self.requested.add(url)
-        decision = self.plan.decide(profile.name, url, listing_date)
-        if decision in (incremental.SKIP_KNOWN, incremental.SKIP_OLD):
-            self.crawler.stats.inc_value(decision)
-            self.crawler.stats.inc_value(f"{decision}/{profile.name}")  # the portal's report counts them
-            return
-        meta: dict[str, Any] = {PORTAL: profile.name, KEEP: KEEP_ARTICLE if known else PAGE}
-        if decision == incremental.REFRESH:  # fetched whole: its read count may change where the page does not
-            self.crawler.stats.inc_value("finnews/refreshed")
-            meta[CONDITIONAL] = False
-        yield recorded(
-            Request(
-                url,
-                callback=(self.parse_article_in_worker if self.extraction_processes else self.parse_article)
-                if known
-                else self.parse_page,
-                errback=self.article_failed,
-                cb_kwargs={"profile": profile, "listing_date": listing_date},
-                meta=meta,
-            )
-        )
+        yield from self._waiting_requests()  # when no link of this page was new
 
     def _listing_request(
         self,

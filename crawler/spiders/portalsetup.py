@@ -25,6 +25,7 @@ from crawler.profiles import portal_list
 from crawler.runs import this_process
 from crawler.scope import Scope
 from crawler.seen import SeenUrls
+from crawler.spiders.articles import WaitingArticle
 
 logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spider's lines
 
@@ -72,6 +73,8 @@ class PortalSetup(Spider):
         # Links of article pages (相关推荐, 上一篇/下一篇, nav bars) already weighed on another article page of
         # their portal: most of a page's links were, and reading a page's site links costs ~0.7 ms.
         self.related_seen: set[int] = set()
+        self.waiting: list[WaitingArticle] = []  # article pages to fetch, not yet requested (`articles`)
+        self.scheduled_articles = 0  # of those, requested and not yet downloaded (`articles.left_scheduler`)
         self.extraction_processes = extraction_processes
 
     @classmethod
