@@ -13,7 +13,7 @@ import heapq
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -69,8 +69,8 @@ ROUND = 4
 #: however large the index grows. A copy is still found through the bands its own text gives it.
 MAX_BAND_HOLDERS = 32
 
-#: Band keys held by this many articles are crowded: a lookup reads their holders only for the pages that found
-#: no candidate through their other keys, and takes those sharing two of their keys or more (`_shared`).
+#: Band keys held by this many articles are crowded: their holders are candidates only for the pages that found
+#: none through their other keys, and only those sharing two of their keys or more (`_shared`).
 CROWDED = 8
 
 
@@ -130,20 +130,23 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
     or more (`_shared`). Either way at most ROUND, of those `matching` allows by their length and figures
     (`Summary`, read before any body).
 
-    A copy's story holds keys few others hold: its lookup reads the holders of those keys only. The holders of
-    crowded keys (the boilerplate of templated reports: the more of them the larger the index) are read only for
-    the pages that found nothing there (a new story, a templated report's copy found among its siblings), each
-    key's once a lookup, and counted here: which articles share two keys with the page (full keys too: their
-    holders are the first stories that carried their boilerplate, and a copy of one of those may share nothing
-    else with it). A key holds about MAX_BAND_HOLDERS articles at most, so what a lookup reads hardly grows with
-    the index (`benchmarks/reprints.py lookup`). Counting them in the database instead (a GROUP BY a page) cost
-    more: a statement of its own for every few pages, each with its own grouping."""
+    One query reads the holders of all the pages' keys: a key holds about MAX_BAND_HOLDERS articles at most,
+    and the rows of one key lie together, so its cost is that of finding the keys, whatever they hold. A copy's
+    story holds keys few others hold, and its candidates come from those. The holders of crowded keys (the
+    boilerplate of templated reports: the more of them the larger the index) are candidates only for a page
+    that found nothing there (a new story, a templated report's copy found among its siblings), and only those
+    sharing two of its keys (full keys too: their holders are the first stories that carried their
+    boilerplate, and a copy of one of those may share nothing else with it). What a lookup reads then hardly
+    grows with the index (`benchmarks/reprints.py lookup`). Grouping them in the database instead (a count of
+    each key's holders first, then a GROUP BY for every few such pages) cost more: more statements, each
+    finding the keys again."""
     summaries: dict[int, Summary] = {}
+    holders: dict[int, list[int]] = {}  # band key -> the articles holding it
     bands = {band for page in pages for band in page.fingerprint.bands}
-    held = dict(connection.execute(_HOLDER_COUNTS, {"keys": list(bands)}).all()) if bands else {}
-    holders: dict[int, list[int]] = {}
-    _read_holders(connection, [band for band in held if held[band] < CROWDED], holders)
-    ranked = {page.url: _ranked(page, holders) for page in pages}
+    for key, article_id in connection.execute(_HOLDERS, {"keys": list(bands)}).all() if bands else ():
+        holders.setdefault(key, []).append(article_id)
+    rare = {key: ids for key, ids in holders.items() if len(ids) < CROWDED}
+    ranked = {page.url: _ranked(page, rare) for page in pages}
     candidates: dict[str, list[int]] = {page.url: [] for page in pages}
     for turn in range(3):  # the heaviest holders of rare keys; the rest of them; those sharing two keys
         waiting = [page for page in pages if not candidates[page.url]]
@@ -152,11 +155,7 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
         elif turn == 1:
             chosen = {page.url: ranked[page.url][1]() for page in waiting}
         else:
-            asking = [page for page in waiting if sum(band in held for band in page.fingerprint.bands) > 1
-                      and any(held.get(band, 0) >= CROWDED for band in page.fingerprint.bands)]  # fmt: skip
-            _read_holders(connection, {band for page in asking for band in page.fingerprint.bands
-                                       if held.get(band, 0) >= CROWDED}, holders)  # fmt: skip
-            chosen = {page.url: _shared(page, holders) for page in asking}
+            chosen = {page.url: _shared(page, holders) for page in waiting}
         _read_summaries(connection, {i for ids in chosen.values() for i in ids}, summaries)
         for page in waiting:
             candidates[page.url] = [
@@ -166,22 +165,18 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
     return candidates
 
 
-def _read_holders(connection: Connection, keys: Collection[int], holders: dict[int, list[int]]) -> None:
-    """Read into `holders` (band key -> the articles holding it) those of `keys`."""
-    for key, article_id in connection.execute(_HOLDERS, {"keys": list(keys)}).all() if keys else ():
-        holders.setdefault(key, []).append(article_id)
-
-
 def _shared(page: Page, holders: dict[int, list[int]]) -> list[int]:
-    """The stored articles sharing two of `page`'s band keys or more (of those in `holders`), most keys first,
-    then first stored."""
+    """The stored articles sharing two of `page`'s band keys or more, most keys first, then first stored; none
+    for a page none of whose keys is crowded (its rare keys' holders were all ranked already)."""
+    if all(len(holders.get(band, ())) < CROWDED for band in page.fingerprint.bands):
+        return []
     shared = Counter(itertools.chain.from_iterable(holders.get(band, ()) for band in set(page.fingerprint.bands)))
     return sorted((i for i, n in shared.items() if n > 1), key=lambda i: (-shared[i], i))
 
 
-_KEYS = FingerprintRow.key.in_(bindparam("keys", expanding=True))
-_HOLDER_COUNTS = select(FingerprintRow.key, func.count()).where(_KEYS).group_by(FingerprintRow.key)
-_HOLDERS = select(FingerprintRow.key, FingerprintRow.article_id).where(_KEYS)
+_HOLDERS = select(FingerprintRow.key, FingerprintRow.article_id).where(
+    FingerprintRow.key.in_(bindparam("keys", expanding=True))
+)
 _IDS = ArticleRow.id.in_(bindparam("ids", expanding=True))
 _SUMMARIES = select(ArticleRow.id, ArticleRow.n_shingles, ArticleRow.figures).where(_IDS)
 _ARTICLES = select(
