@@ -300,7 +300,10 @@ _Batch = tuple[list[list[Any]], list[tuple[str, str, int]], "npt.NDArray[np.int6
 
 def _generated(start: int, count: int, change_id: int) -> _Batch:
     """Rows `start` to `start + count` made ready to store, as `change_id` (in a worker)."""
-    articles, snapshots, keys, numbers = [], [], [], []
+    articles: list[list[Any]] = []
+    snapshots: list[tuple[str, str, int]] = []
+    keys: list[int] = []
+    numbers: list[int] = []
     for number, row in enumerate(rows(count, seed=start // 50_000 * 50_000, start=start, fingerprinted=False)):
         columns, bands = _fingerprint_columns(row["body"])
         stored = row | columns | {"updated_at": row["crawled_at"], "change_id": change_id, "date_conflict": False,
