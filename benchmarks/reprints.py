@@ -250,65 +250,75 @@ def compare(stories: int, stress: bool, matching: Matching) -> None:
 def lookup(
     paths: list[str], samples: int, batch: int, matching: Matching, rounds: int = 3
 ) -> dict[int, dict[str, float]]:
-    """The reprint check of a crawl's writer per item: the body's fingerprint, then the lookup in the database,
-    `batch` pages at a time (a crawl's writer looks up each group commit at once). Two kinds of page: copies
-    of stored articles (a stored body with one line more) and new stories (generated, copying nothing).
-    The databases take turns, `rounds` times, in alternating order (the machine's load drifts); each figure
-    is the median over every lookup of its kind. CPU time is this process's (SQLite runs in it), wall time is
-    what the writer waits. Returns stored articles -> {"cpu", "wall", "new cpu", "new wall"}: median ms per item."""
+    """The reprint lookup of a crawl's writer per item, `batch` pages at a time (a crawl's writer looks up each
+    group commit at once). Two kinds of page: copies of stored articles (a stored body with one line more) and
+    new stories (generated, copying nothing), `samples` of each kind, other ones each round (the caches keep
+    what a round read, where a crawl's pages look up keys not read before). The body's fingerprint is timed
+    apart: a crawl computes it once, before the writer (dedupe needs it), and it costs the same whatever the
+    index holds. The databases take turns, `rounds` times, in alternating order (the machine's load drifts);
+    each figure is the median over every lookup of its kind. CPU time is this process's (SQLite runs in it),
+    wall time is what the writer waits. Returns stored articles -> {"cpu", "wall", "new cpu", "new wall",
+    "fingerprint cpu"}: median ms per item."""
     new = ["\n".join(story_text(9, head, story_headline(9, head)).paragraphs)
-           for head in (story_head(9, i) for i in range(10_000_000, 10_000_000 + samples))]  # fmt: skip
+           for head in (story_head(9, i) for i in range(10_000_000, 10_000_000 + samples * rounds))]  # fmt: skip
     connections, sampled, counts = [], [], []
     for path in paths:
         engine = db.make_engine(f"sqlite:///{path}", create=False, check=False)
         connection = engine.connect()
         counts.append((connection.scalar(select(func.count(ArticleRow.id))) or 0,
                        connection.scalar(select(func.count()).select_from(FingerprintRow)) or 0))  # fmt: skip
-        ids = random.Random(5).sample(range(1, counts[-1][0] + 1), samples)
+        ids = random.Random(5).sample(range(1, counts[-1][0] + 1), min(samples * rounds, counts[-1][0]))
         stored = [body for (body,) in connection.execute(select(ArticleRow.body).where(ArticleRow.id.in_(ids)))]
         connections.append(connection)
         sampled.append({"copies": [body + "\n(责任编辑:孙悦)" for body in stored], "new": new})
-    times: list[dict[str, list[tuple[float, float]]]] = [{"copies": [], "new": []} for _ in paths]
+    times: list[dict[str, list[tuple[float, float, float]]]] = [{"copies": [], "new": []} for _ in paths]
     for round_ in range(rounds):
         for k in range(len(paths))[:: 1 if round_ % 2 == 0 else -1]:
-            for kind, bodies in sampled[k].items():
-                times[k][kind] += _lookups(connections[k], bodies, batch, matching, copies=kind == "copies")
+            for kind, bodies in sampled[k].items():  # other pages each round: a crawl looks up new keys
+                turn = bodies[round_ * samples : (round_ + 1) * samples] or bodies[:samples]
+                times[k][kind] += _lookups(connections[k], turn, batch, matching, copies=kind == "copies")
     for connection in connections:
         connection.close()
-    print(f"{'stored articles':>16} {'band keys':>11} {'copies: CPU ms':>15} {'wall ms':>8} "
-          f"{'new: CPU ms':>12} {'wall ms':>8}   per item, median of {rounds} rounds, {batch} pages a lookup")  # fmt: skip
+    print(f"{'stored articles':>16} {'band keys':>11} {'copies: CPU ms':>15} {'wall ms':>8} {'new: CPU ms':>12} "
+          f"{'wall ms':>8} {'fingerprint ms':>15}   lookup per item, median of {rounds} rounds, {batch} pages a lookup")  # fmt: skip
     medians = {}
     for (articles, keys), measured in zip(counts, times, strict=True):
         medians[articles] = {
             f"{'new ' if kind == 'new' else ''}{clock}": statistics.median(t[i] for t in measured[kind])
             for kind in ("copies", "new") for i, clock in enumerate(("cpu", "wall"))
-        }  # fmt: skip
+        } | {"fingerprint cpu": statistics.median(t[2] for t in measured["copies"] + measured["new"])}  # fmt: skip
         print(f"{articles:>16,} {keys:>11,} " + " ".join(
             f"{medians[articles][name]:>{width}.3f}" for name, width in
-            (("cpu", 15), ("wall", 8), ("new cpu", 12), ("new wall", 8))
+            (("cpu", 15), ("wall", 8), ("new cpu", 12), ("new wall", 8), ("fingerprint cpu", 15))
         ))  # fmt: skip
     base = medians[min(medians)]
     for name in ("cpu", "new cpu"):
         print(f"{name} per item, ratio to the smallest: "
-              + ", ".join(f"{n:,}: {m[name] / base[name]:.2f}" for n, m in medians.items()))  # fmt: skip
+              + ", ".join(f"{n:,}: {m[name] / base[name]:.2f}" for n, m in medians.items())
+              + "; with the fingerprint: "
+              + ", ".join(f"{n:,}: {(m[name] + m['fingerprint cpu']) / (base[name] + base['fingerprint cpu']):.2f}"
+                          for n, m in medians.items()))  # fmt: skip
     return medians
 
 
 def _lookups(
     connection: Connection, bodies: list[str], batch: int, matching: Matching, copies: bool
-) -> list[tuple[float, float]]:
-    """(CPU, wall) ms per item of each lookup of `batch` of `bodies` (each a copy of a stored story, or not)."""
-    fingerprint.cache_clear()  # a body's fingerprint is part of its cost
+) -> list[tuple[float, float, float]]:
+    """(lookup CPU, lookup wall, fingerprint CPU) ms per item of each lookup of `batch` of `bodies` (each a copy
+    of a stored story, or not)."""
+    fingerprint.cache_clear()
     find_copies(connection, [Page("http://new/warm-up", fingerprint(bodies[0]))], matching)  # caches
     times = []
     for start in range(0, len(bodies), batch):
         chunk = bodies[start : start + batch]
-        cpu, wall = time.process_time(), time.perf_counter()
-        found = find_copies(
-            connection, [Page(f"http://new/{start + i}", fingerprint(body)) for i, body in enumerate(chunk)], matching
+        cpu = time.process_time()
+        pages = [Page(f"http://new/{start + i}", fingerprint(body)) for i, body in enumerate(chunk)]
+        fingerprinted, wall = time.process_time(), time.perf_counter()
+        found = find_copies(connection, pages, matching)
+        lookup_cpu, wall = time.process_time() - fingerprinted, time.perf_counter() - wall
+        times.append(
+            (lookup_cpu / len(chunk) * 1000, wall / len(chunk) * 1000, (fingerprinted - cpu) / len(chunk) * 1000)
         )
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        times.append((cpu / len(chunk) * 1000, wall / len(chunk) * 1000))
         assert len(found) == (len(chunk) if copies else 0), (len(found), len(chunk))
     return times
 

@@ -27,6 +27,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from crawler import queries
 from crawler.batchwrite import fingerprint_columns
 from crawler.db import make_engine
@@ -205,37 +208,64 @@ def bench_export(n: int, keep: str | None) -> dict[str, float]:
 
 def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: bool = True) -> None:
     """Fill a new SQLite database with `n` generated articles (`rows`) as a crawl's writer stores them, in bulk
-    (sqlite3.executemany, as `benchmarks/story.py`): 1,000,000 in well under an hour, where the writer takes
-    many hours (each row's SQLAlchemy upsert, version check and FTS trigger).
+    (sqlite3.executemany, as `benchmarks/story.py`): 1,000,000 in minutes, where the writer takes many hours
+    (each row's SQLAlchemy upsert, version check and FTS trigger).
 
     The tables the reprint lookup reads hold what the writer's would (`tests/test_benchmarks_storage.py` checks it):
     the article rows of `crawler.batchwrite.article_row`, stored as SQLAlchemy stores them, and their band keys
     capped as `crawler.reprints.index.index_bands` caps them (a key held by MAX_BAND_HOLDERS articles before
     the batch takes no more: the same order, `batch` articles a transaction, as a writer with that batch size).
-    Rows are generated and fingerprinted in `processes` worker processes. Without `search`, the FTS index is
-    left empty (the lookup reads none of it); with it, it is built once at the end."""
+    Rows are generated, fingerprinted and made ready to store in `processes` worker processes. Nothing else waits
+    for the file: it is written without a journal, the secondary indexes are built once at the end, and the
+    band keys are capped in memory (`_capped`) and stored at the end in key order. Without `search`, the FTS
+    index is left empty (the lookup reads none of it); with it, it is built once at the end."""
     engine = make_engine(url)
     engine.dispose()
     db = sqlite3.connect(url.removeprefix("sqlite:///"))
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=OFF")
+    for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1000000", "temp_store=MEMORY"):
+        db.execute(f"PRAGMA {pragma}")
     trigger = db.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts_insert'").fetchone()[0]
     db.execute("DROP TRIGGER articles_fts_insert")
+    indexes = [sql for name, sql in db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND tbl_name IN ('articles', 'fingerprints', 'view_snapshots')"
+    )]  # fmt: skip  # not the primary keys' and unique constraints' (no sql): those stay
+    for sql in indexes:
+        db.execute(f"DROP INDEX {sql.split()[sql.split().index('INDEX') + 1]}")
     db.execute("INSERT INTO sites VALUES ('dede', '财经快讯网', ?)", (_stored_time(CRAWLED),))
+    insert = f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})"
+    keys: list[npt.NDArray[np.int64]] = []
+    holders: list[npt.NDArray[np.int64]] = []
     started = time.perf_counter()
     with ProcessPoolExecutor(processes, multiprocessing.get_context("spawn")) as pool:
         starts = iter(range(0, n, batch))
-        ahead: deque[Future[list[tuple[dict[str, Any], tuple[int, ...]]]]] = deque()
+        ahead: deque[Future[_Batch]] = deque()
         for change_id in itertools.count(1):
             while len(ahead) < 2 * processes and (start := next(starts, None)) is not None:
-                ahead.append(pool.submit(_generated, start, min(batch, n - start)))
+                ahead.append(pool.submit(_generated, start, min(batch, n - start), start // batch + 1))
             if not ahead:
                 break
-            with db:
-                _insert_batch(db, ahead.popleft().result(), change_id)
+            articles, snapshots, batch_keys, article_numbers = ahead.popleft().result()
+            first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0]
+            db.executemany(insert, articles)
+            db.executemany("INSERT INTO view_snapshots (url, crawled_at, views) VALUES (?, ?, ?)", snapshots)
+            keys.append(batch_keys)
+            holders.append(article_numbers + first)
             if change_id * batch % 50_000 == 0:
                 print(f"  {change_id * batch} rows, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    db.commit()
     print(f"  {n} rows in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    started = time.perf_counter()
+    all_keys, all_holders = _capped(np.concatenate(keys or [np.empty(0, np.int64)]),
+                                    np.concatenate(holders or [np.empty(0, np.int64)]), batch)  # fmt: skip
+    db.executemany(
+        "INSERT INTO fingerprints (key, article_id) VALUES (?, ?)",
+        zip(all_keys.tolist(), all_holders.tolist(), strict=True),
+    )
+    for sql in indexes:
+        db.execute(sql)
+    db.commit()
+    print(f"  {len(all_keys)} band keys and indexes in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     started = time.perf_counter()
     if search:
         db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
@@ -246,13 +276,45 @@ def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: b
     db.close()
 
 
-def _generated(start: int, count: int) -> list[tuple[dict[str, Any], tuple[int, ...]]]:
-    """Rows `start` to `start + count` with their fingerprint columns, and their band keys (in a worker)."""
-    generated = []
-    for row in rows(count, seed=start // 50_000 * 50_000, start=start, fingerprinted=False):
+def _capped(
+    keys: npt.NDArray[np.int64], holders: npt.NDArray[np.int64], batch: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The (key, article id) pairs `index_bands` stores, in key order, when articles 1, 2, ... are written
+    `batch` a transaction: a key's holders in one batch all get it if fewer than MAX_BAND_HOLDERS held it
+    before the batch (all of them did: no earlier batch was capped), none otherwise."""
+    order = np.lexsort((holders, keys))
+    keys, holders = keys[order], holders[order]
+    batches = (holders - 1) // batch
+    positions = np.arange(len(keys))
+    new_key = np.concatenate(([True], keys[1:] != keys[:-1]))
+    new_batch = new_key | np.concatenate(([True], batches[1:] != batches[:-1]))
+    key_start = np.maximum.accumulate(np.where(new_key, positions, 0))
+    batch_start = np.maximum.accumulate(np.where(new_batch, positions, 0))
+    kept = batch_start - key_start < MAX_BAND_HOLDERS  # this key's holders in the batches before
+    return keys[kept], holders[kept]
+
+
+#: A batch made ready to store: article rows, view snapshots, and its band keys with the number of their
+#: article in the batch (from 0).
+_Batch = tuple[list[list[Any]], list[tuple[str, str, int]], "npt.NDArray[np.int64]", "npt.NDArray[np.int64]"]
+
+
+def _generated(start: int, count: int, change_id: int) -> _Batch:
+    """Rows `start` to `start + count` made ready to store, as `change_id` (in a worker)."""
+    articles: list[list[Any]] = []
+    snapshots: list[tuple[str, str, int]] = []
+    keys: list[int] = []
+    numbers: list[int] = []
+    for number, row in enumerate(rows(count, seed=start // 50_000 * 50_000, start=start, fingerprinted=False)):
         columns, bands = _fingerprint_columns(row["body"])
-        generated.append((row | columns, bands))
-    return generated
+        stored = row | columns | {"updated_at": row["crawled_at"], "change_id": change_id, "date_conflict": False,
+                                  "reprint_notice": False, "authors": []}  # fmt: skip
+        articles.append([_stored_value(stored[name]) for name in _ARTICLE_COLUMNS])
+        snapshots.append((row["url"], _stored_time(row["crawled_at"]), row["views"]))
+        distinct = set(bands)
+        keys += distinct
+        numbers += [number] * len(distinct)
+    return articles, snapshots, np.array(keys, dtype=np.int64), np.array(numbers, dtype=np.int64)
 
 
 _ARTICLE_COLUMNS = (
@@ -260,33 +322,6 @@ _ARTICLE_COLUMNS = (
     "views_lower_bound", "body", "images", "category", "crawled_at", "updated_at", "body_hash", "n_shingles",
     "figures", "change_id", "date_conflict", "reprint_notice", "authors",
 )  # fmt: skip
-
-
-def _insert_batch(db: sqlite3.Connection, batch: list[tuple[dict[str, Any], tuple[int, ...]]], change_id: int) -> None:
-    """One batch as `crawler.batchwrite.write_batch` stores new articles: rows, capped band keys, view snapshots."""
-    stored = [
-        row | {"updated_at": row["crawled_at"], "change_id": change_id, "date_conflict": False,
-               "reprint_notice": False, "authors": []}
-        for row, _ in batch
-    ]  # fmt: skip
-    db.executemany(
-        f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})",
-        [[_stored_value(row[name]) for name in _ARTICLE_COLUMNS] for row in stored],
-    )
-    first = db.execute("SELECT max(id) FROM articles").fetchone()[0] - len(batch) + 1
-    keys = {key for _, bands in batch for key in bands}
-    full = {key for (key,) in db.execute(
-        "SELECT key FROM fingerprints WHERE key IN (SELECT value FROM json_each(?)) GROUP BY key"
-        " HAVING count(*) >= ?", (json.dumps(sorted(keys)), MAX_BAND_HOLDERS)
-    )}  # fmt: skip  # index_bands' cap, in one statement
-    db.executemany(
-        "INSERT OR IGNORE INTO fingerprints (key, article_id) VALUES (?, ?)",
-        [(key, first + i) for i, (_, bands) in enumerate(batch) for key in set(bands) - full],
-    )
-    db.executemany(
-        "INSERT INTO view_snapshots (url, crawled_at, views) VALUES (?, ?, ?)",
-        [(row["url"], _stored_time(row["crawled_at"]), row["views"]) for row in stored],
-    )
 
 
 def _stored_value(value: Any) -> Any:
@@ -304,12 +339,17 @@ def _stored_time(value: datetime) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("write", "export"))
+    parser.add_argument("what", choices=("write", "export", "fill"))
     parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--keep", help="export: the SQLite file to fill (reused if it exists)")
+    parser.add_argument("--keep", help="export, fill: the SQLite file to fill (reused if it exists)")
+    parser.add_argument("--processes", type=int, default=2, help="fill: processes generating the rows")
     args = parser.parse_args()
     if args.what == "write":
         bench_write(args.rows)
+    elif args.what == "fill":  # for `benchmarks/reprints.py lookup`, which reads no search index
+        started = time.process_time()
+        bulk_fill(f"sqlite:///{args.keep}", args.rows, processes=args.processes, search=False)
+        print(f"filled {args.rows} rows into {args.keep}: {time.process_time() - started:.0f} CPU s in this process")
     else:
         bench_export(args.rows, args.keep)
 

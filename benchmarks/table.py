@@ -13,7 +13,7 @@ table last):
   ../shared/realpages (`benchmarks/extractors.py`);
 - reprint lookup per item, 20 pages a lookup (`benchmarks/reprints.py lookup`, three alternating rounds) at
   1k / 20k stored articles (--full: 1k / 20k / 100k / 1M), copies and new stories; databases bulk-filled once
-  into --data (`benchmarks/storage.py bulk_fill`: about an hour for 1M on two busy cores) and reused;
+  into --data (`benchmarks/storage.py bulk_fill`: about 40 minutes for 1M on two busy cores) and reused;
 - storage: the writer's rows/s (`benchmarks/storage.py write`, 20,000 rows) and `finnews export` rows/s over
   the largest lookup database.
 

@@ -62,10 +62,10 @@ def test_band_keys_shared_by_many_articles_stop_growing(engine: Any, monkeypatch
 def test_a_page_whose_keys_are_all_crowded_finds_its_story_among_its_siblings(
     engine: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Holders of crowded keys are not read one by one: the database counts which articles share two keys or
-    more with a page that found nothing through rare keys. With every key crowded, a copy of each templated
-    report finds that report, not a sibling (other figures), and a new story finds nothing; several pages
-    are looked up at once, more than one query of `_shared` takes."""
+    """Holders of crowded keys are read only for a page that found nothing through rare keys: the articles
+    sharing two keys or more with it are its candidates. With every key crowded, a copy of each templated
+    report finds that report, not a sibling (other figures), and a new story finds nothing, all looked up
+    at once."""
     monkeypatch.setattr(index, "CROWDED", 1)
     writer = ArticleWriter(engine, batch_size=20)
     reports = [STORY.replace("1000亿元", f"{1000 + day}亿元").replace("1.70%", f"1.{day:02d}%") for day in range(12)]

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, func, literal, select, union_all
+from sqlalchemy import Connection, bindparam, func, select
 
 from crawler.db import insert_ignore
 from crawler.models import ArticleRow, FingerprintRow, ReprintRow
@@ -69,9 +69,8 @@ ROUND = 4
 #: however large the index grows. A copy is still found through the bands its own text gives it.
 MAX_BAND_HOLDERS = 32
 
-#: Band keys held by this many articles are crowded: a lookup never reads their holders one by one. For the
-#: pages that found no candidate through their other keys, the database counts which articles share two of
-#: their keys or more (`_shared`).
+#: Band keys held by this many articles are crowded: their holders are candidates only for the pages that found
+#: none through their other keys, and only those sharing two of their keys or more (`_shared`).
 CROWDED = 8
 
 
@@ -131,21 +130,23 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
     or more (`_shared`). Either way at most ROUND, of those `matching` allows by their length and figures
     (`Summary`, read before any body).
 
-    A copy's story holds keys few others hold: its lookup reads the holders of those keys only. The holders of
-    crowded keys (the boilerplate of templated reports: the more of them the larger the index) are never read
-    one by one: a key many articles share says nothing alone, and the database counts, for a page that found
-    nothing (a new story, a templated report's copy found among its siblings), which of them share two keys
-    with it (full keys too: their holders are the first stories that carried their boilerplate, and a copy of
-    one of those may share nothing else with it). What a lookup reads then hardly grows with the index
-    (`benchmarks/reprints.py lookup`)."""
+    One query reads the holders of all the pages' keys: a key holds about MAX_BAND_HOLDERS articles at most,
+    and the rows of one key lie together, so its cost is that of finding the keys, whatever they hold. A copy's
+    story holds keys few others hold, and its candidates come from those. The holders of crowded keys (the
+    boilerplate of templated reports: the more of them the larger the index) are candidates only for a page
+    that found nothing there (a new story, a templated report's copy found among its siblings), and only those
+    sharing two of its keys (full keys too: their holders are the first stories that carried their
+    boilerplate, and a copy of one of those may share nothing else with it). What a lookup reads then hardly
+    grows with the index (`benchmarks/reprints.py lookup`). Grouping them in the database instead (a count of
+    each key's holders first, then a GROUP BY for every few such pages) cost more: more statements, each
+    finding the keys again."""
     summaries: dict[int, Summary] = {}
+    holders: dict[int, list[int]] = {}  # band key -> the articles holding it
     bands = {band for page in pages for band in page.fingerprint.bands}
-    held = dict(connection.execute(_HOLDER_COUNTS, {"keys": list(bands)}).all()) if bands else {}
-    rare = [band for band in held if held[band] < CROWDED]
-    holders: dict[int, list[int]] = {}
-    for key, article_id in connection.execute(_HOLDERS, {"keys": rare}).all() if rare else ():
+    for key, article_id in connection.execute(_HOLDERS, {"keys": list(bands)}).all() if bands else ():
         holders.setdefault(key, []).append(article_id)
-    ranked = {page.url: _ranked(page, holders) for page in pages}
+    rare = {key: ids for key, ids in holders.items() if len(ids) < CROWDED}
+    ranked = {page.url: _ranked(page, rare) for page in pages}
     candidates: dict[str, list[int]] = {page.url: [] for page in pages}
     for turn in range(3):  # the heaviest holders of rare keys; the rest of them; those sharing two keys
         waiting = [page for page in pages if not candidates[page.url]]
@@ -154,10 +155,7 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
         elif turn == 1:
             chosen = {page.url: ranked[page.url][1]() for page in waiting}
         else:
-            crowded = {key for key, n in held.items() if n >= CROWDED}
-            chosen = _shared(
-                connection, [page for page in waiting if crowded.intersection(page.fingerprint.bands)], set(held)
-            )
+            chosen = {page.url: _shared(page, holders) for page in waiting}
         _read_summaries(connection, {i for ids in chosen.values() for i in ids}, summaries)
         for page in waiting:
             candidates[page.url] = [
@@ -167,36 +165,18 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
     return candidates
 
 
-def _shared(connection: Connection, pages: Sequence[Page], held: set[int]) -> dict[str, list[int]]:
-    """Page URL -> the stored articles sharing two of its `held` band keys or more, most keys first, then first
-    stored: counted by the database, SHARED_PAGES pages a query (no holder row is read)."""
-    keys = [[band for band in page.fingerprint.bands if band in held] for page in pages]
-    asked = [n for n, page_keys in enumerate(keys) if len(page_keys) > 1]
-    rows = []
-    for start in range(0, len(asked), SHARED_PAGES):
-        part = asked[start : start + SHARED_PAGES]
-        params = {f"keys{i}": keys[part[i]] if i < len(part) else [] for i in range(SHARED_PAGES)}
-        rows += [(part[i], article_id, count) for i, article_id, count in connection.execute(_SHARED, params)]
-    shared: dict[str, list[int]] = {}
-    for n, article_id, _count in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
-        shared.setdefault(pages[n].url, []).append(article_id)
-    return shared
+def _shared(page: Page, holders: dict[int, list[int]]) -> list[int]:
+    """The stored articles sharing two of `page`'s band keys or more, most keys first, then first stored; none
+    for a page none of whose keys is crowded (its rare keys' holders were all ranked already)."""
+    if all(len(holders.get(band, ())) < CROWDED for band in page.fingerprint.bands):
+        return []
+    shared = Counter(itertools.chain.from_iterable(holders.get(band, ()) for band in set(page.fingerprint.bands)))
+    return sorted((i for i, n in shared.items() if n > 1), key=lambda i: (-shared[i], i))
 
 
-#: Pages `_shared` asks about in one query (the query is one statement, compiled once: fewer pages leave
-#: some of its key lists empty).
-SHARED_PAGES = 8
-
-_KEYS = FingerprintRow.key.in_(bindparam("keys", expanding=True))
-_HOLDER_COUNTS = select(FingerprintRow.key, func.count()).where(_KEYS).group_by(FingerprintRow.key)
-_HOLDERS = select(FingerprintRow.key, FingerprintRow.article_id).where(_KEYS)
-_SHARED = union_all(*(
-    select(literal(n).label("page"), FingerprintRow.article_id, func.count())
-    .where(FingerprintRow.key.in_(bindparam(f"keys{n}", expanding=True)))
-    .group_by(FingerprintRow.article_id)
-    .having(func.count() > 1)
-    for n in range(SHARED_PAGES)
-))  # fmt: skip
+_HOLDERS = select(FingerprintRow.key, FingerprintRow.article_id).where(
+    FingerprintRow.key.in_(bindparam("keys", expanding=True))
+)
 _IDS = ArticleRow.id.in_(bindparam("ids", expanding=True))
 _SUMMARIES = select(ArticleRow.id, ArticleRow.n_shingles, ArticleRow.figures).where(_IDS)
 _ARTICLES = select(
