@@ -162,7 +162,7 @@ def bench_write(n: int) -> dict[str, float]:
             results.append((plain, ours))
     plain = min(p for p, _ in results)
     ours = min(o for _, o in results)
-    print(f"{n} sample-portal articles, FTS5 trigram index kept in sync, 24 band keys and a view snapshot each")
+    print(f"{n} sample-portal articles, FTS5 trigram index kept in sync, up to 25 band keys and a view snapshot each")
     print(f"{'writer':<28}{'rows/s':>10}")
     print(f"{'sqlite3.executemany':<28}{n / plain:>10,.0f}")
     print(f"{'finnews ArticleWriter':<28}{n / ours:>10,.0f}")
