@@ -57,7 +57,8 @@ _MERGE_AT = 4096
 
 
 def url_key(url: str) -> int:
-    """The seen set's key of `url`: its 60-bit hash (an int below 2**60 takes 32 bytes; a 64-bit one, 36).
+    """The seen set's key of `url`: its 60-bit hash (60 bits since the set held Python ints, whose size they
+    kept small; the JOBDIR journals written then hold the same keys, so a resumed crawl reads them as they are).
 
     >>> url_key("http://x.cn/a/1.html") == url_key("http://x.cn/a/1.html") != url_key("http://x.cn/a/2.html")
     True
