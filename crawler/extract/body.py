@@ -37,11 +37,8 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
     if query := rules.get("body"):
         found = select(sel, query)
         return found[0] if found else None
-    for query, find in _CONTAINERS:
-        if any(
-            not has_id(sel, part[1:]) if part[0] == "#" else part[0] == "." and part[1:] not in class_names(sel)
-            for part in query.split()
-        ):
+    for ids, classes, find in _CONTAINERS:
+        if not all(has_id(sel, name) for name in ids) or not classes <= class_names(sel):
             continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
         for candidate in (Selector(root=element, type="html") for element in find(sel.root)):
             if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
@@ -49,8 +46,16 @@ def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None
     return _densest_block(sel)
 
 
-# The known containers, each CSS query translated as `Selector.css` does and compiled once.
-_CONTAINERS = tuple((query, etree.XPath(css2xpath(query))) for query in patterns.BODY_CONTAINERS)
+# The known containers: the ids and classes each CSS query names (a page without one of them holds no match), and
+# the query translated as `Selector.css` does, compiled once.
+_CONTAINERS = tuple(
+    (
+        tuple(part[1:] for part in query.split() if part[0] == "#"),
+        frozenset(part[1:] for part in query.split() if part[0] == "."),
+        etree.XPath(css2xpath(query)),
+    )
+    for query in patterns.BODY_CONTAINERS
+)
 
 
 def _holds(container: Selector, element: Selector | None) -> bool:

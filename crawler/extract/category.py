@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from functools import cache
+from itertools import chain
 
 from lxml import etree
 from parsel import Selector
@@ -113,7 +114,14 @@ def _crumb_class(element: Element) -> bool:
 
 
 def _starts_with_label(element: Element) -> bool:
-    return any(patterns.CRUMB_LABEL_START.match(text) for text in element.xpath("text()"))
+    return any(patterns.CRUMB_LABEL_START.match(text) for text in _OWN_TEXTS(element))
+
+
+# What the breadcrumb's tests read of an element, compiled once (a query string is compiled at each call).
+_OWN_TEXTS = etree.XPath("text()", smart_strings=False)
+_ITEMS = etree.XPath(".//li")
+_LINKS_AND_TEXTS = etree.XPath(".//a | ./text()", smart_strings=False)
+_CATEGORY_LABELS = etree.XPath(patterns.CATEGORY_LABEL)
 
 
 def _inside(element: Element, holder: Element) -> bool:
@@ -136,7 +144,7 @@ def _crumb_text(element: Element | None) -> str:
     text = " ".join(string_value(element).split())
     if patterns.CRUMB_SPLIT.search(patterns.CRUMB_LABEL.sub("", text)):
         return text
-    items = element.xpath(".//li") or element.xpath(".//a | ./text()")
+    items = _ITEMS(element) or _LINKS_AND_TEXTS(element)
     names = [name for item in items if (name := " ".join(_text(item).split()))]
     return " > ".join(names) if len(names) >= 2 else ""  # one name alone is no trail ("by 某某" in a widget)
 
@@ -147,13 +155,21 @@ def _text(node: Element | str) -> str:
 
 def _separated_crumb(sel: Selector, title: str | None, site: Collection[str]) -> str | None:
     """The channel of a breadcrumb made of links and separators only: "论坛名 › 论坛 › 基金交流 › 标题"."""
-    if not any(mark in page_text(sel) for mark in "›»>") or not _SEPARATOR_TEXT.search(_text_nodes(sel)):
+    if not _separator_outside_code(sel) or not _SEPARATOR_TEXT.search(_text_nodes(sel)):
         return None  # no text node the query below could find
     for element in _SEPARATORS(sel.root):
         holder = element if len(element.findall("a")) >= 2 else element.getparent()
         if holder is not None and len(holder.findall("a")) >= 2:
             return _channel(" > ".join(string_value(a).strip() for a in holder.findall("a")), title, site)
     return None
+
+
+def _separator_outside_code(sel: Selector) -> bool:
+    """Whether a text of the page outside its scripts and styles holds "›", "»" or ">": more of them in the page's
+    text than in its scripts' and styles' (most pages have a ">" in a script; no text of theirs is a separator)."""
+    text, elements = page_text(sel), page_elements(sel)
+    code = [element.text for element in chain(elements["script"], elements["style"]) if element.text]
+    return any(text.count(mark) > sum(part.count(mark) for part in code) for mark in "›»>")
 
 
 _SEPARATORS = etree.XPath(patterns.CRUMB_SEPARATORS)
@@ -169,7 +185,7 @@ def _category_label(headline: Selector | None) -> str | None:
         element = element.getparent() if element is not None else None
         if element is None or element.tag in ("body", "html"):
             return None
-        for link in element.xpath(patterns.CATEGORY_LABEL):
+        for link in _CATEGORY_LABELS(element):
             name = " ".join(string_value(link).split())
             if 0 < len(name) <= 8 and not re.search(r"\d|发布于", name):
                 return name

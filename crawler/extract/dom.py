@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import wraps
+from functools import lru_cache, wraps
 from itertools import chain
 from typing import TypeAlias, TypeVar
 from weakref import WeakKeyDictionary
@@ -118,8 +118,8 @@ _Fact = TypeVar("_Fact")
 
 
 #: The tags `page_elements` indexes: what stages look up by tag alone (title, og: metas, canonical link,
-#: headline, logos, counter scripts).
-INDEXED_TAGS = ("title", "meta", "link", "h1", "img", "script")
+#: headline, logos, counter scripts, the scripts' and styles' text).
+INDEXED_TAGS = ("title", "meta", "link", "h1", "img", "script", "style")
 
 
 @read_once
@@ -257,14 +257,20 @@ def is_furniture(element: Element) -> bool:
     False
     """
     marks = f"{element.get('class', '')} {element.get('id', '')}"
-    found = patterns.FURNITURE.search(marks) if marks != " " else None
-    while found is not None:
-        if not patterns.SHARE_MARK.fullmatch(found.group()):
-            return True
-        found = patterns.FURNITURE.search(marks, found.end())
-        if found is None:  # share marks only: furniture unless the block holds paragraphs, longer than a share bar
-            return element.find(".//p") is None or len(string_value(element).strip()) <= patterns.SHARE_BAR_MAX_CHARS
-    return False
+    verdict = _furniture_marks(marks) if marks != " " else False
+    if verdict is None:  # share marks only: furniture unless the block holds paragraphs, longer than a share bar
+        return element.find(".//p") is None or len(string_value(element).strip()) <= patterns.SHARE_BAR_MAX_CHARS
+    return verdict
+
+
+@lru_cache(maxsize=4096)
+def _furniture_marks(marks: str) -> bool | None:
+    """Whether the class and id `marks` hold a furniture mark (`patterns.FURNITURE`), None if share marks only:
+    remembered, as a page's elements repeat a few classes (a search costs ten times a lookup)."""
+    found = [match.group() for match in patterns.FURNITURE.finditer(marks)]
+    if not found:
+        return False
+    return True if any(not patterns.SHARE_MARK.fullmatch(mark) for mark in found) else None
 
 
 @read_once

@@ -62,6 +62,8 @@ def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
     return None
 
 
+_DESCENDANTS = etree.XPath(".//*")
+
 # The page's text nodes holding `$head`, compiled once (as "smart" strings: each knows its element).
 _TEXTS_HOLDING = etree.XPath("//body//text()[contains(., $head)]")
 
@@ -80,7 +82,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def _h1_text(h1: Selector) -> str:
     # PHPCMS puts the meta line inside the headline: <h1>标题<br/><span>2024年09月03日 ...</span></h1>
     value = text_of(h1)
-    for element in h1.xpath(".//*"):
-        if patterns.DATE_TEXT.search(text := text_of(element)):
+    for element in _DESCENDANTS(h1.root):
+        if patterns.DATE_TEXT.search(text := joined_text([element])):
             value = value.replace(text, "")
     return value.strip()

@@ -7,24 +7,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import cache
 from itertools import chain, islice
 
+from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawler.extract import patterns
 from crawler.extract.dom import (
     Element,
+    attribute_values,
     element_roots,
     elements_after,
     first_match,
     in_furniture,
+    joined_text,
     longer_than,
     page_elements,
     rule_text,
     select,
     spaced_text,
     string_value,
-    text_of,
 )
 
 
@@ -145,7 +148,7 @@ def _with_year(sel: Selector, shown: str) -> str | None:
         return None
     month, day = int(found[1]), int(found[2])
     candidates = chain(
-        sel.xpath("//meta/@content").getall(), sel.xpath(patterns.TIME_DATETIME).getall(), _script_dates(sel)
+        attribute_values(page_elements(sel)["meta"], "content"), _TIME_DATETIME(sel.root), _script_dates(sel)
     )
     for value in candidates:
         if (date := _day(value)) and date[1:] == (month, day):
@@ -160,9 +163,9 @@ def _same_day_time(sel: Selector, shown: str) -> str | None:
     if day is None:
         return None
     candidates = chain(
-        (value for query in patterns.PRECISE_DATE_META for value in sel.xpath(query).getall()),
+        (value for query in _PRECISE_DATE_META for value in query(sel.root)),
         _script_dates(sel),
-        sel.xpath(patterns.TIME_DATETIME).getall(),
+        _TIME_DATETIME(sel.root),
     )
     for value in candidates:
         if patterns.CLOCK.search(value) and _day(value) == day:
@@ -179,16 +182,24 @@ def _day(text: str) -> tuple[int, int, int] | None:
 def _meta_date(sel: Selector) -> str | None:
     """The publication time in the page's metadata (article:published_time, PubDate, ...), else in its JSON-LD
     or inline state (`"datePublished": "..."`, `"pubtime": "..."`, `publish_time: '...'`)."""
-    for query in patterns.DATE_META:
-        if value := sel.xpath(query).get("").strip():
+    for query in _DATE_META:
+        if (found := query(sel.root)) and (value := found[0].strip()):
             return value
     return next(_script_dates(sel), None)
+
+
+# The metadata queries of `patterns`, compiled once, as plain strings: a query string given to `Selector.xpath` is
+# compiled at each call.
+_DATE_META = tuple(etree.XPath(query, smart_strings=False) for query in patterns.DATE_META)
+_PRECISE_DATE_META = tuple(etree.XPath(query, smart_strings=False) for query in patterns.PRECISE_DATE_META)
+_TIME_DATETIME = etree.XPath(patterns.TIME_DATETIME, smart_strings=False)
 
 
 def _script_dates(sel: Selector) -> Iterator[str]:
     """The publication times written in the page's scripts (JSON-LD, an inline state object), in page order."""
     for text in (script.text for script in page_elements(sel)["script"]):
-        if text and patterns.DATE_JSON_HINT.search(text):
+        lowered = text.lower() if text else ""
+        if any(hint in lowered for hint in patterns.DATE_JSON_HINTS):
             yield from (found[1] for found in patterns.DATE_JSON.finditer(text))
 
 
@@ -197,11 +208,18 @@ def tagged_text(meta: Selector | SelectorList[Selector] | None, name: str) -> st
     (no 来源 label), `<span id="js_author_name">李想</span>`."""
     if meta is None:
         return None
-    named = f"(contains(@class, '{name}') or contains(@id, '{name}'))"
-    for element in meta.xpath(f".//*[{named} and not(.//*[{named}])]"):  # the innermost: not "date-source"
-        if (value := text_of(element)) and not patterns.DATE_TEXT.search(value):  # not "authorposton": a date
-            return value
+    for element in element_roots(meta):
+        for tagged in _tagged(name)(element):  # the innermost: not "date-source"
+            if (value := joined_text([tagged])) and not patterns.DATE_TEXT.search(value):  # not "authorposton": a date
+                return value
     return None
+
+
+@cache
+def _tagged(name: str) -> etree.XPath:
+    """The innermost elements under an element whose class or id holds `name`, compiled once per name."""
+    named = f"(contains(@class, '{name}') or contains(@id, '{name}'))"
+    return etree.XPath(f".//*[{named} and not(.//*[{named}])]")
 
 
 def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None:

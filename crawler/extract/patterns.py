@@ -134,8 +134,9 @@ DATE_JSON = re.compile(
     r"""["']?(?i:datePublished|publishTime|publish_time|pubDate|pubTime|publishDate)["']?\s*:\s*["']"""
     r"""([12][0-9]{3}[-/][0-9]{1,2}[-/][0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2}[^"']{0,12})["']"""
 )
-# A script that may hold such a time (a cheap test before the pattern): "datePublished", "pubtime", "publish_time".
-DATE_JSON_HINT = re.compile(r"(?i:ublish|pubdate|pubtime)")
+# A script that may hold such a time (a cheap test before the pattern, in its text lowered): "datePublished",
+# "pubtime", "publish_time". Substring tests on the lowered text take an eighth of a case-blind search's time.
+DATE_JSON_HINTS = ("ublish", "pubdate", "pubtime")
 
 # A relative time standing for a meta line's date: "3小时前", "刚刚", "昨天 14:20", "前天 08:00" (resolved against
 # the crawl time by the normaliser). Not a day word alone ("今日热点", "昨日收盘"): it needs its time of day.
