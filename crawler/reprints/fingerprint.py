@@ -170,9 +170,9 @@ def _band_keys(shingles: _U64, bands: int, first: int = 0) -> tuple[int, ...]:
     """The LSH keys of a shingle set: `bands` bands of ROWS min-hashes, numbered from `first` (the number
     is part of the key, so whole-body and head keys never collide)."""
     functions = bands * ROWS
-    minima = np.multiply(shingles[None, :], _MULTIPLIERS[:functions, None])  # one array, changed in place
-    minima += _OFFSETS[:functions, None]
-    minima >>= np.uint64(32)
-    rows = minima.min(axis=1).astype("<u8").tobytes()
+    hashed = np.multiply(shingles[None, :], _MULTIPLIERS[:functions, None])  # one array, changed in place
+    hashed += _OFFSETS[:functions, None]
+    # Each min-hash is the high half of the least hash: shifting keeps the order, so it shifts the minima only.
+    rows = (hashed.min(axis=1) >> np.uint64(32)).astype("<u8").tobytes()
     size = ROWS * 8
     return tuple(_hash64(bytes((first + band,)) + rows[band * size : (band + 1) * size]) for band in range(bands))
