@@ -19,7 +19,7 @@ from crawler.extract.article import extract_article
 from crawler.extract.charset import decode_html
 from crawler.extract.kind import LISTING, page_kind
 from crawler.extract.links import own_url, site_links
-from crawler.extract.mainlist import is_titled, main_list
+from crawler.extract.mainlist import main_list, titled_links
 from crawler.extract.page import html_selector
 from crawler.normalize.article import normalize_article
 
@@ -43,7 +43,7 @@ def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profi
     sel = html_selector(text, html if encoding == "utf-8" and "\ufffd" not in text else None)  # no byte replaced
     if not url.startswith(("http://", "https://")):
         url = own_url(sel) or url
-    main = main_list(site_links(sel, url, only=is_titled))  # the main list's links are titled
+    main = main_list(site_links(sel, url, anchors=titled_links(sel.root)), all_titled=True)  # its links are titled
     kind = page_kind(sel, main)
     raw = extract_article(sel, url, profile.fields if profile else None)
     site = profile.name if profile else urlsplit(url).netloc

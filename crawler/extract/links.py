@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -29,12 +29,12 @@ MEDIA_EXTENSIONS = frozenset({
 
 
 def site_links(
-    page: Selector | Element, page_url: str, host: str | None = None, only: Callable[[Element], bool] | None = None
+    page: Selector | Element, page_url: str, host: str | None = None, anchors: Iterable[Element] | None = None
 ) -> list[Link]:
     """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
     links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
-    With `only`, of the `<a>`s it accepts: their hrefs alone are resolved (`mainlist.is_titled`: a main list's
-    links are a quarter of a page's).
+    With `anchors`, of those `<a href>`s only: their hrefs alone are resolved (`mainlist.titled_links`: a main
+    list's links are a quarter of a page's).
 
     The site is the page's registrable domain: a news portal lists articles of its `money.` and `tech.`
     hosts on its `news.` pages; the spider follows only the main list's links there (`on_site` tells the
@@ -45,7 +45,7 @@ def site_links(
     ...                      '<a href="http://m.host.cn/a/2.html">w</a><a href="//tech.host.cn/a/3.html">v</a>')
     >>> [url for url, _ in site_links(page, "http://www.host.cn/list/")]
     ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
-    >>> [url for url, _ in site_links(page, "http://www.host.cn/list/", only=lambda link: link.text in "wv")]
+    >>> [url for url, _ in site_links(page, "http://www.host.cn/list/", anchors=page.root.xpath("//a[text()='w' or text()='v']"))]
     ['http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
     """
     root = page.root if isinstance(page, Selector) else page
@@ -59,9 +59,7 @@ def site_links(
     directory = base.path.rpartition("/")[0] + "/" if plain_path else None
     resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
     links = []
-    for link in _LINKS(root):
-        if only is not None and not only(link):
-            continue
+    for link in _LINKS(root) if anchors is None else anchors:
         href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
         if href not in resolved:
             resolved[href] = _site_url(href, page_url, origin, directory, host, site, domain)

@@ -51,7 +51,7 @@ class MainList(NamedTuple):
     block: Element | None = None  # the list's block
 
 
-def main_list(links: Sequence[tuple[str, Element | Selector]]) -> MainList:
+def main_list(links: Sequence[tuple[str, Element | Selector]], all_titled: bool = False) -> MainList:
     """The main list among `links` (`site_links` of a page): the block with the most items (children
     holding a titled link), two at least, that is no widget (`WIDGET_HEADING`, up to MAX_WIDGET_LINKS)
     and holds none, with its siblings of the same structure (a list cut into `<ul>`s or `<table>`s);
@@ -70,7 +70,7 @@ def main_list(links: Sequence[tuple[str, Element | Selector]]) -> MainList:
     titled: dict[str, Element] = {}
     for url, link in links:
         element = link.root if isinstance(link, Selector) else link
-        if url not in titled and not REDIRECT.search(url) and is_titled(element):
+        if url not in titled and not REDIRECT.search(url) and (all_titled or is_titled(element)):
             titled[url] = element
     items, held = _items(titled.values())
     chosen = None
@@ -228,15 +228,19 @@ _SHOWN_TAB = re.compile(r"^(?:active|current|cur|on|show|selected)$")
 _SHOWN_CLASS = re.compile(r"(?<!\S)(?:active|current|cur|on|show|selected)(?!\S)")  # one of a class's names
 
 
+# The elements of a block that have a class, itself included, in page order (most have none: no Python for them).
+_CLASSED = etree.XPath("descendant-or-self::*[@class]")
+
+
 def _hidden_tabs(blocks: Iterable[Element]) -> set[Element]:
     """The tabs not shown in `blocks`: the siblings of a tab whose class marks it shown (`_SHOWN_TAB`)
     that have its tag and the rest of its class ("tabContents" beside "tabContents active")."""
     hidden = set()
     for block in blocks:
-        for element in block.iter():
-            if not _SHOWN_CLASS.search(element.get("class") or ""):  # a cheap test first, on every element
+        for element in _CLASSED(block):
+            if not _SHOWN_CLASS.search(classes := element.get("class")):  # a cheap test first, on every class
                 continue
-            classes = element.get("class").split()
+            classes = classes.split()
             if len(classes) < 2:
                 continue
             rest = {name for name in classes if not _SHOWN_TAB.match(name)}
@@ -329,6 +333,16 @@ def is_titled(link: Element) -> bool:
     """
     return _TITLED.match(string_value(link)) is not None
 
+
+def titled_links(root: Element) -> list[Element]:
+    """The `<a href>`s of a page whose text is a title (`is_titled`), in page order. Most links of a page (its nav
+    bars', its footer's) are shorter than a title: a query leaves them out first, without a Python call for each.
+    """
+    return [link for link in _LONG_LINKS(root) if is_titled(link)]
+
+
+# The links whose text has MIN_TITLE_CHARS characters at least, spaces aside: a title's letters are some of them.
+_LONG_LINKS = etree.XPath(f"//a[@href][string-length(normalize-space()) >= {MIN_TITLE_CHARS}]")
 
 # MIN_TITLE_CHARS letters, anything between them: read no further than the last of them.
 _TITLED = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_TITLE_CHARS}}}")

@@ -5,7 +5,6 @@ forum poster's profile link, a read count beside the headline.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from itertools import chain, islice
@@ -233,7 +232,7 @@ def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None
         levels.append(parent)
     # The links under the widest level, read once (a query per level read its subtree again), then the
     # first of them under each level in turn.
-    links = [link for link in levels[-1].iter("a") if _is_profile_link(link)]
+    links = [link for link in _PROFILE_LINKS(levels[-1]) if string_value(link).strip(_XML_SPACE)]
     for element in levels:
         for link in links:
             if any(ancestor is element for ancestor in link.iterancestors()):
@@ -241,15 +240,12 @@ def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None
     return None
 
 
-def _is_profile_link(link: Element) -> bool:
-    """A link to a poster's profile (`patterns.PROFILE_HREFS`, `PROFILE_REL`) with a text."""
-    return (
-        _PROFILE_HREF.search(link.get("href") or "") is not None or patterns.PROFILE_REL in (link.get("rel") or "")
-    ) and bool(string_value(link).strip(_XML_SPACE))
-
-
-# Any of `patterns.PROFILE_HREFS` in an href, in one search (the links of a page's widest part are tested).
-_PROFILE_HREF = re.compile("|".join(map(re.escape, patterns.PROFILE_HREFS)))
+# The links to a poster's profile (`patterns.PROFILE_HREFS` in the href, `PROFILE_REL` in the rel) under an
+# element, in one query (the links of a page's widest part are tested); those with a text are kept.
+_PROFILE_TESTS = [f"contains(@href, '{part}')" for part in patterns.PROFILE_HREFS]
+_PROFILE_LINKS = etree.XPath(
+    f"descendant-or-self::a[{' or '.join(_PROFILE_TESTS)} or contains(@rel, '{patterns.PROFILE_REL}')]"
+)
 
 
 _XML_SPACE = " \t\r\n"  # what XPath's normalize-space() strips
