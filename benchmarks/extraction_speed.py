@@ -54,11 +54,6 @@ def measure(pages: Path) -> dict[str, list[float]]:
     return found
 
 
-def p90(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("checkouts", nargs="*", type=Path, metavar="CHECKOUT", help="other checkouts to time")
@@ -80,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             known = best.setdefault(checkout, result)
             for name, values in result.items():
                 known[name] = [min(pair) for pair in zip(known[name], values, strict=True)]
+    from benchmarks.extractors import p90  # after the rounds: it imports this checkout's code, which they do not need
+
     print(f"{len(best[PROJECT]['extract'])} pages, fastest of {RUNS} runs x {args.rounds} rounds; ms of CPU time")
     for checkout, times in best.items():
         extract, parse = statistics.median(times["extract"]), statistics.median(times["parse"])

@@ -291,9 +291,15 @@ def summarize(run: Run, pages: Sequence[Page]) -> dict[str, float]:
     summary.update(list_scores(run, pages))
     summary["errors"] = sum(error is not None for error in run.errors)
     if run.seconds:
-        ms = sorted(1000 * s for s in run.seconds)
-        summary["median ms"], summary["p90 ms"] = statistics.median(ms), ms[math.ceil(0.9 * len(ms)) - 1]
+        ms = [1000 * s for s in run.seconds]
+        summary["median ms"], summary["p90 ms"] = statistics.median(ms), p90(ms)
     return summary
+
+
+def p90(values: Sequence[float]) -> float:
+    """The 90th percentile of `values` by nearest rank: the smallest that at least 90 % of them do not exceed."""
+    ordered = sorted(values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
 def load_pages(dirs: Sequence[Path]) -> list[Page]:
