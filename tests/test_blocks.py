@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -22,6 +23,7 @@ from crawler.extract.blocks import (
     RATE_LIMITED,
     SHORT_TEXT,
     SMALL_PAGE,
+    TEXT_RULES,
     WAF_CHALLENGE,
     block,
 )  # fmt: skip
@@ -39,35 +41,36 @@ ARTICLE = (
 )
 
 
-@pytest.mark.parametrize(
-    ("status", "cookies", "text", "expected"),
-    [
-        # a 521 and its script that writes the clearance cookie
-        (
-            521,
-            ["__jsluid_s=5b1c; path=/"],
-            "<script>document.cookie=('__jsl_clearance_s=1|0|x')</script>",
-            JS_CHALLENGE,
-        ),
-        (521, [], "", JS_CHALLENGE),
-        # the clearance cookie written by a 200 page's script, or set by the response
-        (200, [], "<script>document.cookie='__jsl_clearance=1725|0|abc';location.reload()</script>", JS_CHALLENGE),
-        (200, ["__jsl_clearance=1725|0|abc; path=/"], "<html></html>", JS_CHALLENGE),
-        # Alibaba Cloud WAF: acw_sc__v2 computed by `var arg1=...`, the slider's acw_sc__v3
-        (200, ["acw_tc=2f62; path=/"], "<script>var arg1='3A1B';setCookie('acw_sc__v2', x)</script>", WAF_CHALLENGE),
-        (200, ["acw_sc__v3=66d6; path=/"], "<html></html>", WAF_CHALLENGE),
-        (429, [], "", RATE_LIMITED),
-        (503, [], "<p>您的请求过于频繁，请稍后再试。</p>", RATE_LIMITED),
-        (200, [], "<html><body>访问过于频繁，请稍后再试</body></html>", RATE_LIMITED),
-        (403, [], "<h1>访问频率过高</h1>", RATE_LIMITED),
-        (200, [], "<h1>Too Many Requests</h1>", RATE_LIMITED),
-        (200, [], "<title>安全验证</title><p>请输入验证码后继续访问</p>", CAPTCHA),
-        (200, [], "<div>拖动下方滑块完成拼图</div>", CAPTCHA),
-        (403, [], "<p>请完成下方验证后继续操作</p>", CAPTCHA),
-        (403, [], "<h2>抱歉，您的访问被拒绝</h2><p>当前访问疑似黑客攻击</p>", WAF_CHALLENGE),
-        (503, [], "<html><body><h1>Access Denied</h1></body></html>", WAF_CHALLENGE),
-    ],
-)
+_RECOGNISED = [
+    # a 521 and its script that writes the clearance cookie
+    (
+        521,
+        ["__jsluid_s=5b1c; path=/"],
+        "<script>document.cookie=('__jsl_clearance_s=1|0|x')</script>",
+        JS_CHALLENGE,
+    ),
+    (521, [], "", JS_CHALLENGE),
+    # the clearance cookie written by a 200 page's script, or set by the response
+    (200, [], "<script>document.cookie='__jsl_clearance=1725|0|abc';location.reload()</script>", JS_CHALLENGE),
+    (200, ["__jsl_clearance=1725|0|abc; path=/"], "<html></html>", JS_CHALLENGE),
+    # Alibaba Cloud WAF: acw_sc__v2 computed by `var arg1=...`, the slider's acw_sc__v3
+    (200, ["acw_tc=2f62; path=/"], "<script>var arg1='3A1B';setCookie('acw_sc__v2', x)</script>", WAF_CHALLENGE),
+    (200, ["acw_sc__v3=66d6; path=/"], "<html></html>", WAF_CHALLENGE),
+    (429, [], "", RATE_LIMITED),
+    (503, [], "<p>您的请求过于频繁，请稍后再试。</p>", RATE_LIMITED),
+    (200, [], "<html><body>访问过于频繁，请稍后再试</body></html>", RATE_LIMITED),
+    (403, [], "<h1>访问频率过高</h1>", RATE_LIMITED),
+    (200, [], "<h1>Too Many Requests</h1>", RATE_LIMITED),
+    (200, [], "<title>安全验证</title><p>请输入验证码后继续访问</p>", CAPTCHA),
+    (200, [], "<div>拖动下方滑块完成拼图</div>", CAPTCHA),
+    (403, [], "<p>请完成下方验证后继续操作</p>", CAPTCHA),
+    (403, [], "<h2>抱歉，您的访问被拒绝</h2><p>当前访问疑似黑客攻击</p>", WAF_CHALLENGE),
+    (503, [], "<html><body><h1>Access Denied</h1></body></html>", WAF_CHALLENGE),
+    (200, [], "<h1>Too Many<br>Requests</h1>", RATE_LIMITED),  # a tag between the words of a rule
+]
+
+
+@pytest.mark.parametrize(("status", "cookies", "text", "expected"), _RECOGNISED)
 def test_challenge_and_rate_limit_pages_are_recognised(
     status: int, cookies: list[str], text: str, expected: str
 ) -> None:
@@ -92,6 +95,19 @@ def test_challenge_and_rate_limit_pages_are_recognised(
 )
 def test_pages_that_are_no_challenge_are_not_blocks(status: int, cookies: list[str], text: str) -> None:
     assert block(status, cookies, text, len(text.encode())) is None
+
+
+def test_each_text_rule_hint_is_in_what_it_matches() -> None:
+    """Each match of a rule's pattern in the pages above holds one of its hints, whole: what `block` looks for in
+    a page before stripping its tags."""
+    found = [
+        (rule, match.group().lower())
+        for _, _, text, _ in _RECOGNISED
+        for rule in TEXT_RULES
+        if (match := rule.text.search(" ".join(re.split(r"<[^>]*>", text))))
+    ]
+    assert {rule.kind for rule, _ in found} == {rule.kind for rule in TEXT_RULES}
+    assert all(any(hint in match for hint in rule.hints) for rule, match in found), found
 
 
 def test_text_rules_read_small_pages_of_short_text_only() -> None:

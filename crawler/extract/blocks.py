@@ -41,6 +41,9 @@ class TextRule(NamedTuple):
     statuses: frozenset[int]  # the statuses it applies to
     text: re.Pattern[str]
     kind: str
+    # Words one of which (lowercase) is in every text `text` matches, whole: no tag between its letters, so they
+    # are in the page's source too, where a cheap test looks for them before its tags are stripped.
+    hints: tuple[str, ...]
 
 
 #: Statuses that are a block whatever the page says.
@@ -70,6 +73,7 @@ TEXT_RULES = (
         _SMALL_STATUSES,
         re.compile(r"(?:访问|请求|操作)(?:过于|太|过度)频繁|访问频率过(?:高|快)|too many requests", re.I),
         RATE_LIMITED,
+        ("频繁", "频率", "requests"),
     ),
     # "请输入验证码", "请完成下方验证", "拖动滑块完成验证", "安全验证", "人机验证", "请进行验证后继续访问"
     TextRule(
@@ -79,6 +83,7 @@ TEXT_RULES = (
             re.I,
         ),
         CAPTCHA,
+        ("验证", "滑块", "captcha"),
     ),
     # A 403/503 guard page: "访问被拒绝"/"访问已被拦截" with the WAF's name, "您的访问被阻断", "Access Denied".
     TextRule(
@@ -88,6 +93,7 @@ TEXT_RULES = (
             re.I,
         ),
         WAF_CHALLENGE,
+        ("访问", "denied"),
     ),
 )
 
@@ -119,10 +125,14 @@ def block(status: int, cookies: Iterable[str], text: str | None, size: int) -> s
             return cookie_rule.kind
     if not small:
         return None
+    rules = [rule for rule in TEXT_RULES if status in rule.statuses]
+    lowered = small.lower()
+    if not any(hint in lowered for rule in rules for hint in rule.hints):
+        return None  # no rule can match: the tags are not stripped (most pages of a portal are small: its counters)
     visible = _TAGS.sub(" ", small)
     if len(_SPACE.sub("", visible)) > SHORT_TEXT:
         return None
-    for text_rule in TEXT_RULES:
-        if status in text_rule.statuses and text_rule.text.search(visible):
+    for text_rule in rules:
+        if text_rule.text.search(visible):
             return text_rule.kind
     return None
