@@ -39,9 +39,12 @@ MIN_FIGURES = 3
 # Everything but letters, digits and CJK ideographs: punctuation and spacing drift between copies.
 _NOISE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
-# Spacing inside a number, as an editor's "fix" or a full-width copy leaves it: "538 . 61", "1, 482".
-_SPACED_NUMBER = re.compile(r"(?<=\d)\s+(?=[.,]\s*\d)|(?<=[.,])\s+(?=\d)")
+# Written to start with what they match (the comma, a space) and look behind it after: a pattern that starts
+# with a look-behind is tried at every character of a body, a tenth of the speed.
+_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3})")
+# Spacing inside a number, as an editor's "fix" or a full-width copy leaves it: "538 . 61", "1, 482" (a space
+# run after a digit and before a point or comma and a digit, or after a point or comma and before a digit).
+_SPACED_NUMBER = re.compile(r"\s(?:(?<=\d\s)\s*(?=[.,]\s*\d)|(?<=[.,]\s)\s*(?=\d))")
 
 # A news-agency dateline at the start of a body: "中新网9月3日电 ", "新华社北京9月3日电(记者 王磊)",
 # "21世纪经济报道8月21日讯", "本报讯 ". Not "公司于9月3日电话会议中..." (电话, 电视, 电力... are words).
