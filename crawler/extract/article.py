@@ -113,7 +113,7 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
         "author",
         lambda: rule_text(sel, rules, "author") or first_match(patterns.AUTHOR_LABEL, meta_text)
         or tagged_text(meta, "author") or first_match(patterns.AUTHOR_LABEL, byline)
-        or author_by_headline(headline, meta) or top_author or profile_author(meta),
+        or author_by_headline(headline, meta) or top_author or profile_author(sel, meta),
     )  # fmt: skip
     raw.editor = attempt(
         "editor",

@@ -23,6 +23,7 @@ from crawler.extract.dom import (
     joined_text,
     longer_than,
     page_elements,
+    read_once,
     rule_text,
     select,
     spaced_text,
@@ -221,12 +222,13 @@ def _tagged(name: str) -> etree.XPath:
     return etree.XPath(f".//*[{named} and not(.//*[{named}])]")
 
 
-def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None:
+def profile_author(sel: Selector, meta: Selector | SelectorList[Selector] | None) -> str | None:
     """The poster of a forum thread or blog post: the profile link next to the meta line (Discuz
     `home.php?mod=space&uid=...` in the post's side cell, WordPress `/author/...`)."""
     roots = element_roots(meta)
-    if not roots:
-        return None
+    targets = _link_targets(sel)
+    if not roots or not any(part in targets for part in (*patterns.PROFILE_HREFS, patterns.PROFILE_REL)):
+        return None  # no link of the page is a profile's: most pages, where the query below reads most links
     levels = [roots[0]]
     while len(levels) < 5 and (parent := levels[-1].getparent()) is not None:
         levels.append(parent)
@@ -240,6 +242,13 @@ def profile_author(meta: Selector | SelectorList[Selector] | None) -> str | None
     return None
 
 
+@read_once
+def _link_targets(sel: Selector) -> str:
+    """The hrefs and rels of the page's links, joined: a cheap test before a query that tests every link."""
+    return "\0".join(_HREFS_AND_RELS(sel.root))
+
+
+_HREFS_AND_RELS = etree.XPath("//a/@href | //a/@rel", smart_strings=False)
 # The links to a poster's profile (`patterns.PROFILE_HREFS` in the href, `PROFILE_REL` in the rel) under an
 # element, in one query (the links of a page's widest part are tested); those with a text are kept.
 _PROFILE_TESTS = [f"contains(@href, '{part}')" for part in patterns.PROFILE_HREFS]
