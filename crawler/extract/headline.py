@@ -62,6 +62,7 @@ def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
     return None
 
 
+# The elements inside an element (its comments aside), compiled once: `Selector.xpath` wraps each in a Selector.
 _DESCENDANTS = etree.XPath(".//*")
 
 # The page's text nodes holding `$head`, compiled once (as "smart" strings: each knows its element).
