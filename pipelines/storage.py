@@ -40,7 +40,8 @@ class StoragePipeline:
     """Stores each article; an item leaves this pipeline only once its transaction has committed.
 
     Rows go to a background writer thread that commits in batches (group commit), so the event
-    loop never waits on the database and batches grow with the crawl's rate. Everything queued is
+    loop never waits on the database and batches grow with the crawl's rate; once a batch's worth of
+    rows waits for their commit, the crawl waits for the writer. Everything queued is
     written on spider close, which Scrapy also reaches on SIGINT/SIGTERM. Each crawl is recorded
     in `crawl_runs` with its closing stats; runs of this host whose process died are closed first.
     One crawl of a portal at a time: the crawl takes its portals' leases (`crawler.leases`) before it
@@ -140,8 +141,8 @@ class StoragePipeline:
             logger.error("could not recompute the stored articles' reprint keys (%s): run `finnews db upgrade`",
                          describe(exc))  # fmt: skip
         self.recovery = RecoveryFile(recovery_path(self.recovery_dir, self.run_id, datetime.now(SHANGHAI)))
-        self.writer = ArticleWriter(
-            self.engine, self.batch_size, self.matching, self.linger, self.retry_seconds, self.recovery
+        self.writer = ArticleWriter(  # one batch at most waits for the writer: then the crawl waits
+            self.engine, self.batch_size, self.matching, self.linger, self.retry_seconds, self.recovery, self.batch_size
         )
         logger.info("storing articles in %s (run %s)", self.engine.url.render_as_string(), self.run_id)
 
