@@ -47,7 +47,12 @@ def test_a_put_waiting_for_room_ends_the_linger() -> None:
 def test_without_max_waiting_put_never_waits() -> None:
     written: list[list[int]] = []
     release = threading.Event()
-    batches = BatchThread(lambda batch: (release.wait(10), written.append(batch)), "test-writer", batch_size=2)
+
+    def write(batch: list[int]) -> None:
+        release.wait(10)
+        written.append(batch)
+
+    batches = BatchThread(write, "test-writer", batch_size=2)
     started = time.monotonic()
     for entry in range(100):
         batches.put(entry)
