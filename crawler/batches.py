@@ -27,6 +27,7 @@ class BatchThread(Generic[T]):
         self.linger = linger
         self._queue: queue.Queue[T | None] = queue.Queue()
         self._room = threading.Semaphore(max_waiting) if max_waiting else None
+        self._full = min(batch_size, max_waiting or batch_size)
         self._closing = threading.Event()
         self._wake = threading.Event()  # ends a linger: the thread is closing, or `put` waits for room
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -48,17 +49,18 @@ class BatchThread(Generic[T]):
         stopping = False
         while not stopping:
             batch = [self._queue.get()]
-            if batch[0] is not None and self.linger and self._queue.qsize() + 1 < self.batch_size:
+            if batch[0] is not None and self.linger and not self._closing.is_set():
                 # The thread sleeps through the linger rather than waiting on the queue: an entry put meanwhile
-                # wakes nothing (waking this thread for each one cost the event loop a thread switch per item).
-                self._wake.wait(self.linger)
+                # wakes nothing (waking this thread for each one cost the event loop a thread switch per item),
+                # but a put that waits for room. None lingers once the queue holds a full batch or the bound.
+                self._wake.clear()
+                if self._queue.qsize() + 1 < self._full and not self._closing.is_set():
+                    self._wake.wait(self.linger)
             while batch[-1] is not None and len(batch) < self.batch_size:
                 try:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            if not self._closing.is_set():
-                self._wake.clear()
             stopping = batch[-1] is None
             entries = [entry for entry in batch if entry is not None]
             if not entries:
