@@ -14,25 +14,34 @@ T = TypeVar("T")
 class BatchThread(Generic[T]):
     """Calls `write(batch)` from one thread with what was submitted: everything queued since the last call,
     and what arrives within `linger` seconds of the first entry, up to `batch_size`, in submission order.
-    With `max_queued`, `put` waits while that many entries wait to be written (0: never waits).
-    `close()` writes what is queued, then ends the thread."""
+    With `max_waiting`, `put` waits while that many entries wait to be written, queued or in the batch being
+    written (0: never waits): a crawl faster than its database waits for it, rather than holding everything
+    it fetched since the writer fell behind; the linger then ends at once. `close()` writes what is queued,
+    then ends the thread."""
 
     def __init__(
-        self, write: Callable[[list[T]], None], name: str, batch_size: int, linger: float = 0.0, max_queued: int = 0
+        self, write: Callable[[list[T]], None], name: str, batch_size: int, linger: float = 0.0, max_waiting: int = 0
     ) -> None:
         self.write = write
         self.batch_size = batch_size
         self.linger = linger
-        self._queue: queue.Queue[T | None] = queue.Queue(max_queued)
+        self._queue: queue.Queue[T | None] = queue.Queue()
+        self._room = threading.Semaphore(max_waiting) if max_waiting else None
+        self._full = min(batch_size, max_waiting or batch_size)
         self._closing = threading.Event()
+        self._wake = threading.Event()  # ends a linger: the thread is closing, or `put` waits for room
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def put(self, entry: T) -> None:
+        if self._room is not None and not self._room.acquire(blocking=False):
+            self._wake.set()
+            self._room.acquire()
         self._queue.put(entry)
 
     def close(self) -> None:
         self._closing.set()
+        self._wake.set()
         self._queue.put(None)
         self._thread.join()
 
@@ -40,10 +49,13 @@ class BatchThread(Generic[T]):
         stopping = False
         while not stopping:
             batch = [self._queue.get()]
-            if batch[0] is not None and self.linger and self._queue.qsize() + 1 < self.batch_size:
+            if batch[0] is not None and self.linger and not self._closing.is_set():
                 # The thread sleeps through the linger rather than waiting on the queue: an entry put meanwhile
-                # wakes nothing (waking this thread for each one cost the event loop a thread switch per item).
-                self._closing.wait(self.linger)
+                # wakes nothing (waking this thread for each one cost the event loop a thread switch per item),
+                # but a put that waits for room. None lingers once the queue holds a full batch or the bound.
+                self._wake.clear()
+                if self._queue.qsize() + 1 < self._full and not self._closing.is_set():
+                    self._wake.wait(self.linger)
             while batch[-1] is not None and len(batch) < self.batch_size:
                 try:
                     batch.append(self._queue.get_nowait())
@@ -51,5 +63,10 @@ class BatchThread(Generic[T]):
                     break
             stopping = batch[-1] is None
             entries = [entry for entry in batch if entry is not None]
-            if entries:
+            if not entries:
+                continue
+            try:
                 self.write(entries)
+            finally:
+                if self._room is not None:
+                    self._room.release(len(entries))

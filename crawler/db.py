@@ -50,6 +50,12 @@ class LockTimeout(RuntimeError):
 SQLITE_BUSY_SECONDS = 30.0
 #: Seconds a schema migration waits for another process's migration of the same database.
 SCHEMA_LOCK_SECONDS = 300
+#: Prepared statements each SQLite connection keeps for reuse (the sqlite3 module's `cached_statements`; its
+#: default: 128): none. finnews' statements are batched, and a batch's lookups are IN lists whose every length is
+#: a statement of its own, ~150 bytes a parameter (a 500-article batch's band keys: 12,500 parameters, 1.8 MB),
+#: rarely run again. Kept, they filled SQLite's heap to 40 MB as a long crawl's batches grew (README, Measured);
+#: preparing a statement again costs ~10 microseconds, beside a batch's milliseconds.
+SQLITE_CACHED_STATEMENTS = 0
 
 
 def make_engine(
@@ -60,8 +66,8 @@ def make_engine(
     `create`: a new database gets the schema (through the migrations), a SQLite file its directory;
     without it, a missing SQLite file raises FileNotFoundError. `check`: an existing database whose
     schema is not this version's raises `SchemaError` (run `finnews db upgrade`). SQLite connections
-    get WAL, a busy timeout of `busy_seconds` and foreign keys. A URL that cannot be parsed raises
-    `ArgumentError`.
+    get WAL, a busy timeout of `busy_seconds`, foreign keys and no statement cache (`SQLITE_CACHED_STATEMENTS`).
+    A URL that cannot be parsed raises `ArgumentError`.
     """
     try:
         sa_url = make_url(database_url(url))
@@ -74,7 +80,9 @@ def make_engine(
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             elif not Path(path).exists():
                 raise FileNotFoundError(f"no database at {path}")
-        engine = create_engine(sa_url, connect_args={"timeout": busy_seconds})
+        engine = create_engine(
+            sa_url, connect_args={"timeout": busy_seconds, "cached_statements": SQLITE_CACHED_STATEMENTS}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
     elif sa_url.get_backend_name() == "postgresql":
         # Server-side date arithmetic (articles per day) in Beijing time, like the stored values.

@@ -127,7 +127,7 @@ class PageWriter:
         # Two batches at most wait (each page holds its whole body): a crawl faster than the database waits for
         # it here, rather than holding every page it has fetched since the writer fell behind.
         self._batches: BatchThread[KeptPage] = BatchThread(
-            self._write, "finnews-pages", batch_size, linger=0.2, max_queued=2 * batch_size
+            self._write, "finnews-pages", batch_size, linger=0.2, max_waiting=2 * batch_size
         )
 
     def submit(self, page: KeptPage) -> None:

@@ -64,7 +64,10 @@ class ArticleWriter:
     the writer takes everything queued since its last commit, and what arrives within `linger`
     seconds of the first row, up to `batch_size`, into one transaction: a crawl's items, which come
     a few at a time, share commits (and reprint checks) instead of paying one each.
-    Writes are FIFO: a reprint submitted after its canonical article is written after it.
+    Writes are FIFO: a reprint submitted after its canonical article is written after it. With `max_waiting`,
+    `submit` waits while that many rows wait for their commit (`BatchThread`): a crawl that outruns the
+    database waits for it, rather than holding each waiting article with its page (hundreds, and more the
+    larger the database grew, in a 100,000-story crawl).
 
     With `matching`, writers serialise on a database lock and check every new article against
     what is stored (by this crawl or any other), inside their transaction: a copy of a stored story
@@ -86,6 +89,7 @@ class ArticleWriter:
         linger: float = 0.0,
         retry_seconds: float = 0.0,
         fallback: Fallback | None = None,
+        max_waiting: int = 0,
     ) -> None:
         self.engine = engine
         self.batch_size = batch_size
@@ -95,7 +99,7 @@ class ArticleWriter:
         self.fallback = fallback
         self.failure: StorageFailed | None = None  # set once the database refused a batch for good
         self._batches: BatchThread[tuple[Any, Future[str | None]]] = BatchThread(
-            self._write, "finnews-writer", batch_size, linger
+            self._write, "finnews-writer", batch_size, linger, max_waiting
         )
 
     def submit(self, row: dict[str, Any] | ReprintRecord | Removal) -> Future[str | None]:

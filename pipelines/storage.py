@@ -40,7 +40,8 @@ class StoragePipeline:
     """Stores each article; an item leaves this pipeline only once its transaction has committed.
 
     Rows go to a background writer thread that commits in batches (group commit), so the event
-    loop never waits on the database and batches grow with the crawl's rate. Everything queued is
+    loop never waits on the database and batches grow with the crawl's rate; once `max_waiting` rows
+    wait for their commit (FINNEWS_DB_MAX_WAITING), the crawl waits for the writer. Everything queued is
     written on spider close, which Scrapy also reaches on SIGINT/SIGTERM. Each crawl is recorded
     in `crawl_runs` with its closing stats; runs of this host whose process died are closed first.
     One crawl of a portal at a time: the crawl takes its portals' leases (`crawler.leases`) before it
@@ -62,10 +63,12 @@ class StoragePipeline:
         recovery_dir: str = "data",
         watch_file: str = "",
         watch_webhook: str = "",
+        max_waiting: int = 0,
     ) -> None:
         self.db_url = db.database_url(db_url)
         self.batch_size = batch_size
         self.linger = linger
+        self.max_waiting = max_waiting
         self.retry_seconds = retry_seconds
         self.recovery_dir = recovery_dir
         self.watch_file = watch_file
@@ -93,6 +96,7 @@ class StoragePipeline:
             settings.get("FINNEWS_RECOVERY_DIR"),
             settings.get("FINNEWS_WATCH_FILE"),
             settings.get("FINNEWS_WATCH_WEBHOOK"),
+            settings.getint("FINNEWS_DB_MAX_WAITING"),
         )
         crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
         try:  # before the crawl starts: a database that cannot be used stops it with one line, no traceback
@@ -141,7 +145,13 @@ class StoragePipeline:
                          describe(exc))  # fmt: skip
         self.recovery = RecoveryFile(recovery_path(self.recovery_dir, self.run_id, datetime.now(SHANGHAI)))
         self.writer = ArticleWriter(
-            self.engine, self.batch_size, self.matching, self.linger, self.retry_seconds, self.recovery
+            self.engine,
+            self.batch_size,
+            self.matching,
+            self.linger,
+            self.retry_seconds,
+            self.recovery,
+            self.max_waiting,
         )
         logger.info("storing articles in %s (run %s)", self.engine.url.render_as_string(), self.run_id)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from parsel import Selector
 from scrapy import Request
 from scrapy.core.scheduler import Scheduler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
@@ -199,6 +201,23 @@ def test_a_page_of_unknown_url_is_an_article_or_a_listing_by_its_content() -> No
     assert {r.url for r in s.parse_page(listing, generic)} >= {"http://x.cn/news/show?id=1"}
     stats = s.crawler.stats.get_stats()
     assert (stats["finnews/classified/article"], stats["finnews/classified/listing"]) == (1, 2)
+
+
+def test_an_article_waiting_in_the_pipelines_keeps_no_parsed_page() -> None:
+    """An article waits in the pipelines for the writer's commit while its page's callback is suspended (Scrapy
+    takes a callback's outputs one at a time): the page's parsed tree must be freed by then, not held by the
+    callback's frames, or every article waiting for the writer holds one (~75 KB a sample page)."""
+    s = spider(site=None)
+    [generic] = s.profiles
+    page = HtmlResponse("http://x.cn/news/show?id=1", body=UNUSUAL_ARTICLE.encode(), encoding="utf-8")
+    for outputs in (s.parse_page(page, generic, "昨天 14:20"), s.parse_article(page, generic, "昨天 14:20")):
+        gc.collect()
+        before = sum(isinstance(thing, Selector) for thing in gc.get_objects())
+        article = next(output for output in outputs if isinstance(output, Article))
+        gc.collect()
+        assert article.title == "央行开展逆回购操作"
+        assert sum(isinstance(thing, Selector) for thing in gc.get_objects()) == before
+        assert list(outputs) == []
 
 
 # A listing whose dated links share a URL shape no generic pattern knows; a side list shows one more of that shape.

@@ -230,3 +230,12 @@ def assert_each_story_once_under_its_origin(engine: Any) -> None:
     for copy_url, article_id in reprints:  # under its own story's origin
         assert articles[article_id] == copy_url.replace(copy_url.split("/")[2], "p0"), copy_url
     assert fingerprinted == set(articles)
+
+
+def test_a_writer_with_max_waiting_makes_submit_wait_and_stores_every_row(engine: Any) -> None:
+    """A bounded backlog (a crawl's, `max_waiting` = its batch size): submitting waits for commits; none is lost."""
+    writer = ArticleWriter(engine, batch_size=5, max_waiting=5)
+    futures = [writer.submit(row(url=f"http://p1/a/{n}.html")) for n in range(40)]
+    writer.close()
+    assert all(future.done() for future in futures)
+    assert len({r["url"] for r in queries.iter_articles(engine)}) == 40

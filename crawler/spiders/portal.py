@@ -124,10 +124,11 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
     def parse_page(
         self, response: Response, profile: profiles.Profile, listing_date: str | None = None
     ) -> Iterator[Any]:
-        """A page whose URL its profile does not classify: an article or a listing by its content."""
+        """A page whose URL its profile does not classify: an article or a listing by its content. Not a
+        generator: its frame, which holds the page's tree, ends before its article waits (`_article`)."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("finnews/skipped/non_html")
-            return
+            return iter(())
         selector = self._selector(response)
         links = site_links(selector, response.url, profile.host)
         main = main_list(links)
@@ -139,9 +140,8 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
             logger.debug("%s is %s by its content", response.url, kind)
         self.crawler.stats.inc_value(f"finnews/classified/{kind}")
         if kind == ARTICLE:
-            yield from self._article(response, selector, profile, listing_date)
-        else:
-            yield from self._listing(response, selector, profile, links, main)
+            return self._article(response, selector, profile, listing_date)
+        return self._listing(response, selector, profile, links, main)
 
     def _listing(
         self,

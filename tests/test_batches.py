@@ -1,0 +1,62 @@
+"""The batch thread both writers run: batches in submission order, and a bounded wait for the writer."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from crawler.batches import BatchThread
+
+
+def test_put_waits_while_max_waiting_entries_wait_to_be_written_and_loses_none() -> None:
+    """Queued entries and those of the batch being written count: a fourth entry waits for the first batch."""
+    written: list[list[int]] = []
+    release = threading.Event()
+
+    def write(batch: list[int]) -> None:
+        release.wait(10)
+        written.append(batch)
+
+    batches = BatchThread(write, "test-writer", batch_size=2, max_waiting=3)
+    for entry in range(3):
+        batches.put(entry)
+    fourth = threading.Thread(target=batches.put, args=(3,))
+    fourth.start()
+    fourth.join(0.3)
+    assert fourth.is_alive()  # [0, 1] being written, [2] queued: no room
+    release.set()
+    fourth.join(10)
+    assert not fourth.is_alive()
+    batches.close()
+    assert [entry for batch in written for entry in batch] == [0, 1, 2, 3]
+    assert max(map(len, written)) <= 2
+
+
+def test_a_put_waiting_for_room_ends_the_linger() -> None:
+    """A crawl waiting for its writer does not also wait out the writer's linger."""
+    written: list[list[int]] = []
+    batches = BatchThread(written.append, "test-writer", batch_size=10, linger=30.0, max_waiting=2)
+    started = time.monotonic()
+    for entry in range(5):
+        batches.put(entry)
+    assert time.monotonic() - started < 10
+    batches.close()
+    assert [entry for batch in written for entry in batch] == [0, 1, 2, 3, 4]
+
+
+def test_without_max_waiting_put_never_waits() -> None:
+    written: list[list[int]] = []
+    release = threading.Event()
+
+    def write(batch: list[int]) -> None:
+        release.wait(10)
+        written.append(batch)
+
+    batches = BatchThread(write, "test-writer", batch_size=2)
+    started = time.monotonic()
+    for entry in range(100):
+        batches.put(entry)
+    assert time.monotonic() - started < 5
+    release.set()
+    batches.close()
+    assert [entry for batch in written for entry in batch] == list(range(100))
