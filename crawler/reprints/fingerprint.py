@@ -137,15 +137,15 @@ def nfkc(text: str) -> str:
     ("," "(" "2", " ", "...") in one pass; where the result is then in NFKC it is the text's NFKC (the replaced
     characters decompose to exactly those: NFKD sees the same text), else the text is normalised as a whole.
 
-    >>> nfkc("央行：开展１０００亿元逆回购……"), nfkc("㎡") == "m2"
-    ('央行:开展1000亿元逆回购......', True)
+    >>> nfkc("央行：开展１０００亿元逆回购……"), nfkc("㎡") == "m2", nfkc("\\ud800，") == "\\ud800,"
+    ('央行:开展1000亿元逆回购......', True, True)
     """
     if text.isascii():
         return text
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")  # a lone surrogate stays
     folded = np.where((codes >= 0xFF01) & (codes <= 0xFF5E), codes - np.uint32(0xFEE0), codes)
     folded[codes == 0x3000] = 0x20
-    replaced = folded.astype("<u4").tobytes().decode("utf-32-le").replace("\u2026", "...")
+    replaced = folded.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass").replace("\u2026", "...")
     return replaced if unicodedata.is_normalized("NFKC", replaced) else unicodedata.normalize("NFKC", text)
 
 
