@@ -24,12 +24,14 @@ FINNEWS_DB_BATCH_SIZE = 500
 #: batch costs the writer thread ~10 ms of Python (its statements) whatever its size: at 0.1 s a fast crawl
 #: wrote ~10 rows a batch, and the writer's share of the GIL slowed the event loop (see README, Measured).
 FINNEWS_DB_LINGER = 0.5
-#: Most articles waiting for their commit: then the crawl waits for the writer. Each holds its response, item and
-#: pipeline state (~40 KB a sample page), and what a backlog held stays in the process's heap once freed: in a
-#: 100,000-story crawl, 387 articles waiting at 70,000 responses raised its RSS 13.5 MB for good. 200 is two to
-#: four times a batch of a crawl the writer keeps up with (at 0.5 s linger), so a short stall of the writer (a
-#: checkpoint, another writer's lock) does not stop the crawl.
-FINNEWS_DB_MAX_WAITING = 200
+#: Most articles waiting for their commit: then the crawl waits for the writer (its event loop blocks until the
+#: writer has room). Each holds its response, item and pipeline state (~40 KB a sample page), and what a backlog
+#: held stays in the process's heap once freed. A crawl the writer keeps up with never has this many waiting
+#: (50-571 in a 100,000-story crawl): the bound is for a database that falls far behind (a remote server, a
+#: lock held for minutes), where memory would otherwise grow with the backlog. At 200 it slowed a 20,000-story
+#: crawl by a quarter (243 s against 191-194 at 1,000 or none; the event loop stopped whenever the writer was
+#: one batch behind), for 20 MB less peak RSS (README, Measured).
+FINNEWS_DB_MAX_WAITING = 1000
 #: Seconds a batch that failed for a transient reason (a lock held by another process, a deadlock, a dropped
 #: connection) is tried again, with backoff, before the crawl stops as `storage_failed`. Two minutes outlast
 #: what usually holds a database for a while (a backup or VACUUM of a large SQLite file, MySQL's 50 s lock
