@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from crawler.batches import BatchThread
 
 
-def test_put_waits_while_max_waiting_entries_wait_to_be_written_and_loses_none() -> None:
-    """Queued entries and those of the batch being written count: a fourth entry waits for the first batch."""
+def _held_writer() -> tuple[Callable[[list[int]], None], list[list[int]], threading.Event]:
+    """A write that waits for its release (at most 10 s), the batches it wrote, and the release."""
     written: list[list[int]] = []
     release = threading.Event()
 
@@ -17,6 +18,12 @@ def test_put_waits_while_max_waiting_entries_wait_to_be_written_and_loses_none()
         release.wait(10)
         written.append(batch)
 
+    return write, written, release
+
+
+def test_put_waits_while_max_waiting_entries_wait_to_be_written_and_loses_none() -> None:
+    """Queued entries and those of the batch being written count: a fourth entry waits for the first batch."""
+    write, written, release = _held_writer()
     batches = BatchThread(write, "test-writer", batch_size=2, max_waiting=3)
     for entry in range(3):
         batches.put(entry)
@@ -45,13 +52,7 @@ def test_a_put_waiting_for_room_ends_the_linger() -> None:
 
 
 def test_without_max_waiting_put_never_waits() -> None:
-    written: list[list[int]] = []
-    release = threading.Event()
-
-    def write(batch: list[int]) -> None:
-        release.wait(10)
-        written.append(batch)
-
+    write, written, release = _held_writer()
     batches = BatchThread(write, "test-writer", batch_size=2)
     started = time.monotonic()
     for entry in range(100):
