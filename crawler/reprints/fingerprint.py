@@ -16,6 +16,8 @@ from hashlib import blake2b
 import numpy as np
 import numpy.typing as npt
 
+from crawler.normalize.characters import fold_width
+
 #: The version of what `fingerprint` gives, as stored (`crawler.rekey`). 1: migration 0005's (whole-body keys,
 #: the dateline cut before width folding); 2: head keys, width and spacing folded before the dateline is cut;
 #: 3: the figures key.
@@ -133,19 +135,16 @@ def _folded(body: str | None) -> str:
 
 def nfkc(text: str) -> str:
     """`unicodedata.normalize("NFKC", text)`, a fourth of its time on Chinese text: the full-width forms of ASCII
-    (U+FF01-U+FF5E: "，", "（", "２"), the ideographic space and "…" replaced by their compatibility decompositions
-    ("," "(" "2", " ", "...") in one pass; where the result is then in NFKC it is the text's NFKC (the replaced
-    characters decompose to exactly those: NFKD sees the same text), else the text is normalised as a whole.
+    and the ideographic space folded (`normalize.characters.fold_width`: "，" "（" "２" "　" -> "," "(" "2" " "), "…"
+    written "..."; where the result is then in NFKC it is the text's NFKC (each of those characters decomposes to
+    exactly what replaced it: NFKD sees the same text), else the text is normalised as a whole.
 
     >>> nfkc("央行：开展１０００亿元逆回购……"), nfkc("㎡") == "m2", nfkc("\\ud800，") == "\\ud800,"
     ('央行:开展1000亿元逆回购......', True, True)
     """
     if text.isascii():
         return text
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")  # a lone surrogate stays
-    folded = np.where((codes >= 0xFF01) & (codes <= 0xFF5E), codes - np.uint32(0xFEE0), codes)
-    folded[codes == 0x3000] = 0x20
-    replaced = folded.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass").replace("\u2026", "...")
+    replaced = fold_width(text).replace("\u2026", "...")
     return replaced if unicodedata.is_normalized("NFKC", replaced) else unicodedata.normalize("NFKC", text)
 
 
