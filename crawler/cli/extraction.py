@@ -32,7 +32,8 @@ EXTRACT_FIELDS = (
 def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profile | None = None) -> dict[str, Any]:
     """The Article fields of one saved page, extracted and normalised exactly as a crawl would, with what
     the page is from the page alone (`page_kind`), a listing's main-list links in page order
-    (`article_links`) and the seconds from its bytes to its fields (`elapsed_s`).
+    (`article_links`) and the seconds from its bytes to its fields (`elapsed_s`; what a process sets up once for
+    every page, `warm_up`, is not counted in it).
 
     A page saved without its URL (`url` not http(s)) takes it from the page (`links.own_url`).
     `counter_url` names the CMS script that writes the read count (not fetched here: `views` stays
@@ -60,8 +61,30 @@ def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profi
     }
 
 
+#: A small article page, read once before the first page (`warm_up`): what extraction builds on first use (the
+#: public-suffix list, the outlet table, patterns and queries compiled when first needed) is built then, the
+#: process's set-up, not the first page's time. Without it the first page of a process took 25-45 ms more (5 ms
+#: warm, the real pages' median).
+WARM_UP_PAGE = """<html><head><title>示例新闻标题_资讯_示例网</title><meta property="og:site_name" content="示例网">
+<meta name="pubdate" content="2024-09-03 11:54"><script type="application/ld+json">{"datePublished": "2024-09-03"}
+</script></head><body><div class="logo"><img alt="示例网" src="/logo.png"></div>
+<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/news/">资讯</a> &gt; 正文</div>
+<h1>示例新闻标题</h1><div class="info">2024-09-03 11:54:03 来源：千龙网 作者：张三 李四 阅读量：<span id="hits">0</span>
+<script src="/hits.php?id=5&amp;act=add"></script></div><div class="content"><p>北京9月3日电 这是示例正文的第一段。</p>
+<p>这是示例正文的第二段，说了1.5亿元和3%的数字。</p><p>（责任编辑：王五）</p></div>
+<div>声明：以上内容为本网站转自其它媒体，相关信息仅为传递更多信息之目的。</div><ul class="list">
+<li><a href="/news/2024/0903/1.html">相关新闻的第一个标题</a> 2024-09-03</li>
+<li><a href="/news/2024/0902/2.html">相关新闻的第二个标题</a> 09-02</li></ul></body></html>"""
+
+
+def warm_up(now: datetime) -> None:
+    """Build what extraction builds on first use, by reading WARM_UP_PAGE, so that no page's `elapsed_s` counts it."""
+    extract_record(WARM_UP_PAGE.encode(), "http://www.example.com/news/2024/0903/0.html", now)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     profile = profiles.load(args.profile, settings.FINNEWS_PROFILE_DIRS) if args.profile else None
+    warm_up(args.now)
     if args.file:
         url = args.url or Path(args.file).resolve().as_uri()
         sys.stdout.buffer.write(orjson.dumps(extract_record(Path(args.file).read_bytes(), url, args.now, profile),
