@@ -248,7 +248,7 @@ def compare(stories: int, stress: bool, matching: Matching) -> None:
 
 
 def lookup(
-    paths: list[str], samples: int, batch: int, matching: Matching, rounds: int = 3
+    paths: list[str], samples: int, batch: int, matching: Matching, rounds: int = 3, cold: bool = False
 ) -> dict[int, dict[str, float]]:
     """The reprint lookup of a crawl's writer per item, `batch` pages at a time (a crawl's writer looks up each
     group commit at once). Two kinds of page: copies of stored articles (a stored body with one line more) and
@@ -257,8 +257,15 @@ def lookup(
     apart: a crawl computes it once, before the writer (dedupe needs it), and it costs the same whatever the
     index holds. The databases take turns, `rounds` times, in alternating order (the machine's load drifts);
     each figure is the median over every lookup of its kind. CPU time is this process's (SQLite runs in it),
-    wall time is what the writer waits. Returns stored articles -> {"cpu", "wall", "new cpu", "new wall",
+    wall time is what the writer waits. Unless `cold`, each database file is read through once first, so that
+    the page cache holds it: a machine may drop the cache of a file not read for some minutes (this one does), and
+    a 1M index read from disk costs three times as much (each key's leaf a read), which says where the file was,
+    not what the lookup costs. Returns stored articles -> {"cpu", "wall", "new cpu", "new wall",
     "fingerprint cpu"}: median ms per item."""
+    for path in paths if not cold else ():
+        with open(path, "rb") as file:
+            while file.read(1 << 24):
+                pass
     new = ["\n".join(story_text(9, head, story_headline(9, head)).paragraphs)
            for head in (story_head(9, i) for i in range(10_000_000, 10_000_000 + samples * rounds))]  # fmt: skip
     connections, sampled, counts = [], [], []
@@ -333,6 +340,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300, help="lookup: pages of each kind per database")
     parser.add_argument("--rounds", type=int, default=3, help="lookup: turns each database takes")
     parser.add_argument("--batch", type=int, default=20, help="lookup: pages looked up at once")
+    parser.add_argument(
+        "--cold", action="store_true", help="lookup: do not read the databases into the page cache first"
+    )
     parser.add_argument("--threshold", type=float, default=Matching.threshold)
     args = parser.parse_args()
     matching = Matching(args.threshold)
@@ -341,7 +351,7 @@ def main() -> None:
     elif args.what == "compare":
         compare(args.stories, args.stress, matching)
     else:
-        lookup(args.db, args.samples, args.batch, matching, args.rounds)
+        lookup(args.db, args.samples, args.batch, matching, args.rounds, args.cold)
 
 
 if __name__ == "__main__":
