@@ -262,10 +262,11 @@ def lookup(
     a 1M index read from disk costs three times as much (each key's leaf a read), which says where the file was,
     not what the lookup costs. Returns stored articles -> {"cpu", "wall", "new cpu", "new wall",
     "fingerprint cpu"}: median ms per item."""
-    for path in paths if not cold else ():
-        with open(path, "rb") as file:
-            while file.read(1 << 24):
-                pass
+    if not cold:
+        for path in paths:
+            with open(path, "rb") as file:
+                while file.read(1 << 24):
+                    pass
     new = ["\n".join(story_text(9, head, story_headline(9, head)).paragraphs)
            for head in (story_head(9, i) for i in range(10_000_000, 10_000_000 + samples * rounds))]  # fmt: skip
     connections, sampled, counts = [], [], []
