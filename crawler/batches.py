@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+#: A linger ends once no entry arrived for this long: the last items of a burst (a crawl's end, a portal's last
+#: listing) are written at once, not after the whole linger, while a steady stream still fills its batch.
+QUIET = 0.05
+
 
 class BatchThread(Generic[T]):
     """Calls `write(batch)` from one thread with what was submitted: everything queued since the last call,
-    and what arrives within `linger` seconds of the first entry, up to `batch_size`, in submission order.
+    and what arrives within `linger` seconds of the first entry (until none arrives for QUIET seconds), up to
+    `batch_size`, in submission order.
     With `max_waiting`, `put` waits while that many entries wait to be written, queued or in the batch being
     written (0: never waits): a crawl faster than its database waits for it, rather than holding everything
     it fetched since the writer fell behind; the linger then ends at once. `close()` writes what is queued,
@@ -45,6 +51,19 @@ class BatchThread(Generic[T]):
         self._queue.put(None)
         self._thread.join()
 
+    def _linger(self) -> None:
+        """Sleep until `linger` seconds passed, QUIET seconds passed with no new entry, the queue holds a full
+        batch, or `_wake` is set (closing, or a put waiting for room): a look at the queue every QUIET seconds."""
+        deadline = time.monotonic() + self.linger
+        queued = self._queue.qsize()
+        while queued + 1 < self._full and not self._closing.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or self._wake.wait(min(QUIET, left)):
+                return
+            queued, before = self._queue.qsize(), queued
+            if queued == before:
+                return
+
     def _run(self) -> None:
         stopping = False
         while not stopping:
@@ -54,8 +73,7 @@ class BatchThread(Generic[T]):
                 # wakes nothing (waking this thread for each one cost the event loop a thread switch per item),
                 # but a put that waits for room. None lingers once the queue holds a full batch or the bound.
                 self._wake.clear()
-                if self._queue.qsize() + 1 < self._full and not self._closing.is_set():
-                    self._wake.wait(self.linger)
+                self._linger()
             while batch[-1] is not None and len(batch) < self.batch_size:
                 try:
                     batch.append(self._queue.get_nowait())

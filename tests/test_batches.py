@@ -61,3 +61,23 @@ def test_without_max_waiting_put_never_waits() -> None:
     release.set()
     batches.close()
     assert [entry for batch in written for entry in batch] == list(range(100))
+
+
+def test_the_linger_ends_once_no_entry_arrives() -> None:
+    """The last items of a crawl are written once nothing more comes (QUIET), not after the whole linger; entries
+    put together still share a batch."""
+    written: list[list[int]] = []
+    done = threading.Event()
+
+    def write(batch: list[int]) -> None:
+        written.append(batch)
+        done.set()
+
+    batches = BatchThread(write, "test-writer", batch_size=100, linger=30.0)
+    started = time.monotonic()
+    for entry in range(20):
+        batches.put(entry)
+    assert done.wait(10)
+    assert time.monotonic() - started < 10
+    assert written == [list(range(20))]
+    batches.close()
