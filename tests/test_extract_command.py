@@ -85,5 +85,5 @@ def test_the_warm_up_page_reaches_every_field_and_the_tables_built_on_first_use(
     assert {name for name, value in record.items() if value in (None, [], "")} == {"views", "images", "article_links"}
     assert record["counter_url"] == "http://www.example.com/hits.php?id=5&act=add"
     assert (record["category"], record["authors"], record["editor"]) == ("资讯", ["张三", "李四"], "王五")
-    assert record["body"].startswith("北京9月3日电 这是示例正文的第一段。") and "第39段" in record["body"]
-    assert len(warm_up_page()) > 20_000  # a real page's elements and lines, not a toy page's
+    assert record["body"].startswith("北京9月3日电 这是示例正文的第一段。") and "第399段" in record["body"]
+    assert len(warm_up_page().encode()) > 200_000  # a large real page's elements, lines and bytes, not a toy page's

@@ -61,12 +61,12 @@ def extract_record(html: bytes, url: str, now: datetime, profile: profiles.Profi
     }
 
 
-#: An article page read before the first page (`warm_up`), filled to a real page's size (`warm_up_page`). What
+#: An article page read before the first page (`warm_up`), filled to a large real page's size (`warm_up_page`). What
 #: extraction builds on first use is built then, as the process's set-up, not in the first page's time: the
 #: public-suffix list, the outlet table, patterns and queries compiled when first needed, w3lib's quoting tables
-#: (a query with non-ASCII text), and the interpreter's specialised code of the loops over a page's elements and
-#: lines. One `finnews extract FILE` per real page: median elapsed_s 29.9 ms without a warm-up, 7.2 ms after this
-#: page at its small size, 6.7 at a real page's (5.0 in one batch of all of them: README).
+#: (a query with non-ASCII text), the interpreter's specialised code of the loops over a page's elements and
+#: lines, and the memory a large page's tree and texts take. One `finnews extract FILE` per real page: median
+#: elapsed_s 29.9 ms without a warm-up, 6.7 ms after this page at 29 KB, 5.4-5.7 at 282 KB (README).
 WARM_UP_PAGE = """<html><head><title>示例新闻标题_资讯_示例网</title><meta property="og:site_name" content="示例网">
 <meta name="pubdate" content="2024-09-03 11:54"><script type="application/ld+json">{{"datePublished": "2024-09-03"}}
 </script></head><body><div class="nav"><ul>{nav}</ul></div><div class="logo"><img alt="示例网" src="/logo.png"></div>
@@ -82,9 +82,9 @@ WARM_UP_PAGE = """<html><head><title>示例新闻标题_资讯_示例网</title>
 <div class="side"><h3>热门文章</h3><ul>{side}</ul></div></body></html>"""
 
 
-def warm_up_page(size: int = 40) -> str:
+def warm_up_page(size: int = 400) -> str:
     """WARM_UP_PAGE with `size` paragraphs, three times as many channels in its navigation bar and four times as
-    many links in its sidebar (40: about a real page's elements and lines, 29 KB)."""
+    many links in its sidebar (400: 282 KB, a large real page; the 84 real pages' median is 166 KB)."""
     return WARM_UP_PAGE.format(
         nav="".join(f'<li class="nav-item"><a href="/channel{i}/">频道{i}</a></li>' for i in range(3 * size)),
         paragraphs="".join(
