@@ -230,6 +230,8 @@ _SHOWN_CLASS = re.compile(r"(?<!\S)(?:active|current|cur|on|show|selected)(?!\S)
 
 # The elements of a block that have a class, itself included, in page order (most have none: no Python for them).
 _CLASSED = etree.XPath("descendant-or-self::*[@class]")
+# Their classes, as plain strings (no element proxy made): for the test that a block holds no shown tab.
+_CLASS_VALUES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
 
 
 def _hidden_tabs(blocks: Iterable[Element]) -> set[Element]:
@@ -237,6 +239,8 @@ def _hidden_tabs(blocks: Iterable[Element]) -> set[Element]:
     that have its tag and the rest of its class ("tabContents" beside "tabContents active")."""
     hidden = set()
     for block in blocks:
+        if not _SHOWN_CLASS.search("\n".join(_CLASS_VALUES(block))):  # most blocks hold no tabs: no element read
+            continue
         for element in _CLASSED(block):
             if not _SHOWN_CLASS.search(classes := element.get("class")):  # a cheap test first, on every class
                 continue
