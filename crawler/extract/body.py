@@ -135,8 +135,8 @@ SPLIT_BODY_MIN_CHARS = 200
 # What `_densest_block` reads, compiled once: the holders of text lines (a `<p>`, or a `<div>` of text only), the
 # `<div>`s of bare text beside an element (looked for only where no holder has BARE_TEXT_MIN_CHARS: another scan
 # of the page). A holder's own text and its lines are read from its children (a query on each costs more).
-_LINE_HOLDERS = etree.XPath(".//p/.. | .//br/.. | .//div[not(*)]/..")
-_BARE_TEXT_BLOCKS = etree.XPath(".//div[*][text()[string-length(normalize-space()) > 40]]")
+_LINE_HOLDERS = etree.XPath("descendant::p/.. | descendant::br/.. | descendant::div[not(*)]/..")
+_BARE_TEXT_BLOCKS = etree.XPath("descendant::div[*][text()[string-length(normalize-space()) > 40]]")
 BARE_TEXT_MIN_CHARS = 200
 _HIDDEN_CHECK_CHARS = 200  # a shorter hidden line counts: checking every line's style costs more than it gives
 

@@ -3,6 +3,12 @@ expression, the text of a selection, the elements after one, page furniture.
 
 Pure functions; the stage modules (`headline`, `meta`, `body`, `category`, `counter`) import them, and
 this module imports none of those.
+
+The stages' queries over a page or a block are written with the descendant axis where a step has a predicate
+(`/descendant::a[@href]`, `descendant::div[not(*)]/..`), not `//a[@href]`: `//` is
+`/descendant-or-self::node()/child::`, which libxml2 turns into the descendant axis only for a step without a
+predicate; with one it first collects every node of the page (such queries 10-25 % slower on the real pages).
+Both give the same nodes in the same order where no predicate tests a position (`[1]`, `position()`, `last()`).
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
 _DESCENDANTS = etree.XPath(".//*")
 
 # The page's text nodes holding `$head`, compiled once (as "smart" strings: each knows its element).
-_TEXTS_HOLDING = etree.XPath("//body//text()[contains(., $head)]")
+_TEXTS_HOLDING = etree.XPath("//body/descendant::text()[contains(., $head)]")
 
 # A head of the `<title>` ending at a space ("标题 栏目_站名" -> "标题") is that long at least: a shorter one is
 # a word of the headline that the page may show elsewhere (a tag, a channel name).

@@ -148,7 +148,7 @@ _INLINE = frozenset({
 # page are: the test on them is what costs). Those of scripts, styles and form controls (`_NOT_TEXT`) are left
 # out by their parent's tag in Python, which `text_block` reads anyway: four tests on each text in the query
 # cost a sixth of the function's time.
-_TEXTS = etree.XPath("//body//text()[normalize-space()][not(ancestor::a)]")
+_TEXTS = etree.XPath("//body/descendant::text()[normalize-space()][not(ancestor::a)]")
 _NOT_TEXT = frozenset({"script", "style", "option", "textarea"})
 
 

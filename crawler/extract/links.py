@@ -78,7 +78,7 @@ def _registrable(netloc: str) -> str | None:
 #: (canonical URL, `<a>` element): what `site_links` gives.
 Link = tuple[str, Element]
 
-_LINKS = etree.XPath("//a[@href]")
+_LINKS = etree.XPath("/descendant::a[@href]")
 # An href that needs no urljoin: absolute or root-relative, printable ASCII without spaces, no dot
 # segment, a port under 10000 if any ("http://www.x.cn/a/1.html", "http://127.0.0.1:8601/", "/a/1.html?id=2"); anything else takes `absolute_url`.
 _PLAIN_ABSOLUTE = re.compile(r"https?://([A-Za-z0-9.-]+(?::[1-9][0-9]{0,3})?)([/?#][!-~]*)?")

@@ -346,7 +346,7 @@ def titled_links(root: Element) -> list[Element]:
 
 
 # The links whose text has MIN_TITLE_CHARS characters at least, spaces aside: a title's letters are some of them.
-_LONG_LINKS = etree.XPath(f"//a[@href][string-length(normalize-space()) >= {MIN_TITLE_CHARS}]")
+_LONG_LINKS = etree.XPath(f"/descendant::a[@href][string-length(normalize-space()) >= {MIN_TITLE_CHARS}]")
 
 # MIN_TITLE_CHARS letters, anything between them: read no further than the last of them.
 _TITLED = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_TITLE_CHARS}}}")

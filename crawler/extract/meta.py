@@ -219,7 +219,7 @@ def tagged_text(meta: Selector | SelectorList[Selector] | None, name: str) -> st
 def _tagged(name: str) -> etree.XPath:
     """The innermost elements under an element whose class or id holds `name`, compiled once per name."""
     named = f"(contains(@class, '{name}') or contains(@id, '{name}'))"
-    return etree.XPath(f".//*[{named} and not(.//*[{named}])]")
+    return etree.XPath(f"descendant::*[{named} and not(descendant::*[{named}])]")
 
 
 def profile_author(sel: Selector, meta: Selector | SelectorList[Selector] | None) -> str | None:

@@ -28,7 +28,9 @@ _MAY_BE_NOTICE = re.compile(REPRINT_NOTICE.pattern.replace("(?<![请需迎止绝
 # The page's text nodes, blank ones, scripts and styles aside; plain strings (a "smart" one would build its
 # parent's element proxy: half the cost on a real page). Blank ones left out first: most text nodes of a
 # real page are, and the parent test on each is what costs (half the query's time).
-_BODY_TEXT = etree.XPath("//body//text()[normalize-space()][not(parent::script or parent::style)]", smart_strings=False)
+_BODY_TEXT = etree.XPath(
+    "//body/descendant::text()[normalize-space()][not(parent::script or parent::style)]", smart_strings=False
+)
 
 
 def declares_reprint(sel: Selector) -> bool:

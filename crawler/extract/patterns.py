@@ -113,17 +113,17 @@ BYLINE_LABEL_ENDS = frozenset(word[-1] for word in (*V.EDITOR_LABELS, "作者"))
 # content="2024-09-03 16:20"> and <meta name="firstpublishedtime" content="2007-08-20-23:59:59"> (government
 # sites), <time itemprop="datePublished" datetime="...">.
 DATE_META = (
-    "//meta[@property='article:published_time' or @name='article:published_time'"
+    "/descendant::meta[@property='article:published_time' or @name='article:published_time'"
     " or @property='og:release_date' or @name='PubDate' or @name='pubdate' or @name='publishdate'"
     " or @name='firstpublishedtime']/@content",
     "//@itemprop[. = 'datePublished']/../@*[name() = 'content' or name() = 'datetime']",
-    "//time[contains(@class, 'published')]/@datetime",
+    "/descendant::time[contains(@class, 'published')]/@datetime",
 )
 # The structured publication time that may give a shown date its time of day: article:published_time,
 # itemprop datePublished, <time class="entry-date published" datetime="...">. Not the government CMSs'
 # <meta name="PubDate">: it stamps the upload, and the page's time is the date it shows.
 PRECISE_DATE_META = (
-    "//meta[@property='article:published_time' or @name='article:published_time']/@content",
+    "/descendant::meta[@property='article:published_time' or @name='article:published_time']/@content",
     *DATE_META[1:],
 )
 # The publication time in JSON-LD or an inline state object: "datePublished":"2024-09-01T18:42:00+08:00",
@@ -196,12 +196,14 @@ DOC_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.IGNORECAS
 
 # The article's own channel label near the headline, when there is no breadcrumb:
 # <a class="article-category">医药</a>, WordPress <a rel="category tag">基金</a>.
-CATEGORY_LABEL = ".//a[contains(@class, 'categ') or contains(@rel, 'category')]"
+CATEGORY_LABEL = "descendant::a[contains(@class, 'categ') or contains(@rel, 'category')]"
 
 # A breadcrumb written as links and "›"/"»"/">" separators without a class or label (Discuz "#pt"):
 # the separators' text nodes, whose parent (or grandparent) holds the links. Each text's normalize-space()
 # is taken once, and only for a short text: the query reads every text node of the page.
-CRUMB_SEPARATORS = "//text()[string-length() < 24][contains('|›|»|>|>>|', concat('|', normalize-space(), '|'))]/.."
+CRUMB_SEPARATORS = (
+    "/descendant::text()[string-length() < 24][contains('|›|»|>|>>|', concat('|', normalize-space(), '|'))]/.."
+)
 
 # What separates a headline from the rest of a <title> (`vocabulary.TITLE_SEPARATORS`): "标题_站名",
 # "标题 - 栏目 - 站名", "标题|站名", "标题--宁波财经网", "标题——站名", "标题–站名", "标题＿站名". The headline
@@ -251,7 +253,9 @@ BODY_CONTAINERS = (
 # "pathway". Written with text and attribute nodes: a predicate on every element of the page would cost several
 # times more. `category.find_category` keeps a label starting its text, outside hidden blocks, the innermost.
 CRUMB_CLASS_WORDS = ("position", "crumb", "location", "path")
-CRUMB_LABEL_QUERY = "//text()[contains(., '位置')]/parent::*[not(self::script or self::style or self::title)]"
+CRUMB_LABEL_QUERY = (
+    "/descendant::text()[contains(., '位置')]/parent::*[not(self::script or self::style or self::title)]"
+)
 # The elements whose class holds a breadcrumb word, the words' tests joined by "or" in place of {}: the query is
 # run for the words some class name of the page holds only (each test costs on every class of the page).
 CRUMB_CLASS_QUERY = "//@class[{}]/.."
