@@ -178,7 +178,7 @@ def is_document(url: str) -> bool:
 # What `own_url` reads, compiled once, as plain strings (no element proxy for each): the declared URLs in page
 # order, for a page that declares both.
 _DECLARED_URLS = etree.XPath(
-    "//link[@rel='canonical']/@href | //meta[@property='og:url']/@content", smart_strings=False
+    "/descendant::link[@rel='canonical']/@href | /descendant::meta[@property='og:url']/@content", smart_strings=False
 )
 _HREFS = etree.XPath("//a/@href", smart_strings=False)
 # The scheme and host of each absolute link among hrefs joined by NULs (which no parsed page holds:
