@@ -155,6 +155,30 @@ HOT = (
             {**{f"http://x.cn/p/{n}": None for n in range(1, 4)}, "http://x.cn/p/4": "09-03"},
             id="comment-after-link",
         ),
+        pytest.param(  # a list cut into channel boxes (a DedeCMS home page): each link's date is its own entry's,
+            # not the first of its box (the parts are the boxes, each holding one <dd> with the whole list)
+            "".join(
+                f'<dl class="tbox"><dt><a href="/{c}/">频道{c}</a></dt><dd><ul class="d1">'
+                f'<li><span>09-03</span><a href="/a/{c}1.html">频道{c}第一则新闻的标题</a></li>'
+                f'<li><span>09-01</span><a href="/a/{c}2.html">频道{c}第二则新闻的标题</a></li></ul></dd></dl>'
+                for c in (1, 2, 3)
+            ),
+            {f"http://x.cn/a/{c}{n}.html": date for c in (1, 2, 3) for n, date in ((1, "09-03"), (2, "09-01"))},
+            id="boxes",
+        ),
+        pytest.param(  # the same with more entries than boxes: a box's <ul> is the list chosen, the boxes its parts
+            "".join(
+                f'<dl class="tbox"><dt><a href="/{c}/">频道{c}</a></dt><dd><ul class="d1">'
+                + "".join(
+                    f'<li><span>09-0{5 - n}</span><a href="/a/{c}{n}.html">频道{c}第{n}则新闻的标题</a></li>'
+                    for n in (1, 2, 3, 4)
+                )
+                + "</ul></dd></dl>"
+                for c in (1, 2)
+            ),
+            {f"http://x.cn/a/{c}{n}.html": f"09-0{5 - n}" for c in (1, 2) for n in (1, 2, 3, 4)},
+            id="boxes-of-longer-lists",
+        ),
     ],
 )
 def test_main_list(html: str, dates: dict[str, str | None]) -> None:

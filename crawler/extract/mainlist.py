@@ -305,15 +305,21 @@ _XML_SPACE = " \t\r\n"  # what XPath's normalize-space() strips
 
 def _date_beside(link: Element, block: Element) -> str | None:
     """The date text in the link's item (the child of `block` holding it), or, in a flat list of links,
-    right after the link."""
+    right after the link. Of an item holding several entries (one box of a list cut into channel boxes,
+    `<dl><dt>频道</dt><dd><ul><li>`), the date of the innermost element around the link that shows one: its
+    entry's, not the box's first."""
+    path = []  # the link's ancestors below `block`, the innermost first
     item = link
     while (parent := item.getparent()) is not block and parent is not None:
         item = parent
+        path.append(item)
     if item is link:  # "<a>标题</a><span>09-03</span><br/>"
         following = link.getnext()
-        texts = [link.tail or "", string_value(following) if following is not None else ""]
-    else:
-        texts = list(item.itertext())
+        return _first_date([link.tail or "", string_value(following) if following is not None else ""])
+    return next((date for element in path if (date := _first_date(element.itertext())) is not None), None)
+
+
+def _first_date(texts: Iterable[str]) -> str | None:
     return next(
         (date for text in texts if _MAY_BE_DATE.search(text) and LISTING_DATE.fullmatch(date := text.strip())), None
     )
