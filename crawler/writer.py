@@ -62,8 +62,9 @@ class ArticleWriter:
 
     `submit()` queues a row and returns a future that resolves once its transaction has committed:
     the writer takes everything queued since its last commit, and what arrives within `linger`
-    seconds of the first row (until none arrives for `batches.QUIET`), up to `batch_size`, into one transaction: a crawl's items, which come
-    a few at a time, share commits (and reprint checks) instead of paying one each.
+    seconds of the first row (until none arrives for `batches.QUIET`), up to `batch_size`, into one
+    transaction: a crawl's items, which come a few at a time, share commits (and reprint checks) instead of
+    paying one each.
     Writes are FIFO: a reprint submitted after its canonical article is written after it. With `max_waiting`,
     `submit` waits while that many rows wait for their commit (`BatchThread`): a crawl that outruns the
     database waits for it, rather than holding each waiting article with its page (hundreds, and more the

@@ -70,7 +70,7 @@ def test_the_warm_up_page_reaches_every_field_and_the_tables_built_on_first_use(
     """`finnews extract` reads `warm_up_page()` before the first page, so that no page's `elapsed_s` counts what a
     process builds once: the page must reach every step (each field found) and the lazily loaded tables."""
     from crawler import scope
-    from crawler.cli.extraction import extract_record, warm_up, warm_up_page
+    from crawler.cli.extraction import WARM_UP_URL, extract_record, warm_up, warm_up_page
     from crawler.extract import links
     from crawler.normalize import outlets
 
@@ -80,7 +80,7 @@ def test_the_warm_up_page_reaches_every_field_and_the_tables_built_on_first_use(
     now = datetime(2024, 9, 4, 10, tzinfo=SHANGHAI)
     warm_up(now)
     assert scope._extract.cache_info().currsize == outlets._shipped_source_aliases.cache_info().currsize == 1
-    record = extract_record(warm_up_page().encode(), "http://www.example.com/news/2024/0903/0.html", now)
+    record = extract_record(warm_up_page().encode(), WARM_UP_URL, now)
     assert record["page_kind"] == "article"
     assert {name for name, value in record.items() if value in (None, [], "")} == {"views", "images", "article_links"}
     assert record["counter_url"] == "http://www.example.com/hits.php?id=5&act=add"

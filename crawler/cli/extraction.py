@@ -91,15 +91,20 @@ def warm_up_page(size: int = 400) -> str:
             f"<p>这是示例正文的第{i}段，说了{i}.5亿元和{i}%的数字，以及一些其他的内容。</p>" for i in range(size)
         ),
         side="".join(
-            f'<li><a href="/news/2024/08{i % 28 + 1:02d}/{i}.html">侧栏新闻第{i}条的标题文字</a><span>08-{i % 28 + 1:02d}</span></li>'
-            for i in range(4 * size)
+            f'<li><a href="/news/2024/08{day:02d}/{i}.html">侧栏新闻第{i}条的标题文字</a><span>08-{day:02d}</span></li>'
+            for i, day in ((i, i % 28 + 1) for i in range(4 * size))
         ),
     )
 
 
+#: The URL `warm_up_page()` is read under.
+WARM_UP_URL = "http://www.example.com/news/2024/0903/0.html"
+
+
 def warm_up(now: datetime) -> None:
-    """Build what extraction builds on first use, by reading `warm_up_page()`, so that no page's `elapsed_s` counts it."""
-    extract_record(warm_up_page().encode(), "http://www.example.com/news/2024/0903/0.html", now)
+    """Build what extraction builds on first use, by reading `warm_up_page()`, so that no page's `elapsed_s`
+    counts it."""
+    extract_record(warm_up_page().encode(), WARM_UP_URL, now)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
