@@ -175,6 +175,21 @@ def class_names(sel: Selector) -> set[str]:
 _CLASSES = etree.XPath("//@class", smart_strings=False)
 
 
+@read_once
+def page_hrefs(sel: Selector) -> tuple[str, ...]:
+    """The hrefs of the page's links, in page order, read once: what a saved page's own URL is guessed from
+    (`links.own_url`), the cheap test before the profile-link query (`meta.profile_author`) and the crawl's
+    related links (`spiders.articles`) all read.
+
+    >>> page_hrefs(Selector(text='<a href="/a/1.html">1</a><a>2</a><a href="">3</a>'))
+    ('/a/1.html', '')
+    """
+    return tuple(_HREFS(sel.root))
+
+
+_HREFS = etree.XPath("//a/@href", smart_strings=False)
+
+
 def has_id(sel: Selector, name: str) -> bool:
     """Whether an element of the page has the id `name`: looked up in the ids libxml2 keeps of a parsed page,
     not by reading every element.

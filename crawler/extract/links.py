@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import Element, attribute_values, page_elements
+from crawler.extract.dom import Element, attribute_values, page_elements, page_hrefs
 from crawler.extract.urls import absolute_url, canonical_url, site_host
 from crawler.scope import registrable_domain
 
@@ -180,7 +180,6 @@ def is_document(url: str) -> bool:
 _DECLARED_URLS = etree.XPath(
     "/descendant::link[@rel='canonical']/@href | /descendant::meta[@property='og:url']/@content", smart_strings=False
 )
-_HREFS = etree.XPath("//a/@href", smart_strings=False)
 # The scheme and host of each absolute link among hrefs joined by NULs (which no parsed page holds:
 # `page.html_selector`), spaces around an href aside: "https://www.x.cn/a/1.html", "//www.x.cn/b/". One search
 # over the joined hrefs, not one a link: a real page has hundreds.
@@ -207,6 +206,6 @@ def own_url(sel: Selector) -> str | None:
         url = absolute_url(href, href)
         if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
             return url
-    found = _ABSOLUTE_HOSTS.findall("\0".join(_HREFS(sel.root)))
+    found = _ABSOLUTE_HOSTS.findall("\0".join(page_hrefs(sel)))
     hosts = Counter(f"{scheme or 'http:'}//{host.lower()}/" for scheme, host in found)
     return hosts.most_common(1)[0][0] if hosts else None

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lxml import etree
-from lxml.etree import XPath
 from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler import profiles
 from crawler.extract.article import RawArticle, extract_article
 from crawler.extract.charset import decode_html
+from crawler.extract.dom import page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
@@ -104,10 +104,6 @@ def read_article(
     return raw, article
 
 
-#: Every href of a page (the spider weighs the new ones as related links), as plain strings.
-HREFS = XPath("//a/@href", smart_strings=False)
-
-
 @dataclass(frozen=True)
 class ArticleReading:
     """What the spider needs of an article page read in a worker process (`read_fetched_article`)."""
@@ -117,7 +113,7 @@ class ArticleReading:
     counter_url: str | None
     repair: str | None  # what `page_selector` did
     encoding: str
-    hrefs: list[str]
+    hrefs: tuple[str, ...]  # `dom.page_hrefs`
     gone: bool  # the portal's "not found" page (`kind.is_gone`): no article
 
 
@@ -136,5 +132,6 @@ def read_fetched_article(
     response = response_class(url, body=body, headers={"Content-Type": content_type} if content_type else {})
     selector, repair, encoding = page_selector(response)
     raw, article = read_article(selector, url, profile, listing_date, crawled_at)
-    hrefs = list(HREFS(selector.root))
-    return ArticleReading(article, raw.failed, raw.counter_url, repair, encoding, hrefs, is_gone(selector))
+    return ArticleReading(
+        article, raw.failed, raw.counter_url, repair, encoding, page_hrefs(selector), is_gone(selector)
+    )

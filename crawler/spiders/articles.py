@@ -27,9 +27,10 @@ from twisted.python.failure import Failure
 from crawler import incremental, profiles
 from crawler.blocking import BlockedPage
 from crawler.extract.dom import Element as DomElement
+from crawler.extract.dom import page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.links import is_document, on_site, site_links
-from crawler.extract.page import HREFS, ArticleReading, read_article, read_fetched_article
+from crawler.extract.page import ArticleReading, read_article, read_fetched_article
 from crawler.extract.urls import absolute_url
 from crawler.items import Article, Gone
 from crawler.middlewares import PORTAL, OffPortalRequest, refused
@@ -116,7 +117,7 @@ class ArticlePages(Mixin):
         if is_gone(selector):  # the portal's "not found" page where an article was
             return iter([self._gone(response, profile)])
         raw, article = read_article(selector, response.url, profile, listing_date, datetime.now(SHANGHAI))
-        return self._article_outputs(response.url, profile, article, raw.failed, raw.counter_url, HREFS(selector.root))
+        return self._article_outputs(response.url, profile, article, raw.failed, raw.counter_url, page_hrefs(selector))
 
     def _gone(self, response: Response, profile: profiles.Profile) -> Gone:
         """An article page that is the portal's "not found" page (`extract.kind.is_gone`)."""
