@@ -87,3 +87,16 @@ def test_the_warm_up_page_reaches_every_field_and_the_tables_built_on_first_use(
     assert (record["category"], record["authors"], record["editor"]) == ("资讯", ["张三", "李四"], "王五")
     assert record["body"].startswith("北京9月3日电 这是示例正文的第一段。") and "第399段" in record["body"]
     assert len(warm_up_page().encode()) > 200_000  # a large real page's elements, lines and bytes, not a toy page's
+
+
+@pytest.mark.parametrize("unclosed", ["<font face='宋体'>", "<div>"])
+def test_a_page_nested_deeper_than_libxml2_builds_keeps_its_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], unclosed: str
+) -> None:
+    # 3,000 unclosed elements before the article: libxml2 stops at 2,048 and drops the rest of the page.
+    page = ARTICLE.replace("<body>", "<body>" + unclosed * 3000)
+    record = extract(tmp_path, capsys, page)
+    assert record["page_kind"] == "article"
+    assert record["title"] == "央行开展一千亿元逆回购操作"
+    assert record["published_at"] == "2024-09-03T11:54:00+08:00"
+    assert record["body"].startswith("中国人民银行今日以利率招标方式") and record["body"].endswith("有望保持平稳。")

@@ -83,6 +83,7 @@ def test_every_bad_case_is_counted(crawled: dict[str, Any]) -> None:
     assert stats.get("finnews/bad_scheme") == 2  # a redirect and a read counter to file:
     assert stats.get("finnews/pagination_limit") == 1
     assert stats.get("finnews/bad_bytes") == 1
+    assert stats.get("finnews/flattened") == 1  # the article nested 3,000 elements deep, stored whole
     assert stats.get("finnews/counter_failed") == 1  # the 10 MB one
     assert "finnews/failed/field" not in json.dumps(stats)
     assert stats.get("finnews/pages/listing") == 21  # the first page and 20 behind it (FINNEWS_MAX_PAGINATION=20)

@@ -8,6 +8,7 @@ import codecs
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from lxml import etree
 from parsel import Selector
@@ -16,25 +17,30 @@ from scrapy.http import TextResponse
 from crawler import profiles
 from crawler.extract.article import RawArticle, extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.dom import page_hrefs
+from crawler.extract.dom import Element, page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
 
-#: What `page_selector` did to a page's text: nothing, re-decoded it, or read bad bytes as U+FFFD.
-REPAIRED, BAD_BYTES = "repaired", "bad_bytes"
+#: What `page_selector` may do to a page: re-decode its text (its declared charset was wrong), read bad bytes as
+#: U+FFFD, build its tree again with its deepest elements side by side (`parse_html`: nested too deep).
+REPAIRED, BAD_BYTES, FLATTENED = "repaired", "bad_bytes", "flattened"
 
 
-def page_selector(response: TextResponse) -> tuple[Selector, str | None, str]:
-    """The page's selector (`html_selector`, not Scrapy's `response.selector`), re-decoded when its declared
-    charset was wrong; bad bytes in a page of a right charset are U+FFFD where they are. Also what was done (None, REPAIRED, BAD_BYTES) and the encoding."""
+def page_selector(response: TextResponse) -> tuple[Selector, tuple[str, ...], str]:
+    """The page's selector (`parse_html`, not Scrapy's `response.selector`), re-decoded when its declared
+    charset was wrong; bad bytes in a page of a right charset are U+FFFD where they are. Also what was done
+    (of REPAIRED, BAD_BYTES, FLATTENED) and the encoding."""
     if "\ufffd" not in response.text:
-        return html_selector(response.text, _utf8_body(response)), None, response.encoding
-    text, encoding, repaired = decode_html(
-        response.body, (response.headers.get("Content-Type") or b"").decode("latin-1")
-    )
-    what = REPAIRED if repaired else BAD_BYTES if "\ufffd" in text else None
-    return html_selector(text), what, encoding
+        text, encoding, done = response.text, response.encoding, []
+        root, flattened = parse_html(text, _utf8_body(response))
+    else:
+        text, encoding, repaired = decode_html(
+            response.body, (response.headers.get("Content-Type") or b"").decode("latin-1")
+        )
+        done = [REPAIRED] if repaired else [BAD_BYTES] if "\ufffd" in text else []
+        root, flattened = parse_html(text)
+    return Selector(root=root, type="html"), (*done, *[FLATTENED] * flattened), encoding
 
 
 def _utf8_body(response: TextResponse) -> bytes | None:
@@ -45,9 +51,20 @@ def _utf8_body(response: TextResponse) -> bytes | None:
 
 
 def html_selector(text: str, utf8: bytes | None = None) -> Selector:
-    """The parsed page of `text`, whole: a `</html>` or `</body>` before the page's end (a header include
-    that closes the document, the article after it) ends nothing: after it and a comment,
-    libxml2 puts the rest of the page in a second root element, outside the `<body>` every stage reads.
+    """The parsed page of `text` (`parse_html`) as a selector."""
+    return Selector(root=parse_html(text, utf8)[0], type="html")
+
+
+def parse_html(text: str, utf8: bytes | None = None) -> tuple[Element, bool]:
+    """The root of the parsed page of `text`, whole, and whether it was nested too deep (then built again, flat
+    below MAX_DEPTH: `_FlatBuilder`).
+
+    Whole: a `</html>` or `</body>` before the page's end (a header include that closes the document, the
+    article after it) ends nothing: after it and a comment, libxml2 puts the rest of the page in a second root
+    element, outside the `<body>` every stage reads. And a page nested deeper than libxml2 builds (2,048
+    elements: unclosed `<font>`s of a pasted document, a hostile page) is not cut there: libxml2 stops at that
+    depth and drops the rest of the page; such a page is parsed again into a tree built here, whose elements
+    below MAX_DEPTH stand side by side, in page order (as a browser builds it).
     `utf8`: `text` in UTF-8, when the caller has it (a page's bytes that decoded as UTF-8 without a bad
     byte): parsed as they are when nothing is to be cut from them, a tenth of the parse's time spared.
 
@@ -56,6 +73,12 @@ def html_selector(text: str, utf8: bytes | None = None) -> Selector:
     ('1.0', '201.0')
     >>> html_selector(" <p>正文</p>", " <p>正文</p>".encode()).get() == html_selector("<p>正文</p>").get()
     True
+    >>> root, flattened = parse_html("<body>" + "<font>" * 3000 + "<p>正文</p>" + "</font>" * 3000 + "<p>文末</p>")
+    >>> flattened, root.xpath("string(//body)"), max(len(list(e.iterancestors())) + 1 for e in root.iter())
+    (True, '正文文末', 257)
+    >>> root, _ = parse_html("<body>" + "<div>" * 3000 + "<p>正文</p>" + "</div>" * 3000 + "<p>文末</p>")
+    >>> root.xpath("string(//body)"), max(len(list(e.iterancestors())) + 1 for e in root.iter())
+    ('正文文末', 512)
     """
     if _early_end(text):
         text, utf8 = _DOCUMENT_END.sub("", text), None
@@ -66,7 +89,91 @@ def html_selector(text: str, utf8: bytes | None = None) -> Selector:
     # extraction's time on real pages), and no stage needs their methods.
     parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
     root = etree.fromstring(utf8 or b"<html/>", parser)
-    return Selector(root=etree.fromstring(b"<html/>", parser) if root is None else root, type="html")
+    if any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in parser.error_log):  # it stopped there
+        builder = _FlatBuilder()
+        flat = etree.fromstring(utf8, etree.HTMLParser(recover=True, encoding="utf-8", target=builder))
+        if flat is not None:
+            return flat, True
+    return (etree.fromstring(b"<html/>", parser) if root is None else root), False
+
+
+#: How deep `_FlatBuilder` nests elements: Chromium's HTML parser's limit (its elements below it stand side by side).
+MAX_DEPTH = 512
+#: ... and from what depth it leaves out the elements of inline markup (`_WRAPPERS`), keeping their text: the
+#: unclosed `<font>`s of a pasted document, which make most such pages, then take no room from the article's
+#: own elements below them.
+WRAPPERS_DEPTH = MAX_DEPTH // 2
+_WRAPPERS = frozenset({"font", "span", "b", "i", "u", "s", "strike", "strong", "em", "small", "big", "tt", "nobr"})
+
+
+class _FlatBuilder:
+    """An lxml parser target that builds the page's tree with no element deeper than MAX_DEPTH: from
+    WRAPPERS_DEPTH, inline markup's elements are left out (their text kept); below MAX_DEPTH, each element takes
+    the place of the one before, as its next sibling. Its text stays in page order; comments and processing
+    instructions are left out; names and text that an lxml tree cannot hold are left out (an attribute), made a
+    `<span>` (an element: `<o:p>` of a pasted document) or cleaned (control characters)."""
+
+    def __init__(self) -> None:
+        self.root: Element | None = None
+        self.open: list[Element | None] = []  # the elements the parser has open, outermost first (None: left out)
+        self.nested: list[Element] = []  # ... as built: MAX_DEPTH at most
+        self.last: Element | None = None  # where text goes: its text (it was just opened) or its tail
+        self.tail = False
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if len(self.nested) >= WRAPPERS_DEPTH and tag in _WRAPPERS:
+            self.open.append(None)
+            return
+        element = etree.Element(tag if _valid_name(tag) else "span")
+        for name, value in attributes.items():
+            if _valid_name(name):
+                element.set(name, _NOT_XML.sub("", value))
+        if self.root is None:
+            self.root = element
+        elif len(self.nested) >= MAX_DEPTH:
+            self.nested[-2].append(element)  # beside the deepest
+            self.nested[-1] = element
+        else:
+            (self.nested[-1] if self.nested else self.root).append(element)  # a second root: the root's
+            self.nested.append(element)
+        if element is self.root:
+            self.nested.append(element)
+        self.open.append(element)
+        self.last, self.tail = element, False
+
+    def end(self, tag: str) -> None:
+        element = self.open.pop()
+        if element is None:
+            return
+        if self.nested and self.nested[-1] is element:
+            self.nested.pop()
+        self.last, self.tail = element, True
+
+    def data(self, text: str) -> None:
+        if self.last is None:
+            return
+        text = _NOT_XML.sub("", text)
+        if self.tail:
+            self.last.tail = (self.last.tail or "") + text
+        else:
+            self.last.text = (self.last.text or "") + text
+
+    def close(self) -> Element | None:
+        return self.root
+
+
+# What XML (so an lxml tree) cannot hold: control characters but tab, newline and carriage return; surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@lru_cache(maxsize=1024)
+def _valid_name(name: str) -> bool:
+    """Whether lxml takes `name` as an element's or an attribute's name."""
+    try:
+        etree.Element(name).set(name, "")
+    except ValueError:
+        return False
+    return True
 
 
 # The end tags of a document: "</html>", "</BODY >".
@@ -111,7 +218,7 @@ class ArticleReading:
     article: Article
     failed: list[str]  # RawArticle.failed
     counter_url: str | None
-    repair: str | None  # what `page_selector` did
+    repairs: tuple[str, ...]  # what `page_selector` did
     encoding: str
     hrefs: tuple[str, ...]  # `dom.page_hrefs`
     gone: bool  # the portal's "not found" page (`kind.is_gone`): no article
@@ -130,8 +237,8 @@ def read_fetched_article(
     and result pickle). The response is built again as Scrapy built it (same class, Content-Type and body,
     so the same encoding)."""
     response = response_class(url, body=body, headers={"Content-Type": content_type} if content_type else {})
-    selector, repair, encoding = page_selector(response)
+    selector, repairs, encoding = page_selector(response)
     raw, article = read_article(selector, url, profile, listing_date, crawled_at)
     return ArticleReading(
-        article, raw.failed, raw.counter_url, repair, encoding, page_hrefs(selector), is_gone(selector)
+        article, raw.failed, raw.counter_url, repairs, encoding, page_hrefs(selector), is_gone(selector)
     )

@@ -99,7 +99,7 @@ class ArticlePages(Mixin):
                 response.headers.get("Content-Type"), profile, listing_date, datetime.now(SHANGHAI),
             )
         )  # fmt: skip
-        self._count_repair(reading.repair, reading.encoding, response.url)
+        self._count_repairs(reading.repairs, reading.encoding, response.url)
         if reading.gone:
             yield self._gone(response, profile)
             return

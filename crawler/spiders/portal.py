@@ -54,6 +54,8 @@ from crawler.extract.links import Link, is_document, on_site, site_links
 from crawler.extract.mainlist import MainList, main_list
 from crawler.extract.page import (
     BAD_BYTES,
+    FLATTENED,
+    MAX_DEPTH,
     REPAIRED,
     page_selector,
 )
@@ -243,18 +245,24 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
 
     def _selector(self, response: TextResponse) -> Selector:
         """The page's selector, re-decoded when its declared charset was wrong (stat `finnews/charset_repaired`);
-        bad bytes in a page of a right charset are U+FFFD where they are (stat `finnews/bad_bytes`)."""
-        selector, repair, encoding = page_selector(response)
-        self._count_repair(repair, encoding, response.url)
+        bad bytes in a page of a right charset are U+FFFD where they are (stat `finnews/bad_bytes`); a page nested
+        deeper than libxml2 builds is built flat below `page.MAX_DEPTH` (stat `finnews/flattened`)."""
+        selector, repairs, encoding = page_selector(response)
+        self._count_repairs(repairs, encoding, response.url)
         return selector
 
-    def _count_repair(self, repair: str | None, encoding: str, url: str) -> None:
-        if repair == REPAIRED:
-            self.crawler.stats.inc_value("finnews/charset_repaired")
-            logger.info("charset repaired (%s) on %s", encoding, url)
-        elif repair == BAD_BYTES:
-            self.crawler.stats.inc_value("finnews/bad_bytes")
-            logger.info("bytes that are no %s on %s: read as U+FFFD", encoding, url)
+    def _count_repairs(self, repairs: tuple[str, ...], encoding: str, url: str) -> None:
+        for repair in repairs:
+            if repair == REPAIRED:
+                self.crawler.stats.inc_value("finnews/charset_repaired")
+                logger.info("charset repaired (%s) on %s", encoding, url)
+            elif repair == BAD_BYTES:
+                self.crawler.stats.inc_value("finnews/bad_bytes")
+                logger.info("bytes that are no %s on %s: read as U+FFFD", encoding, url)
+            elif repair == FLATTENED:
+                self.crawler.stats.inc_value("finnews/flattened")
+                logger.warning("page nested deeper than libxml2 builds: read with its elements below %d side by side: %s",
+                               MAX_DEPTH, url)  # fmt: skip
 
     def listing_failed(self, failure: Failure) -> Iterator[Request]:
         """A listing page lost after Scrapy's retries (a server error, no answer): what it lists is not
