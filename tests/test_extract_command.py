@@ -99,4 +99,5 @@ def test_a_page_nested_deeper_than_libxml2_builds_keeps_its_article(
     assert record["page_kind"] == "article"
     assert record["title"] == "央行开展一千亿元逆回购操作"
     assert record["published_at"] == "2024-09-03T11:54:00+08:00"
-    assert record["body"].startswith("中国人民银行今日以利率招标方式") and record["body"].endswith("有望保持平稳。")
+    body = str(record["body"])
+    assert body.startswith("中国人民银行今日以利率招标方式") and body.endswith("有望保持平稳。")

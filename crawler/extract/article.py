@@ -25,7 +25,15 @@ from crawler.extract import patterns
 from crawler.extract.body import body_bylines, body_text, byline_after, find_body
 from crawler.extract.category import find_category, site_names
 from crawler.extract.counter import counter_url
-from crawler.extract.dom import attribute_values, first_match, joined_text, page_elements, rule_text, spaced_text
+from crawler.extract.dom import (
+    attribute_values,
+    document_base,
+    first_match,
+    joined_text,
+    page_elements,
+    rule_text,
+    spaced_text,
+)
 from crawler.extract.headline import find_headline
 from crawler.extract.meta import (
     author_by_headline,
@@ -89,6 +97,7 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
     fails on what a page holds costs its own field, named in `failed`, never the page.
     """
     rules = rules or {}
+    base = document_base(sel, url)  # what its relative URLs resolve against
     raw = RawArticle()
     attempt = _Attempts(raw.failed)
     raw.title_tag = attempt("title", lambda: joined_text(page_elements(sel)["title"]) or None)
@@ -107,7 +116,7 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
         ),
     )
     lines, images = attempt("body", body_text, body, headline, meta, default=([], []))
-    raw.images = [image for src in images if (image := absolute_url(url, src))]
+    raw.images = [image for src in images if (image := absolute_url(base, src))]
     raw.paragraphs, top_author, top_editor = attempt("body", body_bylines, lines, default=([], None, None))
     raw.author = attempt(
         "author",
@@ -126,7 +135,7 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
         or (views_by_headline(headline) if "views" not in rules else None),
     )  # fmt: skip
     if raw.views is None or patterns.VIEWS_PLACEHOLDER.match(raw.views):  # none, or a 0 that a script fills
-        raw.counter_url = attempt("views", counter_url, sel, url)
+        raw.counter_url = attempt("views", counter_url, sel, base)
         if raw.views is None or raw.counter_url or not re.search(r"\d", raw.views):
             raw.views = None
     raw.site_names = attempt("site_names", site_names, sel, raw.title_tag, raw.title, default=[])
@@ -135,7 +144,7 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
     canonical = attempt(
         "canonical_url", lambda: next(iter(attribute_values(page_elements(sel)["link"], "href", rel="canonical")), None)
     )
-    raw.canonical_url = absolute_url(url, canonical) if canonical else None
+    raw.canonical_url = absolute_url(base, canonical) if canonical else None
     return raw
 
 

@@ -11,17 +11,18 @@ from crawler.extract.dom import Element, attribute_values, page_elements
 from crawler.extract.urls import absolute_url
 
 
-def counter_url(sel: Selector, url: str) -> str | None:
+def counter_url(sel: Selector, base: str) -> str | None:
     """The URL of the script that writes the read count: a known CMS counter (DedeCMS, PHPCMS, EmpireCMS,
-    ASP), else any script right after a views label (`点击：<script src="/hits.js?id=5"></script>`)."""
+    ASP), else any script right after a views label (`点击：<script src="/hits.js?id=5"></script>`); `base`:
+    what the page's relative URLs resolve against (`dom.document_base`)."""
     scripts = page_elements(sel)["script"]
     for src in attribute_values(scripts, "src"):
         if _may_be_counter(src) and patterns.COUNTER_SCRIPT.search(src):
-            return absolute_url(url, src)
+            return absolute_url(base, src)
     for script in scripts:
         src = script.get("src")
         if src is not None and (before := _text_before(script)) is not None and patterns.VIEWS_LABEL_END.search(before):
-            return absolute_url(url, src)
+            return absolute_url(base, src)
     return None
 
 

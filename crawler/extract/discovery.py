@@ -35,6 +35,7 @@ from parsel import Selector
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.extract.dom import document_base
 from crawler.extract.urls import absolute_url
 from crawler.vocabulary import SHANGHAI
 
@@ -96,7 +97,8 @@ def feed_links(page: Selector, page_url: str) -> list[str]:
     >>> feed_links(page, "http://www.example.cn/")
     ['http://www.example.cn/rss.xml']
     """
-    found = (absolute_url(page_url, str(href)) for href in _FEED_LINKS(page.root))
+    base = document_base(page, page_url)
+    found = (absolute_url(base, str(href)) for href in _FEED_LINKS(page.root))
     return [url for url in found if url]
 
 

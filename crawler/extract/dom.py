@@ -24,6 +24,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawler.extract import patterns
+from crawler.extract.urls import absolute_url
 
 #: An element of a parsed page. Pages are parsed without lxml.html's element classes
 #: (`crawler.extract.page.html_selector`): use `lxml.etree` element methods only (no `text_content()`:
@@ -123,9 +124,9 @@ def read_once(read: Callable[[Selector], _Fact]) -> Callable[[Selector], _Fact]:
 _Fact = TypeVar("_Fact")
 
 
-#: The tags `page_elements` indexes: what stages look up by tag alone (title, og: metas, canonical link,
+#: The tags `page_elements` indexes: what stages look up by tag alone (title, og: metas, canonical link, base URL,
 #: headline, logos, counter scripts, the scripts' and styles' text).
-INDEXED_TAGS = ("title", "meta", "link", "h1", "img", "script", "style")
+INDEXED_TAGS = ("title", "meta", "link", "base", "h1", "img", "script", "style")
 
 
 @read_once
@@ -188,6 +189,24 @@ def page_hrefs(sel: Selector) -> tuple[str, ...]:
 
 
 _HREFS = etree.XPath("//a/@href", smart_strings=False)
+
+
+def document_base(sel: Selector, url: str) -> str:
+    """The URL the page's relative URLs resolve against (HTML's document base URL): its first `<base>` with an
+    href, resolved against `url`, where that is an http(s) URL (an old portal's `<base href="http://www.x.cn/">`
+    above links written from its root: "news/2024/1.html"); else `url`, the page's own.
+
+    >>> page = Selector(text='<head><base target="_blank"><base href="/news/"></head><a href="a/1.html">1</a>')
+    >>> document_base(page, "http://www.x.cn/2024/0903/list.html")
+    'http://www.x.cn/news/'
+    >>> document_base(Selector(text='<base href="file:///etc/">'), "http://x.cn/a/")
+    'http://x.cn/a/'
+    """
+    for element in page_elements(sel)["base"]:
+        if (href := element.get("href")) is not None:
+            base = absolute_url(url, href)
+            return base if base is not None and base.lower().startswith(("http://", "https://")) else url
+    return url
 
 
 def has_id(sel: Selector, name: str) -> bool:

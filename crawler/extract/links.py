@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import Element, attribute_values, page_elements, page_hrefs
+from crawler.extract.dom import Element, attribute_values, document_base, page_elements, page_hrefs
 from crawler.extract.urls import absolute_url, canonical_url, site_host
 from crawler.scope import registrable_domain
 
@@ -29,12 +29,17 @@ MEDIA_EXTENSIONS = frozenset({
 
 
 def site_links(
-    page: Selector | Element, page_url: str, host: str | None = None, anchors: Iterable[Element] | None = None
+    page: Selector | Element,
+    page_url: str,
+    host: str | None = None,
+    anchors: Iterable[Element] | None = None,
+    base: str | None = None,
 ) -> list[Link]:
     """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
     links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
     With `anchors`, of those `<a href>`s only: their hrefs alone are resolved (`mainlist.titled_links`: a main
-    list's links are a quarter of a page's).
+    list's links are a quarter of a page's). Relative hrefs resolve against `base` (default: the page's
+    `dom.document_base`; `page_url` for an element).
 
     The site is the page's registrable domain: a news portal lists articles of its `money.` and `tech.`
     hosts on its `news.` pages; the spider follows only the main list's links there (`on_site` tells the
@@ -47,22 +52,27 @@ def site_links(
     ['http://www.host.cn/a/1.html', 'http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
     >>> [url for url, _ in site_links(page, "http://www.host.cn/list/", anchors=page.root.xpath("//a[text()='w' or text()='v']"))]
     ['http://www.host.cn/a/2.html', 'http://tech.host.cn/a/3.html']
+    >>> [url for url, _ in site_links(Selector(text='<base href="/"><a href="news/1.html">x</a>'), "http://host.cn/a/b.html")]
+    ['http://host.cn/news/1.html']
     """
-    root = page.root if isinstance(page, Selector) else page
+    if isinstance(page, Selector):
+        root, base = page.root, base or document_base(page, page_url)
+    else:
+        root, base = page, base or page_url
     host = (host or urlsplit(page_url).netloc).lower()
     site, domain = site_host(host), _registrable(host)
-    base = urlsplit(page_url)
-    origin = (base.scheme, base.netloc) if base.scheme in ("http", "https") and base.netloc else None
-    # The path of the page's directory, where a plain relative href is appended ("a/1.html"): none if
-    # urljoin would remove dot or empty segments from the page's path.
-    plain_path = "/." not in base.path and "//" not in base.path
-    directory = base.path.rpartition("/")[0] + "/" if plain_path else None
+    parts = urlsplit(base)
+    origin = (parts.scheme, parts.netloc) if parts.scheme in ("http", "https") and parts.netloc else None
+    # The path of the base's directory, where a plain relative href is appended ("a/1.html"): none if
+    # urljoin would remove dot or empty segments from the base's path.
+    plain_path = "/." not in parts.path and "//" not in parts.path
+    directory = parts.path.rpartition("/")[0] + "/" if plain_path else None
     resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
     links = []
     for link in _LINKS(root) if anchors is None else anchors:
         href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
         if href not in resolved:
-            resolved[href] = _site_url(href, page_url, origin, directory, host, site, domain)
+            resolved[href] = _site_url(href, base, origin, directory, host, site, domain)
         url = resolved[href]
         if url is not None:
             links.append((url, link))
@@ -110,7 +120,7 @@ def _plain_relative(href: str) -> bool:
 
 def _site_url(
     href: str,
-    page_url: str,
+    base: str,
     origin: tuple[str, str] | None,
     directory: str | None,
     host: str,
@@ -120,7 +130,7 @@ def _site_url(
     """The canonical URL of `href` if it is a link to a page of the site, else None."""
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    if origin is None and not page_url.lower().startswith(("http:", "https:")) and not _has_scheme(href):
+    if origin is None and not base.lower().startswith(("http:", "https:")) and not _has_scheme(href):
         return None  # a relative link of a page saved without its URL ("file:///..."): no web page
     if origin is not None and _plain_network_path(href):
         href = f"{origin[0]}:{href}"  # what urljoin makes of "//www.x.cn/a/1.html"
@@ -132,7 +142,7 @@ def _site_url(
     elif origin is not None and directory is not None and _plain_relative(href):
         url, netloc, rest = f"{origin[0]}://{origin[1]}{directory}{href}", origin[1], directory + href
     else:
-        absolute = absolute_url(page_url, href)
+        absolute = absolute_url(base, href)
         if absolute is None:
             return None
         parts = urlsplit(absolute)

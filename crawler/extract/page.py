@@ -17,7 +17,7 @@ from scrapy.http import TextResponse
 from crawler import profiles
 from crawler.extract.article import RawArticle, extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.dom import Element, page_hrefs
+from crawler.extract.dom import Element, document_base, page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
@@ -221,6 +221,7 @@ class ArticleReading:
     repairs: tuple[str, ...]  # what `page_selector` did
     encoding: str
     hrefs: tuple[str, ...]  # `dom.page_hrefs`
+    base: str  # what they resolve against: `dom.document_base`
     gone: bool  # the portal's "not found" page (`kind.is_gone`): no article
 
 
@@ -239,6 +240,5 @@ def read_fetched_article(
     response = response_class(url, body=body, headers={"Content-Type": content_type} if content_type else {})
     selector, repairs, encoding = page_selector(response)
     raw, article = read_article(selector, url, profile, listing_date, crawled_at)
-    return ArticleReading(
-        article, raw.failed, raw.counter_url, repairs, encoding, page_hrefs(selector), is_gone(selector)
-    )
+    hrefs, base = page_hrefs(selector), document_base(selector, url)
+    return ArticleReading(article, raw.failed, raw.counter_url, repairs, encoding, hrefs, base, is_gone(selector))

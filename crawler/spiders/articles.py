@@ -27,7 +27,7 @@ from twisted.python.failure import Failure
 from crawler import incremental, profiles
 from crawler.blocking import BlockedPage
 from crawler.extract.dom import Element as DomElement
-from crawler.extract.dom import page_hrefs
+from crawler.extract.dom import document_base, page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.links import is_document, on_site, site_links
 from crawler.extract.page import ArticleReading, read_article, read_fetched_article
@@ -104,7 +104,7 @@ class ArticlePages(Mixin):
             yield self._gone(response, profile)
             return
         for output in self._article_outputs(
-            response.url, profile, reading.article, reading.failed, reading.counter_url, reading.hrefs
+            response.url, profile, reading.article, reading.failed, reading.counter_url, reading.hrefs, reading.base
         ):
             yield output
 
@@ -117,7 +117,8 @@ class ArticlePages(Mixin):
         if is_gone(selector):  # the portal's "not found" page where an article was
             return iter([self._gone(response, profile)])
         raw, article = read_article(selector, response.url, profile, listing_date, datetime.now(SHANGHAI))
-        return self._article_outputs(response.url, profile, article, raw.failed, raw.counter_url, page_hrefs(selector))
+        hrefs, base = page_hrefs(selector), document_base(selector, response.url)
+        return self._article_outputs(response.url, profile, article, raw.failed, raw.counter_url, hrefs, base)
 
     def _gone(self, response: Response, profile: profiles.Profile) -> Gone:
         """An article page that is the portal's "not found" page (`extract.kind.is_gone`)."""
@@ -133,6 +134,7 @@ class ArticlePages(Mixin):
         failed: list[str],
         counter_url: str | None,
         hrefs: Iterable[str],
+        base: str,
     ) -> Iterator[Any]:
         """What an article page read gives: requests for its related links (or for article pages waiting since
         an earlier page, `_article_request`), then the article (or the request for its read count, which gives
@@ -142,7 +144,7 @@ class ArticlePages(Mixin):
             self.crawler.stats.inc_value(f"finnews/failed/field/{failure.partition(':')[0]}")
             logger.warning("field lost on %s: %s", url, failure)
         if self.settings.getbool("FINNEWS_FOLLOW_RELATED") and self.plan.since is None:  # 相关推荐, 上一篇/下一篇 ...
-            for link_url, _ in site_links(self._new_links(hrefs, url, profile), url, profile.host):
+            for link_url, _ in site_links(self._new_links(hrefs, base, profile), url, profile.host, base=base):
                 if (
                     link_url not in self.requested
                     and on_site(link_url, profile.host)
@@ -238,16 +240,17 @@ class ArticlePages(Mixin):
                 self.crawler.engine.crawl(request)
             raise DontCloseSpider
 
-    def _new_links(self, hrefs: Iterable[str], page_url: str, profile: profiles.Profile) -> DomElement:
+    def _new_links(self, hrefs: Iterable[str], base: str, profile: profiles.Profile) -> DomElement:
         """The links of an article page that no earlier article page of its portal had, as `<a>` elements of
         a fragment of their own. An href is the same link on every page of a portal when it is absolute or
-        rooted ("http://x.cn/a/1.html", "/a/1.html"); a relative one is the page's own. A link seen before
-        gave what it gives: requested then, or refused by rules that stay the same for the crawl."""
+        rooted ("http://x.cn/a/1.html", "/a/1.html"); a relative one is the same link on pages of one `base`
+        (`dom.document_base`: the page's URL, or its `<base href>`). A link seen before gave what it gives:
+        requested then, or refused by rules that stay the same for the crawl."""
         fragment = Element("div")
         if len(self.related_seen) >= RELATED_SEEN_LIMIT:
             self.related_seen.clear()
         for href in hrefs:
-            key = hash((profile.name, href) if href.startswith(("http", "/")) else (page_url, href))
+            key = hash((profile.name, href) if href.startswith(("http", "/")) else (base, href))
             if key not in self.related_seen:
                 self.related_seen.add(key)
                 with contextlib.suppress(ValueError):  # a control character: a link that is none
