@@ -1,6 +1,7 @@
 """End to end: a portal whose pages declare `<base href>` (an old CMS: pages under `/news/`, links written from
 the site's root, "a/20240903/1.html") is crawled as a browser reads it: listing links, related links, images and
-the read-count script resolve against the base, not against the page's own URL."""
+the read-count script resolve against the base, not against the page's own URL. One read-count script answers
+in JSON, as newer counters do."""
 
 from __future__ import annotations
 
@@ -46,7 +47,9 @@ def portal() -> Iterator[tuple[str, list[str]]]:
     class Handler(QuietHandler):
         def do_GET(self) -> None:
             asked.append(self.path)
-            if self.path.startswith("/plus/count.php?aid="):
+            if self.path == "/plus/count.php?aid=2":  # a counter answering in JSON
+                status, body, kind = 200, '{"code":0,"data":{"hits":1002}}', "application/json"
+            elif self.path.startswith("/plus/count.php?aid="):
                 status, body, kind = 200, f"document.write('{1000 + int(self.path[-1])}');", "application/javascript"
             elif self.path == "/robots.txt":
                 status, body, kind = 200, "User-agent: *\nAllow: /\n", "text/plain"

@@ -52,6 +52,10 @@ from crawler.normalize import (
         ("阅读 3.5万", (35000, False)),
         ("查看: 3521", (3521, False)),
         ("浏览次数：1,024", (1024, False)),
+        ('{"code":0,"data":{"hits":11003}}', (11003, False)),  # counters answering in JSON, JSONP or a variable
+        ('jQuery18305({"status":1,"viewCount":"523"})', (523, False)),
+        ('{"id":5007,"click_num":45}', (45, False)),
+        ("var hits = 523; document.getElementById('hits').innerHTML = hits;", (523, False)),
     ],
 )
 def test_parse_views(raw: str, expected: tuple[int, bool]) -> None:

@@ -176,6 +176,13 @@ VIEWS_PATTERNS: tuple[re.Pattern[str], ...] = (
         rf"\s*(?:{V.words(V.VIEWS_LABEL_ENDINGS)})?\s*[:(\[]?\s*" + _NUM,
         re.ASCII | re.IGNORECASE,
     ),
+    # A counter's answer as data: a key or variable named for views ("hits", "viewCount", "click_num":
+    # `vocabulary.VIEWS_LABELS_LATIN` in its name) given a number: '{"code":0,"data":{"hits":11003}}',
+    # 'jQuery18305({"viewCount":"523"})', "var hits = 523;".
+    re.compile(
+        rf"[A-Za-z_]*(?:{V.words(V.VIEWS_LABELS_LATIN)})[A-Za-z_]*[\"']?\s*[:=]\s*[\"']?" + _NUM,
+        re.ASCII | re.IGNORECASE,
+    ),
     # Counted: "123次", "10万+阅读", "1.2万人阅读", "45 views"
     re.compile(_NUM + r"\s*(?:次|人次|人(?:阅读|浏览|看过)|阅读|浏览|\b(?:views?|hits?)\b)", re.ASCII | re.IGNORECASE),
     # The whole text is the number: "11003", "1.2万", "10万+"
