@@ -205,7 +205,7 @@ class PageRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(768), unique=True)  # the URL requested
     site: Mapped[str] = mapped_column(String(100), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # article, page (classified by its content) or counter
+    kind: Mapped[str] = mapped_column(String(20))  # article, page (classified by its content), counter or part
     response_url: Mapped[str] = mapped_column(Text)  # after redirects
     status: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str | None] = mapped_column(String(200))

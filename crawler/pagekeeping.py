@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Request meta: the kind of page to keep (`crawler.pagestore.ARTICLE`, `PAGE`, `COUNTER`).
+#: Request meta: the kind of page to keep (`crawler.pagestore.ARTICLE`, `PAGE`, `COUNTER`, `PART`).
 KEEP = "finnews_keep"
 #: Request meta: whether the request asks for the page only if modified (set here); a request that sets it
 #: False itself is fetched whole (a read-count refresh: the count may change where the page does not).

@@ -29,8 +29,9 @@ from crawler.models import ArticleRow, PageRow, ReprintRow
 
 logger = logging.getLogger(__name__)
 
-#: Page kinds: an article page, a page its content classifies, a CMS read-count script.
-ARTICLE, PAGE, COUNTER = "article", "page", "counter"
+#: Page kinds: an article page, a page its content classifies, a CMS read-count script, a later part of a
+#: paginated article (read with its first part's page: `finnews reextract`).
+ARTICLE, PAGE, COUNTER, PART = "article", "page", "counter", "part"
 ZSTD = "zstd"
 _LEVEL = 3
 _UPDATES = (
@@ -147,11 +148,13 @@ class PageWriter:
             logger.error("keeping %d pages failed: %s", len(rows), str(exc).splitlines()[0])
 
 
-def load_page(engine: Engine, url: str) -> KeptPage | None:
-    """The kept page fetched from `url` (or whose final URL after redirects is `url`), else None."""
+def load_page(engine: Engine, url: str, kind: str | None = None) -> KeptPage | None:
+    """The kept page (of `kind`, if given) fetched from `url` (or whose final URL after redirects is `url`), else
+    None."""
     with engine.connect() as connection:
         for column in (PageRow.url, PageRow.response_url):
-            row = connection.execute(select(PageRow).where(column == url).order_by(PageRow.id.desc())).first()
+            query = select(PageRow).where(column == url).order_by(PageRow.id.desc())
+            row = connection.execute(query.where(PageRow.kind == kind) if kind else query).first()
             if row is not None:
                 return KeptPage.of(row)
     return None

@@ -23,21 +23,23 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import orjson
+from parsel import Selector
 from scrapy.http import HtmlResponse
 from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 
 from crawler import profiles
 from crawler.batchwrite import ROW_FIELDS, ReprintRecord, article_row, write_batch
 from crawler.db import unlock_writers
+from crawler.extract.article import RawArticle
 from crawler.extract.kind import ARTICLE as ARTICLE_KIND
 from crawler.extract.kind import page_kind
 from crawler.extract.links import site_links
 from crawler.extract.mainlist import main_list
-from crawler.extract.page import page_selector, read_article
+from crawler.extract.page import add_part, page_selector, read_article
 from crawler.models import ArticleRow, FieldChange, FingerprintRow, PageRow, ReprintRow
 from crawler.normalize.article import normalize_article
 from crawler.normalize.titles import TitleSuffixLearner
-from crawler.pagestore import ARTICLE, COUNTER, PAGE, KeptPage
+from crawler.pagestore import ARTICLE, COUNTER, PAGE, PART, KeptPage, load_page
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.matching import Matching
 from crawler.vocabulary import SHANGHAI
@@ -94,7 +96,7 @@ def reextract(
     now = datetime.now(SHANGHAI)
     stamp = finnews_version()
     counters = _counter_texts(engine, site)
-    reader = _Reader(profile_dirs)
+    reader = _Reader(engine, profile_dirs)
     with engine.connect() as connection:
         for chunk in _chunks(_kept_pages(engine, site, since)):
             articles = [article for page in chunk if (article := reader.article(page, counters, titles, summary))]
@@ -119,7 +121,8 @@ def reextract(
 class _Reader:
     """Reads kept pages as the crawl does; profiles loaded once per site."""
 
-    def __init__(self, profile_dirs: profiles.ProfileDirs) -> None:
+    def __init__(self, engine: Engine, profile_dirs: profiles.ProfileDirs) -> None:
+        self.engine = engine
         self.profile_dirs = profile_dirs
         self.profiles: dict[str, profiles.Profile] = {}
 
@@ -133,11 +136,8 @@ class _Reader:
 
     def article(self, page: KeptPage, counters: dict[str, str], titles: TitleSuffixLearner, summary: Summary) -> Any:
         """The normalised Article of a kept page, else None (counted in `summary.skipped`)."""
-        response = HtmlResponse(
-            page.response_url, body=page.content, headers={"Content-Type": page.content_type or "text/html"}
-        )
         profile = self.profile(page)
-        selector, _, _ = page_selector(response)
+        selector = _selector(page)
         if (
             page.kind == PAGE
             and page_kind(selector, main_list(site_links(selector, page.response_url, profile.host)), page.listing_date)
@@ -146,6 +146,7 @@ class _Reader:
             summary.skipped["listing"] += 1
             return None
         raw, article = read_article(selector, page.response_url, profile, page.listing_date, page.fetched_at)
+        self._add_parts(article, raw, page, profile)
         if raw.counter_url:
             article.views_raw = counters.get(raw.counter_url)
         normalize_article(article, page.fetched_at, titles)
@@ -153,6 +154,26 @@ class _Reader:
             summary.skipped["no title or body"] += 1
             return None
         return article
+
+    def _add_parts(self, article: Any, raw: RawArticle, page: KeptPage, profile: profiles.Profile) -> None:
+        """The later parts of a paginated article, as the crawl kept them, added to it in order (as far as kept)."""
+        next_url, read = raw.next_part, {page.response_url}
+        while next_url is not None and next_url not in read:
+            read.add(next_url)
+            part = load_page(self.engine, next_url, PART)
+            if part is None:
+                return
+            part_raw, _ = read_article(
+                _selector(part), part.response_url, profile, None, part.fetched_at, page.response_url
+            )
+            add_part(article, part_raw)
+            next_url = part_raw.next_part
+
+
+def _selector(page: KeptPage) -> Selector:
+    """The kept page read as the crawl read it (`page_selector`)."""
+    headers = {"Content-Type": page.content_type or "text/html"}
+    return page_selector(HtmlResponse(page.response_url, body=page.content, headers=headers))[0]
 
 
 def _kept_query(site: str | None, since: datetime | None) -> Select[PageRow]:

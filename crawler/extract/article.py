@@ -66,6 +66,7 @@ class RawArticle:
     canonical_url: str | None = None
     site_names: list[str] = field(default_factory=list)
     reprint_notice: bool = False
+    next_part: str | None = None  # the URL of the article's next part, where it is paginated (`page.read_article`)
     failed: list[str] = field(default_factory=list)  # "field: error" of each step the page broke
 
     def to_article(self, url: str, site: str, site_name: str | None, crawled_at: datetime) -> Article:

@@ -19,6 +19,8 @@ from crawler.extract.article import RawArticle, extract_article
 from crawler.extract.charset import decode_html
 from crawler.extract.dom import Element, document_base, page_hrefs
 from crawler.extract.kind import is_gone
+from crawler.extract.links import site_links
+from crawler.extract.pagination import next_part, next_part_urls
 from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
 
@@ -201,14 +203,46 @@ def page_url(fetched: str, declared: str | None, profile: profiles.Profile) -> s
 
 
 def read_article(
-    selector: Selector, response_url: str, profile: profiles.Profile, listing_date: str | None, crawled_at: datetime
+    selector: Selector,
+    response_url: str,
+    profile: profiles.Profile,
+    listing_date: str | None,
+    crawled_at: datetime,
+    first: str | None = None,
 ) -> tuple[RawArticle, Article]:
-    """The page's raw extraction and its Article item (raw values, before `crawler.normalize`)."""
+    """The page's raw extraction and its Article item (raw values, before `crawler.normalize`), with the URL of
+    the article's next part where it is paginated (`raw.next_part`; `first`: the URL of its first part, when
+    this page is a later one)."""
     raw = extract_article(selector, response_url, profile.fields)
+    raw.next_part = _next_part(selector, response_url, first or response_url, profile.host)
     url = page_url(response_url, raw.canonical_url, profile)
     article = raw.to_article(url, profile.name, profile.site_name, crawled_at)
     article.listing_date_raw = listing_date
     return raw, article
+
+
+def _next_part(selector: Selector, url: str, first: str, host: str) -> str | None:
+    """`pagination.next_part` of the page, its links resolved only where an href may name that part (most
+    article pages have no parts: their hrefs are tested as one string)."""
+    if url == first:
+        number = 2
+    elif (following := next_part_urls(url, first)) is not None:
+        number = following[0] + 1
+    else:
+        return None
+    marks = (f"_{number}.", f"-{number}.", f"={number}", f"/{number}/")  # in every form of `part_url`
+    hrefs = "\0".join(page_hrefs(selector))
+    if not any(mark in hrefs for mark in marks):
+        return None
+    anchors = [a for a in selector.root.iter("a") if any(mark in a.get("href", "") for mark in marks)]
+    return next_part(site_links(selector, url, host, anchors=anchors), url, first)
+
+
+def add_part(article: Article, part: RawArticle) -> None:
+    """Append the text and images of a later part of a paginated article to it."""
+    if part.paragraphs:
+        article.body = "\n".join(filter(None, (article.body, *part.paragraphs)))
+    article.images += [image for image in part.images if image not in article.images]
 
 
 @dataclass(frozen=True)
@@ -222,6 +256,7 @@ class ArticleReading:
     encoding: str
     hrefs: tuple[str, ...]  # `dom.page_hrefs`
     base: str  # what they resolve against: `dom.document_base`
+    next_part: str | None  # RawArticle.next_part
     gone: bool  # the portal's "not found" page (`kind.is_gone`): no article
 
 
@@ -241,4 +276,6 @@ def read_fetched_article(
     selector, repairs, encoding = page_selector(response)
     raw, article = read_article(selector, url, profile, listing_date, crawled_at)
     hrefs, base = page_hrefs(selector), document_base(selector, url)
-    return ArticleReading(article, raw.failed, raw.counter_url, repairs, encoding, hrefs, base, is_gone(selector))
+    return ArticleReading(
+        article, raw.failed, raw.counter_url, repairs, encoding, hrefs, base, raw.next_part, is_gone(selector)
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
@@ -122,3 +123,74 @@ def next_pages(pages: Iterable[str], listing_url: str) -> list[str]:
     number = current.number if current is not None else 1
     following = [url for url in pages if (numbered := page_url(url)) is not None and numbered.number == number + 1]
     return following or pages
+
+
+# --- the parts of a paginated article -----------------------------------------------------------------
+
+#: The most parts an article is read in (a pager may count on forever).
+MAX_PARTS = 30
+# The path's last segment split before its extension: "/a/20240903/1234" + ".html".
+_EXTENSION = re.compile(r"(\.[A-Za-z]{2,5})$")
+# Query parameters a part's number may be in: "?page=2", "&p=3".
+_PART_PARAMETERS = ("page", "p", "pn", "pg")
+
+
+def part_url(first: str, number: int) -> list[str]:
+    """The URLs part `number` of an article whose first part is at `first` may have, as CMSs number them:
+    DedeCMS and EmpireCMS `1234_2.html`, `1234-2.html`, a `page=2` query, WordPress `slug/2/`; canonical.
+
+    >>> part_url("http://x.cn/a/20240903/1234.html", 2)[:2]
+    ['http://x.cn/a/20240903/1234_2.html', 'http://x.cn/a/20240903/1234-2.html']
+    >>> part_url("http://x.cn/show.php?id=5", 3)[2]
+    'http://x.cn/show.php?id=5&page=3'
+    """
+    parts = urlsplit(first)
+    found: list[str] = []
+    if extension := _EXTENSION.search(parts.path):
+        stem = parts.path[: extension.start()]
+        found += [parts._replace(path=f"{stem}{mark}{number}{extension.group(1)}").geturl() for mark in "_-"]
+    elif parts.path.endswith("/") and parts.path != "/":
+        found.append(parts._replace(path=f"{parts.path}{number}/").geturl())
+    join = "&" if parts.query else ""
+    found += [parts._replace(query=f"{parts.query}{join}{name}={number}").geturl() for name in _PART_PARAMETERS]
+    return [canonical_url(url) for url in found]
+
+
+def next_part_urls(url: str, first: str) -> tuple[int, set[str]] | None:
+    """The number of the part at `url` of the article whose first part is at `first`, and the URLs its next part
+    may have (`part_url`; for a later part, in the form of its own URL); None if `url` is no part of it, or its
+    part MAX_PARTS."""
+    url, first = canonical_url(url), canonical_url(first)
+    if url == first:
+        return 1, set(part_url(first, 2))
+    for number in range(2, MAX_PARTS):
+        if url in (own := part_url(first, number)):
+            return number, {part_url(first, number + 1)[own.index(url)]}
+    return None
+
+
+def next_part(links: Iterable[tuple[str, Element | Selector]], url: str, first: str) -> str | None:
+    """The URL of the part after the one at `url` of a paginated article whose first part is at `first` ("1/3
+    下一页", "第2页"): a page link (`PAGE_LABEL`: 下一页, the next part's number, "›") to it, in a form of
+    `part_url` (for a later part, the form of its own URL). None for an article's last part, an article of one
+    page, or at MAX_PARTS. `links`: (canonical URL, `<a>`) pairs, as `links.site_links` gives them.
+
+    >>> from crawler.extract.links import site_links
+    >>> page = Selector(text='<a href="9.html">下一篇</a><a href="1234_2.html">2</a><a href="1234_2.html">下一页</a>')
+    >>> next_part(site_links(page, "http://x.cn/a/1234.html"), "http://x.cn/a/1234.html", "http://x.cn/a/1234.html")
+    'http://x.cn/a/1234_2.html'
+    >>> page = Selector(text='<a href="1234.html">上一页</a><a href="1234_3.html">3</a><a href="1235.html">下一页</a>')
+    >>> next_part(site_links(page, "http://x.cn/a/1234_2.html"), "http://x.cn/a/1234_2.html", "http://x.cn/a/1234.html")
+    'http://x.cn/a/1234_3.html'
+    """
+    following = next_part_urls(url, first)
+    if following is None:
+        return None
+    number, wanted = following
+    for link_url, link in links:
+        if link_url in wanted:
+            label = " ".join(string_value(link.root if isinstance(link, Selector) else link).split())
+            numbered = NUMBER_LABEL.fullmatch(label)
+            if PAGE_LABEL.fullmatch(label) and (numbered is None or int(numbered.group(1)) == number + 1):
+                return link_url
+    return None

@@ -30,14 +30,14 @@ from crawler.extract.dom import Element as DomElement
 from crawler.extract.dom import document_base, page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.links import is_document, on_site, site_links
-from crawler.extract.page import ArticleReading, read_article, read_fetched_article
+from crawler.extract.page import ArticleReading, add_part, read_article, read_fetched_article
 from crawler.extract.urls import absolute_url
 from crawler.items import Article, Gone
 from crawler.middlewares import PORTAL, OffPortalRequest, refused
 from crawler.models import SHANGHAI
 from crawler.pagekeeping import CONDITIONAL, KEEP, NotModified
 from crawler.pagestore import ARTICLE as KEEP_ARTICLE
-from crawler.pagestore import COUNTER, PAGE
+from crawler.pagestore import COUNTER, PAGE, PART
 from crawler.seen import recorded
 from crawler.spiders.parts import Mixin
 
@@ -104,8 +104,9 @@ class ArticlePages(Mixin):
             yield self._gone(response, profile)
             return
         for output in self._article_outputs(
-            response.url, profile, reading.article, reading.failed, reading.counter_url, reading.hrefs, reading.base
-        ):
+            response.url, profile, reading.article, reading.failed, reading.counter_url, reading.hrefs, reading.base,
+            reading.next_part,
+        ):  # fmt: skip
             yield output
 
     def _article(
@@ -118,7 +119,9 @@ class ArticlePages(Mixin):
             return iter([self._gone(response, profile)])
         raw, article = read_article(selector, response.url, profile, listing_date, datetime.now(SHANGHAI))
         hrefs, base = page_hrefs(selector), document_base(selector, response.url)
-        return self._article_outputs(response.url, profile, article, raw.failed, raw.counter_url, hrefs, base)
+        return self._article_outputs(
+            response.url, profile, article, raw.failed, raw.counter_url, hrefs, base, raw.next_part
+        )
 
     def _gone(self, response: Response, profile: profiles.Profile) -> Gone:
         """An article page that is the portal's "not found" page (`extract.kind.is_gone`)."""
@@ -135,14 +138,17 @@ class ArticlePages(Mixin):
         counter_url: str | None,
         hrefs: Iterable[str],
         base: str,
+        next_part: str | None,
     ) -> Iterator[Any]:
         """What an article page read gives: requests for its related links (or for article pages waiting since
-        an earlier page, `_article_request`), then the article (or the request for its read count, which gives
-        the article)."""
+        an earlier page, `_article_request`), then the request for its next part where it is paginated, or the
+        article (or the request for its read count, which gives the article)."""
         self.crawler.stats.inc_value("finnews/pages/article")
         for failure in failed:
             self.crawler.stats.inc_value(f"finnews/failed/field/{failure.partition(':')[0]}")
             logger.warning("field lost on %s: %s", url, failure)
+        if next_part is not None:
+            self.requested.add(next_part)  # a part of this article: not one of its own
         if self.settings.getbool("FINNEWS_FOLLOW_RELATED") and self.plan.since is None:  # 相关推荐, 上一篇/下一篇 ...
             for link_url, _ in site_links(self._new_links(hrefs, base, profile), url, profile.host, base=base):
                 if (
@@ -154,6 +160,13 @@ class ArticlePages(Mixin):
                 ):
                     yield from self._article_request(link_url, profile, None)
         yield from self._waiting_requests()  # one page fewer in the scheduler: the next waiting, if any
+        if next_part is not None:
+            yield self._part_request(next_part, article, profile, url, counter_url)
+        else:
+            yield from self._finished(article, profile, counter_url)
+
+    def _finished(self, article: Article, profile: profiles.Profile, counter_url: str | None) -> Iterator[Any]:
+        """The article read whole, or the request for its read count, which gives the article."""
         if counter_url:
             yield Request(
                 counter_url,
@@ -256,6 +269,45 @@ class ArticlePages(Mixin):
                 with contextlib.suppress(ValueError):  # a control character: a link that is none
                     SubElement(fragment, "a", href=href)
         return fragment
+
+    def _part_request(
+        self, url: str, article: Article, profile: profiles.Profile, first: str, counter_url: str | None
+    ) -> Request:
+        """The request for the next part of a paginated article, which holds the article read so far."""
+        return Request(
+            url,
+            callback=self.parse_article_part,
+            errback=self.article_part_failed,
+            cb_kwargs={"article": article, "profile": profile, "first": first, "counter_url": counter_url},
+            meta={PORTAL: profile.name, KEEP: PART},
+            dont_filter=True,
+            priority=COUNTER_PRIORITY,
+        )
+
+    def parse_article_part(
+        self, response: Response, article: Article, profile: profiles.Profile, first: str, counter_url: str | None
+    ) -> Iterator[Any]:
+        """A later part of a paginated article ("1/3 下一页"): its text and images added to the article's, then the
+        next part, or the article (`_finished`)."""
+        if isinstance(response, TextResponse):
+            raw, _ = read_article(self._selector(response), response.url, profile, None, datetime.now(SHANGHAI), first)
+            add_part(article, raw)
+            self.crawler.stats.inc_value("finnews/pages/article_part")
+            if raw.next_part is not None and raw.next_part not in self.requested:
+                self.requested.add(raw.next_part)
+                yield self._part_request(raw.next_part, article, profile, first, counter_url)
+                return
+        yield from self._finished(article, profile, counter_url)
+
+    def article_part_failed(self, failure: Failure) -> Iterator[Any]:
+        """A part of a paginated article lost after retries: the article is stored with the parts read."""
+        arguments = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        article = arguments["article"]
+        if not isinstance(failure.value, OffPortalRequest):
+            self.crawler.stats.inc_value("finnews/failed/article_part")
+            logger.warning("part of %s lost (%s): stored without it and what follows: %s",
+                           article.url, failure.getErrorMessage(), failure.request.url)  # type: ignore[attr-defined]  # fmt: skip
+        yield from self._finished(article, arguments["profile"], arguments["counter_url"])
 
     def parse_counter(self, response: Response, article: Article) -> Iterator[Article]:
         """The read count a CMS counter script writes (`document.write('11003');`)."""
