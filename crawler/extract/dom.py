@@ -26,6 +26,9 @@ from parsel import Selector, SelectorList
 from crawler.extract import patterns
 from crawler.extract.urls import absolute_url
 
+#: What XML (so an lxml tree) cannot hold: control characters but tab, newline and carriage return; surrogates.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 #: An element of a parsed page. Pages are parsed without lxml.html's element classes
 #: (`crawler.extract.page.html_selector`): use `lxml.etree` element methods only (no `text_content()`:
 #: `string_value`).

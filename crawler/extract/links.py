@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import Element, attribute_values, document_base, page_elements, page_hrefs
+from crawler.extract.dom import NOT_XML, Element, attribute_values, document_base, page_elements, page_hrefs
 from crawler.extract.urls import absolute_url, canonical_url, site_host
 from crawler.scope import registrable_domain
 
@@ -59,6 +59,29 @@ def site_links(
         root, base = page.root, base or document_base(page, page_url)
     else:
         root, base = page, base or page_url
+    resolve = _resolver(page_url, host, base)
+    links = []
+    for link in _LINKS(root) if anchors is None else anchors:
+        url = resolve(link.get("href").strip())  # not .attrib: one bad attribute name breaks its dict
+        if url is not None:
+            links.append((url, link))
+    return links
+
+
+def site_urls(hrefs: Iterable[str], page_url: str, host: str | None = None, base: str | None = None) -> list[str]:
+    """`site_links` of hrefs alone (an article page's new related links), in their order; an href holding a
+    character no page can hold (`dom.NOT_XML`: a control character) is none.
+
+    >>> site_urls(["/a/1.html", "http://other/b", "a/\x01.html", "2.html"], "http://www.host.cn/list/")
+    ['http://www.host.cn/a/1.html', 'http://www.host.cn/list/2.html']
+    """
+    resolve = _resolver(page_url, host, base or page_url)
+    return [url for href in hrefs if not NOT_XML.search(href) and (url := resolve(href.strip())) is not None]
+
+
+def _resolver(page_url: str, host: str | None, base: str) -> Callable[[str], str | None]:
+    """href -> its canonical URL if it is a link to a page of the site of `page_url` (on `host`), resolved
+    against `base` (`_site_url`), else None; each href resolved once (hrefs repeat)."""
     host = (host or urlsplit(page_url).netloc).lower()
     site, domain = site_host(host), _registrable(host)
     parts = urlsplit(base)
@@ -67,16 +90,14 @@ def site_links(
     # urljoin would remove dot or empty segments from the base's path.
     plain_path = "/." not in parts.path and "//" not in parts.path
     directory = parts.path.rpartition("/")[0] + "/" if plain_path else None
-    resolved: dict[str, str | None] = {}  # href -> canonical URL (None: no link of the site): hrefs repeat
-    links = []
-    for link in _LINKS(root) if anchors is None else anchors:
-        href = link.get("href").strip()  # not .attrib: one bad attribute name breaks its dict
+    resolved: dict[str, str | None] = {}
+
+    def resolve(href: str) -> str | None:
         if href not in resolved:
             resolved[href] = _site_url(href, base, origin, directory, host, site, domain)
-        url = resolved[href]
-        if url is not None:
-            links.append((url, link))
-    return links
+        return resolved[href]
+
+    return resolve
 
 
 @lru_cache(maxsize=4096)

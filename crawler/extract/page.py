@@ -17,7 +17,7 @@ from scrapy.http import TextResponse
 from crawler import profiles
 from crawler.extract.article import RawArticle, extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.dom import Element, document_base, page_hrefs
+from crawler.extract.dom import NOT_XML, Element, document_base, page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.links import site_links
 from crawler.extract.pagination import next_part, next_part_urls
@@ -129,7 +129,7 @@ class _FlatBuilder:
         element = etree.Element(tag if _valid_name(tag) else "span")
         for name, value in attributes.items():
             if _valid_name(name):
-                element.set(name, _NOT_XML.sub("", value))
+                element.set(name, NOT_XML.sub("", value))
         if self.root is None:
             self.root = element
         elif len(self.nested) >= MAX_DEPTH:
@@ -154,7 +154,7 @@ class _FlatBuilder:
     def data(self, text: str) -> None:
         if self.last is None:
             return
-        text = _NOT_XML.sub("", text)
+        text = NOT_XML.sub("", text)
         if self.tail:
             self.last.tail = (self.last.tail or "") + text
         else:
@@ -162,10 +162,6 @@ class _FlatBuilder:
 
     def close(self) -> Element | None:
         return self.root
-
-
-# What XML (so an lxml tree) cannot hold: control characters but tab, newline and carriage return; surrogates.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @lru_cache(maxsize=1024)

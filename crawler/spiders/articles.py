@@ -7,7 +7,6 @@ found" page or a dead link given as `Gone`, a lost one logged and counted. The s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import multiprocessing
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -15,7 +14,6 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from lxml.etree import Element, SubElement
 from parsel import Selector
 from scrapy import Request
 from scrapy.core.scheduler import Scheduler
@@ -26,10 +24,9 @@ from twisted.python.failure import Failure
 
 from crawler import incremental, profiles
 from crawler.blocking import BlockedPage
-from crawler.extract.dom import Element as DomElement
 from crawler.extract.dom import document_base, page_hrefs
 from crawler.extract.kind import is_gone
-from crawler.extract.links import is_document, on_site, site_links
+from crawler.extract.links import is_document, on_site, site_urls
 from crawler.extract.page import ArticleReading, add_part, read_article, read_fetched_article
 from crawler.extract.urls import absolute_url
 from crawler.items import Article, Gone
@@ -150,7 +147,7 @@ class ArticlePages(Mixin):
         if next_part is not None:
             self.requested.add(next_part)  # a part of this article: not one of its own
         if self.settings.getbool("FINNEWS_FOLLOW_RELATED") and self.plan.since is None:  # 相关推荐, 上一篇/下一篇 ...
-            for link_url, _ in site_links(self._new_links(hrefs, base, profile), url, profile.host, base=base):
+            for link_url in site_urls(self._new_links(hrefs, base, profile), url, profile.host, base):
                 if (
                     link_url not in self.requested
                     and on_site(link_url, profile.host)
@@ -253,22 +250,21 @@ class ArticlePages(Mixin):
                 self.crawler.engine.crawl(request)
             raise DontCloseSpider
 
-    def _new_links(self, hrefs: Iterable[str], base: str, profile: profiles.Profile) -> DomElement:
-        """The links of an article page that no earlier article page of its portal had, as `<a>` elements of
-        a fragment of their own. An href is the same link on every page of a portal when it is absolute or
-        rooted ("http://x.cn/a/1.html", "/a/1.html"); a relative one is the same link on pages of one `base`
-        (`dom.document_base`: the page's URL, or its `<base href>`). A link seen before gave what it gives:
-        requested then, or refused by rules that stay the same for the crawl."""
-        fragment = Element("div")
+    def _new_links(self, hrefs: Iterable[str], base: str, profile: profiles.Profile) -> list[str]:
+        """The hrefs of an article page that no earlier article page of its portal had. An href is the same
+        link on every page of a portal when it is absolute or rooted ("http://x.cn/a/1.html", "/a/1.html"); a
+        relative one is the same link on pages of one `base` (`dom.document_base`: the page's URL, or its
+        `<base href>`). A link seen before gave what it gives: requested then, or refused by rules that stay
+        the same for the crawl."""
         if len(self.related_seen) >= RELATED_SEEN_LIMIT:
             self.related_seen.clear()
+        new = []
         for href in hrefs:
             key = hash((profile.name, href) if href.startswith(("http", "/")) else (base, href))
             if key not in self.related_seen:
                 self.related_seen.add(key)
-                with contextlib.suppress(ValueError):  # a control character: a link that is none
-                    SubElement(fragment, "a", href=href)
-        return fragment
+                new.append(href)
+        return new
 
     def _part_request(
         self, url: str, article: Article, profile: profiles.Profile, first: str, counter_url: str | None
