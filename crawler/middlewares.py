@@ -45,6 +45,14 @@ class OffPortalRequest(IgnoreRequest):
     """A request this crawl may not make (off the portal, or not http/https); already counted."""
 
 
+def too_large(error: BaseException) -> bool:
+    """Whether a request failed on a page fetched whose body was too large to read: Scrapy's
+    HttpCompressionMiddleware ignores a response whose body decompresses past DOWNLOAD_MAXSIZE (a compression
+    bomb) with an IgnoreRequest raised from the size error. The other IgnoreRequests are pages not fetched on
+    purpose (robots.txt forbids them, off the portal, blocked, unchanged): none has a cause."""
+    return isinstance(error, IgnoreRequest) and error.__cause__ is not None
+
+
 class PortalScopeMiddleware:
     """Drops requests outside the scope of their portal (`request.meta[PORTAL]`; a request without
     one, such as robots.txt's, is held to the scope of every portal of the crawl)."""

@@ -8,7 +8,8 @@ whoever comes.
   (`file:`), `javascript:` and `data:`; article pages that redirect off the site or to a local file, one
   that leaves by meta refresh, read-count scripts on another host, in a local file, or 10 MB long; an
   article with one invalid byte, one with control characters in every field, one nested 3,000 unclosed
-  `<font>`s deep (deeper than libxml2 builds a tree), and one page at two URLs that name one canonical URL;
+  `<font>`s deep (deeper than libxml2 builds a tree), one whose gzip body unpacks to 64 MB (past any
+  DOWNLOAD_MAXSIZE: lost, and counted so), and one page at two URLs that name one canonical URL;
 - the outside host: any page, and a count of the requests it received (`outside_requests`): a crawl of
   the portal must send it none.
 
@@ -23,6 +24,7 @@ the listing's second page. A crawl must store none of them, count each, and say 
 
 from __future__ import annotations
 
+import gzip
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +39,8 @@ SECRET_VIEWS = 987654321
 HUGE_COUNTER_BYTES = 10 * 1024 * 1024
 #: Unclosed `<font>`s before an article (a pasted document's): libxml2 builds no tree deeper than 2,048 elements.
 DEEP_FONTS = 3000
+#: What an article's gzip body unpacks to: a compression bomb (64 KB on the wire).
+BOMB_BYTES = 64 * 1024 * 1024
 # Control characters that are no whitespace (\v, \f and \x1c-\x1f are: they read as a space).
 CONTROL = "\x00\x01\x02\x03\x07\x08\x0e\x1b\x7f\x9b"
 _BAD_BYTE = "\u2603"  # where the one byte that is no UTF-8 goes (the page says no snowman)
@@ -154,6 +158,8 @@ class HostilePortal:
         pages["/a/20240903/7.html"] = (200, {"Content-Type": html}, page(7, meta + "5", head=refresh))
         deep = page(14, meta + "88").replace(b"<body>", b"<body>" + '<font face="宋体">'.encode() * DEEP_FONTS)
         pages["/a/20240903/14.html"] = (200, {"Content-Type": html}, deep)
+        bomb = gzip.compress(page(15, meta + "1").replace(b"</body>", b" " * BOMB_BYTES + b"</body>"))
+        pages["/a/20240903/15.html"] = (200, {"Content-Type": html, "Content-Encoding": "gzip"}, bomb)
         canonical = '<link rel="canonical" href="/a/20240903/11.html">'
         for number in (11, 12):
             pages[f"/a/20240903/{number}.html"] = (200, {"Content-Type": html}, page(11, meta + "77", head=canonical))
@@ -162,7 +168,7 @@ class HostilePortal:
     def listing(self, page: int) -> bytes:
         """Page `page` of the listing: every article link and bad link again, and a link to the next page."""
         out, secret = self.outside, self.secret_file.as_uri()
-        links = [f"/a/20240903/{n}.html" for n in (1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14)] + [
+        links = [f"/a/20240903/{n}.html" for n in (1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15)] + [
             "http://[::1",
             "http://127.0.0.1:99999/a/20240903/13.html",
             f"{out}a/20240903/9.html",

@@ -84,6 +84,8 @@ def test_every_bad_case_is_counted(crawled: dict[str, Any]) -> None:
     assert stats.get("finnews/pagination_limit") == 1
     assert stats.get("finnews/bad_bytes") == 1
     assert stats.get("finnews/flattened") == 1  # the article nested 3,000 elements deep, stored whole
+    assert stats.get("finnews/failed/article") == 1  # the compression bomb: lost, not taken for a robots.txt skip
+    assert "finnews/skipped/ignored" not in stats
     assert stats.get("finnews/counter_failed") == 1  # the 10 MB one
     assert "finnews/failed/field" not in json.dumps(stats)
     assert stats.get("finnews/pages/listing") == 21  # the first page and 20 behind it (FINNEWS_MAX_PAGINATION=20)

@@ -30,7 +30,7 @@ from crawler.extract.links import is_document, on_site, site_urls
 from crawler.extract.page import ArticleReading, add_part, read_article, read_fetched_article
 from crawler.extract.urls import absolute_url
 from crawler.items import Article, Gone
-from crawler.middlewares import PORTAL, OffPortalRequest, refused
+from crawler.middlewares import PORTAL, OffPortalRequest, refused, too_large
 from crawler.models import SHANGHAI
 from crawler.pagekeeping import CONDITIONAL, KEEP, NotModified
 from crawler.pagestore import ARTICLE as KEEP_ARTICLE
@@ -342,7 +342,7 @@ class ArticlePages(Mixin):
             portal = failure.request.meta.get(PORTAL) or ""  # type: ignore[attr-defined]
             yield Gone(url, portal, error.response.status, datetime.now(SHANGHAI))
             return
-        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):  # robots.txt forbids it
+        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError) and not too_large(error):  # robots
             self.crawler.stats.inc_value("finnews/skipped/ignored")
             logger.info("not fetched: %s (%s)", url, failure.getErrorMessage())
             return
