@@ -45,12 +45,21 @@ class OffPortalRequest(IgnoreRequest):
     """A request this crawl may not make (off the portal, or not http/https); already counted."""
 
 
-def too_large(error: BaseException) -> bool:
-    """Whether a request failed on a page fetched whose body was too large to read: Scrapy's
-    HttpCompressionMiddleware ignores a response whose body decompresses past DOWNLOAD_MAXSIZE (a compression
-    bomb) with an IgnoreRequest raised from the size error. The other IgnoreRequests are pages not fetched on
-    purpose (robots.txt forbids them, off the portal, blocked, unchanged): none has a cause."""
-    return isinstance(error, IgnoreRequest) and error.__cause__ is not None
+#: The IgnoreRequests by which Scrapy declines a page on purpose (its robots.txt and offsite middlewares), by
+#: the start of their message.
+_DECLINED = ("Forbidden by robots.txt", "Filtered offsite request")
+
+
+def lost(error: BaseException | None) -> bool:
+    """Whether one of Scrapy's own IgnoreRequests lost a page: too many redirects (a loop), a body that unpacks
+    past DOWNLOAD_MAXSIZE (a compression bomb), a page not in the HTTP cache; not robots.txt's or the offsite
+    middleware's, which decline a page on purpose. finnews' own refusals (off the portal, blocked, unchanged) and
+    HTTP errors are subclasses of IgnoreRequest, which their callers tell apart.
+
+    >>> lost(IgnoreRequest("max redirections reached")), lost(IgnoreRequest("Forbidden by robots.txt"))
+    (True, False)
+    """
+    return type(error) is IgnoreRequest and not str(error).startswith(_DECLINED)
 
 
 class PortalScopeMiddleware:

@@ -84,7 +84,7 @@ def test_every_bad_case_is_counted(crawled: dict[str, Any]) -> None:
     assert stats.get("finnews/pagination_limit") == 1
     assert stats.get("finnews/bad_bytes") == 1
     assert stats.get("finnews/flattened") == 1  # the article nested 3,000 elements deep, stored whole
-    assert stats.get("finnews/failed/article") == 1  # the compression bomb: lost, not taken for a robots.txt skip
+    assert stats.get("finnews/failed/article") == 2  # a compression bomb and a redirect loop: lost, not skipped
     assert "finnews/skipped/ignored" not in stats
     assert stats.get("finnews/counter_failed") == 1  # the 10 MB one
     assert "finnews/failed/field" not in json.dumps(stats)

@@ -28,9 +28,9 @@ from crawler.extract.dom import document_base, page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.links import is_document, on_site, site_urls
 from crawler.extract.page import ArticleReading, add_part, read_article, read_fetched_article
-from crawler.extract.urls import absolute_url
+from crawler.extract.urls import absolute_url, canonical_url
 from crawler.items import Article, Gone
-from crawler.middlewares import PORTAL, OffPortalRequest, refused, too_large
+from crawler.middlewares import PORTAL, OffPortalRequest, lost, refused
 from crawler.models import SHANGHAI
 from crawler.pagekeeping import CONDITIONAL, KEEP, NotModified
 from crawler.pagestore import ARTICLE as KEEP_ARTICLE
@@ -235,6 +235,19 @@ class ArticlePages(Mixin):
             )
         )
 
+    def article_dropped(self, request: Request) -> None:
+        """An article page the scheduler dropped as requested already (signal `request_dropped`): where it
+        redirected back to itself (a redirect loop, which Scrapy's duplicate filter ends before its redirect
+        limit), its article is lost: counted and said. A redirect to another page requested already is none."""
+        if request.callback in (self.parse_article, self.parse_article_in_worker, self.parse_page) and (
+            canonical_url(request.url) in map(canonical_url, request.meta.get("redirect_urls", ()))
+        ):
+            self.crawler.stats.inc_value("finnews/failed/article")
+            self._incomplete(request.meta.get(PORTAL))
+            logger.error(
+                "article lost: %s (a redirect loop: %s)", request.url, " -> ".join(request.meta["redirect_urls"])
+            )
+
     def left_scheduler(self, request: Request) -> None:
         """A request reached the downloader (signal `request_reached_downloader`), or failed before (refused by
         robots.txt, off the portal): one article page fewer in the scheduler, if it is one (its retries and
@@ -342,7 +355,7 @@ class ArticlePages(Mixin):
             portal = failure.request.meta.get(PORTAL) or ""  # type: ignore[attr-defined]
             yield Gone(url, portal, error.response.status, datetime.now(SHANGHAI))
             return
-        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError) and not too_large(error):  # robots
+        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError) and not lost(error):  # robots.txt
             self.crawler.stats.inc_value("finnews/skipped/ignored")
             logger.info("not fetched: %s (%s)", url, failure.getErrorMessage())
             return

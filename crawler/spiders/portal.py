@@ -61,7 +61,7 @@ from crawler.extract.page import (
 )
 from crawler.extract.pagination import next_pages, pagination
 from crawler.extract.urls import canonical_url
-from crawler.middlewares import PORTAL, too_large
+from crawler.middlewares import PORTAL, lost
 from crawler.seen import recorded
 from crawler.spiders import pageseries
 from crawler.spiders.articles import ArticlePages
@@ -80,6 +80,7 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.stop_extraction, signals.spider_closed)
         crawler.signals.connect(spider.page_dropped, signals.request_dropped)
+        crawler.signals.connect(spider.article_dropped, signals.request_dropped)
         crawler.signals.connect(spider.idle, signals.spider_idle)
         crawler.signals.connect(spider.left_scheduler, signals.request_reached_downloader)
         return spider
@@ -266,14 +267,15 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
 
     def listing_failed(self, failure: Failure) -> Iterator[Request]:
         """A listing page lost after Scrapy's retries (a server error, no answer): what it lists is not
-        seen, so the crawl is no complete one (the next follows every listing again); so is one too large to read
-        (`middlewares.too_large`). A listing off the portal, forbidden by robots.txt or gone (4xx) lists nothing.
+        seen, so the crawl is no complete one (the next follows every listing again); so is one Scrapy gave up on
+        (`middlewares.lost`: a redirect loop, a compression bomb). A listing off the portal, forbidden by robots.txt
+        or gone (4xx) lists nothing.
         Its series goes on (`_next_page`)."""
         arguments = failure.request.cb_kwargs  # type: ignore[attr-defined]
         if "series" in arguments:
             yield from self._next_page(arguments["profile"], arguments["page"], arguments["series"])
         error = failure.value
-        skipped = isinstance(error, IgnoreRequest) and not too_large(error)  # off the portal, robots.txt, gone (4xx)
+        skipped = isinstance(error, IgnoreRequest) and not lost(error)  # off the portal, robots.txt, gone (4xx)
         if skipped and not (isinstance(error, HttpError) and error.response.status >= 500):
             return
         self.crawler.stats.inc_value("finnews/failed/listing")
