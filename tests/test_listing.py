@@ -179,6 +179,21 @@ HOT = (
             {f"http://x.cn/a/{c}{n}.html": f"09-0{5 - n}" for c in (1, 2) for n in (1, 2, 3, 4)},
             id="boxes-of-longer-lists",
         ),
+        pytest.param(  # items whose end tags are missing: the parser nests each in the one before
+            '<div class="nav"><a href="/">首页</a><a href="/news/">新闻</a></div><div class="list">'
+            + "".join(
+                f'<div class="item"><a href="/a/{n}.html">第{n}则新闻的标题文字</a><span>09-0{n}</span>'
+                for n in (1, 2, 3)
+            )
+            + "</div>",
+            {f"http://x.cn/a/{n}.html": f"09-0{n}" for n in (1, 2, 3)},
+            id="unclosed-items",
+        ),
+        pytest.param(  # ... and a list of unclosed plain <div>s, in a page whose other links are a nav bar's
+            '<div><a href="/a/1.html">第一则新闻的标题文字</a> (09-01)<div><a href="/a/2.html">第二则新闻的标题文字</a> (09-02)',
+            {"http://x.cn/a/1.html": "(09-01)", "http://x.cn/a/2.html": "(09-02)"},
+            id="unclosed-plain-divs",
+        ),
     ],
 )
 def test_main_list(html: str, dates: dict[str, str | None]) -> None:
@@ -374,6 +389,17 @@ LIST_ITEMS = "".join(
             None,
             LISTING,
             id="home-page",
+        ),
+        pytest.param(  # a listing whose items' end tags are missing (each nested in the one before) and dated
+            '<div class="list">'
+            + "".join(
+                f'<div class="item"><a href="/p/{n}">第{n}条新闻的标题文字</a><span>2024-09-0{n}</span>'
+                for n in range(1, 8)
+            )
+            + "</div>",
+            None,
+            LISTING,
+            id="unclosed-items",
         ),
     ],
 )

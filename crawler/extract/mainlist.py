@@ -72,18 +72,13 @@ def main_list(links: Sequence[tuple[str, Element | Selector]], all_titled: bool 
         element = link.root if isinstance(link, Selector) else link
         if url not in titled and not REDIRECT.search(url) and (all_titled or is_titled(element)):
             titled[url] = element
-    items, held = _items(titled.values())
-    chosen = None
-    widgets: set[Element] = set()  # widgets and what holds them: their links are no main list's items
-    for block in sorted((block for block in items if len(items[block]) >= 2), key=lambda block: -len(items[block])):
-        if len(items[block] - widgets) < 2 or not _alike_items(items[block]):
-            continue
-        if held[block] <= MAX_WIDGET_LINKS and _is_widget(block):
-            widgets.add(block)
-            widgets.update(block.iterancestors())
-            continue
-        chosen = block
-        break
+    unnest = False
+    items, held = _items(titled.values(), unnest)
+    chosen, widgets = _chosen(items, held)
+    if chosen is None and len(titled) >= 2:  # a list whose items' end tags are missing, each nested in the one before
+        unnest = True
+        items, held = _items(titled.values(), unnest)
+        chosen, widgets = _chosen(items, held)
     if chosen is None:
         return MainList({}, 0)
     blocks = _alike(chosen, items, widgets)
@@ -93,7 +88,7 @@ def main_list(links: Sequence[tuple[str, Element | Selector]], all_titled: bool 
     for url, link in titled.items():
         item = link
         path: list[Element] = []  # the ancestors read, below the one that ends the walk
-        for ancestor in link.iterancestors():
+        for ancestor in _ancestors(link, unnest):
             if ancestor in blocks:
                 members.append((url, link, ancestor, item))
                 break
@@ -173,8 +168,57 @@ def _alike_items(items: set[Element]) -> bool:
     return max(shapes.values()) >= 2
 
 
-def _items(links: Iterable[Element]) -> tuple[dict[Element, set[Element]], Counter[Element]]:
-    """For each ancestor of `links`, its children that hold one of them (its items), and how many it holds.
+def _chosen(items: dict[Element, set[Element]], held: Counter[Element]) -> tuple[Element | None, set[Element]]:
+    """The block of the main list among the blocks of `items` (see `main_list`), or None; and the widgets found
+    on the way, with what holds them (their links are no main list's items)."""
+    widgets: set[Element] = set()
+    for block in sorted((block for block in items if len(items[block]) >= 2), key=lambda block: -len(items[block])):
+        if len(items[block] - widgets) < 2 or not _alike_items(items[block]):
+            continue
+        if held[block] <= MAX_WIDGET_LINKS and _is_widget(block):
+            widgets.add(block)
+            widgets.update(block.iterancestors())
+            continue
+        return block, widgets
+    return None, widgets
+
+
+def _ancestors(element: Element, unnest: bool) -> Iterator[Element]:
+    """The ancestors of `element`, innermost first; `unnest`: as if the end tags of a list's items were where
+    their author meant them: an element of the tag and class of its parent and its last element, which the
+    parser nested in it for want of the parent's end tag (`<div class="item">...<div class="item">...`), is
+    its sibling (the parent's parent is its parent).
+
+    >>> page = Selector(text='<ul><div class="i"><a>1</a><div class="i"><a>2</a></ul>').root
+    >>> link = page.xpath("//a")[1]
+    >>> [e.tag for e in _ancestors(link, False)][:4], [e.tag for e in _ancestors(link, True)][:3]
+    (['div', 'div', 'ul', 'body'], ['div', 'ul', 'body'])
+    """
+    if not unnest:
+        yield from element.iterancestors()
+        return
+    node, parent = element, element.getparent()
+    while parent is not None:
+        while (
+            parent is not None
+            and parent.tag == node.tag
+            and parent.get("class") == node.get("class")
+            and _last_element(parent) is node
+        ):
+            node, parent = parent, parent.getparent()
+        if parent is None:
+            return
+        yield parent
+        node, parent = parent, parent.getparent()
+
+
+def _last_element(element: Element) -> Element | None:
+    return next((child for child in reversed(element) if isinstance(child.tag, str)), None)
+
+
+def _items(links: Iterable[Element], unnest: bool = False) -> tuple[dict[Element, set[Element]], Counter[Element]]:
+    """For each ancestor of `links` (`_ancestors`), its children that hold one of them (its items), and how many
+    it holds.
 
     Each link's ancestors are read up to the first that holds a link read before (the rest of its path is
     known), the counts added up once at the end: a page of unclosed tags nests its links hundreds deep.
@@ -183,7 +227,7 @@ def _items(links: Iterable[Element]) -> tuple[dict[Element, set[Element]], Count
     links = list(links)
     for link in links:
         child = link
-        for ancestor in link.iterancestors():
+        for ancestor in _ancestors(link, unnest):
             known = items[ancestor]
             if child in known:  # on the path of a link read before: the rest of the path is known
                 break
