@@ -69,6 +69,13 @@ AGO_HALF = "半"
 # Day words and how many days back they are: "今天 09:30", "今日", "昨天 14:20", "昨日", "前天 08:00".
 DAY_WORDS: dict[str, int] = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
 
+# A 12-hour clock's half of the day, before its time: "下午3:05", "上午 10:20", "晚上8:15" (Latin AM/PM come after
+# it: `normalize.patterns.TIME_AFTER`). An afternoon or evening hour under 12 is 12 more; noon's ("中午1:30") too
+# under 11; 12 in the morning ("凌晨12:30") is 0.
+AFTERNOON_WORDS: tuple[str, ...] = ("下午", "午后", "傍晚", "晚上", "晚间", "夜间", "夜里")
+MORNING_WORDS: tuple[str, ...] = ("上午", "早上", "早晨", "清晨", "凌晨", "午前")
+NOON_WORD = "中午"
+
 # Any relative time, as listings and meta lines show it: "刚刚", "刚才", "5分钟前", "3 个小时前", "半小时前",
 # "2天之前", "昨天 14:20", "昨日", "前天". Not "5分钟" (no 前), "日前" (no count), "第3天".
 RELATIVE_TIME = re.compile(

@@ -73,6 +73,8 @@ from crawler.normalize import patterns as normalize_patterns
         (patterns.DATE_TEXT, "2024年09月04日06:12", True),
         (patterns.DATE_TEXT, "202409/04 08:15:26", True),  # <span>2024</span><span>09/04</span>
         (patterns.DATE_TEXT, "13800138000", False),
+        (patterns.DATE_TEXT, "2024年9月3日 下午3:05", True),
+        (patterns.YEARLESS_DATE_TEXT, "09-03 下午3:05", True),
         (patterns.DATE_TEXT, "2024  09", False),
         (patterns.DATE_TEXT, "20240903", False),
         (patterns.YEARLESS_DATE_TEXT, "09月03日 11:54", True),

@@ -116,6 +116,9 @@ def test_the_headline_is_the_title_head_before_a_space_the_page_shows(title: str
         ("<div>发表于 2021-03-04</div>", "2021-03-04T00:00:00+08:00"),
         ("<p><b>作者：</b><a>张三</a> <b>时间：</b>2005-08-22 19:13:18</p>", "2005-08-22T19:13:18+08:00"),
         ("<div><span>发布时间：18-03-08</span><span>23:16</span></div>", "2018-03-08T23:16:00+08:00"),  # two-digit year
+        ("<div>2024年9月3日 下午3:05 来源：新华社</div>", "2024-09-03T15:05:00+08:00"),  # a 12-hour clock
+        ("<div>09-03 晚上8:15 来源：新华社</div>", "2024-09-03T20:15:00+08:00"),
+        ("<div>2024-09-03 3:05 PM | Source: Xinhua</div>", "2024-09-03T15:05:00+08:00"),
         # must not: a date in the body's sentences is not the page's date
         ("", None),
     ],

@@ -15,6 +15,13 @@ _SOURCE_WORDS = rf"(?:{V.words(V.SOURCE_LABEL_LEADS)})?来源|{V.words(V.SOURCE_
 # The labels of a read count: "阅读量", "点击", "浏览次数", "人气", "访问量", "观看人数" (`vocabulary.VIEWS_LABELS`).
 _VIEWS_WORDS = rf"(?:{V.words(V.VIEWS_LABELS)})(?:{V.words(V.VIEWS_LABEL_ENDINGS)})?"
 
+# Between a date and its time of day, a weekday and a 12-hour clock's half of the day: "2024/9/3 星期二 11:54",
+# "2024年9月3日 下午3:05" (`vocabulary.AFTERNOON_WORDS`...); after it, "3:05 PM".
+_WEEKDAY_AND_HALF = (
+    rf"(?:(?:星期|周)[一二三四五六日天]\s*)?(?:(?:{V.words((*V.AFTERNOON_WORDS, *V.MORNING_WORDS, V.NOON_WORD))})\s*)?"
+)
+_AMPM = r"(?:\s*[AaPp]\.?[Mm]\.?(?![A-Za-z]))?"
+
 # A date in a meta line: "2024-09-03 11:54:03", "2024年09月03日 11:54", "2024/9/3", full-width digits
 # "２０２４－０９－０３ １１：５４", ISO "2024-09-03T11:54:03+08:00", and a date whose year stands in a
 # <span> of its own ("2024  09-03  11:54:03", "202409/04 08:15:26": `SPLIT_YEAR` joins it). Not "2024  09"
@@ -22,8 +29,8 @@ _VIEWS_WORDS = rf"(?:{V.words(V.VIEWS_LABELS)})(?:{V.words(V.VIEWS_LABEL_ENDINGS
 DATE_TEXT = re.compile(
     r"[12０-２][0-9０-９]{3}(?:\s*[-/.年－／]\s*|\s+|(?=[0-9]{2}[-/]))"
     r"[0-9０-９]{1,2}\s*[-/.月－／]\s*[0-9０-９]{1,2}(?![0-9０-９])"
-    r"(?:\s*日)?(?:(?:\s*|T)[0-9０-９]{1,2}\s*[:：时]\s*[0-9０-９]{1,2}(?:\s*[:：分]\s*[0-9０-９]{1,2})?"
-    r"(?:Z|[+-]\d\d:?\d\d)?)?"
+    rf"(?:\s*日)?(?:(?:\s*|T){_WEEKDAY_AND_HALF}[0-9０-９]{{1,2}}\s*[:：时]\s*[0-9０-９]{{1,2}}"
+    rf"(?:\s*[:：分]\s*[0-9０-９]{{1,2}})?{_AMPM}(?:Z|[+-]\d\d:?\d\d)?)?"
 )
 # A date under its label, in a meta line after an article's text: "发布日期：2019-03-06", "时间：2024-09-03 11:54",
 # "发表于 2021-03-04", "更新于2024年9月3日". Not a date in a sentence ("于2024年9月3日召开"), a bare date (a list's).
@@ -35,7 +42,8 @@ SPLIT_YEAR = re.compile(r"^([12][0-9]{3})\s*([0-9]{1,2})\s*([-/.])")
 # normaliser gives it a year, `crawler.normalize.dates`: the URL's, else the latest not after the crawl).
 # Not "9月3日" alone (a date in a summary) or "比分3-1".
 YEARLESS_DATE_TEXT = re.compile(
-    r"(?<![0-9０-９年/.-])[0-9０-９]{1,2}\s*(?:月\s*[0-9０-９]{1,2}\s*日|[-/][0-9０-９]{1,2})\s*[0-9０-９]{1,2}\s*[:：]\s*[0-9０-９]{2}"
+    r"(?<![0-9０-９年/.-])[0-9０-９]{1,2}\s*(?:月\s*[0-9０-９]{1,2}\s*日|[-/][0-9０-９]{1,2})\s*"
+    rf"{_WEEKDAY_AND_HALF}[0-9０-９]{{1,2}}\s*[:：]\s*[0-9０-９]{{2}}{_AMPM}"
 )
 
 # A date with a two-digit year and its time of day, in a meta line: "18-03-08 23:16", "19/09/26 10:09:11", and run

@@ -9,7 +9,7 @@ from re import Match
 
 from crawler.normalize import patterns as P
 from crawler.normalize.characters import fold_width, normalize_space
-from crawler.vocabulary import AGO_HALF, AGO_UNITS, DAY_WORDS, SHANGHAI
+from crawler.vocabulary import AFTERNOON_WORDS, AGO_HALF, AGO_UNITS, DAY_WORDS, MORNING_WORDS, NOON_WORD, SHANGHAI
 
 EARLIEST = datetime(1995, 1, 1, tzinfo=SHANGHAI)  # anything before is a parsing accident
 
@@ -202,11 +202,21 @@ def _at_time(day: date | None, clock: Match[str] | None) -> datetime | None:
         return None
     hour = minute = second = 0
     if clock is not None:
-        hour, minute = int(clock["H"]), int(clock["M"])
+        hour, minute = _hour(clock), int(clock["M"])
         second = int(clock["S"] or clock["S2"] or 0)
         if hour > 23 or minute > 59 or second > 59:
             hour = minute = second = 0
     return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=SHANGHAI)
+
+
+def _hour(clock: Match[str]) -> int:
+    """The clock's hour of the day, a 12-hour clock's ("下午3:05", "3:05 PM") made 24-hour (`vocabulary.AFTERNOON_WORDS`)."""
+    hour, half, ampm = int(clock["H"]), clock["half"], (clock["ampm"] or "").lower()
+    if hour <= 12 and (half in AFTERNOON_WORDS or ampm == "p" or (half == NOON_WORD and hour < 11)):
+        return hour % 12 + 12
+    if hour == 12 and (half in MORNING_WORDS or ampm == "a"):
+        return 0
+    return hour
 
 
 def _utc_offset(text: str) -> timezone | None:

@@ -98,13 +98,16 @@ DATE_CJK = re.compile(
 )
 
 # A time right after a date: " 11:54:03", "T03:54:03.000Z", "T11:54:03+08:00", "11时54分", " 9点30分",
-# " 星期二 11:54", "11时54分03秒". The offset only counts after "T" (the caller checks), so the range
-# in "2024-09-03 09:00-10:00" is not read as UTC-10.
+# " 星期二 11:54", "11时54分03秒", a 12-hour clock's " 下午3:05" (`vocabulary.AFTERNOON_WORDS`...) or
+# " 3:05 PM". The offset only counts after "T" (the caller checks), so the range in "2024-09-03 09:00-10:00" is
+# not read as UTC-10.
 TIME_AFTER = re.compile(
-    r"(?P<t>T|\s*(?:(?:星期|周)[一二三四五六日天]\s*)?)"
+    r"(?P<t>T|\s*(?:(?:星期|周)[一二三四五六日天]\s*)?"
+    rf"(?:(?P<half>{V.words((*V.AFTERNOON_WORDS, *V.MORNING_WORDS, V.NOON_WORD))})\s*)?)"
     r"(?P<H>\d{1,2})\s*[:时点]\s*(?P<M>\d{1,2})(?:\s*分)?"
     r"(?:\s*:\s*(?P<S>\d{1,2})|\s*(?P<S2>\d{1,2})\s*秒)?"
     r"(?P<frac>\.\d{1,9})?"
+    r"(?:\s*(?P<ampm>[AaPp])\.?[Mm]\.?(?![A-Za-z]))?"
     r"(?P<tz>Z|[+-]\d\d(?::?\d\d)?)?"
     r"(?!\d)",
     re.ASCII,
