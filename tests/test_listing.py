@@ -194,6 +194,20 @@ HOT = (
             {"http://x.cn/a/1.html": "(09-01)", "http://x.cn/a/2.html": "(09-02)"},
             id="unclosed-plain-divs",
         ),
+        pytest.param(  # list items without their end tag, each with an unclosed <span>: a browser's <li> ends both
+            "<ul>"
+            + "".join(f'<li><a href="/a/{n}.html">第{n}则新闻的标题文字</a><span>09-0{n}' for n in (1, 2, 3))
+            + "</ul>",
+            {f"http://x.cn/a/{n}.html": f"09-0{n}" for n in (1, 2, 3)},
+            id="unclosed-items-and-spans",
+        ),
+        pytest.param(  # ... and table rows
+            "<table>"
+            + "".join(f'<tr><td><a href="/a/{n}.html">第{n}则新闻的标题文字</a><font>09-0{n}' for n in (1, 2, 3))
+            + "</table>",
+            {f"http://x.cn/a/{n}.html": f"09-0{n}" for n in (1, 2, 3)},
+            id="unclosed-rows-and-fonts",
+        ),
     ],
 )
 def test_main_list(html: str, dates: dict[str, str | None]) -> None:

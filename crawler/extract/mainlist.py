@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice
 from typing import NamedTuple
 
 from lxml import etree
@@ -99,8 +100,8 @@ def main_list(links: Sequence[tuple[str, Element | Selector]], all_titled: bool 
             item = ancestor
         else:
             outside.update(path)
-    kept = _usual_places(members)
-    dates = ListedDates({url: (link, block) for url, link, block, _ in members if _place(link) in kept})
+    kept = _usual_places(members, unnest)
+    dates = ListedDates({url: (link, block) for url, link, block, _ in members if _place(link, unnest) in kept})
     return MainList(dates, sum(nonspace_chars(string_value(block)) for block in blocks), chosen)
 
 
@@ -139,19 +140,23 @@ class ListedDates(Mapping[str, "str | None"]):
 MIN_PLACE_SHARE = 0.25
 
 
-def _place(link: Element) -> tuple[str, str]:
-    """Where a link sits in its item: the tags of its parent and grandparent ("h3" in "div", "td" in "tr")."""
-    parent = link.getparent()
-    grandparent = parent.getparent() if parent is not None else None
+def _place(link: Element, unnest: bool = False) -> tuple[str, str]:
+    """Where a link sits in its item: the tags of its parent and grandparent ("h3" in "div", "td" in "tr"), as
+    `_ancestors` reads them."""
+    if unnest:
+        parent, grandparent = islice(chain(_ancestors(link, unnest), (None, None)), 2)
+    else:  # most pages: no generator
+        parent = link.getparent()
+        grandparent = parent.getparent() if parent is not None else None
     return (parent.tag if parent is not None else "", grandparent.tag if grandparent is not None else "")
 
 
-def _usual_places(members: list[tuple[str, Element, Element, Element]]) -> set[tuple[str, str]]:
+def _usual_places(members: list[tuple[str, Element, Element, Element]], unnest: bool) -> set[tuple[str, str]]:
     """The places (`_place`) of a list's titles: those of the first titled link of at least
     MIN_PLACE_SHARE of the items."""
     firsts: dict[Element, tuple[str, str]] = {}
     for _, link, _, item in members:
-        firsts.setdefault(item, _place(link))
+        firsts.setdefault(item, _place(link, unnest))
     counts = Counter(firsts.values())
     most = max(counts.values(), default=0)
     return {place for place, count in counts.items() if count >= MIN_PLACE_SHARE * most}
@@ -185,31 +190,54 @@ def _chosen(items: dict[Element, set[Element]], held: Counter[Element]) -> tuple
 
 def _ancestors(element: Element, unnest: bool) -> Iterator[Element]:
     """The ancestors of `element`, innermost first; `unnest`: as if the end tags of a list's items were where
-    their author meant them: an element of the tag and class of its parent and its last element, which the
-    parser nested in it for want of the parent's end tag (`<div class="item">...<div class="item">...`), is
-    its sibling (the parent's parent is its parent).
+    their author meant them, as a browser reads them. The parser (libxml2) nests an item in the one before
+    where that one's end tag is missing: an element of the tag and class of its parent and its last element
+    (`<div class="item">...<div class="item">...`) is its sibling; so is a list item, a term or a row in the
+    one before when only inline markup stands between them (`<li><a>标题</a><span>09-03<li>...`: a browser's
+    `<li>` ends the `<li>` open, and its `<span>`).
 
     >>> page = Selector(text='<ul><div class="i"><a>1</a><div class="i"><a>2</a></ul>').root
     >>> link = page.xpath("//a")[1]
     >>> [e.tag for e in _ancestors(link, False)][:4], [e.tag for e in _ancestors(link, True)][:3]
     (['div', 'div', 'ul', 'body'], ['div', 'ul', 'body'])
+    >>> link = Selector(text='<ul><li><a>1</a><span>09-03<li><a>2</a></ul>').root.xpath("//a")[1]
+    >>> [e.tag for e in _ancestors(link, False)][:4], [e.tag for e in _ancestors(link, True)][:3]
+    (['li', 'span', 'li', 'ul'], ['li', 'ul', 'body'])
     """
     if not unnest:
         yield from element.iterancestors()
         return
     node, parent = element, element.getparent()
     while parent is not None:
-        while (
-            parent is not None
-            and parent.tag == node.tag
-            and parent.get("class") == node.get("class")
-            and _last_element(parent) is node
-        ):
-            node, parent = parent, parent.getparent()
+        while parent is not None and (outer := _item_before(node, parent)) is not None:
+            node, parent = outer, outer.getparent()
         if parent is None:
             return
         yield parent
         node, parent = parent, parent.getparent()
+
+
+# The items a list item, a term or a row ends, and what else it ends on its way to them besides inline markup.
+_ENDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "li": (frozenset({"li"}), frozenset()),
+    "dt": (frozenset({"dt", "dd"}), frozenset()),
+    "dd": (frozenset({"dt", "dd"}), frozenset()),
+    "tr": (frozenset({"tr"}), frozenset({"td", "th"})),
+}
+_INLINE = frozenset({"span", "font", "b", "i", "u", "s", "strike", "strong", "em", "small", "big", "tt", "nobr", "a"})
+
+
+def _item_before(node: Element, parent: Element) -> Element | None:
+    """The item `node` (under `parent`) was nested in for want of its end tag (see `_ancestors`), else None."""
+    if parent.tag == node.tag and parent.get("class") == node.get("class") and _last_element(parent) is node:
+        return parent
+    if (ends := _ENDS.get(node.tag)) is not None:
+        items, through = ends
+        while parent is not None and parent.tag not in items and (parent.tag in _INLINE or parent.tag in through):
+            parent = parent.getparent()
+        if parent is not None and parent.tag in items:
+            return parent
+    return None
 
 
 def _last_element(element: Element) -> Element | None:
