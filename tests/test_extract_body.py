@@ -87,6 +87,17 @@ def body_of(body: str) -> list[str]:
         (f"<div style='display:none'>{'关键词 ' * 200}</div><div class='post'><p>{P1}</p><p>{P2}</p></div>", [P1, P2]),
         # a generated CSS-module class that happens to hold "qr" is not a QR-code box
         (f"<div class='summary___3oqrM'><p>{P1}</p><p>{P2}</p></div>", [P1, P2]),
+        # paragraphs in <div>s left open, each nested by the parser in the one before, beside a sidebar
+        (
+            f"<div class='text'><div>{P1}<div>{P2}<div>{P3}<div>{P4}</div></div></div></div></div>"
+            f"<div class='side'><p>{SIDE}</p></div>",
+            [P1, P2, P3, P4],
+        ),
+        # ... with inline markup in them
+        (
+            f"<div class='text'><div class='p'><b>{P1}</b><div class='p'>{P2}<br><div class='p'>{P3}</div>",
+            [P1, P2, P3],
+        ),
     ],
 )
 def test_the_body_block(body: str, paragraphs: list[str]) -> None:

@@ -116,6 +116,9 @@ def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: E
     the text holds less, and so do the lines beside a short text (上一篇/下一篇, its tags).
     """
     while block is not top and (parent := block.getparent()) is not None and parent.tag not in ("body", "html"):
+        if (lead := _line_before(block, parent)) and not is_furniture(parent):
+            block, length = parent, length + lead  # a paragraph left open: the text before it is the body's too
+            continue
         within = lengths.get(parent, 0) + sum(  # a <p> child is one of the parent's own lines
             lengths[child]
             for child in parent
@@ -125,6 +128,33 @@ def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: E
             break
         block, length = parent, within
     return block
+
+
+def _line_before(block: Element, parent: Element) -> int:
+    """The length of `parent`'s own text where `block` continues it: a paragraph whose end tag is missing, which the
+    parser made hold the rest of the text (`<div>第一段<div>第二段<div>第三段`): `block` of the parent's tag and
+    class and its last element, the parent's other elements inline markup only. 0 otherwise."""
+    if parent.tag != block.tag or parent.get("class") != block.get("class") or _last_element(parent) is not block:
+        return 0
+    texts = [parent.text or ""]
+    for child in parent:
+        if child is not block:
+            if isinstance(child.tag, str):
+                if child.tag not in _INLINE_LINE:
+                    return 0
+                texts.append(string_value(child))
+            texts.append(child.tail or "")
+    return len("".join("".join(texts).split()))
+
+
+def _last_element(element: Element) -> Element | None:
+    return next((child for child in reversed(element) if isinstance(child.tag, str)), None)
+
+
+# The markup inside a line of text: a paragraph left open holds these beside the rest of the text.
+_INLINE_LINE = frozenset(
+    {"span", "font", "b", "i", "u", "s", "strong", "em", "small", "big", "sub", "sup", "a", "br", "img"}
+)
 
 
 #: How much more text a parent holds in its lines and its children's than the text block, for the body to
