@@ -11,10 +11,23 @@ from typing import Any
 
 
 class QuietHandler(BaseHTTPRequestHandler):
-    """A request handler that logs nothing (the test says what went wrong)."""
+    """A request handler that logs nothing (the test says what went wrong) and answers whole responses."""
 
     def log_message(self, *args: Any) -> None:
         pass
+
+    def answer(
+        self, status: int, body: str | bytes, content_type: str = "text/html; charset=utf-8", **headers: str
+    ) -> None:
+        """Send a whole response: `body` (a text in UTF-8), its type and length, and `headers`."""
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        self.wfile.write(data)
 
 
 @contextmanager

@@ -57,12 +57,7 @@ def portal() -> Iterator[tuple[str, list[str]]]:
                 status, body, kind = 200, pages.get(self.path, ""), "text/html; charset=utf-8"
                 if self.path not in pages:
                     status, body = 404, "<html><title>404 Not Found</title></html>"
-            data = body.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.answer(status, body, kind)
 
     with serving(Handler) as base:
         yield base + "/news/index.html", asked

@@ -56,12 +56,7 @@ def portal() -> Iterator[tuple[str, dict[str, Any]]]:
                 status, html = 200, f"<html><head><title>测试财经网</title></head><body><ul>{links}</ul></body></html>"
             else:
                 status, html = state["pages"].get(self.path, (404, "<html><title>404 Not Found</title></html>"))
-            body = html.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.answer(status, html)
 
     with serving(Handler) as base:
         yield base + "/", state

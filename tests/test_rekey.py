@@ -87,12 +87,7 @@ def portal() -> Iterator[str]:
     class Handler(QuietHandler):
         def do_GET(self) -> None:
             status, html = (200, pages[self.path]) if self.path in pages else (404, "<html><title>404</title></html>")
-            content = html.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+            self.answer(status, html)
 
     with serving(Handler) as base:
         yield base + "/"
