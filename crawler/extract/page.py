@@ -226,12 +226,18 @@ def _next_part(selector: Selector, url: str, first: str, host: str) -> str | Non
         number = following[0] + 1
     else:
         return None
-    marks = (f"_{number}.", f"-{number}.", f"={number}", f"/{number}/")  # in every form of `part_url`
-    hrefs = "\0".join(page_hrefs(selector))
-    if not any(mark in hrefs for mark in marks):
+    mark = _part_mark(number)
+    if not mark.search("\0".join(page_hrefs(selector))):
         return None
-    anchors = [a for a in selector.root.iter("a") if any(mark in a.get("href", "") for mark in marks)]
+    anchors = [a for a in selector.root.iter("a") if mark.search(a.get("href", ""))]
     return next_part(site_links(selector, url, host, anchors=anchors), url, first)
+
+
+@lru_cache(maxsize=64)
+def _part_mark(number: int) -> re.Pattern[str]:
+    """What an href naming part `number` holds, in every form of `pagination.part_url`: "_2.", "-2.", "=2" (not
+    "=20240903"), "/2/"."""
+    return re.compile(f"[_-]{number}\\.|={number}(?![0-9])|/{number}/")
 
 
 def add_part(article: Article, part: RawArticle) -> None:
