@@ -43,6 +43,19 @@ def test_author_names_only(raw: str, expected: str | None) -> None:
     assert clean_person(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ("本报记者 张三 实习记者 李四", "张三、李四"),  # a second role label before the second name
+        ("作者:张三 记者:李四", "张三、李四"),
+        ("撰文：张三 来源：新华社", "张三"),
+        ("记者：张三 编辑：李四", "张三"),  # the editor is none
+    ],
+)
+def test_every_author_of_the_meta_line(meta: str, expected: str) -> None:
+    assert article(f"<h1>{HEADLINE}</h1><div class='info'>2024-09-03 11:54 {meta}</div>")["author"] == expected
+
+
 # --------------------------------------------------------------------------------------------------
 # 来源 without the page's buttons after it
 # --------------------------------------------------------------------------------------------------

@@ -71,9 +71,15 @@ _NEXT_LABEL = (
 # (the normaliser cuts what follows).
 SOURCE_LABEL = re.compile(rf"(?:{_SOURCE_WORDS}|\b(?i:{V.SOURCE_LABEL_LATIN})\b)\s*[:：]?\s*\S.*")
 
-# "作者:张三 点击:", "记者 王磊", "文/王磊", "分析师：孙启航（执业证书编号：S1230521040002）". Not the forum
-# button "只看该作者".
-AUTHOR_LABEL = re.compile(r"(?:(?<![该看])作者|记者|文\s*/|分析师|研究员)\s*[:：]?\s*(.+?)" + _NEXT_LABEL)
+# "作者:张三 点击:", "记者 王磊", "文/王磊", "撰文：王磊", "分析师：孙启航（执业证书编号：S1230521040002）", and the
+# authors after it, whatever their role ("本报记者 张三 实习记者 李四", "作者:张三 记者:李四": the normaliser keeps
+# the names). Not the forum button "只看该作者".
+AUTHOR_LABEL = re.compile(
+    r"(?:(?<![该看])作者|记者|文\s*/|撰文|分析师|研究员)\s*[:：]?\s*(.+?)"
+    r"(?=\s+[^\s:：]{1,6}编辑\s*[:：|｜]|\s*(?:"
+    rf"{_SOURCE_WORDS}|{V.words(V.EDITOR_LABELS)}|{V.words(V.VIEWS_LABELS)}|{V.VIEWS_LABEL_BEFORE_COLON}"
+    r"|时间|发布|$))"
+)
 
 # "责任编辑:孙悦", "责编：孙悦", "编辑：孙悦"
 EDITOR_LABEL = re.compile(rf"(?:{V.words(V.EDITOR_LABELS)})\s*[:：]\s*(.+?)" + _NEXT_LABEL)
