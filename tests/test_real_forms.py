@@ -69,6 +69,9 @@ def test_every_author_of_the_meta_line(meta: str, expected: str) -> None:
         ("来源：某某晚报 分享到", "某某晚报"),
         ("来源：某某新闻云4人参与2评论", "某某新闻云"),
         ("来源: 某某快报 举报", "某某快报"),
+        ("来源丨某某经济报道", "某某经济报道"),  # a bar for the label's colon
+        ("来源｜某某财经 作者：张三", "某某财经"),
+        ("来源: 某某财经（记者 张三）", "某某财经"),  # the bracket that held the reporter, cut
         # must not: a UI word inside the outlet's name stays
         ("来源：某某报评论", "某某报评论"),
         ("来源：某某推荐网", "某某推荐网"),

@@ -67,8 +67,8 @@ def _strip_residue(text: str) -> str:
 
     >>> _strip_residue("[千龙网]")
     '千龙网'
-    >>> _strip_residue("人民网(北京))。")
-    '人民网(北京)'
+    >>> _strip_residue("人民网(北京))。"), _strip_residue("第一财经（")
+    ('人民网(北京)', '第一财经')
     """
     text = text.replace('"', "").replace("“", "").replace("”", "")
     text = P.EMPTY_BRACKETS.sub("", text)
@@ -84,6 +84,8 @@ def _strip_residue(text: str) -> str:
             text = text[:-1]
         elif first in _PAIRS and text.count(first) > text.count(_PAIRS[first]):
             text = text[1:]
+        elif last in _PAIRS:  # a bracket opened at the end: what it held was cut ("第一财经（记者 张三）")
+            text = text[:-1]
         if text == before:
             return text
 

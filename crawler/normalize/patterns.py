@@ -211,10 +211,11 @@ EMPTY_BRACKETS = re.compile(r"[(\[【（〔「『]\s*[)\]】）〕」』]")
 # --------------------------------------------------------------------------------------------------
 
 # "来源:千龙网", "来源：千龙网" (folded), "来源 :", "文章来源:", "稿源:", "转自:", "出处:", "来源于新华社", "Source: Reuters",
-# and stuttering labels at once: "来源:来源:千龙网"
-# (`vocabulary.SOURCE_LABELS`)
+# a bar for the colon ("来源丨21世纪经济报道", "来源｜第一财经", "来源 | 券商中国"), and stuttering labels at once:
+# "来源:来源:千龙网" (`vocabulary.SOURCE_LABELS`)
 SOURCE_LABEL = re.compile(
-    rf"(?:(?:(?:{V.words(V.SOURCE_LABEL_LEADS)})?来源(?:于|自)?|{V.words(V.SOURCE_LABELS)}|\b{V.SOURCE_LABEL_LATIN}\b)\s*:?\s*)+",
+    rf"(?:(?:(?:{V.words(V.SOURCE_LABEL_LEADS)})?来源(?:于|自)?|{V.words(V.SOURCE_LABELS)}|\b{V.SOURCE_LABEL_LATIN}\b)"
+    r"\s*[:|｜丨]?\s*)+",
     re.IGNORECASE,
 )
 
