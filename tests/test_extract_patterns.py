@@ -157,6 +157,9 @@ def test_pattern(pattern: re.Pattern[str], text: str, matches: bool) -> None:
         ("首页 » 保险", ["首页", "保险"]),
         ("首页/公司", ["首页", "公司"]),
         ("中国证券报·中证网", ["中国证券报·中证网"]),
+        ("首页 → 财经 → 正文", ["首页", "财经", "正文"]),
+        ("首页 - 财经", ["首页", "财经"]),
+        ("首页 > A-H股", ["首页", "A-H股"]),  # a name's hyphen is no separator
     ],
 )
 def test_crumb_split(crumb: str, names: list[str]) -> None:

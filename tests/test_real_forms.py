@@ -296,6 +296,8 @@ def test_a_placeholder_count_is_no_count(meta: str, views: int | None, counter: 
         ("<div class='crumbs'><a>首页</a> &gt; <a>公报</a> &gt; <a>第23号</a> <div>字号：默认 大 超大 | 打印</div></div>",
          "第23号"),
         ("<ul class='path'><li><a>首页</a></li><li class='path-cur'><span>&gt;</span><a>要闻</a></li></ul>", "要闻"),
+        ("<div>当前位置：<a>首页</a> → <a>财经</a> → 正文</div>", "财经"),  # arrows, dashes between names
+        ("<div>当前位置：<a>首页</a> - <a>股票</a> - 正文</div>", "股票"),
         # must not: the site's own name, a hidden keyword list, a sentence with 位置, a widget's text
         ("<div class='news-position'><a>某某财经网</a> 正文</div>", None),
         ("<div style='display:none'>位置 邓某 某某 店铺 门户网 热点</div>", None),

@@ -277,8 +277,9 @@ CRUMB_CLASS_QUERY = "//@class[{}]/.."
 CRUMB_LABEL = re.compile(r"^.*?(?:当前位置|现在的位置|所在位置|位置)\s*[:：]?")
 # A "位置" label that starts its text: "当前位置：", "您现在的位置是:", "位置:". Not "用户地理位置" in a sentence.
 CRUMB_LABEL_START = re.compile(r"^\s*(?:您)?(?:当前|现在的|所在的?)?位置")
-# Between the names of a breadcrumb: "首页 > 资讯", "首页 >> 财经新闻", "首页 » 保险", "首页 / 公司".
-CRUMB_SPLIT = re.compile(r"[>»›/]|&gt;")
+# Between the names of a breadcrumb: "首页 > 资讯", "首页 >> 财经新闻", "首页 » 保险", "首页 / 公司", "首页 → 财经",
+# a dash between spaces "首页 - 财经" (not the hyphen of a name: "A-H股").
+CRUMB_SPLIT = re.compile(r"[>»›/→]|&gt;|\s[-－—–]+\s")
 # A breadcrumb name that is the page itself, not its channel: "正文", "文章详情", "资讯正文", "详细内容", "内容页".
 CRUMB_PAGE_ITSELF = re.compile(r"(?:正文|详情|内容|详细|全文)(?:页)?$")
 # A channel is short, without sentence punctuation: not "比对等数据信息，将是..." nor a hidden keyword list.
