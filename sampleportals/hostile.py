@@ -9,7 +9,8 @@ whoever comes.
   that leaves by meta refresh, read-count scripts on another host, in a local file, or 10 MB long; an
   article with one invalid byte, one with control characters in every field, one nested 3,000 unclosed
   `<font>`s deep (deeper than libxml2 builds a tree), one whose gzip body unpacks to 64 MB (past any
-  DOWNLOAD_MAXSIZE: lost, and counted so), two that redirect to each other, and one page at two URLs that name
+  DOWNLOAD_MAXSIZE: lost, and counted so), two that redirect to each other, one whose `<base href>` is the
+  outside host (its relative read-count script and links would go there), and one page at two URLs that name
   one canonical URL;
 - the outside host: any page, and a count of the requests it received (`outside_requests`): a crawl of
   the portal must send it none.
@@ -110,7 +111,7 @@ class HostilePortal:
     @property
     def good(self) -> dict[str, Story]:
         """URL -> story of each article page a crawl should store (once)."""
-        stories = {f"{self.url}a/20240903/{n}.html": _story(n) for n in (1, 2, 3, 4, 11, 14)}
+        stories = {f"{self.url}a/20240903/{n}.html": _story(n) for n in (1, 2, 3, 4, 11, 14, 18)}
         stories[f"{self.url}a/20240903/5.html"] = _story(5)  # stored with its control characters gone
         return stories
 
@@ -163,6 +164,9 @@ class HostilePortal:
         pages["/a/20240903/15.html"] = (200, {"Content-Type": html, "Content-Encoding": "gzip"}, bomb)
         pages["/a/20240903/16.html"] = (302, {"Location": "/a/20240903/17.html"}, b"")  # a redirect loop
         pages["/a/20240903/17.html"] = (302, {"Location": "/a/20240903/16.html"}, b"")
+        based = page(18, meta + '<script src="count.php?aid=18"></script><a href="a/20240903/19.html">相关</a>',
+                     head=f'<base href="{out}">')  # fmt: skip
+        pages["/a/20240903/18.html"] = (200, {"Content-Type": html}, based)
         canonical = '<link rel="canonical" href="/a/20240903/11.html">'
         for number in (11, 12):
             pages[f"/a/20240903/{number}.html"] = (200, {"Content-Type": html}, page(11, meta + "77", head=canonical))
@@ -171,7 +175,7 @@ class HostilePortal:
     def listing(self, page: int) -> bytes:
         """Page `page` of the listing: every article link and bad link again, and a link to the next page."""
         out, secret = self.outside, self.secret_file.as_uri()
-        links = [f"/a/20240903/{n}.html" for n in (1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15, 16)] + [
+        links = [f"/a/20240903/{n}.html" for n in (1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15, 16, 18)] + [
             "http://[::1",
             "http://127.0.0.1:99999/a/20240903/13.html",
             f"{out}a/20240903/9.html",

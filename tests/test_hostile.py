@@ -72,14 +72,15 @@ def test_fields_are_whole_around_a_bad_byte_and_clean_of_control_characters(
     assert records[f"{hostile.url}a/20240903/1.html"]["body"].count("\ufffd") == 1
     assert records[f"{hostile.url}a/20240903/1.html"]["views"] == 1234
     assert records[f"{hostile.url}a/20240903/5.html"]["author"] == "张三"
-    for number in (2, 3, 4):  # read counters in a local file, on another host, 10 MB long
+    for number in (2, 3, 4, 18):  # read counters in a local file, on another host, 10 MB long, under a <base> there
         assert records[f"{hostile.url}a/20240903/{number}.html"]["views"] is None
 
 
 def test_every_bad_case_is_counted(crawled: dict[str, Any]) -> None:
     stats = crawled["stats"]
-    # off the portal: a redirected article, a meta refresh, a redirected listing, a read counter
-    assert stats.get("finnews/offsite") == 4
+    # off the portal: a redirected article, a meta refresh, a redirected listing, a read counter, and one under a
+    # <base href> of the outside host
+    assert stats.get("finnews/offsite") == 5
     assert stats.get("finnews/bad_scheme") == 2  # a redirect and a read counter to file:
     assert stats.get("finnews/pagination_limit") == 1
     assert stats.get("finnews/bad_bytes") == 1
