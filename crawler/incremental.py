@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from crawler.extract.urls import scheme_twin
 from crawler.models import SHANGHAI, ArticleRow, CrawlRun, PageRow, ReprintRow
 from crawler.normalize.dates import parse_published_at
 from crawler.runs import HOST, PID
@@ -133,6 +134,14 @@ class KnownPages:
     due: set[str] = field(default_factory=set)  # those due for a read-count refresh
     complete: bool = False  # the portal's last crawl was complete: pagination may stop at known pages
 
+    def spelling(self, url: str) -> str | None:
+        """The known URL that is `url`: itself, or its `urls.scheme_twin` (a site's links mix http and https);
+        None if neither is known."""
+        if url in self.urls:
+            return url
+        twin = scheme_twin(url)
+        return twin if twin is not None and twin in self.urls else None
+
 
 class CrawlPlan:
     """The incremental rule of one crawl, over what the database knew when it started (`load_known`)."""
@@ -162,8 +171,8 @@ class CrawlPlan:
     def decide(self, portal: str, url: str, listing_date: str | None = None) -> str:
         """FETCH, REFRESH, SKIP_KNOWN or SKIP_OLD for the article link `url` (with the date its listing shows)."""
         known = self.known.get(portal)
-        if known is not None and url in known.urls:
-            return REFRESH if url in known.due else SKIP_KNOWN
+        if known is not None and (stored := known.spelling(url)) is not None:
+            return REFRESH if stored in known.due else SKIP_KNOWN
         if self.older_than_since(url, listing_date):
             return SKIP_OLD
         return FETCH
@@ -183,7 +192,8 @@ class CrawlPlan:
             return False
         known = self.known.get(portal) if self.incremental(portal) else None
         return all(
-            (known is not None and url in known.urls and url not in known.due) or self.older_than_since(url, date)
+            (known is not None and (stored := known.spelling(url)) is not None and stored not in known.due)
+            or self.older_than_since(url, date)
             for url, date in listed.items()
         )
 

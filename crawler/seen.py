@@ -12,7 +12,9 @@ from being given back), the latest few thousand in a small set until they are me
 
 - a URL the spider records is the hash of its canonical spelling (`crawler.extract.urls.canonical_url`);
   the request it makes for it is marked (`recorded`), and the dupefilter lets a marked request through
-  without a second entry;
+  without a second entry. The spider's question "requested already?" is also yes for the same URL under the
+  other of http and https (`urls.scheme_twin`): a site's pages mix both spellings of its links (old absolute links
+  after a move to https), and each would be fetched twice and the second stored as a reprint of the first;
 - any other request (a redirect's target, a request of another component) is checked as Scrapy's
   `RFPDupeFilter` checks it: a GET without a body by the hash of its `w3lib.url.canonicalize_url` spelling
   (the same hash as the spider's for most URLs, so a link to a page a redirect reached is not fetched
@@ -38,6 +40,8 @@ from scrapy.dupefilters import BaseDupeFilter
 from scrapy.utils.job import job_dir
 from scrapy.utils.request import RequestFingerprinter, RequestFingerprinterProtocol, referer_str
 from w3lib.url import canonicalize_url
+
+from crawler.extract.urls import scheme_twin
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -89,7 +93,10 @@ class SeenUrls:
             self.add(url)
 
     def __contains__(self, url: object) -> bool:
-        return isinstance(url, str) and self.has_key(url_key(url))
+        """Whether `url`, or its `scheme_twin`, was recorded."""
+        if not isinstance(url, str):
+            return False
+        return self.has_key(url_key(url)) or ((twin := scheme_twin(url)) is not None and self.has_key(url_key(twin)))
 
     def __len__(self) -> int:
         return len(self._sorted) + len(self._latest)

@@ -1,7 +1,7 @@
 """End to end: a portal whose pages declare `<base href>` (an old CMS: pages under `/news/`, links written from
 the site's root, "a/20240903/1.html") is crawled as a browser reads it: listing links, related links, images and
 the read-count script resolve against the base, not against the page's own URL. One read-count script answers
-in JSON, as newer counters do."""
+in JSON, as newer counters do; one related link is a page fetched already, spelled with https."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sampleportals import loopback_arguments
-from tests.crawls import PROJECT, export
+from tests.crawls import PROJECT, export, run_stats
 from tests.loopback import QuietHandler, serving
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,10 @@ FILLER = "市场人士表示，近期资金面总体平稳，跨月因素影响�
 
 def article_page(number: int) -> str:
     body = "".join(f"<p>{TITLES[number]}。{FILLER}</p>" for _ in range(3))
-    related = '<div class="related">相关阅读：<a href="a/20240903/3.html">新能源汽车销量同比增长30%</a></div>'
+    related = (  # and the second article again, under https (HOST: the server's, when served)
+        '<div class="related">相关阅读：<a href="a/20240903/3.html">新能源汽车销量同比增长30%</a>'
+        '<a href="https://HOST/a/20240903/2.html">沪指涨0.52%报2802.98点</a></div>'
+    )
     return (
         f"<html><head><meta charset='utf-8'><title>{TITLES[number]}_测试财经网</title><base href='/'></head><body>"
         f"<h1>{TITLES[number]}</h1><div class='info'>2024-09-03 11:54 来源:新华社 点击：<script "
@@ -54,7 +57,8 @@ def portal() -> Iterator[tuple[str, list[str]]]:
             elif self.path == "/robots.txt":
                 status, body, kind = 200, "User-agent: *\nAllow: /\n", "text/plain"
             else:
-                status, body, kind = 200, pages.get(self.path, ""), "text/html; charset=utf-8"
+                status, kind = 200, "text/html; charset=utf-8"
+                body = pages.get(self.path, "").replace("HOST", self.headers["Host"])
                 if self.path not in pages:
                     status, body = 404, "<html><title>404 Not Found</title></html>"
             self.answer(status, body, kind)
@@ -79,3 +83,5 @@ def test_links_images_and_counters_resolve_against_the_base(portal: tuple[str, l
         assert (record["title"], record["views"]) == (title, 1000 + number)
         assert record["images"] == [f"{site}uploads/{number}.jpg"]
     assert not [path for path in asked if path.startswith("/news/a/")]  # nothing resolved against the page's URL
+    # the https spelling of a page fetched already is that page: not fetched (this server speaks no TLS)
+    assert "finnews/failed/article" not in run_stats(db_url)[-1]

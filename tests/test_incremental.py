@@ -101,6 +101,7 @@ def test_the_plan_fetches_new_pages_refreshes_due_ones_and_skips_the_rest() -> N
     assert decide("p", "http://p/a/3.html") == FETCH
     assert decide("p", "http://p/a/2.html") == REFRESH
     assert decide("p", "http://p/a/1.html") == SKIP_KNOWN
+    assert (decide("p", "https://p/a/1.html"), decide("p", "https://p/a/2.html")) == (SKIP_KNOWN, REFRESH)  # https too
     assert decide("other", "http://p/a/1.html") == FETCH  # known of another portal only
     assert plan(full=True).decide("p", "http://p/a/1.html") == FETCH
     since = datetime(2024, 9, 3, tzinfo=SHANGHAI)

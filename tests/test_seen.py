@@ -49,3 +49,9 @@ def test_the_seen_set_is_kept_in_jobdir_and_read_back(tmp_path: Path) -> None:
         Request("http://x.cn/a/2.html")
     )
     assert "http://x.cn/a/3.html" not in SeenUrls(["http://x.cn/a/1.html"])
+
+
+def test_a_url_is_seen_under_either_of_http_and_https() -> None:
+    seen = SeenUrls(["http://x.cn/a/1.html"])
+    assert "https://x.cn/a/1.html" in seen and "http://x.cn/a/1.html" in seen
+    assert "https://x.cn/a/2.html" not in seen and "ftp://x.cn/a/1.html" not in seen

@@ -123,3 +123,16 @@ def site_host(netloc: str) -> str:
     ('finance.x.cn', 'x.cn:8080', 'www.cn', '127.0.0.1:8601')
     """
     return _HOST_VARIANT.sub("", netloc.lower())
+
+
+def scheme_twin(url: str) -> str | None:
+    """`url` under the other of http and https (a canonical URL: its scheme in lower case), None for another scheme.
+
+    >>> scheme_twin("http://x.cn/a/1.html"), scheme_twin("https://x.cn/a/1.html"), scheme_twin("ftp://x.cn/")
+    ('https://x.cn/a/1.html', 'http://x.cn/a/1.html', None)
+    """
+    if url.startswith("https://"):
+        return "http://" + url[8:]
+    if url.startswith("http://"):
+        return "https://" + url[7:]
+    return None
