@@ -122,6 +122,8 @@ FINNEWS_DETECT_BLOCKS = True
 #: Seconds between requests to a portal once it answered a challenge or rate-limit page: at least this, doubled
 #: at each further block, at most AUTOTHROTTLE_MAX_DELAY.
 FINNEWS_BLOCKED_DELAY = 10.0
+#: The longest robots.txt Crawl-delay obeyed (seconds): a portal asking more gets this (crawler/crawldelay.py).
+FINNEWS_MAX_CRAWL_DELAY = 30.0
 # Items per response run one at a time: Scrapy's default of 100 costs ~1 ms of CPU per page in
 # asyncio task creation (scrapy#5182) and article pages yield a single item anyway.
 CONCURRENT_ITEMS = 1
@@ -165,6 +167,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PortalRequestMiddleware": 60,
     # Just below Scrapy's RobotsTxtMiddleware (100): the spider's robots.txt request answered with its download.
     "crawler.middlewares.RobotsTxtOnceMiddleware": 101,
+    # Reads the Crawl-delay of the robots.txt Scrapy's RobotsTxtMiddleware fetched (after decompression).
+    "crawler.crawldelay.CrawlDelayMiddleware": 102,
     # Above the page keeper and retries: challenge and rate-limit pages are counted and dropped, never kept.
     "crawler.blocking.BlockedPageMiddleware": 585,
     "crawler.pagekeeping.KeepPagesMiddleware": 580,
