@@ -52,6 +52,17 @@ def crawl(network: SampleNetwork, db_url: str, *extra: str, only: str | None = N
     )  # fmt: skip
 
 
+def crawl_portal(start_url: str, db_url: str, *extra: str) -> dict[str, dict[str, Any]]:
+    """Crawl the hand-written portal at `start_url` (no profile, no discovery, the loopback settings) into `db_url`,
+    as a user's `scrapy crawl portal -a start_url=...`; the stored articles by URL."""
+    subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"start_url={start_url}", *loopback_arguments(),
+         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "FINNEWS_DISCOVER=False", "-s", "LOG_LEVEL=WARNING", *extra],
+        cwd=PROJECT, check=True, timeout=300,
+    )  # fmt: skip
+    return {record["url"]: record for record in export(db_url)}
+
+
 def export(db_url: str) -> list[dict[str, Any]]:
     """The records `finnews export` prints for the database `db_url`."""
     return [json.loads(line) for line in finnews("export", "--db", db_url).stdout.splitlines()]

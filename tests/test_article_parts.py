@@ -4,17 +4,14 @@ the kept pages. A part that fails costs only itself and what follows it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sampleportals import loopback_arguments
 from tests.console import finnews
-from tests.crawls import PROJECT, export, run_stats
+from tests.crawls import crawl_portal, run_stats
 from tests.loopback import QuietHandler, serving
 
 pytestmark = pytest.mark.e2e
@@ -73,13 +70,7 @@ def portal() -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def crawl(base: str, db_url: str) -> dict[str, dict[str, Any]]:
-    subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"start_url={base}", *loopback_arguments(),
-         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "FINNEWS_DISCOVER=False", "-s", "RETRY_TIMES=0",
-         "-s", "LOG_LEVEL=WARNING"],
-        cwd=PROJECT, check=True, timeout=300,
-    )  # fmt: skip
-    return {record["url"]: record for record in export(db_url)}
+    return crawl_portal(base, db_url, "-s", "RETRY_TIMES=0")
 
 
 def test_a_paginated_article_is_stored_once_whole(portal: tuple[str, dict[str, Any]], tmp_path: Path) -> None:

@@ -5,15 +5,12 @@ in JSON, as newer counters do; one related link is a page fetched already, spell
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sampleportals import loopback_arguments
-from tests.crawls import PROJECT, export, run_stats
+from tests.crawls import crawl_portal, run_stats
 from tests.loopback import QuietHandler, serving
 
 pytestmark = pytest.mark.e2e
@@ -70,13 +67,8 @@ def portal() -> Iterator[tuple[str, list[str]]]:
 def test_links_images_and_counters_resolve_against_the_base(portal: tuple[str, list[str]], tmp_path: Path) -> None:
     listing, asked = portal
     db_url = f"sqlite:///{tmp_path}/finnews.db"
-    subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"start_url={listing}", *loopback_arguments(),
-         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "FINNEWS_DISCOVER=False", "-s", "LOG_LEVEL=WARNING"],
-        cwd=PROJECT, check=True, timeout=300,
-    )  # fmt: skip
+    records = crawl_portal(listing, db_url)
     site = listing.removesuffix("news/index.html")
-    records = {record["url"]: record for record in export(db_url)}
     assert set(records) == {f"{site}a/20240903/{n}.html" for n in TITLES}  # 3: a related link of 1
     for number, title in TITLES.items():
         record = records[f"{site}a/20240903/{number}.html"]

@@ -3,8 +3,6 @@ crawl's own settings ask for none (the loopback settings: no delay, no AutoThrot
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from itertools import pairwise
@@ -12,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sampleportals import loopback_arguments
-from tests.crawls import PROJECT, export, run_stats
+from tests.crawls import crawl_portal, run_stats
 from tests.loopback import QuietHandler, serving
 
 pytestmark = pytest.mark.e2e
@@ -51,12 +48,7 @@ def portal() -> Iterator[tuple[str, list[float]]]:
 def test_requests_keep_the_crawl_delay_robots_txt_asks_for(portal: tuple[str, list[float]], tmp_path: Path) -> None:
     base, asked = portal
     db_url = f"sqlite:///{tmp_path}/finnews.db"
-    subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"start_url={base}", *loopback_arguments(),
-         "-s", f"FINNEWS_DB_URL={db_url}", "-s", "FINNEWS_DISCOVER=False", "-s", "LOG_LEVEL=WARNING"],
-        cwd=PROJECT, check=True, timeout=300,
-    )  # fmt: skip
-    assert len(export(db_url)) == 4
+    assert len(crawl_portal(base, db_url)) == 4
     gaps = [later - earlier for earlier, later in pairwise(asked)]
     assert len(gaps) == 4 and min(gaps) >= DELAY * 0.95, gaps  # not randomised to 0.5-1.5x as Scrapy's delays are
     assert run_stats(db_url)[-1]["finnews/crawl_delay"] == DELAY

@@ -28,6 +28,7 @@ from crawler.extract.dom import (
     string_value,
     text_of,
 )
+from crawler.extract.nesting import last_element
 
 
 def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None) -> Selector | None:
@@ -134,7 +135,7 @@ def _line_before(block: Element, parent: Element) -> int:
     """The length of `parent`'s own text where `block` continues it: a paragraph whose end tag is missing, which the
     parser made hold the rest of the text (`<div>第一段<div>第二段<div>第三段`): `block` of the parent's tag and
     class and its last element, the parent's other elements inline markup only. 0 otherwise."""
-    if parent.tag != block.tag or parent.get("class") != block.get("class") or _last_element(parent) is not block:
+    if parent.tag != block.tag or parent.get("class") != block.get("class") or last_element(parent) is not block:
         return 0
     texts = [parent.text or ""]
     for child in parent:
@@ -145,10 +146,6 @@ def _line_before(block: Element, parent: Element) -> int:
                 texts.append(string_value(child))
             texts.append(child.tail or "")
     return len("".join("".join(texts).split()))
-
-
-def _last_element(element: Element) -> Element | None:
-    return next((child for child in reversed(element) if isinstance(child.tag, str)), None)
 
 
 # The markup inside a line of text: a paragraph left open holds these beside the rest of the text.

@@ -17,6 +17,7 @@ from parsel import Selector
 
 from crawler import vocabulary
 from crawler.extract.dom import Element, string_value
+from crawler.extract.nesting import ancestors
 from crawler.extract.patterns import DATE_TEXT
 
 #: A link text with at least this many letters (digits, spaces and punctuation aside) is a title: "央行开展逆回购操作"; the names in nav bars,
@@ -89,7 +90,7 @@ def main_list(links: Sequence[tuple[str, Element | Selector]], all_titled: bool 
     for url, link in titled.items():
         item = link
         path: list[Element] = []  # the ancestors read, below the one that ends the walk
-        for ancestor in _ancestors(link, unnest):
+        for ancestor in ancestors(link, unnest):
             if ancestor in blocks:
                 members.append((url, link, ancestor, item))
                 break
@@ -144,7 +145,7 @@ def _place(link: Element, unnest: bool = False) -> tuple[str, str]:
     """Where a link sits in its item: the tags of its parent and grandparent ("h3" in "div", "td" in "tr"), as
     `_ancestors` reads them."""
     if unnest:
-        parent, grandparent = islice(chain(_ancestors(link, unnest), (None, None)), 2)
+        parent, grandparent = islice(chain(ancestors(link, unnest), (None, None)), 2)
     else:  # most pages: no generator
         parent = link.getparent()
         grandparent = parent.getparent() if parent is not None else None
@@ -188,62 +189,6 @@ def _chosen(items: dict[Element, set[Element]], held: Counter[Element]) -> tuple
     return None, widgets
 
 
-def _ancestors(element: Element, unnest: bool) -> Iterator[Element]:
-    """The ancestors of `element`, innermost first; `unnest`: as if the end tags of a list's items were where
-    their author meant them, as a browser reads them. The parser (libxml2) nests an item in the one before
-    where that one's end tag is missing: an element of the tag and class of its parent and its last element
-    (`<div class="item">...<div class="item">...`) is its sibling; so is a list item, a term or a row in the
-    one before when only inline markup stands between them (`<li><a>标题</a><span>09-03<li>...`: a browser's
-    `<li>` ends the `<li>` open, and its `<span>`).
-
-    >>> page = Selector(text='<ul><div class="i"><a>1</a><div class="i"><a>2</a></ul>').root
-    >>> link = page.xpath("//a")[1]
-    >>> [e.tag for e in _ancestors(link, False)][:4], [e.tag for e in _ancestors(link, True)][:3]
-    (['div', 'div', 'ul', 'body'], ['div', 'ul', 'body'])
-    >>> link = Selector(text='<ul><li><a>1</a><span>09-03<li><a>2</a></ul>').root.xpath("//a")[1]
-    >>> [e.tag for e in _ancestors(link, False)][:4], [e.tag for e in _ancestors(link, True)][:3]
-    (['li', 'span', 'li', 'ul'], ['li', 'ul', 'body'])
-    """
-    if not unnest:
-        yield from element.iterancestors()
-        return
-    node, parent = element, element.getparent()
-    while parent is not None:
-        while parent is not None and (outer := _item_before(node, parent)) is not None:
-            node, parent = outer, outer.getparent()
-        if parent is None:
-            return
-        yield parent
-        node, parent = parent, parent.getparent()
-
-
-# The items a list item, a term or a row ends, and what else it ends on its way to them besides inline markup.
-_ENDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "li": (frozenset({"li"}), frozenset()),
-    "dt": (frozenset({"dt", "dd"}), frozenset()),
-    "dd": (frozenset({"dt", "dd"}), frozenset()),
-    "tr": (frozenset({"tr"}), frozenset({"td", "th"})),
-}
-_INLINE = frozenset({"span", "font", "b", "i", "u", "s", "strike", "strong", "em", "small", "big", "tt", "nobr", "a"})
-
-
-def _item_before(node: Element, parent: Element) -> Element | None:
-    """The item `node` (under `parent`) was nested in for want of its end tag (see `_ancestors`), else None."""
-    if parent.tag == node.tag and parent.get("class") == node.get("class") and _last_element(parent) is node:
-        return parent
-    if (ends := _ENDS.get(node.tag)) is not None:
-        items, through = ends
-        while parent is not None and parent.tag not in items and (parent.tag in _INLINE or parent.tag in through):
-            parent = parent.getparent()
-        if parent is not None and parent.tag in items:
-            return parent
-    return None
-
-
-def _last_element(element: Element) -> Element | None:
-    return next((child for child in reversed(element) if isinstance(child.tag, str)), None)
-
-
 def _items(links: Iterable[Element], unnest: bool = False) -> tuple[dict[Element, set[Element]], Counter[Element]]:
     """For each ancestor of `links` (`_ancestors`), its children that hold one of them (its items), and how many
     it holds.
@@ -255,7 +200,7 @@ def _items(links: Iterable[Element], unnest: bool = False) -> tuple[dict[Element
     links = list(links)
     for link in links:
         child = link
-        for ancestor in _ancestors(link, unnest):
+        for ancestor in ancestors(link, unnest):
             known = items[ancestor]
             if child in known:  # on the path of a link read before: the rest of the path is known
                 break
