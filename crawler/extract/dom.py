@@ -29,6 +29,10 @@ from crawler.extract.urls import absolute_url
 #: What XML (so an lxml tree) cannot hold: control characters but tab, newline and carriage return; surrogates.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
+#: The elements of inline markup, which hold a line's runs of text: what a page left open nests by the hundred
+#: (`nesting`, `page._FlatBuilder`).
+INLINE_MARKUP = frozenset({"span", "font", "b", "i", "u", "s", "strike", "strong", "em", "small", "big", "tt", "nobr"})
+
 #: An element of a parsed page. Pages are parsed without lxml.html's element classes
 #: (`crawler.extract.page.html_selector`): use `lxml.etree` element methods only (no `text_content()`:
 #: `string_value`).

@@ -33,13 +33,12 @@ def site_links(
     page_url: str,
     host: str | None = None,
     anchors: Iterable[Element] | None = None,
-    base: str | None = None,
 ) -> list[Link]:
     """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
     links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
     With `anchors`, of those `<a href>`s only: their hrefs alone are resolved (`mainlist.titled_links`: a main
-    list's links are a quarter of a page's). Relative hrefs resolve against `base` (default: the page's
-    `dom.document_base`; `page_url` for an element).
+    list's links are a quarter of a page's). Relative hrefs resolve against the page's `dom.document_base`
+    (`page_url` for an element).
 
     The site is the page's registrable domain: a news portal lists articles of its `money.` and `tech.`
     hosts on its `news.` pages; the spider follows only the main list's links there (`on_site` tells the
@@ -56,9 +55,9 @@ def site_links(
     ['http://host.cn/news/1.html']
     """
     if isinstance(page, Selector):
-        root, base = page.root, base or document_base(page, page_url)
+        root, base = page.root, document_base(page, page_url)
     else:
-        root, base = page, base or page_url
+        root, base = page, page_url
     resolve = _resolver(page_url, host, base)
     links = []
     for link in _LINKS(root) if anchors is None else anchors:

@@ -143,7 +143,7 @@ MIN_PLACE_SHARE = 0.25
 
 def _place(link: Element, unnest: bool = False) -> tuple[str, str]:
     """Where a link sits in its item: the tags of its parent and grandparent ("h3" in "div", "td" in "tr"), as
-    `_ancestors` reads them."""
+    `nesting.ancestors` reads them."""
     if unnest:
         parent, grandparent = islice(chain(ancestors(link, unnest), (None, None)), 2)
     else:  # most pages: no generator
@@ -190,7 +190,7 @@ def _chosen(items: dict[Element, set[Element]], held: Counter[Element]) -> tuple
 
 
 def _items(links: Iterable[Element], unnest: bool = False) -> tuple[dict[Element, set[Element]], Counter[Element]]:
-    """For each ancestor of `links` (`_ancestors`), its children that hold one of them (its items), and how many
+    """For each ancestor of `links` (`nesting.ancestors`), its children that hold one of them (its items), and how many
     it holds.
 
     Each link's ancestors are read up to the first that holds a link read before (the rest of its path is

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from crawler.extract.dom import Element
+from crawler.extract.dom import INLINE_MARKUP, Element
 
 
 def ancestors(element: Element, unnest: bool) -> Iterator[Element]:
@@ -49,7 +49,7 @@ _ENDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "dd": (frozenset({"dt", "dd"}), frozenset()),
     "tr": (frozenset({"tr"}), frozenset({"td", "th"})),
 }
-_INLINE = frozenset({"span", "font", "b", "i", "u", "s", "strike", "strong", "em", "small", "big", "tt", "nobr", "a"})
+_INLINE = INLINE_MARKUP | {"a"}
 
 
 def item_before(node: Element, parent: Element) -> Element | None:

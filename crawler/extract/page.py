@@ -17,7 +17,7 @@ from scrapy.http import TextResponse
 from crawler import profiles
 from crawler.extract.article import RawArticle, extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.dom import NOT_XML, Element, document_base, page_hrefs
+from crawler.extract.dom import INLINE_MARKUP, NOT_XML, Element, document_base, page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.links import site_links
 from crawler.extract.pagination import next_part, next_part_urls
@@ -101,11 +101,10 @@ def parse_html(text: str, utf8: bytes | None = None) -> tuple[Element, bool]:
 
 #: How deep `_FlatBuilder` nests elements: Chromium's HTML parser's limit (its elements below it stand side by side).
 MAX_DEPTH = 512
-#: ... and from what depth it leaves out the elements of inline markup (`_WRAPPERS`), keeping their text: the
-#: unclosed `<font>`s of a pasted document, which make most such pages, then take no room from the article's
+#: ... and from what depth it leaves out the elements of inline markup (`dom.INLINE_MARKUP`), keeping their text:
+#: the unclosed `<font>`s of a pasted document, which make most such pages, then take no room from the article's
 #: own elements below them.
 WRAPPERS_DEPTH = MAX_DEPTH // 2
-_WRAPPERS = frozenset({"font", "span", "b", "i", "u", "s", "strike", "strong", "em", "small", "big", "tt", "nobr"})
 
 
 class _FlatBuilder:
@@ -123,7 +122,7 @@ class _FlatBuilder:
         self.tail = False
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
-        if len(self.nested) >= WRAPPERS_DEPTH and tag in _WRAPPERS:
+        if len(self.nested) >= WRAPPERS_DEPTH and tag in INLINE_MARKUP:
             self.open.append(None)
             return
         element = etree.Element(tag if _valid_name(tag) else "span")
@@ -132,13 +131,12 @@ class _FlatBuilder:
                 element.set(name, NOT_XML.sub("", value))
         if self.root is None:
             self.root = element
+            self.nested.append(element)
         elif len(self.nested) >= MAX_DEPTH:
             self.nested[-2].append(element)  # beside the deepest
             self.nested[-1] = element
         else:
             (self.nested[-1] if self.nested else self.root).append(element)  # a second root: the root's
-            self.nested.append(element)
-        if element is self.root:
             self.nested.append(element)
         self.open.append(element)
         self.last, self.tail = element, False
