@@ -122,7 +122,8 @@ FINNEWS_DETECT_BLOCKS = True
 #: Seconds between requests to a portal once it answered a challenge or rate-limit page: at least this, doubled
 #: at each further block, at most AUTOTHROTTLE_MAX_DELAY.
 FINNEWS_BLOCKED_DELAY = 10.0
-#: The longest robots.txt Crawl-delay obeyed (seconds): a portal asking more gets this (crawler/crawldelay.py).
+#: The longest wait a portal asks for that it gets (seconds, crawler/crawldelay.py): a robots.txt Crawl-delay
+#: above it is obeyed as this; a Retry-After above it (on a 429 or 503) is not waited for.
 FINNEWS_MAX_CRAWL_DELAY = 30.0
 # Items per response run one at a time: Scrapy's default of 100 costs ~1 ms of CPU per page in
 # asyncio task creation (scrapy#5182) and article pages yield a single item anyway.
@@ -169,6 +170,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RobotsTxtOnceMiddleware": 101,
     # Reads the Crawl-delay of the robots.txt Scrapy's RobotsTxtMiddleware fetched (after decompression).
     "crawler.crawldelay.CrawlDelayMiddleware": 102,
+    # Before the block detection (585) and Scrapy's retries (550) see it: a 429 or 503 with a Retry-After.
+    "crawler.crawldelay.RetryAfterMiddleware": 586,
     # Above the page keeper and retries: challenge and rate-limit pages are counted and dropped, never kept.
     "crawler.blocking.BlockedPageMiddleware": 585,
     "crawler.pagekeeping.KeepPagesMiddleware": 580,
