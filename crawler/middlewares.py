@@ -174,7 +174,7 @@ class OfflineCookiesMiddleware(CookiesMiddleware):
 
 
 def refused(stats: StatsCollector | None, reason: str, url: str, redirected_from: list[str] | None = None) -> None:
-    """Count and log a URL the crawl will not fetch (`reason`: `crawler.scope.OFFSITE` or `BAD_SCHEME`)."""
+    """Count and log a URL the crawl will not fetch (`reason`: `crawler.scope.OFFSITE`, `BAD_SCHEME` or `TRAP`)."""
     if stats is not None:
         stats.inc_value(f"finnews/{reason}")
     came = f" (redirected from {redirected_from[0][:200]})" if redirected_from else ""

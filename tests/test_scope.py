@@ -15,7 +15,7 @@ from crawler.extract.links import site_links
 from crawler.extract.mainlist import main_list
 from crawler.extract.pagination import pagination
 from crawler.extract.urls import absolute_url
-from crawler.scope import BAD_SCHEME, OFFSITE, Scope
+from crawler.scope import BAD_SCHEME, OFFSITE, TRAP, Scope
 
 SCOPE = Scope.of(["http://www.example.com.cn/news/", "http://127.0.0.1:8601/", "img.cdn-x.cn"])
 
@@ -49,6 +49,20 @@ SCOPE = Scope.of(["http://www.example.com.cn/news/", "http://127.0.0.1:8601/", "
         ("s3://bucket/key", BAD_SCHEME),
         ("javascript:alert(1)", BAD_SCHEME),
         ("/a/1.html", BAD_SCHEME),  # relative: never requested as such
+        # paths walking in circles: a relative link on a server that answers every path
+        ("http://www.example.com.cn/news/news/news/1.html", TRAP),
+        ("http://www.example.com.cn/news/news/news/", TRAP),
+        ("http://www.example.com.cn/a/b/a/b/a/b/1.html", TRAP),  # a run of segments
+        ("http://www.example.com.cn/x/a/b/c/a/b/c/a/b/c/1.html", TRAP),
+        ("http://127.0.0.1:8601/list/list/list/?page=2", TRAP),
+        ("http://www.example.com.cn/" + "a/b/c/d/" * 5 + "1.html", TRAP),  # more than 20 segments
+        ("http://www.example.com.cn/news/news/1.html", None),  # twice: a site may name a folder so
+        ("http://www.example.com.cn/09/09/09/1.html", None),  # a date: digits repeat
+        ("http://www.example.com.cn/2009/09/09/09/09/1.html", None),
+        ("http://www.example.com.cn/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t.html", None),  # 20 segments
+        ("http://www.example.com.cn/a/1.html?p=/x/x/x/", None),  # the query is no path
+        ("http://www.example.com.cn/news/news/news/1.html".replace("news", "新闻"), TRAP),
+        ("http://example.cn/news/news/news/", OFFSITE),  # off the portal first
     ],
 )
 def test_scope(url: str, refusal: str | None) -> None:

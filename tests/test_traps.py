@@ -1,0 +1,64 @@
+"""End to end: a portal whose pages link relatively ("news/2.html" on a page under /news/) on a server that answers
+any path ending in an article's name: every page's links go one folder deeper, without end. The crawl ends on
+its own, having asked for each article under a path repeating itself at most twice."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.crawls import crawl_portal, run_stats
+from tests.loopback import QuietHandler, serving
+
+pytestmark = pytest.mark.e2e
+
+FILLER = "市场人士表示，近期资金面总体平稳，跨月因素影响有限，流动性合理充裕，政策仍有空间。"
+ARTICLES = 19
+
+
+def _article(n: int) -> str:
+    return (
+        f"<html><head><title>第{n}条新闻的标题文字_测试财经网</title></head><body>"
+        f"<h1>第{n}条新闻的标题文字</h1><div>2024-09-03 11:54 来源:新华社</div>"
+        f"<div class='content'><p>第{n}条。{FILLER}</p><p>{FILLER}{n * 7}</p></div>"
+        f"<p>上一篇：<a href='news/{n - 1}.html'>第{n - 1}条新闻的标题文字</a> "
+        f"下一篇：<a href='news/{n + 1}.html'>第{n + 1}条新闻的标题文字</a></p></body></html>"
+    )
+
+
+@pytest.fixture
+def portal() -> Iterator[tuple[str, list[str]]]:
+    """The portal's URL, and every path asked of it."""
+    asked: list[str] = []
+    items = "".join(
+        f'<li><a href="news/{n}.html">第{n}条新闻的标题文字</a> <span>2024-09-03</span></li>' for n in range(1, 6)
+    )
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            number = re.search(r"/(\d+)\.html$", self.path)
+            if self.path == "/":
+                self.answer(200, f"<html><head><title>测试财经网</title></head><body><ul>{items}</ul></body></html>")
+            elif number and 0 < int(number.group(1)) <= ARTICLES:
+                self.answer(200, _article(int(number.group(1))))
+            else:
+                self.answer(404, "<h1>404</h1>")
+
+    with serving(Handler) as base:
+        yield base + "/", asked
+
+
+def test_a_path_walking_in_circles_is_not_followed(portal: tuple[str, list[str]], tmp_path: Path) -> None:
+    base, asked = portal
+    db_url = f"sqlite:///{tmp_path}/finnews.db"
+    stored = crawl_portal(base, db_url)  # (without the rule: 4,851 requests in a minute, and counting)
+    assert sorted(int(url.rsplit("/", 1)[-1].split(".")[0]) for url in stored) == [1, 2, 3, 4, 5, 6]
+    assert max(path.count("news/") for path in asked) == 2
+    assert len(asked) < 20, asked
+    stats = run_stats(db_url)[-1]
+    assert stats["finnews/trap"] >= 5
+    assert stats["finnews/dropped/reprint"] == 5  # /news/news/N.html: the same page under a second path
