@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from crawler.normalize import (
+    body,
     clean_body,
     clean_source,
     collapse_repeat,
@@ -182,6 +183,42 @@ def test_clean_body_ends_at_a_credits_block_followed_by_short_lines_only() -> No
     ]
     assert clean_body([PARA_A, PARA_B, *tail]) == "\n".join([PARA_A, PARA_B])
     assert clean_body([PARA_A, "编辑：张三", PARA_B]) == "\n".join([PARA_A, PARA_B])  # text after it: a line only
+
+
+def test_a_credits_tail_is_found_in_one_pass() -> None:
+    """A body of many credits-like lines and a long line last keeps them all, and each line's length is read once
+    (it was read again for each such line before it: 20,000 of them took 20 s)."""
+    measured = []
+
+    class Line(str):
+        def __len__(self) -> int:
+            measured.append(self)
+            return super().__len__()
+
+    lines: list[str] = [Line(line) for line in [PARA_A, *["编辑|张三"] * 5000, PARA_A + PARA_B]]  # a long line last
+    assert body._without_credits_tail(lines) == lines
+    assert len(measured) <= len(lines)
+    assert body._without_credits_tail([PARA_A, "编辑" + " " * 50 + "|张三", "校对|李四"]) == [PARA_A]  # a long one
+
+
+def test_repeats_are_looked_for_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each removal of a repeated block reads the whole body again: at most MAX_COLLAPSES removals, and none in a
+    body of more than MAX_COLLAPSE_LINES lines (50,000 repeated lines took 6 s)."""
+    looks = []
+    largest = body._largest_repeat
+
+    def counted(keys: list[str]) -> tuple[int, int] | None:
+        looks.append(len(keys))
+        return largest(keys)
+
+    monkeypatch.setattr(body, "_largest_repeat", counted)
+    doubled = [f"{PARA_A}{n // 2}" for n in range(2 * (body.MAX_COLLAPSES + 10))]
+    assert collapse_repeat(doubled) == doubled[: 2 * body.MAX_COLLAPSES : 2] + doubled[2 * body.MAX_COLLAPSES :]
+    assert len(looks) == body.MAX_COLLAPSES
+    looks.clear()
+    many = [PARA_A] * (body.MAX_COLLAPSE_LINES + 1)
+    assert collapse_repeat(many) == many and not looks
+    assert collapse_repeat([PARA_A] * body.MAX_COLLAPSE_LINES) == [PARA_A]
 
 
 def test_clean_body_drops_an_end_mark_closing_the_text() -> None:

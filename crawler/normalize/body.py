@@ -9,6 +9,10 @@ from crawler.normalize import patterns as P
 from crawler.normalize.characters import clean_line, fold_width, normalize_space
 
 MIN_REPEAT_CHARS = 30  # a repeated block shorter than this may be legitimate (a repeated short line)
+#: Repeated blocks removed from one body at most, and the most lines a body may have for them to be looked for:
+#: each removal reads the whole body again, so that a page of 50,000 repeated lines (anyone can write one) took
+#: 6 s. A reprint pastes a body twice, or doubles each of its paragraphs: a few dozen removals.
+MAX_COLLAPSES, MAX_COLLAPSE_LINES = 256, 2000
 
 
 def is_boilerplate(line: str) -> bool:
@@ -61,14 +65,18 @@ def collapse_repeat(paragraphs: list[str]) -> list[str]:
 
 
 def _collapse(kept: list[str], keys: list[str]) -> list[str]:
-    """collapse_repeat on `kept` compared by `keys` (one per item); both lists are consumed."""
-    while True:
+    """collapse_repeat on `kept` compared by `keys` (one per item); both lists are consumed. A body of more than
+    MAX_COLLAPSE_LINES lines is kept as it is; at most MAX_COLLAPSES blocks are removed."""
+    if len(keys) > MAX_COLLAPSE_LINES:
+        return kept
+    for _ in range(MAX_COLLAPSES):
         block = _largest_repeat(keys)
         if block is None:
             return kept
         start, size = block
         del kept[start : start + size]
         del keys[start : start + size]
+    return kept
 
 
 def _largest_repeat(keys: list[str]) -> tuple[int, int] | None:
@@ -76,17 +84,20 @@ def _largest_repeat(keys: list[str]) -> tuple[int, int] | None:
     positions: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
         positions.setdefault(key, []).append(index)
+    count = len(keys)
     best: tuple[int, int] | None = None
     for where in positions.values():
         for a, first in enumerate(where[:64]):
             for second in where[a + 1 : 65]:
                 size = second - first
+                if second + size > count:  # its second copy would run past the end: so would those after it
+                    break
                 if best is not None and (size < best[1] or (size == best[1] and second > best[0])):
                     continue
-                if (
-                    keys[first:second] == keys[second : second + size]
-                    and sum(map(len, keys[first:second])) >= MIN_REPEAT_CHARS
-                ):
+                same = 1  # keys[first] == keys[second]: compared one by one, no copy of either block
+                while same < size and keys[first + same] == keys[second + same]:
+                    same += 1
+                if same == size and sum(map(len, keys[first:second])) >= MIN_REPEAT_CHARS:
                     best = (second, size)
     return best
 
@@ -118,8 +129,9 @@ def _without_credits_tail(lines: list[str]) -> list[str]:
     >>> _without_credits_tail(["正文第一段。", "编辑|张三", "正文第二段，" * 8])
     ['正文第一段。', '编辑|张三', '正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，正文第二段，']
     """
-    for index in range(1, len(lines)):
-        if P.CREDITS_LINE.match(lines[index]) and all(len(rest) <= P.CREDITS_TAIL_MAX for rest in lines[index + 1 :]):
+    last_long = max((index for index, line in enumerate(lines) if len(line) > P.CREDITS_TAIL_MAX), default=0)
+    for index in range(max(1, last_long), len(lines)):  # (each line after it short: one pass, not one per line)
+        if P.CREDITS_LINE.match(lines[index]):
             return lines[:index]
     return lines
 
