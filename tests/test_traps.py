@@ -1,15 +1,22 @@
-"""End to end: a portal whose pages link relatively ("news/2.html" on a page under /news/) on a server that answers
-any path ending in an article's name: every page's links go one folder deeper, without end. The crawl ends on
-its own, having asked for each article under a path repeating itself at most twice."""
+"""End to end, spider traps: URLs without end on a portal that answers them all.
+
+- Pages that link relatively ("news/2.html" on a page under /news/) on a server that answers any path ending in
+  an article's name: every page's links go one folder deeper. The crawl ends on its own, having asked for each
+  article under a path repeating itself at most twice.
+- A calendar: each day's listing links the day before and the day after, whatever the day. The crawl reads the
+  days that list articles and a few empty days on either side, then stops (`DEAD_END`).
+"""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from crawler.spiders.portal import DEAD_END
 from tests.crawls import crawl_portal, run_stats
 from tests.loopback import QuietHandler, serving
 
@@ -62,3 +69,49 @@ def test_a_path_walking_in_circles_is_not_followed(portal: tuple[str, list[str]]
     stats = run_stats(db_url)[-1]
     assert stats["finnews/trap"] >= 5
     assert stats["finnews/dropped/reprint"] == 5  # /news/news/N.html: the same page under a second path
+
+
+FIRST_DAY, LAST_DAY = datetime.date(2024, 8, 25), datetime.date(2024, 9, 3)
+
+
+@pytest.fixture
+def calendar() -> Iterator[tuple[str, list[str]]]:
+    """A portal listing three articles a day from FIRST_DAY to LAST_DAY (its home page: LAST_DAY), and an empty
+    listing for any other day; the portal's URL, and every path asked of it."""
+    asked: list[str] = []
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            day_asked = re.fullmatch(r"/\?date=(\d{4}-\d\d-\d\d)", self.path)
+            article = re.fullmatch(r"/a/(\d{8})/(\d)\.html", self.path)
+            if self.path == "/" or day_asked:
+                day = datetime.date.fromisoformat(day_asked.group(1)) if day_asked else LAST_DAY
+                items = "".join(
+                    f'<li><a href="/a/{day:%Y%m%d}/{n}.html">第{n}条新闻的标题文字{day:%m%d}</a> <span>{day}</span></li>'
+                    for n in range(1, 4)
+                    if FIRST_DAY <= day <= LAST_DAY
+                )
+                self.answer(200, f"<html><head><title>测试财经网</title></head><body><div class='calendar'>"
+                                 f"<a href='/?date={day - datetime.timedelta(days=1)}'>前一天</a> "
+                                 f"<a href='/?date={day + datetime.timedelta(days=1)}'>后一天</a></div>"
+                                 f"<ul>{items}</ul></body></html>")  # fmt: skip
+            elif article:
+                number = int(article.group(1) + article.group(2))
+                self.answer(200, _article(number).replace("news/", "/a/x/"))
+            else:
+                self.answer(404, "<h1>404</h1>")
+
+    with serving(Handler) as base:
+        yield base + "/", asked
+
+
+def test_a_calendar_is_followed_as_far_as_it_lists_articles(calendar: tuple[str, list[str]], tmp_path: Path) -> None:
+    base, asked = calendar
+    db_url = f"sqlite:///{tmp_path}/finnews.db"
+    stored = crawl_portal(base, db_url)  # (without DEAD_END: 6,318 listing pages in a minute, and counting)
+    assert len(stored) == 3 * ((LAST_DAY - FIRST_DAY).days + 1)
+    days = sorted(datetime.date.fromisoformat(path.split("=")[1]) for path in asked if path.startswith("/?date="))
+    assert days[0] == FIRST_DAY - datetime.timedelta(days=DEAD_END)  # empty days: the last one's links not followed
+    assert days[-1] == LAST_DAY + datetime.timedelta(days=DEAD_END)
+    assert run_stats(db_url)[-1]["finnews/listings/dead_end"] == 2

@@ -71,6 +71,12 @@ from crawler.spiders.portalsetup import PortalSetup
 
 logger = logging.getLogger(__name__)
 
+#: Listing pages in a row (one reached through another's nav bars and widgets) whose main lists show nothing this
+#: crawl has not asked for: the last one's links to other listings are not followed. A calendar's 后一天 link leads
+#: to empty pages of days to come, each linking the next, without end (6,318 of them in a minute); a portal's
+#: own sections show articles of their own within a hop or two of its home page.
+DEAD_END = 3
+
 
 class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-up first: `crawler.spiders.parts`
     name = "portal"
@@ -113,19 +119,20 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         profile: profiles.Profile,
         page: int = 0,
         series: pageseries.Place | None = None,
+        stale: int = 0,
     ) -> Iterator[Request]:
         """A listing page, `page` pages behind its listing's first; of a series of pages (`_queue_pages`), the
-        one at its index."""
+        one at its index; `stale`: the listing pages in a row behind it that showed nothing new (`DEAD_END`)."""
         yield from self._next_page(profile, page, series)  # before its articles: they are fetched before it
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("finnews/skipped/non_html")
             return
         selector = self._selector(response)
         links = site_links(selector, response.url, profile.host)
-        yield from self._listing(response, selector, profile, links, main_list(links), page, series)
+        yield from self._listing(response, selector, profile, links, main_list(links), page, series, stale)
 
     def parse_page(
-        self, response: Response, profile: profiles.Profile, listing_date: str | None = None
+        self, response: Response, profile: profiles.Profile, listing_date: str | None = None, stale: int = 0
     ) -> Iterator[Any]:
         """A page whose URL its profile does not classify: an article or a listing by its content. Not a
         generator: its frame, which holds the page's tree, ends before its article waits (`_article`)."""
@@ -144,7 +151,7 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         self.crawler.stats.inc_value(f"finnews/classified/{kind}")
         if kind == ARTICLE:
             return self._article(response, selector, profile, listing_date)
-        return self._listing(response, selector, profile, links, main)
+        return self._listing(response, selector, profile, links, main, stale=stale)
 
     def _listing(
         self,
@@ -155,9 +162,11 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         main: MainList,
         page: int = 0,
         series: pageseries.Place | None = None,
+        stale: int = 0,
     ) -> Iterator[Request]:
         """Requests for what a listing links to: the articles of its main list (with the date shown beside
-        each), its other pages, and the other pages of the site its nav bars and widgets link to."""
+        each), its other pages, and the other pages of the site its nav bars and widgets link to (not behind
+        `DEAD_END` listings in a row that showed nothing new)."""
         self.crawler.stats.inc_value("finnews/pages/listing")
         if profile.site_name is None:  # a portal known by its URL only: its name from its home page
             name = site_name(selector.xpath("//title/text()").get())
@@ -174,6 +183,11 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         listed = {
             url: date for url, date in main.dates.items() if profile.is_article(url) or profile.classify_by_content
         }
+        stale = 0 if any(url not in self.requested for url in listed) else stale + 1
+        if stale == DEAD_END:
+            self.crawler.stats.inc_value("finnews/listings/dead_end")
+            logger.info("%s listing pages in a row showed nothing new: the links of %s to other listings are not "
+                        "followed", DEAD_END, response.url)  # fmt: skip
         if self.plan.stops_paging(profile.name, listed):  # nothing new on this page: nor behind it
             self.crawler.stats.inc_value("finnews/pagination_stopped")
             pages = []
@@ -193,8 +207,8 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
                 yield from self._article_request(url, profile, main.dates.get(url))
             elif url in main.dates and profile.classify_by_content:  # listed, at a URL of no known pattern
                 yield from self._article_request(url, profile, main.dates[url], known=False)
-            elif profile.is_listing(url) and self._may_follow_listing(profile):  # nav bars, widgets, footers
-                yield self._listing_request(url, profile, known=not profile.classify_by_content)
+            elif stale < DEAD_END and profile.is_listing(url) and self._may_follow_listing(profile):  # nav bars,
+                yield self._listing_request(url, profile, known=not profile.classify_by_content, stale=stale)  # widgets
         if series is not None:  # its series' pages are queued by the series
             pages = [url for url in pages if not pageseries.holds(series[0], url)]
         pages = [url for url in pages if url not in self.requested and not profile.is_denied(url)]
@@ -213,13 +227,17 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         known: bool = True,
         page: int = 0,
         series: pageseries.Place | None = None,
+        stale: int = 0,
     ) -> Request:
         """A request for a listing page (`page` pages behind its listing's first; at an index of a series of
-        pages, `_queue_pages`), or (not `known`) for a page its content will classify."""
+        pages, `_queue_pages`; behind `stale` listings in a row that showed nothing new), or (not `known`) for a
+        page its content will classify."""
         self.requested.add(url)
         arguments: dict[str, Any] = {"profile": profile, "page": page} if known else {"profile": profile}
         if series is not None:
             arguments["series"] = series
+        if stale:
+            arguments["stale"] = stale
         return recorded(
             Request(
                 url,
