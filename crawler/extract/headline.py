@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from lxml import etree
 from parsel import Selector
@@ -40,7 +41,7 @@ def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
     """The longest head of the `<title>` (the whole of it, or before a separator or a space: "标题 栏目_站名",
     "标题 单位名称") that is a text of its own on the page, else its tail after a separator when that is the
     longer part ("站名--标题"), and the element showing it (`<div class="title">`, a `<td>`, an `<h2>`)."""
-    title = title.strip()
+    title = title.strip()[:_TITLE_MAX]
     separators = [match for match in patterns.TITLE_SEPARATOR.finditer(title) if match.start() > 0]
     ends = {match.start() for match in separators}
     ends |= {match.start() for match in patterns.TITLE_SPACE.finditer(title) if match.start() >= _SPACED_HEAD_MIN}
@@ -53,12 +54,13 @@ def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
     if not title or _NOT_XML.search(title):  # lxml takes no control character in an XPath variable
         return None
     for candidates in (heads, *([tail] for tail in tails)):
-        texts = _TEXTS_HOLDING(sel.root, head=candidates[-1])
-        for head in candidates:  # each starts with the last, the shortest
-            for text in texts:
-                if " ".join(text.split()) == head:
-                    element = text.getparent()
-                    return head, Selector(root=element.getparent() if text.is_tail else element)
+        texts: dict[str, Any] = {}  # each text holding the shortest (the heads all start with it), spaces collapsed
+        for text in _TEXTS_HOLDING(sel.root, head=candidates[-1]):
+            texts.setdefault(" ".join(text.split()), text)
+        for head in candidates:
+            if (text := texts.get(head)) is not None:
+                element = text.getparent()
+                return head, Selector(root=element.getparent() if text.is_tail else element)
     return None
 
 
@@ -67,6 +69,9 @@ _DESCENDANTS = etree.XPath(".//*")
 
 # The page's text nodes holding `$head`, compiled once (as "smart" strings: each knows its element).
 _TEXTS_HOLDING = etree.XPath("//body/descendant::text()[contains(., $head)]")
+
+# A `<title>` is read as far as this for its heads: a real one is far shorter, and each head is a copy of it.
+_TITLE_MAX = 1000
 
 # A head of the `<title>` ending at a space ("标题 栏目_站名" -> "标题") is that long at least: a shorter one is
 # a word of the headline that the page may show elsewhere (a tag, a channel name).
