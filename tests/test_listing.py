@@ -217,15 +217,18 @@ def test_main_list(html: str, dates: dict[str, str | None]) -> None:
 @pytest.mark.parametrize(
     "text",
     ["2024-09-03", "2024-09-03 11:54", "[09-03]", "(09-03)", "日期:09-03", "9月3日", "09-03 11:54", "09/03",
-     "3小时前", "5分钟前", "2天前", "刚刚", "昨天 14:20", "前天", "2024年9月3日", "【2024/09/03】"],
+     "3小时前", "5分钟前", "2天前", "刚刚", "昨天 14:20", "前天", "2024年9月3日", "【2024/09/03】",
+     "[ 时间 : 09-03 ]", "[时间：2024-09-03]", "（ 日期 09-03）"],
 )  # fmt: skip
 def test_listing_date_forms(text: str) -> None:
     assert LISTING_DATE.fullmatch(text)
 
 
 @pytest.mark.parametrize(
-    "text", ["阅读 123", "123", "12.5%", "1.5", "第3期", "资讯", "2024年报", "3小时", "央行9月3日开展逆回购", "共5页"]
-)
+    "text",
+    ["阅读 123", "123", "12.5%", "1.5", "第3期", "资讯", "2024年报", "3小时", "央行9月3日开展逆回购", "共5页",
+     "[" + " " * 400 + "]", "时间" + " " * 400 + ":"],  # (spaces that each `\\s*` could share: 1.8 s once)
+)  # fmt: skip
 def test_listing_date_rejects(text: str) -> None:
     assert not LISTING_DATE.fullmatch(text)
 

@@ -280,9 +280,10 @@ PERSON_STOP = re.compile(
     r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d\d"
 )
 # Where a name was written from, in brackets after it: "作者：张三（北京）", "李四(上海)". Not a bracket holding a
-# role ("张三（实习生）"), an editor mention "(责任编辑:孙悦)" or more than four characters.
+# role ("张三（实习生）"), an editor mention "(责任编辑:孙悦)" or more than four characters. (The role is looked for
+# in the first four characters only: an open bracket never closed, "李四（" * 8,000, took 2.7 s.)
 PERSON_PLACE = re.compile(
-    r"(?<=[\u4e00-\u9fff])\s*[(（](?![^)）]*(?:记者|编辑|实习|通讯员|摄))[\u4e00-\u9fff]{2,4}[)）]"
+    r"(?<=[\u4e00-\u9fff])\s*[(（](?![^)）]{0,3}(?:记者|编辑|实习|通讯员|摄))[\u4e00-\u9fff]{2,4}[)）]"
 )
 # Brackets around names become separators: "(责任编辑:孙悦)", "【孙悦】"
 PERSON_BRACKETS = re.compile(r"[()（）【】\[\]〔〕<>《》「」『』]")
