@@ -174,6 +174,8 @@ def test_feed_links_of_a_page() -> None:
         ('{"data": [{"list": []}]}', "data.0.list", []),
         ("<html>busy</html>", "data.list", []),
         ("cb(not json)", "data.list", []),
+        ("cb(" + " " * 100_000 + "x", "data.list", []),  # (7 s for 2,000 spaces, once)
+        (' /**/ cb ( {"data": {"list": [{"url": "/a/3.html"}]}} ) ;\n', "data.list", [Listed(f"{BASE}/a/3.html")]),
     ],
 )
 def test_json_listings(text: str, items: str, expected: list[Listed]) -> None:

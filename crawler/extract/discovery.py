@@ -41,8 +41,24 @@ from crawler.vocabulary import SHANGHAI
 
 __all__ = ["Listed", "SitemapDocument", "feed_entries", "feed_links", "json_entries", "robots_sitemaps", "sitemaps"]
 
-#: A JSONP answer: `callback({...});`, `jQuery1830_1725({...})`, `/**/cb([...])`.
-JSONP = re.compile(r"^\s*(?:/\*\*/)?\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
+#: A JSONP answer: `callback({...});`, `jQuery1830_1725({...})`, `/**/cb([...])`: its head up to the bracket, and
+#: what follows its closing bracket. (One pattern for the whole, its document matched lazily between runs of spaces,
+#: took 7 s for "cb(" and 2,000 spaces, minutes for more: the document is what lies between the two.)
+JSONP_HEAD = re.compile(r"\s*(?:/\*\*/\s*)?[\w$.]+\s*\(")
+JSONP_TAIL = re.compile(r"\)\s*;?\s*\Z")
+
+
+def unwrap_jsonp(text: str) -> str | None:
+    """The document a JSONP answer wraps, or None if `text` is none.
+
+    >>> unwrap_jsonp(' /**/ cb( {"a": 1} );\\n'), unwrap_jsonp("cb(f(x))"), unwrap_jsonp('{"a": 1}'), unwrap_jsonp("cb(x")
+    ('{"a": 1}', 'f(x)', None, None)
+    """
+    head = JSONP_HEAD.match(text)
+    end = text.rfind(")")
+    if head is None or end < head.end() or not JSONP_TAIL.match(text, end):
+        return None
+    return text[head.end() : end].strip()
 
 
 #: The feeds a page links to for autodiscovery: `<link rel="alternate" type="application/rss+xml" href="/rss.xml">`.
@@ -168,9 +184,9 @@ def json_entries(text: str, url: str, items: str, link: str, title: str | None, 
     >>> json_entries("<html>", "http://www.example.cn/api", "data", "url", None, None)
     []
     """
-    jsonp = JSONP.match(text)
+    jsonp = None if text.lstrip().startswith(("{", "[")) else unwrap_jsonp(text)
     try:
-        document = json.loads(jsonp.group(1) if jsonp and not text.lstrip().startswith(("{", "[")) else text)
+        document = json.loads(jsonp if jsonp is not None else text)
     except ValueError:
         return []
     entries = _path(document, items)
