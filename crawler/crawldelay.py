@@ -108,12 +108,16 @@ class RetryAfterMiddleware:
             raise NotConfigured("retries are off")
         return cls(crawler, crawler.settings.getfloat("FINNEWS_MAX_CRAWL_DELAY"))
 
-    def _wait(self, request: Request, response: Response) -> float | None:
-        """The seconds `response` asks to be left alone, if it is an answer whose Retry-After is waited out."""
+    def _asked(self, request: Request, response: Response) -> float | None:
+        """The seconds a 429 or 503 answer's Retry-After asks for (None: no such answer, or one not to retry)."""
         if response.status not in RETRY_AFTER_STATUSES or request.meta.get("dont_retry"):
             return None
-        wait = retry_after(response.headers.get(b"Retry-After"), time.time())
-        return wait if wait is not None and wait <= self.max_wait else None
+        return retry_after(response.headers.get(b"Retry-After"), time.time())
+
+    def _wait(self, request: Request, response: Response) -> float | None:
+        """The seconds `response` asks to be left alone, if it is an answer whose Retry-After is waited out."""
+        asked = self._asked(request, response)
+        return asked if asked is not None and asked <= self.max_wait else None
 
     def _arrived(self, response: Response, request: Request, spider: Spider) -> None:
         if (wait := self._wait(request, response)) is None:
@@ -127,14 +131,14 @@ class RetryAfterMiddleware:
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
-        if (wait := self._wait(request, response)) is None:
-            if response.status in RETRY_AFTER_STATUSES and (
-                asked := retry_after(response.headers.get(b"Retry-After"), time.time())
-            ):
-                logger.warning(
-                    "HTTP %s from %s asks to come back in %.0f s, longer than FINNEWS_MAX_CRAWL_DELAY (%.0f s): not waited",
-                    response.status, request.meta.get("download_slot"), asked, self.max_wait,
-                )  # fmt: skip
+        wait = self._asked(request, response)
+        if wait is None:
+            return response
+        if wait > self.max_wait:
+            logger.warning(
+                "HTTP %s from %s asks to come back in %.0f s, longer than FINNEWS_MAX_CRAWL_DELAY (%.0f s): not waited",
+                response.status, request.meta.get("download_slot"), wait, self.max_wait,
+            )  # fmt: skip
             return response
         assert self.crawler.spider is not None
         again = get_retry_request(request, spider=self.crawler.spider, reason=f"retry_after_{response.status}")

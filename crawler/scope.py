@@ -133,9 +133,10 @@ def walks_in_circles(path: str) -> bool:
     >>> [walks_in_circles(p) for p in ("/news/news/1.html", "/2009/09/09/09/1.html", "/a/b/c/d.html", "/a///b")]
     [False, False, False, False]
     """
-    if path.count("/") < 4:
+    segments = path.count("/")
+    if segments < 4:
         return False
-    if path.count("/") > MAX_SEGMENTS:
+    if segments > MAX_SEGMENTS:
         return True
     return any(not match.group(1).replace("/", "").isdigit() for match in _CIRCLE.finditer(path))
 
