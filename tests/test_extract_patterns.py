@@ -10,6 +10,7 @@ from parsel import Selector
 from crawler.extract import patterns
 from crawler.extract.article import extract_article
 from crawler.extract.body import read_body
+from crawler.extract.dom import select
 from crawler.normalize import patterns as normalize_patterns
 
 
@@ -325,3 +326,17 @@ def test_a_reprint_notice_is_read_from_one_text_node_of_the_page(body: str, noti
 )
 def test_views_label_end(text: str, matches: bool) -> None:
     assert bool(patterns.VIEWS_LABEL_END.search(text)) is matches
+
+
+@pytest.mark.parametrize(
+    "query",
+    [*patterns.BODY_CONTAINERS, "div.content", "#Article div.content", "div.article div.info", "div.a.b", "p.x > b"],
+)
+def test_a_css_rule_selects_what_parsel_selects(query: str) -> None:
+    """`dom.css_xpath` (a cheap class test before cssselect's) selects the elements `Selector.css` does."""
+    page = Selector(
+        text='<div class="article main"><div class=" info  x"><p class="x"><b>1</b></p></div></div>'
+        '<div class="content-box"><div class="content">2</div></div><div id="Article"><div class="a b content">3</div>'
+        '<div class="ab">4</div></div><div class="article-content entry">5</div><div id="article-content">6</div>'
+    )
+    assert [s.root for s in select(page, query)] == [s.root for s in page.css(query)]

@@ -10,12 +10,12 @@ from itertools import islice
 
 from lxml import etree
 from parsel import Selector
-from parsel.csstranslator import css2xpath
 
 from crawler.extract import patterns
 from crawler.extract.dom import (
     Element,
     class_names,
+    css_xpath,
     element_roots,
     elements_after,
     first_match,
@@ -53,7 +53,7 @@ _CONTAINERS = tuple(
     (
         tuple(part[1:] for part in query.split() if part[0] == "#"),
         frozenset(part[1:] for part in query.split() if part[0] == "."),
-        etree.XPath(css2xpath(query)),
+        etree.XPath(css_xpath(query)),
     )
     for query in patterns.BODY_CONTAINERS
 )

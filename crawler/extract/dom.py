@@ -22,6 +22,7 @@ from weakref import WeakKeyDictionary
 
 from lxml import etree
 from parsel import Selector, SelectorList
+from parsel.csstranslator import css2xpath
 
 from crawler.extract import patterns
 from crawler.extract.urls import absolute_url
@@ -40,8 +41,25 @@ Element: TypeAlias = etree._Element
 
 
 def select(sel: Selector | SelectorList[Selector], query: str) -> SelectorList[Selector]:
-    """Run a profile expression: XPath when it starts with `/` or `(`, CSS otherwise."""
-    return sel.xpath(query) if query.startswith(("/", "(", "./")) else sel.css(query)
+    """Run a profile expression: XPath when it starts with `/` or `(`, CSS otherwise (`css_xpath`)."""
+    return sel.xpath(query if query.startswith(("/", "(", "./")) else css_xpath(query))
+
+
+@lru_cache(maxsize=1024)
+def css_xpath(query: str) -> str:
+    """The XPath of a CSS selector as parsel's `Selector.css` runs it (`css2xpath`), each class test preceded by a
+    cheap one: `contains(@class, 'content')` before the test of the whole word, which builds two strings for each
+    element of its tag (`div.content` in half the time on the real pages; the same elements).
+
+    >>> css_xpath("#Article div.content")
+    "descendant-or-self::*[@id = 'Article']/descendant-or-self::*/div[contains(@class, 'content')][contains(concat(' ', normalize-space(@class), ' '), ' content ')]"
+    """
+    return _CLASS_TEST.sub(r"[contains(@class, '\2')][\1]", css2xpath(query))
+
+
+# A class test as cssselect writes it, of a plain class name: "[@class and contains(concat(' ', normalize-space(@class),
+# ' '), ' content ')]".
+_CLASS_TEST = re.compile(r"\[@class and (contains\(concat\(' ', normalize-space\(@class\), ' '\), ' ([^' ]+) '\))\]")
 
 
 def text_of(sel: Selector | SelectorList[Selector]) -> str:
@@ -132,8 +150,8 @@ _Fact = TypeVar("_Fact")
 
 
 #: The tags `page_elements` indexes: what stages look up by tag alone (title, og: metas, canonical link, base URL,
-#: headline, logos, counter scripts, the scripts' and styles' text).
-INDEXED_TAGS = ("title", "meta", "link", "base", "h1", "img", "script", "style")
+#: headlines, logos, counter scripts, the scripts' and styles' text).
+INDEXED_TAGS = ("title", "meta", "link", "base", "h1", "h2", "img", "script", "style")
 
 
 @read_once

@@ -59,8 +59,6 @@ MAX_WRAPPED_LINKS = 5
 MIN_HEADLINE_CHARS = 10
 
 
-#: Headings a "not found" page may say it in (beside its <title>).
-_HEADINGS = etree.XPath("//title/text() | //h1//text() | //h2//text()")
 #: The most text a "not found" page holds (its apology, a search box's labels, a few links' words).
 MAX_GONE_CHARS = 60
 
@@ -74,9 +72,20 @@ def is_gone(sel: Selector) -> bool:
     >>> is_gone(Selector(text='<h1>风险并不存在</h1>' + '<p>' + '分析师认为，市场流动性合理充裕。' * 12 + '</p>'))
     False
     """
-    if not any(NOT_FOUND.search(text) for text in _HEADINGS(sel.root)):
+    if not any(NOT_FOUND.search(text) for text in _heading_texts(sel)):
         return False
     return text_block(sel.root)[1] <= MAX_GONE_CHARS
+
+
+def _heading_texts(sel: Selector) -> Iterator[str]:
+    """The text nodes a "not found" page may say it in: its <title>'s, its <h1>s' and <h2>s' (as
+    "//title/text() | //h1//text() | //h2//text()" gives them, from the page's indexed elements: no query reads
+    the page again)."""
+    elements = page_elements(sel)
+    for title in elements["title"]:
+        yield from filter(None, (title.text, *(child.tail for child in title)))
+    for heading in (*elements["h1"], *elements["h2"]):
+        yield from heading.itertext()
 
 
 def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) -> str:

@@ -53,9 +53,11 @@ def _holds_notice(text: str, notice: re.Pattern[str]) -> bool:
 def _anchors(text: str) -> Iterator[int]:
     """Where a notice may be: each "转" and "网络" of `text` (every form of `REPRINT_NOTICE` holds one, at
     most 8 characters after its start and 20 before its end). Searching the regex only there is 10 times
-    faster on a real page than searching all of it."""
+    faster on a real page than searching all of it. Each is found by its first character (a one-character search
+    is several times faster than a two-character one)."""
     for anchor in ("转", "网络"):
-        at = text.find(anchor)
+        at = text.find(anchor[0])
         while at >= 0:
-            yield at
-            at = text.find(anchor, at + 1)
+            if text.startswith(anchor, at):
+                yield at
+            at = text.find(anchor[0], at + 1)
