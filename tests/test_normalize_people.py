@@ -22,6 +22,8 @@ from crawler.normalize import (
         ("记者 王磊", "王磊"),
         ("记者王磊", "王磊"),
         ("作者:张三 李四", "张三、李四"),
+        ("记者 张三 李四 张三", "张三、李四"),  # a name repeated (the byline and its signature) is one name
+        ("作者：李四、李四", "李四"),
         ("作者：张三", "张三"),
         ("文/王磊", "王磊"),
         ("文／王磊", "王磊"),
@@ -129,7 +131,7 @@ def test_find_editor_needs_a_label_and_a_name(raw: str) -> None:
         ("张三、李四、王五", ["张三", "李四", "王五"]),
         ("John Smith、Mary Jones", ["John Smith", "Mary Jones"]),
         ("买买提·艾力", ["买买提·艾力"]),
-        ("张三、张三", ["张三", "张三"]),  # as clean_person leaves it: no de-duplication
+        ("张三、张三", ["张三"]),  # a name repeated is one name (clean_person)
         # raw fields are cleaned first
         ("本报记者 张三 通讯员 李四", ["张三", "李四"]),
         ("张三,李四", ["张三", "李四"]),

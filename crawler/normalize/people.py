@@ -20,6 +20,8 @@ def clean_person(text: str | None) -> str | None:
     True
     >>> clean_person("责任编辑：王晓_NF5619")
     '王晓'
+    >>> clean_person("记者 张三 李四 张三")  # a name a byline repeats is one name
+    '张三、李四'
     """
     if not isinstance(text, str):
         return None
@@ -42,7 +44,7 @@ def _person_once(text: str) -> str:
             end = stop.start()
     text = P.PERSON_LABEL.sub("、", text[:end])
     text = P.PERSON_BRACKETS.sub("、", text)
-    return "、".join(_split_names(text))
+    return "、".join(dict.fromkeys(_split_names(text)))
 
 
 def _split_names(text: str) -> list[str]:
