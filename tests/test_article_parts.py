@@ -1,6 +1,7 @@
 """End to end: an article paginated in three parts ("1/3 下一页", DedeCMS's `1234_2.html`) is stored once, its
-text whole and in order; its parts are no articles of their own, and `finnews reextract` reads it whole again from
-the kept pages. A part that fails costs only itself and what follows it."""
+text whole and in order; its parts are no articles of their own, even where a link names a later part alone, and
+`finnews reextract` reads it whole again from the kept pages. A part that fails costs only itself and what follows
+it."""
 
 from __future__ import annotations
 
@@ -50,14 +51,14 @@ def portal() -> Iterator[tuple[str, dict[str, Any]]]:
         "/a/20240903/1234_3.html": page(title, PARTS[2], pager(3)),
         "/a/20240903/1235.html": page("沪指涨0.52%报2802.98点", OTHER),
     }
-    state: dict[str, Any] = {"missing": set()}
-    listing = "".join(f'<li><a href="{path}">标题{n}</a> <span>2024-09-03</span></li>' for n, path in
-                      enumerate(("/a/20240903/1234.html", "/a/20240903/1235.html")))  # fmt: skip
+    state: dict[str, Any] = {"missing": set(), "listed": ("/a/20240903/1234.html", "/a/20240903/1235.html")}
 
     class Handler(QuietHandler):
         def do_GET(self) -> None:
             status, html = 200, pages.get(self.path)
             if self.path == "/":
+                listing = "".join(f'<li><a href="{path}">标题{n}</a> <span>2024-09-03</span></li>'
+                                  for n, path in enumerate(state["listed"]))  # fmt: skip
                 html = f"<html><head><title>测试财经网</title></head><body><ul>{listing}</ul></body></html>"
             elif self.path in state["missing"]:
                 status = 500
@@ -91,3 +92,20 @@ def test_a_lost_part_costs_itself_and_what_follows(portal: tuple[str, dict[str, 
     records = crawl(base, db_url)
     assert records[f"{base}a/20240903/1234.html"]["body"] == "\n".join(p for part in PARTS[:2] for p in part)
     assert run_stats(db_url)[-1]["finnews/failed/article_part"] == 1
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [("/a/20240903/1234_2.html", "/a/20240903/1235.html"),  # a later part alone: its first part is read instead
+     ("/a/20240903/1234_3.html", "/a/20240903/1234.html", "/a/20240903/1235.html")],  # and the first part too
+)  # fmt: skip
+def test_a_later_part_reached_by_a_link_of_its_own_is_read_with_its_first_part(
+    portal: tuple[str, dict[str, Any]], tmp_path: Path, listed: tuple[str, ...]
+) -> None:
+    base, state = portal
+    state["listed"] = listed
+    db_url = f"sqlite:///{tmp_path}/finnews.db"
+    records = crawl(base, db_url)
+    assert set(records) == {f"{base}a/20240903/1234.html", f"{base}a/20240903/1235.html"}
+    assert records[f"{base}a/20240903/1234.html"]["body"] == "\n".join(p for part in PARTS for p in part)
+    assert run_stats(db_url)[-1]["finnews/parts/later_part"] == 1

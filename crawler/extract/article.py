@@ -67,6 +67,8 @@ class RawArticle:
     site_names: list[str] = field(default_factory=list)
     reprint_notice: bool = False
     next_part: str | None = None  # the URL of the article's next part, where it is paginated (`page.read_article`)
+    # The URL of the article's first part, where this page is a later part read as a page of its own (`page.read_article`).
+    first_part: str | None = None
     failed: list[str] = field(default_factory=list)  # "field: error" of each step the page broke
 
     def to_article(self, url: str, site: str, site_name: str | None, crawled_at: datetime) -> Article:

@@ -20,7 +20,7 @@ from crawler.extract.charset import decode_html
 from crawler.extract.dom import INLINE_MARKUP, NOT_XML, Element, document_base, page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.links import site_links
-from crawler.extract.pagination import next_part, next_part_urls
+from crawler.extract.pagination import first_part, later_part, next_part, next_part_urls
 from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
 
@@ -206,9 +206,12 @@ def read_article(
 ) -> tuple[RawArticle, Article]:
     """The page's raw extraction and its Article item (raw values, before `crawler.normalize`), with the URL of
     the article's next part where it is paginated (`raw.next_part`; `first`: the URL of its first part, when
-    this page is a later one)."""
+    this page is read as a later one) or, for a page read as an article that is a later part of one, the URL of
+    the first part (`raw.first_part`)."""
     raw = extract_article(selector, response_url, profile.fields)
     raw.next_part = _next_part(selector, response_url, first or response_url, profile.host)
+    if first is None and later_part(response_url) is not None:  # most pages: their URL names no later part
+        raw.first_part = first_part(site_links(selector, response_url, profile.host), response_url)
     url = page_url(response_url, raw.canonical_url, profile)
     article = raw.to_article(url, profile.name, profile.site_name, crawled_at)
     article.listing_date_raw = listing_date
@@ -257,6 +260,7 @@ class ArticleReading:
     hrefs: tuple[str, ...]  # `dom.page_hrefs`
     base: str  # what they resolve against: `dom.document_base`
     next_part: str | None  # RawArticle.next_part
+    first_part: str | None  # RawArticle.first_part
     gone: bool  # the portal's "not found" page (`kind.is_gone`): no article
 
 
@@ -277,5 +281,14 @@ def read_fetched_article(
     raw, article = read_article(selector, url, profile, listing_date, crawled_at)
     hrefs, base = page_hrefs(selector), document_base(selector, url)
     return ArticleReading(
-        article, raw.failed, raw.counter_url, repairs, encoding, hrefs, base, raw.next_part, is_gone(selector)
+        article,
+        raw.failed,
+        raw.counter_url,
+        repairs,
+        encoding,
+        hrefs,
+        base,
+        raw.next_part,
+        raw.first_part,
+        is_gone(selector),
     )

@@ -169,6 +169,65 @@ def next_part_urls(url: str, first: str) -> tuple[int, set[str]] | None:
     return None
 
 
+def later_part(url: str) -> tuple[str, int] | None:
+    """The URL of the first part and the number of the part, where `url` names a later part of a paginated
+    article in a form of `part_url` (`1234_2.html`, `1234-3.html`, `show.php?id=5&page=2`, `slug/2/`); else None.
+    Its URL alone: `first_part` asks the page's pager too.
+
+    >>> later_part("http://x.cn/a/20240903/1234_2.html"), later_part("http://x.cn/show.php?id=5&page=3")
+    (('http://x.cn/a/20240903/1234.html', 2), ('http://x.cn/show.php?id=5', 3))
+    >>> later_part("http://x.cn/a/20240903/1234.html") is None, later_part("http://x.cn/2024/09/slug/2/")
+    (True, ('http://x.cn/2024/09/slug/', 2))
+    """
+    url = canonical_url(url)
+    parts = urlsplit(url)
+    firsts: list[tuple[str, int]] = []
+    if numbered := _LATER_PART_PATH.search(parts.path):
+        stem, number = parts.path[: numbered.start()], int(numbered.group(1) or numbered.group(3))
+        path = f"{stem}{numbered.group(2)}" if numbered.group(2) else f"{stem}/"
+        firsts.append((parts._replace(path=path).geturl(), number))
+    query = [pair.partition("=") for pair in parts.query.split("&")] if parts.query else []
+    for name, _, value in query:
+        if name in _PART_PARAMETERS and value.isdigit():
+            rest = "&".join(f"{n}={v}" if s else n for n, s, v in query if n != name)
+            firsts.append((canonical_url(parts._replace(query=rest).geturl()), int(value)))
+    for first, number in firsts:
+        if 2 <= number < MAX_PARTS and url in part_url(first, number):
+            return first, number
+    return None
+
+
+# A later part's number at the end of its path: "_2.html", "-3.shtml", "/2/" (after a segment of its own).
+_LATER_PART_PATH = re.compile(r"(?:[_-](\d{1,2})(\.[A-Za-z]{2,5})|(?<=[^/])/(\d{1,2})/)$")
+
+
+def first_part(links: Iterable[tuple[str, Element | Selector]], url: str) -> str | None:
+    """The URL of the first part of the paginated article whose later part is at `url`, where both its URL
+    (`later_part`) and its pager say so: a page link ("1", "上一页", "«") to the first part or to a part before this
+    one. None for any other page (an article whose URL ends in "_2.html" without a pager to a first part).
+    `links`: (canonical URL, `<a>`) pairs, as `links.site_links` gives them.
+
+    >>> from crawler.extract.links import site_links
+    >>> page = Selector(text='<a href="1234.html">上一页</a><a href="1234_3.html">下一页</a>')
+    >>> first_part(site_links(page, "http://x.cn/a/1234_2.html"), "http://x.cn/a/1234_2.html")
+    'http://x.cn/a/1234.html'
+    >>> page = Selector(text='<a href="1234.html">相关：央行开展逆回购</a>')
+    >>> first_part(site_links(page, "http://x.cn/a/1234_2.html"), "http://x.cn/a/1234_2.html") is None
+    True
+    """
+    found = later_part(url)
+    if found is None:
+        return None
+    first, number = found
+    before = {first, *(part for n in range(2, number) for part in part_url(first, n))}
+    for link_url, link in links:
+        if link_url in before:
+            label = " ".join(string_value(link.root if isinstance(link, Selector) else link).split())
+            if PAGE_LABEL.fullmatch(label):
+                return first
+    return None
+
+
 def next_part(links: Iterable[tuple[str, Element | Selector]], url: str, first: str) -> str | None:
     """The URL of the part after the one at `url` of a paginated article whose first part is at `first` ("1/3
     下一页", "第2页"): a page link (`PAGE_LABEL`: 下一页, the next part's number, "›") to it, in a form of

@@ -100,6 +100,10 @@ class ArticlePages(Mixin):
         if reading.gone:
             yield self._gone(response, profile)
             return
+        if reading.first_part is not None:
+            for request in self._later_part(response.url, reading.first_part, profile, listing_date):
+                yield request
+            return
         for output in self._article_outputs(
             response.url, profile, reading.article, reading.failed, reading.counter_url, reading.hrefs, reading.base,
             reading.next_part,
@@ -115,10 +119,21 @@ class ArticlePages(Mixin):
         if is_gone(selector):  # the portal's "not found" page where an article was
             return iter([self._gone(response, profile)])
         raw, article = read_article(selector, response.url, profile, listing_date, datetime.now(SHANGHAI))
+        if raw.first_part is not None:
+            return self._later_part(response.url, raw.first_part, profile, listing_date)
         hrefs, base = page_hrefs(selector), document_base(selector, response.url)
         return self._article_outputs(
             response.url, profile, article, raw.failed, raw.counter_url, hrefs, base, raw.next_part
         )
+
+    def _later_part(self, url: str, first: str, profile: profiles.Profile, listing_date: str | None) -> Iterator[Any]:
+        """A later part of a paginated article reached as a page of its own (a listing, a sitemap or a related
+        link naming "1234_2.html"): no article of its own. Its first part is read in its place (where not requested
+        already, and not skipped as stored already), and reads this part after it."""
+        self.crawler.stats.inc_value("finnews/parts/later_part")
+        logger.info("a later part of %s, read with its first part: %s", first, url)
+        if first not in self.requested and on_site(first, profile.host) and not profile.is_denied(first):
+            yield from self._article_request(first, profile, listing_date)
 
     def _gone(self, response: Response, profile: profiles.Profile) -> Gone:
         """An article page that is the portal's "not found" page (`extract.kind.is_gone`)."""
@@ -302,7 +317,7 @@ class ArticlePages(Mixin):
             raw, _ = read_article(self._selector(response), response.url, profile, None, datetime.now(SHANGHAI), first)
             add_part(article, raw)
             self.crawler.stats.inc_value("finnews/pages/article_part")
-            if raw.next_part is not None and raw.next_part not in self.requested:
+            if raw.next_part is not None:  # read even where a link of its own named it (`_later_part`)
                 self.requested.add(raw.next_part)
                 yield self._part_request(raw.next_part, article, profile, first, counter_url)
                 return
