@@ -330,7 +330,15 @@ def test_views_label_end(text: str, matches: bool) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    [*patterns.BODY_CONTAINERS, "div.content", "#Article div.content", "div.article div.info", "div.a.b", "p.x > b"],
+    [
+        *patterns.BODY_CONTAINERS,
+        "div.content",
+        "#Article div.content",
+        "#article-content",
+        "div.article div.info",
+        "div.a.b",
+        "p.x > b",
+    ],
 )
 def test_a_css_rule_selects_what_parsel_selects(query: str) -> None:
     """`dom.css_xpath` (a cheap class test before cssselect's) selects the elements `Selector.css` does."""

@@ -47,19 +47,22 @@ def select(sel: Selector | SelectorList[Selector], query: str) -> SelectorList[S
 
 @lru_cache(maxsize=1024)
 def css_xpath(query: str) -> str:
-    """The XPath of a CSS selector as parsel's `Selector.css` runs it (`css2xpath`), each class test preceded by a
-    cheap one: `contains(@class, 'content')` before the test of the whole word, which builds two strings for each
-    element of its tag (`div.content` in half the time on the real pages; the same elements).
+    """The XPath of a CSS selector as parsel's `Selector.css` runs it (`css2xpath`), each class or id test preceded
+    by a cheap one: `contains(@class, 'content')` before the test of the whole word, which builds two strings for
+    each element of its tag (`div.content` in half the time on the real pages), `[@id]` before `[@id = 'x']` (a
+    third less). The same elements.
 
     >>> css_xpath("#Article div.content")
-    "descendant-or-self::*[@id = 'Article']/descendant-or-self::*/div[contains(@class, 'content')][contains(concat(' ', normalize-space(@class), ' '), ' content ')]"
+    "descendant-or-self::*[@id][@id = 'Article']/descendant-or-self::*/div[contains(@class, 'content')][contains(concat(' ', normalize-space(@class), ' '), ' content ')]"
     """
-    return _CLASS_TEST.sub(r"[contains(@class, '\2')][\1]", css2xpath(query))
+    return _ID_TEST.sub(r"[@id]\g<0>", _CLASS_TEST.sub(r"[contains(@class, '\2')][\1]", css2xpath(query)))
 
 
 # A class test as cssselect writes it, of a plain class name: "[@class and contains(concat(' ', normalize-space(@class),
 # ' '), ' content ')]".
 _CLASS_TEST = re.compile(r"\[@class and (contains\(concat\(' ', normalize-space\(@class\), ' '\), ' ([^' ]+) '\))\]")
+# An id test as cssselect writes it: "[@id = 'Article']".
+_ID_TEST = re.compile(r"\[@id = '[^']*'\]")
 
 
 def text_of(sel: Selector | SelectorList[Selector]) -> str:
