@@ -14,8 +14,9 @@ most `FINNEWS_MAX_CRAWL_DELAY` seconds (a number, or an HTTP date) is waited out
 sends nothing before then (as it waits out its delay: the delay itself, which AutoThrottle and the block back-off
 tune, is left alone), and the request goes again, within `RETRY_TIMES`. A longer wait is not made: the
 answer goes on as without a Retry-After (a 429 is a rate limit, `crawler.blocking`; a 503 is retried). Counted in
-`finnews/retry_after` (answers waited out) and `finnews/retry_after/max` (the longest wait, seconds). Per process:
-the other processes of a shared crawl (`crawler.distributed`) keep their own pace.
+`finnews/retry_after` (answers waited out) and `finnews/retry_after/max` (the longest wait, seconds). Each wait is
+also sent as the signal `PORTAL_HELD`: in a shared crawl (`crawler.distributed`), the other processes hold the
+portal as long.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ CRAWL_DELAY = "finnews/crawl_delay"
 RETRY_AFTER = "finnews/retry_after"
 #: The answers that may carry a Retry-After worth waiting for: Too Many Requests, Service Unavailable.
 RETRY_AFTER_STATUSES = frozenset({429, 503})
+#: The signal sent when a portal asked to be left alone (a Retry-After waited out), with `request` (the request it
+#: answered) and `seconds`: what `crawler.distributed.SharedPortalDelayMiddleware` shares with a crawl's other processes.
+PORTAL_HELD = object()
 
 
 class CrawlDelayMiddleware:
@@ -123,6 +127,7 @@ class RetryAfterMiddleware:
         if (wait := self._wait(request, response)) is None:
             return
         self._hold(request.meta.get("download_slot"), wait)
+        self.crawler.signals.send_catch_log(PORTAL_HELD, request=request, seconds=wait)
         stats = self.crawler.stats
         assert stats is not None
         stats.inc_value(RETRY_AFTER)

@@ -1,5 +1,6 @@
 """A shared crawl is as polite to a portal as one process (crawler.distributed.SharedPortalDelayMiddleware),
-for real: 1 and then 3 `scrapy crawl portal` processes on the sample portals through the machine's Redis.
+for real: 1 and then 3 `scrapy crawl portal` processes on the sample portals through the machine's Redis; a
+Retry-After one process is told holds the portal for all of them.
 
 The rate a portal sees is read from the processes' own "Crawled" lines (time stamped to the microsecond),
 merged: requests per second over the crawl, and the most in any one-second window.
@@ -10,16 +11,20 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.crawls import PROJECT
+from sampleportals import loopback_arguments
+from tests.crawls import PROJECT, export
+from tests.loopback import QuietHandler, serving
 
 pytestmark = [pytest.mark.services, pytest.mark.e2e]
 
 DELAY = 0.1  # seconds between two requests to one portal, for the crawl as a whole
+WAIT = 3  # seconds a portal's Retry-After asks for
 
 
 def crawl(network: Any, db_url: str, redis_crawl: tuple[str, str], logs: list[Path]) -> None:
@@ -102,3 +107,49 @@ def test_three_processes_ask_a_portal_no_more_often_than_one(
     # Three processes together: no faster than one process, or than the shared limit where one cannot reach it.
     assert rate3 <= max(rate1, limit) * 1.25, measured
     assert peak1 <= limit * 1.5 + 1 and peak3 <= limit * 1.5 + 1, measured  # and the delay holds in every second
+
+
+class _Portal:
+    """`crawl`'s network: one portal at `url`, crawled with the loopback settings."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def crawl_arguments(self) -> list[str]:
+        return ["-a", f"start_url={self.url}", *loopback_arguments(), "-s", "FINNEWS_DISCOVER=False"]
+
+
+def test_a_retry_after_holds_the_portal_for_every_process(redis_crawl: tuple[str, str], tmp_path: Path) -> None:
+    """Two processes share a crawl of 40 articles; the eighth article page asked answers 429 with a Retry-After of
+    WAIT seconds, once. No process asks the portal anything until the wait is over, and every article is stored."""
+    filler = "市场人士表示，近期资金面总体平稳，跨月因素影响有限，流动性合理充裕，政策仍有空间。"
+    listing = "".join(f'<li><a href="/a/20240903/{n}.html">第{n}条新闻的标题文字</a> <span>2024-09-03</span></li>'
+                      for n in range(1, 41))  # fmt: skip
+    asked: list[tuple[float, str]] = []
+    limited: list[float] = []
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:
+            asked.append((time.monotonic(), self.path))
+            if self.path == "/robots.txt":
+                self.answer(404, "")
+            elif self.path == "/":
+                self.answer(200, f"<html><head><title>测试财经网</title></head><body><ul>{listing}</ul></body></html>")
+            elif sum(1 for _, path in asked if path.startswith("/a/")) == 8 and not limited:
+                limited.append(time.monotonic())
+                self.answer(429, "<h1>Too Many Requests</h1>", Retry_After=str(WAIT))
+            else:
+                n = self.path.rsplit("/", 1)[-1].split(".")[0]
+                self.answer(200, f"<html><head><title>第{n}条新闻的标题文字_测试财经网</title></head><body>"
+                                 f"<h1>第{n}条新闻的标题文字</h1><div>2024-09-03 11:54 来源:新华社</div>"
+                                 f"<div class='content'><p>第{n}条。{filler}</p><p>{filler}</p></div></body></html>")  # fmt: skip
+
+    db_url = f"sqlite:///{tmp_path}/finnews.db"
+    logs = [tmp_path / f"{n}.log" for n in range(2)]
+    with serving(Handler) as base:
+        crawl(_Portal(base + "/"), db_url, redis_crawl, logs)
+    assert limited, asked
+    after = [at for at, _ in asked if at > limited[0]]
+    assert after and min(after) - limited[0] >= WAIT * 0.95, [at - limited[0] for at in after[:5]]
+    assert all(fetch_times([log], base) for log in logs)  # both processes asked the portal
+    assert len(export(db_url)) == 40

@@ -193,7 +193,9 @@ class RedisScheduler(BaseScheduler):
         if held:
             logger.info("gave %d unfinished request(s) back to the shared queue", len(held))
         if last:
-            politeness = list(self.server.scan_iter(match=f"{self.key}:next:*"))  # SharedPortalDelayMiddleware's
+            politeness = [  # SharedPortalDelayMiddleware's
+                key for pattern in ("next", "held") for key in self.server.scan_iter(match=f"{self.key}:{pattern}:*")
+            ]
             if politeness:
                 self.server.delete(*politeness)
             logger.info("the crawl is over: removed its Redis keys %s:*", self.key)
