@@ -189,7 +189,7 @@ def later_part(url: str) -> tuple[str, int] | None:
     query = [pair.partition("=") for pair in parts.query.split("&")] if parts.query else []
     for name, _, value in query:
         if name in _PART_PARAMETERS and value.isdigit():
-            rest = "&".join(f"{n}={v}" if s else n for n, s, v in query if n != name)
+            rest = "&".join(f"{n}={v}" if equals else n for n, equals, v in query if n != name)
             firsts.append((canonical_url(parts._replace(query=rest).geturl()), int(value)))
     for first, number in firsts:
         if 2 <= number < MAX_PARTS and url in part_url(first, number):

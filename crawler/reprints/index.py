@@ -67,11 +67,16 @@ ROUND = 4
 #: Band keys held by this many articles already are not given to more: a key that many articles share
 #: (the boilerplate of a templated report) tells nothing, and capping it keeps every lookup's cost flat
 #: however large the index grows. A copy is still found through the bands its own text gives it.
-MAX_BAND_HOLDERS = 32
+#: 16 and CROWDED 4, chosen by measurement (session 13, `benchmarks/reprints.py lookup` and `accuracy`, the
+#: 20,000-story crawl): at 1M stored articles a lookup costs a fifth to a quarter less than at 32 and 8 (a new
+#: story's page reads half the holder rows), the accuracy benchmark's recall and precision stay 1.0000, the
+#: 20,000-story crawl misses no reprint. Lower (8 and 2) costs less still, but a copy sharing one key with its
+#: story, a key one other story holds too, would go unseen. An index built with a higher cap keeps its holders.
+MAX_BAND_HOLDERS = 16
 
 #: Band keys held by this many articles are crowded: their holders are candidates only for the pages that found
 #: none through their other keys, and only those sharing two of their keys or more (`_shared`).
-CROWDED = 8
+CROWDED = 4
 
 
 def index_bands(connection: Connection, bands: dict[int, tuple[int, ...]]) -> None:
