@@ -3,8 +3,9 @@
 Such a response never reaches the spider (no article, no listing is read from it) nor the page store: it
 is counted (`finnews/blocked`, `finnews/blocked/<class>`), logged, and dropped (`BlockedPage`); its portal's
 downloader slot is slowed down: its delay at least `FINNEWS_BLOCKED_DELAY`, doubled at each block, at most
-`AUTOTHROTTLE_MAX_DELAY` (AutoThrottle lowers it again as the portal answers well). The crawl's exit status
-then says the portal blocked it (`crawler.exitcodes.ExitCode.BLOCKED`).
+`AUTOTHROTTLE_MAX_DELAY` (AutoThrottle lowers it again as the portal answers well), and the new delay is sent as
+the signal `PORTAL_SLOWED`: in a shared crawl (`crawler.distributed`) every process slows down. The crawl's exit
+status then says the portal blocked it (`crawler.exitcodes.ExitCode.BLOCKED`).
 
 It sits above the page keeper (580) and the retry middleware (550), below decompression (590) and
 redirects (600): it reads the page as served, once, before anything keeps or retries it.
@@ -27,6 +28,10 @@ logger = logging.getLogger(__name__)
 
 #: The stat holding the longest delay a blocked portal's slot was given (seconds).
 BLOCKED_DELAY = "finnews/blocked/delay_max"
+#: The signal sent when a blocked portal's requests were slowed down, with `request` (the one it answered with a
+#: block) and `delay` (the seconds now kept between its requests): what
+#: `crawler.distributed.SharedPortalDelayMiddleware` shares with a crawl's other processes.
+PORTAL_SLOWED = object()
 
 
 class BlockedPage(IgnoreRequest):
@@ -63,6 +68,7 @@ class BlockedPageMiddleware:
         stats.inc_value(f"{BLOCKED}/{kind}")
         delay = self._back_off(request)
         stats.max_value(BLOCKED_DELAY, delay)
+        self.crawler.signals.send_catch_log(PORTAL_SLOWED, request=request, delay=delay)
         logger.warning(
             "blocked (%s, HTTP %s) by portal %s: %s; its requests now %.1f s apart",
             kind.replace("_", " "), response.status, request.meta.get(PORTAL, "?"), response.url[:200], delay,

@@ -4,7 +4,7 @@ portal, a webhook receiver)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -40,3 +40,24 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+#: What the articles of a tiny portal (`tiny_listing`, `tiny_article`) say, twice.
+FILLER = "市场人士表示，近期资金面总体平稳，跨月因素影响有限，流动性合理充裕，政策仍有空间。"
+
+
+def tiny_listing(numbers: Iterable[int]) -> str:
+    """The home page of a tiny portal: a dated listing of its articles /a/20240903/N.html (`tiny_article`)."""
+    items = "".join(
+        f'<li><a href="/a/20240903/{n}.html">第{n}条新闻的标题文字</a> <span>2024-09-03</span></li>' for n in numbers
+    )
+    return f"<html><head><title>测试财经网</title></head><body><ul>{items}</ul></body></html>"
+
+
+def tiny_article(n: str | int) -> str:
+    """Article N of a tiny portal: its headline, a meta line (date, 来源) and two paragraphs."""
+    return (
+        f"<html><head><title>第{n}条新闻的标题文字_测试财经网</title></head><body>"
+        f"<h1>第{n}条新闻的标题文字</h1><div>2024-09-03 11:54 来源:新华社</div>"
+        f"<div class='content'><p>第{n}条。{FILLER}</p><p>{FILLER}</p></div></body></html>"
+    )

@@ -11,21 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.crawls import crawl_portal, run_stats
-from tests.loopback import QuietHandler, serving
+from tests.loopback import QuietHandler, serving, tiny_article, tiny_listing
 
 pytestmark = pytest.mark.e2e
 
 DELAY = 0.4
-FILLER = "市场人士表示，近期资金面总体平稳，跨月因素影响有限，流动性合理充裕，政策仍有空间。"
 
 
 @pytest.fixture
 def portal() -> Iterator[tuple[str, list[float]]]:
     """The portal's URL and when each of its pages was asked for."""
     asked: list[float] = []
-    listing = "".join(
-        f'<li><a href="/a/20240903/{n}.html">第{n}条新闻的标题文字</a> <span>2024-09-03</span></li>' for n in range(4)
-    )
 
     class Handler(QuietHandler):
         def do_GET(self) -> None:
@@ -34,12 +30,9 @@ def portal() -> Iterator[tuple[str, list[float]]]:
                 return
             asked.append(time.monotonic())
             if self.path == "/":
-                self.answer(200, f"<html><head><title>测试财经网</title></head><body><ul>{listing}</ul></body></html>")
+                self.answer(200, tiny_listing(range(4)))
             else:
-                n = self.path.rsplit("/", 1)[-1].split(".")[0]
-                self.answer(200, f"<html><head><title>第{n}条新闻的标题文字_测试财经网</title></head><body>"
-                                 f"<h1>第{n}条新闻的标题文字</h1><div>2024-09-03 11:54 来源:新华社</div>"
-                                 f"<div class='content'><p>第{n}条。{FILLER}</p><p>{FILLER}</p></div></body></html>")  # fmt: skip
+                self.answer(200, tiny_article(self.path.rsplit("/", 1)[-1].split(".")[0]))
 
     with serving(Handler) as base:
         yield base + "/", asked

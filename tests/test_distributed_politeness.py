@@ -12,14 +12,17 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from crawler.exitcodes import ExitCode
 from sampleportals import loopback_arguments
 from tests.crawls import PROJECT, export
-from tests.loopback import QuietHandler, serving
+from tests.loopback import QuietHandler, serving, tiny_article, tiny_listing
 
 pytestmark = [pytest.mark.services, pytest.mark.e2e]
 
@@ -27,8 +30,9 @@ DELAY = 0.1  # seconds between two requests to one portal, for the crawl as a wh
 WAIT = 3  # seconds a portal's Retry-After asks for
 
 
-def crawl(network: Any, db_url: str, redis_crawl: tuple[str, str], logs: list[Path]) -> None:
-    """One shared crawl of `network` by len(logs) processes at once, each logging to its file."""
+def crawl(network: Any, db_url: str, redis_crawl: tuple[str, str], logs: list[Path], blocked: bool = False) -> None:
+    """One shared crawl of `network` by len(logs) processes at once, each logging to its file; each exits 0, or,
+    `blocked`, one at least with the status of a blocked portal."""
     processes = []
     for log in logs:
         with log.open("wb") as out:
@@ -62,7 +66,8 @@ def crawl(network: Any, db_url: str, redis_crawl: tuple[str, str], logs: list[Pa
                 )
             )
     codes = [process.wait(timeout=300) for process in processes]
-    assert codes == [0] * len(logs), "\n".join(log.read_text(encoding="utf-8")[-2000:] for log in logs)
+    expected = set(codes) <= {0, ExitCode.BLOCKED} and ExitCode.BLOCKED in codes if blocked else set(codes) == {0}
+    assert expected, (codes, "\n".join(log.read_text(encoding="utf-8")[-2000:] for log in logs))
 
 
 def fetch_times(logs: list[Path], origin: str) -> list[float]:
@@ -110,21 +115,22 @@ def test_three_processes_ask_a_portal_no_more_often_than_one(
 
 
 class _Portal:
-    """`crawl`'s network: one portal at `url`, crawled with the loopback settings."""
+    """`crawl`'s network: one portal at `url`, crawled with the loopback settings (and `settings`)."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, *settings: str) -> None:
+        self.url, self.settings = url, settings
 
     def crawl_arguments(self) -> list[str]:
-        return ["-a", f"start_url={self.url}", *loopback_arguments(), "-s", "FINNEWS_DISCOVER=False"]
+        settings = [argument for setting in self.settings for argument in ("-s", setting)]
+        return ["-a", f"start_url={self.url}", *loopback_arguments(), "-s", "FINNEWS_DISCOVER=False", *settings]
 
 
-def test_a_retry_after_holds_the_portal_for_every_process(redis_crawl: tuple[str, str], tmp_path: Path) -> None:
-    """Two processes share a crawl of 40 articles; the eighth article page asked answers 429 with a Retry-After of
-    WAIT seconds, once. No process asks the portal anything until the wait is over, and every article is stored."""
-    filler = "市场人士表示，近期资金面总体平稳，跨月因素影响有限，流动性合理充裕，政策仍有空间。"
-    listing = "".join(f'<li><a href="/a/20240903/{n}.html">第{n}条新闻的标题文字</a> <span>2024-09-03</span></li>'
-                      for n in range(1, 41))  # fmt: skip
+@contextmanager
+def limited_portal(
+    articles: int, nth: int, status: int, **headers: str
+) -> Iterator[tuple[str, list[Any], list[float]]]:
+    """A portal of `articles` articles whose `nth` article page asked answers `status` (with `headers`), once: its
+    URL, when each path was asked for, and when that answer went."""
     asked: list[tuple[float, str]] = []
     limited: list[float] = []
 
@@ -134,22 +140,43 @@ def test_a_retry_after_holds_the_portal_for_every_process(redis_crawl: tuple[str
             if self.path == "/robots.txt":
                 self.answer(404, "")
             elif self.path == "/":
-                self.answer(200, f"<html><head><title>测试财经网</title></head><body><ul>{listing}</ul></body></html>")
-            elif sum(1 for _, path in asked if path.startswith("/a/")) == 8 and not limited:
+                self.answer(200, tiny_listing(range(1, articles + 1)))
+            elif sum(1 for _, path in asked if path.startswith("/a/")) == nth and not limited:
                 limited.append(time.monotonic())
-                self.answer(429, "<h1>Too Many Requests</h1>", Retry_After=str(WAIT))
+                self.answer(status, "<html><body><h1>Too Many Requests</h1></body></html>", **headers)
             else:
-                n = self.path.rsplit("/", 1)[-1].split(".")[0]
-                self.answer(200, f"<html><head><title>第{n}条新闻的标题文字_测试财经网</title></head><body>"
-                                 f"<h1>第{n}条新闻的标题文字</h1><div>2024-09-03 11:54 来源:新华社</div>"
-                                 f"<div class='content'><p>第{n}条。{filler}</p><p>{filler}</p></div></body></html>")  # fmt: skip
+                self.answer(200, tiny_article(self.path.rsplit("/", 1)[-1].split(".")[0]))
 
+    with serving(Handler) as base:
+        yield base, asked, limited
+
+
+def test_a_retry_after_holds_the_portal_for_every_process(redis_crawl: tuple[str, str], tmp_path: Path) -> None:
+    """Two processes share a crawl of 40 articles; the eighth article page asked answers 429 with a Retry-After of
+    WAIT seconds, once. No process asks the portal anything until the wait is over, and every article is stored."""
     db_url = f"sqlite:///{tmp_path}/finnews.db"
     logs = [tmp_path / f"{n}.log" for n in range(2)]
-    with serving(Handler) as base:
+    with limited_portal(40, 8, 429, Retry_After=str(WAIT)) as (base, asked, limited):
         crawl(_Portal(base + "/"), db_url, redis_crawl, logs)
     assert limited, asked
     after = [at for at, _ in asked if at > limited[0]]
     assert after and min(after) - limited[0] >= WAIT * 0.95, [at - limited[0] for at in after[:5]]
     assert all(fetch_times([log], base) for log in logs)  # both processes asked the portal
     assert len(export(db_url)) == 40
+
+
+def test_a_block_slows_the_portal_down_for_every_process(redis_crawl: tuple[str, str], tmp_path: Path) -> None:
+    """Two processes share a crawl of 40 articles; the sixteenth article page asked answers a JavaScript challenge
+    (521), once: the process that met it backs off to FINNEWS_BLOCKED_DELAY between requests, and the crawl as a
+    whole keeps that pace once what was reserved before is sent (one request a second, however the two share it)."""
+    db_url = f"sqlite:///{tmp_path}/finnews.db"
+    logs = [tmp_path / f"{n}.log" for n in range(2)]
+    with limited_portal(40, 16, 521) as (base, asked, limited):
+        crawl(_Portal(base + "/", "FINNEWS_BLOCKED_DELAY=1"), db_url, redis_crawl, logs, blocked=True)
+    assert limited, asked
+    later = [at for at, _ in asked if at > limited[0] + 1.5]  # what was reserved before the block is sent
+    assert len(later) >= 5, later
+    rate = (len(later) - 1) / (later[-1] - later[0])  # requests per second, both processes together
+    assert rate <= 1.25, [round(at - limited[0], 2) for at in later]
+    assert all(fetch_times([log], base) for log in logs)  # both processes asked the portal
+    assert len(export(db_url)) == 39  # the blocked page is no article

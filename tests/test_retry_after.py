@@ -18,9 +18,8 @@ from crawler.crawldelay import retry_after
 from crawler.exitcodes import ExitCode
 from sampleportals import loopback_arguments
 from tests.crawls import PROJECT, export, run_stats
-from tests.loopback import QuietHandler, serving
+from tests.loopback import QuietHandler, serving, tiny_article, tiny_listing
 
-FILLER = "市场人士表示，近期资金面总体平稳，跨月因素影响有限，流动性合理充裕，政策仍有空间。"
 WAIT = 2
 
 
@@ -53,10 +52,6 @@ class Portal:
 def portal() -> Iterator[Portal]:
     """Four articles: /a/1 answers 429 with Retry-After once, /a/2 503 with an HTTP-date Retry-After once, /a/3
     429 with a Retry-After of an hour every time, /a/4 answers."""
-    listing = "".join(
-        f'<li><a href="/a/20240903/{n}.html">第{n}条新闻的标题文字</a> <span>2024-09-03</span></li>'
-        for n in range(1, 5)
-    )
     state = Portal("")
 
     class Handler(QuietHandler):
@@ -66,7 +61,7 @@ def portal() -> Iterator[Portal]:
                 return
             state.asked.append((time.monotonic(), self.path))
             if self.path == "/":
-                self.answer(200, f"<html><head><title>测试财经网</title></head><body><ul>{listing}</ul></body></html>")
+                self.answer(200, tiny_listing(range(1, 5)))
                 return
             n = self.path.rsplit("/", 1)[-1].split(".")[0]
             if n == "3":
@@ -79,9 +74,7 @@ def portal() -> Iterator[Portal]:
                 else:
                     self.answer(503, "<h1>维护中</h1>", Retry_After=formatdate(time.time() + WAIT + 1, usegmt=True))
                 return
-            self.answer(200, f"<html><head><title>第{n}条新闻的标题文字_测试财经网</title></head><body>"
-                             f"<h1>第{n}条新闻的标题文字</h1><div>2024-09-03 11:54 来源:新华社</div>"
-                             f"<div class='content'><p>第{n}条。{FILLER}</p><p>{FILLER}</p></div></body></html>")  # fmt: skip
+            self.answer(200, tiny_article(n))
 
     with serving(Handler) as base:
         state.url = base + "/"

@@ -16,6 +16,7 @@ Redis keys, under the crawl's key (FINNEWS_REDIS_KEY, default `finnews:portal:<p
     <key>:listings   hash: listing pages queued per portal, against FINNEWS_MAX_LISTING_PAGES (for the crawl)
     <key>:next:<portal>  the portal's next free moment (SharedPortalDelayMiddleware)
     <key>:held:<portal>  the end of the portal's hold: a Retry-After one process waited out, for all of them
+    <key>:slowed:<portal>  the delay between a blocked portal's requests, for all processes (a minute at least)
 
 **Nothing taken is lost.** Taking a request moves it from the queue to the leases; the process renews the
 leases it holds every FINNEWS_REDIS_LEASE_SECONDS / 4 and releases one only once Scrapy is done with it: its

@@ -194,7 +194,9 @@ class RedisScheduler(BaseScheduler):
             logger.info("gave %d unfinished request(s) back to the shared queue", len(held))
         if last:
             politeness = [  # SharedPortalDelayMiddleware's
-                key for pattern in ("next", "held") for key in self.server.scan_iter(match=f"{self.key}:{pattern}:*")
+                key
+                for pattern in ("next", "held", "slowed")
+                for key in self.server.scan_iter(match=f"{self.key}:{pattern}:*")
             ]
             if politeness:
                 self.server.delete(*politeness)
