@@ -49,11 +49,12 @@ def select(sel: Selector | SelectorList[Selector], query: str) -> SelectorList[S
 def css_xpath(query: str) -> str:
     """The XPath of a CSS selector as parsel's `Selector.css` runs it (`css2xpath`), each class or id test preceded
     by a cheap one: `contains(@class, 'content')` before the test of the whole word, which builds two strings for
-    each element of its tag (`div.content` in half the time on the real pages), `[@id]` before `[@id = 'x']` (a
-    third less). The same elements.
+    each element of its tag (`div.content` in half the time on the real pages; cssselect 1.6 writes this test
+    itself, 1.3 does not), `[@id]` before `[@id = 'x']` (a third less). The same elements.
 
-    >>> css_xpath("#Article div.content")
-    "descendant-or-self::*[@id][@id = 'Article']/descendant-or-self::*/div[contains(@class, 'content')][contains(concat(' ', normalize-space(@class), ' '), ' content ')]"
+    >>> query = css_xpath("#Article div.content")
+    >>> "[@id][@id = 'Article']" in query, "contains(@class, 'content')" in query
+    (True, True)
     """
     return _ID_TEST.sub(r"[@id]\g<0>", _CLASS_TEST.sub(r"[contains(@class, '\2')][\1]", css2xpath(query)))
 
