@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 from crawler.blocking import PORTAL_SLOWED
 from crawler.crawldelay import PORTAL_HELD
 from crawler.distributed.keys import crawl_key
+from crawler.middlewares import PORTAL
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +75,9 @@ class SharedPortalDelayMiddleware:
     out (`PORTAL_HELD`) holds the portal until its end (`<crawl key>:held:<portal>`): no moment is given before, and
     a request waiting for its moment waits for the hold's end too. A block one process met (`PORTAL_SLOWED`) sets
     the portal's delay for every process to the one that process backed off to (`<crawl key>:slowed:<portal>`, for
-    SLOWED_SECONDS after the last block), and the requests waiting for a moment reserved before take one again. Scrapy's own DOWNLOAD_DELAY
-    and concurrency limits still hold per process on top. Off (NotConfigured) without FINNEWS_REDIS_URL or
-    with a delay of 0."""
+    SLOWED_SECONDS after the last block), and the requests waiting for a moment reserved before take one again.
+    Scrapy's own DOWNLOAD_DELAY and concurrency limits still hold per process on top. Off (NotConfigured) without
+    FINNEWS_REDIS_URL or with a delay of 0."""
 
     def __init__(self, server: Redis, key: str | None, delay: float) -> None:
         self.server = server
@@ -140,4 +141,4 @@ class SharedPortalDelayMiddleware:
     def _portal(request: Request) -> str:
         from urllib.parse import urlsplit
 
-        return str(request.meta.get("finnews_portal") or urlsplit(request.url).netloc)
+        return str(request.meta.get(PORTAL) or urlsplit(request.url).netloc)

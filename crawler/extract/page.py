@@ -210,8 +210,8 @@ def read_article(
     the first part (`raw.first_part`)."""
     raw = extract_article(selector, response_url, profile.fields)
     raw.next_part = _next_part(selector, response_url, first or response_url, profile.host)
-    if first is None and later_part(response_url) is not None:  # most pages: their URL names no later part
-        raw.first_part = first_part(site_links(selector, response_url, profile.host), response_url)
+    if first is None and (later := later_part(response_url)) is not None:  # most pages: their URL names none
+        raw.first_part = first_part(site_links(selector, response_url, profile.host), *later)
     url = page_url(response_url, raw.canonical_url, profile)
     article = raw.to_article(url, profile.name, profile.site_name, crawled_at)
     article.listing_date_raw = listing_date

@@ -201,24 +201,20 @@ def later_part(url: str) -> tuple[str, int] | None:
 _LATER_PART_PATH = re.compile(r"(?:[_-](\d{1,2})(\.[A-Za-z]{2,5})|(?<=[^/])/(\d{1,2})/)$")
 
 
-def first_part(links: Iterable[tuple[str, Element | Selector]], url: str) -> str | None:
-    """The URL of the first part of the paginated article whose later part is at `url`, where both its URL
-    (`later_part`) and its pager say so: a page link ("1", "上一页", "«") to the first part or to a part before this
-    one. None for any other page (an article whose URL ends in "_2.html" without a pager to a first part).
-    `links`: (canonical URL, `<a>`) pairs, as `links.site_links` gives them.
+def first_part(links: Iterable[tuple[str, Element | Selector]], first: str, number: int) -> str | None:
+    """`first`, the URL of the first part of a paginated article whose part `number` this page names by its URL
+    (`later_part`), where the page's pager says so too: a page link ("1", "上一页", "«") to the first part or to a
+    part before this one. None for any other page (an article whose URL ends in "_2.html" without a pager to a
+    first part). `links`: (canonical URL, `<a>`) pairs, as `links.site_links` gives them.
 
     >>> from crawler.extract.links import site_links
     >>> page = Selector(text='<a href="1234.html">上一页</a><a href="1234_3.html">下一页</a>')
-    >>> first_part(site_links(page, "http://x.cn/a/1234_2.html"), "http://x.cn/a/1234_2.html")
+    >>> first_part(site_links(page, "http://x.cn/a/1234_2.html"), *later_part("http://x.cn/a/1234_2.html"))
     'http://x.cn/a/1234.html'
     >>> page = Selector(text='<a href="1234.html">相关：央行开展逆回购</a>')
-    >>> first_part(site_links(page, "http://x.cn/a/1234_2.html"), "http://x.cn/a/1234_2.html") is None
+    >>> first_part(site_links(page, "http://x.cn/a/1234_2.html"), *later_part("http://x.cn/a/1234_2.html")) is None
     True
     """
-    found = later_part(url)
-    if found is None:
-        return None
-    first, number = found
     before = {first, *(part for n in range(2, number) for part in part_url(first, n))}
     for link_url, link in links:
         if link_url in before:
