@@ -98,6 +98,32 @@ def body_of(body: str) -> list[str]:
             f"<div class='text'><div class='p'><b>{P1}</b><div class='p'>{P2}<br><div class='p'>{P3}</div>",
             [P1, P2, P3],
         ),
+        # paragraphs written as <section>s of inline markup (an editor's, as a WeChat article's), beside a short
+        # profile box of text lines; no class names anything
+        (
+            "<div class='x1'><div>某某科技</div><div>微信号 abc123</div></div><div class='x2'>"
+            + "".join(
+                f"<section><span>{p}</span></section><section><img src='{n}.jpg'></section>"
+                for n, p in enumerate((P1, P2, P3, P4))
+            )
+            + "</div>",
+            [P1, P2, P3, P4],
+        ),
+        # ... as <div>s of <span>s, beside a pager's script in a <p> (its code is no text)
+        (
+            f"<div class='x1'><div><span>{P1}</span></div><div><span>{P2}</span></div><div><span>{P3}</span></div></div>"
+            "<div class='x2'><p><script>function pager(n){"
+            + "document.write('<a href=\"p' + n + '.html\">' + n + '</a>');" * 30
+            + "}</script></p></div>",
+            [P1, P2, P3],
+        ),
+        # a short article beside a longer page footer whose class names nothing: its copyright and report lines
+        (
+            f"<div class='x1'><p>{P1}</p></div><div class='x2'><p>违法和不良信息举报电话：010-12345678 客服电话：010-87654321"
+            " 传真：010-12345679 邮箱：service@example.cn 地址：北京市朝阳区某某路某某大厦某某层</p><p>本站郑重声明：所载文章、"
+            "数据仅供参考，投资有风险，选择需谨慎。</p><p>Copyright© 某某网 All Rights Reserved 版权所有 复制必究</p></div>",
+            [P1],
+        ),
     ],
 )
 def test_the_body_block(body: str, paragraphs: list[str]) -> None:

@@ -67,7 +67,9 @@ def _holds(container: Selector, element: Selector | None) -> bool:
 def _densest_block(sel: Selector) -> Selector | None:
     """The element whose own text (its `<p>` children, or text lines between `<br>`s) is the longest, outside
     page furniture (comment lists, related links, ...) and hidden blocks: the main text block; where none holds
-    `BARE_TEXT_MIN_CHARS`, a `<div>` of bare text may be it (`<div class="summary">根据……<span>…</span></div>`).
+    `BARE_TEXT_MIN_CHARS`, a `<div>` of bare text may be it (`<div class="summary">根据……<span>…</span></div>`), or
+    the holder of lines written as `<div>`s or `<section>`s of inline markup that does hold as much
+    (`<section><span>…</span></section>`: an editor's paragraphs, as a WeChat article's).
     Widened to its parent where the body is split over several blocks (`_widened`). A known container
     narrows to it when it is a wrapper (of the text and a sidebar, say).
     """
@@ -75,14 +77,21 @@ def _densest_block(sel: Selector) -> Selector | None:
     best = _longest(_LINE_HOLDERS(sel.root), lengths)
     if best is None or lengths[best] < BARE_TEXT_MIN_CHARS:
         best = _longest(_BARE_TEXT_BLOCKS(sel.root), lengths, best)
+    if best is None or lengths[best] < BARE_TEXT_MIN_CHARS:
+        lines = _longest(_MARKUP_LINE_HOLDERS(sel.root), lengths, markup_lines=True)
+        best = lines if lines is not None and lengths[lines] >= BARE_TEXT_MIN_CHARS else best
     if best is None:
         return None
     return Selector(root=_widened(best, lengths[best], lengths, sel.root))
 
 
-def _longest(holders: list[Element], lengths: dict[Element, int], best: Element | None = None) -> Element | None:
+def _longest(
+    holders: list[Element], lengths: dict[Element, int], best: Element | None = None, markup_lines: bool = False
+) -> Element | None:
     """The holder of the longest text lines, outside furniture and hidden blocks (else `best`), each holder's
-    length noted in `lengths`. A line's length is its text's; a long hidden one (keyword spam) counts for nothing."""
+    length noted in `lengths`. A line is a `<p>` or a `<div>` of text only; with `markup_lines`, also a `<div>` or
+    `<section>` of inline markup (`_markup_line`). A line's length is its text's, less a script's or a style's in
+    it; a long hidden one (keyword spam) counts for nothing."""
     best_len = lengths[best] if best is not None else 0
     longer: list[tuple[Element, int]] = []
     for parent in holders:
@@ -91,22 +100,42 @@ def _longest(holders: list[Element], lengths: dict[Element, int], best: Element 
         for line in parent:
             own.append(line.tail or "")
             tag = line.tag
-            if tag != "p" and tag != "div":  # most children: no length taken
+            if tag != "p" and tag != "div" and not (markup_lines and tag == "section"):  # most children: no length
                 continue
             children = len(line)
-            if tag == "p" or not children or _text_only(line):  # a text line
+            if tag == "p" or not children or (_markup_line(line) if markup_lines else _text_only(line)):  # a line
                 size = len(" ".join((string_value(line) if children else line.text or "").split()))
-                length += 0 if size > _HIDDEN_CHECK_CHARS and _is_hidden(line) else size
+                if size > _HIDDEN_CHECK_CHARS:  # a long line: hidden, or holding a script, in a few
+                    size = 0 if _is_hidden(line) else size - _code_chars(line)
+                length += size
         length += len("".join(own).strip())
         lengths[parent] = length
         if length > best_len:
             longer.append((parent, length))
     # The longest first, in page order among equals: the furniture test (of every ancestor) once or twice, not for
     # every holder longer than those before it.
-    for parent, _ in sorted(longer, key=lambda measured: -measured[1]):
-        if not in_furniture(parent) and not _is_hidden(parent):
+    for parent, length in sorted(longer, key=lambda measured: -measured[1]):
+        if not in_furniture(parent) and not _is_hidden(parent) and not _is_footer(parent, length):
             return parent
     return best
+
+
+def _is_footer(element: Element, length: int) -> bool:
+    """Whether a text block (of `length` characters in its lines) is the page's footer by its text
+    (`patterns.FOOTER_MARK`): short, and holding two of the marks or more, distinct (a footer whose class names
+    no footer).
+
+    >>> _is_footer(Selector(text="<div>举报电话：010-8565 Copyright©某某网 版权所有</div>").css("div")[0].root, 30)
+    True
+    >>> _is_footer(Selector(text="<div>央行开展逆回购操作。本文版权所有，转载请注明出处。</div>").css("div")[0].root, 25)
+    False
+    """
+    if length > patterns.FOOTER_MAX_CHARS:
+        return False
+    text = string_value(element)
+    if len(text) > patterns.FOOTER_MAX_CHARS:
+        return False
+    return len({mark.lower() for mark in patterns.FOOTER_MARK.findall(text)}) >= patterns.FOOTER_MARKS
 
 
 def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: Element) -> Element:
@@ -164,6 +193,9 @@ SPLIT_BODY_MIN_CHARS = 200
 # of the page). A holder's own text and its lines are read from its children (a query on each costs more).
 _LINE_HOLDERS = etree.XPath("descendant::p/.. | descendant::br/.. | descendant::div[not(*)]/..")
 _BARE_TEXT_BLOCKS = etree.XPath("descendant::div[*][text()[string-length(normalize-space()) > 40]]")
+# ... and where neither holds BARE_TEXT_MIN_CHARS, the holders of `<div>`s and `<section>`s of elements: those of
+# lines of inline markup among them (`_markup_line`).
+_MARKUP_LINE_HOLDERS = etree.XPath("descendant::div[*]/.. | descendant::section/..")
 BARE_TEXT_MIN_CHARS = 200
 _HIDDEN_CHECK_CHARS = 200  # a shorter hidden line counts: checking every line's style costs more than it gives
 
@@ -171,6 +203,23 @@ _HIDDEN_CHECK_CHARS = 200  # a shorter hidden line counts: checking every line's
 def _text_only(element: Element) -> bool:
     """Whether `element` holds no element (text and comments only)."""
     return not any(isinstance(child.tag, str) for child in element)
+
+
+def _markup_line(element: Element) -> bool:
+    """Whether `element` is a line of inline markup: its elements are inline (`_INLINE_LINE`), and not all links
+    (`<div><a>标题</a></div>`: an item of a list of links).
+
+    >>> page = Selector(text="<section><span>央行</span>开展<b>逆回购</b></section><div><a>标题</a></div>")
+    >>> _markup_line(page.css("section")[0].root), _markup_line(page.css("div")[0].root)
+    (True, False)
+    """
+    tags = {child.tag for child in element if isinstance(child.tag, str)}
+    return tags <= _INLINE_LINE and (tags != {"a"} or bool((element.text or "").strip()))
+
+
+def _code_chars(element: Element) -> int:
+    """How many characters the scripts and styles in `element` hold, its text's spaces joined as a line's are."""
+    return sum(len(" ".join((code.text or "").split())) + 1 for code in element.iter("script", "style"))
 
 
 def body_text(body: Selector | None, headline: Selector | None, meta: Selector | None) -> tuple[list[str], list[str]]:

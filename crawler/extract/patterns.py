@@ -249,6 +249,16 @@ FURNITURE = re.compile(
 SHARE_MARK = re.compile(r"share", re.IGNORECASE)
 SHARE_BAR_MAX_CHARS = 200
 
+# The marks of a page's footer in its text, whatever its class: a copyright line ("Copyright©和讯网 All Rights
+# Reserved 版权所有 复制必究"), a licence number ("京ICP备10021077号", "京公网安备 11010502..."), the report hotline
+# ("违法和不良信息举报电话"). A text block holding FOOTER_MARKS of them, distinct, and under FOOTER_MAX_CHARS is a
+# footer (an article's text may name one: "本文版权所有，转载请注明出处").
+FOOTER_MARK = re.compile(
+    r"(?i:copyright|all rights reserved)|©|版权所有|ICP[备证]|公网安备|举报(?:电话|邮箱|中心)|不良信息举报"
+)
+FOOTER_MARKS = 2
+FOOTER_MAX_CHARS = 1000
+
 # Hidden by inline style: <span style="display:none">本站版权所有</span> (anti-scraping text),
 # <p data-role="original-title" style="display:none">原标题：...</p>. Not "display: block".
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
