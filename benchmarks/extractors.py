@@ -310,12 +310,15 @@ def p90(values: Sequence[float]) -> float:
 _NAME_ATTRIBUTE = re.compile(rb"""(\s)(class|id)(\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 
 
-def renamed(html: bytes) -> bytes:
+def renamed(html: bytes, headings: bool = True) -> bytes:
     """The page with each class and id value replaced by a name that means nothing ("n1", "n2", ...; a value
-    everywhere by the same name), on the bytes as served (the names are ASCII in any charset this reads).
+    everywhere by the same name), on the bytes as served (the names are ASCII in any charset this reads); without
+    `headings`, its `<h1>`s are `<div>`s too (a headline the markup does not mark).
 
     >>> renamed(b'<div class="article-content"><p id=x class="article-content">')
     b'<div class="n0"><p id="n1" class="n0">'
+    >>> renamed('<h1 class="title">标题</h1>'.encode(), headings=False).decode()
+    '<div class="n0">标题</div>'
     """
     names: dict[bytes, bytes] = {}
 
@@ -323,7 +326,11 @@ def renamed(html: bytes) -> bytes:
         name = names.setdefault(found[4].strip(b"\"'"), b'"n%d"' % len(names))
         return found[1] + found[2] + found[3] + name
 
-    return _NAME_ATTRIBUTE.sub(rename, html)
+    html = _NAME_ATTRIBUTE.sub(rename, html)
+    return html if headings else _H1_TAG.sub(rb"<\1div", html)
+
+
+_H1_TAG = re.compile(rb"<(/?)h1\b", re.IGNORECASE)
 
 
 def renamed_pages(pages: Sequence[Page], folder: Path) -> list[Page]:

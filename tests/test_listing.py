@@ -290,6 +290,27 @@ LIST_ITEMS = "".join(
             ARTICLE,
             id="undated-but-listed-with-a-date",
         ),
+        pytest.param(  # no <h1>, no class names anything: the headline in a <div> as the <title> starts, its meta line
+            # further up than a lead paragraph of its own before the text
+            "<title>央行开展逆回购操作_新闻中心_某某网</title><div class='n1'>央行开展逆回购操作</div>"
+            "<div class='n2'>2024-09-03 11:54 来源:新华社</div>"
+            f"<div class='n3'><p>{'导语：央行开展逆回购操作，中标利率持平，市场流动性保持合理充裕，机构预计资金面平稳。' * 6}</p></div>"
+            f"<div class='n4'>{paragraphs(8)}</div>",
+            None,
+            ARTICLE,
+            id="headline-in-a-div-meta-line-above-a-lead",
+        ),
+        pytest.param(  # ... and a short text beside a longer footer whose class says nothing
+            "<title>央行开展逆回购操作_新闻中心_某某网</title><div class='n1'>央行开展逆回购操作</div>"
+            f"<div class='n2'>2024-09-03 11:54 来源:新华社</div><div class='n3'>{'<p>分析人士认为，四季度政府债券发行节奏加快，央行将综合运用多种工具，保持流动性合理充裕。</p>' * 5}</div>"
+            "<div class='n4'><p>股票频道恭候您的意见 - 联系我们 - 关于我们 - 广告服务</p><p>违法和不良信息举报电话：400-888-9999"
+            " 客服电话：400-888-6666 传真：400-888-7777 邮箱：service@example.cn 地址：北京市朝阳区某某路某某大厦某某层"
+            "</p><p>本站郑重声明：所载文章、数据仅供参考，不构成投资建议，据此操作风险自担。本站转载的文章不代表本站赞同其观点，如有侵权请联系本站删除，本站对文中陈述、观点判断保持中立，不对所包含内容的准确性提供任何保证。"
+            "投资有风险，选择需谨慎。</p><p>Copyright© 某某网 All Rights Reserved 版权所有 复制必究</p></div>",
+            None,
+            ARTICLE,
+            id="short-text-beside-a-longer-footer",
+        ),
         pytest.param(  # no <h1>: the date shows just before the text
             '<table><tr><td class="bt">关于做好小微企业金融服务的通知</td></tr>'
             "<tr><td>发布时间：2024-09-03 来源：区政府办公室 字号：大 中 小</td></tr>"

@@ -80,10 +80,12 @@ def test_no_page_read_right_is_now_read_wrong(pages: Path) -> None:
     assert worse == [], "pages read worse than recorded in tests/realpages/scores.json:\n" + "\n".join(worse)
 
 
-def test_what_a_page_is_and_its_body_do_not_hang_on_its_names(pages: Path) -> None:
+@pytest.mark.parametrize("headings", [True, False], ids=["renamed", "renamed-h1-as-div"])
+def test_what_a_page_is_and_its_body_do_not_hang_on_its_names(pages: Path, headings: bool) -> None:
     """Sites name their blocks as they like: with every class and id value replaced by a name that means nothing
-    (`benchmarks.extractors.renamed`), each page whose body and kind are read right (as recorded) still is."""
-    loaded = [replace(page, html=renamed(page.html)) for page in load_truth(TRUTH, pages)]
+    (`benchmarks.extractors.renamed`), and its headline in a `<div>` too, each page whose body and kind are read
+    right (as recorded) still is."""
+    loaded = [replace(page, html=renamed(page.html, headings)) for page in load_truth(TRUTH, pages)]
     now = page_scores(run_extractor("finnews", finnews_in_process(RECORD_NOW), loaded), loaded)
     recorded: dict[str, dict[str, float]] = json.loads((HERE / "scores.json").read_text(encoding="utf-8"))
     worse = [

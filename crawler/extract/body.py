@@ -21,6 +21,7 @@ from crawler.extract.dom import (
     first_match,
     has_id,
     in_furniture,
+    is_footer,
     is_furniture,
     longer_than,
     select,
@@ -115,27 +116,9 @@ def _longest(
     # The longest first, in page order among equals: the furniture test (of every ancestor) once or twice, not for
     # every holder longer than those before it.
     for parent, length in sorted(longer, key=lambda measured: -measured[1]):
-        if not in_furniture(parent) and not _is_hidden(parent) and not _is_footer(parent, length):
+        if not in_furniture(parent) and not _is_hidden(parent) and not is_footer(parent, length):
             return parent
     return best
-
-
-def _is_footer(element: Element, length: int) -> bool:
-    """Whether a text block (of `length` characters in its lines) is the page's footer by its text
-    (`patterns.FOOTER_MARK`): short, and holding two of the marks or more, distinct (a footer whose class names
-    no footer).
-
-    >>> _is_footer(Selector(text="<div>举报电话：010-8565 Copyright©某某网 版权所有</div>").css("div")[0].root, 30)
-    True
-    >>> _is_footer(Selector(text="<div>央行开展逆回购操作。本文版权所有，转载请注明出处。</div>").css("div")[0].root, 25)
-    False
-    """
-    if length > patterns.FOOTER_MAX_CHARS:
-        return False
-    text = string_value(element)
-    if len(text) > patterns.FOOTER_MAX_CHARS:
-        return False
-    return len({mark.lower() for mark in patterns.FOOTER_MARK.findall(text)}) >= patterns.FOOTER_MARKS
 
 
 def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: Element) -> Element:

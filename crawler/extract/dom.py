@@ -306,6 +306,24 @@ def element_roots(*found: Selector | SelectorList[Selector] | None) -> list[Elem
     return [s.root for s in items if not isinstance(s.root, str)]
 
 
+def is_footer(element: Element, chars: int) -> bool:
+    """Whether a text block (of `chars` characters of text) is the page's footer by its text, whatever its class:
+    under `patterns.FOOTER_MAX_CHARS`, and holding two of `patterns.FOOTER_MARK` or more, distinct (one alone is an
+    article's "本文版权所有").
+
+    >>> is_footer(etree.fromstring("<div>举报电话：010-8565 Copyright©某某网 版权所有</div>"), 30)
+    True
+    >>> is_footer(etree.fromstring("<div>央行开展逆回购操作。本文版权所有，转载请注明出处。</div>"), 25)
+    False
+    """
+    if chars > patterns.FOOTER_MAX_CHARS:
+        return False
+    text = string_value(element)
+    if len(text) > patterns.FOOTER_MAX_CHARS:
+        return False
+    return len({mark.lower() for mark in patterns.FOOTER_MARK.findall(text)}) >= patterns.FOOTER_MARKS
+
+
 def in_furniture(element: Element) -> bool:
     """Whether `element` or an ancestor below `<body>` is page furniture by its class or id."""
     while element is not None and element.tag not in ("body", "html"):

@@ -6,6 +6,7 @@ Pure functions over a parsed page; the spider routes by the answer (`page_kind`)
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from operator import itemgetter
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import Element, nodes_after, page_elements, string_value
+from crawler.extract.dom import Element, is_footer, nodes_after, page_elements, string_value
 from crawler.extract.headline import find_headline
 from crawler.extract.mainlist import LISTING_DATE, MainList, nonspace_chars
 from crawler.extract.patterns import CLOCK, DATE_TEXT, LABELLED_DATE, SHORT_YEAR_DATE_TEXT, YEARLESS_DATE_TEXT
@@ -118,9 +119,22 @@ def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) ->
     dated = (
         listing_date is not None
         or _article_meta(sel)
-        or (block is not None and (_dated(sel.root, block) or _dated_after(block, main.block)))
+        or (
+            block is not None
+            and (_dated(sel.root, block) or _dated_after(block, main.block) or _dated_below(sel, block))
+        )
     )
     return ARTICLE if dated else LISTING
+
+
+def _dated_below(sel: Selector, block: Element) -> bool:
+    """On a page without an `<h1>`, whether a date shows between the headline it shows (`find_headline`: a `<div>`
+    or a cell that the `<title>` starts with) and the text `block`: its meta line, further up than `_dated` reads
+    without a headline."""
+    if page_elements(sel)["h1"]:
+        return False  # `_dated` read from the first <h1>
+    _, headline = find_headline(sel, {})
+    return headline is not None and not isinstance(headline.root, str) and _dated(sel.root, block, headline.root)
 
 
 def _item_chars(wrapper: Element, block: Element) -> int:
@@ -165,7 +179,8 @@ def text_block(root: Element) -> tuple[Element | None, int]:
     """The element holding the most running text (links, scripts and form controls aside), and how
     many characters: each text counts for the parent of its paragraph (the nearest element that is no
     inline markup, `_INLINE`), so the paragraphs of an article, `<p>` or `<div>` or lines between `<br>`s,
-    add up in their block, and a listing's summaries count each in its own item.
+    add up in their block, and a listing's summaries count each in its own item. A footer by its text
+    (`dom.is_footer`: a copyright line, a licence number) longer than the text of a short article is passed over.
 
     >>> block, chars = text_block(Selector(text='<div id="t"><div>央行开展逆回购操作。</div><p>中标利率<b>持平</b>。</p></div>').root)
     >>> block.get("id"), chars
@@ -191,7 +206,10 @@ def text_block(root: Element) -> tuple[Element | None, int]:
         if block is not None and (count := len("".join(text.split()))):  # `nonspace_chars`, inlined
             chars[block] = chars.get(block, 0) + count
     chars = _fold_nested(chars)
-    return max(chars.items(), key=itemgetter(1)) if chars else (None, 0)  # the first of the longest
+    longest = heapq.nlargest(2, chars.items(), key=itemgetter(1))  # the first of the longest first
+    if len(longest) == 2 and longest[1][1] >= MIN_SHORT_ARTICLE_CHARS and is_footer(*longest[0]):
+        return longest[1]  # a footer whose class says nothing, longer than a short article's text
+    return longest[0] if longest else (None, 0)
 
 
 def _fold_nested(chars: dict[Element, int]) -> dict[Element, int]:
