@@ -91,6 +91,10 @@ def sh(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: 
         "20190926|国贸|增长率|全球经济",
         "+1",
         "【纠错】 责任编辑： 张三",
+        # a related section's heading alone; a reprint ban
+        "延伸阅读",
+        "本文为某某原创文章，未经允许不得转载，如需转载请联系service#example.cn(#换成@)",
+        "未经授权，禁止转载。",
     ],
 )
 def test_is_boilerplate(line: str) -> None:
@@ -122,6 +126,9 @@ def test_is_boilerplate(line: str) -> None:
         "A股|港股联动，沪指收涨1.2%，成交额超过万亿元。",
         "+1.2%的涨幅创下年内新高。",
         "关键字的搜索量增长了三倍。",
+        "延伸阅读材料显示，该政策已实施三年。",
+        "本文为读者梳理了三个要点。",
+        "未经允许进入现场的人员将被劝离。",
         "",
     ],
 )
