@@ -109,6 +109,15 @@ def body_of(body: str) -> list[str]:
             + "</div>",
             [P1, P2, P3, P4],
         ),
+        # ... beside a shorter block of <p>s (readers' comments, a class that says nothing)
+        (
+            "<div class='x2'>"
+            + "".join(f"<section><span>{p}</span></section>" for p in (P1, P2, P3, P4, P1, P2))
+            + "</div><div class='x3'>"
+            + "".join(f"<p>网友{n}：{P2}</p>" for n in range(5))
+            + "</div>",
+            [P1, P2, P3, P4, P1, P2],
+        ),
         # ... as <div>s of <span>s, beside a pager's script in a <p> (its code is no text)
         (
             f"<div class='x1'><div><span>{P1}</span></div><div><span>{P2}</span></div><div><span>{P3}</span></div></div>"

@@ -66,21 +66,18 @@ def _holds(container: Selector, element: Selector | None) -> bool:
 
 
 def _densest_block(sel: Selector) -> Selector | None:
-    """The element whose own text (its `<p>` children, or text lines between `<br>`s) is the longest, outside
-    page furniture (comment lists, related links, ...) and hidden blocks: the main text block; where none holds
-    `BARE_TEXT_MIN_CHARS`, a `<div>` of bare text may be it (`<div class="summary">根据……<span>…</span></div>`), or
-    the holder of lines written as `<div>`s or `<section>`s of inline markup that does hold as much
-    (`<section><span>…</span></section>`: an editor's paragraphs, as a WeChat article's).
+    """The element whose own text (its `<p>` children, its `<div>`s and `<section>`s of text or inline markup: an
+    editor's paragraphs, as WeChat's `<section><span>…</span></section>`; or text lines between `<br>`s) is the
+    longest, outside page furniture (comment lists, related links, ...), hidden blocks and a footer by its text:
+    the main text block; where none holds `BARE_TEXT_MIN_CHARS`, a `<div>` of bare text may be it
+    (`<div class="summary">根据……<span>…</span></div>`).
     Widened to its parent where the body is split over several blocks (`_widened`). A known container
     narrows to it when it is a wrapper (of the text and a sidebar, say).
     """
     lengths: dict[Element, int] = {}
-    best = _longest(_LINE_HOLDERS(sel.root), lengths)
+    best = _longest(_LINE_HOLDERS(sel.root), lengths, markup_lines=True)
     if best is None or lengths[best] < BARE_TEXT_MIN_CHARS:
         best = _longest(_BARE_TEXT_BLOCKS(sel.root), lengths, best)
-    if best is None or lengths[best] < BARE_TEXT_MIN_CHARS:
-        lines = _longest(_MARKUP_LINE_HOLDERS(sel.root), lengths, markup_lines=True)
-        best = lines if lines is not None and lengths[lines] >= BARE_TEXT_MIN_CHARS else best
     if best is None:
         return None
     return Selector(root=_widened(best, lengths[best], lengths, sel.root))
@@ -91,24 +88,32 @@ def _longest(
 ) -> Element | None:
     """The holder of the longest text lines, outside furniture and hidden blocks (else `best`), each holder's
     length noted in `lengths`. A line is a `<p>` or a `<div>` of text only; with `markup_lines`, also a `<div>` or
-    `<section>` of inline markup (`_markup_line`). A line's length is its text's, less a script's or a style's in
-    it; a long hidden one (keyword spam) counts for nothing."""
+    `<section>` of inline markup (`_markup_line`; not right under `<body>`, where a page's own blocks are), whose
+    links' text does not count. A line's length is its text's,
+    less a script's or a style's in it; a long hidden one (keyword spam) counts for nothing."""
     best_len = lengths[best] if best is not None else 0
     longer: list[tuple[Element, int]] = []
     for parent in holders:
         own = [parent.text or ""]  # its own text nodes: its text and its children's tails
         length = 0
+        markup = markup_lines and parent.tag != "body"  # a page's blocks under <body>: no line of inline markup
         for line in parent:
             own.append(line.tail or "")
             tag = line.tag
-            if tag != "p" and tag != "div" and not (markup_lines and tag == "section"):  # most children: no length
+            if tag != "p" and tag != "div" and not (markup and tag == "section"):  # most children: no length
                 continue
             children = len(line)
-            if tag == "p" or not children or (_markup_line(line) if markup_lines else _text_only(line)):  # a line
+            if tag == "p" or not children:  # a line
                 size = len(" ".join((string_value(line) if children else line.text or "").split()))
-                if size > _HIDDEN_CHECK_CHARS:  # a long line: hidden, or holding a script, in a few
-                    size = 0 if _is_hidden(line) else size - _code_chars(line)
-                length += size
+            elif markup and _markup_line(line):  # a line of inline markup: its text outside links
+                size = len(" ".join(string_value(line).split())) - _link_chars(line)
+            elif not markup and _text_only(line):
+                size = len(" ".join(string_value(line).split()))
+            else:
+                continue
+            if size > _HIDDEN_CHECK_CHARS:  # a long line: hidden, or holding a script, in a few
+                size = 0 if _is_hidden(line) else size - _code_chars(line)
+            length += size
         length += len("".join(own).strip())
         lengths[parent] = length
         if length > best_len:
@@ -171,14 +176,14 @@ _INLINE_LINE = frozenset(
 SPLIT_BODY_RATIO = 1.5
 SPLIT_BODY_MIN_CHARS = 200
 
-# What `_densest_block` reads, compiled once: the holders of text lines (a `<p>`, or a `<div>` of text only), the
-# `<div>`s of bare text beside an element (looked for only where no holder has BARE_TEXT_MIN_CHARS: another scan
-# of the page). A holder's own text and its lines are read from its children (a query on each costs more).
-_LINE_HOLDERS = etree.XPath("descendant::p/.. | descendant::br/.. | descendant::div[not(*)]/..")
+# What `_densest_block` reads, compiled once: the holders of text lines (a `<p>`, a `<div>` of text only or of a
+# `<span>`, a `<section>`: which of those are lines of inline markup, `_longest` reads), the `<div>`s of bare text
+# beside an element (looked for only where no holder has BARE_TEXT_MIN_CHARS: another scan of the page). A holder's
+# own text and its lines are read from its children (a query on each costs more).
+_LINE_HOLDERS = etree.XPath(
+    "descendant::p/.. | descendant::br/.. | descendant::div[not(*) or span]/.. | descendant::section/.."
+)
 _BARE_TEXT_BLOCKS = etree.XPath("descendant::div[*][text()[string-length(normalize-space()) > 40]]")
-# ... and where neither holds BARE_TEXT_MIN_CHARS, the holders of `<div>`s and `<section>`s of elements: those of
-# lines of inline markup among them (`_markup_line`).
-_MARKUP_LINE_HOLDERS = etree.XPath("descendant::div[*]/.. | descendant::section/..")
 BARE_TEXT_MIN_CHARS = 200
 _HIDDEN_CHECK_CHARS = 200  # a shorter hidden line counts: checking every line's style costs more than it gives
 
@@ -189,15 +194,30 @@ def _text_only(element: Element) -> bool:
 
 
 def _markup_line(element: Element) -> bool:
-    """Whether `element` is a line of inline markup: its elements are inline (`_INLINE_LINE`), and not all links
-    (`<div><a>标题</a></div>`: an item of a list of links).
+    """Whether `element` is a line of inline markup: its elements, if any, are inline (`_INLINE_LINE`), and not all
+    links (`<div><a>标题</a></div>`: an item of a list of links).
 
     >>> page = Selector(text="<section><span>央行</span>开展<b>逆回购</b></section><div><a>标题</a></div>")
     >>> _markup_line(page.css("section")[0].root), _markup_line(page.css("div")[0].root)
     (True, False)
     """
-    tags = {child.tag for child in element if isinstance(child.tag, str)}
-    return tags <= _INLINE_LINE and (tags != {"a"} or bool((element.text or "").strip()))
+    links = 0
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str:  # not a comment
+            if tag not in _INLINE_LINE:
+                return False
+            links += tag == "a"
+    return (
+        links == 0
+        or links < sum(1 for child in element if child.tag.__class__ is str)
+        or bool((element.text or "").strip())
+    )
+
+
+def _link_chars(element: Element) -> int:
+    """How many characters the links in `element` hold, their spaces joined as a line's are."""
+    return sum(len(" ".join(string_value(link).split())) for link in element.iter("a"))
 
 
 def _code_chars(element: Element) -> int:
