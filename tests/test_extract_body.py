@@ -118,6 +118,13 @@ def body_of(body: str) -> list[str]:
             + "</div>",
             [P1, P2, P3, P4, P1, P2],
         ),
+        # readers' comments longer than the text, in <p>s of a class that says nothing: a name and a colon, a time
+        (
+            f"<div class='x1'><p>{P1}</p><p>{P2}</p><p>{P3}</p></div><div class='x2'>"
+            + "".join(f"<p><b>网友{n}号：</b>{P4}<span>2024-09-04 09:3{n}</span></p>" for n in range(6))
+            + "</div>",
+            [P1, P2, P3],
+        ),
         # ... as <div>s of <span>s, beside a pager's script in a <p> (its code is no text)
         (
             f"<div class='x1'><div><span>{P1}</span></div><div><span>{P2}</span></div><div><span>{P3}</span></div></div>"
@@ -148,3 +155,18 @@ def test_a_dated_meta_line_after_the_body_is_found_past_a_social_bar() -> None:
     )
     raw = extract_article(Selector(text=page), "https://example.cn/a/1.html")
     assert (raw.date, raw.paragraphs) == ("2019-09-23 14:34:05", [P1, P2])
+
+
+def test_a_blog_s_comments_are_no_body_though_each_is_an_article() -> None:
+    """The article's own `<article>` holds the headline (a known container passed over: it is the page's wrapper);
+    each comment after it is an `<article>` too, of a class that says nothing: none is the body."""
+    page = (
+        f"<html><body><article class='x1'><h1>{TITLE}</h1><div class='x0'>2024-09-03 11:54</div>"
+        f"<div class='x2'><p>{P1}</p><p>{P2}</p><p>{P3}</p></div></article><ol class='x4'>"
+        + "".join(
+            f"<li><article class='x3'><p>网友{n}号：说得好，支持，这篇分析很到位，谢谢作者的分享。我也是这么看的，期待后续的跟踪报道。</p></article></li>"
+            for n in range(3)
+        )
+        + "</ol></body></html>"
+    )
+    assert extract_article(Selector(text=page), "https://example.cn/a/1.html").paragraphs == [P1, P2, P3]

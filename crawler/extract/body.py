@@ -34,16 +34,21 @@ from crawler.extract.nesting import last_element
 
 def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None) -> Selector | None:
     """The body container: the profile's, else the first known container (`patterns.BODY_CONTAINERS`)
-    with some text, not holding the headline and not page furniture, narrowed to its densest block;
-    else the densest block of the page."""
+    with some text (one known by its tag alone, `<article>`, a text block's: a comment is an `<article>` too), not
+    holding the headline and not page furniture, narrowed to its densest block; else the densest block of the page."""
     if query := rules.get("body"):
         found = select(sel, query)
         return found[0] if found else None
     for ids, classes, find in _CONTAINERS:
         if not all(has_id(sel, name) for name in ids) or not classes <= class_names(sel):
             continue  # a cheap test first: matching the CSS itself costs a scan of the whole page
+        least = 40 if ids or classes else BARE_TEXT_MIN_CHARS  # by its tag alone ("article"): not a comment's
         for candidate in (Selector(root=element, type="html") for element in find(sel.root)):
-            if len(text_of(candidate)) >= 40 and not _holds(candidate, headline) and not in_furniture(candidate.root):
+            if (
+                len(text_of(candidate)) >= least
+                and not _holds(candidate, headline)
+                and not in_furniture(candidate.root)
+            ):
                 return _densest_block(candidate) or candidate
     return _densest_block(sel)
 
@@ -105,8 +110,9 @@ def _longest(
             children = len(line)
             if tag == "p" or not children:  # a line
                 size = len(" ".join((string_value(line) if children else line.text or "").split()))
-            elif markup and _markup_line(line):  # a line of inline markup: its text outside links
-                size = len(" ".join(string_value(line).split())) - _link_chars(line)
+            elif markup and _markup_line(line):  # a line of inline markup: its text outside links, a few words
+                size = len(" ".join(string_value(line).split())) - (links := _link_chars(line))  # beside links none
+                size = 0 if links and size < _LINKS_LABEL_CHARS else size  # a label: "分享到：", "关键词："
             elif not markup and _text_only(line):
                 size = len(" ".join(string_value(line).split()))
             else:
@@ -121,9 +127,39 @@ def _longest(
     # The longest first, in page order among equals: the furniture test (of every ancestor) once or twice, not for
     # every holder longer than those before it.
     for parent, length in sorted(longer, key=lambda measured: -measured[1]):
-        if not in_furniture(parent) and not _is_hidden(parent) and not is_footer(parent, length):
+        if (
+            not in_furniture(parent)
+            and not _is_hidden(parent)
+            and not is_footer(parent, length)
+            and not _is_comment_list(parent)
+        ):
             return parent
     return best
+
+
+def _is_comment_list(holder: Element) -> bool:
+    """Whether a text block is a list of readers' comments by its lines, whatever its class: COMMENT_LINES of them or
+    more open with a name and a colon ("股海老船长：……"), names of their own (an interview's few speakers repeat), and
+    most of those show a time ("2024-09-04 09:32", their posting).
+
+    >>> comments = "".join(f"<p>网友{n}号：说得好，支持。<span>2024-09-04 09:3{n}</span></p>" for n in range(6))
+    >>> _is_comment_list(etree.fromstring(f"<div>{comments}</div>"))
+    True
+    >>> _is_comment_list(etree.fromstring("<div>" + "<p>记者：您怎么看？</p><p>张三：我认为……</p>" * 4 + "</div>"))
+    False
+    """
+    names = []
+    timed = 0
+    for line in holder:
+        if line.tag in ("p", "div", "li") and (found := patterns.SPEAKER.match(text := string_value(line).strip())):
+            names.append(found[1])
+            timed += patterns.CLOCK.search(text) is not None
+    return (
+        len(names) >= patterns.COMMENT_LINES
+        and len(set(names)) >= 0.8 * len(names)
+        and timed >= 0.6 * len(names)
+        and len(names) >= 0.6 * sum(1 for line in holder if line.tag in ("p", "div", "li"))
+    )
 
 
 def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: Element) -> Element:
@@ -186,6 +222,7 @@ _LINE_HOLDERS = etree.XPath(
 _BARE_TEXT_BLOCKS = etree.XPath("descendant::div[*][text()[string-length(normalize-space()) > 40]]")
 BARE_TEXT_MIN_CHARS = 200
 _HIDDEN_CHECK_CHARS = 200  # a shorter hidden line counts: checking every line's style costs more than it gives
+_LINKS_LABEL_CHARS = 10  # a line of inline markup holding links and fewer letters of its own: a label of links
 
 
 def _text_only(element: Element) -> bool:

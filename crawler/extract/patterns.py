@@ -259,6 +259,11 @@ FOOTER_MARK = re.compile(
 FOOTER_MARKS = 2
 FOOTER_MAX_CHARS = 1000
 
+# A line opening with a speaker's name and a colon: "股海老船长：合并是大势所趋……", "网友2019: ……" (not a time: no digit first).
+# A text block of COMMENT_LINES such lines or more, of distinct names, with times, is readers' comments.
+SPEAKER = re.compile(r"([^\d\s:：,，。!！?？][^\s:：,，。!！?？]{0,11})\s*[:：]")
+COMMENT_LINES = 5
+
 # Hidden by inline style: <span style="display:none">本站版权所有</span> (anti-scraping text),
 # <p data-role="original-title" style="display:none">原标题：...</p>. Not "display: block".
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
