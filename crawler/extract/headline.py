@@ -16,7 +16,8 @@ from crawler.extract.dom import attribute_values, joined_text, page_elements, se
 def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, Selector | None]:
     """The headline and the element showing it: the `<h1>` that the `<title>` or og:title starts with,
     else the head of the `<title>` (before `_站名`, ` - 栏目 - 站名`) that the page shows as a text of its
-    own (a logo in the `<h1>`, the headline in an `<h2>` or a table cell), else og:title, the first
+    own (a logo in the `<h1>`, the headline in an `<h2>` or a table cell), else og:title, else the first `<h1>` or
+    `<h2>` of a headline's letters where the `<title>` holds fewer (the site's name, "新闻详情"), the first
     `<h1>`, the `<title>`."""
     if query := rules.get("title"):
         found = select(sel, query)
@@ -34,7 +35,31 @@ def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, 
         return shown
     if og_title:
         return og_title, None
+    heading = _headline_heading(elements)
+    if heading is not None and len(_LETTERS.findall(title)) < len(_LETTERS.findall(heading[0])):
+        return heading  # a <title> that is no headline: the site's name, "新闻详情"
     return first or (title or None, None)
+
+
+#: A headline has this many letters at least; a channel's or a site's name ("国内新闻", "新闻中心") fewer.
+MIN_HEADLINE_CHARS = 10
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def is_headline_text(text: str) -> bool:
+    """Whether `text` holds a headline's letters (MIN_HEADLINE_CHARS)."""
+    return len(_LETTERS.findall(text)) >= MIN_HEADLINE_CHARS
+
+
+def _headline_heading(elements: dict[str, list[Any]]) -> tuple[str, Selector] | None:
+    """The first `<h1>`, else the first `<h2>`, that reads as a headline (`is_headline_text`, in no link and holding
+    none: not a logo's, a channel's or a related list's), and its text (a date in it left out)."""
+    for tag in ("h1", "h2"):
+        for element in elements[tag]:
+            heading = Selector(root=element, type="html")
+            if is_headline_text(value := _h1_text(heading)) and not element.xpath("ancestor-or-self::a or .//a"):
+                return value, heading
+    return None
 
 
 def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:

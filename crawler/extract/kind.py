@@ -16,7 +16,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract.dom import Element, is_footer, nodes_after, page_elements, string_value
-from crawler.extract.headline import find_headline
+from crawler.extract.headline import find_headline, is_headline_text
 from crawler.extract.mainlist import LISTING_DATE, MainList, nonspace_chars
 from crawler.extract.patterns import CLOCK, DATE_TEXT, LABELLED_DATE, SHORT_YEAR_DATE_TEXT, YEARLESS_DATE_TEXT
 from crawler.vocabulary import NOT_FOUND, RELATIVE_TIME
@@ -56,8 +56,6 @@ MIN_SHORT_ARTICLE_CHARS = 80
 #: A "main list" of this many links at most that holds the text block, or is it, may be the page's wrapper or
 #: the text's own links (a breadcrumb and a pager link): its text then is the article's, not a list's.
 MAX_WRAPPED_LINKS = 5
-#: A headline has this many letters at least; a listing's channel name ("国内新闻", "公司公告") fewer.
-MIN_HEADLINE_CHARS = 10
 
 
 #: The most text a "not found" page holds (its apology, a search box's labels, a few links' words).
@@ -155,12 +153,11 @@ def _announced(sel: Selector, block: Element | None, main_block: Element | None)
     title, headline = find_headline(sel, {})
     if block is None or headline is None or isinstance(headline.root, str):
         return False
-    if len(_LETTERS.findall(title or "")) < MIN_HEADLINE_CHARS or headline.root.xpath("ancestor-or-self::a"):
+    if not is_headline_text(title or "") or headline.root.xpath("ancestor-or-self::a"):
         return False
     return _dated(sel.root, block, headline.root) or _dated_after(block, main_block)
 
 
-_LETTERS = re.compile(r"[^\W\d_]")
 
 # Elements that hold a text's runs, not its paragraphs: the text in them counts for the block around.
 _INLINE = frozenset({
