@@ -118,13 +118,22 @@ def test_a_headline_not_in_h1_and_its_meta_line(headline: str) -> None:
         f"<h2>{HEADLINE}</h2>",
         f"<h1><a href='/'>某某财经网首页</a></h1><h1>{HEADLINE}</h1>",  # a logo's <h1> first
         f"<h1>新闻中心</h1><h2><a href='/1.html'>推荐阅读的另一篇文章标题</a></h2><h2>{HEADLINE}</h2>",
+        # no heading reads as one: the text above the meta line
+        f"<div class='n1'><a href='/'>首页</a> &gt; <a href='/news/'>新闻中心</a></div><div class='n2'>{HEADLINE}</div>",
+        f"<table><tr><td><span>{HEADLINE}</span></td></tr></table>",
     ],
 )
 @pytest.mark.parametrize("title", ["新闻详情", "某某财经网", ""])
 def test_a_title_that_is_no_headline_gives_way_to_a_heading_of_one(title: str, headline: str) -> None:
     """A `<title>` that names the site or the page type only: the headline is the first `<h1>` or `<h2>` that
-    reads as one (a headline's letters, no link), and the meta line under it is read."""
-    found = article(f"{headline}<div class='info'>2024-09-03 11:54 来源：某某日报 作者：张三</div>", title=title)
+    reads as one (a headline's letters, no link), else the text above the meta line, and the meta line is read."""
+    text = (
+        "<div class='n3'>"
+        + "<p>市场人士表示，央行通过公开市场操作保持流动性合理充裕，资金面总体平稳，利率运行在合理区间。</p>" * 4
+    )
+    found = article(
+        f"{headline}<div class='info'>2024-09-03 11:54 来源：某某日报 作者：张三</div>{text}</div>", title=title
+    )
     assert (found["title"], found["source"], found["authors"]) == (HEADLINE, "某某日报", ["张三"])
     assert found["published_at"].isoformat() == "2024-09-03T11:54:00+08:00"
 

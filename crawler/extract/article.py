@@ -34,7 +34,7 @@ from crawler.extract.dom import (
     rule_text,
     spaced_text,
 )
-from crawler.extract.headline import find_headline
+from crawler.extract.headline import find_headline, headline_above
 from crawler.extract.meta import (
     author_by_headline,
     meta_line,
@@ -106,6 +106,9 @@ def extract_article(sel: Selector, url: str, rules: Mapping[str, str] | None = N
     raw.title_tag = attempt("title", lambda: joined_text(page_elements(sel)["title"]) or None)
     raw.title, headline = attempt("title", find_headline, sel, rules, default=(None, None))
     body = attempt("body", find_body, sel, rules, headline)
+    no_element = headline is None and body is not None and "title" not in rules  # none shows the headline
+    if no_element and (above := attempt("title", headline_above, body.root, raw.title)):
+        raw.title, headline = above
     meta, late = attempt("meta", meta_line, sel, rules, headline, body, default=(None, False))
     meta_text = attempt("meta", lambda: spaced_text(meta) if meta is not None else "", default="")
     byline = attempt("author", byline_after, body, default="")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 from lxml import etree
 from parsel import Selector
 
 from crawler.extract import patterns
-from crawler.extract.dom import attribute_values, joined_text, page_elements, select, text_of
+from crawler.extract.dom import Element, attribute_values, joined_text, page_elements, select, string_value, text_of
 
 
 def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, Selector | None]:
@@ -49,6 +50,57 @@ _LETTERS = re.compile(r"[^\W\d_]")
 def is_headline_text(text: str) -> bool:
     """Whether `text` holds a headline's letters (MIN_HEADLINE_CHARS)."""
     return len(_LETTERS.findall(text)) >= MIN_HEADLINE_CHARS
+
+
+def headline_above(body: Element, title: str | None) -> tuple[str, Selector] | None:
+    """The headline shown above the text `body`'s meta line, where the page marks none (no heading reads as one) and
+    its `<title>` reads as no headline: before the body, the nearest dated short element (`patterns.DATE_TEXT`, under
+    `_META_MAX` characters), then the nearest element before it of a headline's text (`is_headline_text`, under
+    `_ABOVE_MAX` characters, its own text: no element of blocks in it), in no link and holding none.
+
+    >>> page = Selector(text="<div><a href='/'>首页</a></div><div><span>央行开展逆回购操作稳定流动性</span></div>"
+    ...                      "<div>2024-09-03 11:54 来源：新华社</div><div><p>央行今日开展逆回购操作。</p></div>")
+    >>> headline_above(page.css("p")[0].root.getparent(), "新闻详情")[0]
+    '央行开展逆回购操作稳定流动性'
+    """
+    shown = len(_LETTERS.findall(title or ""))
+    if shown >= MIN_HEADLINE_CHARS:
+        return None
+    dated = False
+    for element in islice(_elements_before(body), 40):
+        text = " ".join(string_value(element).split())
+        if not dated:
+            dated = len(text) <= _META_MAX and patterns.DATE_TEXT.search(text) is not None
+        elif (
+            len(text) <= _ABOVE_MAX
+            and is_headline_text(text)
+            and not patterns.DATE_TEXT.search(text)
+            and all(
+                isinstance(child.tag, str) and child.tag in _INLINE for child in element if isinstance(child.tag, str)
+            )
+            and not element.xpath("ancestor-or-self::a or .//a")
+        ):
+            return text, Selector(root=element, type="html")
+    return None
+
+
+_META_MAX = 200  # a meta line's characters at most
+_ABOVE_MAX = 100  # a headline's characters at most
+_INLINE = frozenset({"span", "font", "b", "strong", "em", "i", "u", "br", "img", "small", "big"})
+
+
+def _elements_before(element: Element) -> Iterator[Element]:
+    """The elements before `element` in document order, nearest first (outside it; scripts and styles left out)."""
+    while (parent := element.getparent()) is not None:
+        for sibling in element.itersiblings(preceding=True):
+            if isinstance(sibling.tag, str) and sibling.tag not in ("script", "style"):
+                yield from (
+                    e
+                    for e in reversed(list(sibling.iterdescendants()))
+                    if isinstance(e.tag, str) and e.tag not in ("script", "style")
+                )
+                yield sibling
+        element = parent
 
 
 def _headline_heading(elements: dict[str, list[Any]]) -> tuple[str, Selector] | None:
