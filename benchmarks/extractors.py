@@ -37,7 +37,8 @@ scored on those two. An extractor that raises on a page misses every field of th
 
 `--renamed` scores the same pages with every class and id value replaced by a name that means nothing
 (`renamed`): what finnews reads on a site whose layout it knows but whose names it has never seen, as the
-product owner's held-out sites are.
+product owner's held-out sites are. `--untitled` gives every page a `<title>` that is no headline and no
+og:title (`untitled`): what it reads where only the page's body shows the headline.
 """
 
 from __future__ import annotations
@@ -333,11 +334,29 @@ def renamed(html: bytes, headings: bool = True) -> bytes:
 _H1_TAG = re.compile(rb"<(/?)h1\b", re.IGNORECASE)
 
 
-def renamed_pages(pages: Sequence[Page], folder: Path) -> list[Page]:
-    """The `pages` with their names replaced (`renamed`), each saved in `folder` too (the CLI reads files)."""
+def untitled(html: bytes) -> bytes:
+    """The page with a `<title>` that is no headline (as a template's "新闻详情" or a site's name; written "news", which
+    reads the same in any charset) and no og:title or twitter:title: what finnews reads where only the page's body
+    shows the headline.
+
+    >>> untitled('<title>央行开展逆回购</title><meta property="og:title" content="央行">'.encode())
+    b'<title>news</title>'
+    """
+    return _SHARED_TITLE.sub(b"", _TITLE.sub(rb"\1news\2", html))
+
+
+_TITLE = re.compile(rb"(<title[^>]*>).*?(</title>)", re.IGNORECASE | re.DOTALL)
+_SHARED_TITLE = re.compile(rb"<meta[^>]*(?:og:title|twitter:title)[^>]*>", re.IGNORECASE)
+
+
+def changed_pages(pages: Sequence[Page], changes: Sequence[Callable[[bytes], bytes]], folder: Path) -> list[Page]:
+    """The `pages` changed by each of `changes` (`renamed`, `untitled`), each saved in `folder` too (the CLI reads
+    files)."""
     done = []
     for number, page in enumerate(pages):
-        html = renamed(page.html)
+        html = page.html
+        for change in changes:
+            html = change(html)
         path = folder / f"{number}{page.path.suffix}"
         path.write_bytes(html)
         done.append(replace(page, html=html, path=path))
@@ -627,14 +646,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list every page an extractor got wrong")
     parser.add_argument("--stages", action="store_true", help="finnews only: what each step of a page costs")
     parser.add_argument("--renamed", action="store_true", help="every class and id name replaced (`renamed`)")
+    parser.add_argument("--untitled", action="store_true", help="a <title> that is no headline (`untitled`)")
     args = parser.parse_args(argv)
     for noisy in ("trafilatura", "htmldate", "courlan"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
 
     pages = load_truth(args.truth, args.pages) if args.truth else load_pages(args.dirs)
-    renamed_folder = tempfile.TemporaryDirectory(prefix="finnews-renamed-") if args.renamed else None  # kept to the end
-    if renamed_folder is not None:
-        pages = renamed_pages(pages, Path(renamed_folder.name))
+    changes = [change for change, wanted in ((renamed, args.renamed), (untitled, args.untitled)) if wanted]
+    changed_folder = tempfile.TemporaryDirectory(prefix="finnews-changed-") if changes else None  # kept to the end
+    if changed_folder is not None:
+        pages = changed_pages(pages, changes, Path(changed_folder.name))
     if not pages:
         print(f"no NAME.html + NAME.json pages under {', '.join(map(str, args.dirs))}", file=sys.stderr)
         return 2
