@@ -22,7 +22,8 @@ from typing import Any
 from parsel import Selector
 
 from crawler.extract import patterns
-from crawler.extract.body import body_bylines, body_text, byline_after, find_body
+from crawler.extract.body import body_bylines, body_text, byline_after
+from crawler.extract.bodyblock import find_body
 from crawler.extract.category import find_category, site_names
 from crawler.extract.counter import counter_url
 from crawler.extract.dom import (

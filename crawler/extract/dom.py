@@ -324,6 +324,12 @@ def is_footer(element: Element, chars: int) -> bool:
     return len({mark.lower() for mark in patterns.FOOTER_MARK.findall(text)}) >= patterns.FOOTER_MARKS
 
 
+def is_hidden(element: Element) -> bool:
+    """Whether `element` is hidden by its `hidden` attribute or an inline `display:none` (`patterns.HIDDEN_STYLE`)."""
+    style = element.get("style")
+    return element.get("hidden") is not None or (style is not None and patterns.HIDDEN_STYLE.search(style) is not None)
+
+
 def in_furniture(element: Element) -> bool:
     """Whether `element` or an ancestor below `<body>` is page furniture by its class or id."""
     while element is not None and element.tag not in ("body", "html"):

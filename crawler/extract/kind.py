@@ -158,7 +158,6 @@ def _announced(sel: Selector, block: Element | None, main_block: Element | None)
     return _dated(sel.root, block, headline.root) or _dated_after(block, main_block)
 
 
-
 # Elements that hold a text's runs, not its paragraphs: the text in them counts for the block around.
 _INLINE = frozenset({
     "span", "font", "strong", "b", "em", "i", "u", "s", "small", "big", "sub", "sup", "br", "img", "label",
