@@ -144,16 +144,18 @@ def _is_comment_list(holder: Element) -> bool:
     False
     """
     names = []
-    timed = 0
+    lines = timed = 0
     for line in holder:
-        if line.tag in ("p", "div", "li") and (found := patterns.SPEAKER.match(text := string_value(line).strip())):
-            names.append(found[1])
-            timed += patterns.CLOCK.search(text) is not None
+        if line.tag in ("p", "div", "li"):
+            lines += 1
+            if found := patterns.SPEAKER.match(text := string_value(line).strip()):
+                names.append(found[1])
+                timed += patterns.CLOCK.search(text) is not None
     return (
         len(names) >= patterns.COMMENT_LINES
         and len(set(names)) >= 0.8 * len(names)
         and timed >= 0.6 * len(names)
-        and len(names) >= 0.6 * sum(1 for line in holder if line.tag in ("p", "div", "li"))
+        and len(names) >= 0.6 * lines
     )
 
 
@@ -233,18 +235,15 @@ def _markup_line(element: Element) -> bool:
     >>> _markup_line(page.css("section")[0].root), _markup_line(page.css("div")[0].root)
     (True, False)
     """
-    links = 0
+    links = elements = 0
     for child in element:
         tag = child.tag
         if tag.__class__ is str:  # not a comment
             if tag not in _INLINE_LINE:
                 return False
             links += tag == "a"
-    return (
-        links == 0
-        or links < sum(1 for child in element if child.tag.__class__ is str)
-        or bool((element.text or "").strip())
-    )
+            elements += 1
+    return links < elements or links == 0 or bool((element.text or "").strip())
 
 
 def _link_chars(element: Element) -> int:

@@ -11,7 +11,16 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract import patterns
-from crawler.extract.dom import Element, attribute_values, joined_text, page_elements, select, string_value, text_of
+from crawler.extract.dom import (
+    Element,
+    attribute_values,
+    joined_text,
+    page_elements,
+    read_once,
+    select,
+    string_value,
+    text_of,
+)
 
 
 def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, Selector | None]:
@@ -23,6 +32,12 @@ def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, 
     if query := rules.get("title"):
         found = select(sel, query)
         return text_of(found) or None, found[0] if found else None
+    return _shown_headline(sel)
+
+
+@read_once
+def _shown_headline(sel: Selector) -> tuple[str | None, Selector | None]:
+    """`find_headline` without a profile's rule, read once per page: the page's kind and its article both ask."""
     elements = page_elements(sel)
     title = joined_text(elements["title"])
     og_title = joined_text(attribute_values(elements["meta"], "content", property="og:title"))
@@ -63,8 +78,7 @@ def headline_above(body: Element, title: str | None) -> tuple[str, Selector] | N
     >>> headline_above(page.css("p")[0].root.getparent(), "新闻详情")[0]
     '央行开展逆回购操作稳定流动性'
     """
-    shown = len(_LETTERS.findall(title or ""))
-    if shown >= MIN_HEADLINE_CHARS:
+    if is_headline_text(title or ""):
         return None
     dated = False
     for element in islice(_elements_before(body), 40):
@@ -75,9 +89,7 @@ def headline_above(body: Element, title: str | None) -> tuple[str, Selector] | N
             len(text) <= _ABOVE_MAX
             and is_headline_text(text)
             and not patterns.DATE_TEXT.search(text)
-            and all(
-                isinstance(child.tag, str) and child.tag in _INLINE for child in element if isinstance(child.tag, str)
-            )
+            and all(child.tag in _INLINE for child in element if isinstance(child.tag, str))
             and not element.xpath("ancestor-or-self::a or .//a")
         ):
             return text, Selector(root=element, type="html")
