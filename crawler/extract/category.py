@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from functools import cache
-from itertools import chain
 
 from lxml import etree
 from parsel import Selector
@@ -17,7 +16,7 @@ from crawler.extract import patterns
 from crawler.extract.dom import (
     Element,
     attribute_values,
-    class_names,
+    class_text,
     page_elements,
     page_text,
     read_once,
@@ -54,7 +53,7 @@ def _breadcrumb(sel: Selector) -> Element | None:
     """The innermost shown breadcrumb: an element with a breadcrumb class, or of a text starting with a
     "位置" label, holding two names or more and no other such element, outside hidden blocks (one item of a
     trail, `<li class="path-cur">`, is not the trail)."""
-    names = " ".join(class_names(sel))  # a word holds no space: in one name if in their join
+    names = class_text(sel)  # a word holds no space: in one name if in their join
     words = [word for word in patterns.CRUMB_CLASS_WORDS if word in names]
     # Each query only where it may find something (a class name holding one of its words, a text the label),
     # the class query for those words only: each query reads every node of the page, each word's test every class.
@@ -155,21 +154,13 @@ def _text(node: Element | str) -> str:
 
 def _separated_crumb(sel: Selector, title: str | None, site: Collection[str]) -> str | None:
     """The channel of a breadcrumb made of links and separators only: "论坛名 › 论坛 › 基金交流 › 标题"."""
-    if not _separator_outside_code(sel) or not _SEPARATOR_TEXT.search(_text_nodes(sel)):
+    if not _SEPARATOR_TEXT.search(_text_nodes(sel)):
         return None  # no text node the query below could find
     for element in _SEPARATORS(sel.root):
         holder = element if len(element.findall("a")) >= 2 else element.getparent()
         if holder is not None and len(holder.findall("a")) >= 2:
             return _channel(" > ".join(string_value(a).strip() for a in holder.findall("a")), title, site)
     return None
-
-
-def _separator_outside_code(sel: Selector) -> bool:
-    """Whether a text of the page outside its scripts and styles holds "›", "»" or ">": more of them in the page's
-    text than in its scripts' and styles' (most pages have a ">" in a script; no text of theirs is a separator)."""
-    text, elements = page_text(sel), page_elements(sel)
-    code = [element.text for element in chain(elements["script"], elements["style"]) if element.text]
-    return any(text.count(mark) > sum(part.count(mark) for part in code) for mark in "›»>")
 
 
 _SEPARATORS = etree.XPath(patterns.CRUMB_SEPARATORS)
