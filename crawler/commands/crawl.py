@@ -52,6 +52,7 @@ class Command(crawl.Command):
             self.exitcode = int(ExitCode.CANNOT_START)
             return
         _on_error(self.crawler_process.crawl(crawler, **opts.spargs), self._cannot_start)
+        _build_no_records_below_log_level(self.crawler_process.settings)
         self.crawler_process.start()
         self.exitcode = int(self.outcome(crawler))
 
@@ -72,6 +73,17 @@ class Command(crawl.Command):
         logger.error("cannot crawl: %s", self.start_error)
         if isinstance(error, BaseException):
             logger.debug("cannot crawl", exc_info=error)
+
+
+def _build_no_records_below_log_level(settings: Any) -> None:
+    """Scrapy leaves the root logger at NOTSET and its own at DEBUG, and its handler drops what is below LOG_LEVEL:
+    each DEBUG line of a crawl (two a page, "Crawled" and "Scraped") is built as a record first, for nothing (1-2 %
+    of a loopback crawl's CPU). Where Scrapy's root handler is the crawl's log, the loggers start at LOG_LEVEL."""
+    if settings.getbool("LOG_ENABLED") and settings.getbool("LOG_INSTALL_ROOT_HANDLER"):
+        level = logging.getLevelName(settings.get("LOG_LEVEL"))
+        if isinstance(level, int):
+            logging.root.setLevel(level)
+            logging.getLogger("scrapy").setLevel(level)
 
 
 def _on_error(started: Any, report: Any) -> None:
