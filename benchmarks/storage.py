@@ -214,7 +214,8 @@ def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: b
     The tables the reprint lookup reads hold what the writer's would (`tests/test_benchmarks_storage.py` checks it):
     the article rows of `crawler.batchwrite.article_row`, stored as SQLAlchemy stores them, and their band keys
     capped as `crawler.reprints.index.index_bands` caps them (a key held by MAX_BAND_HOLDERS articles before
-    the batch takes no more: the same order, `batch` articles a transaction, as a writer with that batch size).
+    the batch takes no more, and is full: the same order, `batch` articles a transaction, as a writer with that
+    batch size).
     Rows are generated, fingerprinted and made ready to store in `processes` worker processes. Nothing else waits
     for the file: it is written without a journal, the secondary indexes are built once at the end, and the
     band keys are capped in memory (`_capped`) and stored at the end in key order. Without `search`, the FTS
@@ -261,6 +262,10 @@ def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: b
     db.executemany(
         "INSERT INTO fingerprints (key, article_id) VALUES (?, ?)",
         zip(all_keys.tolist(), all_holders.tolist(), strict=True),
+    )
+    held_keys, held = np.unique(all_keys, return_counts=True)
+    db.executemany(
+        "INSERT INTO full_band_keys (key) VALUES (?)", ((key,) for key in held_keys[held >= MAX_BAND_HOLDERS].tolist())
     )
     for sql in indexes:
         db.execute(sql)

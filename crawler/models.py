@@ -140,6 +140,15 @@ class FingerprintRow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
+class FullBandKey(Base):
+    """Band keys held by `crawler.reprints.index.MAX_BAND_HOLDERS` stored articles: boilerplate that tells no story
+    apart. They take no more holders, and lookups do not read them (`crawler.reprints.index.FullKeys`)."""
+
+    __tablename__ = "full_band_keys"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
 class FingerprintVersion(Base):
     """One row: the fingerprint version (`crawler.reprints.fingerprint.VERSION`) of the stored articles'
     band keys, body hashes, sizes and figures, and while `crawler.rekey` brings them to a newer one, the

@@ -25,9 +25,9 @@ from sqlalchemy import Connection, Engine, bindparam, delete, func, select, upda
 
 from crawler.batchwrite import fingerprint_columns
 from crawler.db import SCHEMA_LOCK_SECONDS, lock_writers, unlock_writers
-from crawler.models import ArticleRow, FingerprintRow, FingerprintVersion
+from crawler.models import ArticleRow, FingerprintRow, FingerprintVersion, FullBandKey
 from crawler.reprints.fingerprint import VERSION, fingerprint
-from crawler.reprints.index import index_bands
+from crawler.reprints.index import full_keys, index_bands
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,9 @@ def _next_batch(connection: Connection, batch: int) -> int | None:
             if not rows:
                 connection.execute(update(FingerprintVersion).values(version=VERSION, resume_after=None))
                 return 0
+            if state.resume_after is None:  # the first batch: the full keys of the old version's keys go too
+                connection.execute(delete(FullBandKey))
+                full_keys(connection).clear()
             _store(connection, {article_id: body for article_id, body in rows})
             connection.execute(update(FingerprintVersion).values(resume_after=rows[-1].id))
             return len(rows)

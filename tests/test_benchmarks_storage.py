@@ -25,15 +25,24 @@ def test_bulk_fill_stores_what_the_writer_stores(tmp_path: Path, monkeypatch: py
             write_batch(connection, generated[start : start + 100], [])
     engine.dispose()
 
+    orders = {
+        "articles": "1, 2",
+        "fingerprints": "1, 2",
+        "full_band_keys": "1",
+        "view_snapshots": "1, 2",
+        "sites": "1, 2",
+    }
+
     def content(name: str) -> dict[str, list[tuple[object, ...]]]:
         with sqlite3.connect(tmp_path / name) as db:
             return {
-                table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-                for table in ("articles", "fingerprints", "view_snapshots", "sites")
+                table: db.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+                for table, order in orders.items()
             }
 
     bulk, written = content("bulk.db"), content("writer.db")
     assert len(bulk["articles"]) == 300
     every_key = sum(len(set(fingerprint(row["body"]).bands)) for row in generated)
     assert len(bulk["fingerprints"]) < every_key  # keys held by 3 articles took no more
+    assert bulk["full_band_keys"]  # and are full
     assert bulk == written

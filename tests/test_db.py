@@ -7,10 +7,11 @@ import multiprocessing
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from crawler import db, queries
-from crawler.models import ArticleRow, FingerprintRow
+from crawler.models import ArticleRow, FingerprintRow, FullBandKey
+from crawler.reprints import index
 from crawler.reprints.fingerprint import BANDS, fingerprint
 from crawler.reprints.index import Page, find_copies
 from crawler.reprints.matching import Matching
@@ -82,6 +83,31 @@ def test_migration_0005_indexes_the_stored_articles_by_their_bands(backend: str,
         assert sorted(connection.scalars(select(FingerprintRow.key))) == sorted(set(body.bands[:BANDS]))
         copy = Page("http://p2/b.html", fingerprint(STORY.replace("适度宽松", "一定宽松")))
         assert find_copies(connection, [copy], Matching())[copy.url].url == "http://p1/a/1.html"
+    url = old.url.render_as_string(hide_password=False)
+    old.dispose()
+    if backend != "sqlite":
+        drop_schema(url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", "mysql"])
+def test_migration_0011_names_the_keys_full_of_holders(
+    backend: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = database_at("head", backend, tmp_path)
+    monkeypatch.setattr(index, "MAX_BAND_HOLDERS", 16)  # as finnews capped them before
+    writer = ArticleWriter(old, batch_size=1)
+    for day in range(10):  # templated reports: their common wording's keys held by all ten
+        writer.submit(row(f"http://p1/a/{day}.html", body=STORY.replace("1000亿元", f"{1000 + day}亿元"))).result()
+    writer.close()
+    with old.begin() as connection:  # the database as finnews left it before migration 0011
+        connection.exec_driver_sql("DROP TABLE full_band_keys")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0010'")
+    db.upgrade(old)
+    with old.connect() as connection:
+        holders = dict(connection.execute(select(FingerprintRow.key, func.count()).group_by(FingerprintRow.key)).all())
+        full = set(connection.scalars(select(FullBandKey.key)))
+    assert full and full == {key for key, count in holders.items() if count >= 8}
+    assert min(holders.values()) < 8  # each report's own keys: not full
     url = old.url.render_as_string(hide_password=False)
     old.dispose()
     if backend != "sqlite":

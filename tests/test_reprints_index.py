@@ -6,10 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from crawler import db
 from crawler.batchwrite import ReprintRecord
-from crawler.models import FingerprintRow
+from crawler.models import FingerprintRow, FullBandKey
 from crawler.reprints import index
 from crawler.reprints.fingerprint import fingerprint
 from crawler.reprints.index import Match, Page, find_copies
@@ -51,12 +52,40 @@ def test_band_keys_shared_by_many_articles_stop_growing(engine: Any, monkeypatch
         writer.submit(row(f"http://p1/a/{day}.html", body=body)).result()
     writer.close()
     with engine.connect() as connection:
-        holders = connection.execute(select(func.count()).select_from(FingerprintRow).group_by(FingerprintRow.key))
-        assert max(count for (count,) in holders) <= 4
+        holders = dict(connection.execute(select(FingerprintRow.key, func.count()).group_by(FingerprintRow.key)).all())
+        assert max(holders.values()) <= 4
+        full = {key for key, count in holders.items() if count == 4}
+        assert full and set(connection.scalars(select(FullBandKey.key))) == full  # what a new process learns
         for day in (0, 9):  # an early report and the last one: an edited copy of each finds it, and no sibling
             copy = Page("http://p2/copy.html", fingerprint(reports[day].replace("适度宽松", "一定宽松")))
             match = find_copies(connection, [copy], Matching())[copy.url]
             assert (match.url, match.similarity) == (f"http://p1/a/{day}.html", pytest.approx(0.95, abs=0.05))
+
+
+def test_a_lookup_reads_no_holders_of_full_keys(engine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key full of holders tells no story apart: a lookup, in this process or another, does not look it up,
+    and a copy is found through its other keys."""
+    monkeypatch.setattr(index, "MAX_BAND_HOLDERS", 4)
+    writer = ArticleWriter(engine, batch_size=1)
+    reports = [STORY.replace("1000亿元", f"{1000 + day}亿元").replace("1.70%", f"1.{day:02d}%") for day in range(10)]
+    for day, body in enumerate(reports):
+        writer.submit(row(f"http://p1/a/{day}.html", body=body)).result()
+    writer.close()
+    other_process = db.make_engine(engine.url.render_as_string(hide_password=False), create=False)
+    looked_up: list[int] = []
+
+    @event.listens_for(other_process, "before_cursor_execute")
+    def keys_looked_up(connection: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if "fingerprints.article_id FROM fingerprints WHERE" in " ".join(statement.split()):  # the holders' query
+            looked_up.extend(parameters.values() if isinstance(parameters, dict) else parameters)
+
+    copy = Page("http://p2/copy.html", fingerprint(reports[9].replace("适度宽松", "一定宽松")))
+    with other_process.connect() as connection:
+        full = set(connection.scalars(select(FullBandKey.key)))
+        assert full & set(copy.fingerprint.bands)  # the copy carries full keys
+        assert find_copies(connection, [copy], Matching())[copy.url].url == "http://p1/a/9.html"
+    other_process.dispose()
+    assert looked_up and not full & set(looked_up)
 
 
 def test_a_page_whose_keys_are_all_crowded_finds_its_story_among_its_siblings(

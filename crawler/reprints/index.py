@@ -16,11 +16,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 
 from crawler.db import insert_ignore
-from crawler.models import ArticleRow, FingerprintRow, ReprintRow
+from crawler.models import ArticleRow, FingerprintRow, FullBandKey, ReprintRow
 from crawler.reprints.fingerprint import Fingerprint, shingles
 from crawler.reprints.matching import Matching
 
@@ -64,36 +65,56 @@ class Stored(NamedTuple):
 #: (`Matching.may_match`, on their `Summary`).
 ROUND = 4
 
-#: Band keys held by this many articles already are not given to more: a key that many articles share
-#: (the boilerplate of a templated report) tells nothing, and capping it keeps every lookup's cost flat
-#: however large the index grows. A copy is still found through the bands its own text gives it.
-#: 16 and CROWDED 4, chosen by measurement (session 13, `benchmarks/reprints.py lookup` and `accuracy`, the
-#: 20,000-story crawl): at 1M stored articles a lookup costs a fifth to a quarter less than at 32 and 8 (a new
-#: story's page reads half the holder rows), the accuracy benchmark's recall and precision stay 1.0000, the
-#: 20,000-story crawl misses no reprint. Lower (8 and 2) costs less still, but a copy sharing one key with its
-#: story, a key one other story holds too, would go unseen. An index built with a higher cap keeps its holders.
-MAX_BAND_HOLDERS = 16
+#: Band keys held by this many articles are full: a key that many articles share (the boilerplate of a templated
+#: report) tells nothing. A full key takes no more holders, and lookups skip it (`full_keys`): what a lookup reads
+#: then hardly grows with the index. A copy is still found through the bands its own text gives it, and a
+#: templated report's copy through its figures' key. 8 and CROWDED 4, chosen by measurement (session 15,
+#: `benchmarks/reprints.py lookup` and `accuracy`, the 20,000-story crawl): at 1M stored articles a new story's
+#: lookup reads a seventh of the holder rows it read with a cap of 16 and full keys read (docs/measurements.md),
+#: the accuracy benchmark's recall and precision stay 1.0000, the 20,000-story crawl misses no reprint. An index
+#: built with a higher cap keeps its holders; its keys held by this many are full all the same (migration 0011).
+MAX_BAND_HOLDERS = 8
 
 #: Band keys held by this many articles are crowded: their holders are candidates only for the pages that found
 #: none through their other keys, and only those sharing two of their keys or more (`_shared`).
 CROWDED = 4
 
+# The full keys of each database (by engine), as this process knows them: loaded with its first lookup or write,
+# and added to by its own writes. Another process's full keys are found full by the next write that meets them.
+_FULL_KEYS: WeakKeyDictionary[Engine, set[int]] = WeakKeyDictionary()
+
+
+def full_keys(connection: Connection) -> set[int]:
+    """The band keys full of holders (MAX_BAND_HOLDERS), as this process knows them (`full_band_keys`, and what its
+    writes found full since): the set itself, which `index_bands` adds to."""
+    keys = _FULL_KEYS.get(connection.engine)
+    if keys is None:
+        keys = _FULL_KEYS[connection.engine] = set(connection.scalars(select(FullBandKey.key)))
+    return keys
+
 
 def index_bands(connection: Connection, bands: dict[int, tuple[int, ...]]) -> None:
-    """Store the LSH band keys of articles (id -> keys), but those already held by MAX_BAND_HOLDERS."""
-    keys = {key for article_keys in bands.values() for key in article_keys}
-    if not keys:
+    """Store the LSH band keys of articles (id -> keys), but those full of holders; a key this batch fills
+    (MAX_BAND_HOLDERS holders with its own) is full from now on (`full_band_keys`)."""
+    full = full_keys(connection)
+    added = Counter(key for article_keys in bands.values() for key in set(article_keys) if key not in full)
+    if not added:
         return
-    full = set(
-        connection.scalars(
-            select(FingerprintRow.key)
-            .where(FingerprintRow.key.in_(keys))
+    held = dict(
+        connection.execute(  # only the keys this batch may fill: those held by that many less its own holders
+            select(FingerprintRow.key, func.count())
+            .where(FingerprintRow.key.in_(added))
             .group_by(FingerprintRow.key)
-            .having(func.count() >= MAX_BAND_HOLDERS)
-        )
+            .having(func.count() >= MAX_BAND_HOLDERS - max(added.values()))
+        ).all()
     )
-    rows = [{"key": key, "article_id": i} for i, article_keys in bands.items() for key in set(article_keys) - full]
+    filled = {key for key, count in held.items() if count >= MAX_BAND_HOLDERS}  # by another process, or a higher cap
+    rows = [{"key": key, "article_id": i} for i, article_keys in bands.items() for key in set(article_keys)
+            if key in added and key not in filled]  # fmt: skip
     insert_ignore(connection, FingerprintRow, rows)
+    if newly := filled | {key for key, count in added.items() if held.get(key, 0) + count >= MAX_BAND_HOLDERS}:
+        insert_ignore(connection, FullBandKey, [{"key": key} for key in newly])
+        full |= newly
 
 
 def find_copies(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, Match]:
@@ -135,19 +156,17 @@ def _candidates(connection: Connection, pages: Sequence[Page], matching: Matchin
     or more (`_shared`). Either way at most ROUND, of those `matching` allows by their length and figures
     (`Summary`, read before any body).
 
-    One query reads the holders of all the pages' keys: a key holds about MAX_BAND_HOLDERS articles at most,
-    and the rows of one key lie together, so its cost is that of finding the keys, whatever they hold. A copy's
-    story holds keys few others hold, and its candidates come from those. The holders of crowded keys (the
-    boilerplate of templated reports: the more of them the larger the index) are candidates only for a page
+    One query reads the holders of all the pages' keys but the full ones (`full_keys`): a key holds fewer than
+    MAX_BAND_HOLDERS articles, and the rows of one key lie together, so its cost is that of finding the keys. A
+    copy's story holds keys few others hold, and its candidates come from those. The holders of crowded keys
+    (the boilerplate of templated reports: the more of them the larger the index) are candidates only for a page
     that found nothing there (a new story, a templated report's copy found among its siblings), and only those
-    sharing two of its keys (full keys too: their holders are the first stories that carried their
-    boilerplate, and a copy of one of those may share nothing else with it). What a lookup reads then hardly
-    grows with the index (`benchmarks/reprints.py lookup`). Grouping them in the database instead (a count of
-    each key's holders first, then a GROUP BY for every few such pages) cost more: more statements, each
-    finding the keys again."""
+    sharing two of its keys. What a lookup reads then hardly grows with the index (`benchmarks/reprints.py
+    lookup`). Grouping them in the database instead (a count of each key's holders first, then a GROUP BY for
+    every few such pages) cost more: more statements, each finding the keys again."""
     summaries: dict[int, Summary] = {}
     holders: dict[int, list[int]] = {}  # band key -> the articles holding it
-    bands = {band for page in pages for band in page.fingerprint.bands}
+    bands = {band for page in pages for band in page.fingerprint.bands} - full_keys(connection)
     for key, article_id in connection.execute(_HOLDERS, {"keys": list(bands)}).all() if bands else ():
         holders.setdefault(key, []).append(article_id)
     rare = {key: ids for key, ids in holders.items() if len(ids) < CROWDED}
