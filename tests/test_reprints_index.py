@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from crawler import db
-from crawler.batchwrite import ReprintRecord
+from crawler.batchwrite import ReprintRecord, write_batch
 from crawler.models import FingerprintRow, FullBandKey
 from crawler.reprints import index
 from crawler.reprints.fingerprint import fingerprint
@@ -42,15 +42,22 @@ def test_find_copies_of_one_page(engine: Any) -> None:
     assert canonical(body="央行开展逆回购") is None  # too short to compare, and no equal body
 
 
+def stored_reports(engine: Any, days: int, batch_size: int) -> list[str]:
+    """Templated daily reports (the story's wording, each day's figures), stored in order by a writer of
+    `batch_size` rows a batch as http://p1/a/{day}.html; their bodies."""
+    writer = ArticleWriter(engine, batch_size=batch_size)
+    reports = [STORY.replace("1000亿元", f"{1000 + day}亿元").replace("1.70%", f"1.{day:02d}%") for day in range(days)]
+    for day, body in enumerate(reports):
+        writer.submit(row(f"http://p1/a/{day}.html", body=body))
+    writer.close()
+    return reports
+
+
 def test_band_keys_shared_by_many_articles_stop_growing(engine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Templated reports share most bands: past MAX_BAND_HOLDERS a key takes no more holders, so a lookup
     reads a bounded number of rows however many reports are stored; each report keeps its own bands."""
     monkeypatch.setattr(index, "MAX_BAND_HOLDERS", 4)
-    writer = ArticleWriter(engine, batch_size=1)
-    reports = [STORY.replace("1000亿元", f"{1000 + day}亿元").replace("1.70%", f"1.{day:02d}%") for day in range(10)]
-    for day, body in enumerate(reports):
-        writer.submit(row(f"http://p1/a/{day}.html", body=body)).result()
-    writer.close()
+    reports = stored_reports(engine, days=10, batch_size=1)
     with engine.connect() as connection:
         holders = dict(connection.execute(select(FingerprintRow.key, func.count()).group_by(FingerprintRow.key)).all())
         assert max(holders.values()) <= 4
@@ -66,11 +73,7 @@ def test_a_lookup_reads_no_holders_of_full_keys(engine: Any, monkeypatch: pytest
     """A key full of holders tells no story apart: a lookup, in this process or another, does not look it up,
     and a copy is found through its other keys."""
     monkeypatch.setattr(index, "MAX_BAND_HOLDERS", 4)
-    writer = ArticleWriter(engine, batch_size=1)
-    reports = [STORY.replace("1000亿元", f"{1000 + day}亿元").replace("1.70%", f"1.{day:02d}%") for day in range(10)]
-    for day, body in enumerate(reports):
-        writer.submit(row(f"http://p1/a/{day}.html", body=body)).result()
-    writer.close()
+    reports = stored_reports(engine, days=10, batch_size=1)
     other_process = db.make_engine(engine.url.render_as_string(hide_password=False), create=False)
     looked_up: list[int] = []
 
@@ -88,6 +91,23 @@ def test_a_lookup_reads_no_holders_of_full_keys(engine: Any, monkeypatch: pytest
     assert looked_up and not full & set(looked_up)
 
 
+def test_keys_filled_by_a_write_are_full_once_it_commits(engine: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that fills keys and is rolled back leaves them as they were: not full, and looked up."""
+    monkeypatch.setattr(index, "MAX_BAND_HOLDERS", 4)
+    reports = stored_reports(engine, days=3, batch_size=1)
+    fourth = row("http://p1/a/3.html", body=reports[0].replace("1000亿元", "1003亿元").replace("1.00%", "1.03%"))
+    with engine.connect() as connection:
+        assert not index.full_keys(connection)
+        with pytest.raises(RuntimeError), connection.begin():
+            write_batch(connection, [fourth], [])
+            raise RuntimeError("the database went away")
+        assert not index.full_keys(connection)
+        with connection.begin():
+            write_batch(connection, [fourth], [])
+        full = index.full_keys(connection)
+        assert full and full == set(connection.scalars(select(FullBandKey.key)))
+
+
 def test_a_page_whose_keys_are_all_crowded_finds_its_story_among_its_siblings(
     engine: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -96,11 +116,7 @@ def test_a_page_whose_keys_are_all_crowded_finds_its_story_among_its_siblings(
     report finds that report, not a sibling (other figures), and a new story finds nothing, all looked up
     at once."""
     monkeypatch.setattr(index, "CROWDED", 1)
-    writer = ArticleWriter(engine, batch_size=20)
-    reports = [STORY.replace("1000亿元", f"{1000 + day}亿元").replace("1.70%", f"1.{day:02d}%") for day in range(12)]
-    for day, body in enumerate(reports):
-        writer.submit(row(f"http://p1/a/{day}.html", body=body))
-    writer.close()
+    reports = stored_reports(engine, days=12, batch_size=20)
     pages = [Page(f"http://p2/{day}.html", fingerprint(body.replace("适度宽松", "一定宽松"))) for day, body in
              enumerate(reports)]  # fmt: skip
     new = Page("http://p2/new.html", fingerprint(STORY.replace("1000亿元", "900亿元").replace("1.70%", "1.90%")))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, bindparam, func, select
+from sqlalchemy import Connection, Engine, bindparam, event, func, select
 
 from crawler.db import insert_ignore
 from crawler.models import ArticleRow, FingerprintRow, FullBandKey, ReprintRow
@@ -80,17 +80,31 @@ MAX_BAND_HOLDERS = 8
 CROWDED = 4
 
 # The full keys of each database (by engine), as this process knows them: loaded with its first lookup or write,
-# and added to by its own writes. Another process's full keys are found full by the next write that meets them.
+# and added to as its own writes that filled keys commit (those of a write not committed yet wait in the connection's
+# `info` under _FILLED). Another process's full keys are found full by the next write that meets them.
 _FULL_KEYS: WeakKeyDictionary[Engine, set[int]] = WeakKeyDictionary()
+_FILLED = "finnews_filled_band_keys"
 
 
 def full_keys(connection: Connection) -> set[int]:
     """The band keys full of holders (MAX_BAND_HOLDERS), as this process knows them (`full_band_keys`, and what its
-    writes found full since): the set itself, which `index_bands` adds to."""
-    keys = _FULL_KEYS.get(connection.engine)
+    committed writes filled since)."""
+    engine = connection.engine
+    keys = _FULL_KEYS.get(engine)
     if keys is None:
-        keys = _FULL_KEYS[connection.engine] = set(connection.scalars(select(FullBandKey.key)))
+        keys = _FULL_KEYS[engine] = set(connection.scalars(select(FullBandKey.key)))
+        event.listen(engine, "commit", _keep_filled)
+        event.listen(engine, "rollback", _drop_filled)
     return keys
+
+
+def _keep_filled(connection: Connection) -> None:
+    if filled := connection.info.pop(_FILLED, None):
+        _FULL_KEYS[connection.engine] |= filled
+
+
+def _drop_filled(connection: Connection) -> None:
+    connection.info.pop(_FILLED, None)
 
 
 def index_bands(connection: Connection, bands: dict[int, tuple[int, ...]]) -> None:
@@ -114,7 +128,7 @@ def index_bands(connection: Connection, bands: dict[int, tuple[int, ...]]) -> No
     insert_ignore(connection, FingerprintRow, rows)
     if newly := filled | {key for key, count in added.items() if held.get(key, 0) + count >= MAX_BAND_HOLDERS}:
         insert_ignore(connection, FullBandKey, [{"key": key} for key in newly])
-        full |= newly
+        connection.info.setdefault(_FILLED, set()).update(newly)  # known full once committed
 
 
 def find_copies(connection: Connection, pages: Sequence[Page], matching: Matching) -> dict[str, Match]:
