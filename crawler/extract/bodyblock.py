@@ -12,6 +12,7 @@ from parsel import Selector
 
 from crawler.extract import patterns
 from crawler.extract.dom import (
+    INLINE_MARKUP,
     Element,
     class_names,
     css_xpath,
@@ -199,9 +200,7 @@ def _line_before(block: Element, parent: Element) -> int:
 
 
 # The markup inside a line of text: a paragraph left open holds these beside the rest of the text.
-_INLINE_LINE = frozenset(
-    {"span", "font", "b", "i", "u", "s", "strong", "em", "small", "big", "sub", "sup", "a", "br", "img"}
-)
+_INLINE_LINE = INLINE_MARKUP | {"a", "br", "img"}
 
 
 #: How much more text a parent holds in its lines and its children's than the text block, for the body to

@@ -31,8 +31,11 @@ from crawler.extract.urls import absolute_url
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 #: The elements of inline markup, which hold a line's runs of text: what a page left open nests by the hundred
-#: (`nesting`, `page._FlatBuilder`).
-INLINE_MARKUP = frozenset({"span", "font", "b", "i", "u", "s", "strike", "strong", "em", "small", "big", "tt", "nobr"})
+#: (`nesting`, `page._FlatBuilder`), and what a line, a paragraph or a headline holds beside its text (each of those
+#: adds the elements it also reads as part of a line: line breaks, images, links...).
+INLINE_MARKUP = frozenset(
+    {"span", "font", "b", "i", "u", "s", "strike", "strong", "em", "small", "big", "tt", "nobr", "sub", "sup"}
+)
 
 #: An element of a parsed page. Pages are parsed without lxml.html's element classes
 #: (`crawler.extract.page.html_selector`): use `lxml.etree` element methods only (no `text_content()`:

@@ -12,6 +12,7 @@ from parsel import Selector
 
 from crawler.extract import patterns
 from crawler.extract.dom import (
+    INLINE_MARKUP,
     Element,
     attribute_values,
     joined_text,
@@ -98,7 +99,7 @@ def headline_above(body: Element, title: str | None) -> tuple[str, Selector] | N
 
 _META_MAX = 200  # a meta line's characters at most
 _ABOVE_MAX = 100  # a headline's characters at most
-_INLINE = frozenset({"span", "font", "b", "strong", "em", "i", "u", "br", "img", "small", "big"})
+_INLINE = INLINE_MARKUP | {"br", "img"}
 
 
 def _elements_before(element: Element) -> Iterator[Element]:

@@ -15,7 +15,7 @@ from operator import itemgetter
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import Element, is_footer, nodes_after, page_elements, string_value
+from crawler.extract.dom import INLINE_MARKUP, Element, is_footer, nodes_after, page_elements, string_value
 from crawler.extract.headline import find_headline, is_headline_text
 from crawler.extract.mainlist import LISTING_DATE, MainList, nonspace_chars
 from crawler.extract.patterns import CLOCK, DATE_TEXT, LABELLED_DATE, SHORT_YEAR_DATE_TEXT, YEARLESS_DATE_TEXT
@@ -159,10 +159,7 @@ def _announced(sel: Selector, block: Element | None, main_block: Element | None)
 
 
 # Elements that hold a text's runs, not its paragraphs: the text in them counts for the block around.
-_INLINE = frozenset({
-    "span", "font", "strong", "b", "em", "i", "u", "s", "small", "big", "sub", "sup", "br", "img", "label",
-    "code", "mark", "blockquote", "center", "section",
-})  # fmt: skip
+_INLINE = INLINE_MARKUP | {"br", "img", "label", "code", "mark", "blockquote", "center", "section"}
 # Text outside links, as strings that know their parent element; blank ones left out first (most text nodes of a
 # page are: the test on them is what costs). Those of scripts, styles and form controls (`_NOT_TEXT`) are left
 # out by their parent's tag in Python, which `text_block` reads anyway: four tests on each text in the query
