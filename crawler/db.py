@@ -10,10 +10,11 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects import mysql, postgresql, sqlite
@@ -294,6 +295,46 @@ def is_transient(error: BaseException) -> bool:
         return True
     code = next(iter(getattr(original, "args", ())), None)  # pymysql: (errno, message)
     return isinstance(code, int) and code in _MYSQL_TRANSIENT
+
+
+def retrying(call: Callable[[], _Result], seconds: float, doing: str) -> _Result:
+    """`call()`, tried again after transient failures (`is_transient`) until `seconds` have passed since the first
+    try, waiting `backoff` between tries, each retry a WARNING line ("`doing` failed (...): try N again in S s");
+    raises the last error, or at once one that is not transient."""
+    deadline = time.monotonic() + seconds
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except Exception as exc:
+            attempt += 1
+            wait = backoff(attempt)
+            if not is_transient(exc) or time.monotonic() + wait > deadline:
+                raise
+            logger.warning("%s failed (%s): try %d again in %.2f s", doing, describe(exc), attempt, wait)
+            time.sleep(wait)
+
+
+_Result = TypeVar("_Result")
+
+
+def backoff(attempt: int, cap: float = 8.0) -> float:
+    """Seconds to wait before retry `attempt` (1, 2, ...): doubling from a quarter second, at most `cap`.
+
+    >>> [backoff(n) for n in (1, 2, 3, 6, 7)]
+    [0.25, 0.5, 1.0, 8.0, 8.0]
+    """
+    return min(cap, 0.25 * 2 ** (attempt - 1))
+
+
+def describe(error: BaseException) -> str:
+    """An error as one line: the driver's message, without SQLAlchemy's SQL and background link.
+
+    >>> describe(ValueError("bad\\nvalue"))
+    'ValueError: bad'
+    """
+    original = getattr(error, "orig", None) or error
+    return f"{type(original).__name__}: {str(original).splitlines()[0] if str(original) else ''}"
 
 
 # --- dialect-specific writes ---------------------------------------------------------------------

@@ -5,7 +5,6 @@ recovery file. What one batch's transaction does is `crawler.batchwrite.write_ba
 from __future__ import annotations
 
 import logging
-import time
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Protocol
@@ -15,7 +14,7 @@ from sqlalchemy import Engine
 from crawler.batches import BatchThread
 from crawler.batchwrite import ReprintRecord, write_batch
 from crawler.changes import Removal
-from crawler.db import is_transient, unlock_writers
+from crawler.db import describe, retrying, unlock_writers
 from crawler.reprints.matching import Matching
 
 logger = logging.getLogger(__name__)
@@ -36,25 +35,6 @@ class StorageFailed(Exception):
         super().__init__(f"{cause}; written to {path}")
         self.cause = cause
         self.path = path
-
-
-def backoff(attempt: int, cap: float = 8.0) -> float:
-    """Seconds to wait before retry `attempt` (1, 2, ...): doubling from a quarter second, at most `cap`.
-
-    >>> [backoff(n) for n in (1, 2, 3, 6, 7)]
-    [0.25, 0.5, 1.0, 8.0, 8.0]
-    """
-    return min(cap, 0.25 * 2 ** (attempt - 1))
-
-
-def describe(error: BaseException) -> str:
-    """An error as one line: the driver's message, without SQLAlchemy's SQL and background link.
-
-    >>> describe(ValueError("bad\\nvalue"))
-    'ValueError: bad'
-    """
-    original = getattr(error, "orig", None) or error
-    return f"{type(original).__name__}: {str(original).splitlines()[0] if str(original) else ''}"
 
 
 class ArticleWriter:
@@ -141,18 +121,7 @@ class ArticleWriter:
         articles = [row for row in rows if isinstance(row, dict)]
         reprints = [row for row in rows if isinstance(row, ReprintRecord)]
         removals = [row for row in rows if isinstance(row, Removal)]
-        deadline = time.monotonic() + self.retry_seconds
-        attempt = 0
-        while True:
-            try:
-                return self._commit(articles, reprints, removals)
-            except Exception as exc:
-                attempt += 1
-                wait = backoff(attempt)
-                if not is_transient(exc) or time.monotonic() + wait > deadline:
-                    raise
-                logger.warning("writing a batch failed (%s): try %d again in %.2f s", describe(exc), attempt, wait)
-                time.sleep(wait)
+        return retrying(lambda: self._commit(articles, reprints, removals), self.retry_seconds, "writing a batch")
 
     def _commit(
         self, articles: list[dict[str, Any]], reprints: list[ReprintRecord], removals: list[Removal]

@@ -23,7 +23,7 @@ from crawler.models import SHANGHAI
 from crawler.recovery import RecoveryFile, recovery_path
 from crawler.reprints.matching import Matching
 from crawler.runs import close_interrupted_runs, finish_run, start_run
-from crawler.writer import ArticleWriter, StorageFailed, describe
+from crawler.writer import ArticleWriter, StorageFailed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -100,7 +100,11 @@ class StoragePipeline:
         )
         crawler.signals.connect(pipeline.spider_closed, signals.spider_closed)
         try:  # before the crawl starts: a database that cannot be used stops it with one line, no traceback
-            pipeline.engine = db.make_engine(pipeline.db_url, busy_seconds=pipeline.busy_seconds)
+            pipeline.engine = db.retrying(  # locked a while (the processes of a shared crawl creating it at once)
+                lambda: db.make_engine(pipeline.db_url, busy_seconds=pipeline.busy_seconds),
+                pipeline.retry_seconds,
+                "opening the database",
+            )
         except Exception as exc:
             logger.error("cannot store articles in %s: %s", pipeline.db_url, str(exc).splitlines()[0])
             raise SystemExit(1) from None
@@ -118,7 +122,7 @@ class StoragePipeline:
         except PortalsBusy:
             raise
         except Exception as exc:
-            logger.error("could not take the crawl's leases (%s): crawling without them", describe(exc))
+            logger.error("could not take the crawl's leases (%s): crawling without them", db.describe(exc))
             return
         leases.keep()
         self.leases = leases
@@ -137,12 +141,12 @@ class StoragePipeline:
             self.run_id = start_run(self.engine, spider.name, getattr(spider, "site", None))
             self.stats.set_value(RUN_STAT, self.run_id)
         except Exception as exc:  # the writer meets the same failure: retried, else a recovery file
-            logger.error("could not record the crawl run: %s", describe(exc))
+            logger.error("could not record the crawl run: %s", db.describe(exc))
         try:  # an upgrade's recomputation of the stored articles' reprint keys, if left undone (crawler.rekey)
             rekey.rekey(self.engine)
         except Exception as exc:
             logger.error("could not recompute the stored articles' reprint keys (%s): run `finnews db upgrade`",
-                         describe(exc))  # fmt: skip
+                         db.describe(exc))  # fmt: skip
         self.recovery = RecoveryFile(recovery_path(self.recovery_dir, self.run_id, datetime.now(SHANGHAI)))
         self.writer = ArticleWriter(
             self.engine,
@@ -205,12 +209,14 @@ class StoragePipeline:
             try:
                 finish_run(self.engine, self.run_id, reason, self.stats.get_stats())
             except Exception as exc:
-                logger.error("could not close crawl run %s (%s): the next crawl closes it", self.run_id, describe(exc))
+                logger.error(
+                    "could not close crawl run %s (%s): the next crawl closes it", self.run_id, db.describe(exc)
+                )
         if self.leases is not None:
             try:
                 self.leases.release()
             except Exception as exc:
-                logger.error("could not release the crawl's leases (%s): they expire", describe(exc))
+                logger.error("could not release the crawl's leases (%s): they expire", db.describe(exc))
         self.engine.dispose()
 
     def _alert(self) -> None:
@@ -219,7 +225,7 @@ class StoragePipeline:
         try:
             count = watch.deliver(watch.alerts(self.engine), self.watch_file, self.watch_webhook)
         except Exception as exc:  # the articles are stored; `finnews watch alerts` gives the alerts later
-            logger.error("watch alerts failed (%s): run `finnews watch alerts`", describe(exc))
+            logger.error("watch alerts failed (%s): run `finnews watch alerts`", db.describe(exc))
             return
         if count:
             self.stats.set_value("finnews/watch_alerts", count)

@@ -160,6 +160,25 @@ def test_a_lock_held_within_the_retry_window_costs_nothing(
 
 
 @pytest.mark.e2e
+def test_a_new_database_locked_at_the_crawls_start_is_waited_for(
+    make_sample_network: Callable[..., SampleNetwork], tmp_path: Path
+) -> None:
+    """The processes of a shared crawl create its database at once: one that finds the file locked longer than its
+    busy timeout tries again (as the writer does), within FINNEWS_DB_RETRY_SECONDS, and crawls."""
+    network = make_sample_network()
+    path = tmp_path / "finnews.db"
+    path.touch()  # a new database, no schema yet: its journal mode is set by the first connection
+    with held_lock(path):
+        crawl = start_crawl(network, f"sqlite:///{path}", tmp_path, "-s", "FINNEWS_DB_RETRY_SECONDS=20")
+        time.sleep(8)  # longer than one attempt's busy timeout (5 s)
+    assert crawl.wait(timeout=240) == ExitCode.DONE
+    log = (tmp_path / "crawl.log").read_text(encoding="utf-8")
+    assert "opening the database failed" in log and "database is locked" in log and "try 1 again" in log
+    problems = truth_problems(export(f"sqlite:///{path}"), network.truth())
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.e2e
 def test_a_write_error_raised_by_the_database_stops_the_crawl_and_loses_nothing(
     make_sample_network: Callable[..., SampleNetwork], tmp_path: Path
 ) -> None:
