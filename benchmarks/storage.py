@@ -34,7 +34,7 @@ from crawler import queries
 from crawler.batchwrite import fingerprint_columns
 from crawler.db import make_engine
 from crawler.models import SHANGHAI
-from crawler.reprints.fingerprint import fingerprint
+from crawler.reprints.fingerprint import VERSION, fingerprint
 from crawler.reprints.index import MAX_BAND_HOLDERS
 from crawler.reprints.matching import Matching
 from crawler.writer import ArticleWriter
@@ -276,6 +276,7 @@ def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: b
         db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
         print(f"  FTS index built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     db.execute(trigger)
+    db.execute("UPDATE fingerprint_version SET version = ?", (VERSION,))  # its keys are this finnews's: no rekey
     db.execute("ANALYZE")
     db.commit()
     db.close()

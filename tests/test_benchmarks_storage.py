@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import storage
+from crawler import rekey
 from crawler.batchwrite import write_batch
 from crawler.db import make_engine
 from crawler.reprints import index
@@ -45,4 +46,5 @@ def test_bulk_fill_stores_what_the_writer_stores(tmp_path: Path, monkeypatch: py
     every_key = sum(len(set(fingerprint(row["body"]).bands)) for row in generated)
     assert len(bulk["fingerprints"]) < every_key  # keys held by 3 articles took no more
     assert bulk["full_band_keys"]  # and are full
+    assert rekey.outdated(make_engine(f"sqlite:///{tmp_path / 'bulk.db'}")) is None  # keys of this version
     assert bulk == written
