@@ -297,6 +297,9 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(code, int) and code in _MYSQL_TRANSIENT
 
 
+_Result = TypeVar("_Result")
+
+
 def retrying(call: Callable[[], _Result], seconds: float, doing: str) -> _Result:
     """`call()`, tried again after transient failures (`is_transient`) until `seconds` have passed since the first
     try, waiting `backoff` between tries, each retry a WARNING line ("`doing` failed (...): try N again in S s");
@@ -313,9 +316,6 @@ def retrying(call: Callable[[], _Result], seconds: float, doing: str) -> _Result
                 raise
             logger.warning("%s failed (%s): try %d again in %.2f s", doing, describe(exc), attempt, wait)
             time.sleep(wait)
-
-
-_Result = TypeVar("_Result")
 
 
 def backoff(attempt: int, cap: float = 8.0) -> float:

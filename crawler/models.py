@@ -142,7 +142,7 @@ class FingerprintRow(Base):
 
 class FullBandKey(Base):
     """Band keys held by `crawler.reprints.index.MAX_BAND_HOLDERS` stored articles: boilerplate that tells no story
-    apart. They take no more holders, and lookups do not read them (`crawler.reprints.index.FullKeys`)."""
+    apart. They take no more holders, and lookups do not read them (`crawler.reprints.index.full_keys`)."""
 
     __tablename__ = "full_band_keys"
 

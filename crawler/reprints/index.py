@@ -79,9 +79,10 @@ MAX_BAND_HOLDERS = 8
 #: none through their other keys, and only those sharing two of their keys or more (`_shared`).
 CROWDED = 4
 
-# The full keys of each database (by engine), as this process knows them: loaded with its first lookup or write,
-# and added to as its own writes that filled keys commit (those of a write not committed yet wait in the connection's
-# `info` under _FILLED). Another process's full keys are found full by the next write that meets them.
+# The full keys of each database (by engine), as this process knows them, which its lookups skip: loaded with its
+# first lookup or write, and added to as its own writes that filled keys commit (those of a write not committed yet
+# wait in the connection's `info` under _FILLED). Another process's full keys are found full by the next write of
+# this one that carries them.
 _FULL_KEYS: WeakKeyDictionary[Engine, set[int]] = WeakKeyDictionary()
 _FILLED = "finnews_filled_band_keys"
 
@@ -108,10 +109,10 @@ def _drop_filled(connection: Connection) -> None:
 
 
 def index_bands(connection: Connection, bands: dict[int, tuple[int, ...]]) -> None:
-    """Store the LSH band keys of articles (id -> keys), but those full of holders; a key this batch fills
-    (MAX_BAND_HOLDERS holders with its own) is full from now on (`full_band_keys`)."""
-    full = full_keys(connection)
-    added = Counter(key for article_keys in bands.values() for key in set(article_keys) if key not in full)
+    """Store the LSH band keys of articles (id -> keys), but those full of holders in the database; a key this batch
+    fills (MAX_BAND_HOLDERS holders with its own) is full from now on (`full_band_keys`). What is full is read from
+    the database, not from what this process knows (`full_keys`, what its lookups skip)."""
+    added = Counter(key for article_keys in bands.values() for key in set(article_keys))
     if not added:
         return
     held = dict(
@@ -122,11 +123,12 @@ def index_bands(connection: Connection, bands: dict[int, tuple[int, ...]]) -> No
             .having(func.count() >= MAX_BAND_HOLDERS - max(added.values()))
         ).all()
     )
-    filled = {key for key, count in held.items() if count >= MAX_BAND_HOLDERS}  # by another process, or a higher cap
+    filled = {key for key, count in held.items() if count >= MAX_BAND_HOLDERS}
     rows = [{"key": key, "article_id": i} for i, article_keys in bands.items() for key in set(article_keys)
-            if key in added and key not in filled]  # fmt: skip
+            if key not in filled]  # fmt: skip
     insert_ignore(connection, FingerprintRow, rows)
-    if newly := filled | {key for key, count in added.items() if held.get(key, 0) + count >= MAX_BAND_HOLDERS}:
+    full = {key for key, count in added.items() if held.get(key, 0) + count >= MAX_BAND_HOLDERS}
+    if newly := full - full_keys(connection):
         insert_ignore(connection, FullBandKey, [{"key": key} for key in newly])
         connection.info.setdefault(_FILLED, set()).update(newly)  # known full once committed
 

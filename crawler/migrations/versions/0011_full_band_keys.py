@@ -3,7 +3,7 @@
 A band key held by MAX_BAND_HOLDERS stored articles (8) is boilerplate: it takes no more holders, and a
 lookup that read its holders for every page carrying it (a new story's page at a million stored articles
 carries four such keys, two thirds of the holder rows it read) spent most of its time on them for nothing
-(`crawler.reprints.index.FullKeys`). This table names them, so that each process learns them with one query.
+(`crawler.reprints.index.full_keys`). This table names them, so that each process learns them with one query.
 
 The migration fills it from the stored keys: those held by 8 articles or more (a database filled with the
 former cap of 16 holds more holders of some keys; they stay, and are skipped as well). It carries its own
