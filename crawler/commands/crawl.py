@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import argparse
 
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class Command(crawl.Command):
             logger.debug("cannot crawl", exc_info=error)
 
 
-def _build_no_records_below_log_level(settings: Any) -> None:
+def _build_no_records_below_log_level(settings: BaseSettings) -> None:
     """Scrapy leaves the root logger at NOTSET and its own at DEBUG, and its handler drops what is below LOG_LEVEL:
     each DEBUG line of a crawl (two a page, "Crawled" and "Scraped") is built as a record first, for nothing (1-2 %
     of a loopback crawl's CPU). Where Scrapy's root handler is the crawl's log, the loggers start at LOG_LEVEL."""
