@@ -6,11 +6,8 @@ found" page or a dead link given as `Gone`, a lost one logged and counted. The s
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import multiprocessing
 from collections.abc import AsyncIterator, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -37,6 +34,7 @@ from crawler.pagestore import ARTICLE as KEEP_ARTICLE
 from crawler.pagestore import COUNTER, PAGE, PART
 from crawler.seen import recorded
 from crawler.spiders.parts import Mixin
+from crawler.workers import WorkerLost, Workers
 
 logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spider's lines
 
@@ -70,7 +68,7 @@ class WaitingArticle(NamedTuple):
 class ArticlePages(Mixin):
     """The article pages of a portal (a mixin of `PortalSpider`; what it uses of the spider: `crawler.spiders.parts`)."""
 
-    _extraction: ProcessPoolExecutor | None = None  # the worker processes, started with the first article page
+    _extraction: Workers | None = None  # the worker processes (`start_extraction`)
 
     def parse_article(self, response: Response, profile: profiles.Profile, listing_date: str | None) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
@@ -88,14 +86,16 @@ class ArticlePages(Mixin):
             for output in self.parse_article(response, profile, listing_date):
                 yield output
             return
-        if self._extraction is None:
-            self._extraction = ProcessPoolExecutor(self.extraction_processes, multiprocessing.get_context("spawn"))
-        reading: ArticleReading = await asyncio.wrap_future(
-            self._extraction.submit(
+        try:
+            reading: ArticleReading = await self.start_extraction().run(
                 read_fetched_article, type(response), response.url, response.body,
                 response.headers.get("Content-Type"), profile, listing_date, datetime.now(SHANGHAI),
-            )
-        )  # fmt: skip
+            )  # fmt: skip
+        except WorkerLost as lost:
+            self.crawler.stats.inc_value("finnews/failed/article")
+            self._incomplete(profile.name)
+            logger.error("article lost: %s (%s)", response.url, lost)
+            return
         self._count_repairs(reading.repairs, reading.encoding, response.url)
         if reading.gone:
             yield self._gone(response, profile)
@@ -378,8 +378,14 @@ class ArticlePages(Mixin):
         self._incomplete(failure.request.meta.get(PORTAL))  # type: ignore[attr-defined]
         logger.error("article lost: %s (%s)", url, failure.getErrorMessage())
 
+    def start_extraction(self) -> Workers:
+        """The extraction worker processes (FINNEWS_EXTRACTION_PROCESSES), started with the crawl's start."""
+        if self._extraction is None:
+            self._extraction = Workers(self.extraction_processes)
+        return self._extraction
+
     def stop_extraction(self) -> None:
         """Stop the extraction worker processes, if any were started."""
         if self._extraction is not None:
-            self._extraction.shutdown(cancel_futures=True)
+            self._extraction.close()
             self._extraction = None

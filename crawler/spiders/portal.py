@@ -92,6 +92,8 @@ class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-u
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.extraction_processes:
+            self.start_extraction()  # their imports while the plan is read and robots.txt fetched
         self.plan = await maybe_deferred_to_future(deferToThread(self._read_plan))
         self.crawler.stats.set_value(incremental.PORTALS_STAT, ",".join(p.name for p in self.profiles))
         self._incomplete(*(p.name for p in self.profiles if self.plan.since))  # a cut-off: no complete crawl

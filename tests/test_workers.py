@@ -1,0 +1,73 @@
+"""The crawl's worker processes (`crawler.workers`): tasks answered each to its own caller, a task's exception
+raised where it was awaited, a dead worker's tasks failed and the worker replaced, and a prompt end."""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+import os
+import time
+
+import pytest
+
+from crawler.workers import WorkerLost, Workers
+
+
+def test_tasks_in_flight_at_once_are_answered_each_to_its_caller() -> None:
+    async def main() -> tuple[list[int], set[int]]:
+        workers = Workers(2)
+        try:
+            sums = await asyncio.gather(*(workers.run(operator.add, n, 1000) for n in range(200)))
+            pids = set(await asyncio.gather(*(workers.run(os.getpid) for _ in range(20))))
+            return sums, pids
+        finally:
+            workers.close()
+
+    sums, pids = asyncio.run(main())
+    assert sums == [n + 1000 for n in range(200)]
+    assert len(pids) == 2 and os.getpid() not in pids  # both workers took tasks, none ran in this process
+
+
+def test_an_exception_in_a_task_is_raised_where_it_is_awaited_and_the_worker_goes_on() -> None:
+    async def main() -> int:
+        workers = Workers(1)
+        try:
+            with pytest.raises(ValueError, match="invalid literal"):
+                await workers.run(int, "不是数字")
+            return await workers.run(int, "42")
+        finally:
+            workers.close()
+
+    assert asyncio.run(main()) == 42
+
+
+def test_a_worker_that_dies_fails_its_task_and_the_next_task_gets_a_new_worker(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def main() -> tuple[int, int]:
+        workers = Workers(1)
+        try:
+            first = await workers.run(os.getpid)
+            with pytest.raises(WorkerLost, match=f"worker process {first} ended \\(exit code 3\\)"):
+                await workers.run(os._exit, 3)
+            return first, await workers.run(os.getpid)
+        finally:
+            workers.close()
+
+    first, second = asyncio.run(main())
+    assert second != first
+    assert f"extraction worker process {first} ended: starting another" in caplog.text
+
+
+def test_closing_ends_the_workers_at_once() -> None:
+    async def main() -> tuple[float, list[int | None]]:
+        workers = Workers(2)
+        await asyncio.gather(*(workers.run(os.getpid) for _ in range(4)))
+        processes = [worker.process for worker in workers._workers]
+        started = time.monotonic()
+        workers.close()  # as the crawl closes them: from its event loop, which waits meanwhile
+        return time.monotonic() - started, [process.exitcode for process in processes]
+
+    seconds, exit_codes = asyncio.run(main())
+    assert seconds < 2  # they read the end of their socket: not killed after EXIT_WAIT
+    assert exit_codes == [0, 0]
