@@ -71,9 +71,11 @@ FINNEWS_FOLLOW_RELATED = True
 #: Also find articles in the sitemaps robots.txt names (else /sitemap.xml) and the RSS/Atom feeds listing pages
 #: link to (crawler/spiders/discovery.py). A profile's own `sitemaps`, `feeds` and `json_listings` are read either way.
 FINNEWS_DISCOVER = True
-#: Worker processes that read article pages (extraction) while the event loop goes on; 0: read them in the
-#: crawl's own process. Worth it where a core is free: the event loop, the writer and extraction share one.
-FINNEWS_EXTRACTION_PROCESSES = 0
+#: Worker processes that read article pages (extraction) while the event loop goes on (`crawler.workers`); 0: read
+#: them in the crawl's own process. One where the process may run on two cores or more: the event loop is the
+#: crawl's bottleneck, and one worker reads pages faster than the loop fetches them (README, Measured).
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # it may run on
+FINNEWS_EXTRACTION_PROCESSES = 1 if _cores > 1 else 0
 #: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed/).
 #: Empty: each process crawls on its own.
 FINNEWS_REDIS_URL = os.environ.get("FINNEWS_REDIS_URL", "")
