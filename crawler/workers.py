@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import pickle
@@ -25,6 +26,7 @@ import struct
 import traceback
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 from multiprocessing.context import SpawnProcess
 from typing import Any, TypeVar
 
@@ -41,19 +43,32 @@ class WorkerLost(Exception):
 
 
 class Workers:
-    """`processes` worker processes, started at once (a spawned Python imports for about a second)."""
+    """`processes` worker processes, started at once (a spawned Python imports for about a second: each says when
+    it is `ready`). Made on a running event loop, whose transports carry the tasks."""
 
-    def __init__(self, processes: int) -> None:
-        self._context = multiprocessing.get_context("spawn")
-        self._workers = [_Worker(self._context) for _ in range(processes)]
+    def __init__(self, processes: int, imports: tuple[str, ...] = ()) -> None:
+        self._start = partial(_Worker, multiprocessing.get_context("spawn"), imports)  # `imports`: before ready
+        self._workers = [self._start() for _ in range(processes)]
+
+    @property
+    def ready(self) -> bool:
+        """Whether a worker has started and takes tasks: until then a caller may rather do the task itself."""
+        return any(worker.ready for worker in self._workers)
 
     async def run(self, function: Callable[..., _Result], *args: Any) -> _Result:
-        """`function(*args)` in the worker with the fewest tasks (function, arguments and result pickle)."""
-        index = min(range(len(self._workers)), key=lambda i: self._workers[i].waiting)
-        if self._workers[index].lost:
-            logger.warning("extraction worker process %s ended: starting another", self._workers[index].pid)
-            self._workers[index] = _Worker(self._context)
-        result: _Result = await self._workers[index].run(pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL))
+        """`function(*args)` in the ready worker with the fewest tasks, else in one still starting (function,
+        arguments and result pickle)."""
+        for worker in [worker for worker in self._workers if worker.lost and not worker.started]:
+            self._workers.remove(worker)  # one that could not start would not the next time either
+            worker.join()
+        for index, worker in enumerate(self._workers):
+            if worker.lost:
+                logger.warning("extraction worker process %s ended: starting another", worker.pid)
+                self._workers[index] = self._start()
+        if not self._workers:
+            raise WorkerLost("no worker process could start")
+        worker = min(self._workers, key=lambda worker: (not worker.ready, worker.waiting))
+        result: _Result = await worker.run(pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL))
         return result
 
     def close(self) -> None:
@@ -66,30 +81,27 @@ class Workers:
 
 
 class _Worker:
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, imports: tuple[str, ...]) -> None:
         ours, theirs = socket.socketpair()
         self.process: SpawnProcess = context.Process(
-            target=serve, args=(theirs,), name="finnews-extraction", daemon=True
+            target=serve, args=(theirs, imports), name="finnews-extraction", daemon=True
         )
         self.process.start()
         theirs.close()
         self.pid = self.process.pid
         self._socket = ours
         self._pending: deque[asyncio.Future[Any]] = deque()  # answered in the order sent
-        self._connected: asyncio.Task[asyncio.StreamWriter] | None = None
-        self.lost = False
+        self._connected = asyncio.ensure_future(self._connect())
+        self.ready = self.started = self.lost = False
 
     @property
     def waiting(self) -> int:
         return len(self._pending)
 
     async def run(self, task: bytes) -> Any:
-        if self._connected is None:
-            self._connected = asyncio.ensure_future(self._connect())
-        writer = await self._connected
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending.append(future)
-        writer.write(_SIZE.pack(len(task)) + task)
+        self._pending.append(future)  # waiting from now (the tasks that wait for the connection write in turn)
+        (await self._connected).write(_SIZE.pack(len(task)) + task)
         return await future
 
     async def _connect(self) -> asyncio.StreamWriter:
@@ -99,24 +111,26 @@ class _Worker:
 
     async def _read(self, reader: asyncio.StreamReader) -> None:
         try:
+            await reader.readexactly(_SIZE.size)  # the worker's first message, empty: it has started
+            self.ready = self.started = True
             while True:
                 (size,) = _SIZE.unpack(await reader.readexactly(_SIZE.size))
                 done, value = pickle.loads(await reader.readexactly(size))
                 future = self._pending.popleft()
                 if not future.done():
                     future.set_result(value) if done else future.set_exception(value)
-        except (asyncio.IncompleteReadError, ConnectionError) as error:
-            self.lost = True
+        except (asyncio.IncompleteReadError, ConnectionError):
+            self.ready, self.lost = False, True
             self.process.join(0.1)
             lost = WorkerLost(f"extraction worker process {self.pid} ended (exit code {self.process.exitcode})")
-            if self._pending:
-                logger.error("%s with %d pages unread", lost, len(self._pending))
+            if not self.started:
+                logger.error("%s before it started: not started again", lost)
+            elif self._pending:
+                logger.error("%s with %d tasks unanswered", lost, len(self._pending))
             while self._pending:
                 future = self._pending.popleft()
                 if not future.done():
                     future.set_exception(lost)
-            if not isinstance(error, asyncio.IncompleteReadError):
-                raise
 
     def close(self) -> None:
         with contextlib.suppress(
@@ -130,17 +144,23 @@ class _Worker:
             logger.warning("extraction worker process %s did not exit: killed", self.pid)
             self.process.kill()
             self.process.join()
-        if self._connected is not None and self._connected.done() and not self._connected.cancelled():
+        if self._connected.done() and not self._connected.cancelled():
             with contextlib.suppress(RuntimeError):  # its loop closed already
                 self._connected.result().close()
+        else:
+            self._connected.cancel()
         self._socket.close()
 
 
-def serve(connection: socket.socket) -> None:
-    """A worker's loop: read a task, run it, write its result (or the exception it raised), until the crawl's
-    process closes its end."""
+def serve(connection: socket.socket, imports: tuple[str, ...] = ()) -> None:
+    """A worker's loop: import the modules its tasks need and say it is ready (an empty message), then read a
+    task, run it, write its result (or the exception it raised), until the crawl's process closes its end."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the crawl, which then closes the workers
+    for module in imports:
+        importlib.import_module(module)
     with connection, connection.makefile("rb") as tasks, connection.makefile("wb") as answers:
+        answers.write(_SIZE.pack(0))
+        answers.flush()
         while header := tasks.read(_SIZE.size):
             (size,) = _SIZE.unpack(header)
             function, args = pickle.loads(tasks.read(size))

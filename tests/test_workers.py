@@ -71,3 +71,36 @@ def test_closing_ends_the_workers_at_once() -> None:
     seconds, exit_codes = asyncio.run(main())
     assert seconds < 2  # they read the end of their socket: not killed after EXIT_WAIT
     assert exit_codes == [0, 0]
+
+
+def test_a_worker_says_when_it_has_started_and_tasks_sent_before_wait_for_it() -> None:
+    async def main() -> tuple[bool, int, bool]:
+        workers = Workers(1, imports=("crawler.extract.page",))
+        try:
+            at_once = workers.ready  # a spawned Python takes a while to import
+            early = asyncio.ensure_future(workers.run(operator.mul, 6, 7))
+            deadline = time.monotonic() + 60
+            while not workers.ready and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            return at_once, await early, workers.ready
+        finally:
+            workers.close()
+
+    assert asyncio.run(main()) == (False, 42, True)
+
+
+def test_a_worker_that_cannot_start_is_not_started_again(caplog: pytest.LogCaptureFixture) -> None:
+    async def main() -> bool:
+        workers = Workers(1, imports=("finnews_no_such_module",))
+        try:
+            deadline = time.monotonic() + 60
+            while not workers._workers[0].lost and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            with pytest.raises(WorkerLost, match="no worker process could start"):
+                await workers.run(os.getpid)
+            return workers.ready
+        finally:
+            workers.close()
+
+    assert asyncio.run(main()) is False
+    assert "ended (exit code 1) before it started: not started again" in caplog.text

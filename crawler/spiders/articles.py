@@ -81,13 +81,15 @@ class ArticlePages(Mixin):
         self, response: Response, profile: profiles.Profile, listing_date: str | None
     ) -> AsyncIterator[Any]:
         """`parse_article` with the page read in a worker process (FINNEWS_EXTRACTION_PROCESSES) while the
-        event loop goes on with other pages."""
-        if not isinstance(response, TextResponse):
+        event loop goes on with other pages; read here while the workers start (else the crawl's first pages wait
+        for them, and reach the database at once)."""
+        workers = self.start_extraction()
+        if not isinstance(response, TextResponse) or not workers.ready:
             for output in self.parse_article(response, profile, listing_date):
                 yield output
             return
         try:
-            reading: ArticleReading = await self.start_extraction().run(
+            reading: ArticleReading = await workers.run(
                 read_fetched_article, type(response), response.url, response.body,
                 response.headers.get("Content-Type"), profile, listing_date, datetime.now(SHANGHAI),
             )  # fmt: skip
@@ -381,7 +383,7 @@ class ArticlePages(Mixin):
     def start_extraction(self) -> Workers:
         """The extraction worker processes (FINNEWS_EXTRACTION_PROCESSES), started with the crawl's start."""
         if self._extraction is None:
-            self._extraction = Workers(self.extraction_processes)
+            self._extraction = Workers(self.extraction_processes, imports=(read_fetched_article.__module__,))
         return self._extraction
 
     def stop_extraction(self) -> None:
