@@ -66,7 +66,7 @@ class Bare(Spider):
 @dataclass
 class Run:
     """One crawl: wall seconds, response times, fetched URLs, peak RSS (MB), RSS (MB) every 1,000 responses,
-    CPU seconds of its process."""
+    CPU seconds of its process (its worker processes included), the largest peak RSS of those (MB)."""
 
     seconds: float
     times: list[float]
@@ -74,6 +74,7 @@ class Run:
     peak_rss_mb: float
     rss_mb: list[float]
     cpu_seconds: float
+    workers_peak_rss_mb: float = 0.0
 
 
 def _cpu_of_children() -> float:
@@ -89,7 +90,8 @@ def _run(command: list[str], cwd: Path, pace: Path, extensions: dict[str, Any] |
                    cwd=cwd, env=ENVIRONMENT, check=True)  # fmt: skip
     seconds, cpu = time.perf_counter() - started, _cpu_of_children() - cpu
     record = json.loads(pace.read_text())
-    return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"], record.get("rss_mb", []), cpu)
+    return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"], record.get("rss_mb", []), cpu,
+               record.get("children_peak_rss_mb", 0.0))  # fmt: skip
 
 
 def finnews_command(network: SampleNetwork, db_url: str, *settings: str) -> list[str]:
@@ -120,7 +122,7 @@ def ratio(articles: int, rounds: int, profile: bool, variant: list[str] | None =
     (NAME=VALUE) if any; printed and returned."""
     best: dict[str, float] = {}
     cpu: dict[str, list[float]] = defaultdict(list)
-    peak = 0.0
+    peak = workers_peak = 0.0
     configurations = {"finnews": [], **({"finnews " + " ".join(variant): variant} if variant else {})}
     with SampleNetwork(articles=articles, seed=1, port=0) as network:
         urls: list[str] = []
@@ -129,6 +131,7 @@ def ratio(articles: int, rounds: int, profile: bool, variant: list[str] | None =
                 with tempfile.TemporaryDirectory() as tmp:
                     run = finnews_crawl(network, Path(tmp), *settings)
                 urls, peak = run.urls, max(peak, run.peak_rss_mb) if not settings else peak
+                workers_peak = max(workers_peak, run.workers_peak_rss_mb) if not settings else workers_peak
                 best[name] = min(best.get(name, run.seconds), run.seconds)
                 cpu[name].append(run.cpu_seconds)
             with tempfile.TemporaryDirectory() as tmp:
@@ -137,7 +140,8 @@ def ratio(articles: int, rounds: int, profile: bool, variant: list[str] | None =
             cpu["bare Scrapy"].append(bare.cpu_seconds)
         median_cpu = {name: statistics.median(seconds) for name, seconds in cpu.items()}
         print(f"{articles} stories, {len(urls)} responses, CONCURRENT_REQUESTS={CONCURRENT_REQUESTS}; "
-              f"best of {rounds} rounds (CPU: median); finnews peak RSS {peak:.0f} MB; "
+              f"best of {rounds} rounds (CPU: median); finnews peak RSS {peak:.0f} MB (its extraction worker's "
+              f"{workers_peak:.0f} MB); "
               f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
         print(f"{'crawler':<44}{'seconds':>9}{'pages/s':>9}{'share of bare':>15}{'CPU s':>8}{'CPU share':>11}")
         for name, seconds in best.items():
@@ -151,7 +155,7 @@ def ratio(articles: int, rounds: int, profile: bool, variant: list[str] | None =
             print_profile(network)
     return {"ratio": best["bare Scrapy"] / best["finnews"], "pages_per_s": len(urls) / best["finnews"],
             "cpu_ratio": median_cpu["bare Scrapy"] / median_cpu["finnews"], "cpu_seconds": median_cpu["finnews"],
-            "bare_pages_per_s": len(urls) / best["bare Scrapy"], "peak_rss_mb": peak,
+            "bare_pages_per_s": len(urls) / best["bare Scrapy"], "peak_rss_mb": peak, "workers_peak_rss_mb": workers_peak,
             **{f"ratio {name}": best["bare Scrapy"] / seconds for name, seconds in best.items()
                if name.startswith("finnews ")}}  # fmt: skip
 
@@ -180,10 +184,11 @@ def scale(articles: int) -> dict[str, Any]:
     first, last = run.times[:tenth], run.times[-tenth:]
     start, end = tenth / max(first[-1] - first[0], 1e-9), tenth / max(last[-1] - last[0], 1e-9)
     figures = {"responses": len(run.times), "seconds": run.seconds, "start": start, "end": end,
-               "peak_rss_mb": run.peak_rss_mb, **result}  # fmt: skip
+               "peak_rss_mb": run.peak_rss_mb, "workers_peak_rss_mb": run.workers_peak_rss_mb, **result}  # fmt: skip
     print(
         f"{articles} stories: {len(run.times)} responses in {run.seconds:.0f} s; responses/s in the first tenth "
-        f"{start:.0f}, in the last tenth {end:.0f} ({end / start:.0%}); peak RSS {run.peak_rss_mb:.0f} MB"
+        f"{start:.0f}, in the last tenth {end:.0f} ({end / start:.0%}); peak RSS {run.peak_rss_mb:.0f} MB "
+        f"(its extraction worker's {run.workers_peak_rss_mb:.0f} MB)"
     )
     if run.rss_mb:  # where the memory went: the RSS after each tenth of the responses
         step = max(1, len(run.rss_mb) // 10)

@@ -1,5 +1,5 @@
 """A Scrapy extension for the benchmarks: when each response arrived, which URLs were fetched, and the
-process's peak RSS, written as JSON to the file named by the `PACE_FILE` setting when the spider closes.
+process's peak RSS (and its child processes': the extraction workers), written as JSON to the file named by the `PACE_FILE` setting when the spider closes.
 
     scrapy crawl portal ... -s 'EXTENSIONS={"benchmarks.pace.Pace": 0}' -s PACE_FILE=/tmp/pace.json [-s PACE_URLS=0]
 
@@ -15,6 +15,7 @@ import json
 import resource
 import time
 from array import array
+from pathlib import Path
 from typing import Any, Self
 
 from scrapy import signals
@@ -34,6 +35,7 @@ class Pace:
         self.times = array("d")
         self.urls: list[str] | None = [] if urls else None
         self.rss: list[float] = []
+        self.children_peak = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -52,10 +54,26 @@ class Pace:
         if len(self.times) % RSS_EVERY == 0:
             with open("/proc/self/statm", encoding="ascii") as statm:
                 self.rss.append(int(statm.read().split()[1]) * resource.getpagesize() / 2**20)
+            self.children_peak = max(self.children_peak, _children_peak_mb())
 
     def spider_closed(self, spider: Any) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        children = max(self.children_peak, _children_peak_mb())  # where they still run
         with open(self.path, "w", encoding="utf-8") as file:
             json.dump(
-                {"times": self.times.tolist(), "urls": self.urls or [], "rss_mb": self.rss, "peak_rss_mb": peak}, file
-            )
+                {"times": self.times.tolist(), "urls": self.urls or [], "rss_mb": self.rss, "peak_rss_mb": peak,
+                 "children_peak_rss_mb": children}, file,
+            )  # fmt: skip
+
+
+def _children_peak_mb() -> float:
+    """The largest peak RSS (VmHWM) of the process's running child processes, in MB (0: none)."""
+    peaks = [0.0]
+    for children in Path("/proc/self/task").glob("*/children"):
+        for pid in children.read_text().split():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:  # ended meanwhile
+                continue
+            peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")]
+    return max(peaks)

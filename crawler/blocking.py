@@ -21,7 +21,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
 
 from crawler.exitcodes import BLOCKED_STAT as BLOCKED
-from crawler.extract.blocks import block
+from crawler.extract.blocks import block, may_be_blocked
 from crawler.middlewares import PORTAL
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,13 @@ class BlockedPageMiddleware:
         )
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
-        text = response.text if isinstance(response, TextResponse) else None
+        # Decoded only where a rule may read its text (an article page read in an extraction worker is decoded
+        # there, not in the crawl's process).
+        text = (
+            response.text
+            if isinstance(response, TextResponse) and may_be_blocked(response.body, response.encoding)
+            else None
+        )
         cookies = [value.decode("latin-1") for value in response.headers.getlist("Set-Cookie")]
         kind = block(response.status, cookies, text, len(response.body))
         if kind is None:

@@ -26,6 +26,7 @@ from crawler.extract.blocks import (
     TEXT_RULES,
     WAF_CHALLENGE,
     block,
+    may_be_blocked,
 )  # fmt: skip
 from sampleportals import loopback_arguments
 from sampleportals.hostile import CHALLENGES, ChallengePortal
@@ -108,6 +109,18 @@ def test_each_text_rule_hint_is_in_what_it_matches() -> None:
     ]
     assert {rule.kind for rule, _ in found} == {rule.kind for rule in TEXT_RULES}
     assert all(any(hint in match for hint in rule.hints) for rule, match in found), found
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "gb18030"])
+def test_the_test_before_decoding_lets_every_block_through_and_no_article(encoding: str) -> None:
+    """`may_be_blocked` reads a page's bytes before its text is decoded: each page above that `block` reads as a
+    challenge by its text passes it, in the encodings of Chinese portals; an article and a counter do not."""
+    by_text = [(status, text) for status, cookies, text, _ in _RECOGNISED if text and block(status, [], text, 100)]
+    assert len(by_text) >= 12
+    assert all(may_be_blocked(text.encode(encoding), encoding) for _, text in by_text), encoding
+    for page in (ARTICLE, "<p>市场数据</p>", "<script>document.write('11003');</script>"):
+        assert not may_be_blocked(page.encode(encoding), encoding)
+    assert may_be_blocked("<p>请输入验证码</p>".encode("utf-16"), "utf-16")  # no ASCII: decoded and read
 
 
 def test_text_rules_read_small_pages_of_short_text_only() -> None:

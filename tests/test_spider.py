@@ -42,9 +42,11 @@ def spider(site: str | None = "dede", **settings: Any) -> PortalSpider:
 
 
 def callback(request: Request) -> str:
-    """The name of the spider method `request` goes to."""
+    """The name of the spider method `request` goes to ("parse_article" for an article page, read in the crawl's
+    process or, FINNEWS_EXTRACTION_PROCESSES, in a worker: `parse_article_in_worker`)."""
     assert request.callback is not None
-    return request.callback.__name__
+    name = request.callback.__name__
+    return "parse_article" if name == "parse_article_in_worker" else name
 
 
 def listing_requests(spider: PortalSpider) -> list[Request]:

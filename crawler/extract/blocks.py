@@ -11,8 +11,10 @@ challenge says a line or two, while an article that mentions 验证码 has parag
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 #: The classes of block (also the stats `finnews/blocked/<class>`).
@@ -35,6 +37,7 @@ class StatusRule(NamedTuple):
 class CookieRule(NamedTuple):
     cookie: re.Pattern[str]
     kind: str
+    name: str  # what `cookie` matches starts with, literally: a page's script that sets the cookie writes it
 
 
 class TextRule(NamedTuple):
@@ -59,10 +62,10 @@ STATUS_RULES = (
 COOKIE_RULES = (
     # Jiasule clearance cookies: `__jsl_clearance=1725...|0|abc`, `__jsl_clearance_s=...` (not `__jsluid_s`,
     # which every page behind it sets).
-    CookieRule(re.compile(r"__jsl_clearance(?:_s)?\b"), JS_CHALLENGE),
+    CookieRule(re.compile(r"__jsl_clearance(?:_s)?\b"), JS_CHALLENGE, "__jsl_clearance"),
     # Alibaba Cloud WAF's JavaScript challenge: `var arg1='3A1B...'` computing `acw_sc__v2` (not `acw_tc`,
     # which every page behind it sets). Its slider variant sets `acw_sc__v3`.
-    CookieRule(re.compile(r"acw_sc__v[23]\b"), WAF_CHALLENGE),
+    CookieRule(re.compile(r"acw_sc__v[23]\b"), WAF_CHALLENGE, "acw_sc__v"),
 )
 
 _SMALL_STATUSES = frozenset({200, 403, 503})
@@ -136,3 +139,42 @@ def block(status: int, cookies: Iterable[str], text: str | None, size: int) -> s
         if text_rule.text.search(visible):
             return text_rule.kind
     return None
+
+
+def may_be_blocked(body: bytes, encoding: str) -> bool:
+    """Whether a response's bytes may hold what `block` reads in its text: a page of SMALL_PAGE bytes at most
+    that holds a text rule's hint or a challenge cookie's name, as its encoding writes them. A test before its
+    text is decoded, which most pages fail (an encoding that writes ASCII otherwise, UTF-16, passes).
+
+    >>> may_be_blocked("<p>请输入验证码</p>".encode("gbk"), "gbk"), may_be_blocked(b"<h1>Too Many Requests</h1>", "utf-8")
+    (True, True)
+    >>> may_be_blocked("<p>央行开展逆回购操作</p>".encode(), "utf-8"), may_be_blocked(b"x" * (SMALL_PAGE + 1), "utf-8")
+    (False, False)
+    """
+    if len(body) > SMALL_PAGE:
+        return False
+    words = _encoded_words(encoding)
+    if words is None:
+        return True
+    as_written, lowercase = words
+    if any(word in body for word in as_written):
+        return True
+    lowered = body.lower()  # the ASCII letters only: a byte of a multi-byte character may be one
+    return any(word in lowered for word in lowercase)
+
+
+@lru_cache(maxsize=16)
+def _encoded_words(encoding: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]] | None:
+    """The hints and cookie names as `encoding` writes them: (those to find as written, the ASCII hints to find
+    in the lowered bytes); None for an encoding unknown or that writes ASCII otherwise."""
+    try:
+        if "a".encode(encoding) != b"a":
+            return None
+    except LookupError:
+        return None
+    hints = {hint for rule in TEXT_RULES for hint in rule.hints}
+    as_written = {rule.name.encode("ascii") for rule in COOKIE_RULES}
+    for hint in hints - {hint for hint in hints if hint.isascii()}:
+        with contextlib.suppress(UnicodeEncodeError):  # a page in this encoding cannot hold it
+            as_written.add(hint.encode(encoding))
+    return tuple(as_written), tuple(hint.encode("ascii") for hint in hints if hint.isascii())
