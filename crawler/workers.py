@@ -154,23 +154,31 @@ class _Worker:
 
 def serve(connection: socket.socket, imports: tuple[str, ...] = ()) -> None:
     """A worker's loop: import the modules its tasks need and say it is ready (an empty message), then read a
-    task, run it, write its result (or the exception it raised), until the crawl's process closes its end."""
+    task, run it, write its result (or the exception it raised), until the crawl's process closes its end (or
+    ends: killed, its socket is reset)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the crawl, which then closes the workers
     for module in imports:
         importlib.import_module(module)
-    with connection, connection.makefile("rb") as tasks, connection.makefile("wb") as answers:
+    ended = contextlib.suppress(ConnectionError)  # the crawl's process killed: its socket reset
+    with ended, connection, connection.makefile("rb") as tasks, connection.makefile("wb") as answers:
         answers.write(_SIZE.pack(0))
         answers.flush()
         while header := tasks.read(_SIZE.size):
             (size,) = _SIZE.unpack(header)
-            function, args = pickle.loads(tasks.read(size))
-            try:
-                answer = (True, function(*args))
-            except Exception as error:
-                answer = (False, error)
-            try:
-                message = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
-            except Exception:  # an answer that does not pickle: its error as text
-                message = pickle.dumps((False, RuntimeError(traceback.format_exc())), pickle.HIGHEST_PROTOCOL)
-            answers.write(_SIZE.pack(len(message)) + message)
+            answers.write(_answer(tasks.read(size)))
             answers.flush()
+
+
+def _answer(task: bytes) -> bytes:
+    """The message answering a pickled task: its result, or the exception it raised (as text if it does not
+    pickle), pickled and length-prefixed."""
+    function, args = pickle.loads(task)
+    try:
+        answer = (True, function(*args))
+    except Exception as error:
+        answer = (False, error)
+    try:
+        message = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        message = pickle.dumps((False, RuntimeError(traceback.format_exc())), pickle.HIGHEST_PROTOCOL)
+    return _SIZE.pack(len(message)) + message

@@ -6,11 +6,17 @@ from __future__ import annotations
 import asyncio
 import operator
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from crawler.workers import WorkerLost, Workers
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_tasks_in_flight_at_once_are_answered_each_to_its_caller() -> None:
@@ -104,3 +110,33 @@ def test_a_worker_that_cannot_start_is_not_started_again(caplog: pytest.LogCaptu
 
     assert asyncio.run(main()) is False
     assert "ended (exit code 1) before it started: not started again" in caplog.text
+
+
+KILLED_CRAWL = """
+import asyncio, os, signal, time
+from crawler.workers import Workers
+
+async def main():
+    workers = Workers(1)
+    print(await workers.run(os.getpid), flush=True)
+    asyncio.ensure_future(workers.run(time.sleep, 0.2))
+    await asyncio.sleep(0.1)  # the task sent
+    time.sleep(1)  # its answer arrives and is not read: the kill resets the socket
+    os.kill(os.getpid(), signal.SIGKILL)  # as `kill -9` ends a crawl: no close, no atexit
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def test_a_worker_ends_quietly_when_the_crawls_process_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "killed_crawl.py"
+    script.write_text(KILLED_CRAWL)
+    run = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == -signal.SIGKILL
+    worker = Path(f"/proc/{int(run.stdout)}")
+    deadline = time.monotonic() + 10
+    while worker.exists() and "zombie" not in (worker / "status").read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not worker.exists() or "zombie" in (worker / "status").read_text()
+    assert "Traceback" not in run.stderr  # the reset socket ends it, unremarked
