@@ -99,6 +99,7 @@ def test_crawl_run_is_recorded_with_its_stats(crawled: dict[str, Any]) -> None:
     [
         pytest.param("FINNEWS_FOLLOW_RELATED=False", id="listings-and-their-pagination-alone"),
         pytest.param("FINNEWS_EXTRACTION_PROCESSES=2", id="article-pages-read-in-worker-processes"),
+        pytest.param("FINNEWS_EXTRACTION_PROCESSES=0", id="article-pages-read-in-the-crawls-process"),
     ],
 )
 def test_every_story_comes_out_once_and_right_with(
@@ -110,6 +111,10 @@ def test_every_story_comes_out_once_and_right_with(
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
     [stats] = run_stats(db_url)
     assert stats["finnews/pages/article"] == len(crawled["truth"])
+    if setting == "FINNEWS_EXTRACTION_PROCESSES=2":  # the first pages in the crawl's process, while the workers start
+        assert 0 < stats["finnews/pages/read_in_worker"] <= len(crawled["truth"])
+    elif setting == "FINNEWS_EXTRACTION_PROCESSES=0":
+        assert "finnews/pages/read_in_worker" not in stats
 
 
 def test_a_recrawl_stores_nothing_new(crawled: dict[str, Any], sample_network: Any) -> None:

@@ -145,3 +145,4 @@ def test_scrapyd_deploy_leaves_the_checkout_clean_and_a_scheduled_crawl_stores_t
     problems = truth_problems(export(db_url), sample_network.truth())
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:20]) + log[-3000:]
     assert "migrations of a zipped package copied to" in log  # the egg's code ran, not the checkout's
+    assert "'finnews/pages/read_in_worker':" in log  # and its extraction worker, spawned from it

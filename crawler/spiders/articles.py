@@ -98,6 +98,7 @@ class ArticlePages(Mixin):
             self._incomplete(profile.name)
             logger.error("article lost: %s (%s)", response.url, lost)
             return
+        self.crawler.stats.inc_value("finnews/pages/read_in_worker")
         self._count_repairs(reading.repairs, reading.encoding, response.url)
         if reading.gone:
             yield self._gone(response, profile)
