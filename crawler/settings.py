@@ -76,6 +76,10 @@ FINNEWS_DISCOVER = True
 #: crawl's bottleneck, and one worker reads pages faster than the loop fetches them (README, Measured).
 _cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # it may run on
 FINNEWS_EXTRACTION_PROCESSES = 1 if _cores > 1 else 0
+#: The longest a worker may read one page (seconds): then it is killed and replaced, the page lost (logged, counted
+#: in finnews/failed/article), the pages waiting behind it read by the next. A page read in the crawl's process
+#: has no such limit.
+FINNEWS_EXTRACTION_TIME_LIMIT = 60.0
 #: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed/).
 #: Empty: each process crawls on its own.
 FINNEWS_REDIS_URL = os.environ.get("FINNEWS_REDIS_URL", "")

@@ -9,7 +9,8 @@ thread of the crawl's process carries a task or an answer: `concurrent.futures.P
 switch interval), and queue only one task beyond a busy worker's: its workers sat idle, and the crawl was
 slower with them than without (session 16, `benchmarks/crawl.py ratio --variant FINNEWS_EXTRACTION_PROCESSES=1`).
 
-A worker that dies (killed, out of memory) fails its tasks with `WorkerLost` and is replaced for the next.
+A worker that dies (killed, out of memory, or by its task's time limit: a page that would hang the extraction)
+fails the task it ran with `WorkerLost`; the tasks waiting behind it go to another, and it is replaced.
 """
 
 from __future__ import annotations
@@ -39,15 +40,22 @@ EXIT_WAIT = 5.0
 
 
 class WorkerLost(Exception):
-    """A worker process ended with tasks unanswered."""
+    """A worker process ended (died, or was killed after `Workers.time_limit`) while it ran the task."""
+
+
+class _NotBegun(Exception):
+    """A task waiting behind the one its worker died on: sent to another worker."""
 
 
 class Workers:
     """`processes` worker processes, started at once (a spawned Python imports for about a second: each says when
-    it is `ready`). Made on a running event loop, whose transports carry the tasks."""
+    it is `ready`). Made on a running event loop, whose transports carry the tasks. A task that runs longer than
+    `time_limit` seconds has its worker killed (and replaced): it fails with WorkerLost, the tasks behind it go
+    to another worker."""
 
-    def __init__(self, processes: int, imports: tuple[str, ...] = ()) -> None:
-        self._start = partial(_Worker, multiprocessing.get_context("spawn"), imports)  # `imports`: before ready
+    def __init__(self, processes: int, imports: tuple[str, ...] = (), time_limit: float = 60.0) -> None:
+        # `imports`: what a worker imports before it is ready
+        self._start = partial(_Worker, multiprocessing.get_context("spawn"), imports, time_limit)
         self._workers = [self._start() for _ in range(processes)]
 
     @property
@@ -58,18 +66,28 @@ class Workers:
     async def run(self, function: Callable[..., _Result], *args: Any) -> _Result:
         """`function(*args)` in the ready worker with the fewest tasks, else in one still starting (function,
         arguments and result pickle)."""
+        task = pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL)
+        while True:
+            try:
+                result: _Result = await self._worker().run(task)
+                return result
+            except _NotBegun:
+                continue
+
+    def _worker(self) -> _Worker:
+        """The worker for the next task: a lost one replaced, unless it never started (it would not the next time
+        either)."""
         for worker in [worker for worker in self._workers if worker.lost and not worker.started]:
-            self._workers.remove(worker)  # one that could not start would not the next time either
+            self._workers.remove(worker)
             worker.join()
         for index, worker in enumerate(self._workers):
             if worker.lost:
                 logger.warning("extraction worker process %s ended: starting another", worker.pid)
+                worker.join()
                 self._workers[index] = self._start()
         if not self._workers:
             raise WorkerLost("no worker process could start")
-        worker = min(self._workers, key=lambda worker: (not worker.ready, worker.waiting))
-        result: _Result = await worker.run(pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL))
-        return result
+        return min(self._workers, key=lambda worker: (not worker.ready, worker.waiting))
 
     def close(self) -> None:
         """End the workers: each finishes its task, reads the end of its socket and exits (killed if it has
@@ -81,7 +99,7 @@ class Workers:
 
 
 class _Worker:
-    def __init__(self, context: Any, imports: tuple[str, ...]) -> None:
+    def __init__(self, context: Any, imports: tuple[str, ...], time_limit: float) -> None:
         ours, theirs = socket.socketpair()
         self.process: SpawnProcess = context.Process(
             target=serve, args=(theirs, imports), name="finnews-extraction", daemon=True
@@ -92,6 +110,10 @@ class _Worker:
         self._socket = ours
         self._pending: deque[asyncio.Future[Any]] = deque()  # answered in the order sent
         self._connected = asyncio.ensure_future(self._connect())
+        self._loop = asyncio.get_running_loop()
+        self._time_limit = time_limit
+        self._deadline: asyncio.TimerHandle | None = None  # of the task it runs: the first pending
+        self._killed = False
         self.ready = self.started = self.lost = False
 
     @property
@@ -99,10 +121,24 @@ class _Worker:
         return len(self._pending)
 
     async def run(self, task: bytes) -> Any:
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Any] = self._loop.create_future()
         self._pending.append(future)  # waiting from now (the tasks that wait for the connection write in turn)
-        (await self._connected).write(_SIZE.pack(len(task)) + task)
+        writer = await self._connected
+        if self._deadline is None and self.ready:
+            self._begun()
+        writer.write(_SIZE.pack(len(task)) + task)
         return await future
+
+    def _begun(self) -> None:
+        """The first pending task has begun (was sent to an idle worker, or the one before it answered)."""
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = self._loop.call_later(self._time_limit, self._kill) if self._pending else None
+
+    def _kill(self) -> None:
+        logger.error("extraction worker process %s ran a task for %.0f s: killed", self.pid, self._time_limit)
+        self._killed = True
+        self.process.kill()
 
     async def _connect(self) -> asyncio.StreamWriter:
         reader, writer = await asyncio.open_unix_connection(sock=self._socket)
@@ -113,24 +149,33 @@ class _Worker:
         try:
             await reader.readexactly(_SIZE.size)  # the worker's first message, empty: it has started
             self.ready = self.started = True
+            self._begun()  # the tasks sent while it started
             while True:
                 (size,) = _SIZE.unpack(await reader.readexactly(_SIZE.size))
                 done, value = pickle.loads(await reader.readexactly(size))
                 future = self._pending.popleft()
+                self._begun()
                 if not future.done():
                     future.set_result(value) if done else future.set_exception(value)
         except (asyncio.IncompleteReadError, ConnectionError):
-            self.ready, self.lost = False, True
-            self.process.join(0.1)
-            lost = WorkerLost(f"extraction worker process {self.pid} ended (exit code {self.process.exitcode})")
-            if not self.started:
-                logger.error("%s before it started: not started again", lost)
-            elif self._pending:
-                logger.error("%s with %d tasks unanswered", lost, len(self._pending))
-            while self._pending:
-                future = self._pending.popleft()
-                if not future.done():
-                    future.set_exception(lost)
+            self._lost()
+
+    def _lost(self) -> None:
+        """The worker ended: the task it ran fails, those behind it are sent again (`Workers.run`)."""
+        self.ready, self.lost = False, True
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self.process.join(0.1)
+        reason = f"took over {self._time_limit:.0f} s: killed" if self._killed else f"exit code {self.process.exitcode}"
+        lost = WorkerLost(f"extraction worker process {self.pid} ended ({reason})")
+        if not self.started:
+            logger.error("%s before it started: not started again", lost)
+        elif self._pending:
+            logger.error("%s with %d tasks unanswered: the first lost, the others sent again", lost, len(self._pending))
+        for index, future in enumerate(self._pending):
+            if not future.done():
+                future.set_exception(lost if index == 0 and self.started else _NotBegun())
+        self._pending.clear()
 
     def close(self) -> None:
         with contextlib.suppress(
@@ -139,6 +184,8 @@ class _Worker:
             self._socket.shutdown(socket.SHUT_WR)
 
     def join(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
         self.process.join(EXIT_WAIT)
         if self.process.is_alive():
             logger.warning("extraction worker process %s did not exit: killed", self.pid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from types import SimpleNamespace
 from typing import Any
@@ -20,6 +21,7 @@ from crawler.items import Article, Gone
 from crawler.middlewares import PORTAL
 from crawler.spiders.articles import SCHEDULED_ARTICLES
 from crawler.spiders.portal import PortalSpider
+from crawler.workers import WorkerLost
 from tests.crawls import PROJECT_SETTINGS
 
 LISTING = """<html><body>
@@ -362,3 +364,26 @@ def test_an_article_pages_related_links_wait_in_the_spider_and_are_all_fetched_o
     assert sorted(fetched) == sorted(f"http://x.cn/a/20240902/{n}.html" for n in range(1, 301))
     assert most == SCHEDULED_ARTICLES  # 300 links, never more than 64 requests of them waiting in the queue
     s.idle()  # nothing waits: the crawl may end
+
+
+class _DeadWorkers:
+    """Extraction workers whose every task dies with its worker (`crawler.workers.WorkerLost`)."""
+
+    ready = True
+
+    async def run(self, *_: Any) -> Any:
+        raise WorkerLost("extraction worker process 4242 ended (took over 60 s: killed)")
+
+
+def test_a_page_whose_worker_died_is_an_article_lost_counted_and_said(caplog: pytest.LogCaptureFixture) -> None:
+    s = spider(FINNEWS_EXTRACTION_PROCESSES=1)
+    s._extraction = _DeadWorkers()  # type: ignore[assignment]
+    response = HtmlResponse("http://x.cn/a/20240903/1.html", body=ARTICLE.encode(), encoding="utf-8")
+
+    async def outputs() -> list[Any]:
+        return [output async for output in s.parse_article_in_worker(response, s.profiles[0], "09-03")]
+
+    assert asyncio.run(outputs()) == []
+    assert s.crawler.stats.get_value("finnews/failed/article") == 1
+    assert s.incomplete == {s.profiles[0].name}  # its portal not crawled completely: no removal judged from it
+    assert "article lost: http://x.cn/a/20240903/1.html (extraction worker process 4242 ended" in caplog.text

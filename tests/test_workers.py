@@ -140,3 +140,28 @@ def test_a_worker_ends_quietly_when_the_crawls_process_is_killed(tmp_path: Path)
         time.sleep(0.05)
     assert not worker.exists() or "zombie" in (worker / "status").read_text()
     assert "Traceback" not in run.stderr  # the reset socket ends it, unremarked
+
+
+def test_a_task_over_the_time_limit_costs_itself_and_the_tasks_behind_it_go_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def main() -> tuple[list[object], int]:
+        workers = Workers(1, time_limit=1)
+        try:
+            first = await workers.run(os.getpid)
+            hung = asyncio.ensure_future(workers.run(time.sleep, 30))  # a page that would hang the extraction
+            behind = [asyncio.ensure_future(workers.run(operator.add, n, 1)) for n in range(3)]
+            outcomes = await asyncio.gather(hung, *behind, return_exceptions=True)
+            assert await workers.run(os.getpid) != first  # its replacement
+            return outcomes, first
+        finally:
+            workers.close()
+
+    started = time.monotonic()
+    (hung, *behind), first = asyncio.run(main())
+    assert time.monotonic() - started < 20
+    assert (
+        isinstance(hung, WorkerLost) and str(hung) == f"extraction worker process {first} ended (took over 1 s: killed)"
+    )
+    assert behind == [1, 2, 3]
+    assert f"extraction worker process {first} ran a task for 1 s: killed" in caplog.text

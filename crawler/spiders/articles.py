@@ -384,7 +384,11 @@ class ArticlePages(Mixin):
     def start_extraction(self) -> Workers:
         """The extraction worker processes (FINNEWS_EXTRACTION_PROCESSES), started with the crawl's start."""
         if self._extraction is None:
-            self._extraction = Workers(self.extraction_processes, imports=(read_fetched_article.__module__,))
+            self._extraction = Workers(
+                self.extraction_processes,
+                imports=(read_fetched_article.__module__,),
+                time_limit=self.settings.getfloat("FINNEWS_EXTRACTION_TIME_LIMIT"),
+            )
         return self._extraction
 
     def stop_extraction(self) -> None:
