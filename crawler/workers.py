@@ -40,7 +40,7 @@ EXIT_WAIT = 5.0
 
 
 class WorkerLost(Exception):
-    """A worker process ended (died, or was killed after `Workers.time_limit`) while it ran the task."""
+    """A worker process ended (died, or was killed past its time limit) while it ran the task."""
 
 
 class _NotBegun(Exception):
@@ -53,7 +53,7 @@ class Workers:
     `time_limit` seconds has its worker killed (and replaced): it fails with WorkerLost, the tasks behind it go
     to another worker."""
 
-    def __init__(self, processes: int, imports: tuple[str, ...] = (), time_limit: float = 60.0) -> None:
+    def __init__(self, processes: int, time_limit: float, imports: tuple[str, ...] = ()) -> None:
         # `imports`: what a worker imports before it is ready
         self._start = partial(_Worker, multiprocessing.get_context("spawn"), imports, time_limit)
         self._workers = [self._start() for _ in range(processes)]

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_tasks_in_flight_at_once_are_answered_each_to_its_caller() -> None:
     async def main() -> tuple[list[int], set[int]]:
-        workers = Workers(2)
+        workers = Workers(2, time_limit=60)
         try:
             sums = await asyncio.gather(*(workers.run(operator.add, n, 1000) for n in range(200)))
             pids = set(await asyncio.gather(*(workers.run(os.getpid) for _ in range(20))))
@@ -36,7 +36,7 @@ def test_tasks_in_flight_at_once_are_answered_each_to_its_caller() -> None:
 
 def test_an_exception_in_a_task_is_raised_where_it_is_awaited_and_the_worker_goes_on() -> None:
     async def main() -> int:
-        workers = Workers(1)
+        workers = Workers(1, time_limit=60)
         try:
             with pytest.raises(ValueError, match="invalid literal"):
                 await workers.run(int, "不是数字")
@@ -51,7 +51,7 @@ def test_a_worker_that_dies_fails_its_task_and_the_next_task_gets_a_new_worker(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     async def main() -> tuple[int, int]:
-        workers = Workers(1)
+        workers = Workers(1, time_limit=60)
         try:
             first = await workers.run(os.getpid)
             with pytest.raises(WorkerLost, match=f"worker process {first} ended \\(exit code 3\\)"):
@@ -67,7 +67,7 @@ def test_a_worker_that_dies_fails_its_task_and_the_next_task_gets_a_new_worker(
 
 def test_closing_ends_the_workers_at_once() -> None:
     async def main() -> tuple[float, list[int | None]]:
-        workers = Workers(2)
+        workers = Workers(2, time_limit=60)
         await asyncio.gather(*(workers.run(os.getpid) for _ in range(4)))
         processes = [worker.process for worker in workers._workers]
         started = time.monotonic()
@@ -81,7 +81,7 @@ def test_closing_ends_the_workers_at_once() -> None:
 
 def test_a_worker_says_when_it_has_started_and_tasks_sent_before_wait_for_it() -> None:
     async def main() -> tuple[bool, int, bool]:
-        workers = Workers(1, imports=("crawler.extract.page",))
+        workers = Workers(1, time_limit=60, imports=("crawler.extract.page",))
         try:
             at_once = workers.ready  # a spawned Python takes a while to import
             early = asyncio.ensure_future(workers.run(operator.mul, 6, 7))
@@ -97,7 +97,7 @@ def test_a_worker_says_when_it_has_started_and_tasks_sent_before_wait_for_it() -
 
 def test_a_worker_that_cannot_start_is_not_started_again(caplog: pytest.LogCaptureFixture) -> None:
     async def main() -> bool:
-        workers = Workers(1, imports=("finnews_no_such_module",))
+        workers = Workers(1, time_limit=60, imports=("finnews_no_such_module",))
         try:
             deadline = time.monotonic() + 60
             while not workers._workers[0].lost and time.monotonic() < deadline:
@@ -117,7 +117,7 @@ import asyncio, os, signal, time
 from crawler.workers import Workers
 
 async def main():
-    workers = Workers(1)
+    workers = Workers(1, time_limit=60)
     print(await workers.run(os.getpid), flush=True)
     asyncio.ensure_future(workers.run(time.sleep, 0.2))
     await asyncio.sleep(0.1)  # the task sent

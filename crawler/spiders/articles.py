@@ -386,8 +386,8 @@ class ArticlePages(Mixin):
         if self._extraction is None:
             self._extraction = Workers(
                 self.extraction_processes,
+                self.settings.getfloat("FINNEWS_EXTRACTION_TIME_LIMIT"),
                 imports=(read_fetched_article.__module__,),
-                time_limit=self.settings.getfloat("FINNEWS_EXTRACTION_TIME_LIMIT"),
             )
         return self._extraction
 
