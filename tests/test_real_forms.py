@@ -326,12 +326,17 @@ def test_a_placeholder_count_is_no_count(meta: str, views: int | None, counter: 
         ("<ul class='path'><li><a>首页</a></li><li class='path-cur'><span>&gt;</span><a>要闻</a></li></ul>", "要闻"),
         ("<div>当前位置：<a>首页</a> → <a>财经</a> → 正文</div>", "财经"),  # arrows, dashes between names
         ("<div>当前位置：<a>首页</a> - <a>股票</a> - 正文</div>", "股票"),
+        # links and separators alone (Discuz's "#pt"): the separator a text of its own, its element or parent
+        # holding the links
+        ("<div id='pt'><a>论坛</a> › <a>财经论坛</a> › <a>基金交流</a> › 某帖</div>", "基金交流"),
+        ("<div><a>首页</a><em>»</em><a>理财</a><em>»</em><span>正文</span></div>", "理财"),
         # must not: the site's own name, a hidden keyword list, a sentence with 位置, a widget's text
         ("<div class='news-position'><a>某某财经网</a> 正文</div>", None),
         ("<div style='display:none'>位置 邓某 某某 店铺 门户网 热点</div>", None),
         ("<p>用户的地理位置、资产收入等数据信息，将是这次核查的重点。</p>", None),
         ("<div class='ad-location'><a>by 某某推荐</a></div>", None),
         ("<div><a class='attribution_position_top'>by 某某推荐</a><a>广告</a></div>", None),
+        ("<div class='pages'><a>&lt;</a> <a>1</a> <a>2</a> <a>&gt;</a></div>", None),  # a pager's arrow links
     ],
 )  # fmt: skip
 def test_category_from_a_breadcrumb_only(crumb: str, category: str | None) -> None:

@@ -19,7 +19,7 @@ from crawler.extract.dom import (
     class_text,
     page_elements,
     page_text,
-    read_once,
+    running_texts,
     select,
     string_value,
     text_of,
@@ -90,16 +90,6 @@ def _page_position(element: Element) -> list[int]:
     return position[::-1]
 
 
-@read_once
-def _text_nodes(sel: Selector) -> str:
-    """Every text node of the page, each between NULs (which no parsed page holds: `page.html_selector`): what
-    the separated breadcrumb's query reads, for a cheap test before it."""
-    return "\0" + "\0".join(_TEXTS(sel.root)) + "\0"
-
-
-_TEXTS = etree.XPath("//text()", smart_strings=False)
-
-
 def _trail(element: Element) -> bool:
     """Whether the element holds two names or more (a label's element may hold them in its parent)."""
     text = patterns.CRUMB_LABEL.sub("", _crumb_text(element))
@@ -153,20 +143,19 @@ def _text(node: Element | str) -> str:
 
 
 def _separated_crumb(sel: Selector, title: str | None, site: Collection[str]) -> str | None:
-    """The channel of a breadcrumb made of links and separators only: "论坛名 › 论坛 › 基金交流 › 标题"."""
-    if not _SEPARATOR_TEXT.search(_text_nodes(sel)):
-        return None  # no text node the query below could find
-    for element in _SEPARATORS(sel.root):
+    """The channel of a breadcrumb made of links and separators only: "论坛名 › 论坛 › 基金交流 › 标题": the first
+    element, in page order, holding a separator as a text of its own ("›", "»", ">" or ">>", outside links) and two
+    links, or whose parent holds two."""
+    holders: dict[Element, None] = {}  # in the order found
+    for text in running_texts(sel):  # read for the text block already: a test on each, no query of the page
+        if len(text) < 24 and text.strip(" \t\r\n") in patterns.CRUMB_SEPARATORS:  # as XPath's normalize-space()
+            element = text.getparent()
+            holders[element.getparent() if text.is_tail else element] = None
+    for element in sorted(holders, key=_page_position) if len(holders) > 1 else holders:
         holder = element if len(element.findall("a")) >= 2 else element.getparent()
         if holder is not None and len(holder.findall("a")) >= 2:
             return _channel(" > ".join(string_value(a).strip() for a in holder.findall("a")), title, site)
     return None
-
-
-_SEPARATORS = etree.XPath(patterns.CRUMB_SEPARATORS)
-# A text node that `patterns.CRUMB_SEPARATORS` finds, in `_text_nodes`: under 24 characters whose normalize-space()
-# is "›", "»", ">", ">>" or a run of them as "|" joins them in the query's list ("›|»").
-_SEPARATOR_TEXT = re.compile(r"\0(?=[^\0]{0,23}\0)[ \t\r\n]*(?:›|»|>|>>)(?:\|(?:»|>|>>))*[ \t\r\n]*\0")
 
 
 def _category_label(headline: Selector | None) -> str | None:

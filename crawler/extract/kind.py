@@ -12,10 +12,17 @@ from collections import Counter
 from collections.abc import Iterator
 from operator import itemgetter
 
-from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import INLINE_MARKUP, Element, is_footer, nodes_after, page_elements, string_value
+from crawler.extract.dom import (
+    INLINE_MARKUP,
+    Element,
+    is_footer,
+    nodes_after,
+    page_elements,
+    running_texts,
+    string_value,
+)
 from crawler.extract.headline import find_headline, is_headline_text
 from crawler.extract.mainlist import LISTING_DATE, MainList, nonspace_chars
 from crawler.extract.patterns import CLOCK, DATE_TEXT, LABELLED_DATE, SHORT_YEAR_DATE_TEXT, YEARLESS_DATE_TEXT
@@ -73,7 +80,7 @@ def is_gone(sel: Selector) -> bool:
     """
     if not any(NOT_FOUND.search(text) for text in _heading_texts(sel)):
         return False
-    return text_block(sel.root)[1] <= MAX_GONE_CHARS
+    return text_block(sel)[1] <= MAX_GONE_CHARS
 
 
 def _heading_texts(sel: Selector) -> Iterator[str]:
@@ -103,7 +110,7 @@ def page_kind(sel: Selector, main: MainList, listing_date: str | None = None) ->
     >>> page_kind(article, MainList({"/p/1": "09-03", "/p/2": None}, 40))
     'listing'
     """
-    block, chars = text_block(sel.root)
+    block, chars = text_block(sel)
     list_chars = main.text_chars
     if block is not None and main.block is not None and len(main.dates) <= MAX_WRAPPED_LINKS:
         if block is main.block:
@@ -160,28 +167,25 @@ def _announced(sel: Selector, block: Element | None, main_block: Element | None)
 
 # Elements that hold a text's runs, not its paragraphs: the text in them counts for the block around.
 _INLINE = INLINE_MARKUP | {"br", "img", "label", "code", "mark", "blockquote", "center", "section"}
-# Text outside links, as strings that know their parent element; blank ones left out first (most text nodes of a
-# page are: the test on them is what costs). Those of scripts, styles and form controls (`_NOT_TEXT`) are left
-# out by their parent's tag in Python, which `text_block` reads anyway: four tests on each text in the query
-# cost a sixth of the function's time.
-_TEXTS = etree.XPath("//body/descendant::text()[normalize-space()][not(ancestor::a)]")
+# Those of scripts, styles and form controls are left out of `dom.running_texts` by their parent's tag here, which
+# `text_block` reads anyway: four tests on each text in the query cost a sixth of the function's time.
 _NOT_TEXT = frozenset({"script", "style", "option", "textarea"})
 
 
-def text_block(root: Element) -> tuple[Element | None, int]:
+def text_block(sel: Selector) -> tuple[Element | None, int]:
     """The element holding the most running text (links, scripts and form controls aside), and how
     many characters: each text counts for the parent of its paragraph (the nearest element that is no
     inline markup, `_INLINE`), so the paragraphs of an article, `<p>` or `<div>` or lines between `<br>`s,
     add up in their block, and a listing's summaries count each in its own item. A footer by its text
     (`dom.is_footer`: a copyright line, a licence number) longer than the text of a short article is passed over.
 
-    >>> block, chars = text_block(Selector(text='<div id="t"><div>央行开展逆回购操作。</div><p>中标利率<b>持平</b>。</p></div>').root)
+    >>> block, chars = text_block(Selector(text='<div id="t"><div>央行开展逆回购操作。</div><p>中标利率<b>持平</b>。</p></div>'))
     >>> block.get("id"), chars
     ('t', 17)
     """
     paragraph_of: dict[Element, Element | None] = {}
     chars: dict[Element, int] = {}  # a plain dict: a Counter's `+=` on a new key runs Python code
-    for text in _TEXTS(root):
+    for text in running_texts(sel):
         owner = text.getparent()
         if owner is not None and text.is_tail:
             owner = owner.getparent()  # the element holding the text node

@@ -212,12 +212,9 @@ DOC_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.IGNORECAS
 # <a class="article-category">医药</a>, WordPress <a rel="category tag">基金</a>.
 CATEGORY_LABEL = "descendant::a[contains(@class, 'categ') or contains(@rel, 'category')]"
 
-# A breadcrumb written as links and "›"/"»"/">" separators without a class or label (Discuz "#pt"):
-# the separators' text nodes, whose parent (or grandparent) holds the links. Each text's normalize-space()
-# is taken once, and only for a short text: the query reads every text node of the page.
-CRUMB_SEPARATORS = (
-    "/descendant::text()[string-length() < 24][contains('|›|»|>|>>|', concat('|', normalize-space(), '|'))]/.."
-)
+# A breadcrumb written as links and separators without a class or label (Discuz "#pt"): a separator that is a
+# text of its own (outside links, under 24 characters), whose parent (or grandparent) holds the links.
+CRUMB_SEPARATORS = frozenset({"›", "»", ">", ">>"})
 
 # What separates a headline from the rest of a <title> (`vocabulary.TITLE_SEPARATORS`): "标题_站名",
 # "标题 - 栏目 - 站名", "标题|站名", "标题--宁波财经网", "标题——站名", "标题–站名", "标题＿站名". The headline
