@@ -57,7 +57,7 @@ def _breadcrumb(sel: Selector) -> Element | None:
     words = [word for word in patterns.CRUMB_CLASS_WORDS if word in names]
     # Each query only where it may find something (a class name holding one of its words, a text the label),
     # the class query for those words only: each query reads every node of the page, each word's test every class.
-    labelled = _LABELLED_CRUMBS(sel.root) if "位置" in page_text(sel) else []
+    labelled = _labelled_crumbs(sel) if "位置" in page_text(sel) else []
     classed = _classed_crumbs(tuple(words))(sel.root) if words else []
     found = [
         element
@@ -72,7 +72,17 @@ def _breadcrumb(sel: Selector) -> Element | None:
     return None
 
 
-_LABELLED_CRUMBS = etree.XPath(patterns.CRUMB_LABEL_QUERY)
+def _labelled_crumbs(sel: Selector) -> list[Element]:
+    """The elements holding a running text (`dom.running_texts`: outside links) with "位置" in it, scripts, styles and
+    the <title> aside, in page order."""
+    found: dict[Element, None] = {}
+    for text in running_texts(sel):
+        if "位置" in text:
+            element = text.getparent()
+            element = element.getparent() if text.is_tail else element
+            if element is not None and element.tag not in ("script", "style", "title"):
+                found[element] = None
+    return sorted(found, key=_page_position) if len(found) > 1 else list(found)
 
 
 @cache

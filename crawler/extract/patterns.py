@@ -275,13 +275,10 @@ BODY_CONTAINERS = (
 )  # fmt: skip
 
 # The breadcrumb's candidates: the elements of a "位置" label's text (maybe a `<strong>当前位置:</strong>` of its
-# own) and those of a breadcrumb class: "position", "crumbs", "breadcrumb", "location", "channel-path",
-# "pathway". Written with text and attribute nodes: a predicate on every element of the page would cost several
-# times more. `category.find_category` keeps a label starting its text, outside hidden blocks, the innermost.
+# own; read from the page's running texts, `dom.running_texts`) and those of a breadcrumb class: "position",
+# "crumbs", "breadcrumb", "location", "channel-path", "pathway" (a query of attribute nodes: a predicate on every
+# element of the page would cost several times more). `category.find_category` keeps a label starting its text, outside hidden blocks, the innermost.
 CRUMB_CLASS_WORDS = ("position", "crumb", "location", "path")
-CRUMB_LABEL_QUERY = (
-    "/descendant::text()[contains(., '位置')]/parent::*[not(self::script or self::style or self::title)]"
-)
 # The elements whose class holds a breadcrumb word, the words' tests joined by "or" in place of {}: the query is
 # run for the words some class name of the page holds only (each test costs on every class of the page).
 CRUMB_CLASS_QUERY = "//@class[{}]/.."
