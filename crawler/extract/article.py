@@ -26,15 +26,7 @@ from crawler.extract.body import body_bylines, body_text, byline_after
 from crawler.extract.bodyblock import find_body
 from crawler.extract.category import find_category, site_names
 from crawler.extract.counter import counter_url
-from crawler.extract.dom import (
-    attribute_values,
-    document_base,
-    first_match,
-    joined_text,
-    page_elements,
-    rule_text,
-    spaced_text,
-)
+from crawler.extract.dom import attribute_values, first_match, joined_text, rule_text, spaced_text
 from crawler.extract.headline import find_headline, headline_above
 from crawler.extract.meta import (
     author_by_headline,
@@ -45,6 +37,7 @@ from crawler.extract.meta import (
     views_by_headline,
 )
 from crawler.extract.notice import declares_reprint
+from crawler.extract.pagefacts import document_base, page_elements
 from crawler.extract.urls import absolute_url
 from crawler.items import Article
 

@@ -14,7 +14,6 @@ from crawler.extract import patterns
 from crawler.extract.dom import (
     INLINE_MARKUP,
     Element,
-    class_names,
     css_xpath,
     has_id,
     in_furniture,
@@ -26,6 +25,7 @@ from crawler.extract.dom import (
     text_of,
 )
 from crawler.extract.nesting import last_element
+from crawler.extract.pagefacts import class_names
 
 
 def find_body(sel: Selector, rules: Mapping[str, str], headline: Selector | None) -> Selector | None:

@@ -13,17 +13,8 @@ from parsel import Selector
 
 from crawler import vocabulary
 from crawler.extract import patterns
-from crawler.extract.dom import (
-    Element,
-    attribute_values,
-    class_text,
-    page_elements,
-    page_text,
-    running_texts,
-    select,
-    string_value,
-    text_of,
-)
+from crawler.extract.dom import Element, attribute_values, select, string_value, text_of
+from crawler.extract.pagefacts import class_text, page_elements, page_text, running_texts
 
 
 def find_category(
@@ -73,7 +64,7 @@ def _breadcrumb(sel: Selector) -> Element | None:
 
 
 def _labelled_crumbs(sel: Selector) -> list[Element]:
-    """The elements holding a running text (`dom.running_texts`: outside links) with "位置" in it, scripts, styles and
+    """The elements holding a running text (`pagefacts.running_texts`: outside links) with "位置" in it, scripts, styles and
     the <title> aside, in page order."""
     found: dict[Element, None] = {}
     for text in running_texts(sel):

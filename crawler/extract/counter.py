@@ -7,14 +7,15 @@ import re
 from parsel import Selector
 
 from crawler.extract import patterns
-from crawler.extract.dom import Element, attribute_values, page_elements
+from crawler.extract.dom import Element, attribute_values
+from crawler.extract.pagefacts import page_elements
 from crawler.extract.urls import absolute_url
 
 
 def counter_url(sel: Selector, base: str) -> str | None:
     """The URL of the script that writes the read count: a known CMS counter (DedeCMS, PHPCMS, EmpireCMS,
     ASP), else any script right after a views label (`点击：<script src="/hits.js?id=5"></script>`); `base`:
-    what the page's relative URLs resolve against (`dom.document_base`)."""
+    what the page's relative URLs resolve against (`pagefacts.document_base`)."""
     scripts = page_elements(sel)["script"]
     for src in attribute_values(scripts, "src"):
         if _may_be_counter(src) and patterns.COUNTER_SCRIPT.search(src):

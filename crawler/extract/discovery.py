@@ -35,7 +35,7 @@ from parsel import Selector
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.extract.dom import document_base
+from crawler.extract.pagefacts import document_base
 from crawler.extract.urls import absolute_url
 from crawler.vocabulary import SHANGHAI
 

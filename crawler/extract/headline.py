@@ -11,17 +11,8 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract import patterns
-from crawler.extract.dom import (
-    INLINE_MARKUP,
-    Element,
-    attribute_values,
-    joined_text,
-    page_elements,
-    read_once,
-    select,
-    string_value,
-    text_of,
-)
+from crawler.extract.dom import INLINE_MARKUP, Element, attribute_values, joined_text, select, string_value, text_of
+from crawler.extract.pagefacts import page_elements, read_once
 
 
 def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, Selector | None]:

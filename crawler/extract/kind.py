@@ -14,17 +14,10 @@ from operator import itemgetter
 
 from parsel import Selector
 
-from crawler.extract.dom import (
-    INLINE_MARKUP,
-    Element,
-    is_footer,
-    nodes_after,
-    page_elements,
-    running_texts,
-    string_value,
-)
+from crawler.extract.dom import INLINE_MARKUP, Element, is_footer, nodes_after, string_value
 from crawler.extract.headline import find_headline, is_headline_text
 from crawler.extract.mainlist import LISTING_DATE, MainList, nonspace_chars
+from crawler.extract.pagefacts import page_elements, running_texts
 from crawler.extract.patterns import CLOCK, DATE_TEXT, LABELLED_DATE, SHORT_YEAR_DATE_TEXT, YEARLESS_DATE_TEXT
 from crawler.vocabulary import NOT_FOUND, RELATIVE_TIME
 
@@ -34,7 +27,7 @@ ARTICLE, LISTING = "article", "listing"
 # <meta property="article:published_time" content="2024-09-03T08:05:12+08:00">, government sites'
 # <meta name="PubDate" content="2024-09-03 16:20"> and <meta name="firstpublishedtime" content="2007-08-20-23:59:59">,
 # <meta name="publishdate">, <meta itemprop="datePublished">. Not <meta name="lastmodifiedtime"> alone.
-# Read over the page's `<meta>`s (`dom.page_elements`): the names of a dated one, and its year.
+# Read over the page's `<meta>`s (`pagefacts.page_elements`): the names of a dated one, and its year.
 ARTICLE_META_NAME = re.compile("publish|pubdate|pubtime|release_?date", re.IGNORECASE)
 _YEAR = re.compile("[12][0-9]{3}")
 
@@ -167,7 +160,7 @@ def _announced(sel: Selector, block: Element | None, main_block: Element | None)
 
 # Elements that hold a text's runs, not its paragraphs: the text in them counts for the block around.
 _INLINE = INLINE_MARKUP | {"br", "img", "label", "code", "mark", "blockquote", "center", "section"}
-# Those of scripts, styles and form controls are left out of `dom.running_texts` by their parent's tag here, which
+# Those of scripts, styles and form controls are left out of `pagefacts.running_texts` by their parent's tag here, which
 # `text_block` reads anyway: four tests on each text in the query cost a sixth of the function's time.
 _NOT_TEXT = frozenset({"script", "style", "option", "textarea"})
 

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import NOT_XML, Element, attribute_values, document_base, page_elements, page_hrefs
+from crawler.extract.dom import NOT_XML, Element, attribute_values
+from crawler.extract.pagefacts import document_base, page_elements, page_hrefs
 from crawler.extract.urls import absolute_url, canonical_url, site_host
 from crawler.scope import registrable_domain
 
@@ -37,7 +38,7 @@ def site_links(
     """(canonical absolute URL, `<a>` element) of every link to a page of the same site, in page order;
     links to a variant of the site's `host` (default: the page's; `m.`, `wap.`, `www.`) are put on it.
     With `anchors`, of those `<a href>`s only: their hrefs alone are resolved (`mainlist.titled_links`: a main
-    list's links are a quarter of a page's). Relative hrefs resolve against the page's `dom.document_base`
+    list's links are a quarter of a page's). Relative hrefs resolve against the page's `pagefacts.document_base`
     (`page_url` for an element).
 
     The site is the page's registrable domain: a news portal lists articles of its `money.` and `tech.`

@@ -22,14 +22,12 @@ from crawler.extract.dom import (
     in_furniture,
     joined_text,
     longer_than,
-    page_elements,
-    page_hrefs,
-    read_once,
     rule_text,
     select,
     spaced_text,
     string_value,
 )
+from crawler.extract.pagefacts import page_elements, page_hrefs, read_once
 
 
 def meta_line(

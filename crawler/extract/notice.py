@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dom import page_text
+from crawler.extract.pagefacts import page_text
 
 # A page's notice that it carries another medium's article:
 #   "声明:以上内容为本网站转自其它媒体,相关信息仅为传递更多信息之目的" (the reference page), "本网转载此文是

@@ -17,9 +17,10 @@ from scrapy.http import TextResponse
 from crawler import profiles
 from crawler.extract.article import RawArticle, extract_article
 from crawler.extract.charset import decode_html
-from crawler.extract.dom import INLINE_MARKUP, NOT_XML, Element, document_base, page_hrefs
+from crawler.extract.dom import INLINE_MARKUP, NOT_XML, Element
 from crawler.extract.kind import is_gone
 from crawler.extract.links import site_links
+from crawler.extract.pagefacts import document_base, page_hrefs
 from crawler.extract.pagination import first_part, later_part, next_part, next_part_urls
 from crawler.extract.urls import canonical_url, same_site
 from crawler.items import Article
@@ -257,8 +258,8 @@ class ArticleReading:
     counter_url: str | None
     repairs: tuple[str, ...]  # what `page_selector` did
     encoding: str
-    hrefs: tuple[str, ...]  # `dom.page_hrefs`
-    base: str  # what they resolve against: `dom.document_base`
+    hrefs: tuple[str, ...]  # `pagefacts.page_hrefs`
+    base: str  # what they resolve against: `pagefacts.document_base`
     next_part: str | None  # RawArticle.next_part
     first_part: str | None  # RawArticle.first_part
     gone: bool  # the portal's "not found" page (`kind.is_gone`): no article

@@ -275,7 +275,7 @@ BODY_CONTAINERS = (
 )  # fmt: skip
 
 # The breadcrumb's candidates: the elements of a "位置" label's text (maybe a `<strong>当前位置:</strong>` of its
-# own; read from the page's running texts, `dom.running_texts`) and those of a breadcrumb class: "position",
+# own; read from the page's running texts, `pagefacts.running_texts`) and those of a breadcrumb class: "position",
 # "crumbs", "breadcrumb", "location", "channel-path", "pathway" (a query of attribute nodes: a predicate on every
 # element of the page would cost several times more). `category.find_category` keeps a label starting its text, outside hidden blocks, the innermost.
 CRUMB_CLASS_WORDS = ("position", "crumb", "location", "path")

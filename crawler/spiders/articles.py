@@ -21,10 +21,10 @@ from twisted.python.failure import Failure
 
 from crawler import incremental, profiles
 from crawler.blocking import BlockedPage
-from crawler.extract.dom import document_base, page_hrefs
 from crawler.extract.kind import is_gone
 from crawler.extract.links import is_document, on_site, site_urls
 from crawler.extract.page import ArticleReading, add_part, read_article, read_fetched_article
+from crawler.extract.pagefacts import document_base, page_hrefs
 from crawler.extract.urls import absolute_url, canonical_url
 from crawler.items import Article, Gone
 from crawler.middlewares import PORTAL, OffPortalRequest, lost, refused
@@ -284,7 +284,7 @@ class ArticlePages(Mixin):
     def _new_links(self, hrefs: Iterable[str], base: str, profile: profiles.Profile) -> list[str]:
         """The hrefs of an article page that no earlier article page of its portal had. An href is the same
         link on every page of a portal when it is absolute or rooted ("http://x.cn/a/1.html", "/a/1.html"); a
-        relative one is the same link on pages of one `base` (`dom.document_base`: the page's URL, or its
+        relative one is the same link on pages of one `base` (`pagefacts.document_base`: the page's URL, or its
         `<base href>`). A link seen before gave what it gives: requested then, or refused by rules that stay
         the same for the crawl."""
         if len(self.related_seen) >= RELATED_SEEN_LIMIT:
