@@ -155,7 +155,8 @@ def ratio(articles: int, rounds: int, profile: bool, variant: list[str] | None =
             print_profile(network)
     return {"ratio": best["bare Scrapy"] / best["finnews"], "pages_per_s": len(urls) / best["finnews"],
             "cpu_ratio": median_cpu["bare Scrapy"] / median_cpu["finnews"], "cpu_seconds": median_cpu["finnews"],
-            "bare_pages_per_s": len(urls) / best["bare Scrapy"], "peak_rss_mb": peak, "workers_peak_rss_mb": workers_peak,
+            "bare_pages_per_s": len(urls) / best["bare Scrapy"], "peak_rss_mb": peak,
+            "workers_peak_rss_mb": workers_peak,
             **{f"ratio {name}": best["bare Scrapy"] / seconds for name, seconds in best.items()
                if name.startswith("finnews ")}}  # fmt: skip
 

@@ -1,5 +1,6 @@
 """A Scrapy extension for the benchmarks: when each response arrived, which URLs were fetched, and the
-process's peak RSS (and its child processes': the extraction workers), written as JSON to the file named by the `PACE_FILE` setting when the spider closes.
+process's peak RSS (and its child processes': the extraction workers), written as JSON to the file named by the
+`PACE_FILE` setting when the spider closes.
 
     scrapy crawl portal ... -s 'EXTENSIONS={"benchmarks.pace.Pace": 0}' -s PACE_FILE=/tmp/pace.json [-s PACE_URLS=0]
 

@@ -5,7 +5,7 @@ names the page gives its own site.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from functools import cache
 
 from lxml import etree
@@ -13,7 +13,7 @@ from parsel import Selector
 
 from crawler import vocabulary
 from crawler.extract import patterns
-from crawler.extract.dom import Element, attribute_values, select, string_value, text_of
+from crawler.extract.dom import Element, attribute_values, select, string_value, text_holder, text_of
 from crawler.extract.pagefacts import class_text, page_elements, page_text, running_texts
 
 
@@ -64,15 +64,15 @@ def _breadcrumb(sel: Selector) -> Element | None:
 
 
 def _labelled_crumbs(sel: Selector) -> list[Element]:
-    """The elements holding a running text (`pagefacts.running_texts`: outside links) with "位置" in it, scripts, styles and
-    the <title> aside, in page order."""
-    found: dict[Element, None] = {}
-    for text in running_texts(sel):
-        if "位置" in text:
-            element = text.getparent()
-            element = element.getparent() if text.is_tail else element
-            if element is not None and element.tag not in ("script", "style", "title"):
-                found[element] = None
+    """The elements holding a "位置" label's text, scripts, styles and the <title> aside."""
+    found = _holders(sel, lambda text: "位置" in text)
+    return [element for element in found if element.tag not in ("script", "style", "title")]
+
+
+def _holders(sel: Selector, test: Callable[[str], bool]) -> list[Element]:
+    """The elements holding a running text of the page (`pagefacts.running_texts`: outside links) that passes
+    `test`, in page order: read for the text block already, a test on each text, no query of the page."""
+    found = {holder: None for text in running_texts(sel) if test(text) and (holder := text_holder(text)) is not None}
     return sorted(found, key=_page_position) if len(found) > 1 else list(found)
 
 
@@ -147,16 +147,17 @@ def _separated_crumb(sel: Selector, title: str | None, site: Collection[str]) ->
     """The channel of a breadcrumb made of links and separators only: "论坛名 › 论坛 › 基金交流 › 标题": the first
     element, in page order, holding a separator as a text of its own ("›", "»", ">" or ">>", outside links) and two
     links, or whose parent holds two."""
-    holders: dict[Element, None] = {}  # in the order found
-    for text in running_texts(sel):  # read for the text block already: a test on each, no query of the page
-        if len(text) < 24 and text.strip(" \t\r\n") in patterns.CRUMB_SEPARATORS:  # as XPath's normalize-space()
-            element = text.getparent()
-            holders[element.getparent() if text.is_tail else element] = None
-    for element in sorted(holders, key=_page_position) if len(holders) > 1 else holders:
+    for element in _holders(sel, _separator):
         holder = element if len(element.findall("a")) >= 2 else element.getparent()
         if holder is not None and len(holder.findall("a")) >= 2:
             return _channel(" > ".join(string_value(a).strip() for a in holder.findall("a")), title, site)
     return None
+
+
+def _separator(text: str) -> bool:
+    """Whether a text is a breadcrumb's separator alone: under 24 characters, one of `patterns.CRUMB_SEPARATORS`
+    once its spaces are stripped (XML's, as XPath's normalize-space() strips them: not a no-break space)."""
+    return len(text) < 24 and text.strip(" \t\r\n") in patterns.CRUMB_SEPARATORS
 
 
 def _category_label(headline: Selector | None) -> str | None:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from itertools import chain
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from lxml import etree
 from parsel import Selector, SelectorList
@@ -204,6 +204,17 @@ def elements_after(element: Element, inside: bool) -> Iterator[Element]:
     scripts and styles left out."""
     following = chain(element.iterdescendants() if inside else (), nodes_after(element))
     return (e for e in following if isinstance(e.tag, str) and e.tag not in ("script", "style"))
+
+
+def text_holder(text: Any) -> Element | None:
+    """The element holding a text node that an lxml query gave as a "smart" string: its element, or for a tail,
+    that element's parent (XPath's `..` of the text).
+
+    >>> [text_holder(text).tag for text in etree.XPath("//text()")(etree.fromstring("<p>甲<b>乙</b>丙</p>"))]
+    ['p', 'b', 'p']
+    """
+    element = text.getparent()
+    return element.getparent() if element is not None and text.is_tail else element
 
 
 def nodes_after(element: Element | None) -> Iterator[Element]:

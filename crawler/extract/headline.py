@@ -11,7 +11,16 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract import patterns
-from crawler.extract.dom import INLINE_MARKUP, Element, attribute_values, joined_text, select, string_value, text_of
+from crawler.extract.dom import (
+    INLINE_MARKUP,
+    Element,
+    attribute_values,
+    joined_text,
+    select,
+    string_value,
+    text_holder,
+    text_of,
+)
 from crawler.extract.pagefacts import page_elements, read_once
 
 
@@ -140,8 +149,7 @@ def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
             texts.setdefault(" ".join(text.split()), text)
         for head in candidates:
             if (text := texts.get(head)) is not None:
-                element = text.getparent()
-                return head, Selector(root=element.getparent() if text.is_tail else element)
+                return head, Selector(root=text_holder(text))
     return None
 
 

@@ -179,9 +179,9 @@ def text_block(sel: Selector) -> tuple[Element | None, int]:
     paragraph_of: dict[Element, Element | None] = {}
     chars: dict[Element, int] = {}  # a plain dict: a Counter's `+=` on a new key runs Python code
     for text in running_texts(sel):
-        owner = text.getparent()
+        owner = text.getparent()  # `dom.text_holder`, inlined: a call for each text of the page costs
         if owner is not None and text.is_tail:
-            owner = owner.getparent()  # the element holding the text node
+            owner = owner.getparent()
         if owner is None:
             continue
         if owner in paragraph_of:

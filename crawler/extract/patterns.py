@@ -277,7 +277,8 @@ BODY_CONTAINERS = (
 # The breadcrumb's candidates: the elements of a "位置" label's text (maybe a `<strong>当前位置:</strong>` of its
 # own; read from the page's running texts, `pagefacts.running_texts`) and those of a breadcrumb class: "position",
 # "crumbs", "breadcrumb", "location", "channel-path", "pathway" (a query of attribute nodes: a predicate on every
-# element of the page would cost several times more). `category.find_category` keeps a label starting its text, outside hidden blocks, the innermost.
+# element of the page would cost several times more). `category.find_category` keeps a label starting its text,
+# outside hidden blocks, the innermost.
 CRUMB_CLASS_WORDS = ("position", "crumb", "location", "path")
 # The elements whose class holds a breadcrumb word, the words' tests joined by "or" in place of {}: the query is
 # run for the words some class name of the page holds only (each test costs on every class of the page).
