@@ -142,7 +142,7 @@ class _Worker:
 
     async def _connect(self) -> asyncio.StreamWriter:
         reader, writer = await asyncio.open_unix_connection(sock=self._socket)
-        self._reading = asyncio.ensure_future(self._read(reader))
+        self._reading = asyncio.ensure_future(self._read(reader))  # held: the loop keeps only a weak reference
         return writer
 
     async def _read(self, reader: asyncio.StreamReader) -> None:
@@ -178,9 +178,8 @@ class _Worker:
         self._pending.clear()
 
     def close(self) -> None:
-        with contextlib.suppress(
-            OSError
-        ):  # the end of the socket now: the loop, which would close its transport, waits
+        # The end of the socket now: a transport's close would wait for the loop, which then waits in `join`.
+        with contextlib.suppress(OSError):
             self._socket.shutdown(socket.SHUT_WR)
 
     def join(self) -> None:

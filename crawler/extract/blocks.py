@@ -173,8 +173,9 @@ def _encoded_words(encoding: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]
     except LookupError:
         return None
     hints = {hint for rule in TEXT_RULES for hint in rule.hints}
+    ascii_hints = {hint for hint in hints if hint.isascii()}
     as_written = {rule.name.encode("ascii") for rule in COOKIE_RULES}
-    for hint in hints - {hint for hint in hints if hint.isascii()}:
+    for hint in hints - ascii_hints:
         with contextlib.suppress(UnicodeEncodeError):  # a page in this encoding cannot hold it
             as_written.add(hint.encode(encoding))
-    return tuple(as_written), tuple(hint.encode("ascii") for hint in hints if hint.isascii())
+    return tuple(as_written), tuple(hint.encode("ascii") for hint in ascii_hints)
