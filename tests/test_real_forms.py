@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from parsel import Selector
 
 from crawler.cli.extraction import extract_record
+from crawler.extract.headline import find_headline
 from crawler.normalize import clean_person, clean_source
 from crawler.vocabulary import SHANGHAI
 
@@ -150,6 +152,16 @@ def test_a_title_that_is_no_headline_gives_way_to_a_heading_of_one(title: str, h
 def test_the_headline_is_the_title_head_before_a_space_the_page_shows(title: str, expected: str) -> None:
     found = article(f"<div><a>央行</a></div><div class='title'>{HEADLINE}</div>", title=title)
     assert found["title"] == expected
+
+
+def test_the_headline_shown_outside_links_is_taken_before_a_link_showing_it() -> None:
+    """A breadcrumb's last step shows the headline as a link, before the page shows it (a forum thread's `<h1>`
+    that holds a tag's link besides): the headline is the text shown outside links, the meta line under it."""
+    page = Selector(text=f"<html><head><title>{HEADLINE} - 论坛</title></head><body>"
+                         f"<div class='crumb'><a href='/'>首页</a> &gt; <a href='/t/5007.html'>{HEADLINE}</a></div>"
+                         f"<h1><a href='/tag/12.html'>[经验分享]</a> <span>{HEADLINE}</span></h1></body></html>")  # fmt: skip
+    title, headline = find_headline(page, {})
+    assert title == HEADLINE and headline is not None and headline.root.tag == "span"
 
 
 @pytest.mark.parametrize(

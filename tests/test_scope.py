@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -161,15 +162,15 @@ def test_a_title_of_many_separators_is_read_in_bounded_work(monkeypatch: pytest.
         def getparent(self) -> Any:
             return self.element
 
-    def texts_holding(root: Any, head: str) -> list[Text]:
+    def texts_holding(sel: Selector, head: str) -> Iterator[list[Text]]:
         found = []
-        for element in root.iter("h1"):
+        for element in sel.root.iter("h1"):
             text = Text(element.text)
             text.element = element
             found.append(text)
-        return [text for text in found if head in text]
+        yield [text for text in found if head in text]
 
-    monkeypatch.setattr(headline, "_TEXTS_HOLDING", texts_holding)
+    monkeypatch.setattr(headline, "_texts_holding", texts_holding)
     title = "标题文字_" * 40_000
     sel = Selector(text=f"<html><head><title>{title}</title></head><body><h1>{'标题文字' * 50}</h1></body></html>")
     assert headline._shown_title_head(sel, title) is None

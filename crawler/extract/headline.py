@@ -21,7 +21,7 @@ from crawler.extract.dom import (
     text_holder,
     text_of,
 )
-from crawler.extract.pagefacts import page_elements, read_once
+from crawler.extract.pagefacts import page_elements, read_once, running_texts
 
 
 def find_headline(sel: Selector, rules: Mapping[str, str]) -> tuple[str | None, Selector | None]:
@@ -144,17 +144,27 @@ def _shown_title_head(sel: Selector, title: str) -> tuple[str, Selector] | None:
     if not title or _NOT_XML.search(title):  # lxml takes no control character in an XPath variable
         return None
     for candidates in (heads, *([tail] for tail in tails)):
-        texts: dict[str, Any] = {}  # each text holding the shortest (the heads all start with it), spaces collapsed
-        for text in _TEXTS_HOLDING(sel.root, head=candidates[-1]):
-            texts.setdefault(" ".join(text.split()), text)
-        for head in candidates:
-            if (text := texts.get(head)) is not None:
-                return head, Selector(root=text_holder(text))
+        for holding in _texts_holding(sel, candidates[-1]):
+            texts: dict[str, Any] = {}  # each text holding the shortest (the heads all start with it), spaces collapsed
+            for text in holding:
+                texts.setdefault(" ".join(text.split()), text)
+            for head in candidates:
+                if (text := texts.get(head)) is not None:
+                    return head, Selector(root=text_holder(text))
     return None
 
 
 # The elements inside an element (its comments aside), compiled once: `Selector.xpath` wraps each in a Selector.
 _DESCENDANTS = etree.XPath(".//*")
+
+
+def _texts_holding(sel: Selector, head: str) -> Iterator[list[Any]]:
+    """The page's texts holding `head`, in page order, as strings that know their element: first those outside
+    links (`pagefacts.running_texts`, read once: a headline shown as such), then every one (a query over the
+    page's text nodes, a tenth of a page's extraction where it runs: a headline shown in a link only)."""
+    yield [text for text in running_texts(sel) if head in text]
+    yield _TEXTS_HOLDING(sel.root, head=head)
+
 
 # The page's text nodes holding `$head`, compiled once (as "smart" strings: each knows its element).
 _TEXTS_HOLDING = etree.XPath("//body/descendant::text()[contains(., $head)]")
