@@ -14,6 +14,10 @@ lines) is answered with the robots.txt Scrapy's `RobotsTxtMiddleware` fetched to
 `OfflineCookiesMiddleware`: Scrapy's cookie handling, with the public-suffix check of a cookie's domain made
 on the list bundled with tldextract (`crawler.scope`): Scrapy's own asks publicsuffix.org for the list the
 first time a portal sets a cookie, a request to a host that is no portal.
+
+`QuickMetaRefreshMiddleware`: Scrapy's meta refresh, asked only of a page whose head's bytes say "refresh".
+
+`CrawlStats`: Scrapy's in-memory stats collector without its per-access shim.
 """
 
 from __future__ import annotations
@@ -26,10 +30,11 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.http.cookies import CookieJar
-from scrapy.statscollectors import StatsCollector
+from scrapy.statscollectors import MemoryStatsCollector, StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.profiles import Profile
@@ -171,6 +176,34 @@ class OfflineCookiesMiddleware(CookiesMiddleware):
                 cookie.domain = host
             if host:
                 jar.set_cookie_if_ok(cookie, request)
+
+
+#: Scrapy reads a meta refresh in a page's first 4,096 characters: as many bytes as this at most.
+META_REFRESH_BYTES = 4 * 4096
+
+
+class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware, for the pages whose first META_REFRESH_BYTES say "refresh" (any case) or hold
+    a NUL byte (UTF-16, where the word is not spelled in single bytes): Scrapy decodes every HTML page's whole text
+    and scans its head's tags (0.45 s of a 2,000-story crawl's 20 s on the event loop), where a page's own bytes
+    rule most pages out. What it does with the others is unchanged (`PortalScopeMiddleware` sees where a refresh
+    leads)."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if isinstance(response, HtmlResponse):
+            head = response.body[:META_REFRESH_BYTES]
+            if b"refresh" not in head.lower() and b"\x00" not in head:
+                return response
+        return super().process_response(request, response)
+
+
+class CrawlStats(MemoryStatsCollector):
+    """Scrapy's MemoryStatsCollector without the `__getattribute__` of its base, which wraps each stats method in a
+    warning about a `spider` argument at every attribute read (and raises and catches an AttributeError for each read
+    of its own attributes): 0.4 s of a 2,000-story crawl's 20 s on the event loop. finnews passes no `spider`; a
+    caller that does is no longer warned that Scrapy will drop it."""
+
+    __getattribute__ = object.__getattribute__
 
 
 def refused(stats: StatsCollector | None, reason: str, url: str, redirected_from: list[str] | None = None) -> None:

@@ -161,6 +161,8 @@ EXTENSIONS_BASE = {
 # Scrapy reads each generator callback's source (inspect, ast) to warn about a `return value` in it, again
 # whenever its cache of bound methods lost it: 0.2 ms a response. finnews' callbacks return no value.
 WARN_ON_GENERATOR_RETURN_VALUE = False
+# Scrapy's stats, without the shim it runs at every read of the collector's attributes (crawler.middlewares).
+STATS_CLASS = "crawler.middlewares.CrawlStats"
 
 # --- staying on the portal (crawler.scope) ----------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
@@ -181,6 +183,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Above the page keeper and retries: challenge and rate-limit pages are counted and dropped, never kept.
     "crawler.blocking.BlockedPageMiddleware": 585,
     "crawler.pagekeeping.KeepPagesMiddleware": 580,
+    # Scrapy's meta refresh (580, after the page keeper as Scrapy's was), asked only of pages whose head's bytes
+    # say "refresh" (crawler.middlewares).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.QuickMetaRefreshMiddleware": 579,
     # Scrapy's cookies, without its download of the public-suffix list (crawler.middlewares).
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawler.middlewares.OfflineCookiesMiddleware": 700,

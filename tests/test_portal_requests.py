@@ -22,11 +22,12 @@ import pytest
 from scrapy import Request
 from scrapy.downloadermiddlewares import cookies as scrapy_cookies
 from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
 from crawler import profiles
-from crawler.middlewares import OfflineCookiesMiddleware
+from crawler.middlewares import CrawlStats, OfflineCookiesMiddleware, QuickMetaRefreshMiddleware
 from sampleportals import loopback_arguments
-from tests.crawls import PROJECT, export
+from tests.crawls import PROJECT, PROJECT_SETTINGS, export
 
 PARAGRAPHS = (
     "中国人民银行决定于9月5日下调金融机构存款准备金率0.5个百分点，释放长期流动性约1万亿元。",
@@ -182,3 +183,39 @@ def test_cookies_are_kept_as_scrapy_keeps_them_with_the_bundled_suffix_list(monk
     again = Request("http://127.0.0.1:8601/a/1.html")
     middleware.process_request(again)
     assert again.headers.get("Cookie") == b"acw_tc=2f62"
+
+
+@pytest.mark.parametrize(
+    ("head", "encoding", "redirected"),
+    [
+        ('<meta http-equiv="refresh" content="0; url=/a/2.html">', "utf-8", True),
+        ('<META HTTP-EQUIV="Refresh" CONTENT="0;URL=/a/2.html">', "gbk", True),
+        ('<meta http-equiv="refresh" content="0; url=/a/2.html">', "utf-16", True),  # no "refresh" in single bytes
+        ('<meta name="description" content="刷新">', "utf-8", False),
+    ],
+)
+def test_a_meta_refresh_is_followed_whatever_its_case_and_encoding(head: str, encoding: str, redirected: bool) -> None:
+    """`QuickMetaRefreshMiddleware` rules pages out by their bytes, and follows the refresh of every other page as
+    Scrapy's middleware does."""
+    crawler = get_crawler(settings_dict=PROJECT_SETTINGS)
+    middleware = QuickMetaRefreshMiddleware.from_crawler(crawler)
+    request = Request("http://www.example.com/a/1.html")
+    page = f"<html><head>{head}</head><body><p>{'正文' * 5000}</p></body></html>"
+    response = HtmlResponse(request.url, body=page.encode(encoding), encoding=encoding)
+    answer = middleware.process_response(request, response)
+    if redirected:
+        # (Scrapy encodes the URL of a UTF-16 page's refresh in UTF-16: "2.html?%FF%FE")
+        assert isinstance(answer, Request) and answer.url.startswith("http://www.example.com/a/2.html")
+    else:
+        assert answer is response
+
+
+def test_the_crawl_counts_its_stats_in_the_quick_collector() -> None:
+    """The project's stats class: Scrapy's in-memory collector, its methods called without Scrapy's shim."""
+    crawler = get_crawler(settings_dict=PROJECT_SETTINGS)
+    crawler._apply_settings()
+    assert isinstance(crawler.stats, CrawlStats)
+    crawler.stats.inc_value("finnews/x")
+    crawler.stats.inc_value("finnews/x", 2)
+    crawler.stats.max_value("finnews/y", 3)
+    assert crawler.stats.get_stats() == {"finnews/x": 3, "finnews/y": 3}
