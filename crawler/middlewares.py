@@ -189,7 +189,8 @@ class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
     rule most pages out. What it does with the others is unchanged (`PortalScopeMiddleware` sees where a refresh
     leads)."""
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    # No `spider` argument: Scrapy passes it (with a deprecation warning) only to a method that names it.
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         if isinstance(response, HtmlResponse):
             head = response.body[:META_REFRESH_BYTES]
             if b"refresh" not in head.lower() and b"\x00" not in head:
