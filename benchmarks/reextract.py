@@ -71,7 +71,8 @@ def build(path: Path, count: int) -> tuple[int, float, float]:
             response = HtmlResponse(page.url, body=page.content, headers={"Content-Type": page.content_type or ""})
             selector, _, _ = page_selector(response)
             _, article = read_article(selector, page.url, profile, None, now)
-            normalize_article(article, now, learner)
+            learner.observe(article.site, article.title_tag)
+            normalize_article(article, now, learner.suffix(article.site))
             rows[article.url] = article_row(article)
         extracting += time.perf_counter() - started
         cpu += time.process_time() - started_cpu

@@ -149,7 +149,8 @@ class _Reader:
         self._add_parts(article, raw, page, profile)
         if raw.counter_url:
             article.views_raw = counters.get(raw.counter_url)
-        normalize_article(article, page.fetched_at, titles)
+        titles.observe(article.site, article.title_tag)
+        normalize_article(article, page.fetched_at, titles.suffix(article.site))
         if not article.title or not article.body:
             summary.skipped["no title or body"] += 1
             return None

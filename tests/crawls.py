@@ -3,6 +3,7 @@ read the crawl runs' stats, and compare an export with the network's truth."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import subprocess
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from crawler import db
 from crawler import settings as project_settings
 from crawler.models import CrawlRun
+from pipelines.normalize import NormalizePipeline
 from sampleportals import PROFILE_DIR, TRUTH_FIELDS, SampleNetwork, loopback_arguments
 from tests.console import finnews
 
@@ -121,3 +123,8 @@ def wait_for_articles(crawl: subprocess.Popen[bytes], path: Path, count: int) ->
         assert crawl.poll() is None, "the crawl ended before it could be interrupted"
         assert time.monotonic() < deadline, "the crawl stores nothing"
         time.sleep(0.05)
+
+
+def normalized(pipeline: NormalizePipeline, item: Any) -> Any:
+    """What `pipeline` makes of `item`, outside a crawl (an article normalised in this process)."""
+    return asyncio.run(pipeline.process_item(item))

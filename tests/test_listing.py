@@ -17,6 +17,7 @@ from crawler.extract.pagination import PageUrl, page_url
 from crawler.items import Article
 from crawler.vocabulary import SHANGHAI
 from pipelines.normalize import NormalizePipeline
+from tests.crawls import normalized
 
 URL = "http://x.cn/news/"
 
@@ -583,7 +584,7 @@ def published(listing_date: str, crawled_at: datetime = CRAWLED) -> tuple[dateti
         url="http://x.cn/news/show?id=1", site="x.cn", title="央行开展逆回购", body="央行今日开展逆回购。",
         listing_date_raw=listing_date, crawled_at=crawled_at,
     )  # fmt: skip
-    NormalizePipeline.from_crawler(get_crawler()).process_item(article)
+    normalized(NormalizePipeline.from_crawler(get_crawler()), article)
     return article.published_at, article.date_source
 
 

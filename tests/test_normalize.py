@@ -13,6 +13,7 @@ from crawler.items import Article
 from crawler.models import SHANGHAI
 from crawler.spiders.portal import PortalSpider
 from pipelines.normalize import NormalizePipeline
+from tests.crawls import normalized
 
 NOW = datetime(2024, 9, 5, 12, 0, tzinfo=SHANGHAI)
 
@@ -36,7 +37,7 @@ def pipeline() -> NormalizePipeline:
 
 
 def test_every_field_is_cleaned(pipeline: NormalizePipeline) -> None:
-    item = pipeline.process_item(article())
+    item = normalized(pipeline, article())
     assert item.title == "第1条新闻标题"
     assert item.published_at == datetime(2024, 9, 3, 11, 54, 3, tzinfo=SHANGHAI) and item.date_source == "page"
     assert (item.source, item.source_canonical) == ("中证网", "中国证券报·中证网")
@@ -48,29 +49,29 @@ def test_every_field_is_cleaned(pipeline: NormalizePipeline) -> None:
 
 def test_the_title_suffix_is_learnt_from_the_sites_titles(pipeline: NormalizePipeline) -> None:
     # the headline is missing (title from <title>): the suffix "_金融天下频道" is no known name of the site
-    first = pipeline.process_item(article(1, title="第1条新闻标题_金融天下频道"))
+    first = normalized(pipeline, article(1, title="第1条新闻标题_金融天下频道"))
     assert first.title == "第1条新闻标题_金融天下频道"  # one page teaches nothing
     for n in range(2, 7):
-        pipeline.process_item(article(n))
-    later = pipeline.process_item(article(7, title="第7条新闻标题_金融天下频道"))
+        normalized(pipeline, article(n))
+    later = normalized(pipeline, article(7, title="第7条新闻标题_金融天下频道"))
     assert later.title == "第7条新闻标题"
 
 
 def test_a_page_date_days_away_from_the_url_date_is_flagged(pipeline: NormalizePipeline) -> None:
-    item = pipeline.process_item(article(date_raw="2024-08-01 10:00"))
+    item = normalized(pipeline, article(date_raw="2024-08-01 10:00"))
     assert item.date_conflict
     assert pipeline.stats.get_value("finnews/date_conflict") == 1
 
 
 def test_the_url_date_is_the_last_resort(pipeline: NormalizePipeline) -> None:
-    item = pipeline.process_item(article(date_raw="发布时间:未知"))
+    item = normalized(pipeline, article(date_raw="发布时间:未知"))
     assert item.published_at == datetime(2024, 9, 3, tzinfo=SHANGHAI) and item.date_source == "url"
     assert pipeline.stats.get_value("finnews/unparsed/published_at") is None
 
 
 def test_unparsable_fields_count_and_do_not_drop(pipeline: NormalizePipeline) -> None:
-    item = pipeline.process_item(
-        article(url="http://x.cn/news/999.html", date_raw="发布时间:未知", views_raw="阅读全文")
+    item = normalized(
+        pipeline, article(url="http://x.cn/news/999.html", date_raw="发布时间:未知", views_raw="阅读全文")
     )
     assert item.published_at is None and item.views is None
     assert pipeline.stats.get_value("finnews/unparsed/published_at") == 1
@@ -85,5 +86,5 @@ def test_items_without_title_or_body_are_dropped_with_a_reason(
 ) -> None:
     changes: dict[str, Any] = {field: raw, "title_tag": None}
     with pytest.raises(DropItem, match=f"no {field} after cleaning"):
-        pipeline.process_item(article(**changes))
+        normalized(pipeline, article(**changes))
     assert pipeline.stats.get_value(f"finnews/dropped/no_{field}") == 1

@@ -14,6 +14,7 @@ from crawler.normalize.limits import CUT_MARK, FIELD_CAPS
 from crawler.normalize.views import parse_views
 from crawler.vocabulary import SHANGHAI
 from pipelines.normalize import NormalizePipeline
+from tests.crawls import normalized
 
 NOW = datetime(2024, 9, 5, 12, 0, tzinfo=SHANGHAI)
 
@@ -75,7 +76,7 @@ def test_a_value_past_its_cap_is_cut_with_a_stat(field: str) -> None:
     setattr(article, {"source": "source_raw"}.get(field, field), "来源:" + long if field == "source" else long)
     crawler = get_crawler()
     assert crawler.stats is not None
-    NormalizePipeline(crawler.stats).process_item(article)
+    normalized(NormalizePipeline.from_crawler(crawler), article)
     value = getattr(article, field)
     assert len(value) == FIELD_CAPS[field] and value.endswith(CUT_MARK)
     assert crawler.stats.get_value(f"finnews/cut/{field}") == 1
@@ -85,5 +86,5 @@ def test_an_unreadable_count_is_null_with_a_stat() -> None:
     article = Article(url="http://x.cn/a/1.html", site="x", title="标题", body="正文", views_raw="阅读 1e308")
     crawler = get_crawler()
     assert crawler.stats is not None
-    NormalizePipeline(crawler.stats).process_item(article)
+    normalized(NormalizePipeline.from_crawler(crawler), article)
     assert article.views is None and crawler.stats.get_value("finnews/unparsed/views") == 1

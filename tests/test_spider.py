@@ -11,7 +11,7 @@ import pytest
 from parsel import Selector
 from scrapy import Request
 from scrapy.core.scheduler import Scheduler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
@@ -22,7 +22,8 @@ from crawler.middlewares import PORTAL
 from crawler.spiders.articles import SCHEDULED_ARTICLES
 from crawler.spiders.portal import PortalSpider
 from crawler.workers import WorkerLost
-from tests.crawls import PROJECT_SETTINGS
+from pipelines.normalize import NormalizePipeline
+from tests.crawls import PROJECT_SETTINGS, normalized
 
 LISTING = """<html><body>
 <ul class="nav"><li><a href="/news/">财经</a></li><li><a href="/stock/">股票</a></li><li><a href="/bank/">银行</a></li></ul>
@@ -386,4 +387,18 @@ def test_a_page_whose_worker_died_is_an_article_lost_counted_and_said(caplog: py
     assert asyncio.run(outputs()) == []
     assert s.crawler.stats.get_value("finnews/failed/article") == 1
     assert s.incomplete == {s.profiles[0].name}  # its portal not crawled completely: no removal judged from it
+    assert "article lost: http://x.cn/a/20240903/1.html (extraction worker process 4242 ended" in caplog.text
+
+
+def test_an_article_whose_worker_died_while_normalising_it_is_lost_counted_and_said(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    s = spider(FINNEWS_EXTRACTION_PROCESSES=1)
+    s._extraction = _DeadWorkers()  # type: ignore[assignment]
+    s.crawler.spider = s
+    article = Article(url="http://x.cn/a/20240903/1.html", site=s.profiles[0].name, title="标题", body="正文")
+    with pytest.raises(DropItem):
+        normalized(NormalizePipeline.from_crawler(s.crawler), article)
+    assert s.crawler.stats.get_value("finnews/failed/article") == 1
+    assert s.incomplete == {s.profiles[0].name}
     assert "article lost: http://x.cn/a/20240903/1.html (extraction worker process 4242 ended" in caplog.text

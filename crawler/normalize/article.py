@@ -14,31 +14,28 @@ from crawler.normalize.dates import date_from_url, dates_disagree, is_relative, 
 from crawler.normalize.limits import FIELD_CAPS, cap
 from crawler.normalize.outlets import canonical_source, clean_source
 from crawler.normalize.people import clean_person, find_editor, split_people
-from crawler.normalize.titles import TitleSuffixLearner, clean_title
+from crawler.normalize.titles import clean_title
 from crawler.normalize.views import parse_views
 from crawler.vocabulary import SHANGHAI
 
 
 def normalize_article(
-    article: Article, now: datetime, titles: TitleSuffixLearner | None = None, page_names: Iterable[str] = ()
+    article: Article, now: datetime, title_suffix: str | None = None, page_names: Iterable[str] = ()
 ) -> list[str]:
     """Clean `article` in place (raw values in, contract values out).
 
-    `titles` learns each site's `<title>` suffix from the pages it sees (the pipeline keeps one for the
-    crawl); without it, only the site's known names are cut from titles. `page_names` are the names the
-    page gives its own site (og:site_name, logo; `finnews extract` without a profile): a 来源 naming one
-    is no source. Returns what a crawl counts (the stat `finnews/<finding>`): "unparsed/<field>" for a field
-    whose raw text was present but could not be parsed (or was out of range), "cut/<field>" for one cut
-    to its length cap (`limits.FIELD_CAPS`). Every text field ends `characters.storable`.
+    `title_suffix` is the `<title>` suffix its site's pages share (`TitleSuffixLearner.suffix`: the pipeline learns
+    each site's from the crawl's pages), cut from its title with the site's known names; without it, only those
+    are. `page_names` are the names the page gives its own site (og:site_name, logo; `finnews extract` without a
+    profile): a 来源 naming one is no source. Pure: an extraction worker process may run it.
+    Returns what a crawl counts (the stat `finnews/<finding>`): "unparsed/<field>" for a field whose raw text was
+    present but could not be parsed (or was out of range), "cut/<field>" for one cut to its length cap
+    (`limits.FIELD_CAPS`). Every text field ends `characters.storable`.
     """
     unparsed: list[str] = []
     cut: list[str] = []
     own_names = [name for name in (article.site_name, article.site) if name]
-    if titles is None:
-        article.title = clean_title(article.title, own_names)
-    else:
-        titles.observe(article.site, article.title_tag)
-        article.title = titles.strip(article.site, article.title, own_names)
+    article.title = clean_title(article.title, [title_suffix, *own_names] if title_suffix else own_names)
     article.editor = clean_person(article.editor) or _editor_in_body(article.body)
     article.body = clean_body((article.body or "").split("\n"))
     article.author = _capped(article, "author", clean_person(article.author), cut)
@@ -56,6 +53,12 @@ def normalize_article(
         setattr(article, name, _capped(article, name, getattr(article, name), cut))
     make_storable(article)
     return [f"unparsed/{name}" for name in unparsed] + [f"cut/{name}" for name in cut]
+
+
+def normalized_article(article: Article, now: datetime, title_suffix: str | None) -> tuple[list[str], Article]:
+    """`normalize_article`'s findings and the article it cleaned: what an extraction worker process runs for the
+    crawl's `NormalizePipeline` (the article goes and comes back pickled; the worker imports this module alone)."""
+    return normalize_article(article, now, title_suffix), article
 
 
 def _capped(article: Article, name: str, value: str | None, cut: list[str]) -> str | None:

@@ -94,9 +94,7 @@ class ArticlePages(Mixin):
                 response.headers.get("Content-Type"), profile, listing_date, datetime.now(SHANGHAI),
             )  # fmt: skip
         except WorkerLost as lost:
-            self.crawler.stats.inc_value("finnews/failed/article")
-            self._incomplete(profile.name)
-            logger.error("article lost: %s (%s)", response.url, lost)
+            self.article_lost(response.url, profile.name, lost)
             return
         self.crawler.stats.inc_value("finnews/pages/read_in_worker")
         self._count_repairs(reading.repairs, reading.encoding, response.url)
@@ -380,6 +378,19 @@ class ArticlePages(Mixin):
         self.crawler.stats.inc_value("finnews/failed/article")
         self._incomplete(failure.request.meta.get(PORTAL))  # type: ignore[attr-defined]
         logger.error("article lost: %s (%s)", url, failure.getErrorMessage())
+
+    def article_lost(self, url: str, portal: str, lost: WorkerLost) -> None:
+        """An article page whose worker process died while it read or normalised the page: counted, logged, and
+        its portal not crawled completely (`finnews/complete`)."""
+        self.crawler.stats.inc_value("finnews/failed/article")
+        self._incomplete(portal)
+        logger.error("article lost: %s (%s)", url, lost)
+
+    @property
+    def extraction(self) -> Workers | None:
+        """The extraction worker processes while the crawl runs, once started (none with FINNEWS_EXTRACTION_PROCESSES=0):
+        the pipelines normalise articles in them too."""
+        return self._extraction
 
     def start_extraction(self) -> Workers:
         """The extraction worker processes (FINNEWS_EXTRACTION_PROCESSES), started with the crawl's start."""
