@@ -123,7 +123,10 @@ def test_scrapyd_deploy_leaves_the_checkout_clean_and_a_scheduled_crawl_stores_t
     assert call(scrapyd, "listversions.json?project=finnews")["versions"] == ["1"]
     assert call(scrapyd, "listspiders.json?project=finnews")["spiders"] == ["portal"]
     db_url = f"sqlite:///{tmp_path}/finnews.db"
-    settings = {**LOOPBACK_SETTINGS, "FINNEWS_DB_URL": db_url, "FINNEWS_PROFILE_DIRS": str(PROFILE_DIR)}
+    settings = {**LOOPBACK_SETTINGS, "FINNEWS_DB_URL": db_url, "FINNEWS_PROFILE_DIRS": str(PROFILE_DIR),
+                # a crawl of several seconds: its extraction worker, spawned from the egg, starts while it runs (the
+                # pages before are read in the crawl's process; 4 s of crawl were once over before it started)
+                "DOWNLOAD_DELAY": "0.02", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}  # fmt: skip
     job = call(
         scrapyd,
         "schedule.json",
