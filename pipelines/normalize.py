@@ -1,9 +1,10 @@
 """NormalizePipeline: every field of an Article cleaned and typed by `crawler.normalize` (Scrapy glue only).
 
 Where the crawl reads its article pages in extraction worker processes (`crawler.workers`,
-FINNEWS_EXTRACTION_PROCESSES), the articles are normalised there too: the crawl's event loop is its bottleneck, and
-normalising an article costs it about a third of a millisecond. What the pipeline learns from every page (each
-site's `<title>` suffix) stays here and goes with each article.
+FINNEWS_EXTRACTION_PROCESSES), an article is normalised in one when one is idle: the crawl's event loop is its
+bottleneck, and normalising an article costs it about a third of a millisecond; a busy worker reads pages, whose
+answers the crawl waits for. What the pipeline learns from every page (each site's `<title>` suffix) stays here and
+goes with each article.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class NormalizePipeline:
         self.titles.observe(article.site, article.title_tag)
         title_suffix = self.titles.suffix(article.site)
         spider = self.crawler.spider
-        if isinstance(spider, ArticlePages) and (workers := spider.extraction) is not None and workers.ready:
+        if isinstance(spider, ArticlePages) and (workers := spider.extraction) is not None and workers.idle:
             try:
                 findings, normalized = await workers.run(normalized_article, article, now, title_suffix)
             except WorkerLost as lost:
