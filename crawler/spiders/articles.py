@@ -388,8 +388,8 @@ class ArticlePages(Mixin):
 
     @property
     def extraction(self) -> Workers | None:
-        """The extraction worker processes while the crawl runs, once started (none with FINNEWS_EXTRACTION_PROCESSES=0):
-        the pipelines normalise articles in them too."""
+        """The extraction worker processes while the crawl runs, once started (none: FINNEWS_EXTRACTION_PROCESSES=0);
+        `NormalizePipeline` normalises articles in one that is idle."""
         return self._extraction
 
     def start_extraction(self) -> Workers:
