@@ -34,7 +34,7 @@ from crawler.pagestore import ARTICLE as KEEP_ARTICLE
 from crawler.pagestore import COUNTER, PAGE, PART
 from crawler.seen import recorded
 from crawler.spiders.parts import Mixin
-from crawler.workers import WorkerLost, Workers
+from crawler.workers import WorkerLost
 
 logger = logging.getLogger("crawler.spiders.portal")  # one logger for the spider's lines
 
@@ -67,8 +67,6 @@ class WaitingArticle(NamedTuple):
 
 class ArticlePages(Mixin):
     """The article pages of a portal (a mixin of `PortalSpider`; what it uses of the spider: `crawler.spiders.parts`)."""
-
-    _extraction: Workers | None = None  # the worker processes (`start_extraction`)
 
     def parse_article(self, response: Response, profile: profiles.Profile, listing_date: str | None) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
@@ -385,25 +383,3 @@ class ArticlePages(Mixin):
         self.crawler.stats.inc_value("finnews/failed/article")
         self._incomplete(portal)
         logger.error("article lost: %s (%s)", url, lost)
-
-    @property
-    def extraction(self) -> Workers | None:
-        """The extraction worker processes while the crawl runs, once started (none: FINNEWS_EXTRACTION_PROCESSES=0);
-        `NormalizePipeline` normalises articles in one that is idle."""
-        return self._extraction
-
-    def start_extraction(self) -> Workers:
-        """The extraction worker processes (FINNEWS_EXTRACTION_PROCESSES), started with the crawl's start."""
-        if self._extraction is None:
-            self._extraction = Workers(
-                self.extraction_processes,
-                self.settings.getfloat("FINNEWS_EXTRACTION_TIME_LIMIT"),
-                imports=(read_fetched_article.__module__,),
-            )
-        return self._extraction
-
-    def stop_extraction(self) -> None:
-        """Stop the extraction worker processes, if any were started."""
-        if self._extraction is not None:
-            self._extraction.close()
-            self._extraction = None

@@ -1,5 +1,5 @@
-"""What the portal spider's mixins (`articles`, `discovery`, `pageseries`) use of the spider and of one another:
-one list, so that a mixin's calls are type-checked against the methods that answer them.
+"""What the portal spider's mixins (`articles`, `discovery`, `extraction`, `pageseries`) use of the spider and of
+one another: one list, so that a mixin's calls are type-checked against the methods that answer them.
 
 The spider's state is set by `PortalSetup` (`crawler.spiders.portalsetup`); the routing methods are
 `PortalSpider`'s (`crawler.spiders.portal`). A mixin subclasses `Mixin`: `SpiderParts` for the type checker,
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from crawler.seen import SeenUrls
     from crawler.spiders.articles import WaitingArticle
     from crawler.spiders.pageseries import Place
+    from crawler.workers import Workers
 
 
 class SpiderParts(Protocol):
@@ -64,6 +65,11 @@ class SpiderParts(Protocol):
     def _selector(self, response: TextResponse) -> Selector: ...
 
     def _count_repairs(self, repairs: tuple[str, ...], encoding: str, url: str) -> None: ...
+
+    def start_extraction(self) -> Workers: ...
+
+    @property
+    def extraction(self) -> Workers | None: ...
 
 
 if TYPE_CHECKING:

@@ -66,6 +66,7 @@ from crawler.seen import recorded
 from crawler.spiders import pageseries
 from crawler.spiders.articles import ArticlePages
 from crawler.spiders.discovery import Discovery
+from crawler.spiders.extraction import ExtractionWorkers
 from crawler.spiders.pageseries import ListingPages
 from crawler.spiders.portalsetup import PortalSetup
 
@@ -78,7 +79,9 @@ logger = logging.getLogger(__name__)
 DEAD_END = 3
 
 
-class PortalSpider(PortalSetup, ArticlePages, ListingPages, Discovery):  # set-up first: `crawler.spiders.parts`
+class PortalSpider(
+    PortalSetup, ArticlePages, ListingPages, Discovery, ExtractionWorkers
+):  # set-up first: `crawler.spiders.parts`
     name = "portal"
 
     @classmethod

@@ -1,0 +1,36 @@
+"""The portal spider's extraction worker processes (a mixin of `PortalSpider`, `crawler.workers`): started with
+the crawl's start where FINNEWS_EXTRACTION_PROCESSES asks for them, stopped when it closes. The spider reads article
+pages in them (`crawler.spiders.articles`), `NormalizePipeline` normalises articles in one that is idle."""
+
+from __future__ import annotations
+
+from crawler.extract.page import read_fetched_article
+from crawler.spiders.parts import Mixin
+from crawler.workers import Workers
+
+
+class ExtractionWorkers(Mixin):
+    """The worker processes of a crawl (what it uses of the spider: `crawler.spiders.parts`)."""
+
+    _extraction: Workers | None = None  # the worker processes (`start_extraction`)
+
+    @property
+    def extraction(self) -> Workers | None:
+        """The extraction worker processes while the crawl runs, once started (none: FINNEWS_EXTRACTION_PROCESSES=0)."""
+        return self._extraction
+
+    def start_extraction(self) -> Workers:
+        """The extraction worker processes (FINNEWS_EXTRACTION_PROCESSES), started with the crawl's start."""
+        if self._extraction is None:
+            self._extraction = Workers(
+                self.extraction_processes,
+                self.settings.getfloat("FINNEWS_EXTRACTION_TIME_LIMIT"),
+                imports=(read_fetched_article.__module__,),
+            )
+        return self._extraction
+
+    def stop_extraction(self) -> None:
+        """Stop the extraction worker processes, if any were started."""
+        if self._extraction is not None:
+            self._extraction.close()
+            self._extraction = None
