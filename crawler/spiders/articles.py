@@ -373,13 +373,12 @@ class ArticlePages(Mixin):
             self.crawler.stats.inc_value("finnews/skipped/ignored")
             logger.info("not fetched: %s (%s)", url, failure.getErrorMessage())
             return
-        self.crawler.stats.inc_value("finnews/failed/article")
-        self._incomplete(failure.request.meta.get(PORTAL))  # type: ignore[attr-defined]
-        logger.error("article lost: %s (%s)", url, failure.getErrorMessage())
+        portal = failure.request.meta.get(PORTAL)  # type: ignore[attr-defined]
+        self.article_lost(url, portal, failure.getErrorMessage())
 
-    def article_lost(self, url: str, portal: str, lost: WorkerLost) -> None:
-        """An article page whose worker process died while it read or normalised the page: counted, logged, and
-        its portal not crawled completely (`finnews/complete`)."""
+    def article_lost(self, url: str, portal: str | None, why: object) -> None:
+        """An article lost (Scrapy gave up on its page, or the worker process reading or normalising it died):
+        counted, logged with `why`, and its portal not crawled completely (`finnews/complete`)."""
         self.crawler.stats.inc_value("finnews/failed/article")
         self._incomplete(portal)
-        logger.error("article lost: %s (%s)", url, lost)
+        logger.error("article lost: %s (%s)", url, why)
