@@ -114,8 +114,10 @@ def test_every_story_comes_out_once_and_right_with(
     if setting == "FINNEWS_EXTRACTION_PROCESSES=2":  # the first pages in the crawl's process, while the workers start
         assert 0 < stats["finnews/pages/read_in_worker"] <= len(crawled["truth"])
         assert 0 < stats["finnews/articles/normalized_in_worker"] <= len(crawled["truth"])
+        assert 0 < stats["finnews/listings/read_in_worker"] <= stats["finnews/pages/listing"]
     elif setting == "FINNEWS_EXTRACTION_PROCESSES=0":
-        assert "finnews/pages/read_in_worker" not in stats and "finnews/articles/normalized_in_worker" not in stats
+        in_worker = ("finnews/pages/read_in_worker", "finnews/articles/normalized_in_worker", "finnews/listings/read_in_worker")
+        assert not [name for name in in_worker if name in stats]
 
 
 def test_a_recrawl_stores_nothing_new(crawled: dict[str, Any], sample_network: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -45,11 +46,11 @@ def spider(site: str | None = "dede", **settings: Any) -> PortalSpider:
 
 
 def callback(request: Request) -> str:
-    """The name of the spider method `request` goes to ("parse_article" for an article page, read in the crawl's
-    process or, FINNEWS_EXTRACTION_PROCESSES, in a worker: `parse_article_in_worker`)."""
+    """The name of the spider method `request` goes to ("parse_article" for an article page, "parse_listing" for a
+    listing, read in the crawl's process or, FINNEWS_EXTRACTION_PROCESSES, in a worker: `parse_article_in_worker`,
+    `parse_listing_in_worker`)."""
     assert request.callback is not None
-    name = request.callback.__name__
-    return "parse_article" if name == "parse_article_in_worker" else name
+    return request.callback.__name__.removesuffix("_in_worker")
 
 
 def listing_requests(spider: PortalSpider) -> list[Request]:
@@ -403,3 +404,40 @@ def test_an_article_whose_worker_died_while_normalising_it_is_lost_counted_and_s
     assert s.crawler.stats.get_value("finnews/failed/article") == 1
     assert s.incomplete == {s.profiles[0].name}
     assert "article lost: http://x.cn/a/20240903/1.html (extraction worker process 4242 ended" in caplog.text
+
+
+def test_a_listing_read_in_a_worker_process_yields_what_it_yields_read_in_the_crawls() -> None:
+    s = spider(FINNEWS_EXTRACTION_PROCESSES=1)
+    response = HtmlResponse("http://x.cn/news/", body=LISTING.encode("gbk"), headers={"Content-Type": "text/html"})
+
+    async def outputs() -> list[Request]:
+        workers = s.start_extraction()
+        try:
+            deadline = time.monotonic() + 60
+            while not workers.ready and time.monotonic() < deadline:  # a spawned Python takes a while to import
+                await asyncio.sleep(0.01)
+            return [request async for request in s.parse_listing_in_worker(response, s.profiles[0])]
+        finally:
+            s.stop_extraction()
+
+    requests = asyncio.run(outputs())
+    assert s.crawler.stats.get_value("finnews/listings/read_in_worker") == 1
+    in_process = listing_requests(spider())
+    assert [(r.url, callback(r), r.cb_kwargs.get("listing_date")) for r in requests] == [
+        (r.url, callback(r), r.cb_kwargs.get("listing_date")) for r in in_process
+    ]
+    assert {callback(r) for r in requests} == {"parse_article", "parse_listing"} and len(requests) == 10
+
+
+def test_a_listing_whose_worker_died_is_a_listing_lost_counted_and_said(caplog: pytest.LogCaptureFixture) -> None:
+    s = spider(FINNEWS_EXTRACTION_PROCESSES=1)
+    s._extraction = _DeadWorkers()  # type: ignore[assignment]
+    response = HtmlResponse("http://x.cn/news/", body=LISTING.encode(), encoding="utf-8")
+
+    async def outputs() -> list[Request]:
+        return [request async for request in s.parse_listing_in_worker(response, s.profiles[0])]
+
+    assert asyncio.run(outputs()) == []
+    assert s.crawler.stats.get_value("finnews/failed/listing") == 1
+    assert s.incomplete == {s.profiles[0].name}  # what it lists is not seen: no complete crawl
+    assert "listing lost: http://x.cn/news/ (extraction worker process 4242 ended" in caplog.text

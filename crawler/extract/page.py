@@ -46,6 +46,15 @@ def page_selector(response: TextResponse) -> tuple[Selector, tuple[str, ...], st
     return Selector(root=root, type="html"), (*done, *[FLATTENED] * flattened), encoding
 
 
+def fetched_selector(
+    response_class: type[TextResponse], url: str, body: bytes, content_type: bytes | None
+) -> tuple[Selector, tuple[str, ...], str]:
+    """`page_selector` of a page's bytes as fetched, in a worker process: the response built again as Scrapy built it
+    (same class, Content-Type and body, so the same encoding)."""
+    response = response_class(url, body=body, headers={"Content-Type": content_type} if content_type else {})
+    return page_selector(response)
+
+
 def _utf8_body(response: TextResponse) -> bytes | None:
     """The page's bytes when they are its text in UTF-8 (a text without U+FFFD decoded from UTF-8 bytes without a
     byte-order mark, which the text leaves out): what `html_selector` parses as they are, as `finnews extract` does."""
@@ -289,11 +298,9 @@ def read_fetched_article(
     listing_date: str | None,
     crawled_at: datetime,
 ) -> ArticleReading:
-    """`read_article` over a page's bytes as fetched: what an extraction worker process runs (its arguments
-    and result pickle). The response is built again as Scrapy built it (same class, Content-Type and body,
-    so the same encoding)."""
-    response = response_class(url, body=body, headers={"Content-Type": content_type} if content_type else {})
-    selector, repairs, encoding = page_selector(response)
+    """`read_article` over a page's bytes as fetched (`fetched_selector`): what an extraction worker process runs
+    (its arguments and result pickle)."""
+    selector, repairs, encoding = fetched_selector(response_class, url, body, content_type)
     raw, article = read_article(selector, url, profile, listing_date, crawled_at)
     hrefs, base = page_hrefs(selector), document_base(selector, url)
     return ArticleReading(

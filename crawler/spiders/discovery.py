@@ -1,7 +1,7 @@
 """How the portal spider finds articles beside HTML listings: sitemaps, RSS/Atom feeds, JSON listing endpoints.
 
 `Discovery` is a mixin of `PortalSpider` (its callbacks are spider methods, so a shared crawl's requests
-name them): `discovery_requests(profile)` starts it for a portal, `feeds_on_page` follows the feeds a
+name them): `discovery_requests(profile)` starts it for a portal, `feed_requests` follows the feeds a
 listing page links to (`<link rel="alternate" type="application/rss+xml">`).
 
 - Sitemaps: those robots.txt names on its `Sitemap:` lines and the profile's `sitemaps`, else `/sitemap.xml`;
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -29,15 +29,12 @@ from twisted.python.failure import Failure
 
 from crawler import profiles
 from crawler.blocking import BlockedPage
-from crawler.extract.discovery import Listed, feed_entries, feed_links, json_entries, robots_sitemaps, sitemaps
+from crawler.extract.discovery import Listed, feed_entries, json_entries, robots_sitemaps, sitemaps
 from crawler.extract.links import is_document
 from crawler.extract.urls import absolute_url, canonical_url
 from crawler.middlewares import PORTAL, OffPortalRequest
 from crawler.seen import recorded
 from crawler.spiders.parts import Mixin
-
-if TYPE_CHECKING:
-    from parsel import Selector
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +68,10 @@ class Discovery(Mixin):
                 [first], self.parse_json_listing, profile, listing=number, page=listing.first_page
             )
 
-    def feeds_on_page(self, selector: Selector, page_url: str, profile: profiles.Profile) -> Iterator[Request]:
-        """Requests for the RSS/Atom feeds a listing page links to (once each)."""
-        if self.crawler.settings.getbool("FINNEWS_DISCOVER"):
-            yield from self._discovery_requests(feed_links(selector, page_url), self.parse_feed, profile)
+    def feed_requests(self, urls: list[str], profile: profiles.Profile) -> Iterator[Request]:
+        """Requests for the RSS/Atom feeds a listing page links to (once each; found where FINNEWS_DISCOVER asks,
+        `listing.read_listing`)."""
+        yield from self._discovery_requests(urls, self.parse_feed, profile)
 
     # --- callbacks ---------------------------------------------------------------------------------
 

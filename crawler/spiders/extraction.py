@@ -1,9 +1,11 @@
 """The portal spider's extraction worker processes (a mixin of `PortalSpider`, `crawler.workers`): started with
 the crawl's start where FINNEWS_EXTRACTION_PROCESSES asks for them, stopped when it closes. The spider reads article
-pages in them (`crawler.spiders.articles`), `NormalizePipeline` normalises articles in one that is idle."""
+pages (`crawler.spiders.articles`) and listing pages (`crawler.spiders.portal`) in them, `NormalizePipeline`
+normalises articles in one that is idle."""
 
 from __future__ import annotations
 
+from crawler.extract.listing import read_fetched_listing
 from crawler.extract.page import read_fetched_article
 from crawler.spiders.parts import Mixin
 from crawler.workers import Workers
@@ -25,7 +27,7 @@ class ExtractionWorkers(Mixin):
             self._extraction = Workers(
                 self.extraction_processes,
                 self.settings.getfloat("FINNEWS_EXTRACTION_TIME_LIMIT"),
-                imports=(read_fetched_article.__module__,),
+                imports=(read_fetched_article.__module__, read_fetched_listing.__module__),
             )
         return self._extraction
 

@@ -14,16 +14,12 @@ An item is a URL, or (prefix, first, last, suffix) for the URLs prefix + n + suf
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from scrapy import Request
 
 from crawler import profiles
 from crawler.extract.pagination import page_url
 from crawler.spiders.parts import Mixin
-
-if TYPE_CHECKING:
-    pass
 
 #: How many pages of one series wait in the queue at once.
 AHEAD = 3
@@ -131,6 +127,6 @@ class ListingPages(Mixin):
         """A page of a series the scheduler dropped (a redirect to a page requested already): the series
         goes on without it."""
         arguments = request.cb_kwargs
-        if "series" in arguments and request.callback == self.parse_listing:
+        if "series" in arguments and request.callback in (self.parse_listing, self.parse_listing_in_worker):
             for later in self._next_page(arguments["profile"], arguments["page"], arguments["series"]):
                 self.crawler.engine.crawl(later)

@@ -10,7 +10,7 @@ declarations (else the type checker takes the spider for an abstract class).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -47,6 +47,10 @@ class SpiderParts(Protocol):
     def parse_listing(
         self, response: Response, profile: profiles.Profile, page: int = 0, series: Place | None = None
     ) -> Iterator[Request]: ...
+
+    def parse_listing_in_worker(
+        self, response: Response, profile: profiles.Profile, page: int = 0, series: Place | None = None
+    ) -> AsyncIterator[Request]: ...
 
     def _article_request(
         self, url: str, profile: profiles.Profile, listing_date: str | None, known: bool = True

@@ -48,10 +48,10 @@ from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from crawler import distributed, incremental, profiles
-from crawler.extract.category import site_name
 from crawler.extract.kind import ARTICLE, page_kind
-from crawler.extract.links import Link, is_document, on_site, site_links
-from crawler.extract.mainlist import MainList, main_list
+from crawler.extract.links import is_document, on_site, site_links
+from crawler.extract.listing import ListingReading, read_fetched_listing, read_listing
+from crawler.extract.mainlist import main_list
 from crawler.extract.page import (
     BAD_BYTES,
     FLATTENED,
@@ -59,7 +59,7 @@ from crawler.extract.page import (
     REPAIRED,
     page_selector,
 )
-from crawler.extract.pagination import next_pages, pagination
+from crawler.extract.pagination import next_pages
 from crawler.extract.urls import canonical_url
 from crawler.middlewares import PORTAL, lost
 from crawler.seen import recorded
@@ -69,6 +69,7 @@ from crawler.spiders.discovery import Discovery
 from crawler.spiders.extraction import ExtractionWorkers
 from crawler.spiders.pageseries import ListingPages
 from crawler.spiders.portalsetup import PortalSetup
+from crawler.workers import WorkerLost
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class PortalSpider(
                 yield recorded(
                     Request(
                         url,
-                        callback=self.parse_listing,
+                        callback=self.listing_callback,
                         errback=self.listing_failed,
                         cb_kwargs={"profile": profile},
                         meta={PORTAL: profile.name},
@@ -132,9 +133,49 @@ class PortalSpider(
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("finnews/skipped/non_html")
             return
-        selector = self._selector(response)
-        links = site_links(selector, response.url, profile.host)
-        yield from self._listing(response, selector, profile, links, main_list(links), page, series, stale)
+        reading = read_listing(self._selector(response), response.url, profile, *self._listing_reading)
+        yield from self._listing(response.url, reading, profile, page, series, stale)
+
+    async def parse_listing_in_worker(
+        self,
+        response: Response,
+        profile: profiles.Profile,
+        page: int = 0,
+        series: pageseries.Place | None = None,
+        stale: int = 0,
+    ) -> AsyncIterator[Request]:
+        """`parse_listing` with the page read in a worker process (FINNEWS_EXTRACTION_PROCESSES), as article pages
+        are (`ArticlePages.parse_article_in_worker`): in the crawl's process while the workers start."""
+        workers = self.start_extraction()
+        if not isinstance(response, TextResponse) or not workers.ready:
+            for request in self.parse_listing(response, profile, page, series, stale):
+                yield request
+            return
+        for request in self._next_page(profile, page, series):
+            yield request
+        try:
+            reading: ListingReading = await workers.run(
+                read_fetched_listing, type(response), response.url, response.body,
+                response.headers.get("Content-Type"), profile, *self._listing_reading,
+            )  # fmt: skip
+        except WorkerLost as lost_worker:
+            self.listing_lost(response.url, profile.name, lost_worker)
+            return
+        self.crawler.stats.inc_value("finnews/listings/read_in_worker")
+        self._count_repairs(reading.repairs, reading.encoding, response.url)
+        for request in self._listing(response.url, reading, profile, page, series, stale):
+            yield request
+
+    @property
+    def listing_callback(self) -> Any:
+        """The method a listing page goes to: read in a worker process where the crawl has them."""
+        return self.parse_listing_in_worker if self.extraction_processes else self.parse_listing
+
+    @property
+    def _listing_reading(self) -> tuple[int, bool]:
+        """What `listing.read_listing` is asked of every listing: how many pages of a listing to follow at most, and
+        whether to find its feeds."""
+        return self.settings.getint("FINNEWS_MAX_PAGINATION"), self.settings.getbool("FINNEWS_DISCOVER")
 
     def parse_page(
         self, response: Response, profile: profiles.Profile, listing_date: str | None = None, stale: int = 0
@@ -156,15 +197,14 @@ class PortalSpider(
         self.crawler.stats.inc_value(f"finnews/classified/{kind}")
         if kind == ARTICLE:
             return self._article(response, selector, profile, listing_date)
-        return self._listing(response, selector, profile, links, main, stale=stale)
+        reading = read_listing(selector, response.url, profile, *self._listing_reading, links=links, main=main)
+        return self._listing(response.url, reading, profile, stale=stale)
 
     def _listing(
         self,
-        response: TextResponse,
-        selector: Selector,
+        listing_url: str,
+        reading: ListingReading,
         profile: profiles.Profile,
-        links: list[Link],
-        main: MainList,
         page: int = 0,
         series: pageseries.Place | None = None,
         stale: int = 0,
@@ -173,45 +213,41 @@ class PortalSpider(
         each), its other pages, and the other pages of the site its nav bars and widgets link to (not behind
         `DEAD_END` listings in a row that showed nothing new)."""
         self.crawler.stats.inc_value("finnews/pages/listing")
-        if profile.site_name is None:  # a portal known by its URL only: its name from its home page
-            name = site_name(selector.xpath("//title/text()").get())
-            if name:
-                profile = dataclasses.replace(profile, site_name=name)
-                logger.info("%s calls itself %s", profile.name, name)
-        yield from self.feeds_on_page(selector, response.url, profile)
-        max_pages = self.settings.getint("FINNEWS_MAX_PAGINATION")
-        pages = pagination(links, response.url, max_pages)
+        if profile.site_name is None and reading.site_name:  # a portal known by its URL only: its name from its
+            profile = dataclasses.replace(profile, site_name=reading.site_name)  # home page
+            logger.info("%s calls itself %s", profile.name, reading.site_name)
+        yield from self.feed_requests(reading.feeds, profile)
+        max_pages, dates = self.settings.getint("FINNEWS_MAX_PAGINATION"), reading.dates
+        pages = reading.pages
         paging = set(pages)
         shapes = self.url_shapes[profile.name]
         if profile.classify_by_content:
-            shapes.learn(url for url, date in main.dates.items() if date)
-        listed = {
-            url: date for url, date in main.dates.items() if profile.is_article(url) or profile.classify_by_content
-        }
+            shapes.learn(url for url, date in dates.items() if date)
+        listed = {url: date for url, date in dates.items() if profile.is_article(url) or profile.classify_by_content}
         stale = 0 if any(url not in self.requested for url in listed) else stale + 1
         if stale == DEAD_END:
             self.crawler.stats.inc_value("finnews/listings/dead_end")
             logger.info("%s listing pages in a row showed nothing new: the links of %s to other listings are not "
-                        "followed", DEAD_END, response.url)  # fmt: skip
+                        "followed", DEAD_END, listing_url)  # fmt: skip
         if self.plan.stops_paging(profile.name, listed):  # nothing new on this page: nor behind it
             self.crawler.stats.inc_value("finnews/pagination_stopped")
             pages = []
         elif self.plan.incremental(profile.name):  # new articles here: the next page may hold more
-            pages = next_pages(pages, response.url)
-        for url, _ in links:
+            pages = next_pages(pages, listing_url)
+        for url in reading.links:
             if url in self.requested or url in paging or profile.is_denied(url) or is_document(url):
                 continue
-            if url not in main.dates and not on_site(url, profile.host):  # another host of the domain: its
+            if url not in dates and not on_site(url, profile.host):  # another host of the domain: its
                 continue  # main-list articles are followed, not its nav bars
             # An article by its URL: the profile's pattern, or the shape of the site's dated listing links
             # (listed or not); with `since`, only the dated ones a list shows.
             shaped = not profile.is_article(url) and shapes.matches(url)
-            if (profile.is_article(url) or shaped) and (url in main.dates or self.plan.since is None):
+            if (profile.is_article(url) or shaped) and (url in dates or self.plan.since is None):
                 if shaped:
                     self.crawler.stats.inc_value("finnews/links/by_url_shape")
-                yield from self._article_request(url, profile, main.dates.get(url))
-            elif url in main.dates and profile.classify_by_content:  # listed, at a URL of no known pattern
-                yield from self._article_request(url, profile, main.dates[url], known=False)
+                yield from self._article_request(url, profile, dates.get(url))
+            elif url in dates and profile.classify_by_content:  # listed, at a URL of no known pattern
+                yield from self._article_request(url, profile, dates[url], known=False)
             elif stale < DEAD_END and profile.is_listing(url) and self._may_follow_listing(profile):  # nav bars,
                 yield self._listing_request(url, profile, known=not profile.classify_by_content, stale=stale)  # widgets
         if series is not None:  # its series' pages are queued by the series
@@ -220,7 +256,7 @@ class PortalSpider(
         if pages and page + 1 > max_pages:
             self.crawler.stats.inc_value("finnews/pagination_limit", len(pages))
             self._incomplete(profile.name)
-            logger.info("pagination stops at %s pages of %s (FINNEWS_MAX_PAGINATION)", max_pages, response.url)
+            logger.info("pagination stops at %s pages of %s (FINNEWS_MAX_PAGINATION)", max_pages, listing_url)
             pages = []
         yield from self._queue_pages(pages, profile, page + 1)
         yield from self._waiting_requests()  # when no link of this page was new
@@ -246,7 +282,7 @@ class PortalSpider(
         return recorded(
             Request(
                 url,
-                callback=self.parse_listing if known else self.parse_page,
+                callback=self.listing_callback if known else self.parse_page,
                 errback=self.listing_failed,
                 cb_kwargs=arguments,
                 meta={PORTAL: profile.name, distributed.LISTING_CAP: profile.name},
@@ -301,6 +337,11 @@ class PortalSpider(
         skipped = isinstance(error, IgnoreRequest) and not lost(error)  # off the portal, robots.txt, gone (4xx)
         if skipped and not (isinstance(error, HttpError) and error.response.status >= 500):
             return
+        self.listing_lost(failure.request.url, failure.request.meta.get(PORTAL), failure.getErrorMessage())  # type: ignore[attr-defined]
+
+    def listing_lost(self, url: str, portal: str | None, why: object) -> None:
+        """A listing lost (Scrapy gave up on its page, or the worker process reading it died): counted
+        (`finnews/failed/listing`), said, and its portal not crawled completely."""
         self.crawler.stats.inc_value("finnews/failed/listing")
-        self._incomplete(failure.request.meta.get(PORTAL))  # type: ignore[attr-defined]
-        logger.error("listing lost: %s (%s)", failure.request.url, failure.getErrorMessage())  # type: ignore[attr-defined]
+        self._incomplete(portal)
+        logger.error("listing lost: %s (%s)", url, why)
