@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,8 @@ class Bare(Spider):
 @dataclass
 class Run:
     """One crawl: wall seconds, response times, fetched URLs, peak RSS (MB), RSS (MB) every 1,000 responses,
-    CPU seconds of its process (its worker processes included), the largest peak RSS of those (MB)."""
+    CPU seconds of its process (its worker processes included), the largest peak RSS of those (MB), the CPU seconds
+    its process had used at each response and its workers had at every `every`th (`benchmarks.pace`)."""
 
     seconds: float
     times: list[float]
@@ -75,6 +76,9 @@ class Run:
     rss_mb: list[float]
     cpu_seconds: float
     workers_peak_rss_mb: float = 0.0
+    cpu_at: list[float] = field(default_factory=list)
+    workers_cpu_at: list[float] = field(default_factory=list)
+    every: int = 1000  # the responses between two samples of the RSS and the workers' CPU
 
 
 def _cpu_of_children() -> float:
@@ -91,7 +95,7 @@ def _run(command: list[str], cwd: Path, pace: Path, extensions: dict[str, Any] |
     seconds, cpu = time.perf_counter() - started, _cpu_of_children() - cpu
     record = json.loads(pace.read_text())
     return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"], record.get("rss_mb", []), cpu,
-               record.get("children_peak_rss_mb", 0.0))  # fmt: skip
+               record.get("children_peak_rss_mb", 0.0), record["cpu"], record["children_cpu"], record["every"])  # fmt: skip
 
 
 def finnews_command(network: SampleNetwork, db_url: str, *settings: str) -> list[str]:
@@ -191,6 +195,19 @@ def scale(articles: int) -> dict[str, Any]:
         f"{start:.0f}, in the last tenth {end:.0f} ({end / start:.0%}); peak RSS {run.peak_rss_mb:.0f} MB "
         f"(its extraction worker's {run.workers_peak_rss_mb:.0f} MB)"
     )
+    tenths = [run.times[i : i + tenth] for i in range(0, tenth * 10, tenth)]
+    print("responses/s in each tenth: " + " ".join(f"{len(t) / max(t[-1] - t[0], 1e-9):.0f}" for t in tenths))
+    cpu = [(run.cpu_at[i + tenth - 1] - run.cpu_at[i]) / tenth * 1000 for i in range(0, tenth * 10, tenth)]
+    workers = [  # sampled every `run.every` responses: between the samples nearest each tenth's bounds
+        (run.workers_cpu_at[b] - run.workers_cpu_at[a]) / ((b - a) * run.every) * 1000
+        for a, b in ((i * tenth // run.every, (i + 1) * tenth // run.every - 1) for i in range(10))
+        if b > a
+    ]
+    print(
+        "CPU ms per response in each tenth, the crawl's process: " + " ".join(f"{ms:.2f}" for ms in cpu)
+        + "; its extraction worker: " + " ".join(f"{ms:.2f}" for ms in workers)
+    )  # fmt: skip
+    figures |= {"cpu_ms_start": cpu[0], "cpu_ms_end": cpu[-1]}
     if run.rss_mb:  # where the memory went: the RSS after each tenth of the responses
         step = max(1, len(run.rss_mb) // 10)
         print(
