@@ -116,7 +116,11 @@ def test_every_story_comes_out_once_and_right_with(
         assert 0 < stats["finnews/articles/normalized_in_worker"] <= len(crawled["truth"])
         assert 0 < stats["finnews/listings/read_in_worker"] <= stats["finnews/pages/listing"]
     elif setting == "FINNEWS_EXTRACTION_PROCESSES=0":
-        in_worker = ("finnews/pages/read_in_worker", "finnews/articles/normalized_in_worker", "finnews/listings/read_in_worker")
+        in_worker = (
+            "finnews/pages/read_in_worker",
+            "finnews/articles/normalized_in_worker",
+            "finnews/listings/read_in_worker",
+        )
         assert not [name for name in in_worker if name in stats]
 
 
