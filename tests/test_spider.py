@@ -124,6 +124,23 @@ def test_a_page_with_a_wrong_declared_charset_is_repaired() -> None:
     assert s.crawler.stats.get_value("finnews/charset_repaired") == 1
 
 
+def test_a_utf8_page_declared_gbk_is_read_as_utf8_where_gbk_would_read_it_without_an_error() -> None:
+    """A site moved to UTF-8 with its old declaration: these words' UTF-8 bytes are also GB18030 ("央行" -> "澶"),
+    so its text decoded as declared holds no U+FFFD to tell the error by."""
+    page = """<html><head><title>央行公告_财经新闻</title></head><body><h1>央行公告</h1>
+<div class="info">2024-09-03 11:54 来源:新闻</div><div class="content"><p>央行公告,利率下行,债券基金股票数据增长.</p>
+<p>企业公司业绩发布,政策改革.</p></div></body></html>"""
+    response = HtmlResponse(
+        "http://x.cn/a/20240903/1.html", body=page.encode(), headers={"Content-Type": "text/html; charset=gbk"}
+    )
+    assert "\ufffd" not in response.text and "央行" not in response.text  # Scrapy's decoding, as declared
+    s = spider()
+    [article] = [output for output in s.parse_article(response, s.profiles[0], None) if isinstance(output, Article)]
+    assert article.title == "央行公告"
+    assert article.body == "央行公告,利率下行,债券基金股票数据增长.\n企业公司业绩发布,政策改革."
+    assert s.crawler.stats.get_value("finnews/charset_repaired") == 1
+
+
 @pytest.mark.parametrize(
     "body",
     [

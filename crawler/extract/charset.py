@@ -1,8 +1,9 @@
 """Decoding HTML bytes: trust the declared charset, but verify it.
 
-Portals declare `gb2312` and send GBK, declare `utf-8` and send GBK, or declare nothing. A declared
-gb2312/gbk decodes as GB18030 (its superset); a declaration whose strict decode fails falls back to
-UTF-8, GB18030, then charset-normalizer's detection.
+Portals declare `gb2312` and send GBK, declare `utf-8` and send GBK, declare `gbk` and send UTF-8 (a site moved
+to UTF-8 with its old `<meta charset>`), or declare nothing. A declared gb2312/gbk decodes as GB18030 (its
+superset); bytes that are UTF-8 with Chinese in them are UTF-8 whatever the page declares (`disguised_utf8`); a
+declaration whose strict decode fails falls back to UTF-8, GB18030, then charset-normalizer's detection.
 """
 
 from __future__ import annotations
@@ -57,11 +58,15 @@ def decode_html(body: bytes, header: str | None = None) -> tuple[str, str, bool]
     ('央行开展逆回购操作�沪指收涨', 'utf-8', True)
     >>> decode_html("央行开展".encode("gbk") + b"\\xff" + "逆回购操作".encode("gbk"), "text/html; charset=gbk")
     ('央行开展�逆回购操作', 'gb18030', False)
+    >>> decode_html('<meta charset="gbk"><p>央行开展逆回购</p>'.encode("utf-8"))[1:]  # GB18030 would read it as 閸ぎ...
+    ('utf-8', True)
     """
     declared = declared_charset(body, header)
     trusted = declared
     if declared in _WESTERN and not body.isascii():
-        trusted = _cjk_encoding(body) or declared
+        trusted = _cjk_encoding(body, ("utf-8", "gb18030")) or declared
+    elif declared != "utf-8" and disguised_utf8(body):
+        trusted = "utf-8"
     candidates = list(dict.fromkeys(filter(None, (trusted, "utf-8", "gb18030"))))
     with contextlib.suppress(UnicodeDecodeError):
         if trusted:
@@ -90,9 +95,19 @@ def _mostly_utf8(body: bytes) -> bool:
     return bad > 0 and len(text) - len(text.encode("ascii", errors="ignore")) - bad >= 20 * bad
 
 
-def _cjk_encoding(body: bytes) -> str | None:
-    """UTF-8 or GB18030, whichever decodes `body` strictly and gives Chinese characters; None if neither."""
-    for encoding in ("utf-8", "gb18030"):
+def disguised_utf8(body: bytes) -> bool:
+    """Whether `body` is UTF-8 with Chinese characters in it: UTF-8 by its shape, whatever a page declares (GBK's bytes
+    of Chinese text almost never form UTF-8, and fail to at once: its first Chinese character, in the `<title>`).
+
+    >>> disguised_utf8("央行".encode("utf-8")), disguised_utf8("央行".encode("gbk")), disguised_utf8(b"<p>ok</p>")
+    (True, False, False)
+    """
+    return not body.isascii() and _cjk_encoding(body, ("utf-8",)) is not None
+
+
+def _cjk_encoding(body: bytes, encodings: tuple[str, ...]) -> str | None:
+    """The first of `encodings` that decodes `body` strictly and gives Chinese characters; None if none does."""
+    for encoding in encodings:
         try:
             text = body.decode(encoding)
         except UnicodeDecodeError:

@@ -16,7 +16,7 @@ from scrapy.http import TextResponse
 
 from crawler import profiles
 from crawler.extract.article import RawArticle, extract_article
-from crawler.extract.charset import decode_html
+from crawler.extract.charset import decode_html, disguised_utf8
 from crawler.extract.dom import INLINE_MARKUP, NOT_XML, Element
 from crawler.extract.kind import is_gone
 from crawler.extract.links import site_links
@@ -34,7 +34,7 @@ def page_selector(response: TextResponse) -> tuple[Selector, tuple[str, ...], st
     """The page's selector (`parse_html`, not Scrapy's `response.selector`), re-decoded when its declared
     charset was wrong; bad bytes in a page of a right charset are U+FFFD where they are. Also what was done
     (of REPAIRED, BAD_BYTES, FLATTENED) and the encoding."""
-    if "\ufffd" not in response.text:
+    if "\ufffd" not in response.text and (response.encoding == "utf-8" or not disguised_utf8(response.body)):
         text, encoding, done = response.text, response.encoding, []
         root, flattened = parse_html(text, _utf8_body(response))
     else:
