@@ -23,7 +23,7 @@ from crawler import incremental, profiles
 from crawler.blocking import BlockedPage
 from crawler.extract.kind import is_gone
 from crawler.extract.links import is_document, on_site, site_urls
-from crawler.extract.page import ArticleReading, add_part, read_article, read_fetched_article
+from crawler.extract.page import add_part, read_article, read_fetched_article
 from crawler.extract.pagefacts import document_base, page_hrefs
 from crawler.extract.urls import absolute_url, canonical_url
 from crawler.items import Article, Gone
@@ -87,10 +87,9 @@ class ArticlePages(Mixin):
                 yield output
             return
         try:
-            reading: ArticleReading = await workers.run(
-                read_fetched_article, type(response), response.url, response.body,
-                response.headers.get("Content-Type"), profile, listing_date, datetime.now(SHANGHAI),
-            )  # fmt: skip
+            reading = await self.read_in_worker(
+                read_fetched_article, response, profile, listing_date, datetime.now(SHANGHAI)
+            )
         except WorkerLost as lost:
             self.article_lost(response.url, profile.name, lost)
             return

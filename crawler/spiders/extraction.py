@@ -5,10 +5,17 @@ normalises articles in one that is idle."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from scrapy.http import TextResponse
+
 from crawler.extract.listing import read_fetched_listing
 from crawler.extract.page import read_fetched_article
 from crawler.spiders.parts import Mixin
 from crawler.workers import Workers
+
+_Reading = TypeVar("_Reading")
 
 
 class ExtractionWorkers(Mixin):
@@ -30,6 +37,15 @@ class ExtractionWorkers(Mixin):
                 imports=(read_fetched_article.__module__, read_fetched_listing.__module__),
             )
         return self._extraction
+
+    async def read_in_worker(
+        self, reader: Callable[..., _Reading], response: TextResponse, *arguments: Any
+    ) -> _Reading:
+        """`reader(response class, URL, body, Content-Type, *arguments)` of a fetched page, in a worker process (the
+        response's parts pickle, the response does not); `crawler.workers.WorkerLost` if the worker dies meanwhile."""
+        return await self.start_extraction().run(
+            reader, type(response), response.url, response.body, response.headers.get("Content-Type"), *arguments
+        )
 
     def stop_extraction(self) -> None:
         """Stop the extraction worker processes, if any were started."""

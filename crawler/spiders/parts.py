@@ -10,8 +10,8 @@ declarations (else the type checker takes the spider for an abstract class).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from parsel import Selector
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from crawler.spiders.articles import WaitingArticle
     from crawler.spiders.pageseries import Place
     from crawler.workers import Workers
+
+
+_Reading = TypeVar("_Reading")
 
 
 class SpiderParts(Protocol):
@@ -71,6 +74,10 @@ class SpiderParts(Protocol):
     def _count_repairs(self, repairs: tuple[str, ...], encoding: str, url: str) -> None: ...
 
     def start_extraction(self) -> Workers: ...
+
+    async def read_in_worker(
+        self, reader: Callable[..., _Reading], response: TextResponse, *arguments: Any
+    ) -> _Reading: ...
 
     @property
     def extraction(self) -> Workers | None: ...

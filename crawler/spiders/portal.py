@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Self
 
 from parsel import Selector
@@ -154,10 +154,7 @@ class PortalSpider(
         for request in self._next_page(profile, page, series):
             yield request
         try:
-            reading: ListingReading = await workers.run(
-                read_fetched_listing, type(response), response.url, response.body,
-                response.headers.get("Content-Type"), profile, *self._listing_reading,
-            )  # fmt: skip
+            reading = await self.read_in_worker(read_fetched_listing, response, profile, *self._listing_reading)
         except WorkerLost as lost_worker:
             self.listing_lost(response.url, profile.name, lost_worker)
             return
@@ -167,7 +164,7 @@ class PortalSpider(
             yield request
 
     @property
-    def listing_callback(self) -> Any:
+    def listing_callback(self) -> Callable[..., Any]:
         """The method a listing page goes to: read in a worker process where the crawl has them."""
         return self.parse_listing_in_worker if self.extraction_processes else self.parse_listing
 
