@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from crawler.db import database_url
+from crawler.workers import usable_cores
 
 BOT_NAME = "finnews"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -71,11 +72,11 @@ FINNEWS_FOLLOW_RELATED = True
 #: Also find articles in the sitemaps robots.txt names (else /sitemap.xml) and the RSS/Atom feeds listing pages
 #: link to (crawler/spiders/discovery.py). A profile's own `sitemaps`, `feeds` and `json_listings` are read either way.
 FINNEWS_DISCOVER = True
-#: Worker processes that read article pages (extraction) while the event loop goes on (`crawler.workers`); 0: read
-#: them in the crawl's own process. One where the process may run on two cores or more: the event loop is the
-#: crawl's bottleneck, and one worker reads pages faster than the loop fetches them (README, Measured).
-_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # it may run on
-FINNEWS_EXTRACTION_PROCESSES = 1 if _cores > 1 else 0
+#: Worker processes that read article and listing pages (extraction) while the event loop goes on
+#: (`crawler.workers`); 0: read them in the crawl's own process. One where the process may use more than one core
+#: (its CPU affinity and its control group's CPU quota: `workers.usable_cores`): the event loop is the crawl's
+#: bottleneck, and one worker reads pages faster than the loop fetches them (README, Measured).
+FINNEWS_EXTRACTION_PROCESSES = 1 if usable_cores() > 1 else 0
 #: The longest a worker may read one page (seconds): then it is killed and replaced, the page lost (logged, counted
 #: in finnews/failed/article), the pages waiting behind it read by the next. A page read in the crawl's process
 #: has no such limit.

@@ -20,6 +20,7 @@ import contextlib
 import importlib
 import logging
 import multiprocessing
+import os
 import pickle
 import signal
 import socket
@@ -29,6 +30,7 @@ from collections import deque
 from collections.abc import Callable
 from functools import partial
 from multiprocessing.context import SpawnProcess
+from pathlib import Path
 from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,33 @@ _Result = TypeVar("_Result")
 _SIZE = struct.Struct("!Q")  # a message's length, before it
 #: How long `Workers.close` waits for a worker to finish its task and exit before it is killed (seconds).
 EXIT_WAIT = 5.0
+
+
+def usable_cores(root: Path = Path("/")) -> float:
+    """How many cores this process may use: those it may run on (its CPU affinity), fewer where its control group
+    allows less CPU time (cgroup v2 `cpu.max` of its group or of one above it: a container run with `--cpus=1` on a
+    host of many cores). `root`: where the file system's `/proc` and `/sys` are (a test's stand-in).
+
+    >>> usable_cores() >= 1
+    True
+    """
+    cores: float = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        lines = (root / "proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return cores
+    group = next((line[3:] for line in lines if line.startswith("0::")), None)  # cgroup v2's line: "0::/path"
+    if group is None:
+        return cores
+    folder = root / "sys/fs/cgroup" / group.strip("/")
+    for limits in (folder, *folder.parents):
+        with contextlib.suppress(OSError, ValueError):
+            quota, period = (limits / "cpu.max").read_text().split()
+            if quota != "max":
+                cores = min(cores, int(quota) / int(period))
+        if limits == root / "sys/fs/cgroup":
+            break
+    return cores
 
 
 class WorkerLost(Exception):

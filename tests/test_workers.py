@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.workers import WorkerLost, Workers
+from crawler.workers import WorkerLost, Workers, usable_cores
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -183,3 +183,24 @@ def test_a_worker_is_idle_once_started_and_while_it_has_no_task() -> None:
             workers.close()
 
     assert asyncio.run(main()) == [False, True, False, True]
+
+
+@pytest.mark.parametrize(
+    ("limits", "expected"),
+    [
+        ({}, None),  # no quota anywhere: the cores it may run on
+        ({"docker": "max 100000", "docker/abc": "max 100000"}, None),
+        ({"docker": "50000 100000", "docker/abc": "max 100000"}, 0.5),  # a group above its own: `--cpus=0.5`
+        ({"docker": "400000 100000", "docker/abc": "100000 100000"}, 1.0),  # the least of them
+    ],
+)
+def test_the_cores_a_crawl_may_use_are_those_its_cgroups_cpu_quota_allows(
+    tmp_path: Path, limits: dict[str, str], expected: float | None
+) -> None:
+    (tmp_path / "proc/self").mkdir(parents=True)
+    (tmp_path / "proc/self/cgroup").write_text("0::/docker/abc\n")
+    for group, line in limits.items():
+        (tmp_path / "sys/fs/cgroup" / group).mkdir(parents=True, exist_ok=True)
+        (tmp_path / "sys/fs/cgroup" / group / "cpu.max").write_text(line + "\n")
+    affinity = len(os.sched_getaffinity(0))
+    assert usable_cores(tmp_path) == (affinity if expected is None else min(affinity, expected))
