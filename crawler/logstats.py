@@ -8,6 +8,8 @@ Pages are the answers received; articles those stored (`finnews/stored`); reprin
 (`finnews/dropped/reprint`); the queue is the scheduler's pending requests (a shared crawl's: the
 Redis queue's). It replaces Scrapy's own `LogStats` (settings.py), keeping its closing
 `responses_per_minute` / `items_per_minute` stats.
+
+`CrawlStats` (STATS_CLASS): Scrapy's in-memory stats collector without its per-access shim.
 """
 
 from __future__ import annotations
@@ -17,11 +19,21 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy import Spider
 from scrapy.extensions.logstats import LogStats
+from scrapy.statscollectors import MemoryStatsCollector
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+
+
+class CrawlStats(MemoryStatsCollector):
+    """Scrapy's MemoryStatsCollector without the `__getattribute__` of its base, which wraps each stats method in a
+    warning about a `spider` argument at every attribute read (and raises and catches an AttributeError for each read
+    of its own attributes): 0.4 s of a 2,000-story crawl's 20 s on the event loop. finnews passes no `spider`; a
+    caller that does is no longer warned that Scrapy will drop it."""
+
+    __getattribute__ = object.__getattribute__
 
 
 class ProgressLog(LogStats):

@@ -16,8 +16,6 @@ on the list bundled with tldextract (`crawler.scope`): Scrapy's own asks publics
 first time a portal sets a cookie, a request to a host that is no portal.
 
 `QuickMetaRefreshMiddleware`: Scrapy's meta refresh, asked only of a page whose head's bytes say "refresh".
-
-`CrawlStats`: Scrapy's in-memory stats collector without its per-access shim.
 """
 
 from __future__ import annotations
@@ -34,7 +32,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.http.cookies import CookieJar
-from scrapy.statscollectors import MemoryStatsCollector, StatsCollector
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.profiles import Profile
@@ -196,15 +194,6 @@ class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
             if b"refresh" not in head.lower() and b"\x00" not in head:
                 return response
         return super().process_response(request, response)
-
-
-class CrawlStats(MemoryStatsCollector):
-    """Scrapy's MemoryStatsCollector without the `__getattribute__` of its base, which wraps each stats method in a
-    warning about a `spider` argument at every attribute read (and raises and catches an AttributeError for each read
-    of its own attributes): 0.4 s of a 2,000-story crawl's 20 s on the event loop. finnews passes no `spider`; a
-    caller that does is no longer warned that Scrapy will drop it."""
-
-    __getattribute__ = object.__getattribute__
 
 
 def refused(stats: StatsCollector | None, reason: str, url: str, redirected_from: list[str] | None = None) -> None:

@@ -163,7 +163,7 @@ EXTENSIONS_BASE = {
 # whenever its cache of bound methods lost it: 0.2 ms a response. finnews' callbacks return no value.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 # Scrapy's stats, without the shim it runs at every read of the collector's attributes (crawler.middlewares).
-STATS_CLASS = "crawler.middlewares.CrawlStats"
+STATS_CLASS = "crawler.logstats.CrawlStats"
 
 # --- staying on the portal (crawler.scope) ----------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {

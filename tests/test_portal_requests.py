@@ -25,7 +25,8 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler import profiles
-from crawler.middlewares import CrawlStats, OfflineCookiesMiddleware, QuickMetaRefreshMiddleware
+from crawler.logstats import CrawlStats
+from crawler.middlewares import OfflineCookiesMiddleware, QuickMetaRefreshMiddleware
 from sampleportals import loopback_arguments
 from tests.crawls import PROJECT, PROJECT_SETTINGS, export
 
