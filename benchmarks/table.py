@@ -6,10 +6,10 @@ Runs, in this order, the benchmarks each figure comes from (their own output is 
 table last):
 - crawl: finnews against a bare Scrapy spider on the same URLs, same concurrency, same run
   (`benchmarks/crawl.py ratio`, 1,000 stories; --full: 2,000), as configured by default (one extraction worker
-  process on a machine of two cores or more) and with article pages read in the crawl's own process, and the
+  process where the crawl may use more than one core) and with pages read in the crawl's own process, and the
   cProfile top of a finnews crawl;
-- --full only: one 20,000-story crawl (`benchmarks/crawl.py scale`): pages/s in its first and last tenth,
-  peak RSS, missed reprints;
+- --full only: one 20,000-story crawl (`benchmarks/crawl.py scale`): pages/s and CPU ms per response in its first
+  and last tenth, peak RSS, missed reprints;
 - extraction ms per page (median, in process) on the golden pages (tests/golden) and on the real pages of
   ../shared/realpages (`benchmarks/extractors.py`);
 - reprint lookup per item, 20 pages a lookup (`benchmarks/reprints.py lookup`, three alternating rounds) at
@@ -75,6 +75,9 @@ def main() -> None:
         rows += [
             ("20,000-story crawl: responses/s, first / last tenth",
              f"{scaled['start']:.0f} / {scaled['end']:.0f}", f"last / first {scaled['end'] / scaled['start']:.0%}"),
+            ("20,000-story crawl: CPU ms of its process per response, first / last tenth",
+             f"{scaled['cpu_ms_start']:.2f} / {scaled['cpu_ms_end']:.2f}",
+             f"last / first {scaled['cpu_ms_end'] / scaled['cpu_ms_start']:.2f}"),
             ("20,000-story crawl peak RSS", f"{scaled['peak_rss_mb']:.0f} MB", f"{scaled['responses']:,} responses"),
             ("20,000-story crawl reprints missed / false merges", f"{scaled['missed']} / {scaled['false']}",
              f"{scaled['reprints']:,} reprints recorded"),
