@@ -17,9 +17,10 @@ pytestmark = pytest.mark.e2e
 
 
 def start_crawl(network: Any, db_url: str, *extra: str) -> subprocess.Popen[bytes]:
-    """A crawl of `network`, slowed down (two requests at a time) unless `extra` says otherwise."""
+    """A crawl of `network`, slowed down (two requests at a time, 0.02 s apart on its one host) unless `extra` says
+    otherwise: stopped after its 20th article is stored, it has pages left to fetch."""
     return subprocess.Popen(
-        [sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(), "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", "-s", "CONCURRENT_REQUESTS=2", *extra],
+        [sys.executable, "-m", "scrapy", "crawl", "portal", *network.crawl_arguments(), "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", "-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.02", *extra],
         cwd=PROJECT,
     )  # fmt: skip
 
@@ -37,7 +38,7 @@ def test_kill_9_then_rerun(sample_network: Any, tmp_path: Path) -> None:
     total = len({page["group"] for page in sample_network.truth()})
     assert 20 <= len(before) < total, "killed mid-way"
 
-    rerun = start_crawl(sample_network, db_url, "-s", "CONCURRENT_REQUESTS=16")
+    rerun = start_crawl(sample_network, db_url, "-s", "CONCURRENT_REQUESTS=16", "-s", "DOWNLOAD_DELAY=0")
     assert rerun.wait(timeout=300) == 0
     records = export(db_url)
     # every page committed before the kill is still there: as the story's article, or as its reprint
@@ -70,10 +71,11 @@ def test_a_crawl_paused_with_a_jobdir_resumes_where_it_stopped(sample_network: A
     wait_for_articles(crawl, path, 20)
     crawl.send_signal(signal.SIGINT)
     assert crawl.wait(timeout=120) == 0
-    resumed = start_crawl(sample_network, db_url, *jobdir, "-s", "CONCURRENT_REQUESTS=16")
+    resumed = start_crawl(sample_network, db_url, *jobdir, "-s", "CONCURRENT_REQUESTS=16", "-s", "DOWNLOAD_DELAY=0")
     assert resumed.wait(timeout=300) == 0
     paused, finished = run_stats(db_url)
     assert (paused["finish_reason"], finished["finish_reason"]) == ("shutdown", "finished")
+    assert finished.get("finnews/pages/article", 0) > 0, "paused mid-way: pages left for the resumed crawl"
     pages = len(sample_network.truth())
     # each page fetched once, but those in flight when Ctrl-C came (two at a time) and asked again on resume
     assert paused["finnews/pages/article"] + finished.get("finnews/pages/article", 0) <= pages + 5
