@@ -14,7 +14,7 @@ from crawler.normalize.dates import date_from_url, dates_disagree, is_relative, 
 from crawler.normalize.limits import FIELD_CAPS, cap
 from crawler.normalize.outlets import canonical_source, clean_source
 from crawler.normalize.people import clean_person, find_editor, split_people
-from crawler.normalize.titles import clean_title
+from crawler.normalize.titles import strip_suffix
 from crawler.normalize.views import parse_views
 from crawler.vocabulary import SHANGHAI
 
@@ -35,7 +35,7 @@ def normalize_article(
     unparsed: list[str] = []
     cut: list[str] = []
     own_names = [name for name in (article.site_name, article.site) if name]
-    article.title = clean_title(article.title, [title_suffix, *own_names] if title_suffix else own_names)
+    article.title = strip_suffix(article.title, title_suffix, own_names)
     article.editor = clean_person(article.editor) or _editor_in_body(article.body)
     article.body = clean_body((article.body or "").split("\n"))
     article.author = _capped(article, "author", clean_person(article.author), cut)

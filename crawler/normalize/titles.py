@@ -207,21 +207,27 @@ class TitleSuffixLearner:
         return self._learnt[site]
 
     def strip(self, site: str, title: str | None, site_names: Iterable[str] = ()) -> str | None:
-        """`clean_title(title, [learnt suffix, *site_names])`: the headline without the site's suffix.
+        """`strip_suffix` of `title` with the suffix learnt for `site`: the headline without the site's suffix."""
+        return strip_suffix(title, self.suffix(site), site_names)
 
-        The suffix is removed only with the separator it was learnt with ("_天下金融网" leaves
-        "标题-天下金融网" alone); `site_names` (e.g. the profile's site name) are removed as usual.
-        """
-        learnt = self.suffix(site)
-        if learnt is None:
-            return clean_title(title, site_names)
-        if isinstance(site_names, str):
-            site_names = [site_names]
-        try:
-            names = [learnt, *site_names]
-        except TypeError:
-            names = [learnt]
-        return clean_title(title, names)
+
+def strip_suffix(title: str | None, suffix: str | None, site_names: Iterable[str] = ()) -> str | None:
+    """`clean_title(title, [suffix, *site_names])`: the headline without its site's learnt `<title>` suffix
+    (`TitleSuffixLearner.suffix`; None: none learnt) nor its site's names.
+
+    The suffix is removed only with the separator it was learnt with ("_天下金融网" leaves "标题-天下金融网"
+    alone); `site_names` (e.g. the profile's site name) are removed as usual.
+
+    >>> strip_suffix("央行降准_天下金融网", "_天下金融网"), strip_suffix("央行降准-天下金融网", "_天下金融网")
+    ('央行降准', '央行降准-天下金融网')
+    """
+    if isinstance(site_names, str):
+        site_names = [site_names]
+    try:
+        names = [*site_names]
+    except TypeError:
+        names = []
+    return clean_title(title, [suffix, *names] if suffix is not None else names)
 
 
 def _title_key(title: str) -> str:
