@@ -43,8 +43,9 @@ EXIT_WAIT = 5.0
 
 def usable_cores(root: Path = Path("/")) -> float:
     """How many cores this process may use: those it may run on (its CPU affinity), fewer where its control group
-    allows less CPU time (cgroup v2 `cpu.max` of its group or of one above it: a container run with `--cpus=1` on a
-    host of many cores). `root`: where the file system's `/proc` and `/sys` are (a test's stand-in).
+    allows less CPU time (the CPU quota of its group or of one above it: a container run with `--cpus=1` on a host of
+    many cores), under cgroup v2 (`cpu.max`) or v1 (`cpu.cfs_quota_us` / `cpu.cfs_period_us`, older hosts'
+    Docker). `root`: where the file system's `/proc` and `/sys` are (a test's stand-in).
 
     >>> usable_cores() >= 1
     True
@@ -54,18 +55,34 @@ def usable_cores(root: Path = Path("/")) -> float:
         lines = (root / "proc/self/cgroup").read_text().splitlines()
     except OSError:
         return cores
-    group = next((line[3:] for line in lines if line.startswith("0::")), None)  # cgroup v2's line: "0::/path"
-    if group is None:
-        return cores
-    folder = root / "sys/fs/cgroup" / group.strip("/")
-    for limits in (folder, *folder.parents):
-        with contextlib.suppress(OSError, ValueError):
-            quota, period = (limits / "cpu.max").read_text().split()
-            if quota != "max":
-                cores = min(cores, int(quota) / int(period))
-        if limits == root / "sys/fs/cgroup":
-            break
+    for line in lines:  # "0::/path" (v2), "4:cpu,cpuacct:/path" (v1), one line per hierarchy
+        _, controllers, group = line.split(":", 2) if line.count(":") >= 2 else ("", "-", "")
+        if not controllers:
+            top, quota = root / "sys/fs/cgroup", _quota_v2
+        elif "cpu" in controllers.split(","):
+            top, quota = root / "sys/fs/cgroup" / controllers, _quota_v1
+        else:
+            continue
+        folder = top / group.strip("/")  # inside a container, its own group is mounted as the top: read up to it
+        for limits in (folder, *folder.parents):
+            with contextlib.suppress(OSError, ValueError):
+                if (allowed := quota(limits)) is not None:
+                    cores = min(cores, allowed)
+            if limits == top:
+                break
     return cores
+
+
+def _quota_v2(group: Path) -> float | None:
+    """The cores a cgroup v2 group's `cpu.max` allows ("max 100000": no limit)."""
+    quota, period = (group / "cpu.max").read_text().split()
+    return None if quota == "max" else int(quota) / int(period)
+
+
+def _quota_v1(group: Path) -> float | None:
+    """The cores a cgroup v1 cpu group's CFS quota allows (-1: no limit)."""
+    quota = int((group / "cpu.cfs_quota_us").read_text())
+    return None if quota <= 0 else quota / int((group / "cpu.cfs_period_us").read_text())
 
 
 class WorkerLost(Exception):

@@ -204,3 +204,27 @@ def test_the_cores_a_crawl_may_use_are_those_its_cgroups_cpu_quota_allows(
         (tmp_path / "sys/fs/cgroup" / group / "cpu.max").write_text(line + "\n")
     affinity = len(os.sched_getaffinity(0))
     assert usable_cores(tmp_path) == (affinity if expected is None else min(affinity, expected))
+
+
+@pytest.mark.parametrize(
+    ("controllers", "limits", "expected"),
+    [
+        ("cpu,cpuacct", {}, None),
+        ("cpu,cpuacct", {"docker": ("-1", "100000"), "docker/abc": ("-1", "100000")}, None),  # no quota: -1
+        ("cpu,cpuacct", {"docker/abc": ("150000", "100000")}, 1.5),  # `docker run --cpus=1.5` on a cgroup v1 host
+        ("cpu", {"": ("50000", "100000")}, 0.5),  # inside the container: its own group mounted as the top
+        ("memory", {"docker/abc": ("50000", "100000")}, None),  # another controller's files: not a CPU quota
+    ],
+)
+def test_the_cores_a_crawl_may_use_under_cgroup_v1_are_those_its_cfs_quota_allows(
+    tmp_path: Path, controllers: str, limits: dict[str, tuple[str, str]], expected: float | None
+) -> None:
+    (tmp_path / "proc/self").mkdir(parents=True)
+    (tmp_path / "proc/self/cgroup").write_text(f"5:memory:/docker/abc\n4:{controllers}:/docker/abc\n0::/\n")
+    for group, (quota, period) in limits.items():
+        folder = tmp_path / "sys/fs/cgroup" / controllers / group
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "cpu.cfs_quota_us").write_text(quota + "\n")
+        (folder / "cpu.cfs_period_us").write_text(period + "\n")
+    affinity = len(os.sched_getaffinity(0))
+    assert usable_cores(tmp_path) == (affinity if expected is None else min(affinity, expected))
