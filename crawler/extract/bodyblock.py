@@ -144,20 +144,17 @@ def _is_comment_list(holder: Element) -> bool:
     >>> _is_comment_list(etree.fromstring("<div>" + "<p>记者：您怎么看？</p><p>张三：我认为……</p>" * 4 + "</div>"))
     False
     """
+    lines = [line for line in holder if line.tag in ("p", "div", "li")]
+    needed = max(patterns.COMMENT_LINES, 0.6 * len(lines))  # lines opening with a name
     names = []
-    lines = timed = 0
-    for line in holder:
-        if line.tag in ("p", "div", "li"):
-            lines += 1
-            if found := patterns.SPEAKER.match(text := string_value(line).strip()):
-                names.append(found[1])
-                timed += patterns.CLOCK.search(text) is not None
-    return (
-        len(names) >= patterns.COMMENT_LINES
-        and len(set(names)) >= 0.8 * len(names)
-        and timed >= 0.6 * len(names)
-        and len(names) >= 0.6 * lines
-    )
+    timed = 0
+    for read, line in enumerate(lines):
+        if len(names) + len(lines) - read < needed:
+            return False  # too few lines left to open with enough names: an article's text, read no further
+        if found := patterns.SPEAKER.match(text := string_value(line).strip()):
+            names.append(found[1])
+            timed += patterns.CLOCK.search(text) is not None
+    return len(names) >= needed and len(set(names)) >= 0.8 * len(names) and timed >= 0.6 * len(names)
 
 
 def _widened(block: Element, length: int, lengths: Mapping[Element, int], top: Element) -> Element:

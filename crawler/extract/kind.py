@@ -205,13 +205,12 @@ def text_block(sel: Selector) -> tuple[Element | None, int]:
 def _fold_nested(chars: dict[Element, int]) -> dict[Element, int]:
     """`chars` with each chain of nested blocks of one tag, each holding a paragraph and the next as its one
     block of text (unclosed `<div>`s: "<div><p>1<div><p>2<div><p>3"), counted for its outermost block."""
-    kids = Counter(block.getparent() for block in chars)
+    parents = {block: block.getparent() for block in chars}
+    kids = Counter(parents.values())
     folded: dict[Element, int] = {}
     for block, count in chars.items():
         top = block
-        while (
-            (parent := top.getparent()) is not None and parent.tag == top.tag and parent in chars and kids[parent] == 1
-        ):
+        while (parent := parents[top]) in parents and kids[parent] == 1 and parent.tag == top.tag:  # None is no key
             top = parent
         folded[top] = folded.get(top, 0) + count
     return folded

@@ -211,10 +211,11 @@ def is_document(url: str) -> bool:
 _DECLARED_URLS = etree.XPath(
     "/descendant::link[@rel='canonical']/@href | /descendant::meta[@property='og:url']/@content", smart_strings=False
 )
-# The scheme and host of each absolute link among hrefs joined by NULs (which no parsed page holds:
+# The scheme and host of each absolute link among hrefs each led by a NUL (which no parsed page holds:
 # `page.html_selector`), spaces around an href aside: "https://www.x.cn/a/1.html", "//www.x.cn/b/". One search
-# over the joined hrefs, not one a link: a real page has hundreds.
-_ABSOLUTE_HOSTS = re.compile(r"(?:^|\0)\s*(https?:)?//([\w.-]+(?::\d+)?)(?=[/?#]|\s*(?:\0|\Z))", re.IGNORECASE)
+# over the joined hrefs, not one a link: a real page has hundreds; the NUL it opens with is where it may match,
+# found at C speed (an alternative at the start, "^|\0", has the search try every character).
+_ABSOLUTE_HOSTS = re.compile(r"\0\s*(https?:)?//([\w.-]+(?::\d+)?)(?=[/?#]|\s*(?:\0|\Z))", re.IGNORECASE)
 
 
 def own_url(sel: Selector) -> str | None:
@@ -237,6 +238,6 @@ def own_url(sel: Selector) -> str | None:
         url = absolute_url(href, href)
         if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).hostname:
             return url
-    found = _ABSOLUTE_HOSTS.findall("\0".join(page_hrefs(sel)))
+    found = _ABSOLUTE_HOSTS.findall("".join(f"\0{href}" for href in page_hrefs(sel)))
     hosts = Counter(f"{scheme or 'http:'}//{host.lower()}/" for scheme, host in found)
     return hosts.most_common(1)[0][0] if hosts else None
