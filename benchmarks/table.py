@@ -13,7 +13,8 @@ table last):
 - extraction ms per page (median, in process) on the golden pages (tests/golden) and on the real pages of
   ../shared/realpages (`benchmarks/extractors.py`);
 - reprint lookup per item, 20 pages a lookup (`benchmarks/reprints.py lookup`, three alternating rounds) at
-  1k / 20k stored articles (--full: 1k / 20k / 100k / 1M), copies and new stories; databases bulk-filled once
+  1k / 20k stored articles (--full: 1k / 20k / 100k / 1M), copies and new stories, alone and with the page's
+  fingerprint (the reprint check per item, as issue 21 measured it); databases bulk-filled once
   into --data (`benchmarks/storage.py bulk_fill`: about 40 minutes for 1M on two busy cores) and reused;
 - storage: the writer's rows/s (`benchmarks/storage.py write`, 20,000 rows) and `finnews export` rows/s over
   the largest lookup database.
@@ -34,6 +35,13 @@ from crawler.models import SHANGHAI
 from crawler.reprints.matching import Matching
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _check(lookup: dict[str, float], base: dict[str, float], kind: str) -> str:
+    """The reprint check's cost per item (fingerprint and lookup, as issue 21 first measured it) against the 1k
+    database's."""
+    ratio = (lookup[f"{kind}cpu"] + lookup["fingerprint cpu"]) / (base[f"{kind}cpu"] + base["fingerprint cpu"])
+    return f"{ratio:.2f}"
 
 
 def extraction_ms() -> dict[str, float]:
@@ -93,7 +101,9 @@ def main() -> None:
         rows.append((
             f"reprint lookup per item, {stored:,} stored: a copy / a new story, CPU (wall)",
             f"{lookup['cpu']:.2f} ({lookup['wall']:.2f}) / {lookup['new cpu']:.2f} ({lookup['new wall']:.2f}) ms",
-            f"CPU {lookup['cpu'] / base['cpu']:.2f}x / {lookup['new cpu'] / base['new cpu']:.2f}x the 1k cost",
+            f"CPU {lookup['cpu'] / base['cpu']:.2f}x / {lookup['new cpu'] / base['new cpu']:.2f}x the 1k cost; "
+            f"the reprint check (the page's fingerprint, then the lookup) {_check(lookup, base, '')}x / "
+            f"{_check(lookup, base, 'new ')}x; fingerprint {lookup['fingerprint cpu']:.2f} ms",
         ))  # fmt: skip
 
     written = storage.bench_write(20000)

@@ -210,7 +210,7 @@ def _fold_nested(chars: dict[Element, int]) -> dict[Element, int]:
     folded: dict[Element, int] = {}
     for block, count in chars.items():
         top = block
-        while (parent := parents[top]) in parents and kids[parent] == 1 and parent.tag == top.tag:  # None is no key
+        while (parent := parents[top]) in parents and kids[parent] == 1 and parent.tag == top.tag:  # None: no block
             top = parent
         folded[top] = folded.get(top, 0) + count
     return folded
