@@ -146,7 +146,7 @@ def _is_comment_list(holder: Element) -> bool:
     """
     lines = [line for line in holder if line.tag in ("p", "div", "li")]
     needed = max(patterns.COMMENT_LINES, 0.6 * len(lines))  # lines opening with a name
-    names = []
+    names: list[str] = []
     timed = 0
     for read, line in enumerate(lines):
         if len(names) + len(lines) - read < needed:
