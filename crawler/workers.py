@@ -165,7 +165,7 @@ class _Worker:
         self._time_limit = time_limit
         self._deadline: asyncio.TimerHandle | None = None  # of the task it runs: the first pending
         self._killed = False
-        self.ready = self.started = self.lost = False
+        self.ready = self.started = self.lost = self.closing = False
 
     @property
     def waiting(self) -> int:
@@ -219,7 +219,7 @@ class _Worker:
         self.process.join(0.1)
         reason = f"took over {self._time_limit:.0f} s: killed" if self._killed else f"exit code {self.process.exitcode}"
         lost = WorkerLost(f"extraction worker process {self.pid} ended ({reason})")
-        if not self.started:
+        if not self.started and not self.closing:  # closed while it started (a crawl that ended at once): as asked
             logger.error("%s before it started: not started again", lost)
         elif self._pending:
             logger.error("%s with %d tasks unanswered: the first lost, the others sent again", lost, len(self._pending))
@@ -230,6 +230,7 @@ class _Worker:
 
     def close(self) -> None:
         # The end of the socket now: a transport's close would wait for the loop, which then waits in `join`.
+        self.closing = True
         with contextlib.suppress(OSError):
             self._socket.shutdown(socket.SHUT_WR)
 

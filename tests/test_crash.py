@@ -81,3 +81,11 @@ def test_a_crawl_paused_with_a_jobdir_resumes_where_it_stopped(sample_network: A
     assert paused["finnews/pages/article"] + finished.get("finnews/pages/article", 0) <= pages + 5
     problems = truth_problems(export(db_url), sample_network.truth())
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+    # the same command once more: the job has finished, nothing is left in its JOBDIR, and the crawl says why it
+    # fetched nothing (exit status 4) instead of leaving the user to guess
+    again = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "portal", *sample_network.crawl_arguments(), "-s", f"FINNEWS_DB_URL={db_url}", "-s", "LOG_LEVEL=WARNING", *jobdir],
+        cwd=PROJECT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert again.returncode == 4, again.stderr[-2000:]
+    assert f"JOBDIR {tmp_path / 'job'} holds a job that had finished" in again.stderr

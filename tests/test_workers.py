@@ -4,6 +4,7 @@ raised where it was awaited, a dead worker's tasks failed and the worker replace
 from __future__ import annotations
 
 import asyncio
+import logging
 import operator
 import os
 import signal
@@ -228,3 +229,18 @@ def test_the_cores_a_crawl_may_use_under_cgroup_v1_are_those_its_cfs_quota_allow
         (folder / "cpu.cfs_period_us").write_text(period + "\n")
     affinity = len(os.sched_getaffinity(0))
     assert usable_cores(tmp_path) == (affinity if expected is None else min(affinity, expected))
+
+
+def test_workers_closed_while_they_start_log_no_error(caplog: pytest.LogCaptureFixture) -> None:
+    """A crawl that ends at once (a finished JOBDIR, nothing to fetch) closes its worker while it still imports: the
+    worker then ends as asked, which is no loss to log as one."""
+
+    async def main() -> None:
+        workers = Workers(1, time_limit=60)
+        await asyncio.sleep(0.05)  # its connection made, its imports under way
+        workers.close()
+        await asyncio.sleep(0.3)  # what the worker's end wakes on the loop
+
+    with caplog.at_level(logging.WARNING, logger="crawler.workers"):
+        asyncio.run(main())
+    assert [record.getMessage() for record in caplog.records] == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.commands import crawl
@@ -54,8 +55,15 @@ class Command(crawl.Command):
             return
         _on_error(self.crawler_process.crawl(crawler, **opts.spargs), self._cannot_start)
         _build_no_records_below_log_level(self.crawler_process.settings)
+        jobdir = self.crawler_process.settings.get("JOBDIR")
+        resumed = bool(jobdir) and Path(jobdir).is_dir() and any(Path(jobdir).iterdir())
         self.crawler_process.start()
         self.exitcode = int(self.outcome(crawler))
+        if resumed and self.exitcode == ExitCode.NOTHING_CRAWLED:
+            logger.warning(
+                "nothing crawled: JOBDIR %s holds a job that had finished (every request of it was seen before); "
+                "delete it to crawl the portals again, and give scheduled crawls none", jobdir
+            )  # fmt: skip
 
     def outcome(self, crawler: Crawler) -> ExitCode:
         if self.start_error is not None:
