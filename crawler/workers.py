@@ -56,7 +56,9 @@ def usable_cores(root: Path = Path("/")) -> float:
     except OSError:
         return cores
     for line in lines:  # "0::/path" (v2), "4:cpu,cpuacct:/path" (v1), one line per hierarchy
-        _, controllers, group = line.split(":", 2) if line.count(":") >= 2 else ("", "-", "")
+        if len(parts := line.split(":", 2)) != 3:
+            continue
+        _, controllers, group = parts
         if not controllers:
             top, quota = root / "sys/fs/cgroup", _quota_v2
         elif "cpu" in controllers.split(","):
