@@ -33,6 +33,8 @@ from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from typing import Any, TypeVar
 
+from crawler.heap import settle_start_up
+
 logger = logging.getLogger(__name__)
 
 _Result = TypeVar("_Result")
@@ -259,6 +261,7 @@ def serve(connection: socket.socket, imports: tuple[str, ...] = ()) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the crawl, which then closes the workers
     for module in imports:
         importlib.import_module(module)
+    settle_start_up()  # its imports kept out of the collector's walks (crawler.heap)
     ended = contextlib.suppress(ConnectionError)  # the crawl's process killed: its socket reset
     with ended, connection, connection.makefile("rb") as tasks, connection.makefile("wb") as answers:
         answers.write(_SIZE.pack(0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main
+from crawler.heap import YOUNG_THRESHOLD
 from crawler.models import SHANGHAI
 
 LISTING = """<html><head><title>财经频道_示例财经网</title></head><body>
@@ -68,7 +70,8 @@ def test_a_url_given_wins_over_the_page(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_the_warm_up_page_reaches_every_field_and_the_tables_built_on_first_use() -> None:
     """`finnews extract` reads `warm_up_page()` before the first page, so that no page's `elapsed_s` counts what a
-    process builds once: the page must reach every step (each field found) and the lazily loaded tables."""
+    process builds once: the page must reach every step (each field found) and the lazily loaded tables; what it
+    built is then frozen, so that no full collection walks it during a page."""
     from crawler import scope
     from crawler.cli.extraction import WARM_UP_URL, extract_record, warm_up, warm_up_page
     from crawler.extract import links
@@ -78,7 +81,15 @@ def test_the_warm_up_page_reaches_every_field_and_the_tables_built_on_first_use(
     scope._extract.cache_clear()
     outlets._shipped_source_aliases.cache_clear()
     now = datetime(2024, 9, 4, 10, tzinfo=SHANGHAI)
-    warm_up(now)
+    thresholds = gc.get_threshold()
+    gc.unfreeze()
+    try:
+        warm_up(now)
+        frozen, young = gc.get_freeze_count(), gc.get_threshold()[0]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+    assert frozen > 10_000 and young == YOUNG_THRESHOLD  # then kept out of the collector's walks (crawler.heap)
     assert scope._extract.cache_info().currsize == outlets._shipped_source_aliases.cache_info().currsize == 1
     record = extract_record(warm_up_page().encode(), WARM_UP_URL, now)
     assert record["page_kind"] == "article"

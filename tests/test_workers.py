@@ -4,6 +4,7 @@ raised where it was awaited, a dead worker's tasks failed and the worker replace
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import operator
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.heap import YOUNG_THRESHOLD
 from crawler.workers import WorkerLost, Workers, usable_cores
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +96,19 @@ def test_a_worker_says_when_it_has_started_and_tasks_sent_before_wait_for_it() -
             workers.close()
 
     assert asyncio.run(main()) == (False, 42, True)
+
+
+def test_a_worker_keeps_its_imports_out_of_the_garbage_collectors_walks() -> None:
+    async def main() -> tuple[int, tuple[int, int, int]]:
+        workers = Workers(1, time_limit=60, imports=("crawler.extract.page",))
+        try:
+            return await workers.run(gc.get_freeze_count), await workers.run(gc.get_threshold)
+        finally:
+            workers.close()
+
+    frozen, thresholds = asyncio.run(main())
+    assert frozen > 10_000  # Scrapy's, lxml's and the extraction's modules (crawler.heap.settle_start_up)
+    assert thresholds[0] == YOUNG_THRESHOLD
 
 
 def test_a_worker_that_cannot_start_is_not_started_again(caplog: pytest.LogCaptureFixture) -> None:
