@@ -79,6 +79,8 @@ class Run:
     cpu_at: list[float] = field(default_factory=list)
     workers_cpu_at: list[float] = field(default_factory=list)
     every: int = 1000  # the responses between two samples of the RSS and the workers' CPU
+    in_flight: list[int] = field(default_factory=list)  # requests downloading at each sample
+    listings: list[int] = field(default_factory=list)  # responses to listing callbacks since the sample before
 
 
 def _cpu_of_children() -> float:
@@ -95,7 +97,8 @@ def _run(command: list[str], cwd: Path, pace: Path, extensions: dict[str, Any] |
     seconds, cpu = time.perf_counter() - started, _cpu_of_children() - cpu
     record = json.loads(pace.read_text())
     return Run(seconds, record["times"], record["urls"], record["peak_rss_mb"], record.get("rss_mb", []), cpu,
-               record.get("children_peak_rss_mb", 0.0), record["cpu"], record["children_cpu"], record["every"])  # fmt: skip
+               record.get("children_peak_rss_mb", 0.0), record["cpu"], record["children_cpu"], record["every"],
+               record.get("in_flight", []), record.get("listings", []))  # fmt: skip
 
 
 def finnews_command(network: SampleNetwork, db_url: str, *settings: str) -> list[str]:
@@ -208,6 +211,14 @@ def scale(articles: int) -> dict[str, Any]:
         + "; its extraction worker: " + " ".join(f"{ms:.2f}" for ms in workers)
     )  # fmt: skip
     figures |= {"cpu_ms_start": cpu[0], "cpu_ms_end": cpu[-1]}
+    samples = [range(i * tenth // run.every, (i + 1) * tenth // run.every) for i in range(10)]
+    if run.in_flight and all(samples):  # what the crawl had to do in each tenth: requests downloading, listings
+        print(
+            "requests downloading (mean of samples) in each tenth: "
+            + " ".join(f"{statistics.mean(run.in_flight[i] for i in s):.1f}" for s in samples)
+            + "; listing pages among the responses: "
+            + " ".join(f"{sum(run.listings[i] for i in s) / (len(s) * run.every):.0%}" for s in samples)
+        )
     if run.rss_mb:  # where the memory went: the RSS after each tenth of the responses
         step = max(1, len(run.rss_mb) // 10)
         print(

@@ -1,8 +1,10 @@
 """A Scrapy extension for the benchmarks: when each response arrived, the CPU time the crawl's process and its
 child processes (the extraction workers) had used by then, which URLs were fetched, and the process's peak RSS (and
-its children's), written as JSON to the file named by the `PACE_FILE` setting when the spider closes. The CPU time
-per response tells a cost that grows in the crawl from a machine that slows down meanwhile (wall times are noisy
-on a shared machine).
+its children's), and every RSS_EVERY responses the requests then downloading and how many of the responses since
+went to listing callbacks, written as JSON to the file named by the `PACE_FILE` setting when the spider closes. The
+CPU time per response tells a cost that grows in the crawl from a machine that slows down meanwhile (wall times are
+noisy on a shared machine); the requests in flight and the listings' share, a crawl that runs short of requests
+(a tail of listing pages, each series a few pages at a time) from one whose pages cost more.
 
     scrapy crawl portal ... -s 'EXTENSIONS={"benchmarks.pace.Pace": 0}' -s PACE_FILE=/tmp/pace.json [-s PACE_URLS=0]
 
@@ -44,6 +46,10 @@ class Pace:
         self.urls: list[str] | None = [] if urls else None
         self.rss: list[float] = []
         self.children_peak = 0.0
+        self.in_flight: list[int] = []  # requests downloading, every RSS_EVERY responses
+        self.listings: list[int] = []  # of the RSS_EVERY responses before, those to a listing's callback
+        self._listings = 0
+        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -51,6 +57,7 @@ class Pace:
         if not path:
             raise NotConfigured("PACE_FILE is not set")
         extension = cls(path, crawler.settings.getbool("PACE_URLS", True))
+        extension.crawler = crawler
         crawler.signals.connect(extension.response_received, signals.response_received)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
         return extension
@@ -60,7 +67,12 @@ class Pace:
         self.cpu.append(time.process_time())
         if self.urls is not None:
             self.urls.append(request.url)
+        self._listings += "listing" in getattr(request.callback, "__name__", "")
         if len(self.times) % RSS_EVERY == 0:
+            engine = self.crawler.engine if self.crawler else None
+            self.in_flight.append(len(engine.downloader.active) if engine else 0)
+            self.listings.append(self._listings)
+            self._listings = 0
             with open("/proc/self/statm", encoding="ascii") as statm:
                 self.rss.append(int(statm.read().split()[1]) * resource.getpagesize() / 2**20)
             self.children_peak = max(self.children_peak, _children_peak_mb())
@@ -73,7 +85,7 @@ class Pace:
             json.dump(
                 {"times": self.times.tolist(), "cpu": self.cpu.tolist(), "children_cpu": self.children_cpu,
                  "urls": self.urls or [], "rss_mb": self.rss, "peak_rss_mb": peak, "children_peak_rss_mb": children,
-                 "every": RSS_EVERY},
+                 "every": RSS_EVERY, "in_flight": self.in_flight, "listings": self.listings},
                 file,
             )  # fmt: skip
 
