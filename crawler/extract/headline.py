@@ -167,7 +167,7 @@ def _texts_holding(sel: Selector, head: str) -> Iterator[list[Any]]:
 
 
 # The page's text nodes holding `$head`, compiled once (as "smart" strings: each knows its element).
-_TEXTS_HOLDING = etree.XPath("//body/descendant::text()[contains(., $head)]")
+_TEXTS_HOLDING = etree.XPath("/html/body/descendant::text()[contains(., $head)]")
 
 # A `<title>` is read as far as this for its heads: a real one is far shorter, and each head is a copy of it.
 _TITLE_MAX = 1000

@@ -29,7 +29,7 @@ _MAY_BE_NOTICE = re.compile(REPRINT_NOTICE.pattern.replace("(?<![请需迎止绝
 # parent's element proxy: half the cost on a real page). Blank ones left out first: most text nodes of a
 # real page are, and the parent test on each is what costs (half the query's time).
 _BODY_TEXT = etree.XPath(
-    "//body/descendant::text()[normalize-space()][not(parent::script or parent::style)]", smart_strings=False
+    "/html/body/descendant::text()[normalize-space()][not(parent::script or parent::style)]", smart_strings=False
 )
 
 

@@ -125,7 +125,7 @@ def running_texts(sel: Selector) -> list[Any]:
     return _RUNNING_TEXTS(sel.root)  # lxml's "smart" strings
 
 
-_RUNNING_TEXTS = etree.XPath("//body/descendant::text()[normalize-space()][not(ancestor::a)]")
+_RUNNING_TEXTS = etree.XPath("/html/body/descendant::text()[normalize-space()][not(ancestor::a)]")
 
 
 @read_once
