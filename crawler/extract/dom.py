@@ -10,10 +10,10 @@ The stages' queries over a page or a block are written with the descendant axis 
 predicate; with one it first collects every node of the page (such queries 10-25 % slower on the real pages).
 Both give the same nodes in the same order where no predicate tests a position (`[1]`, `position()`, `last()`).
 A query of the page's `<body>` starts from it by its path, `/html/body/...`, not `//body/...`, which walks the whole
-page (head and body) to find it: 0.02 ms of such a query's 0.6 on the real pages, for nothing. libxml2's HTML parser (and
-`page._FlatBuilder`) puts every `<body>` under a top `<html>` (a second `<body>` tag opens none; what follows
-a `</html>` goes to a second `<html>`), so both find the same: checked on the real, golden and hold-out pages and
-20,000 fuzzed ones (`tests/fuzzing.py`).
+page (head and body) to find it: 0.02 ms of such a query's 0.6 on the real pages, for nothing. libxml2's HTML
+parser (and `page._FlatBuilder`) puts every `<body>` under a top `<html>` (a second `<body>` tag opens none; what
+follows a `</html>` goes to a second `<html>`), so both find the same: checked on the real, golden and hold-out
+pages and 20,000 fuzzed ones (`tests/fuzzing.py`).
 """
 
 from __future__ import annotations
