@@ -38,7 +38,8 @@ class Pace:
     """Records `time.monotonic()`, the process's CPU time and the URL of every response, the RSS (MB) and the
     children's CPU time every RSS_EVERY responses, and the peak RSS at the end."""
 
-    def __init__(self, path: str, urls: bool = True) -> None:
+    def __init__(self, crawler: Crawler, path: str, urls: bool = True) -> None:
+        self.crawler = crawler
         self.path = path
         self.times = array("d")
         self.cpu = array("d")  # the process's CPU seconds (all its threads) at each response
@@ -49,15 +50,13 @@ class Pace:
         self.in_flight: list[int] = []  # requests downloading, every RSS_EVERY responses
         self.listings: list[int] = []  # of the RSS_EVERY responses before, those to a listing's callback
         self._listings = 0
-        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         path = crawler.settings.get("PACE_FILE")
         if not path:
             raise NotConfigured("PACE_FILE is not set")
-        extension = cls(path, crawler.settings.getbool("PACE_URLS", True))
-        extension.crawler = crawler
+        extension = cls(crawler, path, crawler.settings.getbool("PACE_URLS", True))
         crawler.signals.connect(extension.response_received, signals.response_received)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
         return extension
@@ -69,8 +68,7 @@ class Pace:
             self.urls.append(request.url)
         self._listings += "listing" in getattr(request.callback, "__name__", "")
         if len(self.times) % RSS_EVERY == 0:
-            engine = self.crawler.engine if self.crawler else None
-            self.in_flight.append(len(engine.downloader.active) if engine else 0)
+            self.in_flight.append(len(self.crawler.engine.downloader.active) if self.crawler.engine else 0)
             self.listings.append(self._listings)
             self._listings = 0
             with open("/proc/self/statm", encoding="ascii") as statm:

@@ -1,8 +1,9 @@
-"""Shared fixtures: the local sample portal network (everything on 127.0.0.1), and an empty database of
-each supported kind."""
+"""Shared fixtures: the local sample portal network (everything on 127.0.0.1), an empty database of each
+supported kind, and the garbage collector as a test found it (`unfrozen`)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -75,3 +76,14 @@ def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
     engine = db.make_engine(url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    """Nothing frozen out of the garbage collector when the test starts (`crawler.heap`); its thresholds and nothing
+    frozen again after it."""
+    thresholds = gc.get_threshold()
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)

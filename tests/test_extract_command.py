@@ -68,7 +68,7 @@ def test_a_url_given_wins_over_the_page(tmp_path: Path, capsys: pytest.CaptureFi
     assert record["url"] == "https://m.x.cn/a/20240903/1.html"
 
 
-def test_the_warm_up_page_reaches_every_field_and_the_tables_built_on_first_use() -> None:
+def test_the_warm_up_page_reaches_every_field_and_the_tables_built_on_first_use(unfrozen: None) -> None:
     """`finnews extract` reads `warm_up_page()` before the first page, so that no page's `elapsed_s` counts what a
     process builds once: the page must reach every step (each field found) and the lazily loaded tables; what it
     built is then frozen, so that no full collection walks it during a page."""
@@ -81,15 +81,9 @@ def test_the_warm_up_page_reaches_every_field_and_the_tables_built_on_first_use(
     scope._extract.cache_clear()
     outlets._shipped_source_aliases.cache_clear()
     now = datetime(2024, 9, 4, 10, tzinfo=SHANGHAI)
-    thresholds = gc.get_threshold()
-    gc.unfreeze()
-    try:
-        warm_up(now)
-        frozen, young = gc.get_freeze_count(), gc.get_threshold()[0]
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
-    assert frozen > 10_000 and young == YOUNG_THRESHOLD  # then kept out of the collector's walks (crawler.heap)
+    warm_up(now)
+    assert gc.get_freeze_count() > 10_000  # then kept out of the collector's walks (crawler.heap)
+    assert gc.get_threshold()[0] == YOUNG_THRESHOLD
     assert scope._extract.cache_info().currsize == outlets._shipped_source_aliases.cache_info().currsize == 1
     record = extract_record(warm_up_page().encode(), WARM_UP_URL, now)
     assert record["page_kind"] == "article"

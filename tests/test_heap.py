@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-from collections.abc import Iterator
 
-import pytest
 from pydispatch.dispatcher import getAllReceivers, liveReceivers
 from scrapy import Spider, signals
 from scrapy.settings import Settings, default_settings
@@ -15,15 +13,6 @@ from scrapy.utils.test import get_crawler
 from crawler.commands.crawl import Command
 from crawler.heap import YOUNG_THRESHOLD, FrozenHeap
 from crawler.settings import EXTENSIONS, EXTENSIONS_BASE
-
-
-@pytest.fixture
-def unfrozen() -> Iterator[None]:
-    thresholds = gc.get_threshold()
-    gc.unfreeze()
-    yield
-    gc.unfreeze()
-    gc.set_threshold(*thresholds)
 
 
 def test_the_objects_alive_when_the_spider_opens_and_when_the_engine_stops_are_frozen(unfrozen: None) -> None:
