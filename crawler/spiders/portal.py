@@ -214,7 +214,7 @@ class PortalSpider(
             profile = dataclasses.replace(profile, site_name=reading.site_name)  # home page
             logger.info("%s calls itself %s", profile.name, reading.site_name)
         yield from self.feed_requests(reading.feeds, profile)
-        max_pages, dates = self.settings.getint("FINNEWS_MAX_PAGINATION"), reading.dates
+        max_pages, dates = self._listing_reading[0], reading.dates
         pages = reading.pages
         paging = set(pages)
         shapes = self.url_shapes[profile.name]
