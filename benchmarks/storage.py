@@ -206,6 +206,10 @@ def bench_export(n: int, keep: str | None) -> dict[str, float]:
     return {"rows_per_s": n / elapsed, "peak_rss_mb": peak}
 
 
+#: Band keys `bulk_fill` hands SQLite in one executemany.
+_KEYS_AT_ONCE = 1 << 20
+
+
 def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: bool = True) -> None:
     """Fill a new SQLite database with `n` generated articles (`rows`) as a crawl's writer stores them, in bulk
     (sqlite3.executemany, as `benchmarks/story.py`): 1,000,000 in minutes, where the writer takes many hours
@@ -259,10 +263,12 @@ def bulk_fill(url: str, n: int, batch: int = 2000, processes: int = 2, search: b
     started = time.perf_counter()
     all_keys, all_holders = _capped(np.concatenate(keys or [np.empty(0, np.int64)]),
                                     np.concatenate(holders or [np.empty(0, np.int64)]), batch)  # fmt: skip
-    db.executemany(
-        "INSERT INTO fingerprints (key, article_id) VALUES (?, ?)",
-        zip(all_keys.tolist(), all_holders.tolist(), strict=True),
-    )
+    for start in range(0, len(all_keys), _KEYS_AT_ONCE):  # as Python ints a slice at a time: 21M at once took 3 GB
+        db.executemany(
+            "INSERT INTO fingerprints (key, article_id) VALUES (?, ?)",
+            zip(all_keys[start : start + _KEYS_AT_ONCE].tolist(), all_holders[start : start + _KEYS_AT_ONCE].tolist(),
+                strict=True),
+        )  # fmt: skip
     held_keys, held = np.unique(all_keys, return_counts=True)
     db.executemany(
         "INSERT INTO full_band_keys (key) VALUES (?)", ((key,) for key in held_keys[held >= MAX_BAND_HOLDERS].tolist())

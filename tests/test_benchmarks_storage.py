@@ -18,6 +18,7 @@ from crawler.reprints.fingerprint import fingerprint
 def test_bulk_fill_stores_what_the_writer_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index, "MAX_BAND_HOLDERS", 3)  # generated stories share some keys: the cap bites
     monkeypatch.setattr(storage, "MAX_BAND_HOLDERS", 3)
+    monkeypatch.setattr(storage, "_KEYS_AT_ONCE", 1000)  # the band keys go to SQLite in several slices
     storage.bulk_fill(f"sqlite:///{tmp_path / 'bulk.db'}", 300, batch=100, processes=1)
     engine = make_engine(f"sqlite:///{tmp_path / 'writer.db'}")
     generated = list(storage.rows(300, seed=0))
