@@ -113,11 +113,6 @@ class Workers:
         """Whether a worker has started and takes tasks: until then a caller may rather do the task itself."""
         return any(worker.ready for worker in self._workers)
 
-    @property
-    def idle(self) -> bool:
-        """Whether a started worker has no task: one a caller may hand a task it can as well do itself."""
-        return any(worker.ready and not worker.waiting for worker in self._workers)
-
     async def run(self, function: Callable[..., _Result], *args: Any) -> _Result:
         """`function(*args)` in the ready worker with the fewest tasks, else in one still starting (function,
         arguments and result pickle)."""

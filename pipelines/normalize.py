@@ -1,10 +1,11 @@
 """NormalizePipeline: every field of an Article cleaned and typed by `crawler.normalize` (Scrapy glue only).
 
 Where the crawl reads its article pages in extraction worker processes (`crawler.workers`,
-FINNEWS_EXTRACTION_PROCESSES), an article is normalised in one when one is idle: the crawl's event loop is its
-bottleneck, and normalising an article costs it about a third of a millisecond; a busy worker reads pages, whose
-answers the crawl waits for. What the pipeline learns from every page (each site's `<title>` suffix) stays here and
-goes with each article.
+FINNEWS_EXTRACTION_PROCESSES), an article is normalised in one once one has started, and its body fingerprinted
+there for DedupePipeline (`crawler.reprints.fingerprint.normalized_and_fingerprinted`): the crawl's event loop is
+its bottleneck, and the two cost it about half a millisecond an article, where sending the article costs it a
+tenth of that; a worker reading pages is busy a third of the time or less (session 22). What the pipeline
+learns from every page (each site's `<title>` suffix) stays here and goes with each article.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.items import Article
-from crawler.normalize.article import normalize_article, normalized_article
+from crawler.normalize.article import normalize_article
 from crawler.normalize.titles import TitleSuffixLearner
+from crawler.reprints.fingerprint import given, normalized_and_fingerprinted
 from crawler.spiders.articles import ArticlePages
 from crawler.vocabulary import SHANGHAI
 from crawler.workers import WorkerLost
@@ -56,13 +58,16 @@ class NormalizePipeline:
         self.titles.observe(article.site, article.title_tag)
         title_suffix = self.titles.suffix(article.site)
         spider = self.crawler.spider
-        if isinstance(spider, ArticlePages) and (workers := spider.extraction) is not None and workers.idle:
+        if isinstance(spider, ArticlePages) and (workers := spider.extraction) is not None and workers.ready:
             try:
-                findings, normalized = await workers.run(normalized_article, article, now, title_suffix)
+                findings, normalized, body_print = await workers.run(
+                    normalized_and_fingerprinted, article, now, title_suffix
+                )
             except WorkerLost as lost:
                 spider.article_lost(article.url, article.site, lost)
                 raise DropItem(f"lost while normalised: {article.url}") from lost
             vars(article).update(vars(normalized))  # the item stays the object the other pipelines hold
+            given(article.body, body_print)
             self.stats.inc_value("finnews/articles/normalized_in_worker")
         else:
             findings = normalize_article(article, now, title_suffix)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import pickle
 import re
+from datetime import datetime
 
 import pytest
 
+from crawler.items import Article
 from crawler.reprints import fingerprint as fp
 from crawler.reprints.fingerprint import fingerprint, strip_dateline
 from crawler.reprints.matching import Matching
+from crawler.vocabulary import SHANGHAI
 
 ORIGINAL = "\n".join([
     "央行9月3日开展了1000亿元7天期逆回购操作,中标利率维持1.70%不变。",
@@ -145,3 +149,21 @@ def test_short_bodies_have_no_band_keys_and_match_only_when_equal() -> None:
 def test_body_hash_ignores_spacing_and_punctuation_only() -> None:
     assert fingerprint("沪指涨0.52%,报2802点。").body_hash == fingerprint("沪指涨0.52% ,报 2802点").body_hash
     assert fingerprint("沪指涨0.52%").body_hash != fingerprint("沪指涨0.53%").body_hash
+
+
+def test_a_fingerprint_a_worker_computed_is_the_one_the_crawl_uses() -> None:
+    """NormalizePipeline has an extraction worker normalise an article and fingerprint its body; the fingerprint
+    comes back pickled, and DedupePipeline, storage and the writer then ask `fingerprint` for it."""
+    article = Article(url="https://example.com/a.html", site="example", title="央行开展逆回购", body=ORIGINAL + "\n\n")
+    _, normalized, computed = pickle.loads(
+        pickle.dumps(fp.normalized_and_fingerprinted(article, datetime(2024, 9, 3, tzinfo=SHANGHAI), None))
+    )
+    assert normalized.body == ORIGINAL  # cleaned before it was fingerprinted
+    fingerprint.cache_clear()
+    fp.given(normalized.body, computed)
+    assert fingerprint(normalized.body) is computed
+    assert fingerprint(normalized.body) is computed  # cached from then on
+    assert (computed.body_hash, computed.bands, computed.figures) == (
+        (expected := fp.compute(ORIGINAL)).body_hash, expected.bands, expected.figures
+    )  # fmt: skip
+    assert (computed.shingles == expected.shingles).all()

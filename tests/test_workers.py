@@ -183,24 +183,6 @@ def test_a_task_over_the_time_limit_costs_itself_and_the_tasks_behind_it_go_on(
     assert f"extraction worker process {first} ran a task for 1 s: killed" in caplog.text
 
 
-def test_a_worker_is_idle_once_started_and_while_it_has_no_task() -> None:
-    async def main() -> list[bool]:
-        workers = Workers(1, time_limit=60)
-        try:
-            seen = [workers.idle]  # starting: not ready, not idle
-            await workers.run(os.getpid)
-            seen.append(workers.idle)
-            running = asyncio.ensure_future(workers.run(time.sleep, 0.5))
-            await asyncio.sleep(0.1)
-            seen.append(workers.idle)  # its task runs
-            await running
-            return [*seen, workers.idle]
-        finally:
-            workers.close()
-
-    assert asyncio.run(main()) == [False, True, False, True]
-
-
 @pytest.mark.parametrize(
     ("limits", "expected"),
     [

@@ -55,12 +55,6 @@ def normalize_article(
     return [f"unparsed/{name}" for name in unparsed] + [f"cut/{name}" for name in cut]
 
 
-def normalized_article(article: Article, now: datetime, title_suffix: str | None) -> tuple[list[str], Article]:
-    """`normalize_article`'s findings and the article it cleaned: what an extraction worker process runs for the
-    crawl's `NormalizePipeline` (the article goes and comes back pickled; the worker imports this module alone)."""
-    return normalize_article(article, now, title_suffix), article
-
-
 def _capped(article: Article, name: str, value: str | None, cut: list[str]) -> str | None:
     """`value` of field `name` cut to its cap; the name noted in `cut` if it was."""
     value, was_cut = cap(value, FIELD_CAPS[name])

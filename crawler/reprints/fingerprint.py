@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from hashlib import blake2b
 
 import numpy as np
 import numpy.typing as npt
 
+from crawler.items import Article
+from crawler.normalize.article import normalize_article
 from crawler.normalize.characters import fold_width
 
 #: The version of what `fingerprint` gives, as stored (`crawler.rekey`). 1: migration 0005's (whole-body keys,
@@ -100,15 +103,46 @@ class Fingerprint:
         return len(self.shingles)
 
 
+#: Fingerprints computed in an extraction worker process (`normalized_and_fingerprinted`), each waiting for the
+#: first `fingerprint` of its body in the crawl's process, which comes as the article leaves NormalizePipeline for
+#: DedupePipeline; forgotten all at once past _GIVEN_LIMIT (those of articles dropped in between, or of a body
+#: cached already: computed again if asked, never wrong).
+_GIVEN: dict[str | None, Fingerprint] = {}
+_GIVEN_LIMIT = 256
+
+
 @lru_cache(maxsize=1024)  # a body goes through dedupe, storage and the writer's re-check: computed once
 def fingerprint(body: str | None) -> Fingerprint:
-    """The fingerprint of a clean article body.
+    """The fingerprint of a clean article body (computed once: `given` to this process, or here).
 
     >>> a = fingerprint("中新网9月3日电 央行今日开展了1000亿元逆回购操作,中标利率持平。")
     >>> b = fingerprint("央行今日开展了 1000 亿元逆回购操作，中标利率持平")
     >>> a.body_hash == b.body_hash, a.figures, a.size
     (True, ('1000',), 21)
     """
+    given = _GIVEN.pop(body, None)  # atomic: the writer's thread asks too
+    return given if given is not None else compute(body)
+
+
+def given(body: str | None, computed: Fingerprint) -> None:
+    """Let the next `fingerprint(body)` be `computed`, which a worker process computed for this body."""
+    if len(_GIVEN) >= _GIVEN_LIMIT:
+        _GIVEN.clear()
+    _GIVEN[body] = computed
+
+
+def normalized_and_fingerprinted(
+    article: Article, now: datetime, title_suffix: str | None
+) -> tuple[list[str], Article, Fingerprint]:
+    """`normalize_article`'s findings, the article it cleaned and its body's fingerprint: what the crawl's
+    `NormalizePipeline` has an extraction worker process run (the article goes and comes back pickled; the
+    fingerprint comes back to be `given`, the crawl's event loop spared both)."""
+    findings = normalize_article(article, now, title_suffix)
+    return findings, article, compute(article.body)
+
+
+def compute(body: str | None) -> Fingerprint:
+    """`fingerprint`, computed (no cache)."""
     text = _folded(body)
     letters = _NOISE.sub("", text)
     hashes = _shingle_hashes(letters)

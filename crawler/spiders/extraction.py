@@ -1,7 +1,7 @@
 """The portal spider's extraction worker processes (a mixin of `PortalSpider`, `crawler.workers`): started with
 the crawl's start where FINNEWS_EXTRACTION_PROCESSES asks for them, stopped when it closes. The spider reads article
 pages (`crawler.spiders.articles`) and listing pages (`crawler.spiders.portal`) in them, `NormalizePipeline`
-normalises articles in one that is idle."""
+normalises articles and fingerprints their bodies in them."""
 
 from __future__ import annotations
 
