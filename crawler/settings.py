@@ -77,9 +77,9 @@ FINNEWS_DISCOVER = True
 #: (its CPU affinity and its control group's CPU quota: `workers.usable_cores`): the event loop is the crawl's
 #: bottleneck, and one worker reads pages faster than the loop fetches them (README, Measured).
 FINNEWS_EXTRACTION_PROCESSES = 1 if usable_cores() > 1 else 0
-#: The longest a worker may read one page (seconds): then it is killed and replaced, the page lost (logged, counted
-#: in finnews/failed/article), the pages waiting behind it read by the next. A page read in the crawl's process
-#: has no such limit.
+#: The longest a worker may spend on one page, reading it or normalising its article (seconds): then it is killed
+#: and replaced, the page lost (logged, counted in finnews/failed/article), the tasks waiting behind it run by the
+#: next. A page read in the crawl's process has no such limit.
 FINNEWS_EXTRACTION_TIME_LIMIT = 60.0
 #: Redis shared by the processes of one crawl (`redis://host:6379/0`; see crawler/distributed/).
 #: Empty: each process crawls on its own.

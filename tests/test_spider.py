@@ -389,7 +389,6 @@ class _DeadWorkers:
     """Extraction workers whose every task dies with its worker (`crawler.workers.WorkerLost`)."""
 
     ready = True
-    idle = True
 
     async def run(self, *_: Any) -> Any:
         raise WorkerLost("extraction worker process 4242 ended (took over 60 s: killed)")

@@ -120,8 +120,8 @@ def fingerprint(body: str | None) -> Fingerprint:
     >>> a.body_hash == b.body_hash, a.figures, a.size
     (True, ('1000',), 21)
     """
-    given = _GIVEN.pop(body, None)  # atomic: the writer's thread asks too
-    return given if given is not None else compute(body)
+    handed = _GIVEN.pop(body, None)  # atomic: the writer's thread asks too
+    return handed if handed is not None else compute(body)
 
 
 def given(body: str | None, computed: Fingerprint) -> None:
