@@ -3,9 +3,10 @@
 Where the crawl reads its article pages in extraction worker processes (`crawler.workers`,
 FINNEWS_EXTRACTION_PROCESSES), an article is normalised in one once one has started, and its body fingerprinted
 there for DedupePipeline (`crawler.reprints.fingerprint.normalized_and_fingerprinted`): the crawl's event loop is
-its bottleneck, and the two cost it about half a millisecond an article, where sending the article costs it a
-tenth of that; a worker reading pages is busy a third of the time or less (session 22). What the pipeline
-learns from every page (each site's `<title>` suffix) stays here and goes with each article.
+its bottleneck, and the two cost it about half a millisecond an article, where handing the article over and back
+(pickled, through the worker's socket) costs it a fraction of that; a worker reading pages is busy less than half of
+the time (session 22, docs/measurements.md). What the pipeline learns from every page (each site's `<title>`
+suffix) stays here and goes with each article.
 """
 
 from __future__ import annotations
