@@ -169,10 +169,14 @@ class PortalSpider(
         return self.parse_listing_in_worker if self.extraction_processes else self.parse_listing
 
     @property
+    def _max_pages(self) -> int:
+        """How many pages of a listing to follow at most (FINNEWS_MAX_PAGINATION)."""
+        return self.settings.getint("FINNEWS_MAX_PAGINATION")
+
+    @property
     def _listing_reading(self) -> tuple[int, bool]:
-        """What `listing.read_listing` is asked of every listing: how many pages of a listing to follow at most, and
-        whether to find its feeds."""
-        return self.settings.getint("FINNEWS_MAX_PAGINATION"), self.settings.getbool("FINNEWS_DISCOVER")
+        """What `listing.read_listing` is asked of every listing: `_max_pages`, and whether to find its feeds."""
+        return self._max_pages, self.settings.getbool("FINNEWS_DISCOVER")
 
     def parse_page(
         self, response: Response, profile: profiles.Profile, listing_date: str | None = None, stale: int = 0
@@ -214,7 +218,7 @@ class PortalSpider(
             profile = dataclasses.replace(profile, site_name=reading.site_name)  # home page
             logger.info("%s calls itself %s", profile.name, reading.site_name)
         yield from self.feed_requests(reading.feeds, profile)
-        max_pages, dates = self._listing_reading[0], reading.dates
+        max_pages, dates = self._max_pages, reading.dates
         pages = reading.pages
         paging = set(pages)
         shapes = self.url_shapes[profile.name]
